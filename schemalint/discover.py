@@ -1,0 +1,131 @@
+"""Find each source's files under a project root, with no configuration needed.
+
+Defaults follow the layout teams actually use (the seed's `app_django/apps/*/models.py`,
+`src/database/models.py`, `scripts/database/schema.sql`); `django`, `sqlalchemy` and `sql`
+globs in the config replace discovery for that source. Classification looks at bytes, not
+syntax: discovery must stay cheap because it runs on every commit.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemalint.config import Config
+
+# Directories no project wants linted: tooling state, dependencies, generated files.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".schemalint_cache",
+        "site-packages", "build", "dist", "migrations", ".hypothesis", ".eggs",
+    }
+)
+# Exports regenerated from the other sources (the seed's export_schema.sh): never a source.
+GENERATED_SQL = frozenset({"schema_django.sql", "schema_sqlalchemy.sql"})
+
+_DJANGO_MODEL_CLASS = re.compile(rb"^class\s+\w+\s*\([^)]*Model\b", re.M)
+_SQLALCHEMY_MARKERS = (b"declarative_base", b"DeclarativeBase", b"mapped_column", b"Column(", b"Table(", b"registry(")
+
+
+@dataclass
+class Discovered:
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    """source -> absolute paths, sorted by their path relative to the root."""
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _is_excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    parts = rel.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+        if rel.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def walk(root: Path, config: Config):
+    """Yield (path, rel) for every file under root, skipping tool dirs, virtualenvs and
+    symlinked directories (a symlink loop must not hang discovery)."""
+    root_str = str(root)
+    cache_name = Path(config.cache_dir).name
+    for dirpath, dirnames, filenames in os.walk(root_str, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root_str).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        kept = []
+        for name in dirnames:
+            if name in SKIPPED_DIRS or name == cache_name or name.endswith(".egg-info"):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) or os.path.isfile(os.path.join(full, "pyvenv.cfg")):
+                continue
+            if config.exclude and _is_excluded(rel_dir + name, config.exclude):
+                continue
+            kept.append(name)
+        dirnames[:] = sorted(kept)
+        for name in sorted(filenames):
+            rel = rel_dir + name
+            if config.exclude and _is_excluded(rel, config.exclude):
+                continue
+            yield Path(dirpath, name), rel
+
+
+def classify_python(rel: str, head: bytes) -> str | None:
+    """Which ORM a Python file declares models for, judged from its bytes."""
+    name = rel.rsplit("/", 1)[-1]
+    in_models = name == "models.py" or "/models/" in "/" + rel
+    if b"sqlalchemy" in head and any(marker in head for marker in _SQLALCHEMY_MARKERS):
+        return "sqlalchemy"
+    if in_models and b"sqlalchemy" not in head:
+        # Includes model files that never import django themselves
+        # (`from core.models import TimeStamped`).
+        return "django"
+    if b"django.db" in head and _DJANGO_MODEL_CLASS.search(head):
+        return "django"
+    return None
+
+
+def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discovered:
+    root = config.root
+    wanted = set(sources or ("django", "sqlalchemy", "sql"))
+    globbed = {s: getattr(config, s) for s in wanted if getattr(config, s)}
+    result = Discovered(files={s: [] for s in wanted})
+
+    for source, patterns in globbed.items():
+        seen: set[Path] = set()
+        for pattern in patterns:
+            for path in sorted(root.glob(pattern)):
+                rel = path.relative_to(root).as_posix()
+                if path.is_file() and path not in seen and not _is_excluded(rel, config.exclude):
+                    seen.add(path)
+                    result.files[source].append(path)
+
+    discovering = wanted - set(globbed)
+    if discovering:
+        for path, rel in walk(root, config):
+            if rel.endswith(".sql"):
+                if "sql" in discovering and path.name == "schema.sql" and path.name not in GENERATED_SQL:
+                    result.files["sql"].append(path)
+                continue
+            if not rel.endswith(".py") or not ({"django", "sqlalchemy"} & discovering):
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read()
+            except OSError as exc:
+                name = path.name
+                if name == "models.py" or "/models/" in "/" + rel:
+                    result.unreadable.append((path, exc.strerror or str(exc)))
+                continue
+            kind = classify_python(rel, head)
+            if kind in discovering:
+                result.files[kind].append(path)
+
+    for source in result.files:
+        result.files[source].sort(key=lambda p: p.relative_to(root).as_posix())
+    return result

@@ -1,0 +1,208 @@
+"""The pipeline, in the order data flows: discover → read → compare → rules → findings.
+
+Everything here is orchestration; each stage's logic lives in its own package
+(`schemalint.read`, `schemalint.compare`, `schemalint.rules`, `schemalint.report`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from schemalint.cache import Cache, cache_key
+from schemalint.config import Config, ConfigError
+from schemalint.discover import Discovered, discover
+from schemalint.findings import Finding
+from schemalint.model import SOURCES, Diagnostic, Location, Schema
+from schemalint.read import Project, ReaderSettings, SourceFile, get_reader
+from schemalint.registry import PluginError, Rule, Violation, describe_error, load_rules
+
+
+class UsageError(Exception):
+    """The run cannot start as asked (no model files, an unknown code); exit code 2."""
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Crashed plugins and internal errors: reported, exit code 2, other findings kept."""
+    schemas: dict[str, Schema] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- read
+
+
+def _load_files(paths: Iterable[Path], root: Path, overrides: dict[str, bytes]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    files, problems = [], []
+    for path in paths:
+        rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+        if rel in overrides:
+            files.append(SourceFile(root / rel, rel, overrides[rel]))
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as exc:
+            problems.append(Diagnostic("SL001", f"cannot read file: {exc.strerror or exc}", Location(rel, 1, 1)))
+            continue
+        files.append(SourceFile(root / rel, rel, data))
+    return files, problems
+
+
+def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None) -> Schema:
+    """Read one source: extract each file (from the cache when its content is known), then link."""
+    settings = ReaderSettings.from_config(config)
+    files, problems = _load_files(paths, config.root, overrides or {})
+    cache = cache or Cache(None)
+    fingerprint = config.fingerprint()
+    reader = None
+    facts = []
+    for file in files:
+        key = cache_key(source, _reader_version(source), fingerprint, file.rel, file.data) if cache.enabled else ""
+        extracted = cache.get(key) if cache.enabled else None
+        if extracted is None:
+            reader = reader or get_reader(source)
+            extracted = reader.extract(file, settings)
+            cache.put(key, extracted)
+        facts.append(extracted)
+    reader = reader or get_reader(source)
+    project = Project(root=config.root, config=config, settings=settings, files=files)
+    schema = reader.link(facts, project)
+    return replace(schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics)
+
+
+def _reader_version(source: str) -> str:
+    # Reader versions are kept in schemalint/read/versions.py so that a warm run can build
+    # cache keys without importing a reader (and with it libcst or sqlglot).
+    from schemalint.read.versions import READER_VERSIONS
+
+    return READER_VERSIONS[source]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _prefix_len(code: str, prefixes: Iterable[str]) -> int:
+    best = -1
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix))
+    return best
+
+
+def check_codes(rules: list[Rule], config: Config) -> None:
+    """Every code or prefix named in the config must name at least one rule."""
+    codes = [r.code for r in rules]
+    named = [("select", c) for c in config.select] + [("extend-select", c) for c in config.extend_select]
+    named += [("ignore", c) for c in config.ignore]
+    named += [("per-file-ignores", c) for _, cs in config.per_file_ignores for c in cs]
+    for key, code in named:
+        if code != "ALL" and not any(c.startswith(code) for c in codes):
+            raise ConfigError(f"'{key}' names unknown rule code '{code}' (see `schemalint rules`)")
+
+
+def selected_rules(rules: list[Rule], config: Config) -> list[Rule]:
+    """flake8/ruff semantics: the longest matching prefix decides, ignore wins a tie; rules that
+    are off by default run only when selected by a prefix of their own."""
+    chosen = []
+    for rule in rules:
+        if config.select:
+            on = _prefix_len(rule.code, config.select)
+        else:
+            on = 0 if rule.default_enabled else -1
+        on = max(on, _prefix_len(rule.code, config.extend_select))
+        off = _prefix_len(rule.code, config.ignore)
+        if on >= 0 and on > off:
+            chosen.append(rule)
+    return chosen
+
+
+def _violations(rule: Rule, target, result: RunResult) -> list[Violation]:
+    try:
+        return list(rule.check(target))
+    except Exception as exc:  # a crashing rule is reported, other rules still run
+        result.errors.append(describe_error(rule, exc))
+        return []
+
+
+def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
+    return Finding(
+        path=v.location.path,
+        line=v.location.line,
+        col=v.location.col,
+        code=rule.code,
+        message=v.message,
+        severity=rule.severity,
+        rule=rule.name,
+        table=v.table,
+        column=v.column,
+        source=sources.get(v.location.path),
+        related=v.related,
+    )
+
+
+def _ignored_per_file(finding: Finding, config: Config) -> bool:
+    for pattern, codes in config.per_file_ignores:
+        if fnmatch.fnmatch(finding.path, pattern) and _prefix_len(finding.code, codes) >= 0:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- check
+
+
+def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]]:
+    truth = config.source_of_truth
+    if not discovered.files.get(truth):
+        hint = f"set `{truth} = [\"glob\", ...]` in [tool.schemalint]" if not getattr(config, truth) else "check its globs"
+        raise UsageError(f"no {truth} files found under {config.root} (the source of truth); {hint}")
+    if config.mirrors:
+        mirrors = [m for m in config.mirrors if m != truth]
+        for mirror in mirrors:
+            if not discovered.files.get(mirror):
+                raise UsageError(f"mirror '{mirror}' is configured but no {mirror} files were found under {config.root}")
+    else:
+        mirrors = [s for s in SOURCES if s != truth and discovered.files.get(s)]
+    return truth, mirrors
+
+
+def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
+    from schemalint.compare import compare
+
+    result = RunResult()
+    try:
+        all_rules = load_rules(config.plugins)
+    except PluginError as exc:
+        raise UsageError(str(exc)) from None
+    check_codes(all_rules, config)
+    rules = selected_rules(all_rules, config)
+    result.rules = rules
+
+    discovered = discover(config)
+    truth_source, mirrors = plan_sources(config, discovered)
+    cache = Cache(config.root / config.cache_dir if use_cache else None)
+
+    for source in [truth_source, *mirrors]:
+        result.schemas[source] = read_schema(source, discovered.files[source], config, cache, overrides)
+
+    sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
+    findings: list[Finding] = []
+    for schema in result.schemas.values():
+        for rule in rules:
+            if rule.scope == "schema":
+                findings += [_to_finding(rule, v, sources) for v in _violations(rule, schema, result)]
+    truth = result.schemas[truth_source]
+    for mirror in mirrors:
+        comparison = compare(truth, result.schemas[mirror], config)
+        for rule in rules:
+            if rule.scope == "comparison":
+                findings += [_to_finding(rule, v, sources) for v in _violations(rule, comparison, result)]
+
+    findings = [f for f in findings if not _ignored_per_file(f, config)]
+    result.findings = sorted(set(findings))
+    return result

@@ -1,0 +1,218 @@
+"""The one schema model every reader returns.
+
+A reader turns its source (Django models, SQLAlchemy models, a schema.sql) into a `Schema`:
+plain frozen values, comparable and picklable, each element carrying the `Location` of the
+text that declared it. Types are spelled the way PostgreSQL's `format_type()` prints them
+(`character varying(10)`, `timestamp with time zone`, `numeric(10,2)`), so comparing two
+sources is comparing strings.
+
+Names: every index and constraint has the name the database will give it. `implicit` marks a
+name that nobody wrote (Django's hash-suffixed names, PostgreSQL's `<table>_<col>_key`):
+rules compare such objects by what they cover, not by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+# The kinds of source a schema can come from. Later sources (migrations, a live database)
+# add a name here and a reader under schemalint/read/.
+SOURCES = ("django", "sqlalchemy", "sql")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where something was declared: a path relative to the project root, 1-based line/col."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    """The database default as SQL text (`now()`, `0`, `'draft'::character varying`), or None."""
+    identity: str | None = None
+    """`always` / `by default` for `GENERATED ... AS IDENTITY` columns."""
+    generated: str | None = None
+    """The expression of a `GENERATED ALWAYS AS (...) STORED` column."""
+    comment: str | None = None
+    location: Location | None = None
+    field_name: str | None = None
+    """The attribute that declares the column in an ORM class (`stock` for `stock_id`)."""
+    extra: tuple[tuple[str, str], ...] = ()
+    """Source-specific facts shown by `dump` (e.g. Django's field class)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKey:
+    columns: tuple[str, ...]
+    name: str | None = None
+    implicit: bool = True
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    """What the database does: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT."""
+    declared_on_delete: str | None = None
+    """What the source declares when it differs from what the database gets: Django's
+    Python-level `on_delete` (CASCADE, PROTECT, ...), which Django < 6 never puts in the FK."""
+    on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    name: str | None = None
+    implicit: bool = True
+    ref_schema: str | None = None
+    location: Location | None = None
+
+    @property
+    def intended_on_delete(self) -> str:
+        return self.declared_on_delete or self.on_delete
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+    """Column names, or expression text for expression parts; `-` is never used here,
+    see `orders`."""
+    unique: bool = False
+    where: str | None = None
+    using: str = "btree"
+    orders: tuple[str, ...] = ()
+    """Per part: '' (ascending) or 'DESC'. Empty means all ascending."""
+    opclasses: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    implicit: bool = False
+    origin: str = "index"
+    """Why the index exists: index (declared), db_index, unique, fk, like (Django's
+    varchar_pattern_ops companion), constraint (backs a UNIQUE constraint)."""
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    name: str
+    kind: str
+    """unique | check | exclude"""
+    columns: tuple[str, ...] = ()
+    expression: str | None = None
+    """The CHECK expression, or a UNIQUE constraint's condition (Django's conditional
+    UniqueConstraint becomes a partial unique index in PostgreSQL)."""
+    nulls_distinct: bool | None = None
+    deferrable: bool = False
+    implicit: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    schema: str | None = None
+    """None for the default schema (`public`)."""
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    comment: str | None = None
+    location: Location | None = None
+    model: str | None = None
+    """The declaring class: `options.Stock` for Django, the class name for SQLAlchemy."""
+    mirrors: str | None = None
+    """For a mirror class: the model it says it mirrors (the seed's docstring convention)."""
+    managed: bool = True
+    """False for Django `managed = False`: in the schema, but not created by migrations."""
+
+    def column(self, name: str) -> Column | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def unique_column_sets(self) -> set[tuple[str, ...]]:
+        """Column sets the database keeps unique, whichever object enforces it."""
+        sets = {tuple(sorted(c.columns)) for c in self.constraints if c.kind == "unique" and not c.expression}
+        sets |= {tuple(sorted(i.columns)) for i in self.indexes if i.unique and not i.where}
+        if self.primary_key:
+            sets.add(tuple(sorted(self.primary_key.columns)))
+        return sets
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One DDL statement of a SQL file, kept for rules about the file itself (SL401)."""
+
+    kind: str
+    """create_table, create_index, add_column, drop_table, drop_index, drop_column,
+    add_constraint, drop_constraint, alter_column, rename, comment, other"""
+    guarded: bool
+    """Whether running the statement a second time succeeds (IF [NOT] EXISTS or equivalent)."""
+    location: Location
+    summary: str = ""
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something a reader has to say about its input: it could not parse a file (SL001), could
+    not resolve a construct statically (SL002), skipped a SQL statement (SL402), ..."""
+
+    code: str
+    message: str
+    location: Location
+    table: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    source: str
+    tables: tuple[Table, ...] = ()
+    files: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    properties: tuple[tuple[str, str], ...] = field(default=())
+    """Facts about the source as a whole (`django_version`, `dialect`)."""
+
+    def table(self, name: str, schema: str | None = None) -> Table | None:
+        for table in self.tables:
+            if table.name == name and table.schema == schema:
+                return table
+        return None
+
+    def __iter__(self) -> Iterator[Table]:
+        return iter(self.tables)
+
+
+__all__ = [
+    "SOURCES",
+    "Column",
+    "Constraint",
+    "Diagnostic",
+    "ForeignKey",
+    "Index",
+    "Location",
+    "PrimaryKey",
+    "Schema",
+    "Statement",
+    "Table",
+    "replace",
+]

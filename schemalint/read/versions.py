@@ -1,0 +1,9 @@
+"""Each reader's extract-format version, part of every cache key. Bump a reader's entry when
+its `extract` output changes. Kept apart from the readers so that building a cache key does not
+import them (and libcst/sqlglot with them)."""
+
+READER_VERSIONS = {
+    "django": "1",
+    "sqlalchemy": "1",
+    "sql": "1",
+}

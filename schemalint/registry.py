@@ -1,0 +1,179 @@
+"""Rules: how one is declared, and how built-in and third-party rules are found.
+
+A rule is a function decorated with `@rule(...)`. It receives a read-only target and yields
+`Violation`s; the engine stamps them with the rule's code and severity. Two scopes:
+
+* `comparison`: called once per (truth, mirror) pair with a `Comparison`
+  (`schemalint.compare`) holding both schemas and how their tables and columns pair up;
+* `schema`: called once per schema read, for facts about one source alone (a file that does
+  not parse, non-idempotent DDL).
+
+A rule's module carries its documentation (the module docstring, with the sections
+What it does / Why it matters / Example / How to fix / How to silence) and its `VALID` and
+`INVALID` cases, which the test suite runs for every rule it can find.
+
+Discovery is the same for everyone: modules named by the `schemalint.rules` entry-point
+group (schemalint's own rules are registered there too) and by the `plugins` config key.
+A package is searched module by module, so adding a rule is adding a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Callable, Iterable
+
+from schemalint.model import Location
+
+CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ENTRY_POINT_GROUP = "schemalint.rules"
+DOC_SECTIONS = ("What it does", "Why it matters", "Example", "How to fix", "How to silence")
+
+
+class PluginError(Exception):
+    """A rule module that cannot be loaded or a rule that crashed; names the culprit."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: the engine adds code, severity and the rule's name."""
+
+    message: str
+    location: Location
+    table: str | None = None
+    column: str | None = None
+    related: tuple[Location, ...] = ()
+    """The other sides of the finding (the Django field a mirror column disagrees with)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A tiny project for a rule's VALID/INVALID lists. Each source's text is written where
+    the seed keeps it (app_django/apps/shop/models.py, src/database/models.py,
+    scripts/database/schema.sql); `expect` lists where the rule must report, as
+    `"<source>:<line>"` (`"sqlalchemy:7"`), and `message` a substring the first finding must
+    contain."""
+
+    django: str | None = None
+    sqlalchemy: str | None = None
+    sql: str | None = None
+    expect: tuple[str, ...] = ()
+    message: str | None = None
+    config: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Callable[[Any], Iterable[Violation]]
+    severity: str = "error"
+    scope: str = "comparison"
+    module: str = ""
+    docs: str = ""
+    valid: tuple[Case, ...] = ()
+    invalid: tuple[Case, ...] = ()
+    default_enabled: bool = True
+
+    @property
+    def origin(self) -> str:
+        return self.module
+
+
+def rule(code: str, name: str, summary: str, *, severity: str = "error", scope: str = "comparison", default_enabled: bool = True):
+    """Declare a rule. The decorated function stays callable as-is (so it can be unit-tested)."""
+    if not CODE_PATTERN.match(code):
+        raise ValueError(f"rule code {code!r} must look like SL204 (1-4 capitals, 3 digits)")
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+    if scope not in ("comparison", "schema"):
+        raise ValueError(f"rule scope must be 'comparison' or 'schema', not {scope!r}")
+    if severity not in ("error", "warning"):
+        raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
+
+    def decorate(func: Callable[[Any], Iterable[Violation]]):
+        func.__schemalint_rule__ = dict(  # type: ignore[attr-defined]
+            code=code, name=name, summary=summary, severity=severity, scope=scope, default_enabled=default_enabled
+        )
+        return func
+
+    return decorate
+
+
+def rules_in_module(module: ModuleType) -> list[Rule]:
+    found = []
+    for value in vars(module).values():
+        spec = getattr(value, "__schemalint_rule__", None)
+        if spec is None or getattr(value, "__module__", None) != module.__name__:
+            continue
+        found.append(
+            Rule(
+                check=value,
+                module=module.__name__,
+                docs=(module.__doc__ or "").strip(),
+                valid=tuple(getattr(module, "VALID", ())),
+                invalid=tuple(getattr(module, "INVALID", ())),
+                **spec,
+            )
+        )
+    return found
+
+
+def _import(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:  # a plugin's own import error, whatever it is
+        raise PluginError(f"cannot load rule module '{name}': {type(exc).__name__}: {exc}") from exc
+
+
+def rules_in(name: str) -> list[Rule]:
+    """Every rule in a module, or in every module of a package."""
+    module = _import(name)
+    found = rules_in_module(module)
+    if hasattr(module, "__path__"):
+        for info in sorted(pkgutil.iter_modules(module.__path__), key=lambda i: i.name):
+            if not info.name.startswith("_"):
+                found.extend(rules_in_module(_import(f"{name}.{info.name}")))
+    return found
+
+
+def entry_point_modules() -> list[str]:
+    from importlib.metadata import entry_points
+
+    return sorted({ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
+    """All registered rules, sorted by code. Duplicate codes are an error: a plugin must not
+    silently replace a built-in rule."""
+    modules = entry_point_modules()
+    if "schemalint.rules" not in modules:
+        # Running from a source tree that was not installed: the built-ins still count.
+        modules.insert(0, "schemalint.rules")
+    modules += [m for m in plugins if m not in modules]
+    by_code: dict[str, Rule] = {}
+    for name in modules:
+        for found in rules_in(name):
+            other = by_code.get(found.code)
+            if other is not None and other.check is not found.check:
+                raise PluginError(f"rule code {found.code} is defined twice: in {other.module} and in {found.module}")
+            by_code[found.code] = found
+    return sorted(by_code.values(), key=lambda r: r.code)
+
+
+def describe_error(rule: Rule, exc: BaseException) -> str:
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".py"):
+            where = f" ({tb.tb_frame.f_code.co_filename}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return f"rule {rule.code} ({rule.name}, from {rule.module}) crashed: {type(exc).__name__}: {exc}{where}"
+
+
+__all__ = ["Case", "PluginError", "Rule", "Violation", "load_rules", "rule", "rules_in"]

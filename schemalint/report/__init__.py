@@ -1,0 +1,36 @@
+"""Stage 4 — report: one formatter per output format.
+
+A formatter is a function `(findings, context) -> str` registered in `FORMATS`; the CLI
+writes what it returns. Formatters never decide what is reported, only how.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from schemalint.findings import Finding
+from schemalint.registry import Rule
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    root: Path
+    rules: tuple[Rule, ...] = ()
+    color: bool = False
+    tool_version: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# format name -> "module:function"; imported only when chosen.
+FORMATS: dict[str, str] = {
+    "text": "schemalint.report.text:format_text",
+    "json": "schemalint.report.json:format_json",
+}
+
+
+def get_formatter(name: str) -> Callable[[list[Finding], ReportContext], str]:
+    module, _, func = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module), func)

@@ -1,0 +1,19 @@
+"""flake8-style lines: `path:line:col: CODE message`, the format editors already parse."""
+
+from __future__ import annotations
+
+from schemalint.findings import Finding
+from schemalint.report import ReportContext
+
+_BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[0m"
+
+
+def format_text(findings: list[Finding], context: ReportContext) -> str:
+    lines = []
+    for f in findings:
+        if context.color:
+            code_color = _YELLOW if f.severity == "warning" else _RED
+            lines.append(f"{_BOLD}{f.path}{_RESET}{_CYAN}:{f.line}:{f.col}:{_RESET} {code_color}{f.code}{_RESET} {f.message}")
+        else:
+            lines.append(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+    return "\n".join(lines) + ("\n" if lines else "")
