@@ -1,0 +1,44 @@
+"""Shared fixtures. `pg`: one PostgreSQL server per test session (see tests/support/pg.py).
+
+Without PostgreSQL binaries the tests that use `pg` are skipped, unless the environment says
+`SCHEMALINT_REQUIRE_PG=1` (CI does): then a missing or broken server fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# `from tests.support import ...` must work whichever directory pytest was started from.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tests.support.pg import PostgresUnavailable, start_server  # noqa: E402
+
+
+def _postgres_required() -> bool:
+    return os.environ.get("SCHEMALINT_REQUIRE_PG", "") not in ("", "0")
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A running PostgreSQL: `pg.create_database(name) -> dsn`, `pg.dsn(name)`, `pg.url(name)`,
+    `pg.port`, `pg.host`, `pg.user`."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        if _postgres_required():
+            pytest.fail(f"SCHEMALINT_REQUIRE_PG=1 but {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    except RuntimeError as exc:
+        if _postgres_required():
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(f"PostgreSQL did not start: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
