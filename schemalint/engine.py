@@ -173,6 +173,7 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
 
 def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
     from schemalint.compare import compare
+    from schemalint.suppress import silence_noqa
 
     result = RunResult()
     try:
@@ -204,5 +205,13 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
                 findings += [_to_finding(rule, v, sources) for v in _violations(rule, comparison, result)]
 
     findings = [f for f in findings if not _ignored_per_file(f, config)]
+    # noqa comments silence findings on their line; SL010 then reports the ones that silence nothing.
+    findings = silence_noqa(
+        findings, sources, config.root, overrides, all_rules, rules,
+        report=lambda rule, target: [
+            f for f in (_to_finding(rule, v, sources) for v in _violations(rule, target, result))
+            if not _ignored_per_file(f, config)
+        ],
+    )
     result.findings = sorted(set(findings))
     return result

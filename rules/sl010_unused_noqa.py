@@ -1,0 +1,108 @@
+"""A `noqa` comment that silences nothing, names an unknown code, or lacks its colon.
+
+## What it does
+After findings are silenced, looks at every noqa comment in the files that were read:
+`# noqa: SL204` on a line with no SL204 finding, a file-level `# schemalint: noqa` in a file
+with no finding, a code no rule has (`# noqa: SL999`), and `# noqa SL204` written without the
+colon. Only schemalint's own codes are judged (a `# noqa: E501` for flake8 is left alone), only
+codes whose rules ran, and a bare inline `# noqa` never (another linter may need it).
+
+## Why it matters
+A stale `noqa` hides the next real drift on that line: the column was fixed, the comment stayed,
+and the day the column drifts again nobody is told. Without the colon, flake8 and ruff read
+`# noqa SL204` as a blanket `# noqa` that silences every one of *their* checks on the line.
+
+## Example
+```python
+symbol = Column(String(10), nullable=False)  # noqa: SL204   <- SL010: the columns agree now
+```
+
+## How to fix
+Delete the comment (or the unused codes in it); add the colon: `# noqa: SL204`.
+
+## How to silence
+Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]` in
+`[tool.schemalint]`.
+"""
+
+from schemalint.model import Location
+from schemalint.registry import Case, Violation, rule
+from schemalint.suppress import NoqaReport, UnusedDirective, reads_noqa
+
+
+def _describe(unused: UnusedDirective) -> str:
+    comment = "file-level noqa" if unused.file_level else "noqa"
+    codes = ", ".join(unused.codes)
+    if unused.kind == "unused":
+        return f"unused {comment}: no finding in this file to silence"
+    if unused.kind == "unknown-codes":
+        return f"{comment} names unknown code(s) {codes} (see `schemalint rules`)"
+    if unused.kind == "missing-colon":
+        return f"write `noqa: {codes}` with a colon: without it flake8 and ruff read a blanket noqa"
+    return f"unused {comment} code(s) {codes}: nothing to silence here"
+
+
+@rule("SL010", "unused-noqa", "A noqa comment silences nothing, names an unknown code or lacks its colon", scope="schema")
+@reads_noqa
+def unused_noqa(target):
+    # The engine calls every schema-scope rule with each schema; this rule has something to say
+    # only when it is handed the noqa report, once the other findings have been silenced.
+    if not isinstance(target, NoqaReport):
+        return
+    for unused in target.unused:
+        yield Violation(_describe(unused), Location(unused.path, unused.line, unused.col))
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+
+def _sqlalchemy(symbol_line: str) -> str:
+    return f"""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            {symbol_line}
+    """
+
+
+VALID = [
+    # The noqa silences a real SL204 finding.
+    Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10))  # noqa: SL204")),
+    # Other linters' codes and a bare noqa are left alone.
+    Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: E501")),
+    Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa")),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: SL204"),
+        expect=("sqlalchemy:9",),
+        message="unused noqa code(s) SL204",
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: SL999"),
+        expect=("sqlalchemy:9",),
+        message="unknown code(s) SL999",
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy=_sqlalchemy("symbol = Column(String(10))  # noqa SL204"),
+        expect=("sqlalchemy:9",),
+        message="with a colon",
+    ),
+]
