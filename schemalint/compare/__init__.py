@@ -61,7 +61,7 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def _model_matches(model: str | None, reference: str) -> bool:
+def model_matches(model: str | None, reference: str) -> bool:
     """Does the docstring reference `apps.options.models.Stock` (or `options.Stock`, or
     `Stock`) name the Django model `options.Stock`?"""
     if not model:
@@ -136,7 +136,7 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
     missing: list[Table] = []
     for table in unpaired_truth:
         candidate = next(
-            (m for m in mirror_tables if id(m) not in used and m.mirrors and _model_matches(table.model, m.mirrors)),
+            (m for m in mirror_tables if id(m) not in used and m.mirrors and model_matches(table.model, m.mirrors)),
             None,
         )
         if candidate is not None:
@@ -150,7 +150,7 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
         if id(m) in used:
             continue
         extra.append(m)
-        if m.mirrors and not any(_model_matches(model, m.mirrors) for model in models):
+        if m.mirrors and not any(model_matches(model, m.mirrors) for model in models):
             unknown.append(m)
 
     pairs.sort(key=lambda p: p.truth.name)
@@ -171,4 +171,4 @@ def index_key(index: Index) -> tuple:
     return (index.columns, index.unique, index.where or None, index.using, index.orders or (), index.opclasses or (), index.include)
 
 
-__all__ = ["ColumnPair", "Comparison", "TablePair", "compare", "index_key"]
+__all__ = ["ColumnPair", "Comparison", "TablePair", "compare", "index_key", "model_matches"]

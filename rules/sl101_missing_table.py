@@ -1,0 +1,83 @@
+"""A table of the source of truth that a mirror does not have.
+
+## What it does
+Reports each Django model table (by `db_table`) for which the mirror — the SQLAlchemy models
+or schema.sql — declares no table, neither by the same name, nor through a
+`[tool.schemalint.pairs]` entry, nor through a "mirrors Django app.models.Model" docstring.
+The finding points at the Django model, since that is where the table comes from.
+
+## Why it matters
+Code written against the mirror (a FastAPI service using SQLAlchemy, a database built from
+schema.sql) cannot see the table, and nothing warns until a query fails in production.
+
+## Example
+```python
+class CollectionJob(models.Model):          # SL101 if src/database/models.py
+    class Meta:                            # has no __tablename__ = "collection_jobs"
+        db_table = "collection_jobs"
+```
+
+## How to fix
+Add the table to the mirror (a SQLAlchemy class with that `__tablename__`, or a
+`CREATE TABLE IF NOT EXISTS` in schema.sql), or, if the mirror leaves it out on purpose, list
+it in `ignore-tables`.
+
+## How to silence
+`# noqa: SL101` on the model's `class` line, or `ignore-tables = ["django_*"]`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import title
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL101", "missing-table", "A table of the source of truth is missing from a mirror")
+def missing_table(cmp: Comparison):
+    where = ", ".join(cmp.mirror.files) or "no files"
+    for table in cmp.missing_tables:
+        model = f" ({table.model})" if table.model else ""
+        yield Violation(
+            f"table {table.qualified_name}{model} is missing from {title(cmp.mirror.source)} ({where})",
+            first_location(table.location, fallback=cmp.truth.files[0] if cmp.truth.files else ""),
+            table=table.name,
+        )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+    ),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS sectors (id BIGSERIAL PRIMARY KEY);
+        """,
+        expect=("django:3",),
+        message="table stocks (shop.Stock) is missing from schema.sql",
+    ),
+]

@@ -1,0 +1,66 @@
+"""A table in a mirror that no model of the source of truth creates.
+
+## What it does
+Reports each table the mirror declares that pairs with no Django model: not by name, not by
+a `[tool.schemalint.pairs]` entry, not by its "mirrors Django ..." docstring.
+
+## Why it matters
+Django's migrations will never create it, so the mirror describes a database that does not
+exist: a model or table that was deleted from Django but not from the mirror, or a typo in a
+table name.
+
+## Example
+```sql
+CREATE TABLE IF NOT EXISTS legacy_quotes (id SERIAL PRIMARY KEY);  -- SL102
+```
+
+## How to fix
+Delete it from the mirror, add the Django model it stands for, or pair it explicitly with
+`[tool.schemalint.pairs]` when the two names differ on purpose.
+
+## How to silence
+`# noqa: SL102` / `-- noqa: SL102` on the class or CREATE TABLE line, or `ignore-tables`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import title
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL102", "extra-table", "A mirror declares a table no model of the source of truth creates")
+def extra_table(cmp: Comparison):
+    for table in cmp.extra_tables:
+        yield Violation(
+            f"table {table.qualified_name} is declared here but no {title(cmp.truth.source)} model creates it",
+            first_location(table.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            table=table.name,
+        )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+
+            CREATE TABLE IF NOT EXISTS legacy_quotes (id BIGSERIAL PRIMARY KEY);
+        """,
+        expect=("sql:3",),
+        message="table legacy_quotes is declared here",
+    ),
+]

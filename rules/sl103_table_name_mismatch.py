@@ -1,0 +1,85 @@
+"""A mirror class that mirrors a Django model under another table name.
+
+## What it does
+A SQLAlchemy class whose docstring follows the convention "(mirrors Django
+apps.options.models.Stock)" is paired with that model even when its `__tablename__` differs
+from the model's `db_table`. This rule reports the differing name at the `__tablename__`.
+
+## Why it matters
+The class then reads and writes a table Django never creates. Without the docstring pairing the
+same drift would show up as a missing table plus an extra one; this rule says what happened.
+
+## Example
+```python
+class Stock(Base):
+    "Stock symbol (mirrors Django apps.options.models.Stock)."
+    __tablename__ = "stock"        # SL103: Django's db_table is "stocks"
+```
+
+## How to fix
+Set `__tablename__` to the model's `db_table` (or the other way round, with a migration).
+
+## How to silence
+`# noqa: SL103` on the class line, or pair the names on purpose in `[tool.schemalint.pairs]`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's")
+def table_name_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        if pair.paired_by != "mirrors":
+            continue
+        yield Violation(
+            f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "
+            f"db_table {pair.truth.name}{at(pair.truth.location)}",
+            first_location(pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            table=pair.truth.name,
+            related=tuple(loc for loc in (pair.truth.location,) if loc),
+        )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sqlalchemy='''
+        from sqlalchemy import BigInteger, Column
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            """Stocks (mirrors Django apps.shop.models.Stock)."""
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+    '''),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sqlalchemy='''
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                """Stocks (mirrors Django apps.shop.models.Stock)."""
+                __tablename__ = "stock"
+                id = Column(BigInteger, primary_key=True)
+        ''',
+        expect=("sqlalchemy:6",),
+        message="table is named stock here but shop.Stock it mirrors has db_table stocks",
+    ),
+]

@@ -1,0 +1,79 @@
+"""A column of the source of truth that a mirror's table does not have.
+
+## What it does
+For each pair of tables, reports every column the Django model creates (including `<fk>_id`
+columns and the implicit `id`) that the mirror's table lacks. The finding points at the
+mirror's class or CREATE TABLE statement — the place that must change — and names the field.
+
+## Why it matters
+Inserts through the mirror cannot fill the column and reads cannot see it; with NOT NULL and
+no default, inserts through the mirror fail outright.
+
+## Example
+```python
+class Stock(models.Model):
+    market_cap = models.BigIntegerField(null=True)   # but src/database/models.py has no market_cap
+```
+
+## How to fix
+Add the column to the mirror: `market_cap = Column(BigInteger, nullable=True)` or
+`ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;`.
+
+## How to silence
+`# noqa: SL201` on the mirror's class line, or `ignore-columns = ["stocks.market_cap"]`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL201", "missing-column", "A column of the source of truth is missing from a mirror's table")
+def missing_column(cmp: Comparison):
+    for pair in cmp.pairs:
+        for column in pair.missing_columns:
+            yield Violation(
+                f"{pair.mirror.name}.{column.name} is missing here; it is {column.type}{at(column.location)}",
+                first_location(pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+                table=pair.truth.name,
+                column=column.name,
+                related=tuple(loc for loc in (column.location,) if loc),
+            )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+        market_cap = models.BigIntegerField(null=True)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL
+        );
+        ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            -- stocks
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+        """,
+        expect=("sql:2",),
+        message="stocks.market_cap is missing here; it is bigint in app_django/apps/shop/models.py:5:5",
+    ),
+]

@@ -1,0 +1,69 @@
+"""A column in a mirror's table that the source of truth does not create.
+
+## What it does
+For each pair of tables, reports every column of the mirror's table that the Django model
+does not create.
+
+## Why it matters
+Django's migrations will not create it: code using the mirror fails on a database built by
+Django, or the column is a leftover of a field that was removed.
+
+## Example
+```sql
+ALTER TABLE stocks ADD COLUMN IF NOT EXISTS legacy_code VARCHAR(20);  -- no such Django field
+```
+
+## How to fix
+Remove the column from the mirror, or add the field to the Django model (and a migration).
+
+## How to silence
+`# noqa: SL202` / `-- noqa: SL202` on the column's line, or `ignore-columns = ["stocks.legacy_*"]`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import title
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL202", "extra-column", "A mirror's table has a column the source of truth does not create")
+def extra_column(cmp: Comparison):
+    for pair in cmp.pairs:
+        for column in pair.extra_columns:
+            model = pair.truth.model or pair.truth.name
+            yield Violation(
+                f"{pair.mirror.name}.{column.name} is declared here but {title(cmp.truth.source)} model {model} has no such column",
+                first_location(column.location, pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+                table=pair.truth.name,
+                column=column.name,
+                related=tuple(loc for loc in (pair.truth.location,) if loc),
+            )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+            ALTER TABLE stocks ADD COLUMN IF NOT EXISTS legacy_code VARCHAR(20);
+        """,
+        expect=("sql:2",),
+        message="stocks.legacy_code is declared here but Django model shop.Stock has no such column",
+    ),
+]

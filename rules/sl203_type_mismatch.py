@@ -1,0 +1,84 @@
+"""A mirror column whose type differs from the source of truth's.
+
+## What it does
+Compares each paired column's type in PostgreSQL's own spelling (`format_type()`):
+`character varying(10)` vs `character varying(12)`, `numeric(10,2)` vs `numeric(12,2)`,
+`timestamp with time zone` vs `timestamp without time zone`. Length, precision and scale count.
+Aliases are not differences: `VARCHAR(10)`, `String(10)` and `CharField(max_length=10)` are all
+`character varying(10)`; `SERIAL` is `integer`. Types a team accepts as equal on purpose are
+declared in `[tool.schemalint.types]`.
+
+## Why it matters
+A shorter mirror column truncates or rejects values the other side accepts; a timestamp
+without time zone silently drops the offset; a different numeric scale rounds money.
+
+## Example
+```python
+price = models.DecimalField(max_digits=10, decimal_places=2)   # Django: numeric(10,2)
+price = Column(Numeric(10, 4))                                  # SL203: numeric(10,4) here
+```
+
+## How to fix
+Make the mirror's type match the Django field's database type (`schemalint dump --source django`
+shows it).
+
+## How to silence
+`# noqa: SL203` on the column's line, or an equivalence in `[tool.schemalint.types]`
+(`"text" = "character varying"`).
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL203", "type-mismatch", "A mirror column's type differs from the source of truth's")
+def type_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        for cp in pair.columns:
+            if not cmp.same_type(cp.truth.type, cp.mirror.type):
+                yield Violation(
+                    f"{pair.mirror.name}.{cp.mirror.name} is {cp.mirror.type} here but {cp.truth.type}{at(cp.truth.location)}",
+                    first_location(cp.mirror.location, pair.mirror.location),
+                    table=pair.truth.name,
+                    column=cp.truth.name,
+                    related=tuple(loc for loc in (cp.truth.location,) if loc),
+                )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+        price = models.DecimalField(max_digits=10, decimal_places=2)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL,
+            price DECIMAL(10, 2) NOT NULL
+        );
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(12) NOT NULL,
+                price NUMERIC(10, 4) NOT NULL
+            );
+        """,
+        expect=("sql:3", "sql:4"),
+        message="stocks.symbol is character varying(12) here but character varying(10) in app_django/apps/shop/models.py:4:5",
+    ),
+]

@@ -1,0 +1,94 @@
+"""A mirror column that allows NULL where the source of truth does not, or the reverse.
+
+## What it does
+Compares each paired column's nullability. The default differs per source and is applied
+before comparing: a Django field is NOT NULL unless `null=True`; a SQLAlchemy `Column` is
+nullable unless `nullable=False` or a primary key; `mapped_column` follows `Optional[...]`;
+a SQL column is nullable unless `NOT NULL` or `PRIMARY KEY`.
+
+## Why it matters
+A mirror that accepts NULL writes rows the Django side cannot load (or that fail on a database
+built by Django); a mirror that forbids NULL rejects rows Django writes.
+
+## Example
+```python
+market_cap = models.BigIntegerField(null=True)     # Django
+market_cap = Column(BigInteger, nullable=False)    # SL204: NOT NULL here
+```
+
+## How to fix
+Say the same thing on both sides: `nullable=True` / drop `NOT NULL` (or the other way round).
+
+## How to silence
+`# noqa: SL204` / `-- noqa: SL204` on the column's line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at, nullability, sql_nullability
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL204", "nullability-mismatch", "A mirror column's nullability differs from the source of truth's")
+def nullability_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        for cp in pair.columns:
+            if cp.truth.nullable != cp.mirror.nullable:
+                yield Violation(
+                    f"{pair.mirror.name}.{cp.mirror.name} is {sql_nullability(cp.mirror.nullable)} here but "
+                    f"{nullability(cmp.truth.source, cp.truth.nullable)}{at(cp.truth.location)}",
+                    first_location(cp.mirror.location, pair.mirror.location),
+                    table=pair.truth.name,
+                    column=cp.truth.name,
+                    related=tuple(loc for loc in (cp.truth.location,) if loc),
+                )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+        market_cap = models.BigIntegerField(null=True)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sqlalchemy="""
+        from typing import Optional
+
+        from sqlalchemy import BigInteger, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+            symbol: Mapped[str] = mapped_column(String(10))
+            market_cap: Mapped[Optional[int]] = mapped_column(BigInteger)
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10))
+                market_cap = Column(BigInteger, nullable=False)
+        """,
+        expect=("sqlalchemy:9", "sqlalchemy:10"),
+        message="stocks.symbol is NULL here but null=False in app_django/apps/shop/models.py:4:5",
+    ),
+]

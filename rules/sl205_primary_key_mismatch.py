@@ -1,0 +1,80 @@
+"""A mirror table whose primary key is not the source of truth's.
+
+## What it does
+Compares the set of primary-key columns of each table pair: Django's implicit `id` (or the
+field with `primary_key=True`, or `<parent>_ptr_id` under multi-table inheritance) against the
+mirror's `primary_key=True` columns or `PRIMARY KEY (...)`.
+
+## Why it matters
+The primary key is what the ORM uses to identify a row: a mirror with another key updates and
+deletes the wrong rows, or cannot tell two rows apart.
+
+## Example
+```sql
+CREATE TABLE IF NOT EXISTS stocks (id BIGINT, symbol VARCHAR(10) PRIMARY KEY);  -- SL205
+```
+
+## How to fix
+Declare the same primary key in the mirror.
+
+## How to silence
+`# noqa: SL205` on the mirror's class or CREATE TABLE line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+def _columns(table) -> tuple[str, ...]:
+    return tuple(sorted(table.primary_key.columns)) if table.primary_key else ()
+
+
+@rule("SL205", "primary-key-mismatch", "A mirror table's primary key differs from the source of truth's")
+def primary_key_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        truth, mirror = _columns(pair.truth), _columns(pair.mirror)
+        if truth == mirror:
+            continue
+        here = f"({', '.join(mirror)})" if mirror else "no primary key"
+        there = f"({', '.join(truth)})" if truth else "no primary key"
+        truth_loc = pair.truth.primary_key.location if pair.truth.primary_key else None
+        mirror_loc = pair.mirror.primary_key.location if pair.mirror.primary_key else None
+        yield Violation(
+            f"{pair.mirror.name} has primary key {here} here but {there}{at(truth_loc or pair.truth.location)}",
+            first_location(mirror_loc, pair.mirror.location),
+            table=pair.truth.name,
+            related=tuple(loc for loc in (truth_loc or pair.truth.location,) if loc),
+        )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT NOT NULL,
+                symbol VARCHAR(10) PRIMARY KEY
+            );
+        """,
+        expect=("sql:3",),
+        message="stocks has primary key (symbol) here but (id)",
+    ),
+]

@@ -1,0 +1,153 @@
+"""A foreign key that differs between the source of truth and a mirror.
+
+## What it does
+Pairs foreign keys by their columns and reports a key the mirror lacks, a key only the mirror
+has, a different target table or column, and a different `ON DELETE` action.
+
+Which `ON DELETE` a mirror must state is the `on-delete-policy`:
+- `declared` (default): Django's declared behaviour. Django ≤ 5.2 applies `on_delete` in Python
+  and creates the database key with NO ACTION, but teams write that behaviour into the mirrors
+  (`ondelete="CASCADE"`, `ON DELETE CASCADE`) so that the other service's deletes behave alike.
+  `PROTECT` is stated as `RESTRICT` (or `NO ACTION`), `DO_NOTHING` as `NO ACTION`.
+- `database`: exactly what Django creates in the database (`NO ACTION` for Python-level
+  behaviour; real actions for Django 6's `DB_CASCADE`, `DB_SET_NULL`, `DB_SET_DEFAULT`).
+`NO ACTION` and `RESTRICT` are treated alike: both refuse the delete.
+
+## Why it matters
+A missing key lets the mirror write orphans; a different action deletes (or keeps) rows the
+other side expects kept (or deleted).
+
+## Example
+```python
+stock = models.ForeignKey(Stock, on_delete=models.CASCADE)
+stock_id = Column(ForeignKey("stocks.id", ondelete="SET NULL"))   # SL207
+```
+
+## How to fix
+Point the mirror's key at the same table and column with the action the policy asks for.
+
+## How to silence
+`# noqa: SL207` / `-- noqa: SL207` on the column's line, or `on-delete-policy = "database"`.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.model import ForeignKey
+from schemalint.registry import Case, Violation, rule
+
+_REFUSING = {"NO ACTION", "RESTRICT"}
+
+
+def same_action(a: str, b: str) -> bool:
+    return a == b or (a in _REFUSING and b in _REFUSING)
+
+
+def expected_action(fk: ForeignKey, policy: str) -> str:
+    return fk.intended_on_delete if policy == "declared" else fk.on_delete
+
+
+def _target(fk: ForeignKey) -> str:
+    return f"{fk.ref_table}({', '.join(fk.ref_columns)})"
+
+
+@rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror")
+def foreign_key_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        mirror_keys = {fk.columns: fk for fk in pair.mirror.foreign_keys}
+        truth_keys = {fk.columns: fk for fk in pair.truth.foreign_keys}
+        for columns, truth in truth_keys.items():
+            name = f"{pair.mirror.name}.{', '.join(columns)}"
+            column = pair.mirror.column(columns[0]) if len(columns) == 1 else None
+            if column is None and len(columns) == 1 and columns[0] not in {c.name for c in pair.mirror.columns}:
+                continue  # the missing column itself is SL201's finding
+            mirror = mirror_keys.get(columns)
+            here = first_location(mirror.location if mirror else None, column.location if column else None, pair.mirror.location)
+            related = tuple(loc for loc in (truth.location,) if loc)
+            if mirror is None:
+                yield Violation(
+                    f"{name} has no FOREIGN KEY here but references {_target(truth)}{at(truth.location)}",
+                    here, pair.truth.name, columns[0], related,
+                )
+                continue
+            if (mirror.ref_table, mirror.ref_columns) != (truth.ref_table, truth.ref_columns):
+                yield Violation(
+                    f"{name} references {_target(mirror)} here but {_target(truth)}{at(truth.location)}",
+                    here, pair.truth.name, columns[0], related,
+                )
+            wanted = expected_action(truth, cmp.on_delete_policy)
+            if not same_action(mirror.on_delete, wanted):
+                declared = " (declared in Python)" if truth.declared_on_delete and cmp.on_delete_policy == "declared" else ""
+                yield Violation(
+                    f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
+                    here, pair.truth.name, columns[0], related,
+                )
+        for columns, mirror in mirror_keys.items():
+            if columns not in truth_keys and all(c in {col.name for col in pair.truth.columns} for c in columns):
+                column = pair.mirror.column(columns[0])
+                yield Violation(
+                    f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "
+                    f"{pair.truth.model or pair.truth.name} declares no relation on it",
+                    first_location(mirror.location, column.location if column else None, pair.mirror.location),
+                    pair.truth.name, columns[0], tuple(loc for loc in (pair.truth.location,) if loc),
+                )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        class Meta:
+            db_table = "stocks"
+
+    class Quote(models.Model):
+        stock = models.ForeignKey(Stock, on_delete=models.CASCADE)
+
+        class Meta:
+            db_table = "quotes"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS quotes (
+            id BIGSERIAL PRIMARY KEY,
+            stock_id BIGINT NOT NULL REFERENCES stocks(id) ON DELETE CASCADE
+        );
+        CREATE INDEX IF NOT EXISTS quotes_stock_id_idx ON quotes(stock_id);
+    """),
+    Case(django=_DJANGO, config=(("on_delete_policy", "database"),), sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS quotes (
+            id BIGSERIAL PRIMARY KEY,
+            stock_id BIGINT NOT NULL REFERENCES stocks(id)
+        );
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGSERIAL PRIMARY KEY,
+                stock_id BIGINT NOT NULL REFERENCES stocks(id) ON DELETE SET NULL
+            );
+        """,
+        expect=("sql:4",),
+        message="quotes.stock_id is ON DELETE SET NULL here but CASCADE (declared in Python)",
+    ),
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGSERIAL PRIMARY KEY,
+                stock_id BIGINT NOT NULL
+            );
+        """,
+        expect=("sql:4",),
+        message="quotes.stock_id has no FOREIGN KEY here but references stocks(id)",
+    ),
+]

@@ -1,0 +1,94 @@
+"""A column that is unique on one side and not on the other.
+
+## What it does
+Compares single-column uniqueness: Django's `unique=True` (or a `OneToOneField`), SQLAlchemy's
+`unique=True` or a one-column `UniqueConstraint`/unique `Index`, SQL's `UNIQUE` or a unique
+index. How uniqueness is enforced (constraint or unique index) and what it is called are not
+compared — multi-column and named constraints are SL304's business.
+
+## Why it matters
+A mirror without the constraint lets duplicates in that the Django side assumes impossible
+(`Stock.objects.get(symbol=...)` raises MultipleObjectsReturned); a mirror with an extra one
+rejects rows Django writes.
+
+## Example
+```python
+symbol = models.CharField(max_length=10, unique=True)
+symbol = Column(String(10), nullable=False)           # SL208: not unique here
+```
+
+## How to fix
+Add (or drop) `unique=True` / `UNIQUE` in the mirror.
+
+## How to silence
+`# noqa: SL208` / `-- noqa: SL208` on the column's line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL208", "unique-mismatch", "A column is unique on one side and not on the other")
+def unique_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        truth_unique = {s[0] for s in pair.truth.unique_column_sets() if len(s) == 1}
+        mirror_unique = {s[0] for s in pair.mirror.unique_column_sets() if len(s) == 1}
+        for cp in pair.columns:
+            name = cp.truth.name
+            if (name in truth_unique) == (name in mirror_unique):
+                continue
+            here, there = ("UNIQUE", "not unique") if name in mirror_unique else ("not unique", "unique")
+            yield Violation(
+                f"{pair.mirror.name}.{cp.mirror.name} is {here} here but {there}{at(cp.truth.location)}",
+                first_location(cp.mirror.location, pair.mirror.location),
+                table=pair.truth.name,
+                column=name,
+                related=tuple(loc for loc in (cp.truth.location,) if loc),
+            )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10, unique=True)
+        name = models.CharField(max_length=50)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL UNIQUE,
+            name VARCHAR(50) NOT NULL
+        );
+    """),
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL,
+            name VARCHAR(50) NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS stocks_symbol_uniq ON stocks (symbol);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                name VARCHAR(50) NOT NULL UNIQUE
+            );
+        """,
+        expect=("sql:3", "sql:4"),
+        message="stocks.symbol is not unique here but unique in app_django/apps/shop/models.py:4:5",
+    ),
+]

@@ -1,0 +1,92 @@
+"""A table or column comment of the source of truth that a mirror states differently.
+
+## What it does
+When the Django model declares a database comment (`db_comment=` on a field,
+`db_table_comment` in Meta), the mirror must carry the same text (`comment=` in SQLAlchemy,
+`COMMENT ON TABLE|COLUMN` in schema.sql). Comments that only the mirror has are not reported:
+schema.sql often documents more than the models do.
+
+## Why it matters
+Database comments are what people read in psql and in database tools; a mirror that builds the
+database with another text leaves them with stale documentation.
+
+## Example
+```python
+price = models.DecimalField(..., db_comment="Last trade price in USD")
+```
+```sql
+COMMENT ON COLUMN stocks.price IS 'Last price';   -- SL209
+```
+
+## How to fix
+Copy the Django comment into the mirror.
+
+## How to silence
+`# noqa: SL209` / `-- noqa: SL209` on the mirror's line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import at
+from schemalint.registry import Case, Violation, rule
+
+
+def _quoted(text: str | None) -> str:
+    return "no comment" if text is None else repr(text)
+
+
+@rule("SL209", "comment-mismatch", "A database comment of the source of truth differs in a mirror")
+def comment_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        if pair.truth.comment is not None and pair.truth.comment != pair.mirror.comment:
+            yield Violation(
+                f"table {pair.mirror.name} has {_quoted(pair.mirror.comment)} here but comment "
+                f"{_quoted(pair.truth.comment)}{at(pair.truth.location)}",
+                first_location(pair.mirror.location),
+                table=pair.truth.name,
+                related=tuple(loc for loc in (pair.truth.location,) if loc),
+            )
+        for cp in pair.columns:
+            if cp.truth.comment is not None and cp.truth.comment != cp.mirror.comment:
+                yield Violation(
+                    f"{pair.mirror.name}.{cp.mirror.name} has {_quoted(cp.mirror.comment)} here but comment "
+                    f"{_quoted(cp.truth.comment)}{at(cp.truth.location)}",
+                    first_location(cp.mirror.location, pair.mirror.location),
+                    table=pair.truth.name,
+                    column=cp.truth.name,
+                    related=tuple(loc for loc in (cp.truth.location,) if loc),
+                )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        price = models.IntegerField(db_comment="Last trade price in cents")
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, price INTEGER NOT NULL);
+        COMMENT ON COLUMN stocks.price IS 'Last trade price in cents';
+        COMMENT ON TABLE stocks IS 'Listed stocks';
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                price INTEGER NOT NULL
+            );
+            COMMENT ON COLUMN stocks.price IS 'Last price';
+        """,
+        expect=("sql:3",),
+        message="stocks.price has 'Last price' here but comment 'Last trade price in cents'",
+    ),
+]

@@ -1,0 +1,85 @@
+"""An index in a mirror that the source of truth does not create.
+
+## What it does
+Reports each index of the mirror that matches no index Django creates: not by name, and — for
+Django's own unnamed indexes (`db_index=True`, foreign keys, `_like`) — not by columns either.
+
+## Why it matters
+Django's migrations never create it, so the database Django builds lacks it (queries the
+mirror's authors tuned are slow there), or it is a leftover of an index removed from the model.
+
+## Example
+```python
+__table_args__ = (Index("idx_stocks_sector", "sector"),)   # SL302: not in Meta.indexes
+```
+
+## How to fix
+Add the index to the Django model's `Meta.indexes` (and make a migration) or remove it
+from the mirror.
+
+## How to silence
+`# noqa: SL302` / `-- noqa: SL302` on the index's line.
+"""
+
+from schemalint.compare import Comparison, index_key
+from schemalint.compare.normalize import first_location
+from schemalint.compare.wording import title
+from schemalint.model import Index, Table
+from schemalint.registry import Case, Violation, rule
+
+
+def matched(index: Index, truth: Table) -> bool:
+    for other in truth.indexes:
+        if other.name == index.name:
+            return True
+        if other.implicit and index_key(other) == index_key(index):
+            return True
+        if other.implicit and other.origin == "fk" and index.columns[: len(other.columns)] == other.columns and not index.unique:
+            return True
+    return False
+
+
+@rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create")
+def extra_index(cmp: Comparison):
+    for pair in cmp.pairs:
+        for index in pair.mirror.indexes:
+            if matched(index, pair.truth):
+                continue
+            yield Violation(
+                f"index {index.name} on {pair.mirror.name} ({', '.join(index.columns)}) is declared here but "
+                f"{title(cmp.truth.source)} model {pair.truth.model or pair.truth.name} does not create it",
+                first_location(index.location, pair.mirror.location),
+                table=pair.truth.name,
+                column=index.columns[0] if len(index.columns) == 1 else None,
+                related=tuple(loc for loc in (pair.truth.location,) if loc),
+            )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        sector = models.CharField(max_length=20)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
+
+            CREATE INDEX IF NOT EXISTS idx_stocks_sector ON stocks (sector);
+        """,
+        expect=("sql:3",),
+        message="index idx_stocks_sector on stocks (sector) is declared here but Django model shop.Stock does not create it",
+    ),
+]

@@ -1,0 +1,113 @@
+"""An index with the same name on both sides that indexes something else.
+
+## What it does
+For each index name present in the source of truth and in the mirror, compares what the index
+is: its columns (or expressions) in order, uniqueness, partial condition (`WHERE`), method
+(`USING gin`), sort order and operator classes. Conditions are compared ignoring casts, quoting
+and spacing.
+
+## Why it matters
+Same name, different index: the name promises the planner's help for one query, the index
+serves another — or a unique index enforces a rule the other side does not have.
+
+## Example
+```python
+models.Index(fields=["symbol", "date"], name="idx_snap_symbol_date")
+Index("idx_snap_symbol_date", "symbol")     # SL303: columns differ
+```
+
+## How to fix
+Make the mirror's index identical to Django's (`schemalint dump --source django` shows it).
+
+## How to silence
+`# noqa: SL303` / `-- noqa: SL303` on the index's line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import expression, first_location
+from schemalint.compare.wording import at
+from schemalint.model import Index
+from schemalint.registry import Case, Violation, rule
+
+
+def differences(truth: Index, mirror: Index) -> list[str]:
+    found = []
+    if tuple(expression(c) for c in truth.columns) != tuple(expression(c) for c in mirror.columns):
+        found.append(f"columns ({', '.join(mirror.columns)}) here but ({', '.join(truth.columns)})")
+    if truth.unique != mirror.unique:
+        found.append(f"{'unique' if mirror.unique else 'not unique'} here but {'unique' if truth.unique else 'not unique'}")
+    if expression(truth.where) != expression(mirror.where):
+        found.append(f"WHERE {mirror.where or '(none)'} here but WHERE {truth.where or '(none)'}")
+    if truth.using != mirror.using:
+        found.append(f"USING {mirror.using} here but USING {truth.using}")
+    if _orders(truth) != _orders(mirror):
+        found.append(f"order ({', '.join(_orders(mirror))}) here but ({', '.join(_orders(truth))})")
+    if _opclasses(truth) != _opclasses(mirror):
+        found.append(f"operator classes ({', '.join(mirror.opclasses)}) here but ({', '.join(truth.opclasses)})")
+    return found
+
+
+def _orders(index: Index) -> tuple[str, ...]:
+    return tuple((o or "ASC").upper() for o in index.orders) if any(index.orders) else ()
+
+
+def _opclasses(index: Index) -> tuple[str, ...]:
+    return tuple(o for o in index.opclasses if o) and tuple(index.opclasses)
+
+
+@rule("SL303", "index-differs", "An index of the same name differs between the source of truth and a mirror")
+def index_differs(cmp: Comparison):
+    for pair in cmp.pairs:
+        mirror_indexes = {i.name: i for i in pair.mirror.indexes}
+        for index in pair.truth.indexes:
+            other = mirror_indexes.get(index.name)
+            if other is None:
+                continue
+            found = differences(index, other)
+            if found:
+                yield Violation(
+                    f"index {index.name} has {'; '.join(found)}{at(index.location)}",
+                    first_location(other.location, pair.mirror.location),
+                    table=pair.truth.name,
+                    related=tuple(loc for loc in (index.location,) if loc),
+                )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Snapshot(models.Model):
+        symbol = models.CharField(max_length=10)
+        taken_at = models.DateTimeField()
+
+        class Meta:
+            db_table = "snapshots"
+            indexes = [models.Index(fields=["symbol", "-taken_at"], name="idx_snap_symbol_date")]
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS snapshots (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL,
+            taken_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_snap_symbol_date ON snapshots (symbol, taken_at DESC);
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                taken_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS idx_snap_symbol_date ON snapshots (symbol);
+        """,
+        expect=("sql:6",),
+        message="index idx_snap_symbol_date has columns (symbol) here but (symbol, taken_at)",
+    ),
+]

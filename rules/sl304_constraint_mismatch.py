@@ -1,0 +1,136 @@
+"""A unique or check constraint that is missing from a mirror or differs there.
+
+## What it does
+Compares multi-column unique constraints (`unique_together`, `UniqueConstraint`, conditional
+ones included) and check constraints (`CheckConstraint`, and the `>= 0` checks of Django's
+`PositiveIntegerField` family):
+- a constraint whose name is written in the model must exist under that name in the mirror,
+  with the same kind, columns and expression;
+- a constraint Django names by itself matches any mirror constraint with the same content.
+A unique constraint may be mirrored by a unique index on the same columns (and the reverse).
+Single-column uniqueness is SL208's business.
+
+## Why it matters
+The constraint is a rule of the data: without it the mirror writes rows Django's database
+rejects (or the reverse), e.g. two snapshots for the same stock and minute.
+
+## Example
+```python
+constraints = [models.UniqueConstraint(fields=["stock", "taken_at"], name="uniq_snapshot_minute")]
+```
+```sql
+-- schema.sql: no UNIQUE (stock_id, taken_at)   → SL304 at CREATE TABLE
+```
+
+## How to fix
+Add the constraint to the mirror with the same name and content: `UniqueConstraint("stock_id",
+"taken_at", name="uniq_snapshot_minute")`, or
+`ALTER TABLE ... ADD CONSTRAINT uniq_snapshot_minute UNIQUE (stock_id, taken_at)`.
+
+## How to silence
+`# noqa: SL304` / `-- noqa: SL304` on the mirror's class or CREATE TABLE line.
+"""
+
+from schemalint.compare import Comparison
+from schemalint.compare.normalize import expression, first_location
+from schemalint.compare.wording import at
+from schemalint.model import Constraint, Table
+from schemalint.registry import Case, Violation, rule
+
+
+def _content(c: Constraint) -> tuple:
+    return (c.kind, tuple(sorted(c.columns)), expression(c.expression))
+
+
+def _mirror_contents(table: Table) -> set[tuple]:
+    contents = {_content(c) for c in table.constraints}
+    # A unique index enforces what a unique constraint does.
+    contents |= {("unique", tuple(sorted(i.columns)), expression(i.where)) for i in table.indexes if i.unique}
+    return contents
+
+
+def _describe(c: Constraint) -> str:
+    if c.kind == "check":
+        return f"CHECK ({c.expression})"
+    where = f" WHERE {c.expression}" if c.expression else ""
+    return f"UNIQUE ({', '.join(c.columns)}){where}"
+
+
+def _in_scope(c: Constraint) -> bool:
+    return c.kind == "check" or (c.kind == "unique" and (len(c.columns) > 1 or c.expression or not c.implicit))
+
+
+@rule("SL304", "constraint-mismatch", "A unique or check constraint is missing from a mirror or differs")
+def constraint_mismatch(cmp: Comparison):
+    for pair in cmp.pairs:
+        by_name = {c.name: c for c in pair.mirror.constraints}
+        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in pair.mirror.indexes if i.unique})
+        contents = _mirror_contents(pair.mirror)
+        for constraint in pair.truth.constraints:
+            if not _in_scope(constraint):
+                continue
+            if constraint.kind == "unique" and len(constraint.columns) == 1 and not constraint.expression:
+                # Single-column uniqueness is SL208's; only its name is ours to check.
+                if constraint.implicit or constraint.name in by_name:
+                    continue
+            related = tuple(loc for loc in (constraint.location,) if loc)
+            other = None if constraint.implicit else by_name.get(constraint.name)
+            if other is not None:
+                if _content(other) != _content(constraint):
+                    yield Violation(
+                        f"constraint {constraint.name} is {_describe(other)} here but {_describe(constraint)}{at(constraint.location)}",
+                        first_location(other.location, pair.mirror.location),
+                        table=pair.truth.name,
+                        related=related,
+                    )
+                continue
+            if constraint.implicit and _content(constraint) in contents:
+                continue
+            named = "" if constraint.implicit else f" {constraint.name}"
+            alias = "" if constraint.implicit or _content(constraint) not in contents else " (the same constraint exists here under another name)"
+            yield Violation(
+                f"constraint{named} {_describe(constraint)} on {pair.mirror.name} is missing here{alias}; "
+                f"Django creates it{at(constraint.location)}",
+                first_location(pair.mirror.location),
+                table=pair.truth.name,
+                related=related,
+            )
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Snapshot(models.Model):
+        symbol = models.CharField(max_length=10)
+        minute = models.IntegerField()
+
+        class Meta:
+            db_table = "snapshots"
+            constraints = [models.UniqueConstraint(fields=["symbol", "minute"], name="uniq_snapshot_minute")]
+"""
+
+VALID = [
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS snapshots (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL,
+            minute INTEGER NOT NULL,
+            CONSTRAINT uniq_snapshot_minute UNIQUE (symbol, minute)
+        );
+    """),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL
+            );
+        """,
+        expect=("sql:1",),
+        message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+    ),
+]
