@@ -42,7 +42,8 @@ def _describe(unused: UnusedDirective) -> str:
     return f"unused {comment} code(s) {codes}: nothing to silence here"
 
 
-@rule("SL010", "unused-noqa", "A noqa comment silences nothing, names an unknown code or lacks its colon", scope="schema")
+@rule("SL010", "unused-noqa", "A noqa comment silences nothing, names an unknown code or lacks its colon",
+      severity="warning", scope="schema")
 @reads_noqa
 def unused_noqa(target):
     # The engine calls every schema-scope rule with each schema; this rule has something to say

@@ -47,48 +47,167 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.argument("root", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "output_format", default="text", show_default=True, help="Output format.",
-              type=click.Choice(["text", "json"]))
+FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab"]
+
+CHECK_EPILOG = """\b
+Examples:
+  schemalint check                          check the project in the current directory
+  schemalint check --format full            show the lines of every side of each finding
+  schemalint check --select SL2 --ignore SL206
+  schemalint check --statistics             count findings per code
+  schemalint check --add-noqa               silence every current finding with a noqa comment
+  schemalint check --stdin-filename src/database/models.py -  < buffer   (editors)
+
+\b
+Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed rule.
+"""
+
+
+@main.command(epilog=CHECK_EPILOG)
+@click.argument("root", default=".", metavar="[ROOT | -]")
+@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(FORMAT_NAMES),
+              help="text: path:line:col: CODE message (flake8 style); full: with the source lines of every side; "
+                   "json; sarif (SARIF 2.1.0); github (workflow annotations); gitlab (Code Quality report).")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@click.option("--color", "color_mode", default="auto", show_default=True, type=click.Choice(["auto", "always", "never"]),
+              help="Colour text/full output. auto: only on a terminal, and never when NO_COLOR is set.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
-@click.option("--select", help="Comma-separated codes or prefixes to run (replaces the default set).")
-@click.option("--ignore", help="Comma-separated codes or prefixes to skip.")
-@click.option("--extend-select", help="Comma-separated codes or prefixes to run in addition.")
+@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to run, e.g. SL2,SL301 (replaces the default set; ALL for every rule).")
+@click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to skip.")
+@click.option("--extend-select", metavar="CODES", help="Comma-separated codes or prefixes to run in addition to the selection.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each code has instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else (no summary line).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--add-noqa", is_flag=True,
+              help="Append `# noqa: CODES` (`-- noqa: CODES` in SQL) to every line with a finding, to adopt "
+                   "schemalint on an existing project; then exit 0.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With ROOT `-`: read this file's content from standard input instead of disk and report "
+                   "findings for this file only (for editors).")
 @click.option("--no-cache", is_flag=True, help="Read every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.schemalint_cache).")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-def check(root: Path, output_format: str, config_file, select, ignore, extend_select, no_cache, cache_dir, exit_zero) -> None:
+def check(root: str, output_format: str, output_file: Path | None, color_mode: str, config_file, select, ignore,
+          extend_select, statistics: bool, quiet: bool, exit_zero: bool, add_noqa: bool, stdin_filename: str | None,
+          no_cache: bool, cache_dir) -> None:
     """Compare each mirror (SQLAlchemy models, schema.sql) with the source of truth (Django).
 
     ROOT is the project root (default: the current directory). Prints one line per finding,
-    sorted by file and line; exits 0 when everything is in sync, 1 when there are findings.
+    sorted by file and line. Configure it in [tool.schemalint] of pyproject.toml; silence one
+    finding with `# noqa: SL204` (`-- noqa: SL204` in SQL) on its line.
     """
     from schemalint.config import ConfigError
     from schemalint.engine import UsageError, run_check
-    from schemalint.report import ReportContext, get_formatter
 
-    if not root.is_dir():
+    if statistics and output_format not in ("text", "full", "json"):
+        _fail("--statistics prints text or json; drop --format or use --format json")
+    stdin = _stdin_target(root, stdin_filename, config_file)
+    if stdin is not None and add_noqa:
+        _fail("--add-noqa edits files on disk; it cannot be combined with --stdin-filename")
+    root_path = stdin.root if stdin else Path(root)
+    if not root_path.is_dir():
         _fail(f"{root}: not a directory")
     try:
         config = _load(
-            root, config_file,
+            root_path, config_file,
             select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select),
             cache_dir=str(Path(cache_dir).resolve()) if cache_dir else None,
         )
-        result = run_check(config, use_cache=not no_cache)
+        overrides = {stdin.rel: stdin.data} if stdin else None
+        result = run_check(config, use_cache=not no_cache, overrides=overrides)
     except (ConfigError, UsageError) as exc:
         _fail(str(exc))
+    findings = result.findings
+    if stdin is not None:
+        findings = [f for f in findings if f.path == stdin.rel]
 
-    color = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    context = ReportContext(root=config.root, rules=tuple(result.rules), color=color, tool_version=__version__)
-    click.echo(get_formatter(output_format)(result.findings, context), nl=False)
+    if add_noqa:
+        _add_noqa(findings, result, config.root, quiet)
+    else:
+        _report(findings, result, config.root, output_format, output_file, color_mode, statistics,
+                quiet=quiet or stdin is not None, overrides=overrides)
     for error in result.errors:
         click.echo(f"schemalint: error: {error}", err=True)
     if result.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero and not add_noqa else EXIT_CLEAN)
+
+
+class _StdinTarget:
+    def __init__(self, root: Path, rel: str, data: bytes):
+        self.root, self.rel, self.data = root, rel, data
+
+
+def _stdin_target(root: str, stdin_filename: str | None, config_file: str | None) -> _StdinTarget | None:
+    """`check --stdin-filename PATH -`: the project root is the folder of the pyproject.toml
+    (given with --config, or the nearest one above PATH), else the current directory."""
+    from schemalint.config import find_config_file
+
+    if root != "-":
+        if stdin_filename:
+            _fail("--stdin-filename needs `-` in place of ROOT: schemalint check --stdin-filename PATH -")
+        return None
+    if not stdin_filename:
+        _fail("ROOT `-` reads standard input: name the file it stands for with --stdin-filename PATH")
+    path = Path(stdin_filename)
+    path = path if path.is_absolute() else Path.cwd() / path
+    path = Path(os.path.normpath(path))
+    config = Path(config_file).resolve() if config_file else find_config_file(path.parent)
+    project = config.parent if config else Path.cwd()
+    if not path.is_relative_to(project):
+        _fail(f"--stdin-filename {stdin_filename} is outside the project root {project}")
+    return _StdinTarget(project, path.relative_to(project).as_posix(), sys.stdin.buffer.read())
+
+
+def _use_color(mode: str, output_file: Path | None) -> bool:
+    if mode != "auto":
+        return mode == "always"
+    return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _report(findings, result, root: Path, output_format: str, output_file: Path | None, color_mode: str,
+            statistics: bool, quiet: bool, overrides) -> None:
+    from schemalint.report import ReportContext, get_formatter
+    from schemalint.report.statistics import format_statistics
+
+    color = output_format in ("text", "full") and _use_color(color_mode, output_file)
+    if statistics:
+        text = format_statistics(findings, as_json=output_format == "json")
+    else:
+        sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
+        context = ReportContext(root=root, rules=tuple(result.rules), color=color, tool_version=__version__,
+                                extra={"sources": sources, "overrides": overrides or {}})
+        text = get_formatter(output_format)(findings, context)
+    if output_file is not None:
+        output_file.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if not quiet and output_format in ("text", "full"):
+        click.echo(_summary(findings), err=True)
+
+
+def _summary(findings) -> str:
+    if not findings:
+        return "All checks passed."
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    files = len({f.path for f in findings})
+    noun = "finding" if len(findings) == 1 else "findings"
+    detail = f" ({len(findings) - warnings} errors, {warnings} warnings)" if warnings else ""
+    return f"Found {len(findings)} {noun}{detail} in {files} file{'s' if files != 1 else ''}."
+
+
+def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
+    from schemalint.suppress import add_noqa
+
+    # A noqa for SL010 (a noqa that silences nothing) would only add noise: fix those by hand.
+    own = {r.code for r in result.rules if getattr(r.check, "__schemalint_reads_noqa__", False)}
+    outcome = add_noqa([f for f in findings if f.code not in own], root)
+    for where in outcome.skipped:
+        click.echo(f"schemalint: {where}: line ends with a backslash continuation; add the noqa comment by hand", err=True)
+    if not quiet:
+        click.echo(f"Added {outcome.added} noqa comment{'s' if outcome.added != 1 else ''} "
+                   f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.", err=True)
 
 
 @main.command()
@@ -133,14 +252,21 @@ def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, c
 
 
 @main.command("rules")
-def list_rules() -> None:
-    """List every rule: code, name, default state and summary."""
-    from schemalint.registry import PluginError, load_rules
+@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="pyproject.toml whose `plugins` to load (default: the current directory's).")
+def list_rules(output_format: str, config_file) -> None:
+    """List every rule (built-in and plugins): code, name, severity and summary.
 
-    try:
-        rules = load_rules(_plugins_from_cwd())
-    except PluginError as exc:
-        _fail(str(exc))
+    Codes are grouped by family: SL0 the linter itself, SL1 tables, SL2 columns, SL3 indexes
+    and constraints, SL4 schema.sql. `schemalint rule CODE` prints one rule's documentation.
+    """
+    import json
+
+    rules = _all_rules(config_file)
+    if output_format == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
+        return
     for r in rules:
         state = "" if r.default_enabled else " (off by default)"
         click.echo(f"{r.code}  {r.name:<32} {r.severity:<8} {r.summary}{state}")
@@ -148,26 +274,38 @@ def list_rules() -> None:
 
 @main.command("rule")
 @click.argument("code")
-def show_rule(code: str) -> None:
-    """Print the documentation of one rule (e.g. `schemalint rule SL204`)."""
-    from schemalint.registry import PluginError, load_rules
+@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="pyproject.toml whose `plugins` to load (default: the current directory's).")
+def show_rule(code: str, output_format: str, config_file) -> None:
+    """Print the documentation of one rule, by code or name (`schemalint rule SL204`,
+    `schemalint rule nullability-mismatch`): what it does, why it matters, an example, how to
+    fix it and how to silence it."""
+    import json
 
-    try:
-        rules = {r.code: r for r in load_rules(_plugins_from_cwd())}
-    except PluginError as exc:
-        _fail(str(exc))
-    found = rules.get(code.upper())
+    rules = _all_rules(config_file)
+    found = next((r for r in rules if code.upper() == r.code or code.lower() == r.name), None)
     if found is None:
-        _fail(f"unknown rule code '{code}' (see `schemalint rules`)")
+        _fail(f"unknown rule '{code}' (see `schemalint rules`)")
+    if output_format == "json":
+        click.echo(json.dumps({**_rule_dict(found), "docs": found.docs}, indent=2))
+        return
     click.echo(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}\n\n{found.docs}")
 
 
-def _plugins_from_cwd() -> tuple[str, ...]:
+def _rule_dict(r) -> dict:
+    return {"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity, "scope": r.scope,
+            "default_enabled": r.default_enabled, "origin": r.module}
+
+
+def _all_rules(config_file: str | None):
     from schemalint.config import ConfigError, load_config
+    from schemalint.registry import PluginError, load_rules
 
     try:
-        return load_config(Path.cwd()).plugins
-    except ConfigError as exc:
+        plugins = load_config(Path.cwd(), Path(config_file).resolve() if config_file else None).plugins
+        return load_rules(plugins)
+    except (ConfigError, PluginError) as exc:
         _fail(str(exc))
 
 

@@ -27,7 +27,11 @@ class ReportContext:
 # format name -> "module:function"; imported only when chosen.
 FORMATS: dict[str, str] = {
     "text": "schemalint.report.text:format_text",
+    "full": "schemalint.report.full:format_full",
     "json": "schemalint.report.json:format_json",
+    "sarif": "schemalint.report.sarif:format_sarif",
+    "github": "schemalint.report.github:format_github",
+    "gitlab": "schemalint.report.gitlab:format_gitlab",
 }
 
 

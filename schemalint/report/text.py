@@ -8,12 +8,13 @@ from schemalint.report import ReportContext
 _BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[0m"
 
 
+def format_line(f: Finding, color: bool) -> str:
+    if not color:
+        return f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}"
+    code_color = _YELLOW if f.severity == "warning" else _RED
+    return f"{_BOLD}{f.path}{_RESET}{_CYAN}:{f.line}:{f.col}:{_RESET} {_BOLD}{code_color}{f.code}{_RESET} {f.message}"
+
+
 def format_text(findings: list[Finding], context: ReportContext) -> str:
-    lines = []
-    for f in findings:
-        if context.color:
-            code_color = _YELLOW if f.severity == "warning" else _RED
-            lines.append(f"{_BOLD}{f.path}{_RESET}{_CYAN}:{f.line}:{f.col}:{_RESET} {code_color}{f.code}{_RESET} {f.message}")
-        else:
-            lines.append(f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}")
+    lines = [format_line(f, context.color) for f in findings]
     return "\n".join(lines) + ("\n" if lines else "")
