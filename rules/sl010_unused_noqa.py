@@ -79,9 +79,12 @@ def _sqlalchemy(symbol_line: str) -> str:
     """
 
 
+# The cases run SL010 alone; SL204 must run too for its noqa to be judged.
+_WITH_SL204 = (("extend_select", ("SL204",)),)
+
 VALID = [
     # The noqa silences a real SL204 finding.
-    Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10))  # noqa: SL204")),
+    Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10))  # noqa: SL204"), config=_WITH_SL204),
     # Other linters' codes and a bare noqa are left alone.
     Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: E501")),
     Case(django=_DJANGO, sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa")),
@@ -93,6 +96,7 @@ INVALID = [
         sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: SL204"),
         expect=("sqlalchemy:9",),
         message="unused noqa code(s) SL204",
+        config=_WITH_SL204,
     ),
     Case(
         django=_DJANGO,
