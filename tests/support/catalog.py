@@ -383,9 +383,11 @@ def _index_content(ix: dict) -> tuple:
 
 def _constraint_content(con: dict) -> tuple:
     nulls_distinct = con.get("nulls_distinct")
+    # A CHECK is its expression: which columns it mentions is the reader's guess, not a fact.
+    columns = () if con["kind"] == "check" else tuple(con.get("columns") or ())
     return (
         con["kind"],
-        tuple(con.get("columns") or ()),
+        columns,
         con.get("expression"),
         True if nulls_distinct is None else nulls_distinct,  # None: not said, PostgreSQL's default
     )
