@@ -115,6 +115,7 @@ def check(root: str, output_format: str, output_file: Path | None, color_mode: s
             cache_dir=str(Path(cache_dir).resolve()) if cache_dir else None,
         )
         overrides = {stdin.rel: stdin.data} if stdin else None
+        _make_plugins_importable(config.root)
         result = run_check(config, use_cache=not no_cache, overrides=overrides)
     except (ConfigError, UsageError) as exc:
         _fail(str(exc))
@@ -132,6 +133,14 @@ def check(root: str, output_format: str, output_file: Path | None, color_mode: s
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not exit_zero and not add_noqa else EXIT_CLEAN)
+
+
+def _make_plugins_importable(root: Path) -> None:
+    """`plugins = ["team_rules"]` names modules by import name; a module kept in the project
+    itself must be importable without installing it. The root goes at the *end* of the path
+    so a project file can never shadow an installed package."""
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
 
 
 class _StdinTarget:
@@ -303,8 +312,9 @@ def _all_rules(config_file: str | None):
     from schemalint.registry import PluginError, load_rules
 
     try:
-        plugins = load_config(Path.cwd(), Path(config_file).resolve() if config_file else None).plugins
-        return load_rules(plugins)
+        config = load_config(Path.cwd(), Path(config_file).resolve() if config_file else None)
+        _make_plugins_importable(config.root)
+        return load_rules(config.plugins)
     except (ConfigError, PluginError) as exc:
         _fail(str(exc))
 

@@ -1,0 +1,56 @@
+"""Every table of the source of truth carries a comment (`db_table_comment` in Django).
+
+## What it does
+Reports each source-of-truth table that has no table comment.
+
+## Why it matters
+A team that documents its schema in the database wants every new table documented too.
+
+## Example
+```python
+class Stock(models.Model):          # XMP101: no db_table_comment
+    symbol = models.CharField(max_length=10)
+```
+
+## How to fix
+Add `db_table_comment = "..."` to the model's Meta.
+
+## How to silence
+`# noqa: XMP101` on the class line.
+"""
+
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("XMP101", "table-without-comment", "A source-of-truth table has no comment", severity="warning")
+def table_without_comment(cmp):
+    # The same read-only API as the built-in rules: cmp.truth / cmp.mirror are Schemas,
+    # cmp.pairs how their tables pair up.
+    for table in cmp.truth.tables:
+        if not table.comment and table.location is not None:
+            yield Violation(f"table {table.name} has no comment", table.location, table=table.name)
+
+
+VALID = [
+    Case(django="""
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10)
+
+            class Meta:
+                db_table_comment = "Listed stocks"
+    """),
+]
+
+INVALID = [
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+        """,
+        expect=("django:3",),
+    ),
+]
