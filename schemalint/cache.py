@@ -1,10 +1,21 @@
-"""Content-addressed cache of extracted facts, one pickle per (reader, settings, file content).
+"""Content-addressed cache of extracted facts: one pack file per source.
 
 Layout follows ruff/mypy/pytest: a `.schemalint_cache/` folder in the project root, created on
 first use with its own `.gitignore` (`*`) and `CACHEDIR.TAG`, so it never shows up in
-`git status`. Entries are written to a temporary file and renamed into place, so two runs
-sharing the cache never see a half-written entry. A schemalint upgrade or a settings change
-changes the keys: stale entries are simply never read again.
+`git status`.
+
+Each source (django, sqlalchemy, sql) has one pack, `facts-<format>/<source>.pack`: a pickled
+dict from cache key to the *pickled* facts of one file. Keys hash the schemalint version, the
+reader's version, the reader settings and the file's path and bytes, so a schemalint upgrade,
+a reader change or a config change simply makes old entries unreachable. Why one pack and not a
+file per entry: a warm run over 1000 model files then opens one file instead of 1000, and
+entries stay pickled until asked for, so rewriting a pack after one file changed copies bytes
+instead of pickling every file's facts again.
+
+Two runs sharing the cache: a pack is written to a temporary file and renamed into place, so a
+reader sees the old pack or the new one, never half of one; if both runs write, the last
+rename wins and the other run's new entries are recomputed next time. A pack that cannot be
+read (truncated, from another Python) is treated as empty.
 """
 
 from __future__ import annotations
@@ -12,17 +23,26 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from schemalint import __version__
 
+PACK_FORMAT = "1"
+"""Bumped when the pack layout itself changes."""
+KEEP_UNUSED = 256
+"""Entries not used by the last run are kept up to this many (the other side of a branch
+switch, a file being edited back and forth), newest first; older ones are dropped."""
+
 _GITIGNORE = "# Created by schemalint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by schemalint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
+_MAGIC = b"schemalint-pack\n"
+MISSING: Any = object()
+"""What `Pack.get` returns for a key it does not hold (None is a valid fact)."""
 
 
 def cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: str, data: bytes) -> str:
@@ -34,50 +54,119 @@ def cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: 
     return digest.hexdigest()
 
 
+class Pack:
+    """The cached facts of one source. `get`/`put` work on one entry; `save` writes the pack
+    back if anything changed, keeping the entries used by this run first."""
+
+    def __init__(self, path: Path | None, entries: dict[str, bytes]):
+        self.path = path
+        self._entries = entries
+        self._used: dict[str, bytes] = {}
+        self._dirty = False
+
+    def get(self, key: str) -> Any:
+        """The facts stored under `key`, or `MISSING`."""
+        blob = self._entries.get(key)
+        if blob is None:
+            return MISSING
+        try:
+            value = pickle.loads(blob)
+        except Exception:  # written by an incompatible version: a miss, not an error
+            return MISSING
+        self._used[key] = blob
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.path is None:
+            return
+        try:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # facts that cannot be pickled are simply not cached
+            return
+        self._used[key] = blob
+        self._dirty = True
+
+    def save(self) -> None:
+        unused = [k for k in self._entries if k not in self._used]
+        if self.path is None or not (self._dirty or len(unused) > KEEP_UNUSED):
+            return
+        entries = dict(self._used)
+        for key in unused[:KEEP_UNUSED]:
+            entries[key] = self._entries[key]
+        _write_atomically(self.path, _MAGIC + pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        self._entries, self._dirty = entries, False
+
+
 class Cache:
     def __init__(self, directory: Path | None):
         self.directory = directory
-        self._ready = False
+        self._packs: dict[str, Pack] = {}
 
     @property
     def enabled(self) -> bool:
         return self.directory is not None
 
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / "facts" / key[:2] / key[2:]
+    def pack(self, source: str) -> Pack:
+        """The pack of one source, read from disk the first time it is asked for."""
+        if source not in self._packs:
+            if self.directory is None:
+                self._packs[source] = Pack(None, {})
+            else:
+                path = self.directory / f"facts-{PACK_FORMAT}" / f"{source}.pack"
+                self._packs[source] = Pack(path, _read_pack(path))
+        return self._packs[source]
 
-    def get(self, key: str) -> Any | None:
-        if self.directory is None:
-            return None
-        try:
-            with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            # Missing, half-deleted, or written by an incompatible version: a miss, not an error.
-            return None
-
-    def put(self, key: str, value: Any) -> None:
+    def save(self) -> None:
+        """Write every pack that changed; a read-only checkout or a full disk only costs the
+        next run its cache, never this run its result."""
         if self.directory is None:
             return
         try:
-            self._prepare()
-            path = self._path(key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            _prepare(self.directory)
+            for pack in self._packs.values():
+                pack.save()
         except OSError:
-            # A read-only checkout or a full disk must not fail the lint run.
             return
 
-    def _prepare(self) -> None:
-        if self._ready or self.directory is None:
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            marker = self.directory / name
-            if not marker.exists():
-                marker.write_text(text)
-        self._ready = True
+
+def _read_pack(path: Path) -> dict[str, bytes]:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return {}
+    if not data.startswith(_MAGIC):
+        return {}
+    try:
+        entries = pickle.loads(memoryview(data)[len(_MAGIC):])
+    except Exception:  # truncated or foreign: start afresh
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A name no other process uses (pid + a counter), then one rename: concurrent runs never
+    # see a partial pack. tempfile would cost an import of `random` on every run.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(data):x}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _prepare(directory: Path) -> None:
+    """Create the cache folder with the markers that keep it out of git and backups."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        marker = directory / name
+        if not marker.exists():
+            marker.write_text(text)
