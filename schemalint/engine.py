@@ -37,6 +37,8 @@ class RunResult:
 
 
 def _load_files(paths: Iterable[Path], root: Path, overrides: dict[str, bytes]) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Each path's bytes (an override's when the editor sends unsaved text); a file that cannot
+    be read (dangling symlink, a folder named models.py, no permission) is an SL001."""
     files, problems = [], []
     for path in paths:
         rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
@@ -54,24 +56,66 @@ def _load_files(paths: Iterable[Path], root: Path, overrides: dict[str, bytes]) 
 
 def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None) -> Schema:
     """Read one source: extract each file (from the cache when its content is known), then link."""
+    return read_schemas({source: paths}, config, cache, overrides)[source]
+
+
+def read_schemas(
+    paths: dict[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
+) -> dict[str, Schema]:
+    """Read several sources at once. Their cache misses are parsed as one batch, so that with
+    workers the big SQLAlchemy module is parsed beside the Django apps rather than after them;
+    a reader is imported only when one of its files missed the cache or when linking."""
+    from schemalint.cache import MISSING
+    from schemalint.read.parallel import Failed, Task, extract_all, resolve_jobs
+
     settings = ReaderSettings.from_config(config)
-    files, problems = _load_files(paths, config.root, overrides or {})
     cache = cache or Cache(None)
     fingerprint = config.fingerprint()
-    reader = None
-    facts = []
-    for file in files:
-        key = cache_key(source, _reader_version(source), fingerprint, file.rel, file.data) if cache.enabled else ""
-        extracted = cache.get(key) if cache.enabled else None
-        if extracted is None:
-            reader = reader or get_reader(source)
-            extracted = reader.extract(file, settings)
-            cache.put(key, extracted)
-        facts.append(extracted)
-    reader = reader or get_reader(source)
-    project = Project(root=config.root, config=config, settings=settings, files=files)
-    schema = reader.link(facts, project)
-    return replace(schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics)
+    loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
+
+    facts: dict[str, list] = {}
+    missed: list[tuple[str, int, str]] = []  # (source, index in files, cache key)
+    tasks: list[Task] = []
+    for source, (files, _) in loaded.items():
+        pack = cache.pack(source)
+        version = _reader_version(source)
+        facts[source] = []
+        for index, file in enumerate(files):
+            key = cache_key(source, version, fingerprint, file.rel, file.data) if cache.enabled else ""
+            found = pack.get(key) if cache.enabled else MISSING
+            if found is MISSING:
+                missed.append((source, index, key))
+                tasks.append(Task(source, file))
+            facts[source].append(found)
+
+    crashed: dict[str, list[Diagnostic]] = {source: [] for source in loaded}
+    for (source, index, key), extracted in zip(missed, extract_all(tasks, settings, resolve_jobs(config.jobs))):
+        if isinstance(extracted, Failed):
+            crashed[source].append(extracted.diagnostic)
+        else:
+            cache.pack(source).put(key, extracted)
+        facts[source][index] = extracted
+    cache.save()
+
+    schemas = {}
+    for source, (files, problems) in loaded.items():
+        kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
+        project = Project(root=config.root, config=config, settings=settings, files=[file for file, _ in kept])
+        schema = _link(source, [fact for _, fact in kept], project)
+        diagnostics = tuple(problems) + tuple(crashed[source]) + schema.diagnostics
+        schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=diagnostics)
+    return schemas
+
+
+def _link(source: str, facts: list, project: Project) -> Schema:
+    """The reader's link, or, if it crashes, an empty schema with one SL001 saying so: the
+    other sources' findings are still worth reporting."""
+    try:
+        return get_reader(source).link(facts, project)
+    except Exception as exc:
+        where = project.files[0].rel if project.files else "."
+        message = f"cannot read the {source} files: internal error in the {source} reader: {type(exc).__name__}: {exc}"
+        return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),))
 
 
 def _reader_version(source: str) -> str:
