@@ -1,0 +1,372 @@
+"""Tables from resolved models: columns, keys, indexes and constraints with the names
+Django 5.2/6.0 and PostgreSQL give them (schema editor `table_sql`, `_model_indexes_sql`,
+`_field_indexes_sql` and the PostgreSQL editor's `_like` indexes)."""
+
+from __future__ import annotations
+
+from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
+from schemalint.read.django import names
+from schemalint.read.django.expressions import quote_ident
+from schemalint.read.django.facts import Call, Ref
+from schemalint.read.django.fields import AUTO_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
+from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
+from schemalint.read.django.resolve import Unresolved, describe
+
+
+def build_schema(linker: Linker) -> Schema:
+    tables: list[Table] = []
+    for module in linker.facts:
+        for cls in module.classes:
+            info = linker.model(module, cls)
+            if info is None or info.abstract or info.proxy or info.external:
+                continue
+            builder = TableBuilder(linker, info)
+            tables.append(builder.table())
+            tables.extend(builder.m2m_tables())
+    auto = linker.project_auto_field()
+    properties = (
+        ("django_version", linker.version),
+        ("django_version_source", linker.version_source),
+        ("default_auto_field", auto),
+    )
+    return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties)
+
+
+def _is_like_type(pg_type: str) -> bool:
+    return not pg_type.endswith("]") and (pg_type.startswith("character varying") or pg_type == "text")
+
+
+def _on_delete(linker: Linker, spec: FieldSpec, default: str = "CASCADE") -> tuple[str, str | None]:
+    value = spec.args[1] if len(spec.args) > 1 else spec.kwargs.get("on_delete")
+    if value is None:
+        return ON_DELETE[default]
+    name = None
+    if isinstance(value, Ref):
+        symbol = linker.resolver.resolve(spec.module, value.dotted)
+        name = (symbol.name if symbol.kind == "django" else value.dotted).rsplit(".", 1)[-1]
+    elif isinstance(value, Call) and value.func:
+        name = value.func.rsplit(".", 1)[-1]
+    if name not in ON_DELETE:
+        raise Unresolved(describe(value), "on_delete")
+    return ON_DELETE[name]
+
+
+class TableBuilder:
+    def __init__(self, linker: Linker, info: ModelInfo) -> None:
+        self.linker = linker
+        self.info = info
+        self.table_name = info.db_table
+        self.specs: list[ColumnSpec] = []
+        self.by_field: dict[str, tuple[str, str, bool]] = {}
+        self.indexes: list[Index] = []
+        self.constraints: list[Constraint] = []
+        self.m2m: list[FieldSpec] = []
+
+    # ------------------------------------------------------------------ table
+
+    def table(self) -> Table:
+        info, linker = self.info, self.linker
+        fields = linker.fields(info)
+        self._parent_links(fields)
+        explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
+        if not explicit_pk and not any(c.primary_key for c in self.specs):
+            self._auto_pk()
+        for spec in fields:
+            if spec.relation == "m2m":
+                self.m2m.append(spec)
+                continue
+            try:
+                self.specs.append(self._column(spec))
+            except Unresolved as exc:
+                linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
+        if "order_with_respect_to" in info.meta:
+            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))  # type: ignore[arg-type]
+        for spec in self.specs:
+            self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
+            self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
+        self._field_objects()
+        self._unique_together()
+        self._meta_indexes()
+        self._meta_constraints()
+        pk_columns = tuple(s.column.name for s in self.specs if s.primary_key)
+        pk = PrimaryKey(pk_columns, names.pg_object_name(self.table_name, None, "pkey"), True, info.location) if pk_columns else None
+        comment = linker.meta_value(info.meta, "db_table_comment", None)
+        return Table(
+            name=self.table_name,
+            columns=tuple(s.column for s in self.specs),
+            primary_key=pk,
+            foreign_keys=tuple(s.fk for s in self.specs if s.fk is not None),
+            indexes=tuple(self.indexes),
+            constraints=tuple(self.constraints),
+            comment=comment if isinstance(comment, str) else None,
+            location=info.location,
+            model=info.label,
+            managed=info.managed,
+        )
+
+    def _auto_pk(self) -> None:
+        auto, _ = self.linker.default_auto_field(self.info)
+        pg_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
+        column = Column("id", pg_type, False, identity="by default", location=self.info.location, field_name="id",
+                        extra=(("field", auto),))
+        self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))  # type: ignore[arg-type]
+
+    def _parent_links(self, fields: list[FieldSpec]) -> None:
+        """Multi-table inheritance: a `<parent>_ptr` one-to-one column per concrete parent;
+        the first is the primary key (unless the child declares its own parent_link)."""
+        linker = self.linker
+        declared = [s for s in fields if s.relation == "fk" and linker._bool(s, "parent_link")]
+        for position, parent in enumerate(p for p in linker.base_models(self.info) if not p.abstract):
+            parent = linker.concrete(parent)
+            if declared:
+                continue
+            ref_column, rel_type, _ = linker.pk_of(parent)
+            column_name = f"{parent.model_name}_ptr_id"
+            column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
+                            extra=(("field", "OneToOneField"),))
+            fk = ForeignKey((column_name,), parent.db_table, (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+                            initially_deferred=True, implicit=True, location=self.info.location,
+                            name=names.fk_constraint_name(self.table_name, column_name, parent.db_table, ref_column))
+            self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))  # type: ignore[arg-type]
+
+    def _column(self, spec: FieldSpec) -> ColumnSpec:
+        linker, table = self.linker, self.table_name
+        name = linker.column_name(spec)
+        primary = bool(linker.kw(spec, "primary_key", False, table))
+        null = bool(linker.kw(spec, "null", False, table)) and not primary
+        unique = bool(linker.kw(spec, "unique", False, table)) or primary
+        db_index = bool(linker.kw(spec, "db_index", False, table))
+        fk = None
+        if spec.relation == "fk":
+            target = linker.target(spec, self.info)
+            ref_column, pg_type, _ = linker.to_field(spec, target)
+            database, declared = _on_delete(linker, spec)
+            if linker.kw(spec, "db_constraint", True, table) is not False:
+                fk = ForeignKey((name,), target.db_table, (ref_column,), database, declared, deferrable=True,
+                                initially_deferred=True, implicit=True, location=spec.location,
+                                name=names.fk_constraint_name(table, name, target.db_table, ref_column))
+        else:
+            pg_type = linker.column_type(spec, table)
+        identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None else None
+        generated = None
+        if spec.internal == "GeneratedField":
+            generated = self._generated(spec)
+            null = True
+        default = None
+        if "db_default" in spec.kwargs:
+            writer = linker.writer(self.info, spec.module, self.by_field)
+            try:
+                default = writer.default(spec.kwargs["db_default"], pg_type)
+            except Unresolved as exc:
+                linker.unresolved("db_default", exc.text, spec.location, table, spec.name)
+        comment = linker.kw(spec, "db_comment", None, table)
+        check = f"{quote_ident(name)} >= 0" if spec.internal in POSITIVE_FIELDS and spec.custom_type is None else None
+        extra = (("field", spec.class_name.rsplit(".", 1)[-1] or spec.builtin),)
+        column = Column(name, pg_type, null, default, identity, generated, comment if isinstance(comment, str) else None,
+                        spec.location, spec.name, extra)
+        return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
+
+    def _generated(self, spec: FieldSpec) -> str | None:
+        expression = spec.kwargs.get("expression")
+        self.linker.unresolved("GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name)
+        return None
+
+    # ------------------------------------------------------------------ per-field objects
+
+    def _field_objects(self) -> None:
+        table = self.table_name
+        for spec in self.specs:
+            col = spec.column
+            location = col.location
+            if spec.unique and not spec.primary_key:
+                self.constraints.append(Constraint(names.pg_object_name(table, col.name, "key"), "unique", (col.name,),
+                                                   implicit=True, location=location))
+            if spec.check:
+                self.constraints.append(Constraint(names.pg_object_name(table, col.name, "check"), "check", (),
+                                                   spec.check, implicit=True, location=location))
+            if spec.db_index and not spec.unique:
+                origin = "fk" if spec.field is not None and spec.field.relation == "fk" else "db_index"
+                self.indexes.append(Index(names.create_index_name(table, [col.name]), (col.name,), implicit=True,
+                                          origin=origin, location=location))
+            if (spec.db_index or spec.unique) and _is_like_type(col.type):
+                opclass = "varchar_pattern_ops" if col.type.startswith("character varying") else "text_pattern_ops"
+                self.indexes.append(Index(names.create_index_name(table, [col.name], "_like"), (col.name,),
+                                          opclasses=(opclass,), implicit=True, origin="like", location=location))
+
+    def _columns_of(self, field_names, location: Location) -> tuple[str, ...]:
+        columns = []
+        for field_name in field_names:
+            if not isinstance(field_name, str) or field_name not in self.by_field:
+                raise Unresolved(repr(field_name), "field name")
+            columns.append(self.by_field[field_name][0])
+        return tuple(columns)
+
+    def _unique_together(self) -> None:
+        linker, info = self.linker, self.info
+        value = linker.meta_value(info.meta, "unique_together", ())
+        if not value:
+            return
+        groups = (value,) if all(isinstance(v, str) for v in value) else value
+        location = info.meta["unique_together"][2]
+        for group in groups:
+            try:
+                columns = self._columns_of(group, location)
+            except Unresolved as exc:
+                linker.unresolved("unique_together field", exc.text, location, self.table_name)
+                continue
+            self.constraints.append(Constraint(names.create_index_name(self.table_name, list(columns), "_uniq"), "unique",
+                                               columns, implicit=True, location=location))
+
+    # ------------------------------------------------------------------ Meta.indexes / constraints
+
+    def _call_kind(self, call, module) -> str | None:
+        if not isinstance(call, Call) or not call.func:
+            return None
+        symbol = self.linker.resolver.resolve(module, call.func)
+        return symbol.name.rsplit(".", 1)[-1] if symbol.kind == "django" else None
+
+    def _name(self, call: Call, module) -> str | None:
+        if not call.has("name"):
+            return None
+        name = self.linker.resolver.evaluate(module, call.kw("name"))
+        if not isinstance(name, str):
+            raise Unresolved(describe(call.kw("name")), "name")
+        return name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()} if "%(" in name else name
+
+    def _meta_items(self, key: str):
+        if key not in self.info.meta:
+            return []
+        value, module, location = self.info.meta[key]
+        if not isinstance(value, tuple):
+            self.linker.unresolved(f"Meta.{key}", describe(value), location, self.table_name)
+            return []
+        return [(item, module, location) for item in value]
+
+    def _meta_indexes(self) -> None:
+        for call, module, location in self._meta_items("indexes"):
+            try:
+                index = self._index(call, module, location)
+            except Unresolved as exc:
+                self.linker.unresolved(exc.what or "index", exc.text, location, self.table_name)
+                continue
+            self.indexes.append(index)
+
+    def _index(self, call, module, location: Location) -> Index:
+        kind = self._call_kind(call, module)
+        if kind not in INDEX_CLASSES:
+            raise Unresolved(describe(call), "index")
+        evaluate = lambda v: self.linker.resolver.evaluate(module, v)  # noqa: E731
+        using, suffix = INDEX_CLASSES[kind]
+        name = self._name(call, module)
+        fields = evaluate(call.kw("fields", ()))
+        writer = self.linker.writer(self.info, module, self.by_field)
+        columns, orders = [], []
+        if fields:
+            columns = list(self._columns_of([f.lstrip("-") for f in fields], location))
+            orders = ["DESC" if f.startswith("-") else "" for f in fields]
+        else:
+            for expression in call.args:
+                text, order = writer.index_part(expression)
+                columns.append(text)
+                orders.append(order)
+        if not columns:
+            raise Unresolved(describe(call), "index")
+        implicit = name is None
+        if name is None:
+            if not fields:
+                raise Unresolved(describe(call), "index name")
+            name = names.meta_index_name(self.table_name, columns, [o == "DESC" for o in orders], suffix)
+        opclasses = tuple(evaluate(call.kw("opclasses", ())))
+        include = self._columns_of(evaluate(call.kw("include", ())) or (), location)
+        where = writer.condition(call.kw("condition")) if call.kw("condition") is not None else None
+        return Index(name, tuple(columns), False, where, using, tuple(orders) if any(orders) else (), opclasses,
+                     include, implicit=implicit, origin="index", location=location)
+
+    def _meta_constraints(self) -> None:
+        for call, module, location in self._meta_items("constraints"):
+            try:
+                self._constraint(call, module, location)
+            except Unresolved as exc:
+                self.linker.unresolved(exc.what or "constraint", exc.text, location, self.table_name)
+
+    def _constraint(self, call, module, location: Location) -> None:
+        kind = self._call_kind(call, module)
+        evaluate = lambda v: self.linker.resolver.evaluate(module, v)  # noqa: E731
+        writer = self.linker.writer(self.info, module, self.by_field)
+        name = self._name(call, module)
+        if kind == "CheckConstraint":
+            condition = call.kw("condition", call.kw("check"))
+            if condition is None or name is None:
+                raise Unresolved(describe(call), "CheckConstraint")
+            self.constraints.append(Constraint(name, "check", (), writer.condition(condition), location=location))
+            return
+        if kind != "UniqueConstraint":
+            raise Unresolved(describe(call), "constraint")
+        fields = evaluate(call.kw("fields", ())) or ()
+        columns = list(self._columns_of(fields, location))
+        if not fields:
+            columns = [writer.index_part(e)[0] for e in call.args]
+        implicit = name is None
+        if name is None:
+            name = names.create_index_name(self.table_name, columns, "_uniq")
+        condition = call.kw("condition")
+        include = self._columns_of(evaluate(call.kw("include", ())) or (), location)
+        opclasses = tuple(evaluate(call.kw("opclasses", ())) or ())
+        nulls = evaluate(call.kw("nulls_distinct")) if call.has("nulls_distinct") else None
+        deferrable = call.kw("deferrable") is not None
+        if condition is not None or include or opclasses or not fields:
+            where = writer.condition(condition) if condition is not None else None
+            self.indexes.append(Index(name, tuple(columns), True, where, "btree", (), opclasses, include,
+                                      implicit=implicit, origin="constraint", location=location))
+            return
+        self.constraints.append(Constraint(name, "unique", tuple(columns), None, nulls if nulls is False else None,
+                                           deferrable, implicit=implicit, location=location))
+
+    # ------------------------------------------------------------------ many-to-many
+
+    def m2m_tables(self) -> list[Table]:
+        tables = []
+        for spec in self.m2m:
+            try:
+                table = self._m2m_table(spec)
+            except Unresolved as exc:
+                self.linker.unresolved(exc.what or "ManyToManyField", exc.text, spec.location, self.table_name, spec.name)
+                continue
+            if table is not None:
+                tables.append(table)
+        return tables
+
+    def _m2m_table(self, spec: FieldSpec) -> Table | None:
+        linker, info = self.linker, self.info
+        if spec.kwargs.get("through") is not None:
+            return None
+        target = linker.target(spec, info)
+        db_table = linker.kw(spec, "db_table", None)
+        table = db_table if isinstance(db_table, str) and db_table else names.truncate_name(f"{info.db_table}_{spec.name}")
+        source_name, target_name = info.model_name, target.model_name
+        if source_name == target_name:
+            source_name, target_name = f"from_{source_name}", f"to_{target_name}"
+        auto, _ = linker.default_auto_field(info)
+        id_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
+        location = spec.location
+        columns = [Column("id", id_type, False, identity="by default", location=location, field_name="id")]
+        fks, indexes = [], []
+        constraint = linker.kw(spec, "db_constraint", True) is not False
+        for column_name, model in ((f"{source_name}_id", info), (f"{target_name}_id", target)):
+            ref_column, rel_type, _ = linker.pk_of(model)
+            columns.append(Column(column_name, rel_type, False, location=location, field_name=column_name[:-3]))
+            if constraint:
+                fks.append(ForeignKey((column_name,), model.db_table, (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+                                      initially_deferred=True, implicit=True, location=location,
+                                      name=names.fk_constraint_name(table, column_name, model.db_table, ref_column)))
+            indexes.append(Index(names.create_index_name(table, [column_name]), (column_name,), implicit=True, origin="fk",
+                                 location=location))
+            if _is_like_type(rel_type):
+                indexes.append(Index(names.create_index_name(table, [column_name], "_like"), (column_name,),
+                                     opclasses=("varchar_pattern_ops" if rel_type != "text" else "text_pattern_ops",),
+                                     implicit=True, origin="like", location=location))
+        pair = [columns[1].name, columns[2].name]
+        unique = Constraint(names.create_index_name(table, pair, "_uniq"), "unique", tuple(pair), implicit=True, location=location)
+        return Table(table, columns=tuple(columns), primary_key=PrimaryKey(("id",), names.pg_object_name(table, None, "pkey"), True, location),
+                     foreign_keys=tuple(fks), indexes=tuple(indexes), constraints=(unique,), location=location,
+                     model=f"{info.app_label}.{info.cls.name}_{spec.name}", managed=info.managed or target.managed)

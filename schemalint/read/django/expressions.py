@@ -1,0 +1,215 @@
+"""Django expressions (Q, F, Value, Now, Lower, ...) as PostgreSQL prints them back.
+
+Check constraints, index conditions, expression indexes and database defaults are compared
+with PostgreSQL's own printout of what Django created (`pg_get_expr(..., true)`), so the
+translation targets that spelling: `quantity >= 0`, `(status)::text = 'open'::text`,
+`lower((name)::text)`, `'draft'::character varying`. What is not covered raises
+`Unresolved`, which becomes SL002.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from schemalint.read.django.facts import BinOp, Call, Ref, Unary
+from schemalint.read.django.resolve import Unresolved, describe
+
+_LOOKUPS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_NUMERIC_CASTS = {"numeric", "double precision", "real"}
+
+
+def quote_ident(name: str) -> str:
+    plain = name.isidentifier() and name == name.lower() and name.isascii()
+    return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
+
+
+_RESERVED = frozenset({"user", "order", "group", "table", "select", "where", "from", "limit", "offset", "check",
+                       "default", "primary", "references", "unique", "column", "constraint", "end", "to", "in",
+                       "is", "not", "null", "and", "or", "desc", "asc", "all", "any", "case", "when", "then",
+                       "else", "create", "grant", "having", "into", "on", "only", "some", "union", "both",
+                       "leading", "trailing", "analyse", "analyze", "array", "as", "cast", "collate", "current_date",
+                       "current_time", "current_timestamp", "current_user", "deferrable", "distinct", "do",
+                       "except", "false", "true", "fetch", "for", "foreign", "initially", "intersect", "lateral",
+                       "localtime", "localtimestamp", "placing", "returning", "session_user", "symmetric",
+                       "variadic", "window", "with"})
+
+
+def base_type(pg_type: str) -> str:
+    return pg_type.split("(")[0].strip()
+
+
+def literal(value, pg_type: str | None) -> str:
+    """A Python constant compared with (or defaulting) a column of `pg_type`."""
+    kind = base_type(pg_type) if pg_type else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        text = str(value)
+        if isinstance(value, float) and text.endswith(".0") and kind in ("integer", "bigint", "smallint"):
+            text = text[:-2]
+        if value < 0:
+            return f"'{text}'::{_const_type(value, kind)}"
+        if kind in _NUMERIC_CASTS and isinstance(value, int):
+            return f"{text}::{kind}" if kind != "numeric" else text
+        return text
+    if isinstance(value, str):
+        escaped = value.replace("'", "''")
+        if kind in ("character varying", "character"):
+            return f"'{escaped}'::character varying"
+        if kind in (None, "text"):
+            return f"'{escaped}'::text"
+        return f"'{escaped}'::{pg_type}"
+    raise Unresolved(describe(value))
+
+
+def _const_type(value, kind: str | None) -> str:
+    if isinstance(value, int):
+        return kind if kind in ("integer", "bigint", "smallint") else "integer"
+    return "numeric"
+
+
+class ExpressionWriter:
+    """Translates Q/F/functions over one model's fields. `column` maps a field name (or
+    `<fk>_id`) to (column, PostgreSQL type); `call_name` says which Django callable a
+    `Call.func` is (`Q`, `F`, `Lower`, ...) or None."""
+
+    def __init__(self, column: Callable[[str], tuple[str, str]], call_name: Callable[[Call], str | None], evaluate) -> None:
+        self.column = column
+        self.call_name = call_name
+        self.evaluate = evaluate
+
+    # -- conditions (CHECK, partial index WHERE) ------------------------------------------
+
+    def condition(self, value) -> str:
+        return self._bool(value, top=True)
+
+    def _bool(self, value, top: bool = False) -> str:
+        if isinstance(value, BinOp) and value.op in ("&", "|"):
+            parts = self._flatten(value, value.op)
+            word = " AND " if value.op == "&" else " OR "
+            text = word.join(self._operand(p, value.op) for p in parts)
+            return text if top else f"({text})"
+        if isinstance(value, Unary) and value.op == "~":
+            inner = self._bool(value.operand)
+            return f"NOT {inner}" if inner.startswith("(") else f"NOT {inner}"
+        if isinstance(value, Call) and self.call_name(value) == "Q":
+            return self._q(value, top)
+        raise Unresolved(describe(value))
+
+    def _flatten(self, value, op: str) -> list:
+        if isinstance(value, BinOp) and value.op == op:
+            return self._flatten(value.left, op) + self._flatten(value.right, op)
+        if isinstance(value, Call) and self.call_name(value) == "Q" and not value.args and len(value.kwargs) > 1 and op == "&":
+            return [Call(value.func, (), (kw,)) for kw in sorted(value.kwargs, key=lambda kv: kv[0])]
+        return [value]
+
+    def _operand(self, value, op: str) -> str:
+        text = self._bool(value)
+        # AND binds tighter than OR: an AND inside an OR needs no parentheses in PG's printout.
+        if op == "|" and isinstance(value, BinOp) and value.op == "&":
+            return text[1:-1] if text.startswith("(") and text.endswith(")") else text
+        return text
+
+    def _q(self, call: Call, top: bool) -> str:
+        negated = False
+        connector = "&"
+        children = list(call.args)
+        for key, val in call.kwargs:
+            if key == "_negated":
+                negated = bool(self.evaluate(val))
+            elif key == "_connector":
+                connector = "|" if self.evaluate(val) == "OR" else "&"
+        lookups = sorted((kv for kv in call.kwargs if not kv[0].startswith("_")), key=lambda kv: kv[0])
+        parts = [self._bool(c) for c in children] + [self._lookup(k, v) for k, v in lookups]
+        if not parts:
+            raise Unresolved(describe(call))
+        word = " AND " if connector == "&" else " OR "
+        text = word.join(parts) if len(parts) > 1 else parts[0]
+        if negated:
+            return f"NOT ({text})"
+        return text if (top or len(parts) == 1) else f"({text})"
+
+    def _lookup(self, key: str, value) -> str:
+        field, _, lookup = key.partition("__")
+        lookup = lookup or "exact"
+        column, pg_type = self.column(field)
+        col = quote_ident(column)
+        kind = base_type(pg_type)
+        if lookup == "isnull":
+            return f"{col} IS NULL" if self.evaluate(value) else f"{col} IS NOT NULL"
+        if lookup not in _LOOKUPS and lookup != "in":
+            raise Unresolved(f"{key}={describe(value)}")
+        if isinstance(value, Call) and self.call_name(value) == "F":
+            other, other_type = self.column(self.evaluate(value.args[0]))
+            return f"{self._typed(col, kind)} {_LOOKUPS[lookup]} {self._typed(quote_ident(other), base_type(other_type))}"
+        constant = self.evaluate(value)
+        if lookup == "in":
+            return self._in(col, kind, pg_type, constant)
+        if kind == "boolean" and lookup == "exact" and isinstance(constant, bool):
+            return col if constant else f"NOT {col}"
+        if constant is None and lookup == "exact":
+            return f"{col} IS NULL"
+        if kind in ("character varying", "character") and isinstance(constant, str):
+            return f"({col})::text {_LOOKUPS[lookup]} '{constant.replace(chr(39), chr(39) * 2)}'::text"
+        return f"{col} {_LOOKUPS[lookup]} {literal(constant, pg_type)}"
+
+    @staticmethod
+    def _typed(col: str, kind: str) -> str:
+        return f"({col})::text" if kind in ("character varying", "character") else col
+
+    def _in(self, col: str, kind: str, pg_type: str, values) -> str:
+        if not isinstance(values, tuple):
+            raise Unresolved(describe(values))
+        if kind in ("character varying", "character"):
+            items = ", ".join(f"'{v}'::character varying" for v in values)
+            return f"({col})::text = ANY ((ARRAY[{items}])::text[])"
+        items = ", ".join(literal(v, pg_type) for v in values)
+        return f"{col} = ANY (ARRAY[{items}])"
+
+    # -- index expressions ------------------------------------------------------------------
+
+    def index_part(self, value) -> tuple[str, str]:
+        """An expression of `Index(*expressions)`: (text, order)."""
+        if isinstance(value, Call):
+            name = self.call_name(value)
+            if name in ("Desc", "Asc") or (name is None and value.func and value.func.endswith((".desc", ".asc"))):
+                inner = value.args[0] if value.args else None
+                text, _ = self.index_part(inner)
+                return text, "DESC" if (name == "Desc" or (value.func or "").endswith(".desc")) else ""
+            if name in ("Lower", "Upper"):
+                arg = value.args[0]
+                column, pg_type = self.column(self.evaluate(arg.args[0]) if isinstance(arg, Call) else self.evaluate(arg))
+                inner = self._typed(quote_ident(column), base_type(pg_type))
+                return f"{name.lower()}({inner})", ""
+            if name == "F":
+                column, _ = self.column(self.evaluate(value.args[0]))
+                return column, ""
+        raise Unresolved(describe(value))
+
+    # -- database defaults ------------------------------------------------------------------
+
+    def default(self, value, pg_type: str) -> str:
+        if isinstance(value, Call):
+            name = self.call_name(value)
+            if name == "Now":
+                return "statement_timestamp()"
+            if name == "Value" and value.args:
+                return self.default(value.args[0], pg_type)
+            if name == "RandomUUID":
+                return "gen_random_uuid()"
+        constant = self.evaluate(value)
+        if constant is None:
+            raise Unresolved(describe(value))
+        if base_type(pg_type) == "jsonb":
+            raise Unresolved(describe(value))
+        if base_type(pg_type) == "numeric" and isinstance(constant, (int, float, Decimal)) and constant >= 0:
+            return str(constant)
+        return literal(constant, pg_type)
+
+
+def is_name(call: Call, *names: str) -> bool:
+    return isinstance(call, Call) and (call.func or "").rsplit(".", 1)[-1] in names
+
+
+__all__ = ["ExpressionWriter", "literal", "quote_ident", "Ref", "is_name"]

@@ -1,0 +1,351 @@
+"""Stage 1 for Django: one Python file -> `ModuleFacts`, with libcst, without importing it.
+
+Positions come from scanning the text for `class Name` / `name =` lines, in statement order:
+libcst's PositionProvider would triple the parse time of a pre-commit run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from schemalint.model import Diagnostic, Location
+from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
+from schemalint.read.django.facts import (
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FieldInit,
+    Mapping,
+    ModuleFacts,
+    Opaque,
+    Ref,
+    Unary,
+)
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+_BINARY = {
+    cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/", cst.FloorDivide: "//",
+    cst.Modulo: "%", cst.Power: "**", cst.BitOr: "|", cst.BitAnd: "&", cst.BitXor: "^",
+    cst.LeftShift: "<<", cst.RightShift: ">>",
+}
+_UNARY = {cst.Minus: "-", cst.Plus: "+", cst.Not: "not", cst.BitInvert: "~"}
+
+
+def module_names(rel: str) -> tuple[str, str]:
+    """(package, module) dotted names of a file from its path relative to the project root."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+        return ".".join(parts), ".".join(parts)
+    return ".".join(parts[:-1]), ".".join(parts)
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return " ".join(_EMPTY_MODULE.code_for_node(node).split())
+
+
+def _number(text: str):
+    text = text.replace("_", "")
+    try:
+        return int(text, 0)
+    except ValueError:
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
+def value_of(node: cst.BaseExpression):
+    """A libcst expression as a plain value or a facts record (see facts.py)."""
+    if isinstance(node, cst.Integer):
+        return _number(node.value)
+    if isinstance(node, cst.Float):
+        return float(node.value.replace("_", ""))
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        evaluated = node.evaluated_value
+        if isinstance(evaluated, (str, bytes)):
+            return evaluated
+        return Opaque(_code(node))
+    if isinstance(node, cst.Name):
+        return {"True": True, "False": False, "None": None}.get(node.value, Ref(node.value)) if node.value in (
+            "True", "False", "None") else Ref(node.value)
+    if isinstance(node, cst.Attribute):
+        name = dotted(node)
+        return Ref(name) if name else Opaque(_code(node))
+    if isinstance(node, cst.Call):
+        return _call(node)
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        items = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                return Opaque(_code(node))
+            items.append(value_of(element.value))
+        return tuple(items)
+    if isinstance(node, cst.Dict):
+        pairs = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return Opaque(_code(node))
+            pairs.append((value_of(element.key), value_of(element.value)))
+        return Mapping(tuple(pairs))
+    if isinstance(node, cst.BinaryOperation) and type(node.operator) in _BINARY:
+        return BinOp(_BINARY[type(node.operator)], value_of(node.left), value_of(node.right))
+    if isinstance(node, cst.UnaryOperation) and type(node.operator) in _UNARY:
+        return Unary(_UNARY[type(node.operator)], value_of(node.expression))
+    return Opaque(_code(node))
+
+
+def _call(node: cst.Call) -> Call:
+    args, kwargs, star = [], [], False
+    for arg in node.args:
+        if arg.star:
+            star = True
+        elif arg.keyword is not None:
+            kwargs.append((arg.keyword.value, value_of(arg.value)))
+        else:
+            args.append(value_of(arg.value))
+    func = dotted(node.func)
+    if func is None and isinstance(node.func, cst.Call) and dotted(node.func.func) == "super":
+        func = "super()"
+    elif func is None and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Call):
+        if dotted(node.func.value.func) == "super":
+            func = f"super().{node.func.attr.value}"
+    return Call(func, tuple(args), tuple(kwargs), star)
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class LineFinder:
+    """Finds the line of `class Name` and `name =` by scanning, starting where the previous
+    statement was found (statements are visited in source order)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def find(self, pattern: re.Pattern[str], start: int) -> tuple[int, int]:
+        for index in range(max(start, 0), len(self.lines)):
+            match = pattern.match(self.lines[index])
+            if match:
+                return index + 1, len(match.group(1)) + 1
+        return max(start, 0) + 1, 1
+
+    def class_line(self, name: str, start: int) -> tuple[int, int]:
+        return self.find(re.compile(rf"^(\s*)class\s+{re.escape(name)}\b"), start)
+
+    def assign_line(self, name: str, start: int) -> tuple[int, int]:
+        return self.find(re.compile(rf"^(\s*){re.escape(name)}\s*(:|=(?!=)|,)"), start)
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def _targets(statement: cst.BaseSmallStatement) -> tuple[list[str], cst.BaseExpression | None]:
+    if isinstance(statement, cst.Assign):
+        names = [t.target.value for t in statement.targets if isinstance(t.target, cst.Name)]
+        return names, statement.value
+    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+        return [statement.target.value], statement.value
+    return [], None
+
+
+def _assignments(body, finder: LineFinder, start: int) -> tuple[list[Assign], int]:
+    """Simple `name = value` statements of a block, with their positions."""
+    found = []
+    cursor = start
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+                line, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
+                cursor = line
+            continue
+        for small in statement.body:
+            names, value = _targets(small)
+            if value is None:
+                continue
+            converted = value_of(value)
+            for name in names:
+                line, col = finder.assign_line(name, cursor)
+                cursor = line
+                found.append(Assign(name, converted, line, col))
+    return found, cursor
+
+
+def _absolute(module: str, package: str, relative_dots: int) -> str:
+    if relative_dots == 0:
+        return module
+    parts = package.split(".") if package else []
+    if relative_dots > 1:
+        parts = parts[: len(parts) - (relative_dots - 1)]
+    return ".".join([*parts, module] if module else parts)
+
+
+def _imports(statement: cst.BaseSmallStatement, package: str) -> list[tuple[str, str]]:
+    found = []
+    if isinstance(statement, cst.Import):
+        for alias in statement.names:
+            target = dotted(alias.name)
+            if not target:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                found.append((alias.asname.name.value, target))
+            else:
+                found.append((target.split(".")[0], target.split(".")[0]))
+    elif isinstance(statement, cst.ImportFrom):
+        base = dotted(statement.module) if statement.module is not None else ""
+        origin = _absolute(base or "", package, len(statement.relative))
+        if isinstance(statement.names, cst.ImportStar):
+            found.append(("*", origin))
+        else:
+            for alias in statement.names:
+                name = dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                found.append((local, f"{origin}.{name}" if origin else name))
+    return found
+
+
+# --------------------------------------------------------------------------- classes
+
+
+def _field_init(function: cst.FunctionDef) -> FieldInit:
+    defaults, forced = [], []
+    for param in function.params.params + function.params.kwonly_params:
+        if param.default is not None and param.name.value != "self":
+            defaults.append((param.name.value, value_of(param.default)))
+    for statement in function.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                call = small.value
+                name = dotted(call.func) or ""
+                if name.endswith(".setdefault") and len(call.args) == 2:
+                    key = value_of(call.args[0].value)
+                    if isinstance(key, str):
+                        defaults.append((key, value_of(call.args[1].value)))
+                elif _call(call).func == "super().__init__":
+                    for key, value in _call(call).kwargs:
+                        if not isinstance(value, Ref):  # `max_length=max_length` passes a parameter on
+                            forced.append((key, value))
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+                if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                    index = target.slice[0].slice
+                    if isinstance(index, cst.Index):
+                        key = value_of(index.value)
+                        if isinstance(key, str):
+                            forced.append((key, value_of(small.value)))
+    return FieldInit(tuple(defaults), tuple(forced))
+
+
+def _returned_literal(function: cst.FunctionDef) -> str | None:
+    for statement in function.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Return) and small.value is not None:
+                    value = value_of(small.value)
+                    return value if isinstance(value, str) else None
+    return None
+
+
+def _class(node: cst.ClassDef, finder: LineFinder, start: int) -> tuple[ClassFact, int]:
+    line, col = finder.class_line(node.name.value, start)
+    bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
+    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in node.bases if arg.keyword is not None)
+    body_statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    body, _ = _assignments(body_statements, finder, line)
+    meta, meta_bases, init, db_type, internal = None, (), None, None, None
+    for statement in body_statements:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
+            meta_line, _ = finder.class_line("Meta", line)
+            inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+            found, _ = _assignments(inner, finder, meta_line)
+            meta = tuple(found)
+            meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
+        elif isinstance(statement, cst.FunctionDef):
+            if statement.name.value == "__init__":
+                init = _field_init(statement)
+            elif statement.name.value == "db_type":
+                db_type = _returned_literal(statement)
+            elif statement.name.value == "get_internal_type":
+                internal = _returned_literal(statement)
+    end = max([line] + [a.line for a in body])
+    return ClassFact(node.name.value, bases, line, col, tuple(body), meta, meta_bases, init, db_type, internal, keywords), end
+
+
+def _syntax_error(file: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
+    message = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
+    return Diagnostic("SL001", f"syntax error: {message}", Location(file.rel, exc.raw_line, exc.raw_column + 1))
+
+
+def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
+    package, module = module_names(file.rel)
+    text, problem = decode_or_diagnose(file)
+    if text is None:
+        return ModuleFacts(file.rel, package, module, diagnostics=(problem,))
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, exc),))
+    except (RecursionError, ValueError) as exc:
+        return ModuleFacts(file.rel, package, module, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
+    return _module_facts(tree, LineFinder(text), file.rel, package, module)
+
+
+def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, module: str) -> ModuleFacts:
+    imports: list[tuple[str, str]] = []
+    constants: list[Assign] = []
+    classes: list[ClassFact] = []
+    cursor = 0
+    for statement in tree.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                imports += _imports(small, package)
+            found, cursor = _assignments([statement], finder, cursor)
+            constants += found
+        elif isinstance(statement, cst.ClassDef):
+            fact, cursor = _class(statement, finder, cursor)
+            classes.append(fact)
+        elif isinstance(statement, (cst.If, cst.Try)):
+            # `try: from x import y except ImportError: ...` and `if TYPE_CHECKING:` imports.
+            for block in _blocks(statement):
+                for inner in block:
+                    if isinstance(inner, cst.SimpleStatementLine):
+                        for small in inner.body:
+                            imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
+        elif isinstance(statement, cst.FunctionDef):
+            cursor, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
+    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes))
+
+
+def _blocks(statement):
+    if isinstance(statement, cst.If):
+        yield statement.body.body
+    elif isinstance(statement, cst.Try):
+        yield statement.body.body
+
+
+def extract_text(rel: str, text: str) -> ModuleFacts:
+    """Facts of a project module read at link time (an imported constants module)."""
+    package, module = module_names(rel)
+    try:
+        tree = cst.parse_module(text)
+    except Exception:  # noqa: BLE001 - a helper module that does not parse is just not resolved
+        return ModuleFacts(rel, package, module)
+    return _module_facts(tree, LineFinder(text), rel, package, module)

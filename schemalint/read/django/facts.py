@@ -1,0 +1,115 @@
+"""The plain, picklable facts `extract` keeps from one Python file.
+
+Expressions are kept as values, not evaluated: a literal is its Python value (int, str,
+tuple, ...); anything that needs the rest of the project (a name, a call, arithmetic on
+names) is a small frozen record that `link` resolves once every file is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemalint.model import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A name as written: `NAME_LEN`, `models.CASCADE`, `settings.AUTH_USER_MODEL`."""
+
+    dotted: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """`func(*args, **kwargs)` with `func` as a dotted name (None when it is not a name)."""
+
+    func: str | None
+    args: tuple = ()
+    kwargs: tuple[tuple[str, object], ...] = ()
+    star: bool = False
+    """The call passes `*args`/`**kwargs` we cannot see through."""
+
+    def kw(self, name: str, default=None):
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return default
+
+    def has(self, name: str) -> bool:
+        return any(key == name for key, _ in self.kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str
+    left: object
+    right: object
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str
+    operand: object
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    items: tuple[tuple[object, object], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """An expression we keep only as its source text (a lambda, a comprehension, ...)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    name: str
+    value: object
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInit:
+    """What a project field class's `__init__` does to its keyword arguments."""
+
+    defaults: tuple[tuple[str, object], ...] = ()
+    """`def __init__(self, max_digits=12, ...)` / `kwargs.setdefault("max_digits", 12)`."""
+    forced: tuple[tuple[str, object], ...] = ()
+    """`kwargs["max_length"] = 20` / `super().__init__(max_length=20, ...)`."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    name: str
+    bases: tuple[object, ...]
+    line: int
+    col: int
+    body: tuple[Assign, ...] = ()
+    meta: tuple[Assign, ...] | None = None
+    meta_bases: tuple[str, ...] = ()
+    init: FieldInit | None = None
+    db_type: str | None = None
+    """A literal returned by `def db_type(self, connection)`."""
+    internal_type: str | None = None
+    """A literal returned by `def get_internal_type(self)`."""
+    keywords: tuple[tuple[str, object], ...] = ()
+    """Class keywords (`class Meta(metaclass=...)`), kept for completeness."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    rel: str
+    package: str
+    """The dotted package the file sits in, from its path (`app_django.apps.options`)."""
+    module: str
+    """The file's own dotted name (`app_django.apps.options.models`)."""
+    imports: tuple[tuple[str, str], ...] = ()
+    """local name -> absolute dotted target; `*` for star imports."""
+    constants: tuple[Assign, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    lines: tuple[int, ...] = field(default=())

@@ -1,0 +1,525 @@
+"""Stage 2 for Django: every file's facts -> the `Schema` Django's migrations would create
+on PostgreSQL (Django 5.2 / 6.0 rules, see fields.py and names.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Table
+from schemalint.read import Project
+from schemalint.read.django import names
+from schemalint.read.django.expressions import ExpressionWriter
+from schemalint.read.django.facts import Assign, Call, ClassFact, ModuleFacts, Ref
+from schemalint.read.django.fields import (
+    AUTO_FIELDS,
+    BUILTIN_FIELDS,
+    INDEX_CLASSES,
+    ON_DELETE,
+    PG_TYPES,
+    POSITIVE_FIELDS,
+    REL_TYPES,
+    varchar,
+)
+from schemalint.read.django.project import (
+    SettingsFacts,
+    django_version,
+    major,
+    read_app_config,
+    read_settings,
+)
+from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
+from schemalint.types import normalize_type
+
+MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    builtin: str
+    """Key of BUILTIN_FIELDS the field class ends in."""
+    args: tuple
+    kwargs: dict[str, Any]
+    module: ModuleFacts
+    location: Location
+    custom_type: str | None = None
+    class_name: str = ""
+    auto_created: bool = False
+
+    @property
+    def internal(self) -> str:
+        return BUILTIN_FIELDS[self.builtin].internal
+
+    @property
+    def relation(self) -> str | None:
+        return BUILTIN_FIELDS[self.builtin].relation
+
+
+@dataclass
+class ModelInfo:
+    module: ModuleFacts
+    cls: ClassFact
+    meta: dict[str, tuple[Any, ModuleFacts, Location]]
+    app_label: str
+    abstract: bool
+    proxy: bool
+    managed: bool
+    db_table: str
+    external: bool
+    location: Location
+    fields: list[FieldSpec] | None = None
+    parents: list["ModelInfo"] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.app_label}.{self.cls.name}"
+
+    @property
+    def model_name(self) -> str:
+        return self.cls.name.lower()
+
+
+@dataclass
+class ColumnSpec:
+    field: FieldSpec
+    column: Column
+    primary_key: bool = False
+    unique: bool = False
+    db_index: bool = False
+    check: str | None = None
+    fk: ForeignKey | None = None
+
+
+class Linker:
+    def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
+        self.project = project
+        self.facts = facts
+        self.resolver = Resolver(facts, project)
+        self.diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
+        self._reported: set[tuple] = set()
+        self.version, self.version_source = django_version(project)
+        model_files = [f.rel for f in facts]
+        self.settings: SettingsFacts = read_settings(project, model_files)
+        self._app_configs: dict[str, Any] = {}
+        self._models: dict[tuple[str, str], ModelInfo | None] = {}
+        self._building: set[tuple[str, str]] = set()
+        self.registry: dict[tuple[str, str], ModelInfo] = {}
+        self._pk_cache: dict[str, tuple[str, str, str]] = {}
+
+    # ------------------------------------------------------------------ diagnostics
+
+    def unresolved(self, what: str, text: str, location: Location, table: str | None = None, column: str | None = None) -> None:
+        key = (what, text, location)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.diagnostics.append(Diagnostic("SL002", f"{what} cannot be resolved statically: {text}", location, table, column))
+
+    # ------------------------------------------------------------------ apps and settings
+
+    def app_dir(self, module: ModuleFacts) -> str:
+        parts = module.rel.split("/")[:-1]
+        if "models" in parts:
+            parts = parts[: len(parts) - 1 - parts[::-1].index("models")]
+        return "/".join(parts)
+
+    def app_config(self, module: ModuleFacts):
+        directory = self.app_dir(module)
+        if directory not in self._app_configs:
+            self._app_configs[directory] = read_app_config(self.project, directory)
+        return self._app_configs[directory]
+
+    def default_label(self, module: ModuleFacts) -> str:
+        if module.module in self.resolver.virtual:
+            return self.resolver.virtual[module.module][0]
+        config = self.app_config(module)
+        if config.label:
+            return config.label
+        directory = self.app_dir(module)
+        return directory.rsplit("/", 1)[-1] if directory else module.module.split(".")[0]
+
+    def default_auto_field(self, info: ModelInfo) -> tuple[str, str]:
+        """(the auto field's builtin class name, where that choice came from)."""
+        if info.module.module in self.resolver.virtual:
+            return self.resolver.virtual[info.module.module][1].rsplit(".", 1)[-1], "django.contrib"
+        if self.project.settings.default_auto_field:
+            return self.project.settings.default_auto_field.rsplit(".", 1)[-1], "config"
+        config = self.app_config(info.module)
+        if config.default_auto_field:
+            return config.default_auto_field.rsplit(".", 1)[-1], "apps.py"
+        if self.settings.default_auto_field:
+            return self.settings.default_auto_field.rsplit(".", 1)[-1], self.settings.path or "settings"
+        return ("BigAutoField" if major(self.version) >= 6 else "AutoField"), f"Django {self.version} default"
+
+    def project_auto_field(self) -> str:
+        if self.project.settings.default_auto_field:
+            return self.project.settings.default_auto_field
+        if self.settings.default_auto_field:
+            return self.settings.default_auto_field
+        return "django.db.models.BigAutoField" if major(self.version) >= 6 else "django.db.models.AutoField"
+
+    # ------------------------------------------------------------------ models
+
+    def is_model_class(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> bool:
+        if depth > 30:
+            return False
+        for base in cls.bases:
+            if not isinstance(base, Ref):
+                continue
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "django" and symbol.name in MODEL_BASES:
+                return True
+            if symbol.kind == "class" and symbol.cls is not cls and self.is_model_class(symbol.module, symbol.cls, depth + 1):
+                return True
+        return False
+
+    def model(self, module: ModuleFacts, cls: ClassFact) -> ModelInfo | None:
+        key = (module.rel, cls.name)
+        if key in self._models:
+            return self._models[key]
+        if key in self._building or not self.is_model_class(module, cls):
+            return None
+        self._building.add(key)
+        try:
+            info = self._make_model(module, cls)
+        finally:
+            self._building.discard(key)
+        self._models[key] = info
+        return info
+
+    def base_models(self, info: ModelInfo) -> list[ModelInfo]:
+        found = []
+        for base in info.cls.bases:
+            if isinstance(base, Ref):
+                symbol = self.resolver.resolve(info.module, base.dotted)
+                if symbol.kind == "class" and symbol.cls is not info.cls:
+                    parent = self.model(symbol.module, symbol.cls)
+                    if parent is not None:
+                        found.append(parent)
+        return found
+
+    def _meta(self, module: ModuleFacts, cls: ClassFact) -> dict[str, tuple[Any, ModuleFacts, Location]]:
+        meta: dict[str, tuple[Any, ModuleFacts, Location]] = {}
+        if cls.meta is None:
+            # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
+            for base in cls.bases:
+                if isinstance(base, Ref):
+                    symbol = self.resolver.resolve(module, base.dotted)
+                    if symbol.kind == "class" and symbol.cls is not cls:
+                        parent = self.model(symbol.module, symbol.cls)
+                        if parent is not None and parent.abstract:
+                            return {k: v for k, v in parent.meta.items() if k != "abstract"}
+            return meta
+        for dotted in cls.meta_bases:
+            symbol = self.resolver.resolve(module, dotted)
+            if symbol.kind == "class" and symbol.name.endswith(".Meta"):
+                parent = self.model(symbol.module, symbol.cls)
+                if parent is not None:
+                    meta.update({k: v for k, v in parent.meta.items() if k != "abstract"})
+        for assign in cls.meta:
+            meta[assign.name] = (assign.value, module, Location(module.rel, assign.line, assign.col))
+        return meta
+
+    def meta_value(self, meta: dict, key: str, default=None, what: str | None = None):
+        if key not in meta:
+            return default
+        value, module, location = meta[key]
+        try:
+            return self.resolver.evaluate(module, value)
+        except Unresolved as exc:
+            self.unresolved(what or f"Meta.{key}", exc.text, location)
+            return default
+
+    def _make_model(self, module: ModuleFacts, cls: ClassFact) -> ModelInfo:
+        meta = self._meta(module, cls)
+        location = Location(module.rel, cls.line, cls.col)
+        abstract = bool(cls.meta and any(a.name == "abstract" for a in cls.meta)) and bool(self.meta_value(meta, "abstract", False))
+        proxy = bool(self.meta_value(meta, "proxy", False))
+        managed = self.meta_value(meta, "managed", True) is not False
+        label = self.meta_value(meta, "app_label", None) or self.default_label(module)
+        table = self.meta_value(meta, "db_table", None)
+        if not isinstance(table, str) or not table:
+            table = names.truncate_name(f"{label}_{cls.name.lower()}")
+        external = module.module in self.resolver.virtual
+        info = ModelInfo(module, cls, meta, label, abstract, proxy, managed, table, external, location)
+        if external and cls.name == "User":
+            info.db_table = "auth_user"
+        if external and cls.name in ("Group", "Permission"):
+            info.db_table = f"auth_{cls.name.lower()}"
+        if not abstract:
+            self.registry.setdefault((label, cls.name.lower()), info)
+        return info
+
+    def concrete(self, info: ModelInfo) -> ModelInfo:
+        seen = 0
+        while info.proxy and seen < 20:
+            parents = [p for p in self.base_models(info) if not p.abstract]
+            if not parents:
+                break
+            info, seen = parents[0], seen + 1
+        return info
+
+    # ------------------------------------------------------------------ fields
+
+    def field_spec(self, module: ModuleFacts, assign: Assign) -> FieldSpec | None:
+        call = assign.value
+        if not isinstance(call, Call) or not call.func:
+            return None
+        location = Location(module.rel, assign.line, assign.col)
+        resolved = self.field_class(module, call.func, location)
+        if resolved is None:
+            return None
+        builtin, defaults, forced, custom_type, class_name = resolved
+        kwargs = dict(BUILTIN_FIELDS[builtin].defaults)
+        kwargs.update(defaults)
+        kwargs.update(dict(call.kwargs))
+        kwargs.update(forced)
+        spec = FieldSpec(assign.name, builtin, call.args, kwargs, module, location, custom_type, class_name)
+        if call.star:
+            self.unresolved("field arguments", describe(call), location)
+        return spec
+
+    def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0):
+        """(builtin name, default kwargs, forced kwargs, custom type, dotted class) or None when
+        `dotted` is not a field class."""
+        symbol = self.resolver.resolve(module, dotted)
+        configured = self.configured_type(symbol, dotted)
+        if symbol.kind == "django":
+            last = symbol.name.rsplit(".", 1)[-1]
+            if last in BUILTIN_FIELDS:
+                return last, {}, {}, configured, symbol.name
+            if last.endswith("Field") or last in ("ForeignObject",):
+                self.unresolved("field type", symbol.name, location)
+                return None
+            return None
+        if symbol.kind == "class" and depth < 20:
+            cls = symbol.cls
+            for base in cls.bases:
+                if not isinstance(base, Ref):
+                    continue
+                parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
+                if parent is None:
+                    continue
+                builtin, defaults, forced, custom, _ = parent
+                if cls.internal_type and cls.internal_type in BUILTIN_FIELDS:
+                    builtin = cls.internal_type
+                init = cls.init
+                merged_defaults = {**defaults, **dict(init.defaults)} if init else defaults
+                merged_forced = {**dict(init.forced), **forced} if init else forced
+                if cls.db_type:
+                    custom = normalize_type(cls.db_type)
+                own_name = f"{symbol.module.module}.{cls.name}"
+                return builtin, merged_defaults, merged_forced, configured or custom, own_name
+            return None
+        if configured:
+            return "TextField", {}, {}, configured, dotted
+        if symbol.kind == "unknown" and dotted.rsplit(".", 1)[-1].endswith("Field"):
+            self.unresolved("field type", dotted, location)
+        return None
+
+    def configured_type(self, symbol: Symbol, dotted: str) -> str | None:
+        """A `[tool.schemalint] types` entry naming this field class."""
+        types = self.project.settings.types
+        if not types:
+            return None
+        candidates = {dotted}
+        if symbol.kind == "class" and symbol.module is not None:
+            full = f"{symbol.module.module}.{symbol.cls.name}"
+            parts = full.split(".")
+            candidates |= {".".join(parts[i:]) for i in range(len(parts))}
+        elif symbol.kind in ("django", "unknown"):
+            candidates.add(symbol.name)
+        for key, value in types:
+            if "." in key and key in candidates:
+                return normalize_type(value)
+        return None
+
+    def fields(self, info: ModelInfo) -> list[FieldSpec]:
+        """The model's local fields: abstract parents' (not overridden) then its own."""
+        if info.fields is not None:
+            return info.fields
+        info.fields = []
+        own: list[FieldSpec] = []
+        attributes = {a.name for a in info.cls.body}
+        for assign in info.cls.body:
+            try:
+                spec = self.field_spec(info.module, assign)
+            except Unresolved as exc:
+                self.unresolved("field", exc.text, Location(info.module.rel, assign.line, assign.col))
+                continue
+            if spec is not None:
+                own.append(spec)
+        inherited: list[FieldSpec] = []
+        seen = set(attributes)
+        for parent in self.base_models(info):
+            if parent.abstract:
+                for spec in self.fields(parent):
+                    if spec.name not in seen:
+                        seen.add(spec.name)
+                        inherited.append(spec)
+        info.fields = inherited + own
+        return info.fields
+
+    def kw(self, spec: FieldSpec, key: str, default=None, table: str | None = None):
+        if key not in spec.kwargs:
+            return default
+        try:
+            return self.resolver.evaluate(spec.module, spec.kwargs[key])
+        except Unresolved as exc:
+            self.unresolved(key, exc.text, spec.location, table, spec.name)
+            raise
+
+    # ------------------------------------------------------------------ relations
+
+    def target(self, spec: FieldSpec, owner: ModelInfo) -> ModelInfo | None:
+        value = spec.args[0] if spec.args else spec.kwargs.get("to")
+        if value is None:
+            raise Unresolved(f"{spec.name} (no target model)")
+        reference = self._reference(spec.module, value)
+        if isinstance(reference, ModelInfo):
+            return self.concrete(reference)
+        if reference == "self":
+            return self.concrete(owner)
+        app, _, name = reference.rpartition(".")
+        found = self.registry.get((app or owner.app_label, name.lower()))
+        if found is None:
+            self._load_all_models()
+            found = self.registry.get((app or owner.app_label, name.lower()))
+        if found is None:
+            raise Unresolved(describe(value))
+        return self.concrete(found)
+
+    def _reference(self, module: ModuleFacts, value):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Ref):
+            symbol = self.resolver.resolve(module, value.dotted)
+            if symbol.kind == "class":
+                info = self.model(symbol.module, symbol.cls)
+                if info is not None:
+                    return info
+            if symbol.kind == "settings" and symbol.name == "AUTH_USER_MODEL":
+                return self.settings.auth_user_model
+            if symbol.kind == "value":
+                return self._reference(symbol.module, symbol.value)
+        if isinstance(value, Call) and (value.func or "").endswith("get_user_model"):
+            return self.settings.auth_user_model
+        raise Unresolved(describe(value))
+
+    def _load_all_models(self) -> None:
+        for module in list(self.resolver.modules.values()):
+            for cls in module.classes:
+                self.model(module, cls)
+
+    def pk_of(self, info: ModelInfo) -> tuple[str, str, str]:
+        """(column, column type a FK to it gets, internal type) of a model's primary key."""
+        key = info.module.rel + ":" + info.cls.name
+        if key in self._pk_cache:
+            return self._pk_cache[key]
+        self._pk_cache[key] = ("id", "integer", "AutoField")  # cycle guard
+        result = None
+        for spec in self.fields(info):
+            if spec.relation != "m2m" and self._bool(spec, "primary_key"):
+                result = self._field_target(spec, info)
+                break
+        if result is None:
+            parents = [p for p in self.base_models(info) if not p.abstract]
+            if parents:
+                parent = self.concrete(parents[0])
+                _, rel_type, internal = self.pk_of(parent)
+                result = (f"{parents[0].model_name}_ptr_id", rel_type, internal)
+            else:
+                auto, _ = self.default_auto_field(info)
+                result = ("id", REL_TYPES.get(auto, "integer"), auto)
+        self._pk_cache[key] = result
+        return result
+
+    def _field_target(self, spec: FieldSpec, info: ModelInfo) -> tuple[str, str, str]:
+        column = self.column_name(spec)
+        if spec.relation == "fk":
+            target = self.target(spec, info)
+            _, rel_type, internal = self.to_field(spec, target)
+            return column, rel_type, internal
+        pg_type = self.column_type(spec, info.db_table)
+        return column, REL_TYPES.get(spec.internal, pg_type), spec.internal
+
+    def to_field(self, spec: FieldSpec, target: ModelInfo) -> tuple[str, str, str]:
+        name = self.kw(spec, "to_field")
+        if not name:
+            return self.pk_of(target)
+        for other in self.fields(target):
+            if other.name == name or self.column_name(other) == name:
+                return self._field_target(other, target)
+        raise Unresolved(f"to_field={name!r}")
+
+    def _bool(self, spec: FieldSpec, key: str) -> bool:
+        try:
+            return bool(self.kw(spec, key, False))
+        except Unresolved:
+            return False
+
+    # ------------------------------------------------------------------ columns
+
+    def column_name(self, spec: FieldSpec) -> str:
+        db_column = self.kw(spec, "db_column")
+        if isinstance(db_column, str) and db_column:
+            return db_column
+        return f"{spec.name}_id" if spec.relation == "fk" else spec.name
+
+    def column_type(self, spec: FieldSpec, table: str) -> str:
+        if spec.custom_type:
+            return spec.custom_type
+        internal = spec.internal
+        if internal in ("CharField", "SlugField", "FileField", "FilePathField"):
+            return varchar(self.kw(spec, "max_length", None, table))
+        if internal == "DecimalField":
+            digits, places = self.kw(spec, "max_digits", None, table), self.kw(spec, "decimal_places", None, table)
+            return f"numeric({digits},{places})"
+        if internal == "ArrayField":
+            base = spec.args[0] if spec.args else spec.kwargs.get("base_field")
+            inner = self.inline_field(spec, base)
+            return self.column_type(inner, table) + "[]"
+        if internal == "GeneratedField":
+            output = spec.kwargs.get("output_field")
+            return self.column_type(self.inline_field(spec, output), table)
+        pg_type = PG_TYPES.get(internal)
+        if pg_type is None:
+            raise Unresolved(spec.class_name or spec.builtin, "field type")
+        return pg_type
+
+    def inline_field(self, spec: FieldSpec, value) -> FieldSpec:
+        """A field instance passed as an argument (ArrayField's base, output_field)."""
+        if not isinstance(value, Call) or not value.func:
+            raise Unresolved(describe(value))
+        inner = self.field_spec(spec.module, Assign(spec.name, value, spec.location.line, spec.location.col))
+        if inner is None:
+            raise Unresolved(describe(value))
+        return inner
+
+    def writer(self, info: ModelInfo, module: ModuleFacts, columns: dict[str, tuple[str, str]]) -> ExpressionWriter:
+        def column(name: str) -> tuple[str, str]:
+            if name == "pk":
+                name = next((n for n, c in columns.items() if c[2]), name)  # type: ignore[index]
+            if name not in columns:
+                raise Unresolved(name)
+            col, pg_type, _ = columns[name]  # type: ignore[misc]
+            return col, pg_type
+
+        def call_name(call: Call) -> str | None:
+            if not call.func:
+                return None
+            symbol = self.resolver.resolve(module, call.func)
+            if symbol.kind == "django":
+                return symbol.name.rsplit(".", 1)[-1]
+            return None
+
+        def evaluate(value):
+            return self.resolver.evaluate(module, value)
+
+        return ExpressionWriter(column, call_name, evaluate)
+
+
+def link(facts: list[ModuleFacts], project: Project) -> Schema:
+    from schemalint.read.django.build import build_schema
+
+    return build_schema(Linker(facts, project))

@@ -1,0 +1,85 @@
+"""The names Django and PostgreSQL give to things nobody named.
+
+Re-implemented from how Django 5.2 / 6.0 builds them (`BaseDatabaseSchemaEditor.
+_create_index_name`, `Index.set_name_with_model`, `backends.utils.truncate_name`,
+`names_digest`) and how PostgreSQL names inline constraints (`makeObjectName`): a mirror that
+states these names must agree byte for byte, so nothing here may be approximated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+# PostgreSQL's NAMEDATALEN - 1: the longest identifier it keeps (Django's max_name_length()).
+PG_MAX_NAME = 63
+# Index.max_name_length: Django keeps Meta index names portable to 30-character databases.
+INDEX_MAX_NAME = 30
+
+
+def names_digest(*parts: str, length: int) -> str:
+    """md5 over the concatenated parts, hex, cut to `length` (Django's `names_digest`)."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for part in parts:
+        digest.update(part.encode())
+    return digest.hexdigest()[:length]
+
+
+def truncate_name(identifier: str, length: int = PG_MAX_NAME, hash_len: int = 4) -> str:
+    """Django's `truncate_name`: long table names keep a prefix plus a 4-character digest."""
+    if len(identifier) <= length:
+        return identifier
+    return identifier[: length - hash_len] + names_digest(identifier, length=hash_len)
+
+
+def create_index_name(table: str, columns: list[str] | tuple[str, ...], suffix: str = "") -> str:
+    """`_create_index_name`: `<table>_<cols>_<8-hex digest><suffix>`, shortened to 63 characters
+    the way Django shortens it (used for field indexes, `_like`, `_uniq`, `_fk_...`)."""
+    hash_suffix = names_digest(table, *columns, length=8) + suffix
+    name = f"{table}_{'_'.join(columns)}_{hash_suffix}"
+    if len(name) <= PG_MAX_NAME:
+        return name
+    if len(hash_suffix) > PG_MAX_NAME / 3:
+        hash_suffix = hash_suffix[: PG_MAX_NAME // 3]
+    other = (PG_MAX_NAME - len(hash_suffix)) // 2 - 1
+    name = f"{table[:other]}_{'_'.join(columns)[:other]}_{hash_suffix}"
+    if name[0] == "_" or name[0].isdigit():
+        name = "D" + name[:-1]
+    return name
+
+
+def fk_constraint_name(table: str, column: str, to_table: str, to_column: str) -> str:
+    return create_index_name(table, [column], f"_fk_{to_table}_{to_column}")
+
+
+def meta_index_name(table: str, columns: list[str], descending: list[bool], suffix: str = "idx") -> str:
+    """`Index.set_name_with_model`: 11 characters of the table, 7 of the first column, a
+    6-hex digest over table, `-`-marked columns and the suffix."""
+    marked = [("-" if desc else "") + col for col, desc in zip(columns, descending)]
+    digest = names_digest(table, *marked, suffix, length=6)
+    name = f"{table[:11]}_{columns[0][:7]}_{digest}_{suffix}"
+    if name[0] == "_" or name[0].isdigit():
+        name = "D" + name[1:]
+    return name
+
+
+def pg_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's `makeObjectName` (`<table>_<col>_key`, `<table>_pkey`, `<table>_<col>_check`):
+    the longer of the two names loses characters until the whole fits in 63."""
+    overhead = len(label) + 1 + (1 if name2 else 0)
+    keep1, keep2 = len(name1), len(name2 or "")
+    available = PG_MAX_NAME - overhead
+    while keep1 + keep2 > available:
+        if keep1 > keep2:
+            keep1 -= 1
+        else:
+            keep2 -= 1
+    parts = [name1[:keep1]] + ([name2[:keep2]] if name2 else []) + [label]
+    return "_".join(parts)
+
+
+def pg_identifier(name: str) -> str:
+    """PostgreSQL silently truncates identifiers longer than 63 bytes."""
+    encoded = name.encode()
+    if len(encoded) <= PG_MAX_NAME:
+        return name
+    return encoded[:PG_MAX_NAME].decode(errors="ignore")

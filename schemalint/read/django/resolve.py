@@ -1,0 +1,243 @@
+"""Name resolution across the project's modules, and literal evaluation of facts values.
+
+A name in a model file means whatever its imports say: a Django class (`models.CharField`,
+`CharField` imported from django.db.models), a class of the project (in this file, another
+model file, or a helper module read on demand), or a module-level constant. Anything else
+is `Unresolved`: the caller turns it into an SL002 diagnostic, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from schemalint.read import Project
+from schemalint.read.django.contrib import VIRTUAL_MODULES
+from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, Mapping, ModuleFacts, Opaque, Ref, Unary
+
+
+class Unresolved(Exception):
+    """`what` cannot be resolved statically: `text`."""
+
+    def __init__(self, text: str, what: str | None = None) -> None:
+        super().__init__(text)
+        self.text = text
+        self.what = what
+
+
+@dataclass(frozen=True)
+class Symbol:
+    kind: str
+    """django | class | value | module | settings | unknown"""
+    module: ModuleFacts | None = None
+    name: str = ""
+    """For django: the dotted path; for settings: the setting; for unknown: the dotted name."""
+    cls: ClassFact | None = None
+    value: object = None
+
+
+def describe(value) -> str:
+    """Facts value back to (roughly) the source that wrote it, for messages."""
+    if isinstance(value, Ref):
+        return value.dotted
+    if isinstance(value, Opaque):
+        return value.text
+    if isinstance(value, Call):
+        args = [describe(a) for a in value.args] + [f"{k}={describe(v)}" for k, v in value.kwargs]
+        return f"{value.func or '<call>'}({', '.join(args)})"
+    if isinstance(value, BinOp):
+        return f"{describe(value.left)} {value.op} {describe(value.right)}"
+    if isinstance(value, Unary):
+        return f"{value.op}{describe(value.operand)}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(describe(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{describe(k)}: {describe(v)}" for k, v in value.items) + "}"
+    return repr(value)
+
+
+_OPS = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "//": lambda a, b: a // b, "/": lambda a, b: a / b, "%": lambda a, b: a % b, "**": lambda a, b: a ** b,
+    "|": lambda a, b: a | b, "&": lambda a, b: a & b,
+}
+
+
+class Resolver:
+    def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
+        from schemalint.read.django.extract import extract_text
+
+        self._extract_text = extract_text
+        self.project = project
+        self.modules: dict[str, ModuleFacts] = {}
+        self.virtual: dict[str, tuple[str, str]] = {}
+        """module name -> (app label, default auto field) for django.contrib sources."""
+        for fact in facts:
+            self.modules.setdefault(fact.module, fact)
+        self._suffix_cache: dict[str, ModuleFacts | None] = {}
+        self._imports: dict[str, dict[str, str]] = {}
+        self._stars: dict[str, list[str]] = {}
+        self._classes: dict[str, dict[str, ClassFact]] = {}
+        self._constants: dict[str, dict[str, Assign]] = {}
+        self._load_virtual()
+
+    def _load_virtual(self) -> None:
+        by_source: dict[str, ModuleFacts] = {}
+        for name, (source, label, auto) in VIRTUAL_MODULES.items():
+            if source not in by_source:
+                rel = "<django>/" + name.replace(".", "/") + ".py"
+                facts = self._extract_text(rel, source)
+                by_source[source] = ModuleFacts(rel, name.rsplit(".", 1)[0], name, facts.imports, facts.constants, facts.classes)
+            self.modules[name] = by_source[source]
+            self.virtual[by_source[source].module] = (label, auto)
+
+    # ------------------------------------------------------------------ modules
+
+    def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
+        if dotted in self.modules:
+            return self.modules[dotted]
+        if dotted.startswith("django."):
+            return None
+        if dotted in self._suffix_cache:
+            return self._suffix_cache[dotted]
+        matches = [m for name, m in self.modules.items() if name.endswith("." + dotted)]
+        found = matches[0] if len(matches) == 1 else None
+        if found is None and matches and near is not None:
+            # Several files end the same way (`apps.core.models`): prefer the importer's tree.
+            found = max(matches, key=lambda m: _common_prefix(m.module, near.module))
+        if found is None:
+            rel = self.project.module_file(dotted, near.rel if near else None)
+            text = self.project.read_text(rel) if rel else None
+            if rel and text is not None:
+                found = self._extract_text(rel, text)
+                self.modules.setdefault(found.module, found)
+        self._suffix_cache[dotted] = found
+        return found
+
+    def imports(self, module: ModuleFacts) -> dict[str, str]:
+        key = module.rel
+        if key not in self._imports:
+            self._imports[key] = {local: target for local, target in module.imports if local != "*"}
+            self._stars[key] = [target for local, target in module.imports if local == "*"]
+        return self._imports[key]
+
+    def classes(self, module: ModuleFacts) -> dict[str, ClassFact]:
+        if module.rel not in self._classes:
+            self._classes[module.rel] = {c.name: c for c in module.classes}
+        return self._classes[module.rel]
+
+    def constants(self, module: ModuleFacts) -> dict[str, Assign]:
+        if module.rel not in self._constants:
+            self._constants[module.rel] = {a.name: a for a in module.constants}
+        return self._constants[module.rel]
+
+    # ------------------------------------------------------------------ names
+
+    def resolve(self, module: ModuleFacts, dotted: str, depth: int = 0) -> Symbol:
+        if depth > 20:
+            return Symbol("unknown", name=dotted)
+        head, _, rest = dotted.partition(".")
+        imports = self.imports(module)
+        if head in imports:
+            target = imports[head] + ("." + rest if rest else "")
+            return self.resolve_global(target, module, depth + 1)
+        cls = self.classes(module).get(head)
+        if cls is not None:
+            if not rest:
+                return Symbol("class", module, head, cls)
+            return self._class_attribute(module, cls, rest, dotted)
+        constant = self.constants(module).get(head)
+        if constant is not None:
+            if rest:
+                return Symbol("unknown", name=dotted)
+            return Symbol("value", module, head, value=constant.value)
+        for star in self._stars.get(module.rel, []):
+            if star.startswith("django."):
+                continue
+            other = self.find_module(star, module)
+            if other is not None and other is not module:
+                found = self.resolve(other, dotted, depth + 1)
+                if found.kind != "unknown":
+                    return found
+        for star in self._stars.get(module.rel, []):
+            if star.startswith("django."):
+                return Symbol("django", name=f"{star}.{dotted}")
+        return Symbol("unknown", name=dotted)
+
+    def _class_attribute(self, module: ModuleFacts, cls: ClassFact, rest: str, dotted: str) -> Symbol:
+        attr, _, more = rest.partition(".")
+        if attr == "Meta" and not more:
+            return Symbol("class", module, cls.name + ".Meta", cls)
+        for assign in cls.body:
+            if assign.name == attr and not more:
+                return Symbol("value", module, dotted, value=_choice_value(assign.value))
+        return Symbol("unknown", name=dotted)
+
+    def resolve_global(self, target: str, near: ModuleFacts | None = None, depth: int = 0) -> Symbol:
+        if target == "django.conf.settings":
+            return Symbol("settings", name="")
+        if target.startswith("django.conf.settings."):
+            return Symbol("settings", name=target[len("django.conf.settings."):])
+        parts = target.split(".")
+        for cut in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:cut])
+            module = self.find_module(prefix, near)
+            if module is not None:
+                if cut == len(parts):
+                    return Symbol("module", module, prefix)
+                return self.resolve(module, ".".join(parts[cut:]), depth + 1)
+        if target.startswith("django."):
+            return Symbol("django", name=target)
+        return Symbol("unknown", name=target)
+
+    # ------------------------------------------------------------------ values
+
+    def evaluate(self, module: ModuleFacts, value, depth: int = 0):
+        """The Python value of a literal-ish facts value; `Unresolved` otherwise."""
+        if depth > 20:
+            raise Unresolved(describe(value))
+        if value is None or isinstance(value, (bool, int, float, str, bytes, Decimal)):
+            return value
+        if isinstance(value, tuple):
+            return tuple(self.evaluate(module, v, depth + 1) for v in value)
+        if isinstance(value, Ref):
+            symbol = self.resolve(module, value.dotted)
+            if symbol.kind == "value":
+                return self.evaluate(symbol.module, symbol.value, depth + 1)
+            raise Unresolved(value.dotted)
+        if isinstance(value, BinOp) and value.op in _OPS:
+            left = self.evaluate(module, value.left, depth + 1)
+            right = self.evaluate(module, value.right, depth + 1)
+            try:
+                return _OPS[value.op](left, right)
+            except Exception:  # noqa: BLE001 - e.g. "a" - 1: not a constant we can know
+                raise Unresolved(describe(value)) from None
+        if isinstance(value, Unary) and value.op in ("-", "+"):
+            operand = self.evaluate(module, value.operand, depth + 1)
+            if isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool):
+                return -operand if value.op == "-" else operand
+        if isinstance(value, Call) and value.func and not value.kwargs and len(value.args) == 1:
+            if value.func.endswith("Decimal"):
+                return Decimal(str(self.evaluate(module, value.args[0], depth + 1)))
+            if value.func in ("_", "gettext_lazy", "gettext", "str"):
+                return self.evaluate(module, value.args[0], depth + 1)
+        raise Unresolved(describe(value))
+
+    def settings_value(self, symbol: Symbol) -> str:
+        return symbol.name
+
+
+def _choice_value(value):
+    """`DRAFT = "draft", "Draft"` in a TextChoices class: the stored value is the first item."""
+    if isinstance(value, tuple) and value:
+        return value[0]
+    return value
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a.split("."), b.split(".")):
+        if x != y:
+            break
+        count += 1
+    return count
