@@ -340,12 +340,14 @@ def _compare_table(key, exp, act, result: Agreement, *, names, comments, labels)
         _record_values(result, f"column {where}: primary key", e["primary_key"], a["primary_key"], labels)
         if comments:
             _record_values(result, f"column {where}: comment", e.get("comment"), a.get("comment"), labels)
-    for kind, items, content in (
-        ("foreign key", "foreign_keys", _fk_content),
-        ("index", "indexes", _index_content),
-        ("constraint", "constraints", _constraint_content),
+    for kind, items, content, anchor in (
+        ("foreign key", "foreign_keys", _fk_content, lambda fk: tuple(fk["columns"])),
+        ("index", "indexes", _index_content, lambda ix: tuple(ix["columns"])),
+        ("constraint", "constraints", _constraint_content, lambda c: _constraint_content(c)[:2]),
     ):
-        _compare_objects(f"{key}: {kind}", exp[items], act[items], content, result, names=names, labels=labels)
+        _compare_objects(
+            f"{key}: {kind}", exp[items], act[items], content, anchor, result, names=names, labels=labels
+        )
 
 
 def _record_values(result: Agreement, what: str, exp: Any, act: Any, labels) -> None:
@@ -393,7 +395,10 @@ def _constraint_content(con: dict) -> tuple:
     )
 
 
-def _compare_objects(what, expected: list, actual: list, content, result: Agreement, *, names, labels) -> None:
+def _compare_objects(what, expected: list, actual: list, content, anchor, result: Agreement, *, names, labels) -> None:
+    """Pair objects (see compare_catalogs), then explain the leftovers: an object left on
+    both sides with the same name, or with the same content, or (for names nobody wrote) on
+    the same columns, is one difference; anything else is missing on one side."""
     remaining = list(actual)
 
     def take(predicate):
@@ -421,6 +426,14 @@ def _compare_objects(what, expected: list, actual: list, content, result: Agreem
         same_content = take(lambda a: content(a) == content(exp))
         if same_content is not None:
             result.record(False, f"{what} {exp['name']}: named {same_content['name']} in {labels[1]}")
+            continue
+        same_anchor = None if names else take(lambda a: anchor(a) == anchor(exp) and _names_agree(exp, a))
+        if same_anchor is not None:
+            result.record(
+                False,
+                f"{what} {exp['name']}: {labels[0]} {content(exp)}, "
+                f"{labels[1]} ({same_anchor['name']}) {content(same_anchor)}",
+            )
             continue
         result.record(False, f"{what} {exp['name']} {content(exp)}: missing in {labels[1]}")
     for act in remaining:
