@@ -75,10 +75,13 @@ def walk(root: Path, config: Config):
             yield Path(dirpath, name), rel
 
 
+def _looks_like_models(rel: str) -> bool:
+    return rel.rsplit("/", 1)[-1] == "models.py" or "/models/" in "/" + rel
+
+
 def classify_python(rel: str, head: bytes) -> str | None:
     """Which ORM a Python file declares models for, judged from its bytes."""
-    name = rel.rsplit("/", 1)[-1]
-    in_models = name == "models.py" or "/models/" in "/" + rel
+    in_models = _looks_like_models(rel)
     if b"sqlalchemy" in head and any(marker in head for marker in _SQLALCHEMY_MARKERS):
         return "sqlalchemy"
     if in_models and b"sqlalchemy" not in head:
@@ -118,9 +121,14 @@ def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discover
                 with open(path, "rb") as handle:
                     head = handle.read()
             except OSError as exc:
-                name = path.name
-                if name == "models.py" or "/models/" in "/" + rel:
+                if _looks_like_models(rel):
                     result.unreadable.append((path, exc.strerror or str(exc)))
+                    # Kept as a model file of the source its path suggests, so that reading
+                    # it reports a clear SL001 (dangling symlink, symlink loop, no
+                    # permission) instead of the file silently dropping out of the check.
+                    kind = classify_python(rel, b"")
+                    if kind in discovering:
+                        result.files[kind].append(path)
                 continue
             kind = classify_python(rel, head)
             if kind in discovering:
