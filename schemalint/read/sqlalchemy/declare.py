@@ -1,0 +1,651 @@
+"""Declarations → table specs: which classes are mapped, to which table, with which columns
+and table-level objects (`__table_args__`), following SQLAlchemy's declarative rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemalint.model import Diagnostic, Location
+from schemalint.read.sqlalchemy.facts import Member
+from schemalint.read.sqlalchemy.resolve import (
+    AttrOf, Call, ClassRef, Ext, MemberRef, Module, Resolver, Subscript, Union, Unresolved,
+)
+from schemalint.read.sqlalchemy.sqltypes import ANNOTATION_DEFAULTS, TypeInfo, TypeProblem, TypeRenderer, is_type
+
+# Attribute values that map something other than a column.
+NOT_COLUMNS = {
+    "relationship", "relation", "backref", "column_property", "synonym", "composite", "query_expression",
+    "association_proxy", "hybrid_property", "hybrid_method", "dynamic_loader", "comparable_property",
+    "deferred_expression", "WriteOnlyMapped", "DynamicMapped",
+}
+COLUMN_FACTORIES = {"Column", "mapped_column"}
+WRAPPERS = {"deferred"}  # deferred(Column(...)) still creates the column
+
+
+@dataclass
+class MetaInfo:
+    naming_convention: dict = field(default_factory=dict)
+    schema: str | None = None
+
+
+@dataclass
+class DeclBase:
+    metadata: MetaInfo
+    type_map: dict
+
+
+@dataclass
+class FKSpec:
+    target: Any
+    """"table.col" / "schema.table.col" string, MemberRef, or AttrOf(Table, ('c', col))."""
+    columns: list[str] | None = None
+    """Local columns for a ForeignKeyConstraint; None for a column's ForeignKey."""
+    targets: list[Any] | None = None
+    ondelete: str | None = None
+    onupdate: str | None = None
+    name: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    location: Location | None = None
+
+
+@dataclass
+class ColSpec:
+    key: str
+    name: str
+    location: Location
+    type_info: TypeInfo | None = None
+    type_problem: str | None = None
+    nullable: bool | None = None
+    primary_key: bool = False
+    autoincrement: Any = "auto"
+    python_default: bool = False
+    server_default: Any = None
+    identity: Call | None = None
+    computed: Call | None = None
+    comment: str | None = None
+    unique: bool | None = None
+    index: bool | None = None
+    foreign_keys: list[FKSpec] = field(default_factory=list)
+    checks: list[Call] = field(default_factory=list)
+    sequence: bool = False
+
+
+@dataclass
+class TableSpec:
+    name: str
+    schema: str | None
+    metadata: MetaInfo
+    location: Location
+    columns: dict[str, ColSpec] = field(default_factory=dict)
+    items: list[tuple[Any, Location]] = field(default_factory=list)
+    """Table-level objects: Index / UniqueConstraint / CheckConstraint / PrimaryKeyConstraint /
+    ForeignKeyConstraint calls, each with where it was written."""
+    comment: str | None = None
+    model: str | None = None
+    mirrors: str | None = None
+    module: Module | None = None
+    class_key: tuple[str, str] | None = None
+
+
+class Declarations:
+    """Walks the read modules and produces TableSpecs plus diagnostics."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+        self.types = TypeRenderer(resolver)
+        self.tables: list[TableSpec] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.by_class: dict[tuple[str, str], TableSpec] = {}
+        self._roots: dict[tuple[str, str], DeclBase | None] = {}
+        self._mro_cache: dict[tuple[str, str], list[ClassRef]] = {}
+        self._done: set[tuple[str, str]] = set()
+
+    def warn(self, message: str, location: Location, table: str | None = None, column: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic("SL002", message, location, table, column))
+
+    # ------------------------------------------------------------------ classes
+
+    def value_of(self, cls: ClassRef, member: Member) -> Any:
+        return self.resolver.evaluate(cls.module, member.value)
+
+    def bases(self, cls: ClassRef) -> list[Any]:
+        return [self.resolver.evaluate(cls.module, b) for b in cls.facts.bases]
+
+    def mro(self, cls: ClassRef, depth: int = 0) -> list[ClassRef]:
+        """The project classes of the C3 linearization (external bases left out)."""
+        if cls.key in self._mro_cache:
+            return self._mro_cache[cls.key]
+        if depth > 30:
+            return [cls]
+        parents = [b for b in self.bases(cls) if isinstance(b, ClassRef) and b.key != cls.key]
+        sequences = [list(self.mro(p, depth + 1)) for p in parents] + [list(parents)]
+        result = [cls]
+        while any(sequences):
+            for seq in sequences:
+                if not seq:
+                    continue
+                head = seq[0]
+                if not any(head.key in [c.key for c in other[1:]] for other in sequences):
+                    break
+            else:  # inconsistent hierarchy: fall back to depth-first order
+                head = next(seq[0] for seq in sequences if seq)
+            result.append(head)
+            sequences = [[c for c in seq if c.key != head.key] for seq in sequences]
+        self._mro_cache[cls.key] = result
+        return result
+
+    def own(self, cls: ClassRef, name: str) -> Member | None:
+        found = None
+        for member in cls.facts.members:
+            if member.name == name:
+                found = member
+        return found
+
+    def declarative_base(self, cls: ClassRef, depth: int = 0) -> DeclBase | None:
+        """The declarative base a class belongs to (None: not part of any mapping)."""
+        if cls.key in self._roots:
+            return self._roots[cls.key]
+        self._roots[cls.key] = None  # guards cycles
+        found = self._decorated_base(cls)
+        if found is None and depth < 30:
+            for base in self.bases(cls):
+                if isinstance(base, Ext) and base.sa in ("DeclarativeBase", "DeclarativeBaseNoMeta"):
+                    found = self._root_class_base(cls)
+                elif isinstance(base, Call) and base.sa == "declarative_base":
+                    found = self._call_base(base.kwargs)
+                elif isinstance(base, Call) and isinstance(base.func, AttrOf) and base.func.path[-1] == "generate_base":
+                    found = self._registry_base(base.func.base)
+                elif isinstance(base, ClassRef):
+                    found = self.declarative_base(base, depth + 1)
+                if found is not None:
+                    break
+        self._roots[cls.key] = found
+        return found
+
+    def is_root(self, cls: ClassRef) -> bool:
+        for base in self.bases(cls):
+            if isinstance(base, Ext) and base.sa in ("DeclarativeBase", "DeclarativeBaseNoMeta"):
+                return True
+        for decorator in cls.facts.decorators:
+            value = self.resolver.evaluate(cls.module, decorator)
+            if (isinstance(value, Call) and value.sa == "as_declarative") or (isinstance(value, Ext) and value.sa == "as_declarative"):
+                return True
+        return False
+
+    def _decorated_base(self, cls: ClassRef) -> DeclBase | None:
+        for decorator in cls.facts.decorators:
+            value = self.resolver.evaluate(cls.module, decorator)
+            if isinstance(value, Call) and value.sa == "as_declarative":
+                return self._call_base(value.kwargs)
+            if isinstance(value, Ext) and value.sa == "as_declarative":
+                return self._call_base({})
+            if isinstance(value, AttrOf) and value.path[-1] in ("mapped", "mapped_as_dataclass", "as_declarative_base"):
+                return self._registry_base(value.base)
+        return None
+
+    def _registry_base(self, registry) -> DeclBase:
+        kwargs = registry.kwargs if isinstance(registry, Call) else {}
+        return self._call_base(kwargs)
+
+    def _call_base(self, kwargs: dict) -> DeclBase:
+        type_map = kwargs.get("type_annotation_map")
+        return DeclBase(self.metadata(kwargs.get("metadata")), type_map if isinstance(type_map, dict) else {})
+
+    def _root_class_base(self, cls: ClassRef) -> DeclBase:
+        metadata, type_map = None, {}
+        for member in cls.facts.members:
+            if member.name == "metadata" and member.value is not None:
+                metadata = self.value_of(cls, member)
+            elif member.name == "type_annotation_map" and member.value is not None:
+                value = self.value_of(cls, member)
+                type_map = value if isinstance(value, dict) else {}
+            elif member.name == "registry" and member.value is not None:
+                registry = self.value_of(cls, member)
+                if isinstance(registry, Call):
+                    metadata = metadata or registry.kwargs.get("metadata")
+                    if isinstance(registry.kwargs.get("type_annotation_map"), dict):
+                        type_map = {**registry.kwargs["type_annotation_map"], **type_map}
+        return DeclBase(self.metadata(metadata), type_map)
+
+    def metadata(self, value) -> MetaInfo:
+        if isinstance(value, AttrOf) and value.path == ("metadata",):
+            return self.metadata_of(value.base)
+        if isinstance(value, MemberRef) and value.path == ("metadata",):
+            base = self.declarative_base(value.owner)
+            return base.metadata if base else MetaInfo()
+        if isinstance(value, Call) and value.sa == "MetaData":
+            convention = value.kwargs.get("naming_convention")
+            schema = value.kwargs.get("schema")
+            return MetaInfo(_convention_keys(convention) if isinstance(convention, dict) else {}, schema if isinstance(schema, str) else None)
+        return MetaInfo()
+
+    def metadata_of(self, base) -> MetaInfo:
+        if isinstance(base, Call) and base.sa == "declarative_base":
+            return self._call_base(base.kwargs).metadata
+        if isinstance(base, Call) and base.sa == "registry":
+            return self._registry_base(base).metadata
+        return MetaInfo()
+
+    def is_mapped(self, cls: ClassRef) -> bool:
+        if self.declarative_base(cls) is None or self.is_root(cls):
+            return False
+        abstract = self.own(cls, "__abstract__")
+        if abstract is not None and self.value_of(cls, abstract) is True:
+            return False
+        return True
+
+    # ------------------------------------------------------------------ tables from classes
+
+    def read_module(self, module: Module) -> None:
+        for facts in module.facts.classes:
+            cls = ClassRef(module, facts, facts.name)
+            if self.is_mapped(cls):
+                self.mapped_class(cls)
+
+    def mapped_class(self, cls: ClassRef) -> TableSpec | None:
+        if cls.key in self._done:
+            return self.by_class.get(cls.key)
+        self._done.add(cls.key)
+        base = self.declarative_base(cls)
+        lineage = self.mro(cls)
+        parent = next((c for c in lineage[1:] if self.is_mapped(c)), None)
+        parent_table = self.mapped_class(parent) if parent is not None and parent.module.rel in self.resolver.modules else None
+        location = Location(cls.module.rel, cls.facts.line, cls.facts.col)
+        inherited = {c.key for c in self.mro(parent)} if parent is not None else set()
+        contributors = [c for c in lineage if c.key not in inherited and (c.key == cls.key or not self.is_mapped(c))]
+
+        table_member = self.own(cls, "__table__")
+        if table_member is not None:
+            value = self.value_of(cls, table_member)
+            spec = self.imperative_table(value, cls.module, Location(cls.module.rel, table_member.line, table_member.col))
+            if spec is not None:
+                self._label(spec, cls)
+                self.by_class[cls.key] = spec
+            return spec
+
+        tablename = self._tablename(cls, contributors, lineage, location)
+        if tablename is None and parent_table is None:
+            if parent is None:
+                self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
+            return None
+        if tablename is None:  # single-table inheritance: columns go to the parent's table
+            self._columns(cls, contributors, parent_table, base, into_parent=True)
+            self.by_class[cls.key] = parent_table
+            return parent_table
+
+        args_items, options = self._table_args(cls, contributors, location)
+        schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
+        spec = TableSpec(tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key)
+        if isinstance(options.get("comment"), str):
+            spec.comment = options["comment"]
+        self._label(spec, cls)
+        self._columns(cls, contributors, spec, base, into_parent=False)
+        spec.items.extend(args_items)
+        self.by_class[cls.key] = spec
+        self.tables.append(spec)
+        return spec
+
+    def _label(self, spec: TableSpec, cls: ClassRef) -> None:
+        spec.model = cls.facts.name
+        spec.mirrors = mirrored_model(cls.facts.docstring)
+
+    def _directive(self, contributors: list[ClassRef], lineage: list[ClassRef], name: str):
+        """(owner class, member) declaring `name`: the class itself or an unmapped class of its
+        lineage; a mapped ancestor only through `declared_attr` (plain attributes of a mapped
+        class are not re-applied to subclasses by SQLAlchemy)."""
+        for cls in lineage:
+            member = self.own(cls, name)
+            if member is None:
+                continue
+            if any(c.key == cls.key for c in contributors) or member.kind == "def" or self.is_root(cls):
+                return cls, member
+        return None, None
+
+    def _tablename(self, cls: ClassRef, contributors, lineage, location: Location) -> str | None:
+        owner, member = self._directive(contributors, lineage, "__tablename__")
+        if member is None:
+            return None
+        if member.kind == "def":
+            return self._computed_tablename(cls, owner, member)
+        value = self.value_of(owner, member)
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return None
+        self.warn(f"__tablename__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})",
+                  Location(owner.module.rel, member.line, member.col))
+        return None
+
+    def _computed_tablename(self, cls: ClassRef, owner: ClassRef, member: Member) -> str | None:
+        """`declared_attr` __tablename__: `cls.__name__.lower()` and friends."""
+        expr = member.value
+        text = _expr_source(expr)
+        name = cls.facts.name
+        known = {"cls.__name__": name, "cls.__name__.lower()": name.lower(), "cls.__name__.upper()": name.upper()}
+        if text in known:
+            return known[text]
+        if expr is not None and expr[0] == "const" and isinstance(expr[1], str):
+            return expr[1]
+        self.warn(f"__tablename__ of {cls.facts.name} is computed by a function schemalint cannot evaluate ({text})",
+                  Location(owner.module.rel, member.line, member.col))
+        return None
+
+    def _table_args(self, cls: ClassRef, contributors, location: Location) -> tuple[list, dict]:
+        owner, member = self._directive(contributors, self.mro(cls), "__table_args__")
+        if member is None:
+            return [], {}
+        where = Location(owner.module.rel, member.line, member.col)
+        value = self.value_of(owner, member)
+        items: list = []
+        options: dict = {}
+        if isinstance(value, dict):
+            options = value
+        elif isinstance(value, tuple):
+            if value and isinstance(value[-1], dict):
+                options = value[-1]
+                value = value[:-1]
+            items = list(value)
+        else:
+            self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})", where)
+        located = []
+        for item in items:
+            if isinstance(item, Unresolved) or not isinstance(item, Call):
+                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically", where)
+                continue
+            located.append((item, where))
+        return located, options
+
+    # ------------------------------------------------------------------ columns
+
+    def _columns(self, cls: ClassRef, contributors, spec: TableSpec, base: DeclBase, *, into_parent: bool) -> None:
+        for owner in reversed(contributors):
+            for member in owner.facts.members:
+                if member.name.startswith("__"):
+                    continue
+                column = self.column_from_member(owner, member, base, spec.name)
+                if column is None:
+                    continue
+                if into_parent and column.name in spec.columns:
+                    continue  # single-table subclass re-declaring a parent column
+                if column.name in spec.columns:
+                    del spec.columns[column.name]  # a subclass overrides a mixin's column
+                spec.columns[column.name] = column
+
+    def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, table: str) -> ColSpec | None:
+        location = Location(owner.module.rel, member.line, member.col)
+        if member.kind == "def":
+            if not self._is_declared_attr(owner, member):
+                return None
+            value = self.value_of(owner, member) if member.value is not None else None
+        else:
+            value = self.value_of(owner, member) if member.value is not None else None
+        while isinstance(value, Call) and value.sa in WRAPPERS and value.args:
+            value = value.args[0]
+        annotation = self.resolver.evaluate(owner.module, member.annotation) if member.annotation is not None else None
+        mapped = _mapped_inner(annotation)
+        if isinstance(value, Call) and value.sa in COLUMN_FACTORIES:
+            return self.column(value, member.name, location, base, mapped, owner, table)
+        if isinstance(value, Call) and value.sa in NOT_COLUMNS:
+            return None
+        if value is None and mapped is not None and member.kind != "def":
+            return self.column(None, member.name, location, base, mapped, owner, table)
+        if isinstance(value, Call) and isinstance(value.func, Unresolved) and mapped is not None:
+            self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; column skipped", location, table, member.name)
+        elif member.kind == "def" and value is not None and not isinstance(value, Call):
+            self.warn(f"declared_attr {member.name} returns something schemalint cannot evaluate; column skipped", location, table, member.name)
+        return None
+
+    def _is_declared_attr(self, owner: ClassRef, member: Member) -> bool:
+        for decorator in member.decorators:
+            value = self.resolver.evaluate(owner.module, decorator)
+            if isinstance(value, Ext) and "declared_attr" in value.path:
+                return True
+            if isinstance(value, Call) and isinstance(value.func, Ext) and "declared_attr" in value.func.path:
+                return True
+        return False
+
+    def column(self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table) -> ColSpec | None:
+        """One Column(...) / mapped_column(...) (call None: annotation only)."""
+        optional, python_type, annotated = self._annotation(mapped)
+        kwargs: dict = {}
+        positional: list = []
+        for extra in annotated:  # Annotated[..., mapped_column(...)] gives defaults
+            kwargs.update(extra.kwargs)
+            positional.extend(extra.args)
+        if call is not None:
+            kwargs.update(call.kwargs)
+            positional.extend(call.args)
+        spec = ColSpec(key=key, name=key, location=location)
+        type_value = kwargs.get("type_")
+        unresolved_args = []
+        for index, arg in enumerate(positional):
+            if isinstance(arg, str):
+                spec.name = arg
+            elif isinstance(arg, Call) and arg.sa == "ForeignKey":
+                spec.foreign_keys.append(self.foreign_key(arg, location))
+            elif isinstance(arg, Call) and arg.sa == "CheckConstraint":
+                spec.checks.append(arg)
+            elif isinstance(arg, Call) and arg.sa == "Identity":
+                spec.identity = arg
+            elif isinstance(arg, Call) and arg.sa == "Computed":
+                spec.computed = arg
+            elif isinstance(arg, Call) and arg.sa == "Sequence":
+                spec.sequence = True
+            elif is_type(arg):
+                type_value = arg
+            else:
+                unresolved_args.append(arg)
+        if isinstance(kwargs.get("name"), str):
+            spec.name = kwargs["name"]
+        spec.nullable = kwargs.get("nullable") if isinstance(kwargs.get("nullable"), bool) else None
+        spec.primary_key = kwargs.get("primary_key") is True
+        spec.autoincrement = kwargs.get("autoincrement", "auto")
+        spec.python_default = "default" in kwargs or "insert_default" in kwargs
+        spec.server_default = kwargs.get("server_default")
+        spec.comment = kwargs.get("comment") if isinstance(kwargs.get("comment"), str) else None
+        spec.unique = kwargs.get("unique") if isinstance(kwargs.get("unique"), bool) else None
+        spec.index = kwargs.get("index") if isinstance(kwargs.get("index"), bool) else None
+        is_mapped_column = call is None or call.sa == "mapped_column"
+        if spec.nullable is None:
+            if spec.primary_key:
+                spec.nullable = False
+            elif is_mapped_column and mapped is not None:
+                spec.nullable = optional
+            else:
+                spec.nullable = True
+        if type_value is not None:
+            self._set_type(spec, type_value, table)
+        elif is_mapped_column and python_type is not None:
+            self._type_from_annotation(spec, python_type, mapped, base, table)
+            if spec.name == "":
+                return None  # Mapped["Other"] names a relationship target, not a column
+        elif not spec.foreign_keys:
+            what = ", ".join(_describe(a) for a in unresolved_args) if unresolved_args else "no type given"
+            spec.type_problem = f"column {spec.name}: type cannot be resolved statically ({what})"
+        for arg in unresolved_args:
+            if spec.type_info is None and type_value is None and not spec.foreign_keys:
+                break
+            if isinstance(arg, Unresolved):
+                self.warn(f"column {spec.name}: argument '{arg.text}' cannot be resolved statically and is ignored", location, table, spec.name)
+        return spec
+
+    def _set_type(self, spec: ColSpec, type_value, table: str) -> None:
+        try:
+            spec.type_info = self.types.render(type_value)
+        except TypeProblem as problem:
+            spec.type_problem = f"column {spec.name}: {problem}"
+
+    def _annotation(self, mapped) -> tuple[bool, Any, list[Call]]:
+        """(optional?, the Python type, mapped_column() calls found in Annotated[...])."""
+        if mapped is None:
+            return False, None, []
+        optional = False
+        annotated: list[Call] = []
+        value = mapped
+        for _ in range(10):
+            inner, was_optional = _strip_optional(value)
+            optional = optional or was_optional
+            if isinstance(inner, Subscript) and isinstance(inner.base, Ext) and inner.base.path.split(".")[-1] == "Annotated":
+                annotated = [i for i in inner.items[1:] if isinstance(i, Call) and i.sa == "mapped_column"] + annotated
+                value = inner.items[0] if inner.items else None
+                continue
+            value = inner
+            break
+        return optional, value, annotated
+
+    def _type_from_annotation(self, spec: ColSpec, python_type, mapped, base: DeclBase, table: str) -> None:
+        type_map = base.type_map
+        candidates = [mapped, _strip_optional(mapped)[0], python_type]
+        for candidate in candidates:
+            found = _map_get(type_map, candidate)
+            if found is not None:
+                if self.types.is_enum_class(python_type) and isinstance(found, Call) and found.sa in ("Enum", "ENUM") and not found.args:
+                    self._enum_from_class(spec, python_type, found)
+                    return
+                self._set_type(spec, found, table)
+                return
+        if self.types.is_enum_class(python_type):
+            mapped_enum = _map_get(type_map, Ext("enum.Enum"))
+            self._enum_from_class(spec, python_type, mapped_enum if isinstance(mapped_enum, Call) else None)
+            return
+        if isinstance(python_type, Ext) and python_type.path in ANNOTATION_DEFAULTS:
+            self._set_type(spec, ANNOTATION_DEFAULTS[python_type.path], table)
+            return
+        if isinstance(python_type, ClassRef) and self.is_mapped(python_type):
+            spec.type_problem = None
+            spec.type_info = None
+            spec.name = ""  # a relationship target, not a column
+            return
+        spec.type_problem = f"column {spec.name}: no SQL type for annotation {_describe(python_type)} (add it to type_annotation_map or give mapped_column() a type)"
+
+    def _enum_from_class(self, spec: ColSpec, cls: ClassRef, template: Call | None) -> None:
+        values = self.types.enum_members(cls)
+        name = template.kwargs.get("name") if template is not None else None
+        try:
+            spec.type_info = self.types.enum_type(values, name if isinstance(name, str) else cls.facts.name.lower(), template)
+        except TypeProblem as problem:
+            spec.type_problem = f"column {spec.name}: {problem}"
+
+    def foreign_key(self, call: Call, location: Location) -> FKSpec:
+        target = call.args[0] if call.args else call.kwargs.get("column")
+        return FKSpec(
+            target=target,
+            ondelete=_upper(call.kwargs.get("ondelete")),
+            onupdate=_upper(call.kwargs.get("onupdate")),
+            name=call.kwargs.get("name") if isinstance(call.kwargs.get("name"), str) else None,
+            deferrable=call.kwargs.get("deferrable") is True,
+            initially_deferred=str(call.kwargs.get("initially", "")).upper() == "DEFERRED",
+            location=location,
+        )
+
+    # ------------------------------------------------------------------ imperative tables
+
+    def imperative_table(self, value, module: Module, location: Location) -> TableSpec | None:
+        if not (isinstance(value, Call) and value.sa == "Table"):
+            return None
+        if not value.args or not isinstance(value.args[0], str):
+            self.warn("Table(...) name cannot be resolved statically", location)
+            return None
+        name = value.args[0]
+        metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
+        if isinstance(value.args[1] if len(value.args) > 1 else None, (Ext, Unresolved, ClassRef)) or (
+            len(value.args) > 1 and isinstance(value.args[1], AttrOf) and value.args[1].path != ("metadata",)
+        ):
+            metadata = self._metadata_variable(value.args[1])
+        schema = value.kwargs.get("schema") if isinstance(value.kwargs.get("schema"), str) else metadata.schema
+        spec = TableSpec(name, schema, metadata, location, module=module)
+        if isinstance(value.kwargs.get("comment"), str):
+            spec.comment = value.kwargs["comment"]
+        empty_base = DeclBase(metadata, {})
+        for item in value.args[2:]:
+            if isinstance(item, Call) and item.sa == "Column":
+                column = self.column(item, "", location, empty_base, None, None, name)
+                if column is not None:
+                    spec.columns[column.name] = column
+            elif isinstance(item, Call):
+                spec.items.append((item, location))
+            else:
+                self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically", location, name)
+        self.tables.append(spec)
+        return spec
+
+    def _metadata_variable(self, value) -> MetaInfo:
+        return self.metadata(value)
+
+
+def _convention_keys(convention: dict) -> dict:
+    """Naming-convention keys as strings (`"ix"`, or the classes `Index`, `UniqueConstraint`)."""
+    aliases = {"Index": "ix", "PrimaryKeyConstraint": "pk", "CheckConstraint": "ck", "UniqueConstraint": "uq", "ForeignKeyConstraint": "fk"}
+    result = {}
+    for key, value in convention.items():
+        if isinstance(key, Ext) and key.sa in aliases:
+            key = aliases[key.sa]
+        if isinstance(key, str) and isinstance(value, str):
+            result[key] = value
+    return result
+
+
+def _mapped_inner(annotation):
+    if isinstance(annotation, Subscript) and isinstance(annotation.base, Ext) and annotation.base.sa == "Mapped" and annotation.items:
+        return annotation.items[0]
+    return None
+
+
+def _strip_optional(value) -> tuple[Any, bool]:
+    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Optional":
+        return (value.items[0] if value.items else None), True
+    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Union":
+        rest = [i for i in value.items if i is not None and i != Ext("builtins.None")]
+        if len(rest) < len(value.items) and len(rest) == 1:
+            return rest[0], True
+    if isinstance(value, Union):
+        if value.right is None:
+            return value.left, True
+        if value.left is None:
+            return value.right, True
+    return value, False
+
+
+def _map_get(type_map: dict, key):
+    if key is None:
+        return None
+    try:
+        return type_map.get(key)
+    except TypeError:
+        return None
+
+
+def _upper(value) -> str | None:
+    return value.upper() if isinstance(value, str) else None
+
+
+def _describe(value) -> str:
+    if isinstance(value, Unresolved):
+        return f"'{value.text}': {value.reason}"
+    if isinstance(value, Call):
+        return f"'{value.text}'"
+    if isinstance(value, Ext):
+        return value.path
+    if isinstance(value, ClassRef):
+        return value.facts.name
+    if isinstance(value, Subscript):
+        return f"{_describe(value.base)}[...]"
+    return repr(value)
+
+
+def _expr_source(expr) -> str:
+    from schemalint.read.sqlalchemy.resolve import expr_text
+
+    return expr_text(expr) if expr is not None else ""
+
+
+def mirrored_model(docstring: str | None) -> str | None:
+    """The model a docstring says the class mirrors: `(mirrors Django apps.options.models.Stock)`."""
+    if not docstring:
+        return None
+    import re
+
+    match = re.search(r"mirrors\s+(?:Django\s+)?(?:model\s+)?`?([A-Za-z_][\w.]*[A-Za-z0-9_])", docstring)
+    return match.group(1) if match else None

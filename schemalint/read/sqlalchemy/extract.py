@@ -1,0 +1,276 @@
+"""Parse one Python file with libcst into `FileFacts` (see facts.py).
+
+Positions are found by scanning the source lines from a cursor (libcst's PositionProvider
+would triple the parse time): a class is at its `class Name` line, a member at the first
+`name =` / `name:` / `def name` line after the previous member.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+
+from schemalint.model import Diagnostic, Location
+from schemalint.read import SourceFile, decode_or_diagnose
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Member
+
+_EMPTY_MODULE = cst.Module(body=[])
+_BINOPS = {
+    cst.BitOr: "|",
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+}
+
+
+def extract_file(file: SourceFile) -> FileFacts:
+    text, problem = decode_or_diagnose(file)
+    if text is None:
+        return FileFacts(file.rel, diagnostics=(problem,), parsed=False)
+    return extract_text(text, file.rel)
+
+
+def extract_text(text: str, rel: str) -> FileFacts:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        where = Location(rel, max(exc.raw_line, 1), exc.raw_column + 1)
+        message = f"syntax error, file skipped: {exc.message}"
+        return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, where),), parsed=False)
+    except (RecursionError, ValueError) as exc:  # pathological input must not be a traceback
+        return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False)
+    return _ModuleReader(text, rel).read(module)
+
+
+class _Lines:
+    """Finds statements' lines by scanning forward from a cursor."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.cursor = 0
+
+    def find(self, pattern: re.Pattern, start: int | None = None) -> tuple[int, int]:
+        begin = self.cursor if start is None else start
+        for index in range(begin, len(self.lines)):
+            match = pattern.match(self.lines[index])
+            if match:
+                self.cursor = index + 1
+                return index + 1, len(match.group(1)) + 1
+        return begin + 1 if begin < len(self.lines) else max(len(self.lines), 1), 1
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"^(\s*)(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
+
+
+class _ModuleReader:
+    def __init__(self, text: str, rel: str):
+        self.rel = rel
+        self.lines = _Lines(text)
+        self.imports: list[Import] = []
+        self.assignments: list[Assignment] = []
+        self.classes: list[ClassFacts] = []
+        self.calls: list[tuple[Expr, int, int]] = []
+
+    def read(self, module: cst.Module) -> FileFacts:
+        self._statements(module.body)
+        return FileFacts(
+            self.rel,
+            imports=tuple(self.imports),
+            assignments=tuple(self.assignments),
+            classes=tuple(self.classes),
+            calls=tuple(self.calls),
+        )
+
+    def _statements(self, body) -> None:
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self._small_statement(small)
+            elif isinstance(statement, cst.ClassDef):
+                self.classes.append(self._class(statement))
+            elif isinstance(statement, (cst.If, cst.Try)):
+                # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks.
+                self._statements(statement.body.body)
+                branches = [statement.orelse] if isinstance(statement, cst.If) else list(statement.handlers)
+                for branch in branches:
+                    if branch is not None and hasattr(branch, "body") and hasattr(branch.body, "body"):
+                        self._statements(branch.body.body)
+
+    def _small_statement(self, small) -> None:
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None:
+                    self.imports.append(Import(alias.asname.name.value, dotted, None))
+                else:
+                    head = dotted.split(".")[0]
+                    self.imports.append(Import(head, head, None))
+        elif isinstance(small, cst.ImportFrom):
+            module = _dotted(small.module) if small.module is not None else ""
+            level = len(small.relative)
+            if isinstance(small.names, cst.ImportStar):
+                self.imports.append(Import("*", module, "*", level))
+                return
+            for alias in small.names:
+                name = _dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None else name
+                self.imports.append(Import(local, module, name, level))
+        elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+            targets = _assign_targets(small)
+            value = small.value
+            annotation = to_expr(small.annotation.annotation) if isinstance(small, cst.AnnAssign) else None
+            for name in targets:
+                line, col = self.lines.find(_name_pattern(name))
+                expr = to_expr(value) if value is not None else None
+                if expr is not None or annotation is not None:
+                    self.assignments.append(Assignment(name, expr, line, col, annotation))
+        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            func = _dotted_or_none(small.value.func) or ""
+            line, col = self.lines.find(re.compile(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
+            self.calls.append((to_expr(small.value), line, col))
+
+    def _class(self, node: cst.ClassDef) -> ClassFacts:
+        name = node.name.value
+        line, col = self.lines.find(re.compile(rf"^(\s*)class\s+{re.escape(name)}\b"))
+        bases = tuple(to_expr(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
+        keywords = tuple((arg.keyword.value, to_expr(arg.value)) for arg in node.keywords if arg.keyword is not None)
+        decorators = tuple(to_expr(d.decorator) for d in node.decorators)
+        docstring = node.get_docstring(clean=True)
+        members: list[Member] = []
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        for statement in body:
+            members += self._members(statement)
+        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col)
+
+    def _members(self, statement) -> list[Member]:
+        found: list[Member] = []
+        if isinstance(statement, cst.SimpleStatementLine) or isinstance(statement, cst.SimpleStatementSuite):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    annotation = to_expr(small.annotation.annotation) if isinstance(small, cst.AnnAssign) else None
+                    value = to_expr(small.value) if small.value is not None else None
+                    for name in _assign_targets(small):
+                        line, col = self.lines.find(_name_pattern(name))
+                        found.append(Member(name, annotation, value, line, col))
+        elif isinstance(statement, cst.FunctionDef):
+            name = statement.name.value
+            line, col = self.lines.find(_name_pattern(name))
+            returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
+            decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
+            found.append(Member(name, returns, _returned(statement), line, col, "def", decorators))
+            self._skip_block(statement)
+        elif isinstance(statement, cst.ClassDef):
+            self._skip_block(statement)
+        return found
+
+    def _skip_block(self, node) -> None:
+        # Nested code is not scanned for members; move the cursor past nothing (cheap):
+        # member patterns are anchored on their own names, so nested lines rarely match.
+        return None
+
+
+def _returned(func: cst.FunctionDef) -> Expr | None:
+    """The expression a method returns (the last top-level `return` of its body)."""
+    result = None
+    body = func.body.body if isinstance(func.body, cst.IndentedBlock) else [func.body]
+    for statement in body:
+        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+        for small in smalls:
+            if isinstance(small, cst.Return) and small.value is not None:
+                result = to_expr(small.value)
+    return result
+
+
+def _assign_targets(small) -> list[str]:
+    if isinstance(small, cst.AnnAssign):
+        targets = [small.target]
+    else:
+        targets = [t.target for t in small.targets]
+    return [t.value for t in targets if isinstance(t, cst.Name)]
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return _dotted(node.value) + "." + node.attr.value
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def _dotted_or_none(node) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_or_none(node.value)
+        return None if base is None else base + "." + node.attr.value
+    return None
+
+
+def _code(node) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def to_expr(node) -> Expr:
+    """Convert a libcst expression into the tagged-tuple form of facts.py."""
+    if isinstance(node, cst.Name):
+        if node.value in ("True", "False", "None"):
+            return ("const", {"True": True, "False": False, "None": None}[node.value])
+        return ("ref", node.value)
+    if isinstance(node, cst.Attribute):
+        dotted = _dotted_or_none(node)
+        return ("ref", dotted) if dotted is not None else ("attr", to_expr(node.value), node.attr.value)
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return ("const", value) if isinstance(value, str) else ("other", _code(node))
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return ("const", ast.literal_eval(node.value))
+    if isinstance(node, cst.UnaryOperation):
+        inner = to_expr(node.expression)
+        if isinstance(node.operator, cst.Minus) and inner[0] == "const" and isinstance(inner[1], (int, float)):
+            return ("const", -inner[1])
+        return ("other", _code(node))
+    if isinstance(node, cst.Call):
+        return _call(node)
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        tag = {cst.Tuple: "tuple", cst.List: "list", cst.Set: "set"}[type(node)]
+        items = tuple(("star", to_expr(e.value)) if isinstance(e, cst.StarredElement) else to_expr(e.value) for e in node.elements)
+        return (tag, items)
+    if isinstance(node, cst.Dict):
+        pairs = []
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                pairs.append((to_expr(element.key), to_expr(element.value)))
+            else:
+                pairs.append((None, to_expr(element.value)))
+        return ("dict", tuple(pairs))
+    if isinstance(node, cst.Subscript):
+        items = []
+        for element in node.slice:
+            index = element.slice
+            items.append(to_expr(index.value) if isinstance(index, cst.Index) else ("other", _code(index)))
+        return ("sub", to_expr(node.value), tuple(items))
+    if isinstance(node, cst.BinaryOperation) and type(node.operator) in _BINOPS:
+        return ("binop", _BINOPS[type(node.operator)], to_expr(node.left), to_expr(node.right))
+    if isinstance(node, cst.Lambda):
+        return ("lambda", to_expr(node.body))
+    return ("other", _code(node))
+
+
+def _call(node: cst.Call) -> Expr:
+    args, kwargs = [], []
+    for arg in node.args:
+        value = to_expr(arg.value)
+        if arg.keyword is not None:
+            kwargs.append((arg.keyword.value, value))
+        elif arg.star == "**":
+            kwargs.append((None, value))
+        elif arg.star == "*":
+            args.append(("star", value))
+        else:
+            args.append(value)
+    return ("call", to_expr(node.func), tuple(args), tuple(kwargs))

@@ -1,0 +1,80 @@
+"""The picklable facts `extract` keeps about one Python file.
+
+Expressions are kept as small tagged tuples (cheap to pickle, easy to match):
+
+* `("ref", "sa.orm.mapped_column")` a name or a dotted chain of names;
+* `("const", value)` a str/int/float/bool/None literal;
+* `("call", func, args, kwargs)` with `args` a tuple of expressions (a `*x` argument is
+  `("star", expr)`) and `kwargs` a tuple of `(name, expr)` (`**x` has name None);
+* `("tuple" | "list" | "set", items)`, `("dict", ((key, value), ...))`;
+* `("sub", base, items)` a subscript `base[items]`;
+* `("attr", base, name)` an attribute of something that is not a plain name chain;
+* `("binop", op, left, right)`, `("lambda", body)`;
+* `("other", source_text)` anything else, kept as text for messages and raw SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Expr = tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """`local` is bound by an import: `module` is the absolute or relative (`level` dots)
+    module; `name` is the imported attribute, or None for `import module [as local]`."""
+
+    local: str
+    module: str
+    name: str | None
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One statement of a class body that may declare something: `x: A = v`, `x = v`, or a
+    method (`kind == "def"`, `value` = the returned expression, `decorators` set)."""
+
+    name: str
+    annotation: Expr | None
+    value: Expr | None
+    line: int
+    col: int
+    kind: str = "assign"
+    decorators: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    name: str
+    bases: tuple[Expr, ...]
+    keywords: tuple[tuple[str, Expr], ...]
+    decorators: tuple[Expr, ...]
+    docstring: str | None
+    members: tuple[Member, ...]
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    name: str
+    value: Expr
+    line: int
+    col: int
+    annotation: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    rel: str
+    imports: tuple[Import, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+    classes: tuple[ClassFacts, ...] = ()
+    calls: tuple[tuple[Expr, int, int], ...] = ()
+    """Module-level expression statements that are calls (`Index(...)`), with line/col."""
+    diagnostics: tuple[Any, ...] = ()
+    parsed: bool = True
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,83 @@
+"""`link`: every file's facts -> one Schema."""
+
+from __future__ import annotations
+
+from schemalint.model import Location, Schema
+from schemalint.read.sqlalchemy.build import Builder
+from schemalint.read.sqlalchemy.declare import Declarations
+from schemalint.read.sqlalchemy.extract import extract_text
+from schemalint.read.sqlalchemy.facts import FileFacts
+from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver
+
+
+def link(facts_list: list[FileFacts], project) -> Schema:
+    modules = {facts.rel: Module(facts) for facts in facts_list}
+    read = [modules[facts.rel] for facts in facts_list if facts.parsed]
+    resolver = Resolver(modules, project, extract_text)
+    declarations = Declarations(resolver)
+    for module in read:
+        declarations.read_module(module)
+    for module in read:
+        _imperative_tables(declarations, module)
+    for module in read:
+        _module_level_objects(declarations, module)
+    builder = Builder(declarations)
+    tables = builder.build()
+    diagnostics = [d for facts in facts_list for d in facts.diagnostics]
+    diagnostics += declarations.diagnostics + builder.diagnostics
+    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)))
+
+
+def _imperative_tables(declarations: Declarations, module: Module) -> None:
+    """`name = Table("name", metadata, Column(...), ...)` at module level."""
+    for assignment in module.facts.assignments:
+        value = assignment.value
+        if value is None or value[0] != "call":
+            continue
+        func = resolver_value = declarations.resolver.evaluate(module, value[1])
+        if getattr(func, "sa", None) != "Table":
+            continue
+        table = declarations.resolver.evaluate(module, value)
+        if any(spec.module == module and spec.location.line == assignment.line for spec in declarations.tables):
+            continue
+        declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col))
+        del resolver_value
+
+
+def _module_level_objects(declarations: Declarations, module: Module) -> None:
+    """`Index("ix", Model.col)` / `Index("ix", table.c.col)` written at module level."""
+    for expr, line, col in module.facts.calls:
+        value = declarations.resolver.evaluate(module, expr)
+        if not (isinstance(value, Call) and value.sa == "Index"):
+            continue
+        target = _table_of(declarations, value)
+        if target is None:
+            declarations.warn(f"Index {value.text}: its table cannot be resolved statically", Location(module.rel, line, col))
+            continue
+        target.items.append((value, Location(module.rel, line, col)))
+
+
+def _table_of(declarations: Declarations, call: Call):
+    from schemalint.read.sqlalchemy.resolve import AttrOf, MemberRef
+
+    for part in call.args[1:]:
+        while isinstance(part, Call) and part.args and not isinstance(part.func, MemberRef):
+            part = part.args[0]
+        if isinstance(part, Call) and isinstance(part.func, MemberRef):
+            part = part.func
+        if isinstance(part, MemberRef):
+            return declarations.by_class.get(part.owner.key)
+        if isinstance(part, AttrOf) and isinstance(part.base, Call) and part.base.args:
+            name = part.base.args[0]
+            for spec in declarations.tables:
+                if spec.name == name:
+                    return spec
+    return None
+
+
+def _unique(items):
+    seen = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item

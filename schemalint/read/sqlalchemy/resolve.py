@@ -1,0 +1,340 @@
+"""Static evaluation of the expressions `extract` kept: names are followed through imports and
+module-level assignments (across the project's files) to literals, SQLAlchemy objects and
+classes. Nothing is imported: a name that leads outside the project is an `Ext` with its
+dotted path (`sqlalchemy.orm.mapped_column`, `datetime.datetime`)."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts
+
+_BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Ext:
+    """Something outside the project, by its dotted path."""
+
+    path: str
+
+    @property
+    def sa(self) -> str | None:
+        """The SQLAlchemy name (`String`, `mapped_column`, `func.now`) or None."""
+        if not self.path.startswith("sqlalchemy"):
+            return None
+        parts = self.path.split(".")
+        if "func" in parts:
+            return "func." + ".".join(parts[parts.index("func") + 1 :])
+        return parts[-1]
+
+    @property
+    def dialect(self) -> str | None:
+        parts = self.path.split(".")
+        return parts[2] if len(parts) > 2 and parts[1] == "dialects" else None
+
+
+@dataclass(frozen=True)
+class Call:
+    func: Any
+    args: tuple
+    kwargs: dict = field(hash=False, compare=False, default_factory=dict)
+    text: str = ""
+
+    @property
+    def sa(self) -> str | None:
+        return self.func.sa if isinstance(self.func, Ext) else None
+
+    def kw(self, name: str, default=None):
+        return self.kwargs.get(name, default)
+
+
+@dataclass(frozen=True)
+class Subscript:
+    base: Any
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Union:
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    module: "Module"
+    facts: ClassFacts = field(hash=False, compare=False)
+    name: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.module.rel, self.facts.name)
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """`Owner.attr[.more]` where Owner is a project class (`Parent.id`, `Color.RED`)."""
+
+    owner: ClassRef
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    module: "Module"
+
+
+@dataclass(frozen=True)
+class AttrOf:
+    """An attribute of an evaluated value that is not a class (`Base.metadata`, `t.c.id`)."""
+
+    base: Any
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    text: str
+    reason: str = "cannot be resolved statically"
+
+
+@dataclass(frozen=True)
+class Lambda:
+    module: "Module"
+    body: tuple = field(hash=False, compare=False)
+
+
+class Module:
+    """One file's facts with lookup tables."""
+
+    def __init__(self, facts: FileFacts):
+        self.facts = facts
+        self.rel = facts.rel
+        self.imports = {imp.local: imp for imp in facts.imports}
+        self.assignments: dict[str, Assignment] = {}
+        for assignment in facts.assignments:
+            if assignment.value is not None:
+                self.assignments[assignment.name] = assignment
+        self.classes = {cls.name: cls for cls in facts.classes}
+        self.star_imports = [imp for imp in facts.imports if imp.name == "*"]
+
+    def __repr__(self) -> str:
+        return f"Module({self.rel})"
+
+    def __hash__(self) -> int:
+        return hash(self.rel)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Module) and other.rel == self.rel
+
+
+def expr_text(expr) -> str:
+    """A readable rendering of an expression for messages."""
+    tag = expr[0]
+    if tag == "ref":
+        return expr[1]
+    if tag == "const":
+        return repr(expr[1])
+    if tag == "call":
+        args = [expr_text(a) for a in expr[2]] + [f"{k}={expr_text(v)}" if k else f"**{expr_text(v)}" for k, v in expr[3]]
+        return f"{expr_text(expr[1])}({', '.join(args)})"
+    if tag in ("tuple", "list", "set"):
+        return "(" + ", ".join(expr_text(e) for e in expr[1]) + ")"
+    if tag == "sub":
+        return f"{expr_text(expr[1])}[{', '.join(expr_text(e) for e in expr[2])}]"
+    if tag == "attr":
+        return f"{expr_text(expr[1])}.{expr[2]}"
+    if tag == "binop":
+        return f"{expr_text(expr[2])} {expr[1]} {expr_text(expr[3])}"
+    if tag == "star":
+        return "*" + expr_text(expr[1])
+    if tag == "dict":
+        return "{...}"
+    return str(expr[1]) if len(expr) > 1 else tag
+
+
+class Resolver:
+    """Evaluates expressions in the context of a module; loads project modules on demand."""
+
+    def __init__(self, modules: dict[str, Module], project, extract_text):
+        self.modules = modules
+        self.project = project
+        self._extract_text = extract_text
+        self._missing: set[str] = set()
+
+    # ------------------------------------------------------------------ modules
+
+    def module_by_name(self, dotted: str, near: str | None) -> Module | None:
+        if not dotted or dotted.split(".")[0] in ("sqlalchemy", "typing", "typing_extensions", "datetime", "decimal", "uuid", "enum"):
+            return None
+        rel = self.project.module_file(dotted, near) if self.project is not None else None
+        if rel is None:
+            return None
+        return self.module_at(rel)
+
+    def module_at(self, rel: str) -> Module | None:
+        if rel in self.modules:
+            return self.modules[rel]
+        if rel in self._missing or self.project is None:
+            return None
+        text = self.project.read_text(rel)
+        if text is None:
+            self._missing.add(rel)
+            return None
+        module = Module(self._extract_text(text, rel))
+        self.modules[rel] = module
+        return module
+
+    def absolute(self, module: Module, imported: str, level: int) -> str:
+        if level == 0:
+            return imported
+        package = module.rel.split("/")[:-1]
+        if level > 1:
+            package = package[: len(package) - (level - 1)]
+        prefix = ".".join(package)
+        return f"{prefix}.{imported}" if imported and prefix else (imported or prefix)
+
+    # ------------------------------------------------------------------ names
+
+    def lookup(self, module: Module, name: str, depth: int = 0) -> Any:
+        """What `name` means at module level in `module`."""
+        if depth > _MAX_DEPTH:
+            return Unresolved(name, "reference cycle")
+        if name in module.classes:
+            return ClassRef(module, module.classes[name], name)
+        if name in module.assignments:
+            assignment = module.assignments[name]
+            return self.evaluate(module, assignment.value, depth + 1)
+        if name in module.imports:
+            return self._imported(module, module.imports[name], depth + 1)
+        for star in module.star_imports:
+            target = self.module_by_name(self.absolute(module, star.module, star.level), module.rel)
+            if target is not None and target is not module:
+                found = self.lookup(target, name, depth + 1)
+                if not isinstance(found, Unresolved):
+                    return found
+            elif target is None and star.module.startswith("sqlalchemy"):
+                return Ext(f"{star.module}.{name}")
+        if name in _BUILTINS:
+            return Ext(f"builtins.{name}")
+        return Unresolved(name, f"'{name}' is not defined or imported in {module.rel}")
+
+    def _imported(self, module: Module, imp, depth: int) -> Any:
+        dotted = self.absolute(module, imp.module, imp.level)
+        if imp.name is None:  # import a.b as x / import a
+            target = self.module_by_name(dotted, module.rel)
+            return ModuleRef(target) if target is not None else Ext(dotted)
+        source = self.module_by_name(dotted, module.rel) if dotted else None
+        if source is None and imp.level and not imp.module:
+            source = None
+        if source is not None:
+            if imp.name in source.classes or imp.name in source.assignments or imp.name in source.imports or source.star_imports:
+                return self.lookup(source, imp.name, depth)
+            submodule = self.module_by_name(f"{dotted}.{imp.name}", module.rel)
+            if submodule is not None:
+                return ModuleRef(submodule)
+            return Unresolved(imp.name, f"'{imp.name}' is not defined in {source.rel}")
+        submodule = self.module_by_name(f"{dotted}.{imp.name}" if dotted else imp.name, module.rel)
+        if submodule is not None:
+            return ModuleRef(submodule)
+        return Ext(f"{dotted}.{imp.name}" if dotted else imp.name)
+
+    def attribute(self, value: Any, name: str, depth: int = 0) -> Any:
+        if isinstance(value, Ext):
+            return Ext(f"{value.path}.{name}")
+        if isinstance(value, ModuleRef):
+            return self.lookup(value.module, name, depth + 1)
+        if isinstance(value, ClassRef):
+            return MemberRef(value, (name,))
+        if isinstance(value, MemberRef):
+            return MemberRef(value.owner, value.path + (name,))
+        if isinstance(value, AttrOf):
+            return AttrOf(value.base, value.path + (name,))
+        if isinstance(value, Unresolved):
+            return value
+        return AttrOf(value, (name,))
+
+    # ------------------------------------------------------------------ expressions
+
+    def evaluate(self, module: Module, expr, depth: int = 0) -> Any:
+        if expr is None:
+            return None
+        if depth > _MAX_DEPTH:
+            return Unresolved(expr_text(expr), "expression too deep or cyclic")
+        tag = expr[0]
+        if tag == "const":
+            return expr[1]
+        if tag == "ref":
+            head, *rest = expr[1].split(".")
+            value = self.lookup(module, head, depth + 1)
+            for part in rest:
+                value = self.attribute(value, part, depth + 1)
+            return value
+        if tag == "attr":
+            return self.attribute(self.evaluate(module, expr[1], depth + 1), expr[2], depth + 1)
+        if tag == "call":
+            func = self.evaluate(module, expr[1], depth + 1)
+            args = tuple(self.evaluate(module, a, depth + 1) if a[0] != "star" else Unresolved(expr_text(a)) for a in expr[2])
+            kwargs = {}
+            for key, value in expr[3]:
+                if key is None:
+                    spread = self.evaluate(module, value, depth + 1)
+                    if isinstance(spread, dict):
+                        kwargs.update({k: v for k, v in spread.items() if isinstance(k, str)})
+                    continue
+                kwargs[key] = self.evaluate(module, value, depth + 1)
+            return Call(func, args, kwargs, expr_text(expr))
+        if tag in ("tuple", "list", "set"):
+            items = []
+            for item in expr[1]:
+                if item[0] == "star":
+                    spread = self.evaluate(module, item[1], depth + 1)
+                    items.extend(spread if isinstance(spread, tuple) else [Unresolved(expr_text(item))])
+                else:
+                    items.append(self.evaluate(module, item, depth + 1))
+            return tuple(items)
+        if tag == "dict":
+            result = {}
+            for key, value in expr[1]:
+                if key is None:
+                    spread = self.evaluate(module, value, depth + 1)
+                    if isinstance(spread, dict):
+                        result.update(spread)
+                    continue
+                k = self.evaluate(module, key, depth + 1)
+                try:
+                    result[k] = self.evaluate(module, value, depth + 1)
+                except TypeError:  # unhashable key
+                    pass
+            return result
+        if tag == "sub":
+            return Subscript(self.evaluate(module, expr[1], depth + 1), tuple(self.evaluate(module, i, depth + 1) for i in expr[2]))
+        if tag == "binop":
+            return self._binop(expr[1], self.evaluate(module, expr[2], depth + 1), self.evaluate(module, expr[3], depth + 1), expr)
+        if tag == "lambda":
+            return Lambda(module, expr[1])
+        return Unresolved(expr_text(expr))
+
+    def _binop(self, op: str, left, right, expr) -> Any:
+        if op == "|" and isinstance(left, dict) and isinstance(right, dict):
+            return {**left, **right}
+        if op == "|" and not (isinstance(left, int) and isinstance(right, int)):
+            return Union(left, right)
+        numbers = (int, float)
+        if isinstance(left, numbers) and isinstance(right, numbers) and not isinstance(left, bool):
+            try:
+                return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
+                        "//": lambda: left // right, "%": lambda: left % right, "|": lambda: left | right}[op]()
+            except (ZeroDivisionError, TypeError, KeyError):
+                pass
+        if op == "+" and isinstance(left, str) and isinstance(right, str):
+            return left + right
+        if op == "+" and isinstance(left, tuple) and isinstance(right, tuple):
+            return left + right
+        if op == "|" and isinstance(left, dict) and isinstance(right, dict):
+            return {**left, **right}
+        return Unresolved(expr_text(expr))
