@@ -233,3 +233,16 @@ def test_django_migrations_match_the_models(pg, project, tmp_path):
     database = f"check_{project.replace('-', '_')}"
     pg.create_database(database)
     django_manage(pg, FIXTURES / project, database, tmp_path, "makemigrations", "--check", "--dry-run")
+
+
+def test_project_without_django_builds_the_same_catalog_from_both_sources(pg):
+    """fixtures/no-django: SQLAlchemy is the truth. Serial keys, server defaults and ON DELETE
+    rules all live in the database here, and even the generated names coincide."""
+    project = FIXTURES / "no-django"
+    truth = build_with_sqlalchemy(pg, project, "nodjango_sqlalchemy")
+    mirror = build_with_sql(pg, project, "nodjango_sql")
+    agreement = compare_catalogs(truth, mirror, names=True, comments=True, labels=("sqlalchemy", "sql"))
+    assert agreement.differences == [], str(agreement)
+    assert [t["name"] for t in truth["tables"]] == ["accounts", "ledger_entries"]
+    entries = next(t for t in truth["tables"] if t["name"] == "ledger_entries")
+    assert sorted(fk["on_delete"] for fk in entries["foreign_keys"]) == ["CASCADE", "SET NULL"]

@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower, Now
+
+from apps.core.constants import CODE_LEN, NAME_LEN, SHORT
+from apps.core.fields import CodeField, MoneyField, PercentField
+from apps.core.models import AuditMixin, Named, Owned, TimeStamped
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    LIVE = "live", "Live"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    HIGH = 2, "High"
+
+
+class Category(Named):
+    slug = models.SlugField(unique=True)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, related_name="children")
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=SHORT, db_index=True)
+
+
+class Product(Named, Owned, AuditMixin):
+    sku = CodeField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    price = MoneyField()
+    cost = MoneyField(max_digits=10, null=True)
+    discount = PercentField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, db_default=Status.DRAFT)
+    priority = models.IntegerField(choices=Priority.choices, default=Priority.LOW)
+    stock = models.PositiveIntegerField(db_default=0)
+    weight = models.FloatField(null=True)
+    tags = models.ManyToManyField(Tag, blank=True)
+    related = models.ManyToManyField("self", blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "products"
+        indexes = [
+            models.Index(fields=["-price", "stock"], name="products_price_stock_ix"),
+            models.Index(fields=["status"], condition=Q(stock__gt=0), name="products_live_ix"),
+            models.Index(fields=["sku"], name="products_sku_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["category"], include=["price"], name="products_cat_incl"),
+            models.Index(Lower("name"), name="products_lower_name"),
+            models.Index(fields=["created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="products_price_nonneg"),
+            models.CheckConstraint(condition=Q(discount__lte=100), name="products_discount_max"),
+        ]
+
+
+class Warehouse(models.Model):
+    code = models.CharField(max_length=CODE_LEN, unique=True)
+    city = models.CharField(max_length=NAME_LEN, db_column="city_name")
+    capacity = models.BigIntegerField(db_default=1000, db_comment="pallets")
+    opened = models.DateField(null=True)
+
+    class Meta:
+        db_table = "warehouses"
+        unique_together = ("city", "opened")
+
+
+class StockLevel(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, to_field="code")
+    quantity = models.IntegerField(default=0)
+
+    class Meta:
+        unique_together = [["product", "warehouse"]]
+
+
+class Shipment(models.Model):
+    warehouses = models.ManyToManyField(Warehouse, through="ShipmentStop")
+    sent_at = models.DateTimeField(db_default=Now())
+
+
+class ShipmentStop(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.DO_NOTHING, db_constraint=False)
+    position = models.PositiveSmallIntegerField()
+
+
+class Order(TimeStamped):
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    number = models.CharField(max_length=20)
+    total = MoneyField(db_default=Decimal("0.00"))
+    note = models.TextField(null=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "number"], name="order_customer_number_uniq"),
+            models.UniqueConstraint(fields=["number"], condition=Q(note__isnull=True), name="order_number_plain_uniq"),
+        ]
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, db_index=False)
+    quantity = models.PositiveIntegerField()
+    unit_price = MoneyField()
+
+    class Meta:
+        order_with_respect_to = "order"
+
+
+class Coupon(models.Model):
+    code = models.CharField(max_length=CODE_LEN)
+    email = models.EmailField(null=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "email"], name="coupon_code_email_uniq", nulls_distinct=False),
+        ]
+
+
+class ProductProxy(Product):
+    class Meta:
+        proxy = True
+
+
+class SalesReport(models.Model):
+    period = models.CharField(max_length=7)
+    revenue = MoneyField()
+
+    class Meta:
+        managed = False
+        db_table = "sales_report"
