@@ -35,7 +35,8 @@ def find_bin_dir() -> Path:
     candidates = [override] if override else glob.glob("/usr/lib/postgresql/*/bin")
     usable = [Path(c) for c in candidates if (Path(c) / "initdb").exists() and (Path(c) / "pg_ctl").exists()]
     if not usable:
-        raise PostgresUnavailable("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin")
+        where = override or "/usr/lib/postgresql/*/bin"
+        raise PostgresUnavailable(f"no PostgreSQL server binaries (initdb, pg_ctl) in {where}")
     return max(usable, key=_version_key)
 
 
