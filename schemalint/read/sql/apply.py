@@ -1,0 +1,813 @@
+"""`link`: apply every file's operations in order, as PostgreSQL would run them, and freeze the
+final state into a `Schema`.
+
+The catalog here is a small mutable model of what PostgreSQL keeps: tables with columns,
+constraints and indexes, plus the names taken in each schema (relations: tables, indexes,
+sequences; constraints), because the names PostgreSQL chooses for unnamed objects depend on
+them. A statement PostgreSQL would reject (an ALTER of a missing table, ADD COLUMN of a
+column that exists) changes nothing and becomes an SL402 diagnostic at its line, as psql
+would go on after printing the error. A statement with several ALTER actions is all or
+nothing, like in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
+from schemalint.read.sql import ops
+from schemalint.read.sql.names import choose_name, index_column_names, join_column_names
+from schemalint.read.sql.render import Resolver, column_refs, is_null, print_expr, print_index_part, quote_identifier, rename_column, render
+
+# Operator classes that are the default for their type: writing one changes nothing.
+DEFAULT_OPCLASSES = frozenset(
+    "text_ops int2_ops int4_ops int8_ops numeric_ops bool_ops uuid_ops date_ops timestamp_ops "
+    "timestamptz_ops float4_ops float8_ops bpchar_ops jsonb_ops array_ops tsvector_ops".split()
+)
+
+
+class Rejected(Exception):
+    """PostgreSQL would refuse the statement: the message is its error."""
+
+
+@dataclass
+class ColumnState:
+    name: str
+    type: str
+    nullable: bool = True
+    default: object = None
+    default_text: str | None = None
+    identity: str | None = None
+    generated: object = None
+    comment: str | None = None
+    location: Location | None = None
+    sequence: str | None = None
+
+
+@dataclass
+class ConstraintState:
+    kind: str
+    name: str
+    columns: list[str]
+    implicit: bool
+    location: Location | None
+    expression: object = None
+    ref_table: tuple[str | None, str] | None = None
+    ref_columns: list[str] = field(default_factory=list)
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    nulls_distinct: bool = True
+
+
+@dataclass
+class IndexState:
+    name: str
+    parts: list[ops.IndexPart]
+    unique: bool
+    using: str
+    where: object
+    include: list[str]
+    implicit: bool
+    location: Location | None
+
+
+@dataclass
+class TableState:
+    schema: str | None
+    name: str
+    columns: list[ColumnState] = field(default_factory=list)
+    constraints: list[ConstraintState] = field(default_factory=list)
+    indexes: list[IndexState] = field(default_factory=list)
+    comment: str | None = None
+    location: Location | None = None
+
+    def column(self, name: str) -> ColumnState | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def constraint(self, name: str) -> ConstraintState | None:
+        return next((c for c in self.constraints if c.name == name), None)
+
+    @property
+    def primary_key(self) -> ConstraintState | None:
+        return next((c for c in self.constraints if c.kind == "primary"), None)
+
+    def column_types(self) -> dict[str, str]:
+        return {c.name: c.type for c in self.columns}
+
+
+@dataclass
+class Catalog:
+    """What PostgreSQL knows after the statements applied so far."""
+
+    dialect: str = "postgres"
+    tables: dict[tuple[str | None, str], TableState] = field(default_factory=dict)
+    relations: dict[tuple[str | None, str], str] = field(default_factory=dict)
+    """(schema, name) -> table | index | sequence: one namespace for all three."""
+    index_owner: dict[tuple[str | None, str], tuple[str | None, str]] = field(default_factory=dict)
+    constraint_names: Counter = field(default_factory=Counter)
+    """(schema, name) -> how many constraints use it (names are unique per table only)."""
+
+    # -------------------------------------------------------------- names
+
+    def relation_taken(self, schema: str | None, name: str) -> bool:
+        return (schema, name) in self.relations
+
+    def choose(self, table: TableState, middle: str | None, label: str, *, constraint: bool, relation: bool, batch=()) -> str:
+        def taken(candidate: str) -> bool:
+            if candidate in batch:
+                return True
+            if relation and self.relation_taken(table.schema, candidate):
+                return True
+            return constraint and self.constraint_names[(table.schema, candidate)] > 0
+
+        return choose_name(table.name, middle, label, taken)
+
+    def add_constraint_name(self, table: TableState, name: str) -> None:
+        self.constraint_names[(table.schema, name)] += 1
+
+    def remove_constraint_name(self, table: TableState, name: str) -> None:
+        self.constraint_names[(table.schema, name)] -= 1
+
+    def add_index_relation(self, table: TableState, name: str) -> None:
+        self.relations[(table.schema, name)] = "index"
+        self.index_owner[(table.schema, name)] = (table.schema, table.name)
+
+    def remove_relation(self, schema: str | None, name: str) -> None:
+        self.relations.pop((schema, name), None)
+        self.index_owner.pop((schema, name), None)
+
+    def table(self, name: ops.QualifiedName) -> TableState | None:
+        return self.tables.get((name.schema, name.name))
+
+
+class Applier:
+    """Applies operations to a catalog, collecting diagnostics and SL401 statements."""
+
+    def __init__(self, dialect: str) -> None:
+        self.catalog = Catalog(dialect=dialect)
+        self.diagnostics: list[Diagnostic] = []
+        self.statements: list[Statement] = []
+        self.guards: set[tuple] = set()
+        self.path = ""
+
+    def loc(self, pos: ops.Pos) -> Location:
+        return Location(self.path, pos[0], pos[1])
+
+    def reject(self, pos: ops.Pos, message: str, table: str | None = None, column: str | None = None) -> None:
+        self.diagnostics.append(
+            Diagnostic("SL402", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column)
+        )
+
+    def apply_file(self, facts: ops.FileFacts) -> None:
+        self.path = facts.path
+        for op in facts.operations:
+            if isinstance(op, ops.Problem):
+                self.diagnostics.append(Diagnostic("SL402", op.message, self.loc(op.pos)))
+                continue
+            self.record_statements(op)
+            handler = getattr(self, f"_{type(op).__name__}")
+            try:
+                handler(op)
+            except Rejected as error:
+                target = getattr(op, "table", None)
+                self.reject(op.pos, str(error), target.name if isinstance(target, ops.QualifiedName) else None)
+
+    # -------------------------------------------------------------- SL401 facts
+
+    def record_statements(self, op) -> None:
+        if isinstance(op, ops.CreateTable):
+            guarded = op.if_not_exists or ("table", op.table) in self.guards
+            self.statement("create_table", guarded, op.pos, f"CREATE TABLE {op.table.name}", op.table.name)
+        elif isinstance(op, ops.CreateIndex):
+            guarded = (op.if_not_exists and op.name is not None) or ("index", op.table.schema, op.name) in self.guards
+            self.statement("create_index", guarded, op.pos, f"CREATE INDEX {op.name or '(unnamed)'} ON {op.table.name}", op.table.name)
+        elif isinstance(op, ops.DropObjects):
+            for name in op.names:
+                if op.if_exists:
+                    self.guards.add((op.kind, name) if op.kind == "table" else ("index", name.schema, name.name))
+            names = ", ".join(n.name for n in op.names)
+            self.statement(f"drop_{op.kind}", op.if_exists, op.pos, f"DROP {op.kind.upper()} {names}", names)
+        elif isinstance(op, ops.RenameIndex):
+            self.statement("rename", op.if_exists, op.pos, f"ALTER INDEX {op.old.name} RENAME TO {op.new}", op.old.name)
+        elif isinstance(op, ops.Comment):
+            self.statement("comment", True, op.pos, f"COMMENT ON {op.kind.upper()}", op.table.name)
+        elif isinstance(op, ops.AlterTable):
+            for action in op.actions:
+                pos = op.pos if len(op.actions) == 1 else action.pos
+                self.record_action(op.table, action, pos)
+
+    def record_action(self, table: ops.QualifiedName, action, pos: ops.Pos) -> None:
+        t = table.name
+        if isinstance(action, ops.AddColumn):
+            guarded = action.if_not_exists or ("column", table, action.column.name) in self.guards
+            self.statement("add_column", guarded, pos, f"ALTER TABLE {t} ADD COLUMN {action.column.name}", t)
+        elif isinstance(action, ops.DropColumn):
+            if action.if_exists:
+                self.guards.add(("column", table, action.name))
+            self.statement("drop_column", action.if_exists, pos, f"ALTER TABLE {t} DROP COLUMN {action.name}", t)
+        elif isinstance(action, ops.AddConstraint):
+            name = action.constraint.name
+            guarded = name is not None and ("constraint", table, name) in self.guards
+            what = f"ADD CONSTRAINT {name}" if name else f"ADD {action.constraint.kind.upper()} (unnamed)"
+            self.statement("add_constraint", guarded, pos, f"ALTER TABLE {t} {what}", t)
+        elif isinstance(action, ops.DropConstraint):
+            if action.if_exists:
+                self.guards.add(("constraint", table, action.name))
+            self.statement("drop_constraint", action.if_exists, pos, f"ALTER TABLE {t} DROP CONSTRAINT {action.name}", t)
+        elif isinstance(action, ops.AlterColumn):
+            self.statement("alter_column", True, pos, f"ALTER TABLE {t} ALTER COLUMN {action.name}", t)
+        elif isinstance(action, ops.RenameColumn):
+            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME COLUMN {action.old} TO {action.new}", t)
+        elif isinstance(action, ops.RenameTable):
+            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME TO {action.new}", t)
+
+    def statement(self, kind: str, guarded: bool, pos: ops.Pos, summary: str, target: str | None) -> None:
+        self.statements.append(Statement(kind, bool(guarded), self.loc(pos), summary, target))
+
+    # -------------------------------------------------------------- CREATE TABLE
+
+    def _CreateTable(self, op: ops.CreateTable) -> None:
+        catalog = self.catalog
+        key = (op.table.schema, op.table.name)
+        if catalog.relation_taken(*key):
+            if op.if_not_exists:
+                return
+            raise Rejected(f'relation "{op.table.name}" already exists')
+        names = [c.name for c in op.columns]
+        duplicate = next((n for n in names if names.count(n) > 1), None)
+        if duplicate:
+            raise Rejected(f'column "{duplicate}" specified more than once')
+        try:
+            self._create_table(op)
+        except Rejected:
+            created = catalog.tables.get(key)
+            if created is not None:  # undo: the table never existed
+                self.drop_table(created, cascade=True)
+            raise
+
+    def _create_table(self, op: ops.CreateTable) -> None:
+        catalog = self.catalog
+        table = TableState(op.table.schema, op.table.name, location=self.loc(op.pos))
+        for spec in op.columns:
+            table.columns.append(self.new_column(table, spec))
+        catalog.tables[(table.schema, table.name)] = table
+        catalog.relations[(table.schema, table.name)] = "table"
+        inline = [c for spec in op.columns for c in spec.constraints]
+        # PostgreSQL's order: CHECKs come with the table, then the primary key's and the
+        # unique constraints' indexes, then the foreign keys (after-statements).
+        ordered = _source_order(inline, list(op.constraints))
+        self.add_checks(table, [c for c in ordered if c.kind == "check"])
+        self.add_unique_and_primary(table, [c for c in ordered if c.kind in ("primary", "unique")])
+        for spec in (c for c in ordered if c.kind == "foreign"):
+            self.add_foreign_key(table, spec)
+
+    def new_column(self, table: TableState, spec: ops.ColumnSpec) -> ColumnState:
+        column = ColumnState(spec.name, spec.type, not spec.not_null, location=self.loc(spec.pos))
+        if spec.default is not None and not is_null(spec.default):
+            column.default = spec.default
+        column.generated = spec.generated
+        if spec.identity:
+            column.identity = spec.identity
+            column.nullable = False
+            column.sequence = self.new_sequence(table, spec.name)
+        elif spec.serial:
+            column.nullable = False
+            if self.catalog.dialect == "postgres":
+                column.sequence = self.new_sequence(table, spec.name)
+                column.default = None
+                column.default_text = f"nextval({_regclass(table.schema, column.sequence)}::regclass)"
+        return column
+
+    def new_sequence(self, table: TableState, column: str) -> str:
+        name = self.catalog.choose(table, column, "seq", constraint=False, relation=True)
+        self.catalog.relations[(table.schema, name)] = "sequence"
+        return name
+
+    def add_checks(self, table: TableState, specs: list[ops.ConstraintSpec]) -> None:
+        batch: list[str] = []
+        for spec in specs:
+            refs = column_refs(spec.expression)
+            missing = [r for r in refs if table.column(r) is None]
+            if missing:
+                raise Rejected(f'column "{missing[0]}" does not exist')
+            name = spec.name
+            if name is None:
+                middle = refs[0] if len(refs) == 1 else None
+                name = self.catalog.choose(table, middle, "check", constraint=True, relation=False, batch=batch)
+            elif table.constraint(name) is not None or name in batch:
+                raise Rejected(f'constraint "{name}" for relation "{table.name}" already exists')
+            batch.append(name)
+            self.catalog.add_constraint_name(table, name)
+            table.constraints.append(
+                ConstraintState("check", name, refs, spec.name is None, self.loc(spec.pos), expression=spec.expression)
+            )
+
+    def add_unique_and_primary(self, table: TableState, specs: list[ops.ConstraintSpec]) -> None:
+        primaries = [s for s in specs if s.kind == "primary"]
+        if len(primaries) > 1 or (primaries and table.primary_key is not None):
+            raise Rejected(f'multiple primary keys for table "{table.name}" are not allowed')
+        chosen: list[ops.ConstraintSpec] = primaries[:]
+        for spec in specs:
+            if spec.kind != "unique":
+                continue
+            same = next((c for c in chosen if c.columns == spec.columns and c.nulls_distinct == spec.nulls_distinct), None)
+            if same is None and primaries and spec.columns == primaries[0].columns:
+                same = primaries[0]
+            if same is None:
+                chosen.append(spec)
+        for spec in chosen:
+            self.add_key(table, spec)
+
+    def add_key(self, table: TableState, spec: ops.ConstraintSpec) -> None:
+        for name in spec.columns:
+            if table.column(name) is None:
+                raise Rejected(f'column "{name}" named in key does not exist')
+        primary = spec.kind == "primary"
+        name = spec.name
+        if name is None:
+            middle = None if primary else join_column_names(list(spec.columns))
+            name = self.catalog.choose(table, middle, "pkey" if primary else "key", constraint=True, relation=True)
+        elif self.catalog.relation_taken(table.schema, name):
+            raise Rejected(f'relation "{name}" already exists')
+        if primary:
+            for column_name in spec.columns:
+                column = table.column(column_name)
+                assert column is not None
+                column.nullable = False
+        self.catalog.add_index_relation(table, name)
+        self.catalog.add_constraint_name(table, name)
+        table.constraints.append(
+            ConstraintState(
+                spec.kind,
+                name,
+                list(spec.columns),
+                spec.name is None,
+                self.loc(spec.pos),
+                nulls_distinct=spec.nulls_distinct is not False,
+            )
+        )
+
+    def add_foreign_key(self, table: TableState, spec: ops.ConstraintSpec) -> None:
+        reference = spec.references
+        if reference is None:
+            return
+        target = table if (reference.table.schema, reference.table.name) == (table.schema, table.name) else self.catalog.table(reference.table)
+        if target is None:
+            raise Rejected(f'relation "{reference.table.name}" does not exist')
+        ref_columns = list(reference.columns)
+        if not ref_columns:
+            pk = target.primary_key
+            if pk is None:
+                raise Rejected(f'there is no primary key for referenced table "{target.name}"')
+            ref_columns = list(pk.columns)
+        for name in spec.columns:
+            if table.column(name) is None:
+                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
+        for name in ref_columns:
+            if target.column(name) is None:
+                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
+        if len(ref_columns) != len(spec.columns):
+            raise Rejected("number of referencing and referenced columns for foreign key disagree")
+        name = spec.name
+        if name is None:
+            name = self.catalog.choose(table, join_column_names(list(spec.columns)), "fkey", constraint=True, relation=False)
+        elif table.constraint(name) is not None:
+            raise Rejected(f'constraint "{name}" for relation "{table.name}" already exists')
+        self.catalog.add_constraint_name(table, name)
+        table.constraints.append(
+            ConstraintState(
+                "foreign",
+                name,
+                list(spec.columns),
+                spec.name is None,
+                self.loc(spec.pos),
+                ref_table=(target.schema, target.name),
+                ref_columns=ref_columns,
+                on_delete=reference.on_delete,
+                on_update=reference.on_update,
+                deferrable=reference.deferrable,
+                initially_deferred=reference.initially_deferred,
+            )
+        )
+
+    def add_constraint(self, table: TableState, spec: ops.ConstraintSpec) -> None:
+        if spec.name is not None and table.constraint(spec.name) is not None:
+            raise Rejected(f'constraint "{spec.name}" for relation "{table.name}" already exists')
+        if spec.kind == "check":
+            self.add_checks(table, [spec])
+        elif spec.kind in ("primary", "unique"):
+            self.add_unique_and_primary(table, [spec])
+        elif spec.kind == "foreign":
+            self.add_foreign_key(table, spec)
+
+    # -------------------------------------------------------------- ALTER TABLE
+
+    def _AlterTable(self, op: ops.AlterTable) -> None:
+        table = self.catalog.table(op.table)
+        if table is None:
+            if op.if_exists:
+                return
+            raise Rejected(f'relation "{op.table.name}" does not exist')
+        snapshot = self.snapshot(table) if len(op.actions) > 1 else None
+        key = (table.schema, table.name)
+        for action in op.actions:
+            table = self.catalog.tables[key]
+            try:
+                self.apply_action(table, action)
+            except Rejected as error:
+                if snapshot is not None:
+                    self.restore(snapshot)
+                column = getattr(action, "name", None) or getattr(getattr(action, "column", None), "name", None)
+                self.reject(action.pos, str(error), op.table.name, column)
+                return
+            if isinstance(action, ops.RenameTable):
+                key = (table.schema, action.new)
+
+    def snapshot(self, table: TableState) -> tuple:
+        """What a multi-action ALTER TABLE may change: the table, the name registries and the
+        foreign keys of other tables that point at it (cheaper than copying the catalog)."""
+        catalog = self.catalog
+        key = (table.schema, table.name)
+        pointing = [
+            (fk, fk.ref_table, list(fk.ref_columns))
+            for other in catalog.tables.values()
+            for fk in other.constraints
+            if fk.kind == "foreign" and fk.ref_table == key
+        ]
+        return key, copy.deepcopy(table), dict(catalog.tables), dict(catalog.relations), dict(catalog.index_owner), Counter(catalog.constraint_names), pointing
+
+    def restore(self, snapshot: tuple) -> None:
+        key, table, tables, relations, owners, names, pointing = snapshot
+        catalog = self.catalog
+        catalog.tables, catalog.relations, catalog.index_owner, catalog.constraint_names = tables, relations, owners, names
+        catalog.tables[key] = table
+        for fk, ref_table, ref_columns in pointing:
+            fk.ref_table, fk.ref_columns = ref_table, ref_columns
+
+    def apply_action(self, table: TableState, action) -> None:
+        handler = getattr(self, f"_action_{type(action).__name__}")
+        handler(table, action)
+
+    def _action_AddColumn(self, table: TableState, action: ops.AddColumn) -> None:
+        spec = action.column
+        if table.column(spec.name) is not None:
+            if action.if_not_exists:
+                return
+            raise Rejected(f'column "{spec.name}" of relation "{table.name}" already exists')
+        table.columns.append(self.new_column(table, spec))
+        for constraint in spec.constraints:
+            self.add_constraint(table, constraint)
+
+    def _action_DropColumn(self, table: TableState, action: ops.DropColumn) -> None:
+        column = table.column(action.name)
+        if column is None:
+            if action.if_exists:
+                return
+            raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
+        for other in self.catalog.tables.values():
+            for fk in other.constraints:
+                if fk.kind == "foreign" and fk.ref_table == (table.schema, table.name) and action.name in fk.ref_columns and other is not table:
+                    raise Rejected(f'cannot drop column {action.name} of table {table.name} because other objects depend on it')
+        for constraint in [c for c in table.constraints if action.name in c.columns]:
+            self.drop_constraint(table, constraint)
+        for index in [i for i in table.indexes if self.index_uses(i, action.name)]:
+            self.drop_index(table, index)
+        if column.sequence:
+            self.catalog.remove_relation(table.schema, column.sequence)
+        table.columns.remove(column)
+
+    def index_uses(self, index: IndexState, column: str) -> bool:
+        if any(p.column == column or (p.expression is not None and column in column_refs(p.expression)) for p in index.parts):
+            return True
+        return column in index.include or (index.where is not None and column in column_refs(index.where))
+
+    def _action_AlterColumn(self, table: TableState, action: ops.AlterColumn) -> None:
+        column = table.column(action.name)
+        if column is None:
+            raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
+        if action.change == "type" and action.type:
+            column.type = action.type
+        elif action.change == "set_not_null":
+            column.nullable = False
+        elif action.change == "drop_not_null":
+            pk = table.primary_key
+            if pk is not None and action.name in pk.columns:
+                raise Rejected(f'column "{action.name}" is in a primary key')
+            if column.identity:
+                raise Rejected(f'column "{action.name}" of relation "{table.name}" is an identity column')
+            column.nullable = True
+        elif action.change == "set_default":
+            column.default = None if is_null(action.default) else action.default
+            column.default_text = None
+        elif action.change == "drop_default":
+            column.default = None
+            column.default_text = None
+
+    def _action_RenameColumn(self, table: TableState, action: ops.RenameColumn) -> None:
+        column = table.column(action.old)
+        if column is None:
+            raise Rejected(f'column "{action.old}" does not exist')
+        if table.column(action.new) is not None:
+            raise Rejected(f'column "{action.new}" of relation "{table.name}" already exists')
+        column.name = action.new
+        old, new = action.old, action.new
+        for constraint in table.constraints:
+            constraint.columns = [new if c == old else c for c in constraint.columns]
+            if constraint.expression is not None:
+                constraint.expression = rename_column(constraint.expression, old, new)
+        for index in table.indexes:
+            index.parts = [_renamed_part(p, old, new) for p in index.parts]
+            index.include = [new if c == old else c for c in index.include]
+            if index.where is not None:
+                index.where = rename_column(index.where, old, new)
+        for other in table.columns:
+            if other.generated is not None:
+                other.generated = rename_column(other.generated, old, new)
+        for other in self.catalog.tables.values():
+            for fk in other.constraints:
+                if fk.kind == "foreign" and fk.ref_table == (table.schema, table.name):
+                    fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
+
+    def _action_RenameTable(self, table: TableState, action: ops.RenameTable) -> None:
+        if self.catalog.relation_taken(table.schema, action.new):
+            raise Rejected(f'relation "{action.new}" already exists')
+        old_key, new_key = (table.schema, table.name), (table.schema, action.new)
+        del self.catalog.tables[old_key]
+        self.catalog.remove_relation(*old_key)
+        table.name = action.new
+        self.catalog.tables[new_key] = table
+        self.catalog.relations[new_key] = "table"
+        for index_key, owner in list(self.catalog.index_owner.items()):
+            if owner == old_key:
+                self.catalog.index_owner[index_key] = new_key
+        for other in self.catalog.tables.values():
+            for fk in other.constraints:
+                if fk.kind == "foreign" and fk.ref_table == old_key:
+                    fk.ref_table = new_key
+
+    def _action_AddConstraint(self, table: TableState, action: ops.AddConstraint) -> None:
+        self.add_constraint(table, action.constraint)
+
+    def _action_DropConstraint(self, table: TableState, action: ops.DropConstraint) -> None:
+        constraint = table.constraint(action.name)
+        if constraint is None:
+            if action.if_exists:
+                return
+            raise Rejected(f'constraint "{action.name}" of relation "{table.name}" does not exist')
+        self.drop_constraint(table, constraint)
+
+    def drop_constraint(self, table: TableState, constraint: ConstraintState) -> None:
+        table.constraints.remove(constraint)
+        self.catalog.remove_constraint_name(table, constraint.name)
+        if constraint.kind in ("primary", "unique"):
+            self.catalog.remove_relation(table.schema, constraint.name)
+
+    def drop_index(self, table: TableState, index: IndexState) -> None:
+        table.indexes.remove(index)
+        self.catalog.remove_relation(table.schema, index.name)
+
+    # -------------------------------------------------------------- indexes
+
+    def _CreateIndex(self, op: ops.CreateIndex) -> None:
+        table = self.catalog.table(op.table)
+        if table is None:
+            raise Rejected(f'relation "{op.table.name}" does not exist')
+        for part in op.parts:
+            refs = [part.column] if part.column else column_refs(part.expression)
+            missing = [r for r in refs if table.column(r) is None]
+            if missing:
+                raise Rejected(f'column "{missing[0]}" does not exist')
+        name = op.name
+        if name is None:
+            labels = index_column_names([p.column or _expression_name(p.expression) for p in op.parts])
+            name = self.catalog.choose(table, join_column_names(labels), "idx", constraint=False, relation=True)
+        elif self.catalog.relation_taken(table.schema, name):
+            if op.if_not_exists:
+                return
+            raise Rejected(f'relation "{name}" already exists')
+        self.catalog.add_index_relation(table, name)
+        table.indexes.append(
+            IndexState(name, list(op.parts), op.unique, op.using, op.where, list(op.include), op.name is None, self.loc(op.pos))
+        )
+
+    def _DropObjects(self, op: ops.DropObjects) -> None:
+        found = []
+        for name in op.names:
+            kind = self.catalog.relations.get((name.schema, name.name))
+            if kind != op.kind:
+                if op.if_exists:
+                    continue
+                raise Rejected(f'{op.kind} "{name.name}" does not exist')
+            found.append(name)
+        for name in found:
+            if op.kind == "table":
+                self.drop_table(self.catalog.tables[(name.schema, name.name)], op.cascade)
+            else:
+                self.drop_named_index(name)
+
+    def drop_table(self, table: TableState, cascade: bool) -> None:
+        key = (table.schema, table.name)
+        for other in self.catalog.tables.values():
+            if other is table:
+                continue
+            for fk in [c for c in other.constraints if c.kind == "foreign" and c.ref_table == key]:
+                if not cascade:
+                    raise Rejected(f"cannot drop table {table.name} because other objects depend on it")
+                self.drop_constraint(other, fk)
+        for constraint in list(table.constraints):
+            self.drop_constraint(table, constraint)
+        for index in list(table.indexes):
+            self.drop_index(table, index)
+        for column in table.columns:
+            if column.sequence:
+                self.catalog.remove_relation(table.schema, column.sequence)
+        del self.catalog.tables[key]
+        self.catalog.remove_relation(*key)
+
+    def drop_named_index(self, name: ops.QualifiedName) -> None:
+        owner = self.catalog.index_owner.get((name.schema, name.name))
+        table = self.catalog.tables.get(owner) if owner else None
+        if table is None:
+            return
+        if table.constraint(name.name) is not None:
+            raise Rejected(f"cannot drop index {name.name} because constraint {name.name} on table {table.name} requires it")
+        index = next(i for i in table.indexes if i.name == name.name)
+        self.drop_index(table, index)
+
+    def _RenameIndex(self, op: ops.RenameIndex) -> None:
+        key = (op.old.schema, op.old.name)
+        if self.catalog.relations.get(key) != "index":
+            if op.if_exists:
+                return
+            raise Rejected(f'relation "{op.old.name}" does not exist')
+        if self.catalog.relation_taken(op.old.schema, op.new):
+            raise Rejected(f'relation "{op.new}" already exists')
+        table = self.catalog.tables[self.catalog.index_owner[key]]
+        self.catalog.remove_relation(*key)
+        self.catalog.add_index_relation(table, op.new)
+        constraint = table.constraint(op.old.name)
+        if constraint is not None:  # renaming a key's index renames the constraint too
+            self.catalog.remove_constraint_name(table, constraint.name)
+            constraint.name = op.new
+            constraint.implicit = False
+            self.catalog.add_constraint_name(table, op.new)
+        for index in table.indexes:
+            if index.name == op.old.name:
+                index.name = op.new
+                index.implicit = False
+
+    def _Comment(self, op: ops.Comment) -> None:
+        table = self.catalog.table(op.table)
+        if table is None:
+            raise Rejected(f'relation "{op.table.name}" does not exist')
+        if op.kind == "table":
+            table.comment = op.text
+            return
+        column = table.column(op.column or "")
+        if column is None:
+            raise Rejected(f'column "{op.column}" of relation "{table.name}" does not exist')
+        column.comment = op.text
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _source_order(inline: list[ops.ConstraintSpec], table_level: list[ops.ConstraintSpec]) -> list[ops.ConstraintSpec]:
+    return sorted(inline + table_level, key=lambda c: c.pos)
+
+
+def _renamed_part(part: ops.IndexPart, old: str, new: str) -> ops.IndexPart:
+    if part.column == old:
+        return ops.IndexPart(new, None, part.desc, part.opclass)
+    if part.expression is not None:
+        return ops.IndexPart(None, rename_column(part.expression, old, new), part.desc, part.opclass)
+    return part
+
+
+def _expression_name(node) -> str | None:
+    """FigureIndexColname(): a function's name, a cast column's name, else `expr`."""
+    while node and node[0] == "cast":
+        if node[1][0] == "col":
+            return node[1][1]
+        node = node[1]
+    if node and node[0] == "func":
+        return node[1].lower()
+    if node and node[0] == "col":
+        return node[1]
+    return None
+
+
+def _regclass(schema: str | None, name: str) -> str:
+    qualified = quote_identifier(name) if schema is None else f"{quote_identifier(schema)}.{quote_identifier(name)}"
+    return "'" + qualified.replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------ freezing
+
+
+def freeze(catalog: Catalog) -> tuple[Table, ...]:
+    return tuple(_freeze_table(t) for t in catalog.tables.values())
+
+
+def _freeze_table(table: TableState) -> Table:
+    types = table.column_types()
+    resolver = Resolver(types)
+    pk = table.primary_key
+    return Table(
+        name=table.name,
+        schema=table.schema,
+        columns=tuple(_freeze_column(c, types) for c in table.columns),
+        primary_key=None if pk is None else PrimaryKey(tuple(pk.columns), pk.name, pk.implicit, pk.location),
+        foreign_keys=tuple(
+            ForeignKey(
+                columns=tuple(c.columns),
+                ref_table=c.ref_table[1] if c.ref_table else "",
+                ref_columns=tuple(c.ref_columns),
+                on_delete=c.on_delete,
+                on_update=c.on_update,
+                deferrable=c.deferrable,
+                initially_deferred=c.initially_deferred,
+                name=c.name,
+                implicit=c.implicit,
+                ref_schema=c.ref_table[0] if c.ref_table else None,
+                location=c.location,
+            )
+            for c in table.constraints
+            if c.kind == "foreign"
+        ),
+        indexes=tuple(_freeze_index(i, resolver) for i in table.indexes),
+        constraints=tuple(
+            Constraint(
+                name=c.name,
+                kind=c.kind,
+                columns=tuple(c.columns),
+                expression=print_expr(resolver.resolve(c.expression), pretty=True) if c.kind == "check" else None,
+                nulls_distinct=c.nulls_distinct if c.kind == "unique" else None,
+                implicit=c.implicit,
+                location=c.location,
+            )
+            for c in table.constraints
+            if c.kind in ("unique", "check")
+        ),
+        comment=table.comment,
+        location=table.location,
+    )
+
+
+def _freeze_column(column: ColumnState, types: dict[str, str]) -> Column:
+    default = column.default_text
+    if default is None and column.default is not None and column.generated is None and not column.identity:
+        default = render(column.default, types, pretty=False, target=column.type)
+    generated = render(column.generated, types, pretty=False) if column.generated is not None else None
+    return Column(
+        name=column.name,
+        type=column.type,
+        nullable=column.nullable,
+        default=default,
+        identity=column.identity,
+        generated=generated,
+        comment=column.comment,
+        location=column.location,
+    )
+
+
+def _freeze_index(index: IndexState, resolver: Resolver) -> Index:
+    columns = []
+    for part in index.parts:
+        if part.column is not None:
+            columns.append(part.column)
+        else:
+            columns.append(print_index_part(resolver.resolve(part.expression)))
+    orders = tuple("DESC" if p.desc else "" for p in index.parts)
+    opclasses = tuple(p.opclass if p.opclass and p.opclass not in DEFAULT_OPCLASSES else "" for p in index.parts)
+    return Index(
+        name=index.name,
+        columns=tuple(columns),
+        unique=index.unique,
+        where=print_expr(resolver.resolve(index.where), pretty=True) if index.where is not None else None,
+        using=index.using,
+        orders=orders if any(orders) else (),
+        opclasses=opclasses if any(opclasses) else (),
+        include=tuple(index.include),
+        implicit=index.implicit,
+        origin="index",
+        location=index.location,
+    )
+
+
+def link_facts(facts: list[ops.FileFacts]) -> Schema:
+    dialect = facts[0].dialect if facts else "postgres"
+    applier = Applier(dialect)
+    for file_facts in sorted(facts, key=lambda f: f.path):
+        applier.apply_file(file_facts)
+    return Schema(
+        source="sql",
+        tables=freeze(applier.catalog),
+        diagnostics=tuple(applier.diagnostics),
+        statements=tuple(applier.statements),
+        properties=(("dialect", dialect),),
+    )

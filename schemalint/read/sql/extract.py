@@ -1,0 +1,672 @@
+"""`extract`: one SQL file -> the operations its DDL statements perform, in order.
+
+Each statement found by the splitter is classified by its first words; only the statements
+that change tables are given to sqlglot (parsing is most of the cost, and INSERT data, DO
+blocks and function bodies are most of many files). A statement sqlglot cannot parse becomes a
+`Problem` (SL402) at its line and the rest of the file is still read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterator
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from schemalint.read.sql import ops
+from schemalint.read.sql.dialects import type_spelling
+from schemalint.read.sql.names import truncate_identifier
+from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, top_level_pieces, words
+
+# sqlglot logs a warning for every statement it falls back to parsing as a Command.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+SQLGLOT_DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
+_TIMESTAMP_SPELLING = re.compile(r"\b(now\s*\(\s*\)|current_timestamp|transaction_timestamp\s*\(\s*\))", re.IGNORECASE)
+_COMPARISONS = {
+    exp.EQ: "=",
+    exp.NEQ: "<>",
+    exp.GT: ">",
+    exp.GTE: ">=",
+    exp.LT: "<",
+    exp.LTE: "<=",
+    exp.Add: "+",
+    exp.Sub: "-",
+    exp.Mul: "*",
+    exp.Div: "/",
+    exp.Mod: "%",
+    exp.DPipe: "||",
+}
+_PATTERN_OPERATORS = {exp.Like: "~~", exp.ILike: "~~*", exp.RegexpLike: "~", exp.RegexpILike: "~*"}
+_NAMED_FUNCTIONS = {
+    exp.Lower: "lower",
+    exp.Upper: "upper",
+    exp.Length: "length",
+    exp.Abs: "abs",
+    exp.Round: "round",
+    exp.Uuid: "gen_random_uuid",
+    exp.MD5: "md5",
+    exp.Greatest: "greatest",
+    exp.Least: "least",
+    exp.Coalesce: "coalesce",
+    exp.Nullif: "nullif",
+    exp.Left: "left",
+    exp.Right: "right",
+    exp.Initcap: "initcap",
+}
+_KEYWORDS = {
+    exp.CurrentDate: "CURRENT_DATE",
+    exp.CurrentTime: "CURRENT_TIME",
+    exp.Localtimestamp: "LOCALTIMESTAMP",
+    exp.CurrentUser: "CURRENT_USER",
+}
+
+
+def extract_text(text: str, path: str, dialect: str, default_schema: str) -> ops.FileFacts:
+    """The operations of one file's text."""
+    dialect = SQLGLOT_DIALECTS.get(dialect.lower(), dialect.lower())
+    index = LineIndex(text)
+    operations: list[ops.Operation] = []
+    for statement in split_statements(text, dialect):
+        operations.extend(_statement_operations(statement, text, index, dialect, default_schema))
+    return ops.FileFacts(path=path, dialect=dialect, default_schema=default_schema, operations=tuple(operations))
+
+
+def statement_kind(head: list[str]) -> str | None:
+    """What a statement does, from its first words, or None for statements not applied."""
+    head = [w for w in head if w not in ("or", "replace", "unlogged", "temp", "temporary", "global", "local")]
+    if head[:2] == ["create", "table"]:
+        return "create_table"
+    if head[:2] == ["create", "index"] or head[:3] == ["create", "unique", "index"]:
+        return "create_index"
+    if head[:2] == ["alter", "table"]:
+        return "alter_table"
+    if head[:2] == ["alter", "index"]:
+        return "alter_index"
+    if head[:2] in (["drop", "table"], ["drop", "index"]):
+        return "drop"
+    if head[:2] == ["comment", "on"] and len(head) > 2 and head[2] in ("table", "column"):
+        return "comment"
+    return None
+
+
+def _statement_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
+    kind = statement_kind(words(statement.text, 6, dialect))
+    if kind is None:
+        return []
+    pos = (statement.line, statement.col)
+    try:
+        parsed = sqlglot.parse(statement.text, read=dialect)
+    except SqlglotError as error:
+        return [ops.Problem(f"cannot parse this statement, skipped: {_first_line(str(error))}", pos)]
+    except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+        return [ops.Problem(f"cannot parse this statement ({type(error).__name__}), skipped", pos)]
+    trees = [tree for tree in parsed if tree is not None]
+    if len(trees) != 1:
+        return [ops.Problem("cannot parse this statement, skipped", pos)]
+    builder = _Builder(statement, index, dialect, default_schema)
+    try:
+        return builder.build(trees[0], kind)
+    except _Unsupported as reason:
+        return [ops.Problem(f"cannot read this statement, skipped: {reason}", pos)]
+
+
+def _first_line(message: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else "syntax error"
+    return re.sub(r"\x1b\[[0-9;]*m", "", first)
+
+
+class _Unsupported(Exception):
+    """A statement whose shape the reader does not know: reported, never a crash."""
+
+
+class _Builder:
+    """Turns one parsed statement into operations."""
+
+    def __init__(self, statement: RawStatement, index: LineIndex, dialect: str, default_schema: str) -> None:
+        self.statement = statement
+        self.index = index
+        self.dialect = dialect
+        self.default_schema = default_schema
+        self.timestamps = self._timestamp_spellings()
+
+    # ------------------------------------------------------------------ helpers
+
+    def pos_of(self, node: exp.Expression | None) -> ops.Pos:
+        """The position of the first identifier in `node`, else of the statement."""
+        if node is not None:
+            for identifier in node.find_all(exp.Identifier) if not isinstance(node, exp.Identifier) else [node]:
+                start = identifier.meta.get("start") if identifier.meta else None
+                if start is not None:
+                    return self.index.position(self.statement.offset + start)
+        return (self.statement.line, self.statement.col)
+
+    def at(self, offset: int) -> ops.Pos:
+        return self.index.position(self.statement.offset + offset)
+
+    def ident(self, node: exp.Expression | str | None) -> str:
+        """A name as the database stores it: unquoted PostgreSQL names fold to lower case."""
+        if node is None:
+            return ""
+        if isinstance(node, str):
+            return truncate_identifier(node.lower()) if self.dialect == "postgres" else node
+        if isinstance(node, exp.Identifier):
+            name = node.this
+            if self.dialect == "postgres" and not node.quoted:
+                name = name.lower()
+            return truncate_identifier(name) if self.dialect == "postgres" else name
+        if isinstance(node, (exp.Column, exp.Table)):
+            return self.ident(node.this)
+        return self.ident(node.name)
+
+    def table_name(self, node: exp.Expression) -> ops.QualifiedName:
+        if isinstance(node, exp.Schema):
+            node = node.this
+        if not isinstance(node, exp.Table):
+            raise _Unsupported("expected a table name")
+        db = node.args.get("db")
+        schema = self.ident(db) if db is not None else None
+        if schema == self.default_schema.lower() or schema == self.default_schema:
+            schema = None
+        return ops.QualifiedName(self.ident(node.this), schema)
+
+    def type_of(self, node: exp.Expression | None) -> str:
+        if node is None:
+            return "unknown"
+        return type_spelling(node, self.dialect, self.default_schema)
+
+    def _timestamp_spellings(self) -> Iterator[str]:
+        """now() and CURRENT_TIMESTAMP, in statement order: sqlglot reads both as one node,
+        PostgreSQL prints them apart."""
+        blanked = _blank_quoted(self.statement.text, self.dialect)
+        spellings = []
+        for match in _TIMESTAMP_SPELLING.finditer(blanked):
+            word = match.group(1).lower()
+            spellings.append("now" if word.startswith("now") else ("transaction_timestamp" if word.startswith("trans") else "CURRENT_TIMESTAMP"))
+        return iter(spellings)
+
+    # ------------------------------------------------------------------ statements
+
+    def build(self, tree: exp.Expression, kind: str) -> list:
+        if kind == "create_table":
+            return self.create_table(tree)
+        if kind == "create_index":
+            return self.create_index(tree)
+        if kind in ("alter_table", "alter_index"):
+            return self.alter(tree, kind)
+        if kind == "drop":
+            return self.drop(tree)
+        if kind == "comment":
+            return self.comment(tree)
+        return []
+
+    def create_table(self, tree: exp.Expression) -> list:
+        if not isinstance(tree, exp.Create) or not isinstance(tree.this, exp.Schema):
+            return []  # CREATE TABLE ... AS / LIKE / PARTITION OF: not modelled
+        table = self.table_name(tree.this)
+        pieces = self._body_pieces()
+        elements = list(tree.this.expressions)
+        columns, constraints = [], []
+        for number, element in enumerate(elements):
+            pos = self.at(pieces[number]) if len(pieces) == len(elements) else self.pos_of(element)
+            if isinstance(element, exp.ColumnDef):
+                columns.append(self.column(element, pos))
+            else:
+                constraints.extend(self.table_constraints(element, pos))
+        return [ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))]
+
+    def _body_pieces(self) -> list[int]:
+        """Offsets (in the statement) of each element of a CREATE TABLE's parenthesised body."""
+        text = self.statement.text
+        open_at = _first_paren(text, self.dialect)
+        if open_at < 0:
+            return []
+        close_at = _matching(text, open_at, self.dialect)
+        return [start for start, _ in top_level_pieces(text, open_at + 1, close_at, self.dialect)]
+
+    def column(self, node: exp.ColumnDef, pos: ops.Pos) -> ops.ColumnSpec:
+        name = self.ident(node.this)
+        kind = node.args.get("kind")
+        spelled = self.type_of(kind)
+        serial = _is_serial(kind)
+        not_null = False
+        default = identity = generated = None
+        inline: list[ops.ConstraintSpec] = []
+        for constraint in node.args.get("constraints") or []:
+            what = constraint.args.get("kind")
+            cname = self.ident(constraint.this) if constraint.this is not None else None
+            if isinstance(what, exp.NotNullColumnConstraint):
+                not_null = not what.args.get("allow_null")
+            elif isinstance(what, exp.DefaultColumnConstraint):
+                default = self.expr(what.this)
+            elif isinstance(what, exp.PrimaryKeyColumnConstraint):
+                inline.append(ops.ConstraintSpec("primary", cname, (name,), pos=pos))
+            elif isinstance(what, exp.UniqueColumnConstraint):
+                inline.append(ops.ConstraintSpec("unique", cname, (name,), nulls_distinct=not what.args.get("nulls"), pos=pos))
+            elif isinstance(what, exp.CheckColumnConstraint):
+                inline.append(ops.ConstraintSpec("check", cname, (), expression=self.expr(what.this), pos=pos))
+            elif isinstance(what, exp.Reference):
+                inline.append(ops.ConstraintSpec("foreign", cname, (name,), references=self.reference(what), pos=pos))
+            elif isinstance(what, exp.GeneratedAsIdentityColumnConstraint):
+                if what.args.get("expression") is not None:
+                    generated = self.expr(what.args["expression"])
+                else:
+                    identity = "always" if what.args.get("this") else "by default"
+            elif isinstance(what, exp.ComputedColumnConstraint):
+                generated = self.expr(what.this)
+            elif isinstance(what, exp.AutoIncrementColumnConstraint):
+                serial = True
+        return ops.ColumnSpec(name, spelled, serial, not_null, default, identity, generated, tuple(inline), pos)
+
+    def reference(self, node: exp.Reference) -> ops.ReferenceSpec:
+        target = node.this
+        columns: tuple[str, ...] = ()
+        if isinstance(target, exp.Schema):
+            columns = tuple(self.ident(c) for c in target.expressions)
+            target = target.this
+        table = self.table_name(target)
+        on_delete = on_update = "NO ACTION"
+        deferrable = deferred = False
+        for option in node.args.get("options") or []:
+            text = " ".join(str(option).upper().split())
+            if text.startswith("ON DELETE "):
+                on_delete = text[len("ON DELETE "):]
+            elif text.startswith("ON UPDATE "):
+                on_update = text[len("ON UPDATE "):]
+            elif text == "DEFERRABLE":
+                deferrable = True
+            elif text == "INITIALLY DEFERRED":
+                deferred = True
+        return ops.ReferenceSpec(table, columns, on_delete, on_update, deferrable, deferred)
+
+    def table_constraints(self, node: exp.Expression, pos: ops.Pos) -> list[ops.ConstraintSpec]:
+        name = None
+        parts = [node]
+        if isinstance(node, exp.Constraint):
+            name = self.ident(node.this)
+            parts = list(node.expressions)
+        found = []
+        for part in parts:
+            spec = self.constraint(part, name, pos)
+            if spec is not None:
+                found.append(spec)
+        return found
+
+    def constraint(self, node: exp.Expression, name: str | None, pos: ops.Pos) -> ops.ConstraintSpec | None:
+        if isinstance(node, (exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
+            return ops.ConstraintSpec("primary", name, self._names(node.expressions), pos=pos)
+        if isinstance(node, exp.UniqueColumnConstraint):
+            schema = node.this
+            columns = self._names(schema.expressions) if isinstance(schema, exp.Schema) else ()
+            return ops.ConstraintSpec("unique", name, columns, nulls_distinct=not node.args.get("nulls"), pos=pos)
+        if isinstance(node, exp.CheckColumnConstraint):
+            return ops.ConstraintSpec("check", name, (), expression=self.expr(node.this), pos=pos)
+        if isinstance(node, exp.ForeignKey):
+            reference = node.args.get("reference")
+            spec = self.reference(reference) if reference is not None else None
+            if spec is not None:
+                options = node.args.get("delete"), node.args.get("update")
+                spec = ops.ReferenceSpec(
+                    spec.table,
+                    spec.columns,
+                    str(options[0]).upper() if options[0] else spec.on_delete,
+                    str(options[1]).upper() if options[1] else spec.on_update,
+                    spec.deferrable,
+                    spec.initially_deferred,
+                )
+            return ops.ConstraintSpec("foreign", name, self._names(node.expressions), references=spec, pos=pos)
+        return None  # EXCLUDE, LIKE, ...: not modelled
+
+    def _names(self, nodes) -> tuple[str, ...]:
+        names = []
+        for node in nodes or []:
+            if isinstance(node, exp.Ordered):
+                node = node.this
+            names.append(self.ident(node))
+        return tuple(names)
+
+    # ------------------------------------------------------------------ CREATE INDEX
+
+    def create_index(self, tree: exp.Expression) -> list:
+        if not isinstance(tree, exp.Create) or not isinstance(tree.this, exp.Index):
+            raise _Unsupported("not a CREATE INDEX")
+        index = tree.this
+        params = index.args.get("params")
+        table_node = index.args.get("table")
+        if table_node is None or params is None:
+            raise _Unsupported("CREATE INDEX without a table")
+        table = self.table_name(table_node)
+        parts = []
+        for column in params.args.get("columns") or []:
+            desc = bool(column.args.get("desc")) if isinstance(column, exp.Ordered) else False
+            inner = column.this if isinstance(column, exp.Ordered) else column
+            opclass = None
+            if isinstance(inner, exp.Opclass):
+                opclass = inner.expression.name.lower()
+                inner = inner.this
+            while isinstance(inner, exp.Paren):
+                inner = inner.this
+            if isinstance(inner, exp.Column) and not inner.args.get("table"):
+                parts.append(ops.IndexPart(self.ident(inner.this), None, desc, opclass))
+            else:
+                parts.append(ops.IndexPart(None, self.expr(inner), desc, opclass))
+        using = params.args.get("using")
+        where = params.args.get("where")
+        include = tuple(self.ident(i) for i in params.args.get("include") or [])
+        name = self.ident(index.this) if index.this is not None else None
+        return [
+            ops.CreateIndex(
+                name=name,
+                table=table,
+                unique=bool(tree.args.get("unique")),
+                if_not_exists=bool(tree.args.get("exists")),
+                using=(using.name.lower() if using is not None else "btree"),
+                parts=tuple(parts),
+                where=self.expr(where.this) if where is not None else None,
+                include=include,
+                pos=(self.statement.line, self.statement.col),
+            )
+        ]
+
+    # ------------------------------------------------------------------ ALTER
+
+    def alter(self, tree: exp.Expression, kind: str) -> list:
+        if isinstance(tree, exp.Command):
+            return self.alter_by_action(kind)
+        if not isinstance(tree, exp.Alter):
+            return []
+        pos = (self.statement.line, self.statement.col)
+        if kind == "alter_index":
+            renames = [a for a in tree.args.get("actions") or [] if isinstance(a, exp.AlterRename)]
+            if not renames:
+                return []
+            return [ops.RenameIndex(self.table_name(tree.this), self.ident(renames[0].this.this), bool(tree.args.get("exists")), pos)]
+        if (tree.args.get("kind") or "TABLE").upper() != "TABLE":
+            return []
+        actions = []
+        for action in tree.args.get("actions") or []:
+            actions.extend(self.alter_action(action))
+        if not actions:
+            return []
+        return [ops.AlterTable(self.table_name(tree.this), bool(tree.args.get("exists")), tuple(actions), pos)]
+
+    def alter_action(self, action: exp.Expression) -> list:
+        pos = self.pos_of(action)
+        if isinstance(action, exp.ColumnDef):
+            return [ops.AddColumn(self.column(action, pos), bool(action.args.get("exists")), pos)]
+        if isinstance(action, exp.Drop):
+            kind = (action.args.get("kind") or "").upper()
+            targets = action.args.get("tables") or []
+            if kind == "COLUMN":
+                return [ops.DropColumn(self.ident(t), bool(action.args.get("exists")), pos) for t in targets]
+            if kind == "CONSTRAINT":
+                return [ops.DropConstraint(self.ident(t), bool(action.args.get("exists")), pos) for t in targets]
+            return []
+        if isinstance(action, exp.AlterColumn):
+            return [self.alter_column(action, pos)]
+        if isinstance(action, exp.RenameColumn):
+            return [ops.RenameColumn(self.ident(action.this), self.ident(action.args.get("to")), pos)]
+        if isinstance(action, exp.AlterRename):
+            return [ops.RenameTable(self.ident(action.this), pos)]
+        if isinstance(action, exp.AddConstraint):
+            found = []
+            for node in action.expressions:
+                found += [ops.AddConstraint(c, pos) for c in self.table_constraints(node, pos)]
+            return found
+        return []  # OWNER TO, SET (...), ENABLE TRIGGER, ...: no schema fact
+
+    def alter_column(self, action: exp.AlterColumn, pos: ops.Pos) -> ops.AlterColumn:
+        name = self.ident(action.this)
+        if action.args.get("dtype") is not None:
+            return ops.AlterColumn(name, "type", type=self.type_of(action.args["dtype"]), pos=pos)
+        if "allow_null" in action.args and action.args.get("allow_null") is not None:
+            return ops.AlterColumn(name, "drop_not_null" if action.args["allow_null"] else "set_not_null", pos=pos)
+        if action.args.get("drop"):
+            return ops.AlterColumn(name, "drop_default", pos=pos)
+        if action.args.get("default") is not None:
+            return ops.AlterColumn(name, "set_default", default=self.expr(action.args["default"]), pos=pos)
+        return ops.AlterColumn(name, "other", pos=pos)
+
+    def alter_by_action(self, kind: str) -> list:
+        """sqlglot gives up on a whole ALTER TABLE when one action is unusual (`ADD CHECK`,
+        `OWNER TO`): read each action alone, as its own ALTER TABLE."""
+        text = self.statement.text
+        head = re.match(r"\s*alter\s+(table|index)\s+(if\s+exists\s+)?(only\s+)?", text, re.IGNORECASE)
+        if head is None or kind != "alter_table":
+            return []
+        name_end = _name_end(text, head.end(), self.dialect)
+        prefix = text[: name_end]
+        actions = []
+        table = None
+        for start, end in top_level_pieces(text, name_end, len(text), self.dialect):
+            piece = text[start:end]
+            piece = re.sub(r"^add\s+check\b", "ADD CONSTRAINT schemalint__unnamed CHECK", piece, flags=re.IGNORECASE)
+            try:
+                tree = sqlglot.parse_one(f"{prefix} {piece}", read=self.dialect)
+            except SqlglotError:
+                continue
+            if not isinstance(tree, exp.Alter):
+                continue
+            table = table or self.table_name(tree.this)
+            for action in tree.args.get("actions") or []:
+                for op in self.alter_action(action):
+                    actions.append(_unname(_repositioned(op, self.at(start))))
+        if not actions or table is None:
+            return []
+        return [ops.AlterTable(table, bool(head.group(2)), tuple(actions), (self.statement.line, self.statement.col))]
+
+    # ------------------------------------------------------------------ DROP, COMMENT
+
+    def drop(self, tree: exp.Expression) -> list:
+        if not isinstance(tree, exp.Drop):
+            return []
+        kind = (tree.args.get("kind") or "").lower()
+        if kind not in ("table", "index"):
+            return []
+        names = tuple(self.table_name(t) for t in tree.args.get("tables") or [])
+        return [ops.DropObjects(kind, names, bool(tree.args.get("exists")), bool(tree.args.get("cascade")), (self.statement.line, self.statement.col))]
+
+    def comment(self, tree: exp.Expression) -> list:
+        if not isinstance(tree, exp.Comment):
+            return []
+        kind = (tree.args.get("kind") or "").lower()
+        value = tree.args.get("expression")
+        text = value.this if isinstance(value, exp.Literal) and value.is_string else None
+        pos = (self.statement.line, self.statement.col)
+        target = tree.this
+        if kind == "table" and isinstance(target, exp.Table):
+            return [ops.Comment("table", self.table_name(target), None, text, pos)]
+        if kind == "column" and isinstance(target, exp.Column):
+            table_node = exp.Table(this=target.args.get("table"), db=target.args.get("db"))
+            return [ops.Comment("column", self.table_name(table_node), self.ident(target.this), text, pos)]
+        return []
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, node: exp.Expression | None):
+        """The picklable tree of an expression (see render.Resolver for the node kinds)."""
+        if node is None:
+            return None
+        try:
+            return self._expr(node)
+        except RecursionError:
+            return ("raw", "...")
+
+    def _expr(self, node: exp.Expression):
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if isinstance(node, exp.Column):
+            return ("col", self.ident(node.this))
+        if isinstance(node, exp.Literal):
+            if node.is_string:
+                return ("str", node.this)
+            text = node.this
+            return ("int", text) if text.lstrip("-").isdigit() else ("num", text)
+        if isinstance(node, exp.Boolean):
+            return ("bool", bool(node.this))
+        if isinstance(node, exp.Null):
+            return ("null",)
+        if isinstance(node, exp.Neg):
+            return ("neg", self._expr(node.this))
+        if isinstance(node, (exp.Cast, exp.TryCast)):
+            return self._cast(node)
+        for cls, op in _COMPARISONS.items():
+            if type(node) is cls:
+                right = node.expression
+                if isinstance(right, (exp.Any, exp.All)):
+                    which = "ANY" if isinstance(right, exp.Any) else "ALL"
+                    return ("any", op, self._expr(node.this), self._expr(right.this), which)
+                return ("op", op, self._expr(node.this), self._expr(right))
+        for cls, op in _PATTERN_OPERATORS.items():
+            if type(node) is cls:
+                negate = node.args.get("negate")
+                return ("op", ("!" + op) if negate else op, self._expr(node.this), self._expr(node.expression))
+        if isinstance(node, (exp.And, exp.Or)):
+            return (("and" if isinstance(node, exp.And) else "or"), tuple(self._flatten(node, type(node))))
+        if isinstance(node, exp.Not):
+            inner = node.this
+            while isinstance(inner, exp.Paren):
+                inner = inner.this
+            if isinstance(inner, exp.In):
+                return self._in(inner, True)
+            for cls, op in _PATTERN_OPERATORS.items():
+                if type(inner) is cls:
+                    return ("op", "!" + op, self._expr(inner.this), self._expr(inner.expression))
+            return ("not", self._expr(inner))
+        if isinstance(node, exp.In):
+            return self._in(node, False)
+        if isinstance(node, exp.Between):
+            value = self._expr(node.this)
+            return ("and", (("op", ">=", value, self._expr(node.args["low"])), ("op", "<=", value, self._expr(node.args["high"]))))
+        if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
+            return ("nulltest", self._expr(node.this), bool(node.args.get("negate")))
+        if isinstance(node, exp.Array):
+            return ("array", tuple(self._expr(e) for e in node.expressions))
+        if isinstance(node, exp.CurrentTimestamp):
+            spelling = next(self.timestamps, "CURRENT_TIMESTAMP")
+            return ("func", spelling, ()) if spelling != "CURRENT_TIMESTAMP" else ("kw", "CURRENT_TIMESTAMP")
+        for cls, word in _KEYWORDS.items():
+            if type(node) is cls:
+                return ("kw", word)
+        if isinstance(node, exp.Interval):
+            unit = node.args.get("unit")
+            text = f"{node.this.name} {unit.name.lower()}" if unit is not None else node.this.name
+            return ("interval", text)
+        if isinstance(node, exp.Anonymous):
+            return ("func", str(node.this).lower(), tuple(self._expr(a) for a in node.expressions))
+        if isinstance(node, exp.TimestampTrunc):
+            unit = node.args.get("unit")
+            return ("func", "date_trunc", (("str", unit.name.lower() if unit is not None else "day"), self._expr(node.this)))
+        for cls, name in _NAMED_FUNCTIONS.items():
+            if type(node) is cls:
+                args = [node.this] + [v for k, v in node.args.items() if k != "this" and isinstance(v, exp.Expression)]
+                args += [e for e in node.args.get("expressions") or []]
+                return ("func", name, tuple(self._expr(a) for a in args if a is not None))
+        return ("raw", node.sql(dialect=self.dialect))
+
+    def _flatten(self, node: exp.Expression, cls) -> Iterator:
+        for side in (node.this, node.expression):
+            while isinstance(side, exp.Paren) and isinstance(side.this, cls):
+                side = side.this
+            if type(side) is cls:
+                yield from self._flatten(side, cls)
+            else:
+                yield self._expr(side)
+
+    def _in(self, node: exp.In, negated: bool):
+        return ("in", self._expr(node.this), tuple(self._expr(e) for e in node.expressions), negated)
+
+    def _cast(self, node: exp.Expression):
+        target = node.args.get("to")
+        if isinstance(target, exp.DataType):
+            type_ = self.type_of(target)
+        else:
+            type_ = str(target.this if target is not None else "unknown").lower()
+        inner = self._expr(node.this)
+        if inner[0] == "str" and type_ == "interval":
+            return ("interval", inner[1])
+        return ("cast", inner, type_)
+
+
+def _is_serial(kind: exp.Expression | None) -> bool:
+    if not isinstance(kind, exp.DataType):
+        return False
+    name = kind.this.name if hasattr(kind.this, "name") else str(kind.this)
+    if name.upper() in ("SERIAL", "BIGSERIAL", "SMALLSERIAL"):
+        return True
+    if name.upper() == "USERDEFINED":
+        return str(kind.args.get("kind") or "").lower() in ("serial4", "serial8", "serial2")
+    return False
+
+
+def _repositioned(op, pos: ops.Pos):
+    return op.__class__(**{**{f: getattr(op, f) for f in op.__slots__}, "pos": pos}) if hasattr(op, "pos") else op
+
+
+def _unname(op):
+    """Undo the placeholder name given to `ADD CHECK (...)` so that it can be parsed."""
+    if isinstance(op, ops.AddConstraint) and op.constraint.name == "schemalint__unnamed":
+        spec = op.constraint
+        fields = {f: getattr(spec, f) for f in spec.__slots__}
+        fields["name"] = None
+        return ops.AddConstraint(ops.ConstraintSpec(**fields), op.pos)
+    return op
+
+
+def _blank_quoted(text: str, dialect: str) -> str:
+    """`text` with comments and quoted tokens replaced by spaces (offsets kept)."""
+    out = list(text)
+    i = 0
+    n = len(text)
+    while i < n:
+        end = skip_token(text, i, dialect)
+        if end is None:
+            i += 1
+            continue
+        for j in range(i, end):
+            if out[j] != "\n":
+                out[j] = " "
+        i = end
+    return "".join(out)
+
+
+def _first_paren(text: str, dialect: str) -> int:
+    i = 0
+    n = len(text)
+    while i < n:
+        end = skip_token(text, i, dialect)
+        if end is not None:
+            i = end
+            continue
+        if text[i] == "(":
+            return i
+        i += 1
+    return -1
+
+
+def _matching(text: str, open_at: int, dialect: str) -> int:
+    from schemalint.read.sql.split import matching_paren
+
+    return matching_paren(text, open_at, dialect)
+
+
+def _name_end(text: str, i: int, dialect: str) -> int:
+    """The offset after a possibly qualified, possibly quoted name starting at `i`."""
+    i = first_significant(text, i, dialect)
+    n = len(text)
+    while i < n:
+        if text[i] in '"`':
+            i = skip_token(text, i, dialect) or n
+        else:
+            match = re.match(r"[A-Za-z0-9_$\x80-\uffff]+", text[i:])
+            if not match:
+                break
+            i += match.end()
+        if i < n and text[i] == ".":
+            i += 1
+            continue
+        break
+    return i

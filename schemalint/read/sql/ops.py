@@ -1,0 +1,204 @@
+"""What `extract` keeps of each statement: plain, picklable operations that `link` applies in
+file order. Nothing here refers to sqlglot, so a warm run never imports it.
+
+Expressions (defaults, CHECKs, index parts and predicates) are kept as a small tree of tuples
+(`Expr`, see `schemalint.read.sql.expr`) and rendered only in `link`, when the column types
+they depend on are known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+Expr = Any
+"""A tuple tree: ("col", name) | ("lit", kind, text) | ("op", op, left, right) | ..."""
+
+Pos = tuple[int, int]
+"""(line, col), 1-based, in the file the operation came from."""
+
+
+@dataclass(frozen=True, slots=True)
+class QualifiedName:
+    name: str
+    schema: str | None = None
+    """None: the default schema (or no schema was written)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceSpec:
+    table: QualifiedName
+    columns: tuple[str, ...] = ()
+    """Empty: the referenced table's primary key."""
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    deferrable: bool = False
+    initially_deferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintSpec:
+    kind: str
+    """primary | unique | check | foreign"""
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    expression: Expr = None
+    references: ReferenceSpec | None = None
+    nulls_distinct: bool | None = None
+    deferrable: bool = False
+    pos: Pos = (1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    name: str
+    type: str
+    serial: bool = False
+    not_null: bool = False
+    default: Expr = None
+    identity: str | None = None
+    generated: Expr = None
+    constraints: tuple[ConstraintSpec, ...] = ()
+    """Inline PRIMARY KEY / UNIQUE / CHECK / REFERENCES, with `columns` filled in."""
+    pos: Pos = (1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTable:
+    table: QualifiedName
+    if_not_exists: bool
+    columns: tuple[ColumnSpec, ...]
+    constraints: tuple[ConstraintSpec, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn:
+    column: ColumnSpec
+    if_not_exists: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn:
+    name: str
+    if_exists: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class AlterColumn:
+    name: str
+    change: str
+    """type | set_not_null | drop_not_null | set_default | drop_default"""
+    type: str | None = None
+    default: Expr = None
+    pos: Pos = (1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn:
+    old: str
+    new: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class RenameTable:
+    new: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraint:
+    constraint: ConstraintSpec
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraint:
+    name: str
+    if_exists: bool
+    pos: Pos
+
+
+AlterAction = Union[AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
+
+
+@dataclass(frozen=True, slots=True)
+class AlterTable:
+    table: QualifiedName
+    if_exists: bool
+    actions: tuple[AlterAction, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPart:
+    column: str | None
+    """The column name, or None for an expression part."""
+    expression: Expr = None
+    desc: bool = False
+    opclass: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateIndex:
+    name: str | None
+    table: QualifiedName
+    unique: bool
+    if_not_exists: bool
+    using: str
+    parts: tuple[IndexPart, ...]
+    where: Expr = None
+    include: tuple[str, ...] = ()
+    pos: Pos = (1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class DropObjects:
+    kind: str
+    """table | index"""
+    names: tuple[QualifiedName, ...]
+    if_exists: bool
+    cascade: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class RenameIndex:
+    old: QualifiedName
+    new: str
+    if_exists: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    kind: str
+    """table | column"""
+    table: QualifiedName
+    column: str | None
+    text: str | None
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A statement `extract` could not read (SL402)."""
+
+    message: str
+    pos: Pos
+
+
+Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    path: str
+    dialect: str
+    default_schema: str
+    operations: tuple[Operation, ...] = field(default=())
+    unreadable: Any = None
+    """The SL001 Diagnostic when the file is not text."""
