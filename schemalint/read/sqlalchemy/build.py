@@ -9,7 +9,7 @@ from schemalint.read.sqlalchemy.names import (
     ConventionError, apply_convention, pg_choose_name, serial_sequence, truncate_convention_name,
 )
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, MemberRef, Unresolved
-from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, predicate_display, render
+from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
 _SERIAL_FAMILIES = {"integer", "bigint", "smallint"}
@@ -200,7 +200,7 @@ class Builder:
     def _computed(self, spec: TableSpec, column: ColSpec) -> str | None:
         sql = column.computed.args[0] if column.computed.args else column.computed.kwargs.get("sqltext")
         try:
-            return render(sql, strings_are="sql")
+            return generated_display(render(sql, strings_are="sql"))
         except NotStatic as exc:
             self.warn(f"column {column.name}: Computed expression {exc} cannot be resolved statically", column.location, spec.name, column.name)
             return None
@@ -414,12 +414,15 @@ class Builder:
         if isinstance(part, Call) and isinstance(part.func, MemberRef) and part.func.path[-1] in ("desc", "asc"):
             inner = self._index_part(spec, MemberRef(part.func.owner, part.func.path[:-1]), types)
             return (inner[0], "DESC" if part.func.path[-1] == "desc" else "") if inner else None
+        if isinstance(part, Call) and isinstance(part.func, AttrOf) and part.func.path[-1] in ("desc", "asc"):
+            inner = self._index_part(spec, AttrOf(part.func.base, part.func.path[:-1]), types)
+            return (inner[0], "DESC" if part.func.path[-1] == "desc" else "") if inner else None
         if isinstance(part, Call) and (part.sa or "").startswith("func.") and len(part.args) == 1:
             inner = self._index_part(spec, part.args[0], types)
             if inner is None:
                 return None
             column = inner[0]
-            arg = f"({column})::text" if types.get(column, "").startswith("character varying") else column
+            arg = f"{column}::text" if types.get(column, "").startswith("character varying") else column
             return f"{part.sa[len('func.'):]}({arg})", ""
         if isinstance(part, Call) and part.sa in ("text", "literal_column"):
             text = part.args[0] if part.args and isinstance(part.args[0], str) else None
@@ -439,7 +442,7 @@ def _index_expression(text: str, types: dict[str, str]) -> str:
     match = re.match(r"^(\w+)\(\s*(\w+)\s*\)$", stripped)
     if match and match.group(2) in types:
         column = match.group(2)
-        arg = f"({column})::text" if types[column].startswith("character varying") else column
+        arg = f"{column}::text" if types[column].startswith("character varying") else column
         return f"{match.group(1).lower()}({arg})"
     return stripped
 

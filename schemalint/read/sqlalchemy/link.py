@@ -65,6 +65,8 @@ def _table_of(declarations: Declarations, call: Call):
             part = part.args[0]
         if isinstance(part, Call) and isinstance(part.func, MemberRef):
             part = part.func
+        if isinstance(part, Call) and isinstance(part.func, AttrOf):
+            part = part.func
         if isinstance(part, MemberRef):
             return declarations.by_class.get(part.owner.key)
         if isinstance(part, AttrOf) and isinstance(part.base, Call) and part.base.args:

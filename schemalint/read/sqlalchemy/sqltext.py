@@ -163,6 +163,14 @@ def default_display(sql: str, pg_type: str, family: str) -> str:
     return text
 
 
+def generated_display(sql: str) -> str:
+    """pg_get_expr() of a generated column: an operator expression comes back parenthesized."""
+    text = " ".join(_strip_parens(sql).split())
+    if re.fullmatch(r"[A-Za-z_][\w.]*(\(.*\))?", text) and _balanced(text):
+        return text
+    return f"({text})"
+
+
 def _typed_literal(value: str, pg_type: str, family: str) -> str:
     if pg_type == "integer" and _INTEGER.match(value.strip()):
         return _int_const(int(value))
