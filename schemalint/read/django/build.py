@@ -56,6 +56,9 @@ class TableBuilder:
         self.linker = linker
         self.info = info
         self.table_name = info.db_table
+        """Django's name for the table: what its generated names are computed from."""
+        self.pg_table = names.pg_identifier(info.db_table)
+        """The name PostgreSQL keeps (it cuts identifiers at 63 bytes)."""
         self.specs: list[ColumnSpec] = []
         self.by_field: dict[str, tuple[str, str, bool]] = {}
         self.indexes: list[Index] = []
@@ -89,10 +92,10 @@ class TableBuilder:
         self._meta_indexes()
         self._meta_constraints()
         pk_columns = tuple(s.column.name for s in self.specs if s.primary_key)
-        pk = PrimaryKey(pk_columns, names.pg_object_name(self.table_name, None, "pkey"), True, info.location) if pk_columns else None
+        pk = PrimaryKey(pk_columns, names.pg_object_name(self.pg_table, None, "pkey"), True, info.location) if pk_columns else None
         comment = linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
-            name=self.table_name,
+            name=self.pg_table,
             columns=tuple(s.column for s in self.specs),
             primary_key=pk,
             foreign_keys=tuple(s.fk for s in self.specs if s.fk is not None),
@@ -124,7 +127,7 @@ class TableBuilder:
             column_name = f"{parent.model_name}_ptr_id"
             column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
                             extra=(("field", "OneToOneField"),))
-            fk = ForeignKey((column_name,), parent.db_table, (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+            fk = ForeignKey((column_name,), names.pg_identifier(parent.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                             initially_deferred=True, implicit=True, location=self.info.location,
                             name=names.fk_constraint_name(self.table_name, column_name, parent.db_table, ref_column))
             self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))  # type: ignore[arg-type]
@@ -142,7 +145,7 @@ class TableBuilder:
             ref_column, pg_type, _ = linker.to_field(spec, target)
             database, declared = _on_delete(linker, spec)
             if linker.kw(spec, "db_constraint", True, table) is not False:
-                fk = ForeignKey((name,), target.db_table, (ref_column,), database, declared, deferrable=True,
+                fk = ForeignKey((name,), names.pg_identifier(target.db_table), (ref_column,), database, declared, deferrable=True,
                                 initially_deferred=True, implicit=True, location=spec.location,
                                 name=names.fk_constraint_name(table, name, target.db_table, ref_column))
         else:
@@ -179,10 +182,10 @@ class TableBuilder:
             col = spec.column
             location = col.location
             if spec.unique and not spec.primary_key:
-                self.constraints.append(Constraint(names.pg_object_name(table, col.name, "key"), "unique", (col.name,),
+                self.constraints.append(Constraint(names.pg_object_name(self.pg_table, col.name, "key"), "unique", (col.name,),
                                                    implicit=True, location=location))
             if spec.check:
-                self.constraints.append(Constraint(names.pg_object_name(table, col.name, "check"), "check", (),
+                self.constraints.append(Constraint(names.pg_object_name(self.pg_table, col.name, "check"), "check", (),
                                                    spec.check, implicit=True, location=location))
             if spec.db_index and not spec.unique:
                 origin = "fk" if spec.field is not None and spec.field.relation == "fk" else "db_index"
@@ -346,7 +349,9 @@ class TableBuilder:
         source_name, target_name = info.model_name, target.model_name
         if source_name == target_name:
             source_name, target_name = f"from_{source_name}", f"to_{target_name}"
-        auto, _ = linker.default_auto_field(info)
+        # The auto-created through model is rendered by the migration state, whose app configs
+        # are stubs: its id follows DEFAULT_AUTO_FIELD, never AppConfig.default_auto_field.
+        auto = linker.project_auto_field().rsplit(".", 1)[-1]
         id_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
         location = spec.location
         columns = [Column("id", id_type, False, identity="by default", location=location, field_name="id")]
@@ -356,7 +361,7 @@ class TableBuilder:
             ref_column, rel_type, _ = linker.pk_of(model)
             columns.append(Column(column_name, rel_type, False, location=location, field_name=column_name[:-3]))
             if constraint:
-                fks.append(ForeignKey((column_name,), model.db_table, (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+                fks.append(ForeignKey((column_name,), names.pg_identifier(model.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                                       initially_deferred=True, implicit=True, location=location,
                                       name=names.fk_constraint_name(table, column_name, model.db_table, ref_column)))
             indexes.append(Index(names.create_index_name(table, [column_name]), (column_name,), implicit=True, origin="fk",
@@ -367,6 +372,7 @@ class TableBuilder:
                                      implicit=True, origin="like", location=location))
         pair = [columns[1].name, columns[2].name]
         unique = Constraint(names.create_index_name(table, pair, "_uniq"), "unique", tuple(pair), implicit=True, location=location)
-        return Table(table, columns=tuple(columns), primary_key=PrimaryKey(("id",), names.pg_object_name(table, None, "pkey"), True, location),
+        pg_table = names.pg_identifier(table)
+        return Table(pg_table, columns=tuple(columns), primary_key=PrimaryKey(("id",), names.pg_object_name(pg_table, None, "pkey"), True, location),
                      foreign_keys=tuple(fks), indexes=tuple(indexes), constraints=(unique,), location=location,
                      model=f"{info.app_label}.{info.cls.name}_{spec.name}", managed=info.managed or target.managed)

@@ -9,6 +9,7 @@ translation targets that spelling: `quantity >= 0`, `(status)::text = 'open'::te
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable
 
@@ -20,53 +21,92 @@ _NUMERIC_CASTS = {"numeric", "double precision", "real"}
 
 
 def quote_ident(name: str) -> str:
-    plain = name.isidentifier() and name == name.lower() and name.isascii()
+    plain = re.match(r"^[a-z_][a-z0-9_$]*$", name) is not None
     return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
 
 
-_RESERVED = frozenset({"user", "order", "group", "table", "select", "where", "from", "limit", "offset", "check",
-                       "default", "primary", "references", "unique", "column", "constraint", "end", "to", "in",
-                       "is", "not", "null", "and", "or", "desc", "asc", "all", "any", "case", "when", "then",
-                       "else", "create", "grant", "having", "into", "on", "only", "some", "union", "both",
-                       "leading", "trailing", "analyse", "analyze", "array", "as", "cast", "collate", "current_date",
-                       "current_time", "current_timestamp", "current_user", "deferrable", "distinct", "do",
-                       "except", "false", "true", "fetch", "for", "foreign", "initially", "intersect", "lateral",
-                       "localtime", "localtimestamp", "placing", "returning", "session_user", "symmetric",
-                       "variadic", "window", "with"})
+# PostgreSQL keywords that are not UNRESERVED (`pg_get_keywords()` catcode <> 'U'): quote_ident()
+# quotes a column named like one of them (`"position"`).
+_RESERVED = frozenset({
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
+    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check",
+    "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
+    "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+    "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+    "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full",
+    "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int",
+    "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least",
+    "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none",
+    "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out",
+    "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references",
+    "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some",
+    "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat",
+    "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when",
+    "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
+    "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
+})
 
 
 def base_type(pg_type: str) -> str:
     return pg_type.split("(")[0].strip()
 
 
-def literal(value, pg_type: str | None) -> str:
-    """A Python constant compared with (or defaulting) a column of `pg_type`."""
+def _number_text(value) -> str:
+    return str(value)
+
+
+def condition_literal(value, pg_type: str | None) -> str:
+    """A constant compared with a column of `pg_type`, as `pg_get_expr(..., pretty)` prints it
+    (`0::numeric`, `'-5'::integer`, `1.5::double precision`, `'2020-01-01'::date`)."""
     kind = base_type(pg_type) if pg_type else None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
-        text = str(value)
-        if isinstance(value, float) and text.endswith(".0") and kind in ("integer", "bigint", "smallint"):
-            text = text[:-2]
-        if value < 0:
-            return f"'{text}'::{_const_type(value, kind)}"
-        if kind in _NUMERIC_CASTS and isinstance(value, int):
-            return f"{text}::{kind}" if kind != "numeric" else text
+    if isinstance(value, (int, float, Decimal)):
+        if kind in ("double precision", "real"):
+            value = float(value)
+        elif kind == "numeric" and not isinstance(value, Decimal):
+            value = Decimal(str(value))
+        text = _number_text(value)
+        integral = "." not in text and "E" not in text.upper()
+        if kind in ("numeric", "double precision", "real"):
+            if text.startswith("-"):
+                return f"'{text}'::{'integer' if integral else 'numeric'}::{kind}"
+            return f"{text}::{kind}" if integral or kind != "numeric" else text
+        if text.startswith("-"):
+            return f"'{text}'::{_integer_type(value) if integral else 'numeric'}"
         return text
     if isinstance(value, str):
         escaped = value.replace("'", "''")
-        if kind in ("character varying", "character"):
-            return f"'{escaped}'::character varying"
-        if kind in (None, "text"):
+        if kind in ("character varying", "character", None, "text"):
             return f"'{escaped}'::text"
         return f"'{escaped}'::{pg_type}"
     raise Unresolved(describe(value))
 
 
-def _const_type(value, kind: str | None) -> str:
-    if isinstance(value, int):
-        return kind if kind in ("integer", "bigint", "smallint") else "integer"
-    return "numeric"
+def default_literal(value, pg_type: str) -> str:
+    """A constant database default as `pg_get_expr(adbin, adrelid)` prints it (`5`,
+    `'-5'::integer`, `'draft'::character varying`, `0.00`)."""
+    kind = base_type(pg_type)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        text = _number_text(value)
+        if text.startswith("-"):
+            integral = isinstance(value, int)
+            return f"'{text}'::{_integer_type(value) if integral else 'numeric'}"
+        return text
+    if isinstance(value, str):
+        escaped = value.replace("'", "''")
+        if kind in ("character varying", "character"):
+            return f"'{escaped}'::character varying"
+        if kind == "text":
+            return f"'{escaped}'::text"
+        return f"'{escaped}'::{pg_type}"
+    raise Unresolved(describe(value))
+
+
+def _integer_type(value) -> str:
+    return "integer" if -(2**31) <= value < 2**31 else "bigint"
 
 
 class ExpressionWriter:
@@ -151,20 +191,20 @@ class ExpressionWriter:
         if constant is None and lookup == "exact":
             return f"{col} IS NULL"
         if kind in ("character varying", "character") and isinstance(constant, str):
-            return f"({col})::text {_LOOKUPS[lookup]} '{constant.replace(chr(39), chr(39) * 2)}'::text"
-        return f"{col} {_LOOKUPS[lookup]} {literal(constant, pg_type)}"
+            return f"{col}::text {_LOOKUPS[lookup]} '{constant.replace(chr(39), chr(39) * 2)}'::text"
+        return f"{col} {_LOOKUPS[lookup]} {condition_literal(constant, pg_type)}"
 
     @staticmethod
     def _typed(col: str, kind: str) -> str:
-        return f"({col})::text" if kind in ("character varying", "character") else col
+        return f"{col}::text" if kind in ("character varying", "character") else col
 
     def _in(self, col: str, kind: str, pg_type: str, values) -> str:
         if not isinstance(values, tuple):
             raise Unresolved(describe(values))
         if kind in ("character varying", "character"):
             items = ", ".join(f"'{v}'::character varying" for v in values)
-            return f"({col})::text = ANY ((ARRAY[{items}])::text[])"
-        items = ", ".join(literal(v, pg_type) for v in values)
+            return f"{col}::text = ANY (ARRAY[{items}]::text[])"
+        items = ", ".join(condition_literal(v, pg_type) for v in values)
         return f"{col} = ANY (ARRAY[{items}])"
 
     # -- index expressions ------------------------------------------------------------------
@@ -203,13 +243,11 @@ class ExpressionWriter:
             raise Unresolved(describe(value))
         if base_type(pg_type) == "jsonb":
             raise Unresolved(describe(value))
-        if base_type(pg_type) == "numeric" and isinstance(constant, (int, float, Decimal)) and constant >= 0:
-            return str(constant)
-        return literal(constant, pg_type)
+        return default_literal(constant, pg_type)
 
 
 def is_name(call: Call, *names: str) -> bool:
     return isinstance(call, Call) and (call.func or "").rsplit(".", 1)[-1] in names
 
 
-__all__ = ["ExpressionWriter", "literal", "quote_ident", "Ref", "is_name"]
+__all__ = ["ExpressionWriter", "condition_literal", "default_literal", "quote_ident", "Ref", "is_name"]
