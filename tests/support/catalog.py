@@ -60,7 +60,9 @@ ORDER BY a.attrelid, a.attnum
 _CONSTRAINTS_SQL = """
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey, con.confdeltype,
        con.condeferrable, con.condeferred, con.conindid, ref.relname AS ref_table,
-       ref.oid AS ref_oid,
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+             ORDER BY k.position) AS ref_columns,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true)
             WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid, true) END AS expression,
        ix.indnullsnotdistinct
@@ -179,19 +181,13 @@ def _fk_dict(table: str, row, attnames) -> dict:
         "name": row["conname"],
         "columns": _names(attnames, row["conrelid"], row["conkey"]),
         "ref_table": row["ref_table"],
-        "ref_columns": _ref_names(row, attnames),
+        "ref_columns": list(row["ref_columns"]),
         "on_delete": ON_DELETE[row["confdeltype"]],
         "django_on_delete": None,
         "deferrable": row["condeferrable"],
         "initially_deferred": row["condeferred"],
         "implicit_name": looks_generated(row["conname"], table),
     }
-
-
-def _ref_names(row, attnames) -> list[str]:
-    # The referenced table may live in another schema, outside the columns we read.
-    known = [attnames.get((row["ref_oid"], n)) for n in row["confkey"] or []]
-    return [n if n is not None else f"#{num}" for n, num in zip(known, row["confkey"] or [])]
 
 
 def _constraint_dict(table: str, row, attnames) -> dict:

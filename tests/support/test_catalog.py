@@ -37,6 +37,11 @@ CREATE TABLE quotes (
     CONSTRAINT quotes_parent_fk FOREIGN KEY (parent_id) REFERENCES quotes(id) ON DELETE SET NULL
 );
 CREATE INDEX ix_quotes_stock_id ON quotes USING hash (stock_id);
+CREATE SCHEMA audit;
+CREATE TABLE audit.stock_events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    stock_id bigint NOT NULL REFERENCES public.stocks(id) ON DELETE RESTRICT
+);
 """
 
 
@@ -179,3 +184,13 @@ def test_differences_are_counted_and_explained(catalog, change, message):
 )
 def test_looks_generated(name, table, generated):
     assert looks_generated(name, table) is generated
+
+
+def test_other_schema_and_cross_schema_foreign_key(pg, catalog):
+    audit = read_catalog(pg.dsn("catalog_selftest"), schema="audit")
+    (events,) = audit["tables"]
+    assert (events["name"], events["schema"]) == ("stock_events", "audit")
+    assert events["columns"][0]["identity"] == "always"
+    (fk,) = events["foreign_keys"]
+    assert (fk["ref_table"], fk["ref_columns"], fk["on_delete"]) == ("stocks", ["id"], "RESTRICT")
+    assert "stock_events" not in [t["name"] for t in catalog["tables"]]
