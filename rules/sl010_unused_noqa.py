@@ -42,7 +42,7 @@ def _describe(unused: UnusedDirective) -> str:
     return f"unused {comment} code(s) {codes}: nothing to silence here"
 
 
-@rule("SL010", "unused-noqa", "A noqa comment silences nothing, names an unknown code or lacks its colon",
+@rule("SL010", "unused-noqa", "A noqa directive silences nothing",
       severity="warning", scope="schema")
 @reads_noqa
 def unused_noqa(target):
