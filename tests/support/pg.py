@@ -108,20 +108,32 @@ def start_server() -> PgServer:
             [str(bin_dir / "initdb"), "-D", str(server.data_dir), "-A", "trust", "-U", SERVER_USER,
              "--no-sync", "-E", "UTF8", "--locale", "C"]
         )
-        options = (
-            f"-p {server.port} -k {server.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off"
-        )
-        _run_as_server_user(
-            [str(bin_dir / "pg_ctl"), "start", "-D", str(server.data_dir), "-w", "-t", "60",
-             "-l", str(base_dir / "server.log"), "-o", options]
-        )
+        _start_on_a_free_port(server)
     except Exception:
         log = base_dir / "server.log"
         detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         server.stop()
         raise RuntimeError(f"could not start PostgreSQL in {base_dir}\n{detail}") from None
     return server
+
+
+def _start_on_a_free_port(server: PgServer, attempts: int = 3) -> None:
+    """pg_ctl start; another process may take the free port first, so retry on a new one."""
+    for attempt in range(attempts):
+        options = (
+            f"-p {server.port} -k {server.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off"
+        )
+        try:
+            _run_as_server_user(
+                [str(server.bin_dir / "pg_ctl"), "start", "-D", str(server.data_dir), "-w", "-t", "60",
+                 "-l", str(server.base_dir / "server.log"), "-o", options]
+            )
+            return
+        except RuntimeError:
+            if attempt == attempts - 1 or (server.data_dir / "postmaster.pid").exists():
+                raise
+            server.port = free_port()
 
 
 def _running_as_root() -> bool:
