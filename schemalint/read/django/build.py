@@ -4,6 +4,8 @@ Django 5.2/6.0 and PostgreSQL give them (schema editor `table_sql`, `_model_inde
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
 from schemalint.read.django import names
 from schemalint.read.django.expressions import quote_ident
@@ -87,6 +89,7 @@ class TableBuilder:
         for spec in self.specs:
             self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
             self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
+        self._generated_columns()
         self._field_objects()
         self._unique_together()
         self._meta_indexes()
@@ -153,8 +156,7 @@ class TableBuilder:
         identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None else None
         generated = None
         if spec.internal == "GeneratedField":
-            generated = self._generated(spec)
-            null = True
+            null = True  # Django writes no NOT NULL for a generated column; filled in by _generated_columns
         default = None
         if "db_default" in spec.kwargs:
             writer = linker.writer(self.info, spec.module, self.by_field)
@@ -169,10 +171,20 @@ class TableBuilder:
                         spec.location, spec.name, extra)
         return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
 
+    def _generated_columns(self) -> None:
+        for position, spec in enumerate(self.specs):
+            if spec.field is not None and spec.field.internal == "GeneratedField":
+                expression = self._generated(spec.field)
+                spec.column = replace(spec.column, generated=expression)
+
     def _generated(self, spec: FieldSpec) -> str | None:
         expression = spec.kwargs.get("expression")
-        self.linker.unresolved("GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name)
-        return None
+        writer = self.linker.writer(self.info, spec.module, self.by_field)
+        try:
+            return writer.generated(expression)
+        except Unresolved:
+            self.linker.unresolved("GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name)
+            return None
 
     # ------------------------------------------------------------------ per-field objects
 

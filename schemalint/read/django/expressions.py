@@ -145,7 +145,7 @@ class ExpressionWriter:
         return [value]
 
     def _operand(self, value, op: str) -> str:
-        text = self._bool(value)
+        text = _child(self._bool(value))
         # AND binds tighter than OR: an AND inside an OR needs no parentheses in PG's printout.
         if op == "|" and isinstance(value, BinOp) and value.op == "&":
             return text[1:-1] if text.startswith("(") and text.endswith(")") else text
@@ -164,6 +164,8 @@ class ExpressionWriter:
         parts = [self._bool(c) for c in children] + [self._lookup(k, v) for k, v in lookups]
         if not parts:
             raise Unresolved(describe(call))
+        if len(parts) > 1:
+            parts = [_child(p) for p in parts]
         word = " AND " if connector == "&" else " OR "
         text = word.join(parts) if len(parts) > 1 else parts[0]
         if negated:
@@ -211,6 +213,8 @@ class ExpressionWriter:
 
     def index_part(self, value) -> tuple[str, str]:
         """An expression of `Index(*expressions)`: (text, order)."""
+        if isinstance(value, str):  # UniqueConstraint(Lower("name"), "city"): a plain field
+            return self.column(value)[0], ""
         if isinstance(value, Call):
             name = self.call_name(value)
             if name in ("Desc", "Asc") or (name is None and value.func and value.func.endswith((".desc", ".asc"))):
@@ -225,6 +229,38 @@ class ExpressionWriter:
             if name == "F":
                 column, _ = self.column(self.evaluate(value.args[0]))
                 return column, ""
+        raise Unresolved(describe(value))
+
+    # -- generated columns (non-pretty printout: `(high - low)`, `upper((label)::text)`) -------
+
+    def generated(self, value) -> str:
+        if isinstance(value, BinOp) and value.op in ("+", "-", "*"):
+            left, left_kind = self._arith(value.left)
+            right, right_kind = self._arith(value.right)
+            if left_kind != right_kind:
+                raise Unresolved(describe(value))
+            return f"({left} {value.op} {right})"
+        if isinstance(value, Call) and self.call_name(value) in ("Lower", "Upper") and value.args:
+            arg = value.args[0]
+            name = self.evaluate(arg.args[0]) if isinstance(arg, Call) else self.evaluate(arg)
+            column, pg_type = self.column(name)
+            col = quote_ident(column)
+            inner = f"({col})::text" if base_type(pg_type) in ("character varying", "character") else col
+            return f"{self.call_name(value).lower()}({inner})"
+        raise Unresolved(describe(value))
+
+    def _arith(self, value) -> tuple[str, str]:
+        if isinstance(value, Call) and self.call_name(value) == "F":
+            column, pg_type = self.column(self.evaluate(value.args[0]))
+            kind = base_type(pg_type)
+            if kind not in ("integer", "bigint", "smallint"):
+                raise Unresolved(describe(value))
+            return quote_ident(column), "int"
+        if isinstance(value, BinOp):
+            return self.generated(value), "int"
+        constant = self.evaluate(value)
+        if isinstance(constant, int) and not isinstance(constant, bool) and constant >= 0:
+            return str(constant), "int"
         raise Unresolved(describe(value))
 
     # -- database defaults ------------------------------------------------------------------
@@ -244,6 +280,13 @@ class ExpressionWriter:
         if base_type(pg_type) == "jsonb":
             raise Unresolved(describe(value))
         return default_literal(constant, pg_type)
+
+
+def _child(text: str) -> str:
+    """PostgreSQL parenthesises `x = ANY (...)` under AND/OR (a plain comparison it does not)."""
+    if " = ANY (" in text and not text.startswith("("):
+        return f"({text})"
+    return text
 
 
 def is_name(call: Call, *names: str) -> bool:

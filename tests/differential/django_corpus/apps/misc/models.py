@@ -4,6 +4,7 @@ import functools
 from django.db import models as m
 from django.db.models import CharField, ForeignKey, IntegerField
 from django.db.models import CASCADE
+from django.db.models.functions import Lower, Upper
 
 from apps.core import constants
 from apps.core.models import TimeStamped
@@ -80,3 +81,34 @@ class Link(m.Model):
 
     class Meta:
         constraints = [m.UniqueConstraint(fields=["source", "target"], name="link_pair")]
+
+
+class Measurement(m.Model):
+    low = m.IntegerField()
+    high = m.IntegerField()
+    span = m.GeneratedField(expression=m.F("high") - m.F("low"), output_field=m.IntegerField(), db_persist=True)
+    label = m.CharField(max_length=20)
+    shouted = m.GeneratedField(expression=Upper("label"), output_field=m.CharField(max_length=20), db_persist=True)
+
+
+class Venue(m.Model):
+    name = m.CharField(max_length=60)
+    city = m.CharField(max_length=60, db_default="")
+    floor = m.IntegerField(db_default=-2)
+
+    class Meta:
+        constraints = [
+            m.UniqueConstraint(Lower("name"), "city", name="venue_name_ci_uniq"),
+            m.CheckConstraint(condition=m.Q(city__in=["Oslo", "Bergen"]) | m.Q(floor__gte=0), name="venue_city_or_floor"),
+        ]
+
+
+class Ticket(m.Model):
+    venue = m.ForeignKey(Venue, on_delete=m.CASCADE, related_name="tickets")
+    ping = m.OneToOneField(Ping, on_delete=m.SET_NULL, null=True)
+    seat = m.CharField(max_length=8)
+    price = m.DecimalField(max_digits=7, decimal_places=2)
+
+    class Meta:
+        indexes = [m.Index(fields=["venue", "-seat"], condition=m.Q(price__gt=10), name="ticket_venue_seat_ix"), m.Index(fields=["-price"])]
+        constraints = [m.CheckConstraint(condition=m.Q(price__gte=0), name="ticket_price_nonneg")]

@@ -136,3 +136,10 @@ class SalesReport(models.Model):
     class Meta:
         managed = False
         db_table = "sales_report"
+
+
+class Supplier(Named):
+    """Inherits Named's Meta (and its `%(app_label)s_%(class)s` index name)."""
+
+    email = models.EmailField(unique=True)
+    products = models.ManyToManyField(Product, related_name="suppliers", db_constraint=False)
