@@ -329,7 +329,9 @@ class TableBuilder:
         opclasses = tuple(evaluate(call.kw("opclasses", ())) or ())
         nulls = evaluate(call.kw("nulls_distinct")) if call.has("nulls_distinct") else None
         deferrable = call.kw("deferrable") is not None
-        if condition is not None or include or opclasses or not fields:
+        if condition is not None or include or opclasses or not fields or implicit:
+            # An unnamed UniqueConstraint (Django refuses it) is kept as an implicit unique
+            # index so that SL305 can point at it.
             where = writer.condition(condition) if condition is not None else None
             self.indexes.append(Index(name, tuple(columns), True, where, "btree", (), opclasses, include,
                                       implicit=implicit, origin="constraint", location=location))

@@ -1,0 +1,98 @@
+"""A Django `Meta.indexes` entry (or `UniqueConstraint`) without an explicit `name`.
+
+## What it does
+Warns about each `models.Index(...)` in a model's `Meta.indexes` that has no `name=`, and each
+`UniqueConstraint` without one, pointing at the `indexes =` / `constraints =` line.
+
+## Why it matters
+Without a name Django makes one up: 11 characters of the table, 7 of the first column and a
+hash (`shop_stock_symbol_1a2b3c_idx`). The SQLAlchemy models and `schema.sql` that mirror the
+Django models then have to copy that generated name — and it changes whenever the table, the
+columns or their order change, so the mirrors silently drift. (Django itself refuses an
+unnamed `UniqueConstraint`.)
+
+## Example
+```python
+class Stock(models.Model):
+    symbol = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["symbol"])]
+```
+
+## How to fix
+Give every index a name, and use the same name in the mirrors:
+`models.Index(fields=["symbol"], name="idx_stocks_symbol")`.
+
+## How to silence
+`# noqa: SL305` on the `indexes =` line, or `ignore = ["SL305"]`.
+"""
+
+from schemalint.model import Schema
+from schemalint.registry import Case, Violation, rule
+
+
+@rule("SL305", "unnamed-django-index", "A Django index or unique constraint has no explicit name", severity="warning", scope="schema")
+def unnamed_django_index(schema: Schema):
+    if schema.source != "django":
+        return
+    for table in schema.tables:
+        for index in table.indexes:
+            if not index.implicit or index.location is None:
+                continue
+            if index.origin == "index":
+                what = "index"
+            elif index.origin == "constraint":
+                what = "UniqueConstraint"
+            else:
+                continue
+            yield Violation(
+                f"{what} on {table.name}({', '.join(index.columns)}) has no name; Django will call it "
+                f"'{index.name}' — name it explicitly so mirrors can state it",
+                index.location,
+                table.name,
+            )
+
+
+VALID = [
+    Case(django="""
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10, db_index=True)
+
+            class Meta:
+                db_table = "stocks"
+                indexes = [models.Index(fields=["symbol"], name="idx_stocks_symbol")]
+    """),
+]
+
+INVALID = [
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+
+                class Meta:
+                    db_table = "stocks"
+                    indexes = [models.Index(fields=["symbol"])]
+        """,
+        expect=("django:8",),
+        message="stocks_symbol_",
+    ),
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+
+                class Meta:
+                    constraints = [models.UniqueConstraint(fields=["symbol"])]
+        """,
+        expect=("django:7",),
+        message="UniqueConstraint",
+    ),
+]
