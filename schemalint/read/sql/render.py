@@ -522,19 +522,23 @@ def is_null(node) -> bool:
     return bool(node) and node[0] == "null"
 
 
+def _is_node(value) -> bool:
+    return isinstance(value, tuple) and bool(value) and isinstance(value[0], str)
+
+
 def column_refs(node) -> list[str]:
     """The columns an expression tree mentions, in order of first appearance."""
     found: list[str] = []
 
     def walk(n) -> None:
-        if isinstance(n, tuple) and n:
+        if _is_node(n):
             if n[0] == "col":
                 if n[1] not in found:
                     found.append(n[1])
                 return
             for part in n[1:]:
                 walk(part)
-        elif isinstance(n, list):
+        elif isinstance(n, (tuple, list)):
             for part in n:
                 walk(part)
 
@@ -544,10 +548,10 @@ def column_refs(node) -> list[str]:
 
 def rename_column(node, old: str, new: str):
     """The expression tree with column `old` renamed to `new`."""
-    if isinstance(node, tuple) and node:
+    if _is_node(node):
         if node[0] == "col":
             return ("col", new) if node[1] == old else node
         return (node[0],) + tuple(rename_column(p, old, new) for p in node[1:])
-    if isinstance(node, list):
-        return [rename_column(p, old, new) for p in node]
+    if isinstance(node, (tuple, list)):
+        return tuple(rename_column(p, old, new) for p in node)
     return node

@@ -165,7 +165,7 @@ CREATE TABLE IF NOT EXISTS positions (
 
 -- A view and a helper function: not tables, skipped by the linter.
 CREATE OR REPLACE VIEW open_orders AS
-    SELECT o.* FROM orders o WHERE NOT EXISTS (SELECT 1 FROM fills f WHERE f.order_id = o.id);
+    SELECT o.id, o.account_id, o.placed_at FROM orders o WHERE NOT EXISTS (SELECT 1 FROM fills f WHERE f.order_id = o.id);
 
 CREATE OR REPLACE FUNCTION touch_updated_at() RETURNS trigger AS $$
 BEGIN
