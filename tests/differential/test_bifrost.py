@@ -235,14 +235,56 @@ def test_django_migrations_match_the_models(pg, project, tmp_path):
     django_manage(pg, FIXTURES / project, database, tmp_path, "makemigrations", "--check", "--dry-run")
 
 
-def test_project_without_django_builds_the_same_catalog_from_both_sources(pg):
+@pytest.fixture(scope="module")
+def no_django(pg):
+    project = FIXTURES / "no-django"
+    return {
+        "sqlalchemy": build_with_sqlalchemy(pg, project, "nodjango_sqlalchemy"),
+        "sql": build_with_sql(pg, project, "nodjango_sql"),
+    }
+
+
+def test_project_without_django_builds_the_same_catalog_from_both_sources(no_django):
     """fixtures/no-django: SQLAlchemy is the truth. Serial keys, server defaults and ON DELETE
     rules all live in the database here, and even the generated names coincide."""
-    project = FIXTURES / "no-django"
-    truth = build_with_sqlalchemy(pg, project, "nodjango_sqlalchemy")
-    mirror = build_with_sql(pg, project, "nodjango_sql")
+    truth, mirror = no_django["sqlalchemy"], no_django["sql"]
     agreement = compare_catalogs(truth, mirror, names=True, comments=True, labels=("sqlalchemy", "sql"))
     assert agreement.differences == [], str(agreement)
     assert [t["name"] for t in truth["tables"]] == ["accounts", "ledger_entries"]
     entries = next(t for t in truth["tables"] if t["name"] == "ledger_entries")
     assert sorted(fk["on_delete"] for fk in entries["foreign_keys"]) == ["CASCADE", "SET NULL"]
+
+
+def schemalint_dump(project: Path, source: str) -> dict:
+    """What schemalint's reader for `source` sees in the project (no cache, no database)."""
+    from schemalint.config import load_config
+    from schemalint.discover import discover
+    from schemalint.engine import read_schema
+    from schemalint.report.dump import schema_to_dict
+
+    config = load_config(project)
+    files = discover(config, (source,)).files[source]
+    return schema_to_dict(read_schema(source, files, config))
+
+
+@pytest.mark.parametrize(
+    "project, catalogs, source",
+    [
+        ("bifrost", "bifrost", "django"),
+        ("bifrost", "bifrost", "sqlalchemy"),
+        ("bifrost", "bifrost", "sql"),
+        ("bifrost-drifted", "drifted", "django"),
+        ("bifrost-drifted", "drifted", "sqlalchemy"),
+        ("bifrost-drifted", "drifted", "sql"),
+        ("no-django", "no_django", "sqlalchemy"),
+        ("no-django", "no_django", "sql"),
+    ],
+)
+def test_schemalint_reads_what_postgres_builds(request, project, catalogs, source):
+    """Each reader, reading the fixture statically, sees exactly the catalog PostgreSQL built
+    from that source, down to the generated names (Django's hashes, PostgreSQL's defaults)."""
+    built = request.getfixturevalue(catalogs)[source]
+    dump = schemalint_dump(FIXTURES / project, source)
+    assert dump["diagnostics"] == []
+    agreement = compare_catalogs(dump, built, names=True, comments=True, labels=("schemalint", "postgres"))
+    assert agreement.differences == [], str(agreement)
