@@ -134,8 +134,8 @@ def test_foreign_keys(catalog):
 def test_identical_catalogs_agree_on_every_fact(catalog):
     agreement = compare_catalogs(catalog, copy.deepcopy(catalog), comments=True)
     assert agreement.differences == []
-    # 2 tables + 4 facts x 13 columns + 2 comment facts per table... counted, not guessed:
-    assert agreement.compared == agreement.agreeing > 2 + 4 * 13
+    # 2 tables + 2 table comments + 13 columns x 5 facts + 9 FKs/indexes/constraints.
+    assert agreement.compared == agreement.agreeing == 78
 
 
 def _renamed_index(catalog, old, new, implicit):
