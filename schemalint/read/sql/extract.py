@@ -207,6 +207,8 @@ class _Builder:
         if not isinstance(tree, exp.Create) or not isinstance(tree.this, exp.Schema):
             return []  # CREATE TABLE ... AS / LIKE / PARTITION OF: not modelled
         table = self.table_name(tree.this)
+        if self._has_empty_element():
+            raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
         pieces = self._body_pieces()
         elements = list(tree.this.expressions)
         columns, constraints = [], []
@@ -217,6 +219,19 @@ class _Builder:
             else:
                 constraints.extend(self.table_constraints(element, pos))
         return [ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))]
+
+    def _has_empty_element(self) -> bool:
+        """sqlglot accepts `(a int,)`; PostgreSQL does not."""
+        text = self.statement.text
+        open_at = _first_paren(text, self.dialect)
+        if open_at < 0:
+            return False
+        close_at = _matching(text, open_at, self.dialect)
+        commas = [i for i in _top_level_commas(text, open_at + 1, close_at, self.dialect)]
+        bounds = [open_at] + commas + [close_at]
+        return len(bounds) > 2 and any(
+            first_significant(text, a + 1, self.dialect) >= b for a, b in zip(bounds, bounds[1:])
+        )
 
     def _body_pieces(self) -> list[int]:
         """Offsets (in the statement) of each element of a CREATE TABLE's parenthesised body."""
@@ -631,6 +646,23 @@ def _blank_quoted(text: str, dialect: str) -> str:
                 out[j] = " "
         i = end
     return "".join(out)
+
+
+def _top_level_commas(text: str, start: int, end: int, dialect: str) -> Iterator[int]:
+    depth = 0
+    i = start
+    while i < end:
+        skipped = skip_token(text, i, dialect)
+        if skipped is not None:
+            i = skipped
+            continue
+        if text[i] in "([":
+            depth += 1
+        elif text[i] in ")]":
+            depth -= 1
+        elif text[i] == "," and depth == 0:
+            yield i
+        i += 1
 
 
 def _first_paren(text: str, dialect: str) -> int:

@@ -1,0 +1,128 @@
+"""A schema.sql statement that fails, or does something else, when the file runs a second time.
+
+## What it does
+Reports DDL in schema.sql that is not idempotent: `CREATE TABLE` / `CREATE INDEX` without
+`IF NOT EXISTS` (an unnamed `CREATE INDEX` cannot have it and adds a duplicate index on every
+run), `ALTER TABLE ... ADD COLUMN` without `IF NOT EXISTS`, `DROP ...` without `IF EXISTS`,
+`ADD CONSTRAINT` that is not preceded by `DROP CONSTRAINT IF EXISTS` of the same name, and
+`RENAME`s (the old name is gone after the first run). The finding points at the statement (at
+the action, in an `ALTER TABLE` with several).
+
+## Why it matters
+schema.sql is re-run against databases that already have most of it (the seed workflow's best
+practice 5: "Use Idempotent SQL in schema.sql"). A statement that fails on the second run stops
+`psql -v ON_ERROR_STOP=1` half-way, and one that succeeds twice may leave duplicates behind.
+
+## Example
+```sql
+CREATE INDEX idx_stocks_symbol ON stocks(symbol);        -- fails if it exists
+ALTER TABLE stocks ADD COLUMN market_cap BIGINT;         -- fails on the second run
+ALTER TABLE stocks ADD CONSTRAINT stocks_cap CHECK (market_cap >= 0);
+```
+
+## How to fix
+```sql
+CREATE INDEX IF NOT EXISTS idx_stocks_symbol ON stocks(symbol);
+ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
+ALTER TABLE stocks DROP CONSTRAINT IF EXISTS stocks_cap;
+ALTER TABLE stocks ADD CONSTRAINT stocks_cap CHECK (market_cap >= 0);
+```
+A `CREATE TABLE` right after `DROP TABLE IF EXISTS` of the same table counts as guarded.
+
+## How to silence
+`-- noqa: SL401` on the statement's line, or `per-file-ignores` for a file of one-shot
+migrations that is never re-run.
+"""
+
+from schemalint.model import Schema
+from schemalint.registry import Case, Violation, rule
+
+_ADVICE = {
+    "create_table": "add IF NOT EXISTS",
+    "create_index": "name the index and add IF NOT EXISTS",
+    "add_column": "add IF NOT EXISTS",
+    "drop_table": "add IF EXISTS",
+    "drop_index": "add IF EXISTS",
+    "drop_column": "add IF EXISTS",
+    "drop_constraint": "add IF EXISTS",
+    "add_constraint": "name it and precede it with DROP CONSTRAINT IF EXISTS of the same name",
+    "rename": "it fails once the old name is gone; guard it in a DO block or move it to a migration",
+}
+
+
+@rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", scope="schema")
+def non_idempotent_ddl(schema: Schema):
+    for statement in schema.statements:
+        if statement.guarded:
+            continue
+        advice = _ADVICE.get(statement.kind, "make it safe to run twice")
+        yield Violation(f"{statement.summary} is not idempotent: {advice}", statement.location, statement.target)
+
+
+_DJANGO = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+        market_cap = models.BigIntegerField(null=True)
+
+        class Meta:
+            db_table = "stocks"
+"""
+
+VALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+            ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
+            CREATE INDEX IF NOT EXISTS idx_stocks_cap ON stocks (market_cap);
+            ALTER TABLE stocks DROP CONSTRAINT IF EXISTS stocks_cap_positive;
+            ALTER TABLE stocks ADD CONSTRAINT stocks_cap_positive CHECK (market_cap >= 0);
+            DROP INDEX IF EXISTS idx_old;
+        """,
+    ),
+    Case(
+        django=_DJANGO,
+        sql="""
+            DROP TABLE IF EXISTS stocks;
+            CREATE TABLE stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                market_cap BIGINT
+            );
+        """,
+    ),
+]
+
+INVALID = [
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+            ALTER TABLE stocks ADD COLUMN market_cap BIGINT;
+            CREATE INDEX idx_stocks_cap ON stocks (market_cap);
+        """,
+        expect=("sql:1", "sql:5", "sql:6"),
+    ),
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                market_cap BIGINT
+            );
+            ALTER TABLE stocks ADD CONSTRAINT stocks_cap_positive CHECK (market_cap >= 0);
+            CREATE INDEX ON stocks (symbol);
+            DROP INDEX stocks_symbol_idx;
+        """,
+        expect=("sql:6", "sql:7", "sql:8"),
+    ),
+]
