@@ -202,7 +202,7 @@ class Builder:
         try:
             return generated_display(render(sql, strings_are="sql"))
         except NotStatic as exc:
-            self.warn(f"column {column.name}: Computed expression {exc} cannot be resolved statically", column.location, spec.name, column.name)
+            self.warn(f"column {column.name}: Computed expression {exc}", column.location, spec.name, column.name)
             return None
 
     def _server_default(self, spec: TableSpec, column: ColSpec, info: TypeInfo) -> str | None:
@@ -212,7 +212,7 @@ class Builder:
         try:
             sql = render(value, strings_are="literal")
         except NotStatic as exc:
-            self.warn(f"column {column.name}: server_default {exc} cannot be resolved statically", column.location, spec.name, column.name)
+            self.warn(f"column {column.name}: server_default {exc}", column.location, spec.name, column.name)
             return None
         return default_display(sql, info.pg, info.family)
 
@@ -323,7 +323,7 @@ class Builder:
         try:
             text = render(sql, strings_are="sql")
         except NotStatic as exc:
-            self.warn(f"table {spec.name}: CheckConstraint {exc} cannot be resolved statically", location, spec.name)
+            self.warn(f"table {spec.name}: CheckConstraint {exc}", location, spec.name)
             return
         name = call.kwargs.get("name")
         self._check_sql(spec, text, name if isinstance(name, str) else None, location, constraints, taken, column_name)
@@ -383,7 +383,7 @@ class Builder:
             try:
                 where, _ = predicate_display(render(where_value, strings_are="sql"), types)
             except NotStatic as exc:
-                self.warn(f"table {spec.name}: postgresql_where {exc} cannot be resolved statically", location, spec.name)
+                self.warn(f"table {spec.name}: postgresql_where {exc}", location, spec.name)
         include = call.kwargs.get("postgresql_include")
         using = call.kwargs.get("postgresql_using")
         name, implicit = self._index_name(spec, given, columns, location)

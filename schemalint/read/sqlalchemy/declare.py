@@ -360,17 +360,19 @@ class Declarations:
     # ------------------------------------------------------------------ columns
 
     def _columns(self, cls: ClassRef, contributors, spec: TableSpec, base: DeclBase, *, into_parent: bool) -> None:
-        for owner in reversed(contributors):
+        # SQLAlchemy lays out the class's own columns first, then those copied from mixins
+        # and abstract bases in MRO order; the first declaration of an attribute wins.
+        seen: set[str] = set()
+        for owner in contributors:
             for member in owner.facts.members:
-                if member.name.startswith("__"):
+                if member.name.startswith("__") or member.name in seen:
                     continue
+                seen.add(member.name)
                 column = self.column_from_member(owner, member, base, spec.name)
                 if column is None:
                     continue
-                if into_parent and column.name in spec.columns:
-                    continue  # single-table subclass re-declaring a parent column
                 if column.name in spec.columns:
-                    del spec.columns[column.name]  # a subclass overrides a mixin's column
+                    continue  # single-table subclass re-declaring a parent column
                 spec.columns[column.name] = column
 
     def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, table: str) -> ColSpec | None:
@@ -506,6 +508,12 @@ class Declarations:
                     return
                 self._set_type(spec, found, table)
                 return
+        literal = _literal_values(python_type)
+        if literal is not None:
+            # typing.Literal["a", "b"] -> a non-native Enum (sqltypes.Enum._resolve_for_python_type)
+            template = Call(Ext("sqlalchemy.Enum"), (), {"native_enum": False}, "Enum(native_enum=False)")
+            spec.type_info = self.types.enum_type(literal, None, template)
+            return
         if self.types.is_enum_class(python_type):
             mapped_enum = _map_get(type_map, Ext("enum.Enum"))
             self._enum_from_class(spec, python_type, mapped_enum if isinstance(mapped_enum, Call) else None)
@@ -606,6 +614,13 @@ def _strip_optional(value) -> tuple[Any, bool]:
         if value.left is None:
             return value.right, True
     return value, False
+
+
+def _literal_values(value) -> tuple[str, ...] | None:
+    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Literal":
+        if value.items and all(isinstance(v, str) for v in value.items):
+            return tuple(value.items)
+    return None
 
 
 def _map_get(type_map: dict, key):

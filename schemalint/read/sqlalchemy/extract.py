@@ -75,6 +75,7 @@ class _ModuleReader:
         self.assignments: list[Assignment] = []
         self.classes: list[ClassFacts] = []
         self.calls: list[tuple[Expr, int, int]] = []
+        self.functions: list[str] = []
 
     def read(self, module: cst.Module) -> FileFacts:
         self._statements(module.body)
@@ -84,6 +85,7 @@ class _ModuleReader:
             assignments=tuple(self.assignments),
             classes=tuple(self.classes),
             calls=tuple(self.calls),
+            functions=tuple(self.functions),
         )
 
     def _statements(self, body) -> None:
@@ -93,6 +95,8 @@ class _ModuleReader:
                     self._small_statement(small)
             elif isinstance(statement, cst.ClassDef):
                 self.classes.append(self._class(statement))
+            elif isinstance(statement, cst.FunctionDef):
+                self.functions.append(statement.name.value)
             elif isinstance(statement, (cst.If, cst.Try)):
                 # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks.
                 self._statements(statement.body.body)

@@ -75,6 +75,8 @@ class FileFacts:
     classes: tuple[ClassFacts, ...] = ()
     calls: tuple[tuple[Expr, int, int], ...] = ()
     """Module-level expression statements that are calls (`Index(...)`), with line/col."""
+    functions: tuple[str, ...] = ()
+    """Names of module-level functions (their results cannot be known statically)."""
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True
     extra: dict = field(default_factory=dict)

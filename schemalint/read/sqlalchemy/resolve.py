@@ -121,6 +121,7 @@ class Module:
                 self.assignments[assignment.name] = assignment
         self.classes = {cls.name: cls for cls in facts.classes}
         self.star_imports = [imp for imp in facts.imports if imp.name == "*"]
+        self.functions = set(facts.functions)
 
     def __repr__(self) -> str:
         return f"Module({self.rel})"
@@ -211,6 +212,8 @@ class Resolver:
             return self.evaluate(module, assignment.value, depth + 1)
         if name in module.imports:
             return self._imported(module, module.imports[name], depth + 1)
+        if name in module.functions:
+            return Unresolved(name, f"'{name}' is a function of {module.rel}; what it returns is only known when it runs")
         for star in module.star_imports:
             target = self.module_by_name(self.absolute(module, star.module, star.level), module.rel)
             if target is not None and target is not module:
@@ -232,7 +235,7 @@ class Resolver:
         if source is None and imp.level and not imp.module:
             source = None
         if source is not None:
-            if imp.name in source.classes or imp.name in source.assignments or imp.name in source.imports or source.star_imports:
+            if imp.name in source.classes or imp.name in source.assignments or imp.name in source.imports or imp.name in source.functions or source.star_imports:
                 return self.lookup(source, imp.name, depth)
             submodule = self.module_by_name(f"{dotted}.{imp.name}", module.rel)
             if submodule is not None:

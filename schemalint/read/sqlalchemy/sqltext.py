@@ -20,7 +20,15 @@ ANSI_FUNCTIONS = {"current_timestamp", "current_date", "current_time", "localtim
 
 
 class NotStatic(Exception):
-    pass
+    """An expression whose SQL cannot be known without running the code; str() gives
+    `'<expression>' cannot be resolved statically (<reason>)`."""
+
+    def __init__(self, text: str, reason: str | None = None):
+        super().__init__(text, reason)
+        self.text, self.reason = text, reason
+
+    def __str__(self) -> str:
+        return f"{self.text} cannot be resolved statically" + (f" ({self.reason})" if self.reason else "")
 
 
 def quote_literal(value: str) -> str:
@@ -62,7 +70,15 @@ def render(value, *, strings_are: str = "literal") -> str:
             return f"{fname}({args})"
         if name == "cast" and len(value.args) == 2:
             return f"CAST({render(value.args[0], strings_are='literal')} AS {value.args[1]})"
-    raise NotStatic(getattr(value, "text", None) or (value.text if isinstance(value, Unresolved) else repr(value)))
+    raise _not_static(value)
+
+
+def _not_static(value) -> NotStatic:
+    if isinstance(value, Unresolved):
+        return NotStatic(f"'{value.text}'", value.reason)
+    if isinstance(value, Call):
+        return NotStatic(f"'{value.text}'", value.func.reason if isinstance(value.func, Unresolved) else None)
+    return NotStatic(repr(value))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +170,9 @@ def default_display(sql: str, pg_type: str, family: str) -> str:
         return _numeric_const(text) if not text.startswith("-") else f"'{text}'::numeric"
     if lowered in ("true", "false"):
         return lowered
+    zone = re.match(r"^(.+?)\s+at\s+time\s+zone\s+'((?:[^']|'')*)'$", text, re.I | re.S)
+    if zone:
+        return f"({default_display(zone.group(1), pg_type, family)} AT TIME ZONE '{zone.group(2)}'::text)"
     if lowered in ANSI_FUNCTIONS:
         return lowered.upper()
     if lowered == "null":
@@ -184,7 +203,7 @@ def _typed_literal(value: str, pg_type: str, family: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL's pretty printout of a CHECK / index predicate (pg_get_expr(..., true))
 
-_TOKENS = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op><>|!=|>=|<=|=|<|>|\(|\)|,|~\*|!~\*|!~|~)|(?P<word>\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.]*))")
+_TOKENS = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op><>|!=|>=|<=|=|<|>|\(|\)|,|~\*|!~\*|!~|~|\+|-|\*|/|%)|(?P<word>\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.]*))")
 
 
 class _Unsupported(Exception):
@@ -205,6 +224,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+_ARITHMETIC = {"+": "additive", "-": "additive", "*": "multiplicative", "/": "multiplicative", "%": "multiplicative"}
 _NUMERIC_FAMILIES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint"}
 
 
@@ -258,7 +278,7 @@ class _Predicate:
     def negation(self) -> str:
         if self.keyword("not"):
             inner = self.negation()
-            return f"NOT {inner}"
+            return f"NOT ({inner})" if (" AND " in inner or " OR " in inner) else f"NOT {inner}"
         return self.comparison()
 
     def comparison(self) -> str:
@@ -268,8 +288,8 @@ class _Predicate:
             inner = self.disjunction()
             if self.take() != ("op", ")"):
                 raise _Unsupported("unbalanced parentheses")
-            return inner if (" AND " not in inner and " OR " not in inner) else f"({inner})"
-        left, left_type = self.operand()
+            return inner  # the enclosing AND / NOT decides whether PostgreSQL keeps parentheses
+        left, left_type = self.arithmetic()
         if self.keyword("is"):
             negated = self.keyword("not")
             if self.keyword("null"):
@@ -279,6 +299,13 @@ class _Predicate:
                 return f"{left} IS {'NOT ' if negated else ''}{word}"
             raise _Unsupported("IS")
         negated = self.keyword("not")
+        if self.keyword("like") or self.keyword("ilike"):
+            word = self.tokens[self.pos - 1][1].lower()
+            op = {"like": "~~", "ilike": "~~*"}[word]
+            op = ("!" + op) if negated else op
+            pattern = self.literal_for("text" if left_type in ("varchar", "text") else left_type)
+            left = f"{left}::text" if left_type == "varchar" else left
+            return f"{left} {op} {pattern}"
         if self.keyword("in"):
             return self._in_list(left, left_type, negated)
         if self.keyword("between"):
@@ -299,10 +326,12 @@ class _Predicate:
         self.take()
         op = "<>" if op == "!=" else op
         right_kind, right_value = self.peek()
-        if right_kind == "word" and right_value.lower() in self.columns:
-            right, right_type = self.operand()
+        if right_kind == "word" and right_value in self.columns:
+            right, right_type = self.arithmetic()
             return f"{left} {op} {right}"
         right = self.literal_for(left_type)
+        if self.peek()[0] == "op" and self.peek()[1] in _ARITHMETIC:
+            raise _Unsupported("arithmetic on the right")
         if left_type == "varchar" and right.endswith("::text"):
             left = f"{left}::text"
         return f"{left} {op} {right}"
@@ -320,6 +349,12 @@ class _Predicate:
                 raise _Unsupported("IN list")
         op = "<>" if negated else "="
         quantifier = "ALL" if negated else "ANY"
+        if len(items) == 1:  # PostgreSQL turns a one-element IN list into a comparison
+            self.tokens[self.pos:self.pos] = [items[0]]
+            right = self.literal_for(left_type)
+            if left_type == "varchar" and right.endswith("::text"):
+                left = f"{left}::text"
+            return f"{left} {op} {right}"
         if all(kind == "str" for kind, _ in items):
             if left_type == "varchar":
                 array = ", ".join(f"{v}::character varying" for _, v in items)
@@ -330,6 +365,24 @@ class _Predicate:
         if all(kind == "num" for kind, _ in items) and left_type in _NUMERIC_FAMILIES:
             return f"{left} {op} {quantifier} (ARRAY[{', '.join(v for _, v in items)}])"
         raise _Unsupported("IN list types")
+
+    def arithmetic(self) -> tuple[str, str]:
+        """`col`, or `col op literal/col ...` with one kind of operator: PostgreSQL prints
+        each binary arithmetic step parenthesized, `(quota * 2)`."""
+        text, kind = self.operand()
+        operators = set()
+        while self.peek()[0] == "op" and self.peek()[1] in _ARITHMETIC:
+            op = self.take()[1]
+            operators.add(_ARITHMETIC[op])
+            if len(operators) > 1:
+                raise _Unsupported("mixed operator precedence")
+            next_kind, next_value = self.peek()
+            if next_kind == "word" and next_value in self.columns:
+                right, _ = self.operand()
+            else:
+                right = self.literal_for(kind)
+            text = f"({text} {op} {right})"
+        return text, kind
 
     def operand(self) -> tuple[str, str]:
         kind, value = self.take()
@@ -351,6 +404,14 @@ class _Predicate:
 
     def literal_for(self, left_type: str) -> str:
         kind, value = self.take()
+        if (kind, value) == ("op", "-") and self.peek()[0] == "num":
+            number = self.take()[1]
+            if "." in number:
+                return f"'-{number}'::numeric"
+            cast = "'::integer::numeric" if left_type == "numeric" else "'::integer"
+            if left_type in ("double precision", "real"):
+                cast = f"'::integer::{left_type}"
+            return f"'-{number}{cast}"
         if kind == "num":
             if left_type == "numeric":
                 return f"{value}::numeric" if "." not in value else value

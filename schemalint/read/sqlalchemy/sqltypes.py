@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemalint.read.sqlalchemy.resolve import Call, ClassRef, Ext, MemberRef, Resolver, Unresolved
+import re
+
+from schemalint.read.sqlalchemy.resolve import Call, ClassRef, Ext, Lambda, MemberRef, Resolver, Unresolved
 
 
 class TypeProblem(Exception):
@@ -214,6 +216,26 @@ class TypeRenderer:
                 names.append(member.name)
         return tuple(names)
 
+    def enum_values(self, cls: ClassRef) -> tuple[str, ...]:
+        """The member values of a Python Enum class whose values are literal strings."""
+        values = []
+        for member in cls.facts.members:
+            if member.kind == "assign" and not member.name.startswith("_") and member.value is not None and member.annotation is None:
+                value = self.resolver.evaluate(cls.module, member.value)
+                if not isinstance(value, str):
+                    raise TypeProblem(f"Enum member {cls.facts.name}.{member.name} has no literal string value")
+                values.append(value)
+        return tuple(values)
+
+    def _callable_values(self, cls: ClassRef, function) -> tuple[str, ...]:
+        """`values_callable=lambda e: [m.value for m in e]` (the documented idiom) gives the
+        member values; any other callable cannot be run statically."""
+        body = function.body if isinstance(function, Lambda) else None
+        text = body[1] if body is not None and body[0] == "other" else ""
+        if re.fullmatch(r"\[\s*(\w+)\.value\s+for\s+\1\s+in\s+\w+\s*\]", text.strip()):
+            return self.enum_values(cls)
+        raise TypeProblem("Enum(values_callable=...) other than `lambda e: [m.value for m in e]` cannot be evaluated statically")
+
     def is_enum_class(self, value) -> bool:
         if not isinstance(value, ClassRef):
             return False
@@ -233,8 +255,9 @@ class TypeRenderer:
         if call.args and self.is_enum_class(call.args[0]):
             cls = call.args[0]
             if "values_callable" in call.kwargs:
-                raise TypeProblem("Enum(values_callable=...) cannot be evaluated statically")
-            values = self.enum_members(cls)
+                values = self._callable_values(cls, call.kwargs["values_callable"])
+            else:
+                values = self.enum_members(cls)
             if name is None:
                 name = cls.facts.name.lower()
         else:
