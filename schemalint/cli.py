@@ -191,7 +191,9 @@ def _report(findings, result, root: Path, output_format: str, output_file: Path 
     if output_file is not None:
         output_file.write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        # click strips colour codes when stdout is not a terminal unless told otherwise:
+        # `--color always` must win (CI logs render them).
+        click.echo(text, nl=False, color=color)
     if not quiet and output_format in ("text", "full"):
         click.echo(_summary(findings), err=True)
 
