@@ -112,3 +112,13 @@ class Ticket(m.Model):
     class Meta:
         indexes = [m.Index(fields=["venue", "-seat"], condition=m.Q(price__gt=10), name="ticket_venue_seat_ix"), m.Index(fields=["-price"])]
         constraints = [m.CheckConstraint(condition=m.Q(price__gte=0), name="ticket_price_nonneg")]
+
+
+class Overflow(m.Model):
+    """Names PostgreSQL has to shorten itself: `<table>_<col>_key` / `_check` past 63 bytes."""
+
+    reference_code_for_the_partner_system = m.CharField(max_length=30, unique=True)
+    remaining_quantity_in_the_main_store = m.PositiveIntegerField()
+
+    class Meta:
+        db_table = "misc_overflow_table_whose_name_is_long_enough_to_be_cut"

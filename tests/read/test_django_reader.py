@@ -1,0 +1,198 @@
+"""The Django reader on small projects written to disk: what `read_schema("django")` returns.
+
+The helpers here (`read_project`, `table`) are shared by the other test_django_* modules.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from schemalint.config import Config
+from schemalint.discover import discover
+from schemalint.engine import read_schema
+from schemalint.model import Location, Schema, Table
+
+MODELS = "app_django/apps/shop/models.py"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+def read_project(root: Path, files: dict[str, str], **config) -> Schema:
+    write(root, files)
+    cfg = Config(root=root.resolve(), **config)
+    paths = discover(cfg, ("django",)).files["django"]
+    return read_schema("django", paths, cfg)
+
+
+def read_models(root: Path, text: str, **config) -> Schema:
+    return read_project(root, {MODELS: text}, **config)
+
+
+def table(schema: Schema, name: str) -> Table:
+    found = schema.table(name)
+    assert found is not None, f"{name} not in {[t.name for t in schema.tables]}"
+    return found
+
+
+def messages(schema: Schema, code: str = "SL002") -> list[str]:
+    return [d.message for d in schema.diagnostics if d.code == code]
+
+
+# ----------------------------------------------------------------------------- positions
+
+
+def test_table_and_column_locations_point_at_class_and_field(tmp_path):
+    schema = read_models(tmp_path, '''
+        from django.db import models
+
+
+        @decorated
+        class Stock(models.Model):
+            """Docs."""
+
+            symbol = models.CharField(max_length=10)
+            name: str = models.TextField()
+    ''')
+    stock = table(schema, "shop_stock")
+    assert stock.location == Location(MODELS, 5, 1)
+    assert stock.model == "shop.Stock"
+    assert stock.column("symbol").location == Location(MODELS, 8, 5)
+    assert stock.column("name").location == Location(MODELS, 9, 5)
+    assert stock.column("symbol").field_name == "symbol"
+
+
+def test_fk_column_keeps_its_field_name(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class A(models.Model):
+            pass
+
+        class B(models.Model):
+            a = models.ForeignKey(A, on_delete=models.CASCADE)
+    """)
+    assert table(schema, "shop_b").column("a_id").field_name == "a"
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def test_syntax_error_is_sl001_with_position(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10
+    """)
+    [diagnostic] = [d for d in schema.diagnostics if d.code == "SL001"]
+    assert diagnostic.location.path == MODELS
+    assert diagnostic.location.line >= 4
+    assert diagnostic.location.col >= 1
+    assert "syntax error" in diagnostic.message
+
+
+def test_binary_file_is_sl001(tmp_path):
+    path = tmp_path / MODELS
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"from django.db import models\n\x00\x01")
+    cfg = Config(root=tmp_path.resolve())
+    schema = read_schema("django", [path], cfg)
+    assert [d.code for d in schema.diagnostics] == ["SL001"]
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("models.CharField(max_length=compute())", "max_length cannot be resolved statically: compute()"),
+        ("models.CharField(max_length=UNKNOWN)", "max_length cannot be resolved statically: UNKNOWN"),
+        ("models.DecimalField(max_digits=a.b, decimal_places=2)", "max_digits cannot be resolved statically: a.b"),
+        ("thirdparty.MoneyField(max_digits=10)", "field type cannot be resolved statically: thirdparty.MoneyField"),
+        ("models.ForeignKey(get_model(), on_delete=models.CASCADE)", "cannot be resolved statically: get_model()"),
+        ("models.ForeignKey('Nope', on_delete=models.CASCADE)", "cannot be resolved statically: 'Nope'"),
+        ("models.ForeignKey('self', on_delete=my_handler)", "on_delete cannot be resolved statically: my_handler"),
+        ("models.IntegerField(db_default=compute())", "db_default cannot be resolved statically: compute()"),
+        ("models.CharField(**OPTIONS)", "field arguments cannot be resolved statically"),
+    ],
+)
+def test_unresolvable_constructs_give_sl002_at_the_field(tmp_path, field, expected):
+    schema = read_models(tmp_path, f"""
+        from django.db import models
+        import thirdparty
+
+        class Stock(models.Model):
+            value = {field}
+    """)
+    found = [d for d in schema.diagnostics if d.code == "SL002"]
+    assert any(expected in d.message for d in found), [d.message for d in found]
+    assert all(d.location == Location(MODELS, 5, 5) for d in found)
+
+
+def test_unresolved_field_is_left_out_not_guessed(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=length())
+            name = models.CharField(max_length=5)
+    """)
+    stock = table(schema, "shop_stock")
+    assert stock.column("symbol") is None
+    assert stock.column("name").type == "character varying(5)"
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ('indexes = [models.Index(fields=["nope"], name="ix")]', "field name cannot be resolved statically: 'nope'"),
+        ("indexes = make_indexes()", "Meta.indexes cannot be resolved statically: make_indexes()"),
+        ('constraints = [models.CheckConstraint(condition=models.Q(qty__regex="x"), name="c")]',
+         "cannot be resolved statically: qty__regex='x'"),
+        ('constraints = [ExclusionConstraint(name="x", expressions=[])]', "cannot be resolved statically: ExclusionConstraint"),
+        ("db_table = table_name()", "Meta.db_table cannot be resolved statically: table_name()"),
+    ],
+)
+def test_unresolvable_meta_gives_sl002(tmp_path, meta, expected):
+    schema = read_models(tmp_path, f"""
+        from django.db import models
+        from django.contrib.postgres.constraints import ExclusionConstraint
+
+        class Stock(models.Model):
+            qty = models.IntegerField()
+
+            class Meta:
+                {meta}
+    """)
+    assert any(expected in m for m in messages(schema)), messages(schema)
+
+
+def test_unsupported_generated_expression_is_sl002_and_documented_limitation(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+        from django.db.models.functions import Concat
+
+        class Stock(models.Model):
+            a = models.CharField(max_length=5)
+            b = models.CharField(max_length=5)
+            ab = models.GeneratedField(expression=Concat("a", "b"), output_field=models.CharField(max_length=10), db_persist=True)
+    """)
+    assert any(m.startswith("GeneratedField expression cannot be resolved statically: Concat(") for m in messages(schema))
+    column = table(schema, "shop_stock").column("ab")
+    assert column.type == "character varying(10)" and column.nullable
+
+
+def test_jsonb_db_default_is_sl002(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            data = models.JSONField(db_default={})
+    """)
+    assert any(m.startswith("db_default cannot be resolved statically") for m in messages(schema))
