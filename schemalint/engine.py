@@ -101,19 +101,18 @@ def read_schemas(
     for source, (files, problems) in loaded.items():
         kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
         project = Project(root=config.root, config=config, settings=settings, files=[file for file, _ in kept])
-        schema = _link(source, [fact for _, fact in kept], project)
+        schema = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         diagnostics = tuple(problems) + tuple(crashed[source]) + schema.diagnostics
         schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=diagnostics)
     return schemas
 
 
-def _link(source: str, facts: list, project: Project) -> Schema:
-    """The reader's link, or, if it crashes, an empty schema with one SL001 saying so: the
-    other sources' findings are still worth reporting."""
+def _link(source: str, facts: list, project: Project, where: str) -> Schema:
+    """The reader's link, or, if it crashes, an empty schema with one SL001 (at `where`, the
+    source's first file) saying so: the other sources' findings are still worth reporting."""
     try:
         return get_reader(source).link(facts, project)
     except Exception as exc:
-        where = project.files[0].rel if project.files else "."
         message = f"cannot read the {source} files: internal error in the {source} reader: {type(exc).__name__}: {exc}"
         return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),))
 

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 """Bumped when the output changes: the runner regenerates projects with another stamp."""
 
 APP_WORDS = (
@@ -159,7 +159,7 @@ def build_models(count: int, seed: int) -> list[ModelSpec]:
             if name not in used_names:
                 break
         used_names.add(name)
-        model = ModelSpec(app=app, name=name, table=f"{app}_{_snake(name)}s", version_added=rng.randrange(0, 12), number=i)
+        model = ModelSpec(app=app, name=name, table=f"{app}_{_snake(name)}s", version_added=i * 12 // count, number=i)
         model.fields = [_field_for(n, rng) for n in _pick_fields(rng, rng.randint(6, 14))]
         # Foreign keys to earlier models, mostly within the app: the usual shape of a schema.
         for _ in range(rng.choice((0, 1, 1, 2))):
@@ -433,13 +433,15 @@ def schema_sql(models: list[ModelSpec], seed: int) -> str:
             cols = ", ".join(_column_of(model, n) for n in model.unique_together)
             columns.append(f"    CONSTRAINT uq_{model.table} UNIQUE ({cols})")
         section.append(f"CREATE TABLE IF NOT EXISTS {model.table} (\n" + ",\n".join(columns) + "\n);")
-        for f in model.fields:
+        later = rng.randrange(model.version_added, 12)
+        for f in created:
             if f.kind == "fk" or f.db_index:
                 section.append(f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});")
         section.append("")
-        later = rng.randrange(model.version_added, 12)
         for f in late:
             releases[later].append(f"ALTER TABLE {model.table} ADD COLUMN IF NOT EXISTS {_column_sql(f)};")
+            if f.db_index:
+                releases[later].append(f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});")
         for f in created:
             if f.old_max_length:
                 releases[later].append(f"ALTER TABLE {model.table} ALTER COLUMN {f.column} TYPE VARCHAR({f.max_length});")
