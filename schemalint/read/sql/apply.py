@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
 from schemalint.read.sql import ops
 from schemalint.read.sql.names import choose_name, index_column_names, join_column_names
+from schemalint.read.sql.render import freeze as freeze_expression
 from schemalint.read.sql.render import Resolver, column_refs, is_null, print_expr, print_index_part, quote_identifier, rename_column, render
 
 # Operator classes that are the default for their type: writing one changes nothing.
@@ -167,14 +168,31 @@ class Applier:
         for op in facts.operations:
             if isinstance(op, ops.Problem):
                 self.diagnostics.append(Diagnostic("SL402", op.message, self.loc(op.pos)))
-                continue
-            self.record_statements(op)
-            handler = getattr(self, f"_{type(op).__name__}")
-            try:
-                handler(op)
-            except Rejected as error:
-                target = getattr(op, "table", None)
-                self.reject(op.pos, str(error), target.name if isinstance(target, ops.QualifiedName) else None)
+            elif isinstance(op, ops.Guarded):
+                self.apply_guarded(op)
+            else:
+                self.record_statements(op)
+                self.apply(op)
+
+    def apply(self, op) -> None:
+        handler = getattr(self, f"_{type(op).__name__}")
+        target = getattr(op, "table", None)
+        table = target.name if isinstance(target, ops.QualifiedName) else None
+        try:
+            handler(op)
+        except Rejected as error:
+            self.reject(op.pos, str(error), table)
+        except Exception as error:  # a reader bug must cost one statement, not the file
+            message = f"cannot apply this statement (internal error: {type(error).__name__}: {error}), skipped"
+            self.diagnostics.append(Diagnostic("SL402", message, self.loc(op.pos), table))
+
+    def apply_guarded(self, block: ops.Guarded) -> None:
+        """DDL inside a DO block: applied where it can be, silently skipped where it would fail
+        (the block's IF / EXCEPTION is there for that), never an SL401 finding."""
+        for op in block.operations:
+            reported = len(self.diagnostics)
+            self.apply(op)
+            del self.diagnostics[reported:]
 
     # -------------------------------------------------------------- SL401 facts
 
@@ -490,6 +508,7 @@ class Applier:
         if column is None:
             raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
         if action.change == "type" and action.type:
+            self.freeze_dependents(table, column)
             column.type = action.type
         elif action.change == "set_not_null":
             column.nullable = False
@@ -506,6 +525,24 @@ class Applier:
         elif action.change == "drop_default":
             column.default = None
             column.default_text = None
+
+    def freeze_dependents(self, table: TableState, column: ColumnState) -> None:
+        """Before a column changes type, PostgreSQL prints the CHECKs and indexes that use it and
+        reads them back with the new type; its default keeps the old constant under a cast."""
+        types = table.column_types()
+        for constraint in table.constraints:
+            if constraint.kind == "check" and column.name in column_refs(constraint.expression):
+                constraint.expression = freeze_expression(constraint.expression, types)
+        for index in table.indexes:
+            if self.index_uses(index, column.name):
+                index.parts = [
+                    p if p.expression is None else ops.IndexPart(None, freeze_expression(p.expression, types), p.desc, p.opclass)
+                    for p in index.parts
+                ]
+                if index.where is not None:
+                    index.where = freeze_expression(index.where, types)
+        if column.default is not None:
+            column.default = freeze_expression(column.default, types, target=column.type)
 
     def _action_RenameColumn(self, table: TableState, action: ops.RenameColumn) -> None:
         column = table.column(action.old)
@@ -709,7 +746,7 @@ def _regclass(schema: str | None, name: str) -> str:
 # ------------------------------------------------------------------ freezing
 
 
-def freeze(catalog: Catalog) -> tuple[Table, ...]:
+def freeze_tables(catalog: Catalog) -> tuple[Table, ...]:
     return tuple(_freeze_table(t) for t in catalog.tables.values())
 
 
@@ -806,7 +843,7 @@ def link_facts(facts: list[ops.FileFacts]) -> Schema:
         applier.apply_file(file_facts)
     return Schema(
         source="sql",
-        tables=freeze(applier.catalog),
+        tables=freeze_tables(applier.catalog),
         diagnostics=tuple(applier.diagnostics),
         statements=tuple(applier.statements),
         properties=(("dialect", dialect),),

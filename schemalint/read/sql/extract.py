@@ -90,6 +90,8 @@ def statement_kind(head: list[str]) -> str | None:
         return "drop"
     if head[:2] == ["comment", "on"] and len(head) > 2 and head[2] in ("table", "column"):
         return "comment"
+    if head[:1] == ["do"]:
+        return "do"
     return None
 
 
@@ -98,6 +100,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     if kind is None:
         return []
     pos = (statement.line, statement.col)
+    if kind == "do":
+        return _do_block_operations(statement, text, index, dialect, default_schema)
     try:
         parsed = sqlglot.parse(statement.text, read=dialect)
     except SqlglotError as error:
@@ -112,6 +116,38 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return builder.build(trees[0], kind)
     except _Unsupported as reason:
         return [ops.Problem(f"cannot read this statement, skipped: {reason}", pos)]
+
+
+_DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
+_DDL_HEAD = re.compile(
+    r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index))\b",
+    re.IGNORECASE,
+)
+
+
+def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
+    """The DDL statements inside a PL/pgSQL `DO` block, as one `Guarded` operation. Statements
+    built as strings for EXECUTE are not seen."""
+    head = _DO_BODY.match(statement.text)
+    if head is None:
+        return []
+    tag = head.group(1)
+    body_start = head.end()
+    body_end = statement.text.find(tag, body_start)
+    if body_end < 0:
+        return []
+    body = statement.text[body_start:body_end]
+    found = []
+    for piece in split_statements(body, dialect):
+        blanked = _blank_quoted(piece.text, dialect)
+        match = _DDL_HEAD.search(blanked)
+        if match is None:
+            continue
+        offset = statement.offset + body_start + piece.offset + match.start()
+        line, col = index.position(offset)
+        inner = RawStatement(piece.text[match.start():], offset, line, col)
+        found.extend(op for op in _statement_operations(inner, text, index, dialect, default_schema) if not isinstance(op, ops.Problem))
+    return [ops.Guarded(tuple(found), (statement.line, statement.col))] if found else []
 
 
 def _first_line(message: str) -> str:

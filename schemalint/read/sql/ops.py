@@ -191,7 +191,18 @@ class Problem:
     pos: Pos
 
 
-Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, Problem]
+@dataclass(frozen=True, slots=True)
+class Guarded:
+    """DDL found inside a `DO $$ ... $$` block. Such blocks exist to guard DDL PostgreSQL has no
+    IF [NOT] EXISTS for (`IF NOT EXISTS (SELECT ... pg_constraint ...) THEN ALTER TABLE ... ADD
+    CONSTRAINT`, `EXCEPTION WHEN duplicate_object`): each operation is applied when it can be and
+    skipped silently when it would fail, as on the file's first run."""
+
+    operations: tuple
+    pos: Pos
+
+
+Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, Problem, Guarded]
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,6 +195,11 @@ class Resolver:
         return Typed("op", operand.type, (None, operand), text="-")
 
     def _cast(self, inner, type_: str) -> Typed:
+        if _is_node(inner) and inner[0] == "array" and type_.endswith("[]"):
+            # ARRAY[...]::t[] casts each element (transformArrayExpr gets the target type).
+            element = type_[:-2]
+            items = tuple(self._cast(i, element) for i in inner[1])
+            return Typed("array", type_, items)
         operand = self.resolve(inner)
         if operand.kind == "const" and operand.shown_type in ("unknown",):
             return Typed("const", type_, text=operand.text, shown_type=type_)
@@ -555,3 +560,67 @@ def rename_column(node, old: str, new: str):
     if isinstance(node, (tuple, list)):
         return tuple(rename_column(p, old, new) for p in node)
     return node
+
+
+def freeze(node, column_types: dict[str, str], target: str | None = None):
+    """The expression tree with every cast PostgreSQL added made explicit, as it is when
+    PostgreSQL re-reads its own printout: what ALTER COLUMN ... TYPE does to the CHECKs, index
+    expressions and defaults that use the column."""
+    typed = Resolver(column_types).resolve(node)
+    if target is not None:
+        typed = _assign(typed, target)
+    return _to_tree(typed)
+
+
+def _to_tree(item: Typed):
+    kind = item.kind
+    if kind == "const":
+        return _const_tree(item)
+    if kind in ("col",):
+        return ("col", _unquote(item.text))
+    if kind == "cast":
+        return ("cast", _to_tree(item.parts[0]), item.shown_type)
+    if kind == "op":
+        lhs, rhs = item.parts
+        if lhs is None:
+            return ("neg", _to_tree(rhs))
+        return ("op", item.text, _to_tree(lhs), _to_tree(rhs))
+    if kind in ("and", "or"):
+        return (kind, tuple(_to_tree(p) for p in item.parts))
+    if kind == "not":
+        return ("not", _to_tree(item.parts[0]))
+    if kind == "nulltest":
+        return ("nulltest", _to_tree(item.parts[0]), item.text == "IS NOT NULL")
+    if kind == "anyop":
+        op, which = item.text.split(" ")
+        return ("any", op, _to_tree(item.parts[0]), _to_tree(item.parts[1]), which)
+    if kind == "array":
+        return ("array", tuple(_to_tree(p) for p in item.parts))
+    if kind == "func":
+        return ("func", item.text.lower(), tuple(_to_tree(p) for p in item.parts))
+    if kind == "kw":
+        return ("kw", item.text)
+    return ("raw", item.text)
+
+
+def _const_tree(item: Typed):
+    shown = item.shown_type
+    if shown == "null":
+        return ("null",)
+    if shown == "unknown":
+        return ("str", item.text)
+    if shown == "boolean":
+        return ("bool", item.text == "true")
+    if shown in ("integer", "bigint") and item.text.lstrip("-").isdigit():
+        return ("int", item.text)
+    if shown == "numeric":
+        return ("num", item.text)
+    if shown == "interval":
+        return ("interval", item.text)
+    return ("cast", ("str", item.text), shown)
+
+
+def _unquote(text: str) -> str:
+    if text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text
