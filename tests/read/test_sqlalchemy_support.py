@@ -65,3 +65,38 @@ def table(schema: Schema, name: str, schema_name: str | None = None) -> Table:
 
 def codes(schema: Schema) -> list[str]:
     return [d.code for d in schema.diagnostics]
+
+
+def import_file(path: Path, name: str):
+    """Import a test's model file with real SQLAlchemy (test code only; schemalint never does)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(name, None)
+    return module
+
+
+def created_by_sqlalchemy(pg, database: str, path: Path, metadata_names=("Base",)) -> dict:
+    """Run `metadata.create_all()` for the model file at `path` in a fresh database; the
+    catalogs of the result in dump JSON shape."""
+    import sqlalchemy
+
+    from tests.support.catalog import read_catalog
+
+    dsn = pg.create_database(database)
+    module = import_file(path, f"sl_models_{database}")
+    engine = sqlalchemy.create_engine(pg.url(database))
+    try:
+        for name in metadata_names:
+            owner = getattr(module, name)
+            metadata = owner if isinstance(owner, sqlalchemy.MetaData) else owner.metadata
+            metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    return read_catalog(dsn)

@@ -298,3 +298,21 @@ class Child(Base):
         ("parent_id", "bigint", None),
         ("parent_code", "character varying(8)", None),
     ]
+
+
+@pytest.mark.postgres
+def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
+    """Every TYPES / DEFAULTS line, created by real SQLAlchemy in a real PostgreSQL, read back
+    from the catalogs: the tables above are PostgreSQL's answers, not guesses."""
+    from schemalint.report.dump import schema_to_dict
+    from tests.read.test_sqlalchemy_support import created_by_sqlalchemy
+    from tests.support.catalog import compare_catalogs
+
+    lines = [f"    c{i} = {declaration}" for i, (declaration, _) in enumerate(TYPES) if "'other_name'" not in declaration]
+    lines += [f"    d{i} = {declaration}" for i, (declaration, _, _) in enumerate(DEFAULTS)]
+    body = PRELUDE + "\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n" + "\n".join(lines) + "\n"
+    schema = read_body(tmp_path, body)
+    actual = created_by_sqlalchemy(pg, "sa_types", tmp_path / "models.py")
+    agreement = compare_catalogs(schema_to_dict(schema), actual)
+    assert agreement.differences == [], str(agreement)
+    assert agreement.compared > 4 * (len(TYPES) + len(DEFAULTS))
