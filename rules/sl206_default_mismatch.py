@@ -93,6 +93,6 @@ INVALID = [
             );
         """,
         expect=("sql:3", "sql:4"),
-        message="orders.status has DEFAULT 'draft' here but DEFAULT 'new'",
+        message="orders.status has DEFAULT 'draft'::character varying here but DEFAULT 'new'::character varying",
     ),
 ]
