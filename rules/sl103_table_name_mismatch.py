@@ -37,9 +37,9 @@ def table_name_mismatch(cmp: Comparison):
         yield Violation(
             f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "
             f"db_table {pair.truth.name}{at(pair.truth.location)}",
-            first_location(pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
             table=pair.truth.name,
-            related=tuple(loc for loc in (pair.truth.location,) if loc),
+            related=tuple(loc for loc in (pair.truth.name_location or pair.truth.location,) if loc),
         )
 
 
@@ -79,7 +79,7 @@ INVALID = [
                 __tablename__ = "stock"
                 id = Column(BigInteger, primary_key=True)
         ''',
-        expect=("sqlalchemy:6",),
+        expect=("sqlalchemy:8",),
         message="table is named stock here but shop.Stock it mirrors has db_table stocks",
     ),
 ]

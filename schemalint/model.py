@@ -130,6 +130,9 @@ class Table:
     constraints: tuple[Constraint, ...] = ()
     comment: str | None = None
     location: Location | None = None
+    name_location: Location | None = None
+    """Where the table's name is written, when that is not `location`: Django's
+    `db_table = ...`, SQLAlchemy's `__tablename__ = ...`."""
     model: str | None = None
     """The declaring class: `options.Stock` for Django, the class name for SQLAlchemy."""
     mirrors: str | None = None
