@@ -217,10 +217,9 @@ class ExpressionWriter:
             return self.column(value)[0], ""
         if isinstance(value, Call):
             name = self.call_name(value)
-            if name in ("Desc", "Asc") or (name is None and value.func and value.func.endswith((".desc", ".asc"))):
-                inner = value.args[0] if value.args else None
-                text, _ = self.index_part(inner)
-                return text, "DESC" if (name == "Desc" or (value.func or "").endswith(".desc")) else ""
+            if value.func in (".desc", ".asc") and value.args:
+                text, _ = self.index_part(value.args[0])
+                return text, "DESC" if value.func == ".desc" else ""
             if name in ("Lower", "Upper"):
                 arg = value.args[0]
                 column, pg_type = self.column(self.evaluate(arg.args[0]) if isinstance(arg, Call) else self.evaluate(arg))

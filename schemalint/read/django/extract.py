@@ -126,6 +126,11 @@ def _call(node: cst.Call) -> Call:
     elif func is None and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Call):
         if dotted(node.func.value.func) == "super":
             func = f"super().{node.func.attr.value}"
+        else:
+            # A method of an expression (`Lower("name").desc()`): the receiver becomes the
+            # first argument of a call named `.desc`.
+            func = "." + node.func.attr.value
+            args.insert(0, value_of(node.func.value))
     return Call(func, tuple(args), tuple(kwargs), star)
 
 

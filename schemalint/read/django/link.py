@@ -506,7 +506,7 @@ class Linker:
             return col, pg_type
 
         def call_name(call: Call) -> str | None:
-            if not call.func:
+            if not call.func or call.func.startswith("."):
                 return None
             symbol = self.resolver.resolve(module, call.func)
             if symbol.kind == "django":

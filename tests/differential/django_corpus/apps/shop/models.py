@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Now
+from django.contrib.postgres.indexes import GinIndex
 
 from apps.core.constants import CODE_LEN, NAME_LEN, SHORT
 from apps.core.fields import CodeField, MoneyField, PercentField
@@ -143,3 +144,34 @@ class Supplier(Named):
 
     email = models.EmailField(unique=True)
     products = models.ManyToManyField(Product, related_name="suppliers", db_constraint=False)
+
+
+class Listing(models.Model):
+    """Index and constraint spellings PostgreSQL prints back in its own way."""
+
+    title = models.CharField(max_length=80)
+    body = models.TextField()
+    attributes = models.JSONField(default=dict)
+    low = models.IntegerField()
+    high = models.IntegerField()
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    score = models.FloatField()
+    active = models.BooleanField()
+    starts = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("title").desc(), "low", name="listing_title_low"),
+            GinIndex(fields=["attributes"], name="listing_attrs_gin"),
+            models.Index(fields=["low"], name="listing_low_active", condition=Q(active=True), include=["high"]),
+            models.Index(fields=["body"], name="listing_body_ops", opclasses=["text_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(high__gte=models.F("low")) & Q(price__gt=0), name="listing_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="listing_title_set"),
+            models.CheckConstraint(condition=Q(score__gte=0.5) | Q(active=False), name="listing_score"),
+            models.CheckConstraint(condition=Q(low__gt=-10, high__lt=1000), name="listing_bounds"),
+            models.CheckConstraint(condition=Q(starts__gte="2020-01-01") | Q(starts__isnull=True), name="listing_starts"),
+            models.UniqueConstraint(fields=["title"], condition=Q(active=True), name="listing_active_title"),
+            models.UniqueConstraint(fields=["low", "high"], name="listing_low_high", deferrable=models.Deferrable.DEFERRED),
+        ]
