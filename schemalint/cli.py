@@ -314,7 +314,8 @@ def _all_rules(config_file: str | None):
     from schemalint.registry import PluginError, load_rules
 
     try:
-        config = load_config(Path.cwd(), Path(config_file).resolve() if config_file else None)
+        path = Path(config_file).resolve() if config_file else None
+        config = load_config(path.parent if path else Path.cwd(), path)
         _make_plugins_importable(config.root)
         return load_rules(config.plugins)
     except (ConfigError, PluginError) as exc:

@@ -95,3 +95,57 @@ def test_pre_commit_try_repo_on_bifrost(tmp_path):
     assert ("src/database/models.py", "SL203") in places, output
     assert ("scripts/database/schema.sql", "SL203") in places, output
     assert all("max_length=250" in f["msg"] or "250" in f["msg"] for f in findings if f["code"] == "SL203"), output
+
+
+def _local_hook_config() -> str:
+    """The `repo: local` snippet of docs/usage.md, as a user would paste it."""
+    docs = (REPO / "docs" / "usage.md").read_text()
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", docs, re.S) if "repo: local" in b]
+    assert blocks, "docs/usage.md has no `repo: local` pre-commit snippet"
+    return blocks[0]
+
+
+def test_local_hook_snippet_matches_the_manifest(hook):
+    local = yaml.safe_load(_local_hook_config())["repos"][0]["hooks"][0]
+    for key in ("id", "entry", "pass_filenames", "require_serial", "files"):
+        assert local[key] == hook[key], key
+
+
+@pytest.mark.skipif(shutil.which("git") is None or shutil.which("schemalint") is None, reason="needs git and schemalint")
+def test_local_hook_from_the_docs_on_bifrost(tmp_path):
+    if not (BIFROST / "app_django").is_dir():
+        pytest.skip("fixtures/bifrost is not there")
+    project = tmp_path / "bifrost"
+    shutil.copytree(BIFROST, project, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache"))
+    (project / ".pre-commit-config.yaml").write_text(_local_hook_config())
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1")
+
+    def commit(message: str) -> subprocess.CompletedProcess:
+        subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, env=env, check=True,
+                       capture_output=True)
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=120)
+
+    first = commit("bifrost, in sync")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Passed" in first.stdout + first.stderr
+
+    # A drift in schema.sql alone blocks the commit and names the line.
+    sql = project / "scripts/database/schema.sql"
+    text = sql.read_text()
+    assert "VARCHAR(200)" in text
+    sql.write_text(text.replace("VARCHAR(200)", "VARCHAR(255)", 1))
+    _git(project, "add", ".")
+    second = commit("drift")
+    output = second.stdout + second.stderr
+    assert second.returncode != 0 and "Failed" in output, output
+    assert re.search(r"^scripts/database/schema\.sql:\d+:\d+: SL203 ", output, re.M), output
+
+    # A commit that touches no model file does not run the hook at all.
+    _git(project, "checkout", "HEAD", "--", "scripts/database/schema.sql")
+    (project / "README.md").write_text("docs\n")
+    _git(project, "add", "README.md")
+    third = commit("docs only")
+    assert third.returncode == 0 and "(no files to check)Skipped" in third.stdout + third.stderr, third.stdout
