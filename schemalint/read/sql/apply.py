@@ -697,6 +697,14 @@ class Applier:
                 index.name = op.new
                 index.implicit = False
 
+    def _CreateRelation(self, op: ops.CreateRelation) -> None:
+        key = (op.name.schema, op.name.name)
+        if self.catalog.relation_taken(*key):
+            if op.if_not_exists or (op.kind == "view" and self.catalog.relations[key] == "view"):
+                return  # CREATE OR REPLACE VIEW
+            raise Rejected(f'relation "{op.name.name}" already exists')
+        self.catalog.relations[key] = op.kind
+
     def _Comment(self, op: ops.Comment) -> None:
         table = self.catalog.table(op.table)
         if table is None:

@@ -92,6 +92,8 @@ def statement_kind(head: list[str]) -> str | None:
         return "comment"
     if head[:1] == ["do"]:
         return "do"
+    if head[:1] == ["create"] and len(head) > 1 and head[1] in ("sequence", "view") or head[:3] == ["create", "materialized", "view"]:
+        return "create_relation"
     return None
 
 
@@ -102,6 +104,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     pos = (statement.line, statement.col)
     if kind == "do":
         return _do_block_operations(statement, text, index, dialect, default_schema)
+    if kind == "create_relation":
+        return _relation_operations(statement, index, dialect, default_schema)
     try:
         parsed = sqlglot.parse(statement.text, read=dialect)
     except SqlglotError as error:
@@ -148,6 +152,32 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
         inner = RawStatement(piece.text[match.start():], offset, line, col)
         found.extend(op for op in _statement_operations(inner, text, index, dialect, default_schema) if not isinstance(op, ops.Problem))
     return [ops.Guarded(tuple(found), (statement.line, statement.col))] if found else []
+
+
+_RELATION_HEAD = re.compile(
+    r"^create\s+(?:or\s+replace\s+)?(?:(?:temp|temporary|unlogged|recursive)\s+)*(materialized\s+view|view|sequence)\s+(if\s+not\s+exists\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str, default_schema: str) -> list:
+    """The name a CREATE SEQUENCE / VIEW takes: only the head is given to sqlglot, the body of a
+    view is none of the linter's business."""
+    head = _RELATION_HEAD.match(statement.text)
+    if head is None:
+        return []
+    kind = "sequence" if head.group(1).lower() == "sequence" else "view"
+    name_text = statement.text[head.end(): _name_end(statement.text, head.end(), dialect)]
+    try:
+        tree = sqlglot.parse_one(f"DROP TABLE {name_text}", read=dialect)
+    except SqlglotError:
+        return []
+    tables = tree.args.get("tables") or [] if isinstance(tree, exp.Drop) else []
+    if not tables:
+        return []
+    builder = _Builder(statement, index, dialect, default_schema)
+    name = builder.table_name(tables[0])
+    return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col))]
 
 
 def _first_line(message: str) -> str:

@@ -184,6 +184,17 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class CreateRelation:
+    """A sequence or view: not modelled, but its name is taken for the tables and indexes that
+    come after it."""
+
+    name: QualifiedName
+    kind: str
+    if_not_exists: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A statement `extract` could not read (SL402)."""
 
@@ -202,7 +213,7 @@ class Guarded:
     pos: Pos
 
 
-Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, Problem, Guarded]
+Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded]
 
 
 @dataclass(frozen=True, slots=True)

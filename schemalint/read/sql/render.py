@@ -481,8 +481,10 @@ def _simple(item: Typed, parent: Typed, first: bool) -> bool:
         if parent.kind == "op":
             return _same_chain(item, parent, first)
         return parent.kind in ("and", "or", "not", "func", "array")
-    if kind in ("nulltest", "anyop"):
+    if kind == "nulltest":
         return parent.kind in ("and", "or", "not", "func", "array")
+    if kind == "anyop":  # ScalarArrayOpExpr is never "simple" in ruleutils.c
+        return parent.kind in ("func", "array")
     if kind in ("and", "or", "not"):
         if parent.kind in ("and", "or", "not"):
             if kind in ("not", "and"):
