@@ -23,16 +23,22 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from schemalint import __version__
+from schemalint.config import Config
+from schemalint.read import Project
 
 PACK_FORMAT = "1"
 """Bumped when the pack layout itself changes."""
 KEEP_UNUSED = 256
 """Entries not used by the last run are kept up to this many (the other side of a branch
 switch, a file being edited back and forth), newest first; older ones are dropped."""
+
+KEEP_LINKS = 3
+"""Linked schemas kept beside the current one (a branch switch and back)."""
 
 _GITIGNORE = "# Created by schemalint automatically.\n*\n"
 _CACHEDIR_TAG = (
@@ -58,8 +64,9 @@ class Pack:
     """The cached facts of one source. `get`/`put` work on one entry; `save` writes the pack
     back if anything changed, keeping the entries used by this run first."""
 
-    def __init__(self, path: Path | None, entries: dict[str, bytes]):
+    def __init__(self, path: Path | None, entries: dict[str, bytes], keep_unused: int = KEEP_UNUSED):
         self.path = path
+        self.keep_unused = keep_unused
         self._entries = entries
         self._used: dict[str, bytes] = {}
         self._dirty = False
@@ -88,10 +95,10 @@ class Pack:
 
     def save(self) -> None:
         unused = [k for k in self._entries if k not in self._used]
-        if self.path is None or not (self._dirty or len(unused) > KEEP_UNUSED):
+        if self.path is None or not (self._dirty or len(unused) > self.keep_unused):
             return
         entries = dict(self._used)
-        for key in unused[:KEEP_UNUSED]:
+        for key in unused[: self.keep_unused]:
             entries[key] = self._entries[key]
         _write_atomically(self.path, _MAGIC + pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
         self._entries, self._dirty = entries, False
@@ -107,14 +114,20 @@ class Cache:
         return self.directory is not None
 
     def pack(self, source: str) -> Pack:
-        """The pack of one source, read from disk the first time it is asked for."""
-        if source not in self._packs:
-            if self.directory is None:
-                self._packs[source] = Pack(None, {})
-            else:
-                path = self.directory / f"facts-{PACK_FORMAT}" / f"{source}.pack"
-                self._packs[source] = Pack(path, _read_pack(path))
-        return self._packs[source]
+        """The extracted facts of one source's files, read from disk when first asked for."""
+        return self._pack("facts", source, KEEP_UNUSED)
+
+    def links(self, source: str) -> Pack:
+        """Linked schemas of one source with what they were linked from (`LinkEntry`). Each
+        is as big as the whole schema, so only the last few are kept."""
+        return self._pack("links", source, KEEP_LINKS)
+
+    def _pack(self, kind: str, source: str, keep_unused: int) -> Pack:
+        name = f"{kind}-{PACK_FORMAT}/{source}.pack"
+        if name not in self._packs:
+            path = None if self.directory is None else self.directory / name
+            self._packs[name] = Pack(path, _read_pack(path) if path else {}, keep_unused)
+        return self._packs[name]
 
     def save(self) -> None:
         """Write every pack that changed; a read-only checkout or a full disk only costs the
@@ -170,3 +183,79 @@ def _prepare(directory: Path) -> None:
         marker = directory / name
         if not marker.exists():
             marker.write_text(text)
+
+
+# --------------------------------------------------------------------------- linked schemas
+#
+# Linking is cheap next to parsing, but not free (resolving inheritance and relations over
+# hundreds of models, reading settings and apps.py), and a warm run would otherwise pay it
+# for every source on every commit. A linked schema is reused when all of these still hold:
+# the same facts (their keys), the same configuration, the same set of project files (the
+# "tree signature": files added, removed or renamed), and the same answers to every question
+# the reader asked the project while linking (`RecordingProject`: the text of each file it
+# read, the file each module name resolved to). Those answers are checked again on every run.
+
+
+@dataclass(frozen=True)
+class LinkEntry:
+    reads: tuple[tuple[str, str | None], ...]
+    """(relative path, digest of its text or None when missing/unreadable)"""
+    lookups: tuple[tuple[str, str | None, str | None], ...]
+    """(module name, importing file, the file it resolved to or None)"""
+    schema: Any
+
+
+def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (__version__, source, reader_version, config_digest(config), tree_signature, *fact_keys):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def config_digest(config: Config) -> str:
+    """Everything in the config a reader may look at; rule selection and runtime options are
+    left out so that `--select` or `jobs` never cost a relink."""
+    relevant = replace(config, select=(), ignore=(), extend_select=(), per_file_ignores=(), plugins=(), jobs=0, cache_dir="")
+    return hashlib.blake2b(repr(relevant).encode(), digest_size=16).hexdigest()
+
+
+def _text_digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass
+class RecordingProject(Project):
+    """A `Project` that remembers what the reader asked it, to tell later whether a linked
+    schema still holds."""
+
+    reads: dict[str, str | None] = field(default_factory=dict)
+    lookups: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+
+    def read_text(self, rel: str) -> str | None:
+        text = super().read_text(rel)
+        self.reads[rel] = _text_digest(text)
+        return text
+
+    def module_file(self, dotted: str, near: str | None = None) -> str | None:
+        found = super().module_file(dotted, near)
+        self.lookups[(dotted, near)] = found
+        return found
+
+    def entry(self, schema: Any) -> LinkEntry:
+        return LinkEntry(
+            reads=tuple(sorted(self.reads.items(), key=lambda item: item[0])),
+            lookups=tuple((dotted, near, found) for (dotted, near), found in self.lookups.items()),
+            schema=schema,
+        )
+
+
+def still_holds(entry: LinkEntry, project: Project) -> bool:
+    """Whether the project gives today the answers the linked schema was built from."""
+    for rel, digest in entry.reads:
+        if _text_digest(project.read_text(rel)) != digest:
+            return False
+    for dotted, near, found in entry.lookups:
+        if project.module_file(dotted, near) != found:
+            return False
+    return True

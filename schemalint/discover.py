@@ -9,6 +9,7 @@ syntax: discovery must stay cheap because it runs on every commit.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -93,6 +94,33 @@ def classify_python(rel: str, head: bytes) -> str | None:
     return None
 
 
+# Files whose appearance can change what a reader links (settings, apps.py, requirement and
+# lock files, imported modules): their paths make the tree signature.
+_SIGNATURE_SUFFIXES = (".py", ".txt", ".toml", ".lock", ".cfg", ".ini")
+_signatures: dict[tuple, str] = {}
+
+
+def _walk_key(config: Config) -> tuple:
+    return (str(config.root), config.exclude, config.cache_dir)
+
+
+def _signature_of(rels: list[str]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for rel in rels:
+        if rel.endswith(_SIGNATURE_SUFFIXES):
+            digest.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def tree_signature(config: Config) -> str:
+    """A digest of the project's file names (not contents): part of the key of a cached
+    linked schema. Computed by `discover`'s walk when it ran in this process."""
+    key = _walk_key(config)
+    if key not in _signatures:
+        _signatures[key] = _signature_of([rel for _, rel in walk(config.root, config)])
+    return _signatures[key]
+
+
 def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discovered:
     root = config.root
     wanted = set(sources or ("django", "sqlalchemy", "sql"))
@@ -108,9 +136,12 @@ def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discover
                     seen.add(path)
                     result.files[source].append(path)
 
+    _signatures.pop(_walk_key(config), None)
     discovering = wanted - set(globbed)
     if discovering:
+        seen_rels: list[str] = []
         for path, rel in walk(root, config):
+            seen_rels.append(rel)
             if rel.endswith(".sql"):
                 if "sql" in discovering and path.name == "schema.sql" and path.name not in GENERATED_SQL:
                     result.files["sql"].append(path)
@@ -133,6 +164,8 @@ def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discover
             kind = classify_python(rel, head)
             if kind in discovering:
                 result.files[kind].append(path)
+
+        _signatures[_walk_key(config)] = _signature_of(seen_rels)
 
     for source in result.files:
         result.files[source].sort(key=lambda p: p.relative_to(root).as_posix())

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from schemalint.cache import Cache, cache_key
+from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, still_holds
 from schemalint.config import Config, ConfigError
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
 from schemalint.model import SOURCES, Diagnostic, Location, Schema
 from schemalint.read import Project, ReaderSettings, SourceFile, get_reader
+from schemalint.read.parallel import Failed, Task, extract_all, resolve_jobs
 from schemalint.registry import PluginError, Rule, Violation, describe_error, load_rules
 
 
@@ -62,59 +63,93 @@ def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache
 def read_schemas(
     paths: dict[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
 ) -> dict[str, Schema]:
-    """Read several sources at once. Their cache misses are parsed as one batch, so that with
-    workers the big SQLAlchemy module is parsed beside the Django apps rather than after them;
-    a reader is imported only when one of its files missed the cache or when linking."""
-    from schemalint.cache import MISSING
-    from schemalint.read.parallel import Failed, Task, extract_all, resolve_jobs
+    """Read several sources at once.
 
-    settings = ReaderSettings.from_config(config)
+    A source whose files, configuration and project files are all as when it was last linked
+    comes whole from the cache: nothing is parsed, linked or even unpickled but its schema, and
+    no reader (nor libcst, nor sqlglot) is imported. For the others, each file's facts come from
+    the cache or from `extract`; the misses of all sources are parsed as one batch, so that with
+    workers the big SQLAlchemy module is parsed beside the Django apps rather than after them."""
     cache = cache or Cache(None)
-    fingerprint = config.fingerprint()
     loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
+    keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
 
-    facts: dict[str, list] = {}
-    missed: list[tuple[str, int, str]] = []  # (source, index in files, cache key)
-    tasks: list[Task] = []
-    for source, (files, _) in loaded.items():
-        pack = cache.pack(source)
-        version = _reader_version(source)
-        facts[source] = []
-        for index, file in enumerate(files):
-            key = cache_key(source, version, fingerprint, file.rel, file.data) if cache.enabled else ""
-            found = pack.get(key) if cache.enabled else MISSING
-            if found is MISSING:
-                missed.append((source, index, key))
-                tasks.append(Task(source, file))
-            facts[source].append(found)
+    linked: dict[str, Schema] = {}
+    link_keys: dict[str, str] = {}
+    if cache.enabled:
+        from schemalint.discover import tree_signature
 
-    crashed: dict[str, list[Diagnostic]] = {source: [] for source in loaded}
-    for (source, index, key), extracted in zip(missed, extract_all(tasks, settings, resolve_jobs(config.jobs))):
-        if isinstance(extracted, Failed):
-            crashed[source].append(extracted.diagnostic)
-        else:
-            cache.pack(source).put(key, extracted)
-        facts[source][index] = extracted
+        signature = tree_signature(config)
+        for source in loaded:
+            link_keys[source] = link_key(source, _reader_version(source), config, signature, keys[source])
+            found = _cached_link(cache, source, link_keys[source], config)
+            if found is not None:
+                linked[source] = found
+
+    pending = {source: loaded[source][0] for source in loaded if source not in linked}
+    facts, crashed = _facts(pending, {s: keys[s] for s in pending}, config, cache)
+    for source, files in pending.items():
+        kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
+        project = RecordingProject(root=config.root, config=config, settings=ReaderSettings.from_config(config), files=[f for f, _ in kept])
+        schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
+        if ok and not crashed[source] and cache.enabled:
+            cache.links(source).put(link_keys[source], project.entry(schema))
+        linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
     cache.save()
 
     schemas = {}
     for source, (files, problems) in loaded.items():
-        kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
-        project = Project(root=config.root, config=config, settings=settings, files=[file for file, _ in kept])
-        schema = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
-        diagnostics = tuple(problems) + tuple(crashed[source]) + schema.diagnostics
-        schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=diagnostics)
+        schema = linked[source]
+        schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics)
     return schemas
 
 
-def _link(source: str, facts: list, project: Project, where: str) -> Schema:
+def _fact_keys(source: str, files: list[SourceFile], config: Config) -> list[str]:
+    version, fingerprint = _reader_version(source), config.fingerprint()
+    return [cache_key(source, version, fingerprint, file.rel, file.data) for file in files]
+
+
+def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema | None:
+    entry = cache.links(source).get(key)
+    if entry is MISSING:
+        return None
+    probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
+    return entry.schema if still_holds(entry, probe) else None
+
+
+def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[str]], config: Config, cache: Cache):
+    """Every file's facts, in file order: from the cache, else extracted (in workers when it
+    pays). A file whose extract crashed has a `Failed` instead and an SL001 in `crashed`."""
+    facts: dict[str, list] = {}
+    missed: list[tuple[str, int]] = []
+    tasks: list[Task] = []
+    for source, files in files_by_source.items():
+        pack = cache.pack(source)
+        facts[source] = [pack.get(key) for key in keys[source]] if cache.enabled else [MISSING] * len(files)
+        for index, found in enumerate(facts[source]):
+            if found is MISSING:
+                missed.append((source, index))
+                tasks.append(Task(source, files[index]))
+
+    crashed: dict[str, list[Diagnostic]] = {source: [] for source in files_by_source}
+    settings = ReaderSettings.from_config(config)
+    for (source, index), extracted in zip(missed, extract_all(tasks, settings, resolve_jobs(config.jobs))):
+        if isinstance(extracted, Failed):
+            crashed[source].append(extracted.diagnostic)
+        elif cache.enabled:
+            cache.pack(source).put(keys[source][index], extracted)
+        facts[source][index] = extracted
+    return facts, crashed
+
+
+def _link(source: str, facts: list, project: Project, where: str) -> tuple[Schema, bool]:
     """The reader's link, or, if it crashes, an empty schema with one SL001 (at `where`, the
     source's first file) saying so: the other sources' findings are still worth reporting."""
     try:
-        return get_reader(source).link(facts, project)
+        return get_reader(source).link(facts, project), True
     except Exception as exc:
         message = f"cannot read the {source} files: internal error in the {source} reader: {type(exc).__name__}: {exc}"
-        return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),))
+        return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),)), False
 
 
 def _reader_version(source: str) -> str:

@@ -29,6 +29,8 @@ from schemalint.read.versions import READER_VERSIONS
 
 PARSED: list[str] = []
 """Relative paths `extract` was called for, in this process."""
+LINKED: list[int] = []
+"""One entry per `link` call: how many files' facts it got."""
 
 
 class FakeReader:
@@ -45,7 +47,14 @@ class FakeReader:
         return (file.rel, tuple(line.split()[1] for line in text.splitlines() if line.startswith("table ")), os.getpid())
 
     def link(self, facts, project):
+        LINKED.append(len(facts))
         tables = tuple(Table(name=name, location=Location(rel, 1, 1)) for rel, names, _ in facts for name in names)
+        # What real readers do: read a settings file, resolve an imported module.
+        setting = project.read_text("settings.txt")
+        if setting:
+            tables += (Table(name=f"from_settings_{setting.strip()}"),)
+        if project.module_file("apps.base"):
+            tables += (Table(name="from_base_module"),)
         if any(name == "linkfail" for _, names, _ in facts for name in names):
             raise RuntimeError("link exploded")
         return Schema(source="django", tables=tables, files=tuple(f.rel for f in project.files))
@@ -59,6 +68,7 @@ def fake_reader(monkeypatch):
     monkeypatch.setitem(READER_MODULES, "django", __name__)
     monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
     PARSED.clear()
+    LINKED.clear()
     yield
 
 
@@ -179,7 +189,7 @@ def test_cache_folder_ignores_itself_and_is_tagged(tmp_path):
     folder = tmp_path / ".schemalint_cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    assert [p.name for p in folder.rglob("*.pack")] == ["django.pack"]
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pack")) == ["facts-1/django.pack", "links-1/django.pack"]
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
@@ -196,8 +206,8 @@ def test_cache_folder_is_invisible_to_git(tmp_path):
 def test_a_damaged_pack_is_an_empty_cache_and_gets_rewritten(tmp_path, garbage):
     paths = make_project(tmp_path, APPS)
     expected = read(tmp_path, paths)
-    pack = next((tmp_path / ".schemalint_cache").rglob("django.pack"))
-    pack.write_bytes(garbage)
+    for pack in (tmp_path / ".schemalint_cache").rglob("django.pack"):
+        pack.write_bytes(garbage)
     PARSED.clear()
     assert read(tmp_path, paths) == expected
     assert sorted(PARSED) == sorted(APPS)
@@ -342,7 +352,7 @@ def test_several_sources_are_read_in_one_batch(tmp_path, monkeypatch):
     schemas = read_schemas({"django": paths[:1], "sql": paths[1:]}, Config(root=tmp_path), Cache(tmp_path / "c"))
     assert [t.name for t in schemas["django"].tables] == ["a"]
     assert [t.name for t in schemas["sql"].tables] == ["s"]
-    assert sorted(p.name for p in (tmp_path / "c").rglob("*.pack")) == ["django.pack", "sql.pack"]
+    assert sorted(p.name for p in (tmp_path / "c").rglob("facts-*/*.pack")) == ["django.pack", "sql.pack"]
 
 
 def test_unreadable_path_is_an_sl001(tmp_path):
@@ -352,3 +362,75 @@ def test_unreadable_path_is_an_sl001(tmp_path):
     (problem,) = schema.diagnostics
     assert problem.code == "SL001" and problem.location.path == "a/models.py"
     assert "No such file" in problem.message
+
+
+# --------------------------------------------------------------------------- linked schemas
+
+
+def test_a_warm_run_does_not_link_again(tmp_path):
+    paths = make_project(tmp_path, APPS)
+    first = read(tmp_path, paths)
+    PARSED.clear()
+    second = read(tmp_path, paths)
+    assert LINKED == [len(APPS)] and PARSED == []
+    assert second == first
+
+
+def test_a_changed_file_relinks_with_facts_of_the_others_from_cache(tmp_path):
+    paths = make_project(tmp_path, APPS)
+    read(tmp_path, paths)
+    (tmp_path / "apps/a0/models.py").write_text("table changed\n")
+    PARSED.clear()
+    schema = read(tmp_path, paths)
+    assert PARSED == ["apps/a0/models.py"] and LINKED == [5, 5]
+    assert "changed" in {t.name for t in schema.tables}
+
+
+def _edit_settings(root):
+    (root / "settings.txt").write_text("two\n")
+
+
+def _remove_settings(root):
+    (root / "settings.txt").unlink()
+
+
+def _add_imported_module(root):
+    (root / "apps/base.py").write_text("x = 1\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(_edit_settings, {"from_settings_two"}, id="file-read-by-link-edited"),
+        pytest.param(_remove_settings, set(), id="file-read-by-link-removed"),
+        pytest.param(_add_imported_module, {"from_settings_one", "from_base_module"}, id="imported-module-appears"),
+    ],
+)
+def test_what_link_read_from_the_project_is_checked_again(tmp_path, change, expected):
+    paths = [p for p in make_project(tmp_path, APPS | {"settings.txt": "one\n"}) if p.name == "models.py"]
+    assert "from_settings_one" in {t.name for t in read(tmp_path, paths).tables}
+    change(tmp_path)
+    PARSED.clear()
+    names = {t.name for t in read(tmp_path, paths).tables if t.name.startswith("from_")}
+    assert names == expected
+    assert len(LINKED) == 2 and PARSED == [], "relinked from cached facts"
+
+
+def test_a_new_file_in_the_tree_relinks(tmp_path):
+    from schemalint.discover import discover
+
+    paths = make_project(tmp_path, APPS)
+    read(tmp_path, paths)
+    (tmp_path / "apps/a9").mkdir()
+    (tmp_path / "apps/a9/apps.py").write_text("")
+    discover(Config(root=tmp_path))  # as run_check does before reading
+    PARSED.clear()
+    read(tmp_path, paths)
+    assert len(LINKED) == 2 and PARSED == []
+
+
+def test_a_crashed_link_is_not_cached(tmp_path):
+    paths = make_project(tmp_path, {"a/models.py": "table linkfail\n"})
+    read(tmp_path, paths)
+    read(tmp_path, paths)
+    assert len(LINKED) == 2
