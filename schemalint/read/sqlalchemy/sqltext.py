@@ -265,7 +265,7 @@ class _Predicate:
             parts.append(self.conjunction())
         if len(parts) == 1:
             return parts[0]
-        return " OR ".join(parts)
+        return " OR ".join(f"({p})" if " ANY (" in p or " ALL (" in p else p for p in parts)
 
     def conjunction(self) -> str:
         parts = [self.negation()]
@@ -273,7 +273,7 @@ class _Predicate:
             parts.append(self.negation())
         if len(parts) == 1:
             return parts[0]
-        return " AND ".join(p if " OR " not in p else f"({p})" for p in parts)
+        return " AND ".join(f"({p})" if _needs_parentheses(p) else p for p in parts)
 
     def negation(self) -> str:
         if self.keyword("not"):
@@ -429,6 +429,11 @@ class _Predicate:
         if kind == "op" and value == "(":
             raise _Unsupported("subexpression")
         raise _Unsupported("literal")
+
+
+def _needs_parentheses(part: str) -> bool:
+    """Inside AND, PostgreSQL's pretty printer parenthesizes OR groups and `= ANY (...)`."""
+    return " OR " in part or " ANY (" in part or " ALL (" in part
 
 
 def _family(pg_type: str) -> str:
