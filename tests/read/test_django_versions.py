@@ -137,3 +137,25 @@ class Quote(models.Model):
     assert (fk.on_delete, fk.declared_on_delete) == (database, declared)
     assert fk.deferrable and fk.initially_deferred
     assert fk.intended_on_delete == (declared or database)
+
+
+@pytest.mark.parametrize(("version", "indexed"), [("4.2", True), ("5.0", True), ("5.1", False), ("5.2", False)])
+def test_index_together_follows_the_version(tmp_path, version, indexed):
+    from tests.read.test_django_names import django_index_name
+
+    schema = read_project(tmp_path, {MODELS: """
+from django.db import models
+
+class Stock(models.Model):
+    symbol = models.CharField(max_length=10)
+    day = models.DateField()
+
+    class Meta:
+        index_together = ["symbol", "day"]
+"""}, django_version=version)
+    indexes = [i.name for i in table(schema, "shop_stock").indexes]
+    if indexed:
+        assert indexes == [django_index_name("shop_stock", ["symbol", "day"], "_idx")]
+    else:
+        assert indexes == []
+        assert any("index_together" in d.message and "5.1" in d.message for d in schema.diagnostics)

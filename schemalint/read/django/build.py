@@ -12,6 +12,7 @@ from schemalint.read.django.expressions import quote_ident
 from schemalint.read.django.facts import Call, Ref
 from schemalint.read.django.fields import AUTO_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
 from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
+from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
 
 
@@ -92,6 +93,7 @@ class TableBuilder:
         self._generated_columns()
         self._field_objects()
         self._unique_together()
+        self._index_together()
         self._meta_indexes()
         self._meta_constraints()
         pk_columns = tuple(s.column.name for s in self.specs if s.primary_key)
@@ -231,6 +233,27 @@ class TableBuilder:
                 continue
             self.constraints.append(Constraint(names.create_index_name(self.table_name, list(columns), "_uniq"), "unique",
                                                columns, implicit=True, location=location))
+
+    def _index_together(self) -> None:
+        """Django < 5.1 creates `<table>_<cols>_<hash>_idx` for each index_together group;
+        5.1 removed the option (Django then refuses the model)."""
+        linker, info = self.linker, self.info
+        if "index_together" not in info.meta:
+            return
+        location = info.meta["index_together"][2]
+        if version_key(linker.version) >= (5, 1):
+            linker.unresolved("Meta.index_together", f"removed in Django 5.1 (project uses {linker.version})", location, self.table_name)
+            return
+        value = linker.meta_value(info.meta, "index_together", ())
+        groups = (value,) if value and all(isinstance(v, str) for v in value) else value or ()
+        for group in groups:
+            try:
+                columns = self._columns_of(group, location)
+            except Unresolved as exc:
+                linker.unresolved("index_together field", exc.text, location, self.table_name)
+                continue
+            self.indexes.append(Index(names.create_index_name(self.table_name, list(columns), "_idx"), columns,
+                                      implicit=True, origin="index", location=location))
 
     # ------------------------------------------------------------------ Meta.indexes / constraints
 

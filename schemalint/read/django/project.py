@@ -123,6 +123,11 @@ def _requirement_files(project: Project) -> list[str]:
     return names
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """`5.2.3` -> (5, 2, 3), for comparisons between releases."""
+    return _key(version)
+
+
 def major(version: str) -> int:
     key = _key(version)
     return key[0] if key else int(LATEST.split(".")[0])

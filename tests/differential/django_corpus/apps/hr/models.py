@@ -32,6 +32,7 @@ class Employee(Person):
     ratio = models.FloatField(db_default=1.5)
     skills = ArrayField(models.CharField(max_length=30), default=list, blank=True)
     level = models.SmallIntegerField(db_default=-1)
+    site = models.ForeignKey("store.Warehouse", on_delete=models.SET_NULL, null=True, blank=True)
 
 
 class Manager(Employee):

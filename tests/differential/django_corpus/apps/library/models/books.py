@@ -36,6 +36,7 @@ class Loan(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE)
     book = models.ForeignKey(Book, on_delete=models.CASCADE)
     lent_by = models.ForeignKey("auth.User", on_delete=models.SET(None), null=True)
+    clerk = models.ForeignKey("hr.Employee", on_delete=models.PROTECT, null=True, related_name="loans")
     due = models.DateField()
     returned = models.BooleanField(default=False)
 
