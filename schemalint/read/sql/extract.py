@@ -119,7 +119,7 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     try:
         return builder.build(trees[0], kind)
     except _Unsupported as reason:
-        return [ops.Problem(f"cannot read this statement, skipped: {reason}", pos)]
+        return [ops.Problem(f"cannot parse this statement, skipped: {reason}", pos)]
 
 
 _DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
