@@ -196,3 +196,40 @@ def test_jsonb_db_default_is_sl002(tmp_path):
             data = models.JSONField(db_default={})
     """)
     assert any(m.startswith("db_default cannot be resolved statically") for m in messages(schema))
+
+
+ODD_MODELS = [
+    "class A(models.Model):\n    x = models.CharField(max_length=5)\n    x = models.IntegerField()\n",
+    "class A(A):\n    pass\n",
+    "class A(B):\n    pass\nclass B(A):\n    pass\n",
+    "class A(models.Model):\n    a = models.ForeignKey('A', on_delete=models.CASCADE, primary_key=True)\n",
+    "class A(models.Model):\n    class Meta:\n        indexes = [models.Index(fields='abc', name='%(bogus)s')]\n",
+    "class A(models.Model):\n    class Meta:\n        indexes = INDEXES\n        constraints = [1, None, 'x']\n        unique_together = 5\n",
+    "class A(models.Model):\n    x = models.CharField(max_length='ten')\n    y = models.DecimalField()\n",
+    "class A(models.Model):\n    n = models.IntegerField(db_default=-'a')\n    m = models.IntegerField(db_default={'a': 1})\n",
+    "class A(models.Model):\n    f = models.ForeignKey(on_delete=models.CASCADE)\n    g = models.ManyToManyField()\n",
+    "x = lambda: 1\nclass A(models.Model):\n    y = x()\n    z: int\n    [a, b] = 1, 2\n",
+    "class A(models.Model):\n    class Meta:\n        abstract = compute()\n        db_table = 42\n",
+    "class A(models.Model):\n    s = models.CharField(max_length=N)\nN = 5\n",
+    "async def f():\n    pass\nclass A(models.Model):\n    if True:\n        x = models.IntegerField()\n",
+    "class A(models.Model):\n    p = ArrayField(ArrayField(models.IntegerField()))\n    q = ArrayField(base_field=whatever)\n",
+]
+
+
+@pytest.mark.parametrize("body", ODD_MODELS)
+def test_odd_model_code_never_crashes(tmp_path, body):
+    schema = read_models(tmp_path, "from django.db import models\nfrom django.contrib.postgres.fields import ArrayField\n" + body)
+    assert all(d.code in ("SL001", "SL002") for d in schema.diagnostics)
+
+
+def test_a_name_assigned_twice_keeps_its_last_value(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class A(models.Model):
+            x = models.CharField(max_length=5)
+            y = models.IntegerField()
+            x = models.TextField()
+            y = 3
+    """)
+    assert [(c.name, c.type) for c in table(schema, "shop_a").columns] == [("id", "bigint"), ("x", "text")]

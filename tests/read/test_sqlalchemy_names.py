@@ -55,6 +55,7 @@ def test_convention_names_longer_than_63_get_sqlalchemys_hash_suffix():
     assert truncate_convention_name("ix_short") == "ix_short"
 
 
+@pytest.mark.postgres
 def test_implicit_names_without_a_convention(tmp_path, request):
     body = """
 class Parent(Base):
@@ -86,6 +87,7 @@ class Child(Base):
     ]
 
 
+@pytest.mark.postgres
 def test_metadata_naming_convention(tmp_path, request):
     header = """
 import sqlalchemy as sa

@@ -351,8 +351,9 @@ class Declarations:
             self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})", where)
         located = []
         for item in items:
-            if isinstance(item, Unresolved) or not isinstance(item, Call):
-                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically", where)
+            if isinstance(item, Unresolved) or not isinstance(item, Call) or isinstance(item.func, Unresolved):
+                reason = item.func.reason if isinstance(item, Call) and isinstance(item.func, Unresolved) else None
+                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically" + (f" ({reason})" if reason else ""), where)
                 continue
             located.append((item, where))
         return located, options

@@ -1,0 +1,190 @@
+"""What the reader says instead of guessing: SL001 for files it cannot parse, SL002 (at the
+position of the construct) for what cannot be resolved statically, and never a traceback."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemalint.read import SourceFile
+from schemalint.read.sqlalchemy import READER
+from schemalint.read.sqlalchemy.extract import extract_text
+from tests.read.test_sqlalchemy_support import HEADER, codes, read, read_body, table
+
+
+def test_syntax_error_is_sl001_with_its_position(tmp_path):
+    schema = read(tmp_path, {"models.py": "import sqlalchemy as sa\n\nclass Broken(Base:\n    pass\n"})
+    assert codes(schema) == ["SL001"]
+    assert schema.diagnostics[0].location.path == "models.py"
+    assert schema.diagnostics[0].location.line in (3, 4)
+    assert schema.tables == ()
+
+
+@pytest.mark.parametrize("data, line", [(b"x = 1\n\xff\xfe = 2\n", 2), (b"a = 1\nb = 2\x00\n", 2)], ids=["latin-1", "binary"])
+def test_undecodable_file_is_sl001(tmp_path, data, line):
+    (tmp_path / "models.py").write_bytes(data)
+    from schemalint.config import Config
+    from schemalint.engine import read_schema
+
+    schema = read_schema("sqlalchemy", [tmp_path / "models.py"], Config(root=tmp_path))
+    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL001", line)]
+
+
+def test_a_broken_file_does_not_hide_the_others(tmp_path):
+    files = {
+        "good.py": HEADER + "class Ok(Base):\n    __tablename__ = 'ok'\n    id = Column(Integer, primary_key=True)\n",
+        "bad.py": "def (:\n",
+    }
+    schema = read(tmp_path, files)
+    assert [t.name for t in schema.tables] == ["ok"]
+    assert [(d.code, d.location.path) for d in schema.diagnostics] == [("SL001", "bad.py")]
+
+
+UNRESOLVABLE = [
+    ("value = Column(make_type())", "value", "make_type"),
+    ("value = Column(String(length_from_settings()))", "value", "String length"),
+    ("value = Column(UnknownType)", "value", "UnknownType"),
+    ("value: Mapped[dict]", "value", "no SQL type for annotation builtins.dict"),
+    ("value = Column(Integer, server_default=default_sql())", "value", "server_default 'default_sql()' cannot be resolved statically"),
+    ("value = Column(Enum(Color, values_callable=helper))", "value", "values_callable"),
+    ("value = Column(ForeignKey(target()))", "value", "cannot be resolved statically"),
+    ("value = Column(Enum('a', 'b'))", "value", "needs name="),
+]
+
+
+@pytest.mark.parametrize("line, column, fragment", UNRESOLVABLE, ids=[u[0] for u in UNRESOLVABLE])
+def test_unresolvable_constructs_are_sl002_at_their_line(tmp_path, line, column, fragment):
+    body = f"""
+def make_type():
+    return String(5)
+
+
+def length_from_settings():
+    return 5
+
+
+def default_sql():
+    return text("1")
+
+
+def target():
+    return "x.id"
+
+
+def helper(e):
+    return []
+
+
+class Color(enum.Enum):
+    red = "r"
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    {line}
+    after = Column(Integer)
+"""
+    schema = read_body(tmp_path, body)
+    things = table(schema, "things")
+    assert things.column("after") is not None  # the rest of the table is still read
+    sl002 = [d for d in schema.diagnostics if d.code == "SL002"]
+    assert len(sl002) == 1, schema.diagnostics
+    assert fragment in sl002[0].message
+    source_line = (tmp_path / "models.py").read_text().splitlines()[sl002[0].location.line - 1]
+    assert source_line.strip() == line
+    assert sl002[0].location.col == 5
+
+
+def test_unresolvable_tablename_and_table_args(tmp_path):
+    body = """
+def name_for(cls):
+    return "x"
+
+
+class Computed(Base):
+    __tablename__ = name_for(None)
+    id = Column(Integer, primary_key=True)
+
+
+class Args(Base):
+    __tablename__ = "args"
+    __table_args__ = (Index("ix_args", "id"), build_index())
+    id = Column(Integer, primary_key=True)
+"""
+    schema = read_body(tmp_path, body)
+    assert [t.name for t in schema.tables] == ["args"]
+    assert [i.name for i in table(schema, "args").indexes] == ["ix_args"]
+    messages = [d.message for d in schema.diagnostics if d.code == "SL002"]
+    assert any("__tablename__ of Computed" in m for m in messages)
+    assert any("__table_args__ item" in m and "build_index" in m for m in messages)
+
+
+def test_foreign_key_to_unknown_table_keeps_the_column(tmp_path):
+    body = """
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    other_id = Column(Integer, ForeignKey("elsewhere.id"))
+"""
+    schema = read_body(tmp_path, body)
+    things = table(schema, "things")
+    # the referenced table is outside the files read: the FK is still what create_all emits
+    assert [(f.columns, f.ref_table, f.ref_columns) for f in things.foreign_keys] == [(("other_id",), "elsewhere", ("id",))]
+    assert codes(schema) == []
+
+
+def test_extract_is_picklable_and_pure(tmp_path):
+    source = HEADER + "class T(Base):\n    __tablename__ = 't'\n    id = Column(Integer, primary_key=True)\n"
+    file = SourceFile(tmp_path / "m.py", "m.py", source.encode())
+    facts = READER.extract(file, None)
+    assert pickle.loads(pickle.dumps(facts)) == facts
+    assert READER.extract(file, None) == facts
+
+
+def test_reading_never_imports_sqlalchemy_or_the_models(tmp_path):
+    (tmp_path / "models.py").write_text(HEADER + "raise SystemExit('imported!')\n")
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from schemalint.config import Config
+        from schemalint.engine import read_schema
+        schema = read_schema("sqlalchemy", [Path({str(tmp_path / 'models.py')!r})], Config(root=Path({str(tmp_path)!r})))
+        assert "sqlalchemy" not in sys.modules, "sqlalchemy was imported"
+        print("ok", len(schema.tables))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "ok 0", result.stderr
+
+
+PIECES = st.sampled_from([
+    "class A(Base):\n", "    __tablename__ = 'a'\n", "    id = Column(Integer, primary_key=True)\n",
+    "    x: Mapped[", "int]\n", "Optional[", "    __table_args__ = (", "Index('i', 'x')", ")\n", "{'schema': 1}",
+    "    y = Column(ForeignKey(", "'a.id'", "A.id", "))\n", "class B(A):\n", "    @declared_attr\n",
+    "    def z(cls):\n", "        return Column(String(", "N", "))\n", "N = N + 1\n", "from . import *\n",
+    "from .models import Base\n", "import sqlalchemy as sa\n", "Base = sa.orm.declarative_base()\n", "    pass\n",
+    "(", ")", "[", "]", ", ", "lambda: ", "**kw", "*args", "'''", "\\", "\n", "    ",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PIECES, max_size=30))
+def test_arbitrary_input_never_raises(tmp_path, pieces):
+    text = HEADER + "".join(pieces)
+    (tmp_path / "models.py").write_text(text)
+    from schemalint.config import Config
+    from schemalint.engine import read_schema
+
+    schema = read_schema("sqlalchemy", [tmp_path / "models.py"], Config(root=tmp_path))
+    assert all(d.code in ("SL001", "SL002") for d in schema.diagnostics)
+
+
+def test_self_referencing_constants_do_not_loop():
+    facts = extract_text("A = B\nB = A\nC = C + 1\n", "m.py")
+    assert facts.parsed
