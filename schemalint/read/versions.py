@@ -4,6 +4,6 @@ import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
     "django": "2",
-    "sqlalchemy": "1",
+    "sqlalchemy": "2",
     "sql": "1",
 }
