@@ -269,7 +269,12 @@ class TableBuilder:
         name = self.linker.resolver.evaluate(module, call.kw("name"))
         if not isinstance(name, str):
             raise Unresolved(describe(call.kw("name")), "name")
-        return name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()} if "%(" in name else name
+        if "%(" not in name:
+            return name
+        try:
+            return name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()}
+        except (KeyError, ValueError, TypeError):
+            raise Unresolved(repr(name), "name") from None
 
     def _meta_items(self, key: str):
         if key not in self.info.meta:

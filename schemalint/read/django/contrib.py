@@ -1,5 +1,5 @@
 """The django.contrib models a project builds on (`AbstractUser`, `auth.User`, `Group`,
-`ContentType`), written as model source and read like any project module: a custom user
+`ContentType`, `Site`), written as model source and read like any project module: a custom user
 model inherits their fields, and a foreign key to `auth.User` needs the pk type of
 `auth_user`. Their own tables belong to Django and are never reported.
 
@@ -76,9 +76,22 @@ class ContentType(models.Model):
         unique_together = [["app_label", "model"]]
 '''
 
+SITES_MODELS = '''
+from django.db import models
+
+
+class Site(models.Model):
+    domain = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        db_table = "django_site"
+'''
+
 # module -> (source, app label, default auto field)
 VIRTUAL_MODULES = {
     "django.contrib.auth.models": (AUTH_MODELS, "auth", "django.db.models.AutoField"),
     "django.contrib.auth.base_user": (AUTH_MODELS, "auth", "django.db.models.AutoField"),
     "django.contrib.contenttypes.models": (CONTENTTYPES_MODELS, "contenttypes", "django.db.models.AutoField"),
+    "django.contrib.sites.models": (SITES_MODELS, "sites", "django.db.models.AutoField"),
 }

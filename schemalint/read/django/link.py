@@ -339,9 +339,15 @@ class Linker:
         if info.fields is not None:
             return info.fields
         info.fields = []
-        own: list[FieldSpec] = []
         attributes = {a.name for a in info.cls.body}
+        # Like the class namespace: a name assigned twice keeps its last value (and a field
+        # re-assigned to something else is no field at all).
+        last: dict[str, Assign] = {}
         for assign in info.cls.body:
+            last.pop(assign.name, None)
+            last[assign.name] = assign
+        own: list[FieldSpec] = []
+        for assign in last.values():
             try:
                 spec = self.field_spec(info.module, assign)
             except Unresolved as exc:
