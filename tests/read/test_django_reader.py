@@ -233,3 +233,25 @@ def test_a_name_assigned_twice_keeps_its_last_value(tmp_path):
             y = 3
     """)
     assert [(c.name, c.type) for c in table(schema, "shop_a").columns] == [("id", "bigint"), ("x", "text")]
+
+
+@pytest.mark.parametrize("indent", ["    ", "  ", "\t"])
+def test_positions_survive_multiline_calls_and_any_indentation(tmp_path, indent):
+    text = (
+        "from django.db import models\n"
+        "\n"
+        "class Stock(models.Model):\n"
+        f"{indent}symbol = models.CharField(\n"
+        f"{indent}{indent}max_length=10,\n"
+        f"{indent})\n"
+        f"{indent}max_length = models.IntegerField()\n"
+        f"{indent}class Meta:\n"
+        f"{indent}{indent}db_table = 'stocks'\n"
+    )
+    path = tmp_path / MODELS
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    schema = read_schema("django", [path], Config(root=tmp_path.resolve()))
+    stock = table(schema, "stocks")
+    assert stock.column("symbol").location == Location(MODELS, 4, len(indent) + 1)
+    assert stock.column("max_length").location == Location(MODELS, 7, len(indent) + 1)

@@ -230,7 +230,8 @@ class Builder:
                                         referred_columns=referred[1] if referred else None)
                 name = truncate_convention_name(name)
                 taken.add(name)
-                return name, False
+                # a convention's name for an unnamed object: nobody wrote it for this object
+                return name, given is None
             except ConventionError as exc:
                 self.warn(f"table {spec.name}: {exc}", location or spec.location, spec.name)
         if given:
@@ -243,7 +244,7 @@ class Builder:
         if given is None or "%(constraint_name)s" in convention:
             try:
                 name = apply_convention(convention, table=spec.name, schema=spec.schema, columns=columns, name=given)
-                return truncate_convention_name(name), given is None and convention == "ix_%(column_0_label)s"
+                return truncate_convention_name(name), given is None
             except ConventionError as exc:
                 self.warn(f"table {spec.name}: {exc}", location, spec.name)
         return (given or f"ix_{spec.name}"), False

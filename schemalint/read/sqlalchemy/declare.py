@@ -445,7 +445,8 @@ class Declarations:
         spec.nullable = kwargs.get("nullable") if isinstance(kwargs.get("nullable"), bool) else None
         spec.primary_key = kwargs.get("primary_key") is True
         spec.autoincrement = kwargs.get("autoincrement", "auto")
-        spec.python_default = "default" in kwargs or "insert_default" in kwargs
+        # default=None (dataclass style) is no default at all; anything else is Python-side only
+        spec.python_default = any(kwargs.get(k) is not None for k in ("default", "insert_default", "default_factory"))
         spec.server_default = kwargs.get("server_default")
         spec.comment = kwargs.get("comment") if isinstance(kwargs.get("comment"), str) else None
         spec.unique = kwargs.get("unique") if isinstance(kwargs.get("unique"), bool) else None
