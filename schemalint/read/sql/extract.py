@@ -277,14 +277,24 @@ class _Builder:
             raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
         pieces = self._body_pieces()
         elements = list(tree.this.expressions)
-        columns, constraints = [], []
+        columns, constraints, indexes = [], [], []
         for number, element in enumerate(elements):
-            pos = self.at(pieces[number]) if len(pieces) == len(elements) else self.pos_of(element)
+            piece = pieces[number] if len(pieces) == len(elements) else None
+            pos = self.at(piece[0]) if piece else self.pos_of(element)
             if isinstance(element, exp.ColumnDef):
-                columns.append(self.column(element, pos))
+                columns.append(self.column(element, pos, piece[1] if piece else None))
+            elif isinstance(element, exp.IndexColumnConstraint):
+                indexes.append(self.inline_index(element, table, pos))
             else:
                 constraints.extend(self.table_constraints(element, pos))
-        return [ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))]
+        create = ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))
+        return [create, *indexes]
+
+    def inline_index(self, node: exp.IndexColumnConstraint, table: ops.QualifiedName, pos: ops.Pos) -> ops.CreateIndex:
+        """MySQL's `KEY name (cols)` inside CREATE TABLE."""
+        parts = tuple(ops.IndexPart(self.ident(c.this if isinstance(c, exp.Ordered) else c)) for c in node.expressions)
+        name = self.ident(node.this) if node.this is not None else None
+        return ops.CreateIndex(name, table, False, True, "btree", parts, pos=pos)
 
     def _has_empty_element(self) -> bool:
         """sqlglot accepts `(a int,)`; PostgreSQL does not."""
@@ -299,19 +309,21 @@ class _Builder:
             first_significant(text, a + 1, self.dialect) >= b for a, b in zip(bounds, bounds[1:])
         )
 
-    def _body_pieces(self) -> list[int]:
-        """Offsets (in the statement) of each element of a CREATE TABLE's parenthesised body."""
+    def _body_pieces(self) -> list[tuple[int, int]]:
+        """(start, end) offsets in the statement of each element of a CREATE TABLE's body."""
         text = self.statement.text
         open_at = _first_paren(text, self.dialect)
         if open_at < 0:
             return []
         close_at = _matching(text, open_at, self.dialect)
-        return [start for start, _ in top_level_pieces(text, open_at + 1, close_at, self.dialect)]
+        return top_level_pieces(text, open_at + 1, close_at, self.dialect)
 
-    def column(self, node: exp.ColumnDef, pos: ops.Pos) -> ops.ColumnSpec:
+    def column(self, node: exp.ColumnDef, pos: ops.Pos, end: int | None = None) -> ops.ColumnSpec:
         name = self.ident(node.this)
         kind = node.args.get("kind")
         spelled = self.type_of(kind)
+        if self.dialect == "sqlite":
+            spelled = self.written_type(node, end) or spelled
         serial = _is_serial(kind)
         not_null = False
         default = identity = generated = None
@@ -322,7 +334,7 @@ class _Builder:
             if isinstance(what, exp.NotNullColumnConstraint):
                 not_null = not what.args.get("allow_null")
             elif isinstance(what, exp.DefaultColumnConstraint):
-                default = self.expr(what.this)
+                default = self.expr(what.this) if self.dialect == "postgres" else dialect_default(what.this, self.dialect)
             elif isinstance(what, exp.PrimaryKeyColumnConstraint):
                 inline.append(ops.ConstraintSpec("primary", cname, (name,), pos=pos))
             elif isinstance(what, exp.UniqueColumnConstraint):
@@ -341,6 +353,19 @@ class _Builder:
             elif isinstance(what, exp.AutoIncrementColumnConstraint):
                 serial = True
         return ops.ColumnSpec(name, spelled, serial, not_null, default, identity, generated, tuple(inline), pos)
+
+    def written_type(self, node: exp.ColumnDef, end: int | None) -> str | None:
+        """The declared type exactly as written after the column name (SQLite keeps it so)."""
+        meta = node.this.meta if isinstance(node.this, exp.Identifier) else None
+        if not meta or meta.get("end") is None:
+            return None
+        text = self.statement.text
+        start = meta["end"] + 1
+        stop = len(text) if end is None else end
+        match = _TYPE_WORDS.match(text, start, stop)
+        if match is None or not match.group(0).strip():
+            return None
+        return " ".join(match.group(0).lower().split()).replace(" (", "(").replace(", ", ",")
 
     def reference(self, node: exp.Reference) -> ops.ReferenceSpec:
         target = node.this
@@ -382,6 +407,8 @@ class _Builder:
         if isinstance(node, exp.UniqueColumnConstraint):
             schema = node.this
             columns = self._names(schema.expressions) if isinstance(schema, exp.Schema) else ()
+            if isinstance(schema, exp.Schema) and isinstance(schema.this, exp.Identifier):
+                name = name or self.ident(schema.this)  # MySQL: UNIQUE KEY name (cols)
             return ops.ConstraintSpec("unique", name, columns, nulls_distinct=not node.args.get("nulls"), pos=pos)
         if isinstance(node, exp.CheckColumnConstraint):
             return ops.ConstraintSpec("check", name, (), expression=self.expr(node.this), pos=pos)
@@ -670,6 +697,32 @@ class _Builder:
         if inner[0] == "str" and type_ == "interval":
             return ("interval", inner[1])
         return ("cast", inner, type_)
+
+
+# A SQLite type name: words and one parenthesised argument list, up to the first constraint.
+_TYPE_WORDS = re.compile(
+    r"\s*((?!(?:constraint|primary|not|null|unique|check|default|collate|references|generated|as|autoincrement)\b)"
+    r"[A-Za-z_][A-Za-z0-9_]*\s*)+(\(\s*[-+0-9.,\s]*\))?",
+    re.IGNORECASE,
+)
+
+
+def dialect_default(node: exp.Expression, dialect: str):
+    """A default as MySQL (information_schema COLUMN_DEFAULT: the bare value) or SQLite
+    (PRAGMA table_info: the text as written) report it."""
+    while isinstance(node, exp.Paren) and dialect == "mysql":
+        node = node.this
+    if isinstance(node, exp.Null):
+        return ("null",)
+    if dialect == "mysql":
+        if isinstance(node, exp.Literal):
+            return ("raw", node.this)
+        if isinstance(node, exp.Boolean):
+            return ("raw", "1" if node.this else "0")
+        if isinstance(node, exp.CurrentTimestamp):
+            precision = node.this.name if node.this is not None else ""
+            return ("raw", f"CURRENT_TIMESTAMP({precision})" if precision else "CURRENT_TIMESTAMP")
+    return ("raw", node.sql(dialect=dialect))
 
 
 def _is_serial(kind: exp.Expression | None) -> bool:
