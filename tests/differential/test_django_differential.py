@@ -124,3 +124,24 @@ def test_corpus_reads_without_unexpected_diagnostics(dumped):
 def test_corpus_properties(dumped):
     assert dumped["properties"]["django_version"] == "5.2"
     assert dumped["properties"]["default_auto_field"] == "django.db.models.BigAutoField"
+
+
+def test_every_location_points_at_its_declaration():
+    config = Config(root=CORPUS)
+    schema = read_schema("django", discover(config, ("django",)).files["django"], config)
+    checked = 0
+    for table in schema.tables:
+        lines = (CORPUS / table.location.path).read_text().splitlines()
+        declaration = lines[table.location.line - 1][table.location.col - 1:]
+        model_class, _, m2m_field = table.model.split(".")[1].partition("_")
+        if m2m_field:  # an auto-created many-to-many table: declared by its field
+            assert declaration.startswith(m2m_field + " ="), (table.name, declaration)
+            continue
+        assert declaration.startswith(f"class {model_class}("), table.name
+        for column in table.columns:
+            line = lines[column.location.line - 1][column.location.col - 1:]
+            if line.startswith("class "):  # auto-created: id, <parent>_ptr, _order
+                continue
+            assert line.startswith(column.field_name), (table.name, column.name, line)
+            checked += 1
+    assert checked > 200

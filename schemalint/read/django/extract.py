@@ -141,8 +141,9 @@ class LineFinder:
     """Finds the line of `class Name` and `name =` by scanning, starting where the previous
     statement was found (statements are visited in source order)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, default_indent: str = "    ") -> None:
         self.lines = text.splitlines()
+        self.default_indent = default_indent
 
     def find(self, pattern: re.Pattern[str], start: int) -> tuple[int, int]:
         for index in range(max(start, 0), len(self.lines)):
@@ -151,11 +152,15 @@ class LineFinder:
                 return index + 1, len(match.group(1)) + 1
         return max(start, 0) + 1, 1
 
-    def class_line(self, name: str, start: int) -> tuple[int, int]:
-        return self.find(re.compile(rf"^(\s*)class\s+{re.escape(name)}\b"), start)
+    def class_line(self, name: str, start: int, indent: str | None = None) -> tuple[int, int]:
+        lead = re.escape(indent) if indent is not None else r"\s*"
+        return self.find(re.compile(rf"^({lead})class\s+{re.escape(name)}\b"), start)
 
-    def assign_line(self, name: str, start: int) -> tuple[int, int]:
-        return self.find(re.compile(rf"^(\s*){re.escape(name)}\s*(:|=(?!=)|,)"), start)
+    def assign_line(self, name: str, start: int, indent: str | None = None) -> tuple[int, int]:
+        # With the block's indentation known, a keyword argument of a multi-line call
+        # (`    max_length=10,`) cannot be mistaken for a class attribute of the same name.
+        lead = re.escape(indent) if indent is not None else r"\s*"
+        return self.find(re.compile(rf"^({lead}){re.escape(name)}\s*(:|=(?!=)|,)"), start)
 
 
 # --------------------------------------------------------------------------- statements
@@ -170,14 +175,15 @@ def _targets(statement: cst.BaseSmallStatement) -> tuple[list[str], cst.BaseExpr
     return [], None
 
 
-def _assignments(body, finder: LineFinder, start: int) -> tuple[list[Assign], int]:
+def _assignments(body, finder: LineFinder, start: int, indent: str | None = None) -> tuple[list[Assign], int]:
     """Simple `name = value` statements of a block, with their positions."""
     found = []
     cursor = start
     for statement in body:
         if not isinstance(statement, cst.SimpleStatementLine):
             if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-                line, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
+                lead = re.escape(indent) if indent is not None else r"\s*"
+                line, _ = finder.find(re.compile(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
                 cursor = line
             continue
         for small in statement.body:
@@ -186,7 +192,7 @@ def _assignments(body, finder: LineFinder, start: int) -> tuple[list[Assign], in
                 continue
             converted = value_of(value)
             for name in names:
-                line, col = finder.assign_line(name, cursor)
+                line, col = finder.assign_line(name, cursor, indent)
                 cursor = line
                 found.append(Assign(name, converted, line, col))
     return found, cursor
@@ -269,18 +275,25 @@ def _returned_literal(function: cst.FunctionDef) -> str | None:
     return None
 
 
-def _class(node: cst.ClassDef, finder: LineFinder, start: int) -> tuple[ClassFact, int]:
-    line, col = finder.class_line(node.name.value, start)
+def _block_indent(block, outer: str, finder: LineFinder) -> str | None:
+    if not isinstance(block, cst.IndentedBlock):
+        return None
+    return outer + (block.indent if block.indent is not None else finder.default_indent)
+
+
+def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str = "") -> tuple[ClassFact, int]:
+    line, col = finder.class_line(node.name.value, start, outer)
     bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
     keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in node.bases if arg.keyword is not None)
     body_statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    body, _ = _assignments(body_statements, finder, line)
+    indent = _block_indent(node.body, outer, finder)
+    body, _ = _assignments(body_statements, finder, line, indent)
     meta, meta_bases, init, db_type, internal = None, (), None, None, None
     for statement in body_statements:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
-            meta_line, _ = finder.class_line("Meta", line)
+            meta_line, _ = finder.class_line("Meta", line, indent)
             inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
-            found, _ = _assignments(inner, finder, meta_line)
+            found, _ = _assignments(inner, finder, meta_line, _block_indent(statement.body, indent or "", finder))
             meta = tuple(found)
             meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
         elif isinstance(statement, cst.FunctionDef):
@@ -310,7 +323,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
         return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, exc),))
     except (RecursionError, ValueError) as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
-    return _module_facts(tree, LineFinder(text), file.rel, package, module)
+    return _module_facts(tree, LineFinder(text, tree.default_indent), file.rel, package, module)
 
 
 def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, module: str) -> ModuleFacts:
@@ -322,7 +335,7 @@ def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, 
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 imports += _imports(small, package)
-            found, cursor = _assignments([statement], finder, cursor)
+            found, cursor = _assignments([statement], finder, cursor, "")
             constants += found
         elif isinstance(statement, cst.ClassDef):
             fact, cursor = _class(statement, finder, cursor)
@@ -353,4 +366,4 @@ def extract_text(rel: str, text: str) -> ModuleFacts:
         tree = cst.parse_module(text)
     except Exception:  # noqa: BLE001 - a helper module that does not parse is just not resolved
         return ModuleFacts(rel, package, module)
-    return _module_facts(tree, LineFinder(text), rel, package, module)
+    return _module_facts(tree, LineFinder(text, tree.default_indent), rel, package, module)
