@@ -350,3 +350,15 @@ def test_vim_errorformat_parses_our_output(project, tmp_path):
     rows = [line.split("|", 3) for line in result.read_text().splitlines()]
     assert {(path, int(line), text.split()[0]) for path, line, _, text in rows} == DRIFTS
     assert all(int(col) >= 1 for _, _, col, _ in rows)
+
+
+def test_ale_unix_handler_pattern_parses_our_output(project):
+    """ALE's `ale#handlers#unix#HandleAsError` (used in docs/usage.md) matches each line with
+    this very-magic Vim pattern; here is the same pattern in Python syntax."""
+    assert "ale#handlers#unix#HandleAsError" in _docs_block("vim", "ale#linter#Define")
+    ale = re.compile(r"^[a-zA-Z]?:?[^:]+:(\d+):?(\d+)?:? ?(.+)$")
+    text = (project / SA).read_text()
+    run = schemalint("check", "--quiet", "--stdin-filename", str(project / SA), "-", cwd=project, stdin=text)
+    rows = [ale.match(line) for line in run.stdout.splitlines()]
+    assert rows and all(rows), run.stdout
+    assert [(int(m.group(1)), int(m.group(2)), m.group(3).split()[0]) for m in rows] == [(11, 5, "SL204")]
