@@ -316,3 +316,29 @@ class Product(Coded, Base):
         ("id", "integer"), ("name", "character varying(80)"), ("price", "numeric(14,2)"), ("code", "character varying(8)")
     ]
     assert codes(schema) == []
+
+
+def test_star_imports_from_sqlalchemy(tmp_path):
+    source = """
+from typing import Optional
+from sqlalchemy import *
+from sqlalchemy.orm import *
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Thing(Base):
+    '''Thing. Mirrors the Django model `catalog.Thing`.'''
+    __tablename__ = "things"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[Optional[str]] = mapped_column(String(20))
+    count: Mapped[int]
+"""
+    schema = read(tmp_path, {"models.py": source})
+    things = table(schema, "things")
+    assert [(c.name, c.type, c.nullable) for c in things.columns] == [
+        ("id", "integer", False), ("name", "character varying(20)", True), ("count", "integer", False)
+    ]
+    assert things.mirrors == "catalog.Thing"

@@ -664,5 +664,5 @@ def mirrored_model(docstring: str | None) -> str | None:
         return None
     import re
 
-    match = re.search(r"mirrors\s+(?:Django\s+)?(?:model\s+)?`?([A-Za-z_][\w.]*[A-Za-z0-9_])", docstring)
+    match = re.search(r"\bmirrors\s+(?:the\s+)?(?:Django\s+)?(?:model\s+)?`?([A-Za-z_][\w.]*[A-Za-z0-9_])", docstring, re.I)
     return match.group(1) if match else None

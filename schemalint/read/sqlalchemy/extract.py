@@ -43,7 +43,11 @@ def extract_text(text: str, rel: str) -> FileFacts:
         return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, where),), parsed=False)
     except (RecursionError, ValueError) as exc:  # pathological input must not be a traceback
         return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False)
-    return _ModuleReader(text, rel).read(module)
+    try:
+        return _ModuleReader(text, rel).read(module)
+    except RecursionError:
+        message = "expressions nested too deeply to read; file skipped"
+        return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, Location(rel, 1, 1)),), parsed=False)
 
 
 class _Lines:

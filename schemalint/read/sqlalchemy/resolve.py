@@ -214,16 +214,19 @@ class Resolver:
             return self._imported(module, module.imports[name], depth + 1)
         if name in module.functions:
             return Unresolved(name, f"'{name}' is a function of {module.rel}; what it returns is only known when it runs")
+        external_star = None
         for star in module.star_imports:
             target = self.module_by_name(self.absolute(module, star.module, star.level), module.rel)
             if target is not None and target is not module:
                 found = self.lookup(target, name, depth + 1)
                 if not isinstance(found, Unresolved):
                     return found
-            elif target is None and star.module.startswith("sqlalchemy"):
-                return Ext(f"{star.module}.{name}")
+            elif target is None and external_star is None and star.level == 0:
+                external_star = star.module
         if name in _BUILTINS:
             return Ext(f"builtins.{name}")
+        if external_star is not None:  # `from sqlalchemy import *`: assume the name comes from there
+            return Ext(f"{external_star}.{name}")
         return Unresolved(name, f"'{name}' is not defined or imported in {module.rel}")
 
     def _imported(self, module: Module, imp, depth: int) -> Any:
