@@ -189,7 +189,10 @@ def _report(findings, result, root: Path, output_format: str, output_file: Path 
                                 extra={"sources": sources, "overrides": overrides or {}})
         text = get_formatter(output_format)(findings, context)
     if output_file is not None:
-        output_file.write_text(text, encoding="utf-8")
+        try:
+            output_file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output_file}: {exc.strerror or exc}")
     else:
         # click strips colour codes when stdout is not a terminal unless told otherwise:
         # `--color always` must win (CI logs render them).

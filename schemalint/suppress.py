@@ -47,6 +47,17 @@ _PATTERNS = {
 }
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as Python's tokenizer and the readers count them: only \\n, \\r\\n and \\r end a
+    line (str.splitlines also splits on form feeds and other separators, which would shift
+    every line number after one)."""
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 def comment_marker(path: str) -> str:
     """`--` for SQL files, `#` for everything else (Python)."""
     return "--" if path.lower().endswith(".sql") else "#"
@@ -105,7 +116,7 @@ def scan(path: str, text: str) -> FileDirectives:
     if "noqa" not in text.lower():
         return found
     inline_re, file_re = _PATTERNS[comment_marker(path)]
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if "noqa" not in line.lower():
             continue
         whole_file = file_re.search(line)
@@ -270,7 +281,7 @@ def add_noqa(findings: Iterable[Finding], root: Path) -> AddNoqaResult:
 def _add_to_text(rel: str, text: str, wanted: dict[int, set[str]]) -> tuple[str, int, list[str]]:
     marker = comment_marker(rel)
     inline_re = _PATTERNS[marker][0]
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     count, skipped = 0, []
     for number, codes in sorted(wanted.items()):
         if not 1 <= number <= len(lines):

@@ -125,6 +125,11 @@ def test_output_file(project, tmp_path):
     assert {r["ruleId"] for r in results} == {"SL203", "SL204"}
 
 
+def test_output_file_that_cannot_be_written(project, tmp_path):
+    run = schemalint("check", "-o", str(tmp_path / "missing-dir" / "out.txt"), str(project))
+    assert run.returncode == 2 and "cannot write" in run.stderr
+
+
 @pytest.mark.parametrize(
     "fmt, expected",
     [

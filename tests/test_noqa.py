@@ -115,6 +115,16 @@ def test_stdin_override_text_is_used(tmp_path):
     assert apply_noqa([_finding(rel, 1)], texts).silenced
 
 
+def test_lines_are_counted_like_python_counts_them(tmp_path):
+    # A form feed (an old page-break habit) is not a line break for Python or the readers.
+    rel = "src/database/models.py"
+    (tmp_path / "src/database").mkdir(parents=True)
+    (tmp_path / rel).write_bytes(b"import x\n\x0c\nclass A:\x0c pass\nb = Column(Integer)  # noqa: SL204\n")
+    assert _silenced(tmp_path, rel, [_finding(rel, 4)])
+    add_noqa([_finding(rel, 3, "SL203")], tmp_path)
+    assert (tmp_path / rel).read_bytes().split(b"\n")[2] == b"class A:\x0c pass  # noqa: SL203"
+
+
 def test_scan_skips_files_without_noqa():
     assert not scan("a.py", "x = 1\n# a comment\n").inline
 

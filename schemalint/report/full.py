@@ -10,6 +10,7 @@ from schemalint.findings import Finding
 from schemalint.model import Location
 from schemalint.report import ReportContext
 from schemalint.report.text import format_line
+from schemalint.suppress import split_lines
 
 _DIM, _BLUE, _RESET = "\033[2m", "\033[34m", "\033[0m"
 
@@ -28,7 +29,7 @@ class SourceLines:
             try:
                 if data is None:
                     data = (self.root / path).read_bytes()
-                self._lines[path] = data.decode("utf-8-sig", errors="replace").splitlines()
+                self._lines[path] = split_lines(data.decode("utf-8-sig", errors="replace"))
             except OSError:
                 self._lines[path] = []
         lines = self._lines[path]
