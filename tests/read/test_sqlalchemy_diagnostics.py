@@ -18,11 +18,20 @@ from schemalint.read.sqlalchemy.extract import extract_text
 from tests.read.test_sqlalchemy_support import HEADER, codes, read, read_body, table
 
 
-def test_syntax_error_is_sl001_with_its_position(tmp_path):
-    schema = read(tmp_path, {"models.py": "import sqlalchemy as sa\n\nclass Broken(Base:\n    pass\n"})
+SYNTAX_ERRORS = [
+    ("import sqlalchemy as sa\n\nclass Broken(Base:\n    pass\n", 3, 18),
+    ("a = 1\nb = 2 +\nc = 3\n", 2, 8),
+    ("class A:\npass\n", 2, 1),
+    ("x = (\n", 1, 5),
+]
+
+
+@pytest.mark.parametrize("source, line, col", SYNTAX_ERRORS, ids=["bad-bases", "dangling-operator", "no-indent", "unclosed"])
+def test_syntax_error_is_sl001_at_its_position(tmp_path, source, line, col):
+    schema = read(tmp_path, {"models.py": source})
     assert codes(schema) == ["SL001"]
-    assert schema.diagnostics[0].location.path == "models.py"
-    assert schema.diagnostics[0].location.line in (3, 4)
+    location = schema.diagnostics[0].location
+    assert (location.path, location.line, location.col) == ("models.py", line, col)
     assert schema.tables == ()
 
 

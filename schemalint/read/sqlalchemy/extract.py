@@ -38,9 +38,9 @@ def extract_text(text: str, rel: str) -> FileFacts:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        where = Location(rel, max(exc.raw_line, 1), exc.raw_column + 1)
-        message = f"syntax error, file skipped: {exc.message}"
-        return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, where),), parsed=False)
+        line, col, message = _syntax_error_position(text, exc)
+        where = Location(rel, line, col)
+        return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"syntax error, file skipped: {message}", where),), parsed=False)
     except (RecursionError, ValueError) as exc:  # pathological input must not be a traceback
         return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False)
     try:
@@ -48,6 +48,19 @@ def extract_text(text: str, rel: str) -> FileFacts:
     except RecursionError:
         message = "expressions nested too deeply to read; file skipped"
         return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, Location(rel, 1, 1)),), parsed=False)
+
+
+def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:
+    """Where the syntax error is. libcst reports the token where its parser gave up (often
+    the next line); on this error path only, Python's own compiler names the offending spot."""
+    try:
+        compile(text, "<models>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if error.lineno:
+            return error.lineno, max(error.offset or 1, 1), error.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return max(exc.raw_line, 1), exc.raw_column + 1, exc.message
 
 
 class _Lines:
