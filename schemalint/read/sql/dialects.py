@@ -31,8 +31,33 @@ _MYSQL_ALIASES = {
 }
 
 
+_SPELLINGS: dict[tuple, str] = {}
+
+
 def type_spelling(node: exp.Expression, dialect: str, default_schema: str = "public") -> str:
-    """The database's spelling of the type a column definition or cast names."""
+    """The database's spelling of the type a column definition or cast names. Generating SQL
+    with sqlglot costs about as much as parsing the column, and a file names few distinct
+    types: spellings are remembered by the type's structure."""
+    key = (dialect, default_schema, _structure(node))
+    spelling = _SPELLINGS.get(key)
+    if spelling is None:
+        spelling = _spelling(node, dialect, default_schema)
+        if len(_SPELLINGS) < 10_000:
+            _SPELLINGS[key] = spelling
+    return spelling
+
+
+def _structure(value):
+    """A hashable picture of a small sqlglot tree (class, args, identifier quoting)."""
+    if isinstance(value, exp.Expression):
+        args = tuple((k, _structure(v)) for k, v in sorted(value.args.items()) if v is not None and v is not False)
+        return (type(value).__name__, args)
+    if isinstance(value, list):
+        return tuple(_structure(v) for v in value)
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def _spelling(node: exp.Expression, dialect: str, default_schema: str) -> str:
     if dialect == "mysql":
         return mysql_type(node.sql(dialect="mysql"))
     if dialect == "sqlite":
