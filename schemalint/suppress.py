@@ -199,12 +199,15 @@ def apply_noqa(findings: Iterable[Finding], texts: dict[str, str]) -> Suppressio
     return Suppression(kept=kept, silenced=silenced, directives=directives)
 
 
-def _is_ours(code: str, known_codes: Iterable[str]) -> bool:
+def _letters(code: str) -> str:
+    return re.match(r"[A-Z]*", code).group(0)
+
+
+def _is_ours(code: str, known_codes: list[str], families: set[str]) -> bool:
     """Does a written code (or prefix) belong to schemalint's rules, as opposed to flake8's,
-    ruff's or sqlfluff's? It does when it names a rule, or uses a rule family's letters."""
-    letters = re.match(r"[A-Z]+", code)
-    families = {re.match(r"[A-Z]+", c).group(0) for c in known_codes if re.match(r"[A-Z]+", c)}
-    return any(c.startswith(code) for c in known_codes) or (letters is not None and letters.group(0) in families)
+    ruff's or sqlfluff's? It does when it names a rule, or uses a rule family's letters
+    (`SL999`: ours, and unknown)."""
+    return any(c.startswith(code) for c in known_codes) or _letters(code) in families
 
 
 def find_unused(suppression: Suppression, known_codes: Iterable[str], ran_codes: Iterable[str]) -> list[UnusedDirective]:
@@ -225,7 +228,8 @@ def _judge(directive: Directive, known: list[str], ran: list[str]) -> list[Unuse
         if directive.file_level and "*" not in directive.used:
             return [UnusedDirective(kind="unused", **where)]
         return []
-    ours = [c for c in directive.codes if _is_ours(c, known)]
+    families = {_letters(c) for c in known}
+    ours = [c for c in directive.codes if _is_ours(c, known, families)]
     problems = []
     if directive.missing_colon and ours:
         problems.append(UnusedDirective(kind="missing-colon", codes=directive.codes, **where))
