@@ -166,3 +166,18 @@ class DeepNesting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     checked_id: Mapped[int] = mapped_column(sa.ForeignKey("checked.id", ondelete="CASCADE", onupdate="CASCADE"))
     deferred_fk: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("checked.id", deferrable=True, initially="DEFERRED"))
+
+
+class Odds(Base):
+    """Constructs that add nothing to the table or change it only subtly."""
+
+    __tablename__ = "odds"
+
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Sequence("odds_custom_seq"), primary_key=True)
+    collated: Mapped[str] = mapped_column(String(10, collation="C"))
+    flag: Mapped[bool] = mapped_column(sa.Boolean(create_constraint=True))
+    mood: Mapped[str] = mapped_column(sa.Enum("up", "down", name="mood", create_constraint=True))
+    touched: Mapped[Optional[datetime.datetime]] = mapped_column(server_onupdate=sa.FetchedValue())
+    money: Mapped[float] = mapped_column(sa.Numeric(10, 2, asdecimal=False))
+    stamp: Mapped[datetime.datetime] = mapped_column(sa.DateTime(True), server_default=sa.text("now()"))
+    doc: Mapped[Optional[str]] = mapped_column(sa.Text, doc="not a comment", info={"x": 1})

@@ -1,4 +1,4 @@
 from .people import Author, Member
-from .books import Book, Edition, Loan, Publisher, Shelf
+from .books import Book, BookAuthor, Edition, Loan, MemberProfile, Publisher, Shelf
 
 __all__ = ["Author", "Member", "Book", "Edition", "Loan", "Publisher", "Shelf"]

@@ -44,3 +44,19 @@ class Loan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["book"], condition=models.Q(returned=False), name="loan_one_open_per_book"),
         ]
+
+
+class BookAuthor(models.Model):
+    """Django 5.2's composite primary key."""
+
+    pk = models.CompositePrimaryKey("book_id", "position")
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    position = models.SmallIntegerField()
+    role = models.CharField(max_length=20, db_default="author")
+
+
+class MemberProfile(models.Model):
+    """A one-to-one primary key: no id column, no extra index."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, primary_key=True)
+    bio = models.TextField(blank=True)
