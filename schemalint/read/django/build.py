@@ -77,9 +77,13 @@ class TableBuilder:
         explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
         if not explicit_pk and not any(c.primary_key for c in self.specs):
             self._auto_pk()
+        composite: list[FieldSpec] = []
         for spec in fields:
             if spec.relation == "m2m":
                 self.m2m.append(spec)
+                continue
+            if spec.internal == "CompositePrimaryKey":
+                composite.append(spec)
                 continue
             try:
                 self.specs.append(self._column(spec))
@@ -97,6 +101,8 @@ class TableBuilder:
         self._meta_indexes()
         self._meta_constraints()
         pk_columns = tuple(s.column.name for s in self.specs if s.primary_key)
+        if composite:
+            pk_columns = self._composite_key(composite[-1])
         pk = PrimaryKey(pk_columns, names.pg_object_name(self.pg_table, None, "pkey"), True, info.location) if pk_columns else None
         comment = linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
@@ -111,6 +117,15 @@ class TableBuilder:
             model=info.label,
             managed=info.managed,
         )
+
+    def _composite_key(self, spec: FieldSpec) -> tuple[str, ...]:
+        """Django 5.2's `pk = models.CompositePrimaryKey("a", "b")`: a table-level PRIMARY KEY."""
+        try:
+            names_ = [self.linker.resolver.evaluate(spec.module, a) for a in spec.args]
+            return self._columns_of(names_, spec.location)
+        except Unresolved as exc:
+            self.linker.unresolved("CompositePrimaryKey", exc.text, spec.location, self.table_name)
+            return ()
 
     def _auto_pk(self) -> None:
         auto, _ = self.linker.default_auto_field(self.info)
@@ -206,6 +221,11 @@ class TableBuilder:
                 self.indexes.append(Index(names.create_index_name(table, [col.name]), (col.name,), implicit=True,
                                           origin=origin, location=location))
             if (spec.db_index or spec.unique) and _is_like_type(col.type):
+                if spec.field is not None and spec.field.kwargs.get("db_collation") is not None:
+                    # Django skips the _like index for a non-deterministic collation, which
+                    # only the database knows: keep it, but say so.
+                    self.linker.unresolved("_like index of a db_collation column", describe(spec.field.kwargs["db_collation"]),
+                                           location, self.pg_table, col.name)
                 opclass = "varchar_pattern_ops" if col.type.startswith("character varying") else "text_pattern_ops"
                 self.indexes.append(Index(names.create_index_name(table, [col.name], "_like"), (col.name,),
                                           opclasses=(opclass,), implicit=True, origin="like", location=location))

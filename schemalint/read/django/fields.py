@@ -53,6 +53,7 @@ BUILTIN_FIELDS: dict[str, Builtin] = {
     "ImageField": _B("FileField", (("max_length", 100),)),
     "FilePathField": _B("FilePathField", (("max_length", 100),)),
     "GeneratedField": _B("GeneratedField"),
+    "CompositePrimaryKey": _B("CompositePrimaryKey", (("primary_key", True),)),
     "ForeignKey": _B("ForeignKey", (("db_index", True),), relation="fk"),
     "OneToOneField": _B("OneToOneField", (("db_index", True), ("unique", True)), relation="fk"),
     "ManyToManyField": _B("ManyToManyField", relation="m2m"),
