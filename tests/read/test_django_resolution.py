@@ -315,3 +315,18 @@ def test_meta_indexes_and_constraints(tmp_path):
     assert constraints["sym_qty"].nulls_distinct is False
     assert constraints["qty_over_low"].expression == "qty >= low AND price > 0::numeric"
     assert constraints["symbol_not_empty"].expression == "NOT symbol::text = ''::text"
+
+
+def test_meta_inheriting_from_a_contrib_abstract_model(tmp_path):
+    schema = read_project(tmp_path, {
+        "app_django/apps/accounts/models.py": """
+            from django.contrib.auth.models import AbstractUser
+            from django.db.models import UniqueConstraint
+
+            class User(AbstractUser):
+                class Meta(AbstractUser.Meta):
+                    constraints = [UniqueConstraint(fields=["email"], name="%(app_label)s_%(class)s_unique_email")]
+        """,
+    })
+    user = table(schema, "accounts_user")
+    assert "accounts_user_unique_email" in {c.name for c in user.constraints}

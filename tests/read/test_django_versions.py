@@ -159,3 +159,12 @@ class Stock(models.Model):
     else:
         assert indexes == []
         assert any("index_together" in d.message and "5.1" in d.message for d in schema.diagnostics)
+
+
+def test_the_settings_nearest_to_the_models_win(tmp_path):
+    schema = read_project(tmp_path, {
+        MODELS: SIMPLE,
+        "docs/example/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"\n',
+        "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
+    })
+    assert table(schema, "shop_stock").column("id").type == "integer"

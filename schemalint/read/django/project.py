@@ -173,7 +173,24 @@ def find_settings(project: Project, near: list[str]) -> list[str]:
             for name in ("__init__.py", "base.py", "common.py", "defaults.py", "production.py", "prod.py"):
                 if name in filenames:
                     found.append(prefix + name)
-    return found
+
+    def nearness(rel: str) -> tuple[int, int]:
+        # The settings module sharing the longest folder prefix with the model files wins
+        # (a project can hold several: docs/, examples/, test fixtures).
+        parts = rel.split("/")[:-1]
+        shared = max((_shared_prefix(parts, model.split("/")[:-1]) for model in near), default=0)
+        return (-shared, len(parts))
+
+    return sorted(found, key=nearness)
+
+
+def _shared_prefix(a: list[str], b: list[str]) -> int:
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 @dataclass(frozen=True)
