@@ -10,7 +10,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, Location, Pr
 from schemalint.read.django import names
 from schemalint.read.django.expressions import quote_ident
 from schemalint.read.django.facts import Call, Ref
-from schemalint.read.django.fields import AUTO_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
+from schemalint.read.django.fields import AUTO_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS
 from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe

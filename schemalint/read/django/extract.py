@@ -33,6 +33,7 @@ _BINARY = {
     cst.LeftShift: "<<", cst.RightShift: ">>",
 }
 _UNARY = {cst.Minus: "-", cst.Plus: "+", cst.Not: "not", cst.BitInvert: "~"}
+_CONSTANTS = {"True": True, "False": False, "None": None}
 
 
 def module_names(rel: str) -> tuple[str, str]:
@@ -83,8 +84,9 @@ def value_of(node: cst.BaseExpression):
             return evaluated
         return Opaque(_code(node))
     if isinstance(node, cst.Name):
-        return {"True": True, "False": False, "None": None}.get(node.value, Ref(node.value)) if node.value in (
-            "True", "False", "None") else Ref(node.value)
+        if node.value in _CONSTANTS:
+            return _CONSTANTS[node.value]
+        return Ref(node.value)
     if isinstance(node, cst.Attribute):
         name = dotted(node)
         return Ref(name) if name else Opaque(_code(node))

@@ -7,7 +7,7 @@ From Django 5.2/6.0 `django/db/backends/postgresql/base.py` (`data_types`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

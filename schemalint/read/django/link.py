@@ -6,21 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Table
+from schemalint.model import Column, Diagnostic, ForeignKey, Location, Schema
 from schemalint.read import Project
 from schemalint.read.django import names
 from schemalint.read.django.expressions import ExpressionWriter
 from schemalint.read.django.facts import Assign, Call, ClassFact, ModuleFacts, Ref
-from schemalint.read.django.fields import (
-    AUTO_FIELDS,
-    BUILTIN_FIELDS,
-    INDEX_CLASSES,
-    ON_DELETE,
-    PG_TYPES,
-    POSITIVE_FIELDS,
-    REL_TYPES,
-    varchar,
-)
+from schemalint.read.django.fields import BUILTIN_FIELDS, PG_TYPES, REL_TYPES, varchar
 from schemalint.read.django.project import (
     SettingsFacts,
     django_version,
@@ -426,7 +417,11 @@ class Linker:
         result = None
         for spec in self.fields(info):
             if spec.relation != "m2m" and self._bool(spec, "primary_key"):
-                result = self._field_target(spec, info)
+                try:
+                    result = self._field_target(spec, info)
+                except Unresolved:
+                    del self._pk_cache[key]  # not a guess to remember
+                    raise
                 break
         if result is None:
             parents = [p for p in self.base_models(info) if not p.abstract]
@@ -502,13 +497,14 @@ class Linker:
             raise Unresolved(describe(value))
         return inner
 
-    def writer(self, info: ModelInfo, module: ModuleFacts, columns: dict[str, tuple[str, str]]) -> ExpressionWriter:
+    def writer(self, info: ModelInfo, module: ModuleFacts, columns: dict[str, tuple[str, str, bool]]) -> ExpressionWriter:
+        """Expression translation over `columns`: field name (or column) -> (column, type, is pk)."""
         def column(name: str) -> tuple[str, str]:
             if name == "pk":
-                name = next((n for n, c in columns.items() if c[2]), name)  # type: ignore[index]
+                name = next((n for n, c in columns.items() if c[2]), name)
             if name not in columns:
                 raise Unresolved(name)
-            col, pg_type, _ = columns[name]  # type: ignore[misc]
+            col, pg_type, _ = columns[name]
             return col, pg_type
 
         def call_name(call: Call) -> str | None:
