@@ -115,6 +115,8 @@ def normalize_type(spelling: str) -> str:
             return f"character({args})"
         if base in ("bit",):
             return f"bit({args})"
+        if base in ("numeric", "decimal") and args.isdigit() and not rest:
+            return f"numeric({args},0)"  # the scale defaults to 0
         canonical = ALIASES.get(base, base)
         return f"{canonical}({args})" + (f" {rest}" if rest else "")
     return ALIASES.get(text, text)

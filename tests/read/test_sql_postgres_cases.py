@@ -172,6 +172,34 @@ CASES = {
         END $$;
         DO $guard$ BEGIN CREATE INDEX t_a_idx ON t (a); EXCEPTION WHEN duplicate_table THEN NULL; END $guard$;
     """,
+    "json_and_time_zones": """
+        CREATE TABLE t (
+            a timestamp DEFAULT (now() AT TIME ZONE 'utc'), b timestamp DEFAULT timezone('utc', now()),
+            c timestamptz DEFAULT CURRENT_TIMESTAMP(0), d jsonb NOT NULL DEFAULT '{}', e json,
+            f timestamptz DEFAULT now() - interval '1 hour', g interval DEFAULT interval '90 minutes',
+            h numeric(5), i decimal(7, 3), k text DEFAULT ('a' || 'b')
+        );
+        CREATE INDEX t_1 ON t ((d ->> 'key'));
+        CREATE INDEX t_2 ON t ((d -> 'a' ->> 'b'));
+        CREATE INDEX t_3 ON t ((e ->> 'k'));
+        CREATE INDEX t_4 ON t (a) WHERE d ? 'x';
+        CREATE INDEX t_5 ON t ((d ->> 'n')) WHERE (d ->> 'n') IS NOT NULL;
+        CREATE INDEX t_6 ON t (a) WHERE d @> '{"on": true}';
+        ALTER TABLE t ADD CONSTRAINT t_d_object CHECK (jsonb_typeof(d) = 'object');
+    """,
+    "renames_and_comments": """
+        CREATE TABLE t (a int CONSTRAINT t_a_positive CHECK (a > 0), b int UNIQUE, c int);
+        ALTER TABLE t RENAME CONSTRAINT t_a_positive TO t_a_over_zero;
+        ALTER TABLE t RENAME CONSTRAINT t_b_key TO t_b_unique;
+        ALTER INDEX t_b_unique RENAME TO t_b_uq;
+        CREATE INDEX t_c_idx ON t (c);
+        ALTER INDEX IF EXISTS t_c_idx RENAME TO t_c_index;
+        ALTER INDEX IF EXISTS t_c_idx RENAME TO t_c_index2;
+        COMMENT ON TABLE t IS 'first';
+        COMMENT ON TABLE t IS NULL;
+        COMMENT ON COLUMN t.a IS 'kept';
+        COMMENT ON COLUMN t.b IS '';
+    """,
     "other_schema": """
         CREATE SCHEMA crm;
         CREATE TABLE crm.a (id serial PRIMARY KEY, n text UNIQUE);

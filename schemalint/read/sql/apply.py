@@ -242,6 +242,8 @@ class Applier:
             self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME COLUMN {action.old} TO {action.new}", t)
         elif isinstance(action, ops.RenameTable):
             self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME TO {action.new}", t)
+        elif isinstance(action, ops.RenameConstraint):
+            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME CONSTRAINT {action.old} TO {action.new}", t)
 
     def statement(self, kind: str, guarded: bool, pos: ops.Pos, summary: str, target: str | None) -> None:
         self.statements.append(Statement(kind, bool(guarded), self.loc(pos), summary, target))
@@ -588,6 +590,22 @@ class Applier:
 
     def _action_AddConstraint(self, table: TableState, action: ops.AddConstraint) -> None:
         self.add_constraint(table, action.constraint)
+
+    def _action_RenameConstraint(self, table: TableState, action: ops.RenameConstraint) -> None:
+        constraint = table.constraint(action.old)
+        if constraint is None:
+            raise Rejected(f'constraint "{action.old}" for table "{table.name}" does not exist')
+        if table.constraint(action.new) is not None:
+            raise Rejected(f'constraint "{action.new}" for relation "{table.name}" already exists')
+        if constraint.kind in ("primary", "unique"):
+            if self.catalog.relation_taken(table.schema, action.new):
+                raise Rejected(f'relation "{action.new}" already exists')
+            self.catalog.remove_relation(table.schema, action.old)
+            self.catalog.add_index_relation(table, action.new)
+        self.catalog.remove_constraint_name(table, action.old)
+        self.catalog.add_constraint_name(table, action.new)
+        constraint.name = action.new
+        constraint.implicit = False
 
     def _action_DropConstraint(self, table: TableState, action: ops.DropConstraint) -> None:
         constraint = table.constraint(action.name)

@@ -40,6 +40,18 @@ _COMPARISONS = {
     exp.Mod: "%",
     exp.DPipe: "||",
 }
+# Operators sqlglot names after their meaning; looked up by name, as sqlglot versions differ.
+_JSON_OPERATORS = {
+    getattr(exp, name): op
+    for name, op in (
+        ("JSONBContainsTopKey", "?"),
+        ("ArrayContainsAll", "@>"),
+        ("ArrayContainedAll", "<@"),
+        ("JSONBExtractScalar", "#>>"),
+        ("ArrayOverlaps", "&&"),
+    )
+    if hasattr(exp, name)
+}
 _PATTERN_OPERATORS = {exp.Like: "~~", exp.ILike: "~~*", exp.RegexpLike: "~", exp.RegexpILike: "~*"}
 _NAMED_FUNCTIONS = {
     exp.Lower: "lower",
@@ -106,6 +118,9 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return _do_block_operations(statement, text, index, dialect, default_schema)
     if kind == "create_relation":
         return _relation_operations(statement, index, dialect, default_schema)
+    if kind == "comment" and _COMMENT_NULL.search(statement.text):
+        # sqlglot requires a string after IS; NULL removes the comment.
+        statement = RawStatement(_COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col)
     try:
         parsed = sqlglot.parse(statement.text, read=dialect)
     except SqlglotError as error:
@@ -122,6 +137,7 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return [ops.Problem(f"cannot parse this statement, skipped: {reason}", pos)]
 
 
+_COMMENT_NULL = re.compile(r"\s+is\s+null\s*$", re.IGNORECASE)
 _DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
 _DDL_HEAD = re.compile(
     r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index))\b",
@@ -270,8 +286,13 @@ class _Builder:
         return []
 
     def create_table(self, tree: exp.Expression) -> list:
-        if not isinstance(tree, exp.Create) or not isinstance(tree.this, exp.Schema):
-            return []  # CREATE TABLE ... AS / LIKE / PARTITION OF: not modelled
+        if not isinstance(tree, exp.Create):
+            return []
+        if not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions):
+            raise _Unsupported("CREATE TABLE ... AS / LIKE / PARTITION OF takes its columns from elsewhere; not read statically")
+        properties = tree.args.get("properties")
+        if properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions):
+            raise _Unsupported("CREATE TABLE ... INHERITS takes columns from its parent; not read statically")
         table = self.table_name(tree.this)
         if self._has_empty_element():
             raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
@@ -551,6 +572,11 @@ class _Builder:
         table = None
         for start, end in top_level_pieces(text, name_end, len(text), self.dialect):
             piece = text[start:end]
+            renamed = _RENAME_CONSTRAINT.match(piece)
+            if renamed:
+                old, new = (_unquote(n) if n.startswith('"') else self.ident(n) for n in renamed.groups())
+                actions.append(ops.RenameConstraint(old, new, self.at(start)))
+                continue
             piece = re.sub(r"^add\s+check\b", "ADD CONSTRAINT schemalint__unnamed CHECK", piece, flags=re.IGNORECASE)
             try:
                 tree = sqlglot.parse_one(f"{prefix} {piece}", read=self.dialect)
@@ -562,9 +588,20 @@ class _Builder:
             for action in tree.args.get("actions") or []:
                 for op in self.alter_action(action):
                     actions.append(_unname(_repositioned(op, self.at(start))))
+        if table is None and actions:
+            table = self._table_from_prefix(prefix)
         if not actions or table is None:
             return []
         return [ops.AlterTable(table, bool(head.group(2)), tuple(actions), (self.statement.line, self.statement.col))]
+
+    def _table_from_prefix(self, prefix: str) -> ops.QualifiedName | None:
+        as_drop = re.sub(r"^\s*alter\s+table\s+(if\s+exists\s+)?(only\s+)?", "DROP TABLE ", prefix, flags=re.IGNORECASE)
+        try:
+            tree = sqlglot.parse_one(as_drop, read=self.dialect)
+        except SqlglotError:
+            return None
+        tables = tree.args.get("tables") if isinstance(tree, exp.Drop) else None
+        return self.table_name(tables[0]) if tables else None
 
     # ------------------------------------------------------------------ DROP, COMMENT
 
@@ -582,7 +619,7 @@ class _Builder:
             return []
         kind = (tree.args.get("kind") or "").lower()
         value = tree.args.get("expression")
-        text = value.this if isinstance(value, exp.Literal) and value.is_string else None
+        text = value.this if isinstance(value, exp.Literal) and value.is_string and value.this != "" else None
         pos = (self.statement.line, self.statement.col)
         target = tree.this
         if kind == "table" and isinstance(target, exp.Table):
@@ -653,8 +690,18 @@ class _Builder:
             return ("nulltest", self._expr(node.this), bool(node.args.get("negate")))
         if isinstance(node, exp.Array):
             return ("array", tuple(self._expr(e) for e in node.expressions))
+        if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
+            return self._json_path(node)
+        for cls, op in _JSON_OPERATORS.items():
+            if type(node) is cls:
+                return ("op", op, self._expr(node.this), self._expr(node.expression))
+        if isinstance(node, exp.AtTimeZone):
+            return ("op", "AT TIME ZONE", self._expr(node.this), self._expr(node.args.get("zone")))
         if isinstance(node, exp.CurrentTimestamp):
             spelling = next(self.timestamps, "CURRENT_TIMESTAMP")
+            precision = node.this
+            if precision is not None:
+                return ("kw", f"CURRENT_TIMESTAMP({precision.name})")
             return ("func", spelling, ()) if spelling != "CURRENT_TIMESTAMP" else ("kw", "CURRENT_TIMESTAMP")
         for cls, word in _KEYWORDS.items():
             if type(node) is cls:
@@ -674,6 +721,22 @@ class _Builder:
                 args += [e for e in node.args.get("expressions") or []]
                 return ("func", name, tuple(self._expr(a) for a in args if a is not None))
         return ("raw", node.sql(dialect=self.dialect))
+
+    def _json_path(self, node: exp.Expression):
+        """`doc -> 'a' ->> 'b'`: sqlglot keeps a path per operator; PostgreSQL one operator per
+        step."""
+        result = self._expr(node.this)
+        path = node.expression
+        steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(path, exp.JSONPath) else []
+        if not steps:
+            return ("op", "->>" if isinstance(node, exp.JSONExtractScalar) else "->", result, self._expr(path))
+        for number, step in enumerate(steps):
+            last = number == len(steps) - 1
+            op = "->>" if last and isinstance(node, exp.JSONExtractScalar) else "->"
+            key = step.this
+            subscript = isinstance(step, exp.JSONPathSubscript) and str(key).lstrip("-").isdigit()
+            result = ("op", op, result, ("int", str(key)) if subscript else ("str", str(key)))
+        return result
 
     def _flatten(self, node: exp.Expression, cls) -> Iterator:
         for side in (node.this, node.expression):
@@ -748,6 +811,15 @@ def _unname(op):
         fields["name"] = None
         return ops.AddConstraint(ops.ConstraintSpec(**fields), op.pos)
     return op
+
+
+_RENAME_CONSTRAINT = re.compile(r'^rename\s+constraint\s+("(?:[^"]|"")+"|\w+)\s+to\s+("(?:[^"]|"")+"|\w+)\s*$', re.IGNORECASE)
+
+
+def _unquote(name: str) -> str:
+    if name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name
 
 
 def _blank_quoted(text: str, dialect: str) -> str:

@@ -122,7 +122,14 @@ class DropConstraint:
     pos: Pos
 
 
-AlterAction = Union[AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
+@dataclass(frozen=True, slots=True)
+class RenameConstraint:
+    old: str
+    new: str
+    pos: Pos
+
+
+AlterAction = Union[RenameConstraint, AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ INTEGERS = {"smallint": 1, "integer": 2, "bigint": 3}
 NUMERIC_RANK = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
 COMPARISONS = {"=", "<>", "<", ">", "<=", ">="}
 ARITHMETIC = {"+", "-", "*", "/", "%"}
+JSON_KEY_OPERATORS = {"->", "->>", "#>", "#>>", "?", "?|", "?&"}
 TEXT_OPERATORS = {"~~", "~~*", "!~~", "!~~*", "~", "~*", "!~", "!~*", "||"}
 # Functions whose text arguments are `text` (so a varchar argument is cast) and what they return.
 TEXT_FUNCTIONS = {
@@ -60,6 +61,18 @@ RESULT_TYPES = {
     "clock_timestamp": "timestamp with time zone",
     "statement_timestamp": "timestamp with time zone",
     "transaction_timestamp": "timestamp with time zone",
+    "jsonb_typeof": "text",
+    "json_typeof": "text",
+    "to_char": "text",
+    "concat": "text",
+    "concat_ws": "text",
+    "octet_length": "integer",
+    "array_length": "integer",
+    "cardinality": "integer",
+    "jsonb_array_length": "integer",
+    "json_array_length": "integer",
+    "date_part": "double precision",
+    "age": "interval",
 }
 KEYWORD_TYPES = {
     "CURRENT_TIMESTAMP": "timestamp with time zone",
@@ -330,11 +343,23 @@ def binary(op: str, lhs: Typed, rhs: Typed) -> tuple[Typed, Typed, str]:
     """Operator resolution for the operators schema files use: returns both operands with the
     casts PostgreSQL adds, and the result type."""
     lt, rt = base_type(lhs.type), base_type(rhs.type)
-    boolean_result = op in COMPARISONS or op in TEXT_OPERATORS - {"||"}
+    if op in JSON_KEY_OPERATORS:
+        rhs = coerce(rhs, "text") if rt == "unknown" else rhs
+        result = "boolean" if op in ("?", "?|", "?&") else ("text" if op in ("->>", "#>>") else lt)
+        return lhs, rhs, result
+    if op == "AT TIME ZONE":
+        rhs = coerce(rhs, "text") if rt == "unknown" else rhs
+        zoned = "timestamp without time zone" if lt == "timestamp with time zone" else "timestamp with time zone"
+        return lhs, rhs, zoned
+    boolean_result = op in COMPARISONS or op in TEXT_OPERATORS - {"||"} or op in ("@>", "<@", "&&")
     if op == "||" or op in TEXT_OPERATORS:
         lhs, rhs = _text_side(lhs), _text_side(rhs)
         return lhs, rhs, "boolean" if boolean_result else "text"
-    if lt == "unknown" and rt != "unknown":
+    if lt == "unknown" and rt == "unknown" and "func" in (lhs.kind, rhs.kind):
+        # A function whose result type is not in the table: most compared with a string
+        # literal return text.
+        lhs, rhs = coerce(lhs, "text") if lhs.kind == "const" else lhs, coerce(rhs, "text") if rhs.kind == "const" else rhs
+    elif lt == "unknown" and rt != "unknown":
         lhs = coerce(lhs, _text_family(rt))
         rhs = _text_side(rhs) if rt == "character varying" else rhs
     elif rt == "unknown" and lt != "unknown":
