@@ -50,6 +50,8 @@ def test_version_from_spec(spec, version):
         ({"uv.lock": '[[package]]\nname = "django"\nversion = "6.0.1"\n'}, "6.0.1", "uv.lock"),
         ({"Pipfile.lock": '{"default": {"django": {"version": "==4.2.9"}}}'}, "4.2.9", "Pipfile.lock"),
         ({"requirements.txt": "django-environ==0.11\n"}, "6.0", "default (latest)"),
+        ({"requirements.txt": "fastapi\n", "app_django/requirements.txt": "Django>=5.1,<5.2\n"}, "5.1",
+         "app_django/requirements.txt"),
         ({}, "6.0", "default (latest)"),
     ],
 )

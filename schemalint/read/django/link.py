@@ -89,8 +89,8 @@ class Linker:
         self.resolver = Resolver(facts, project)
         self.diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
         self._reported: set[tuple] = set()
-        self.version, self.version_source = django_version(project)
         model_files = [f.rel for f in facts]
+        self.version, self.version_source = django_version(project, model_files)
         self.settings: SettingsFacts = read_settings(project, model_files)
         self._app_configs: dict[str, Any] = {}
         self._models: dict[tuple[str, str], ModelInfo | None] = {}

@@ -85,41 +85,60 @@ def _pyproject_spec(text: str) -> str | None:
     return None
 
 
-def django_version(project: Project) -> tuple[str, str]:
-    """(version, where it came from). Lock files first: they say what is installed."""
+def django_version(project: Project, model_files: list[str] = ()) -> tuple[str, str]:
+    """(version, where it came from). The project root first, then the folders holding the
+    model files (the seed keeps Django's requirements in `app_django/`); in each folder lock
+    files first, because they say what is installed."""
     if project.settings.django_version:
         return project.settings.django_version, "config"
+    for folder in _dependency_folders(model_files):
+        found = _version_in(project, folder)
+        if found is not None:
+            return found
+    return LATEST, "default (latest)"
+
+
+def _dependency_folders(model_files) -> list[str]:
+    folders = {""}
+    for rel in model_files:
+        parts = rel.split("/")[:-1]
+        folders |= {"/".join(parts[:i]) + "/" for i in range(1, min(len(parts), 3) + 1)}
+    return sorted(folders, key=lambda f: (f.count("/"), f))
+
+
+def _version_in(project: Project, folder: str) -> tuple[str, str] | None:
     for name in ("poetry.lock", "uv.lock", "pdm.lock"):
-        text = project.read_text(name)
+        text = project.read_text(folder + name)
         if text and (found := _lock_version(text)):
-            return found, name
-    text = project.read_text("Pipfile.lock")
+            return found, folder + name
+    text = project.read_text(folder + "Pipfile.lock")
     if text:
         try:
             pinned = json.loads(text).get("default", {}).get("django", {}).get("version", "")
         except (ValueError, AttributeError):
             pinned = ""
         if pinned:
-            return pinned.lstrip("="), "Pipfile.lock"
-    for name in _requirement_files(project):
+            return pinned.lstrip("="), folder + "Pipfile.lock"
+    for name in _requirement_files(project, folder):
         for line in (project.read_text(name) or "").splitlines():
             spec = _requirement_spec(line)
             if spec is not None and (found := version_from_spec(spec)):
                 return found, name
-    text = project.read_text("pyproject.toml")
+    text = project.read_text(folder + "pyproject.toml")
     if text and (spec := _pyproject_spec(text)) is not None and (found := version_from_spec(spec)):
-        return found, "pyproject.toml"
-    return LATEST, "default (latest)"
+        return found, folder + "pyproject.toml"
+    return None
 
 
-def _requirement_files(project: Project) -> list[str]:
+def _requirement_files(project: Project, base: str = "") -> list[str]:
     names = []
-    for folder in ("", "requirements/"):
+    for folder in (base, base + "requirements/"):
+        directory = project.root / folder if folder else project.root
         try:
-            entries = sorted(os.listdir(project.root / folder)) if (project.root / folder).is_dir() else []
+            entries = sorted(os.listdir(directory)) if directory.is_dir() else []
         except OSError:
             entries = []
-        names += [folder + e for e in entries if e.endswith(".txt") and (e.startswith("requirements") or folder)]
+        names += [folder + e for e in entries if e.endswith(".txt") and (e.startswith("requirements") or folder.endswith("requirements/"))]
     return names
 
 
