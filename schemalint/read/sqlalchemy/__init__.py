@@ -6,6 +6,15 @@ one file's imports, module-level assignments and class bodies as plain facts; `l
 names across the project's files (bases, mixins, constants, enums), decides which classes are
 mapped to which tables, and renders types, defaults and names the way SQLAlchemy's PostgreSQL
 dialect and PostgreSQL itself spell them.
+
+What it cannot know without running code is reported as SL002 at the construct, never guessed:
+values computed by project functions (`server_default=make_default()`, `String(get_len())`),
+`declared_attr` bodies other than returning a Column/mapped_column or `cls.__name__[.lower()]`,
+`values_callable` other than `lambda e: [m.value for m in e]`, and annotations with no SQL
+type (`Mapped[dict]` without a `type_annotation_map` entry). CHECK / index WHERE expressions
+and raw `text()` defaults are re-spelled the way PostgreSQL prints them for the common forms
+(comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, arithmetic, length/lower/upper, literals,
+casts PostgreSQL adds); other SQL is kept as written and may differ in spelling only.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ from typing import Any
 from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts
 
 _BUILTINS = frozenset(dir(builtins))
+# Calls whose arguments never reach the DDL, and keyword arguments whose value never does.
+_OPAQUE_CALLS = frozenset({"relationship", "relation", "backref", "synonym", "composite", "association_proxy",
+                           "column_property", "query_expression", "dynamic_loader", "validates"})
+_PYTHON_SIDE_KEYWORDS = frozenset({"default", "insert_default", "default_factory", "onupdate", "info", "doc",
+                                   "repr", "init", "compare", "kw_only", "hash", "active_history", "deferred_group"})
 _MAX_DEPTH = 40
 
 
@@ -106,6 +111,9 @@ class Unresolved:
 class Lambda:
     module: "Module"
     body: tuple = field(hash=False, compare=False)
+
+
+_GIVEN = Unresolved("<Python-side value>", "not evaluated: it never reaches the database")
 
 
 class Module:
@@ -284,6 +292,9 @@ class Resolver:
             return self.attribute(self.evaluate(module, expr[1], depth + 1), expr[2], depth + 1)
         if tag == "call":
             func = self.evaluate(module, expr[1], depth + 1)
+            if isinstance(func, Ext) and func.sa in _OPAQUE_CALLS:
+                # relationship(...) & co. never contribute DDL: don't chase their arguments
+                return Call(func, (), {}, expr_text(expr))
             args = tuple(self.evaluate(module, a, depth + 1) if a[0] != "star" else Unresolved(expr_text(a)) for a in expr[2])
             kwargs = {}
             for key, value in expr[3]:
@@ -291,6 +302,10 @@ class Resolver:
                     spread = self.evaluate(module, value, depth + 1)
                     if isinstance(spread, dict):
                         kwargs.update({k: v for k, v in spread.items() if isinstance(k, str)})
+                    continue
+                if key in _PYTHON_SIDE_KEYWORDS:
+                    # Python-side values: only whether they are given matters, not what they are
+                    kwargs[key] = None if value == ("const", None) else _GIVEN
                     continue
                 kwargs[key] = self.evaluate(module, value, depth + 1)
             return Call(func, args, kwargs, expr_text(expr))
