@@ -200,6 +200,31 @@ CASES = {
         COMMENT ON COLUMN t.a IS 'kept';
         COMMENT ON COLUMN t.b IS '';
     """,
+    "realistic_odds_and_ends": """
+        CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');
+        CREATE SEQUENCE invoice_numbers START 1000;
+        CREATE TABLE IF NOT EXISTS customers (id serial PRIMARY KEY, email varchar(254) NOT NULL, CONSTRAINT customers_email_uq UNIQUE (email));
+        CREATE TABLE IF NOT EXISTS orders (
+            id bigint NOT NULL DEFAULT nextval('invoice_numbers'),
+            status order_status NOT NULL DEFAULT 'new',
+            customer_email varchar(254) REFERENCES customers (email) ON UPDATE CASCADE,
+            note varchar(100) DEFAULT ''::character varying,
+            label varchar(20) DEFAULT 'pending'::text,
+            amount numeric(10,2) DEFAULT 0::numeric,
+            created timestamp(0) without time zone DEFAULT now(),
+            flags bit(8), ratio double precision[], t time(3)
+        );
+        ALTER TABLE orders ADD COLUMN IF NOT EXISTS uid serial;
+        ALTER TABLE orders ADD PRIMARY KEY (id);
+        ALTER TABLE ONLY orders ALTER COLUMN note SET DEFAULT 'none';
+        ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_email) REFERENCES customers (email) NOT VALID;
+        CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_uid_uq ON orders (uid);
+        CREATE INDEX IF NOT EXISTS orders_created_idx ON orders (created) WITH (fillfactor = 70);
+        ALTER TABLE orders ADD COLUMN extra_id integer CONSTRAINT orders_extra_pk UNIQUE;
+        ALTER TABLE customers ADD COLUMN IF NOT EXISTS referrer_id int REFERENCES customers ON DELETE SET NULL;
+        DROP TABLE IF EXISTS nothing_here, also_nothing;
+        ALTER TABLE IF EXISTS missing_table ADD COLUMN x int;
+    """,
     "other_schema": """
         CREATE SCHEMA crm;
         CREATE TABLE crm.a (id serial PRIMARY KEY, n text UNIQUE);

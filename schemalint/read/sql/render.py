@@ -275,6 +275,9 @@ class Resolver:
             first = [coerce(resolved[0], "text")] if resolved else []
             rest = [coerce(a, "integer" if a.type in INTEGERS else "text") for a in resolved[1:]]
             return Typed("func", TEXT_FUNCTIONS[name], tuple(first + rest), text=name)
+        if name in ("nextval", "currval", "setval") and resolved:
+            resolved = [coerce(resolved[0], "regclass")] + resolved[1:]
+            return Typed("func", "bigint", tuple(resolved), text=name)
         if name == "to_tsvector" and len(resolved) == 2:
             resolved = [coerce(resolved[0], "regconfig"), coerce(resolved[1], "text")]
         elif name == "date_trunc" and resolved:
