@@ -103,7 +103,7 @@ def test_corpus_is_large_enough(dumped):
 @pytest.mark.postgres
 def test_dump_equals_what_django_creates(migrated, dumped):
     managed = dict(dumped, tables=[t for t in dumped["tables"] if t["managed"]])
-    agreement = compare_catalogs(managed, migrated, labels=("schemalint", "postgres"))
+    agreement = compare_catalogs(managed, migrated, comments=True, labels=("schemalint", "postgres"))
     print(f"\nDjango differential: {agreement.agreeing}/{agreement.compared} facts agree")
     unexplained = [d for d in agreement.differences if not any(k in d for k in KNOWN_LIMITATIONS)]
     assert not unexplained, str(agreement)
