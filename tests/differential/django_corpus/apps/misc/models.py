@@ -1,5 +1,9 @@
 """Real-world spellings: aliased imports, imported field classes, decorators, choices."""
 import functools
+from decimal import Decimal
+
+from django.contrib.postgres.functions import RandomUUID
+from django.contrib.postgres.indexes import BrinIndex, BTreeIndex, HashIndex
 
 from django.db import models as m
 from django.db.models import CharField, ForeignKey, IntegerField
@@ -122,3 +126,30 @@ class Overflow(m.Model):
 
     class Meta:
         db_table = "misc_overflow_table_whose_name_is_long_enough_to_be_cut"
+
+
+class Defaults(m.Model):
+    """Database defaults of every kind PostgreSQL prints back."""
+
+    uid = m.UUIDField(db_default=RandomUUID())
+    adjust = m.DecimalField(max_digits=6, decimal_places=2, db_default=Decimal("-1.50"))
+    temperature = m.FloatField(db_default=-2.5)
+    flag = m.BooleanField(db_default=False)
+    since = m.DateField(db_default="2020-01-01")
+    blank = m.TextField(db_default="")
+    big = m.BigIntegerField(db_default=-5000000000)
+    currency = ForeignKey("core.Currency", on_delete=CASCADE, null=True)
+    countries = m.ManyToManyField("core.Country", blank=True)
+    tags = m.ManyToManyField("store.Tag", blank=True, related_name="defaults")
+    priority = m.IntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            HashIndex(fields=["uid"], name="defaults_uid_hash"),
+            BrinIndex(fields=["since"], name="defaults_since_brin"),
+            BTreeIndex(fields=["-big"], name="defaults_big_btree", fillfactor=80),
+        ]
+        constraints = [
+            m.CheckConstraint(condition=m.Q(priority__in=[1, 2, 3]), name="defaults_priority_in"),
+            m.UniqueConstraint(fields=["blank"], name="defaults_blank_ops", opclasses=["text_pattern_ops"]),
+        ]
