@@ -41,6 +41,8 @@ switch, a file being edited back and forth), newest first; older ones are droppe
 
 KEEP_LINKS = 3
 """Linked schemas kept beside the current one (a branch switch and back)."""
+KEEP_RUNS = 8
+"""Findings of earlier runs kept beside the current one."""
 
 _GITIGNORE = "# Created by schemalint automatically.\n*\n"
 _CACHEDIR_TAG = (
@@ -110,6 +112,8 @@ class Cache:
     def __init__(self, directory: Path | None):
         self.directory = directory
         self._packs: dict[str, Pack] = {}
+        self.link_keys: dict[str, str] = {}
+        """source -> key of the linked schema this run used or stored (see `run_key`)."""
 
     @property
     def enabled(self) -> bool:
@@ -123,6 +127,10 @@ class Cache:
         """Linked schemas of one source with what they were linked from (`LinkEntry`). Each
         is as big as the whole schema, so only the last few are kept."""
         return self._pack("links", source, KEEP_LINKS)
+
+    def findings(self) -> Pack:
+        """Findings of whole runs, keyed by `run_key`."""
+        return self._pack("runs", "findings", KEEP_RUNS)
 
     def _pack(self, kind: str, source: str, keep_unused: int) -> Pack:
         name = f"{kind}-{PACK_FORMAT}/{source}.pack"
@@ -243,7 +251,12 @@ class LinkEntry:
     """(relative path, digest of its text or None when missing/unreadable)"""
     lookups: tuple[tuple[str, str | None, str | None], ...]
     """(module name, importing file, the file it resolved to or None)"""
-    schema: Any
+    schema_blob: bytes
+    """The schema, pickled apart: checking whether an entry still holds does not pay for
+    loading a schema of a thousand tables, which a run served from `findings` never needs."""
+
+    def schema(self) -> Any:
+        return pickle.loads(self.schema_blob)
 
 
 def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:
@@ -287,7 +300,7 @@ class RecordingProject(Project):
         return LinkEntry(
             reads=tuple(sorted(self.reads.items(), key=lambda item: item[0])),
             lookups=tuple((dotted, near, found) for (dotted, near), found in self.lookups.items()),
-            schema=schema,
+            schema_blob=dumps(schema),
         )
 
 
@@ -300,3 +313,35 @@ def still_holds(entry: LinkEntry, project: Project) -> bool:
         if project.module_file(dotted, near) != found:
             return False
     return True
+
+
+# --------------------------------------------------------------------------- whole runs
+#
+# With every linked schema still valid, what a run reports depends only on those schemas (their
+# link keys), the configuration (rule selection included) and the rules' code. A run with the
+# same three gives the same findings: they are stored under `run_key` and a warm run skips
+# loading schemas, comparing and running rules.
+
+
+def run_key(link_keys: dict[str, str], config: Config, rules: Any) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    parts = [__version__, repr(replace(config, jobs=0, cache_dir=""))]
+    parts += [f"{source}={key}" for source, key in sorted(link_keys.items())]
+    parts += [f"{rule.code}:{rule.module}:{_module_stamp(rule.module)}" for rule in rules]
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _module_stamp(name: str) -> str:
+    """Size and modification time of a rule's module file: editing a rule (or upgrading a
+    plugin) changes what it reports."""
+    import sys
+
+    path = getattr(sys.modules.get(name), "__file__", None)
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        stat = None
+    return f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "?"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, still_holds
+from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
@@ -75,16 +75,12 @@ def read_schemas(
     keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
 
     linked: dict[str, Schema] = {}
-    link_keys: dict[str, str] = {}
-    if cache.enabled:
-        from schemalint.discover import tree_signature
-
-        signature = tree_signature(config)
-        for source in loaded:
-            link_keys[source] = link_key(source, _reader_version(source), config, signature, keys[source])
-            found = _cached_link(cache, source, link_keys[source], config)
-            if found is not None:
-                linked[source] = found
+    link_keys = _link_keys(keys, config) if cache.enabled else {}
+    for source, key in link_keys.items():
+        found = _cached_link(cache, source, key, config)
+        if found is not None:
+            linked[source] = found
+            cache.link_keys[source] = key
 
     pending = {source: loaded[source][0] for source in loaded if source not in linked}
     facts, crashed = _facts(pending, {s: keys[s] for s in pending}, config, cache)
@@ -94,6 +90,7 @@ def read_schemas(
         schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
             cache.links(source).put(link_keys[source], project.entry(schema))
+            cache.link_keys[source] = link_keys[source]
         linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
     cache.save()
 
@@ -102,6 +99,43 @@ def read_schemas(
         schema = linked[source]
         schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics)
     return schemas
+
+
+def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
+    """The findings of an earlier run over the same files, project, configuration and rules,
+    or None. Costs reading and hashing the files and checking what each source's link read;
+    no schema is loaded. Editor buffers (`overrides`) are never served from the cache."""
+    if not cache.enabled or overrides:
+        return None
+    keys = {}
+    for source, source_paths in paths.items():
+        files, _ = _load_files(source_paths, config.root, {})
+        keys[source] = _fact_keys(source, files, config)
+    link_keys = _link_keys(keys, config)
+    probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
+    for source, key in link_keys.items():
+        entry = cache.links(source).get(key)
+        if entry is MISSING or not still_holds(entry, probe):
+            return None
+    found = cache.findings().get(run_key(link_keys, config, rules))
+    return None if found is MISSING else list(found)
+
+
+def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: "RunResult") -> None:
+    """Store a run's findings for `cached_findings`, unless something was not cacheable (a
+    reader or rule crashed, a source was not linked from cacheable facts)."""
+    sources = list(sources)
+    if not cache.enabled or result.errors or any(source not in cache.link_keys for source in sources):
+        return
+    cache.findings().put(run_key({s: cache.link_keys[s] for s in sources}, config, rules), tuple(result.findings))
+    cache.save()
+
+
+def _link_keys(keys: dict[str, list[str]], config: Config) -> dict[str, str]:
+    from schemalint.discover import tree_signature
+
+    signature = tree_signature(config)
+    return {source: link_key(source, _reader_version(source), config, signature, keys[source]) for source in keys}
 
 
 def _fact_keys(source: str, files: list[SourceFile], config: Config) -> list[str]:
@@ -114,7 +148,7 @@ def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema 
     if entry is MISSING:
         return None
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
-    return entry.schema if still_holds(entry, probe) else None
+    return entry.schema() if still_holds(entry, probe) else None
 
 
 def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[str]], config: Config, cache: Cache):

@@ -12,6 +12,7 @@ import os
 import pickle
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -434,3 +435,110 @@ def test_a_crashed_link_is_not_cached(tmp_path):
     read(tmp_path, paths)
     read(tmp_path, paths)
     assert len(LINKED) == 2
+
+
+# --------------------------------------------------------------------------- the real CLI, warm
+
+_PROBE = """
+import sys
+from schemalint.cli import main
+try:
+    main(["check", sys.argv[1]], standalone_mode=False)
+except SystemExit:
+    pass
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("libcst", "sqlglot", "multiprocessing", "concurrent"))
+print("HEAVY:" + ",".join(heavy))
+"""
+
+
+def test_a_warm_run_imports_neither_libcst_nor_sqlglot(tmp_path, monkeypatch):
+    from tests.robustness.support import write_project
+
+    monkeypatch.delitem(READER_MODULES, "django")  # the real readers, in real subprocesses
+    root = write_project(tmp_path / "project")
+    cold = subprocess.run([sys.executable, "-c", _PROBE, str(root)], capture_output=True, text=True, timeout=120)
+    assert "HEAVY:" in cold.stdout and "libcst" in cold.stdout, cold.stderr
+    warm = subprocess.run([sys.executable, "-c", _PROBE, str(root)], capture_output=True, text=True, timeout=120)
+    assert warm.stdout.strip().endswith("HEAVY:"), f"a warm run imported {warm.stdout.split('HEAVY:')[-1]}"
+    assert warm.stdout.split("HEAVY:")[0] == cold.stdout.split("HEAVY:")[0], "warm output differs from cold"
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+def _rules():
+    from schemalint.registry import Rule
+
+    return [Rule(code="SL999", name="fake-rule", summary="a rule of this test module", check=lambda target: [], module=__name__)]
+
+
+def _run_once(root: Path, paths, cache: Cache, config: Config):
+    """What `run_check` does around the rules: read, report, remember."""
+    from schemalint.engine import RunResult, remember_findings
+    from schemalint.findings import Finding
+
+    schemas = read_schemas({"django": paths}, config, cache)
+    result = RunResult(findings=[Finding(path=t.location.path if t.location else "settings.txt", line=1, col=1, code="SL999", message=t.name) for t in schemas["django"].tables])
+    remember_findings(cache, ["django"], config, _rules(), result)
+    return result.findings
+
+
+def _cached(root: Path, paths, config: Config, overrides=None):
+    from schemalint.engine import cached_findings
+
+    return cached_findings({"django": paths}, config, Cache(root / ".schemalint_cache"), _rules(), overrides)
+
+
+def test_findings_of_an_unchanged_project_come_from_the_cache(tmp_path):
+    paths = make_project(tmp_path, APPS)
+    config = Config(root=tmp_path)
+    assert _cached(tmp_path, paths, config) is None
+    computed = _run_once(tmp_path, paths, Cache(tmp_path / ".schemalint_cache"), config)
+    assert _cached(tmp_path, paths, config) == computed
+    assert len(LINKED) == 1
+
+
+def _edit_model(root):
+    (root / "apps/a2/models.py").write_text("table x\n")
+
+
+def _edit_link_input(root):
+    (root / "settings.txt").write_text("changed\n")
+
+
+def _touch_rule_module(root):
+    stat = os.stat(__file__)
+    os.utime(__file__, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.mark.parametrize(
+    ("change", "config_change"),
+    [
+        pytest.param(_edit_model, {}, id="model-file-edited"),
+        pytest.param(_edit_link_input, {}, id="file-read-by-link-edited"),
+        pytest.param(None, {"ignore": ("SL999",)}, id="rule-selection-changed"),
+        pytest.param(None, {"per_file_ignores": (("apps/*", ("SL999",)),)}, id="per-file-ignores-changed"),
+        pytest.param(_touch_rule_module, {}, id="rule-code-changed"),
+    ],
+)
+def test_cached_findings_are_not_served_when_anything_they_depend_on_changed(tmp_path, change, config_change):
+    paths = [p for p in make_project(tmp_path, APPS | {"settings.txt": "one\n"}) if p.name == "models.py"]
+    config = Config(root=tmp_path)
+    _run_once(tmp_path, paths, Cache(tmp_path / ".schemalint_cache"), config)
+    if change:
+        change(tmp_path)
+    assert _cached(tmp_path, paths, replace(config, **config_change)) is None
+
+
+def test_editor_buffers_are_never_served_from_cached_findings(tmp_path):
+    paths = make_project(tmp_path, APPS)
+    config = Config(root=tmp_path)
+    _run_once(tmp_path, paths, Cache(tmp_path / ".schemalint_cache"), config)
+    assert _cached(tmp_path, paths, config, overrides={"apps/a0/models.py": b"table z\n"}) is None
+
+
+def test_a_run_with_a_crashed_file_is_not_remembered(tmp_path):
+    paths = make_project(tmp_path, {"a/models.py": "table ok\n", "b/models.py": "boom\n"})
+    config = Config(root=tmp_path)
+    _run_once(tmp_path, paths, Cache(tmp_path / ".schemalint_cache"), config)
+    assert _cached(tmp_path, paths, config) is None
