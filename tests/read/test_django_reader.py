@@ -272,3 +272,27 @@ def test_composite_primary_key_and_db_collation(tmp_path):
     assert line.primary_key.columns == ("order", "number") and line.primary_key.name == "shop_line_pkey"
     assert any("_like index of a db_collation column cannot be resolved statically: 'case_insensitive'" in m
                for m in messages(schema))
+
+
+def test_meta_list_items_have_their_own_positions(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10)
+            qty = models.IntegerField()
+
+            class Meta:
+                indexes = [
+                    models.Index(fields=["symbol"], name="a"),
+                    models.Index(fields=["qty"]), models.Index(fields=["nope"], name="c"),
+                ]
+                constraints = [models.CheckConstraint(condition=models.Q(qty__regex="x"), name="q")]
+    """)
+    stock = table(schema, "shop_stock")
+    locations = {i.name: i.location for i in stock.indexes if i.origin == "index"}
+    assert locations["a"] == Location(MODELS, 9, 13)
+    assert [loc for name, loc in locations.items() if name != "a"] == [Location(MODELS, 10, 13)]
+    places = {d.message.split(" cannot")[0]: d.location for d in schema.diagnostics}
+    assert places["field name"] == Location(MODELS, 10, 43)
+    assert places["constraint"] == Location(MODELS, 12, 24)

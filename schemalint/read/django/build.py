@@ -303,7 +303,10 @@ class TableBuilder:
         if not isinstance(value, tuple):
             self.linker.unresolved(f"Meta.{key}", describe(value), location, self.table_name)
             return []
-        return [(item, module, location) for item in value]
+        places = self.linker.item_locations.get((location.path, location.line, location.col), ())
+        if len(places) != len(value):
+            places = (location,) * len(value)
+        return list(zip(value, [module] * len(value), places))
 
     def _meta_indexes(self) -> None:
         for call, module, location in self._meta_items("indexes"):

@@ -154,6 +154,25 @@ class LineFinder:
                 return index + 1, len(match.group(1)) + 1
         return max(start, 0) + 1, 1
 
+    def call_positions(self, value, line: int) -> tuple[tuple[int, int], ...]:
+        """Where each call of a list of calls starts, scanning forward from the assignment."""
+        if not isinstance(value, tuple) or not value or not all(isinstance(v, Call) and v.func for v in value):
+            return ()
+        positions = []
+        row, col = line - 1, 0
+        for call in value:
+            needle = call.func + "("
+            while row < len(self.lines):
+                found = self.lines[row].find(needle, col)
+                if found >= 0:
+                    positions.append((row + 1, found + 1))
+                    col = found + len(needle)
+                    break
+                row, col = row + 1, 0
+            else:
+                return ()
+        return tuple(positions)
+
     def class_line(self, name: str, start: int, indent: str | None = None) -> tuple[int, int]:
         lead = re.escape(indent) if indent is not None else r"\s*"
         return self.find(re.compile(rf"^({lead})class\s+{re.escape(name)}\b"), start)
@@ -196,7 +215,7 @@ def _assignments(body, finder: LineFinder, start: int, indent: str | None = None
             for name in names:
                 line, col = finder.assign_line(name, cursor, indent)
                 cursor = line
-                found.append(Assign(name, converted, line, col))
+                found.append(Assign(name, converted, line, col, finder.call_positions(converted, line)))
     return found, cursor
 
 

@@ -70,6 +70,8 @@ class Assign:
     value: object
     line: int
     col: int
+    items: tuple[tuple[int, int], ...] = ()
+    """For a list of calls (`indexes = [models.Index(...), ...]`): where each call starts."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,8 @@ class Linker:
         self._building: set[tuple[str, str]] = set()
         self.registry: dict[tuple[str, str], ModelInfo] = {}
         self._pk_cache: dict[str, tuple[str, str, str]] = {}
+        self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
+        """Meta list assignment -> where each of its calls starts."""
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -209,6 +211,9 @@ class Linker:
                     meta.update({k: v for k, v in parent.meta.items() if k != "abstract"})
         for assign in cls.meta:
             meta[assign.name] = (assign.value, module, Location(module.rel, assign.line, assign.col))
+            if assign.items:
+                self.item_locations[(module.rel, assign.line, assign.col)] = tuple(
+                    Location(module.rel, line, col) for line, col in assign.items)
         return meta
 
     def meta_value(self, meta: dict, key: str, default=None, what: str | None = None):
