@@ -33,7 +33,7 @@ from schemalint import __version__
 from schemalint.config import Config
 from schemalint.read import Project
 
-PACK_FORMAT = "1"
+PACK_FORMAT = "2"
 """Bumped when the pack layout itself changes."""
 KEEP_UNUSED = 256
 """Entries not used by the last run are kept up to this many (the other side of a branch
@@ -164,13 +164,30 @@ def dumps(value: Any) -> bytes:
 
 class _FastPickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
-        names = _constructor_fields(type(obj))
+        cls = type(obj)
+        names = _constructor_fields(cls)
         if names is None:
             return NotImplemented
-        return type(obj), tuple(getattr(obj, name) for name in names)
+        return _construct, (cls, _LAYOUTS[cls], *(getattr(obj, name) for name in names))
+
+
+class StaleLayout(Exception):
+    """A cached object was stored by a version of its class with other fields."""
+
+
+def _construct(cls: type, layout: int, *args: Any) -> Any:
+    # Arguments are positional: if the class gained, lost or reordered fields since the entry
+    # was written (a development checkout, where versions do not change), refuse rather than
+    # build an object with values in the wrong fields. The pack then counts as a miss.
+    if _constructor_fields(cls) is None or _LAYOUTS[cls] != layout:
+        raise StaleLayout(cls.__qualname__)
+    return cls(*args)
 
 
 _CONSTRUCTOR_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_LAYOUTS: dict[type, int] = {}
+"""A stable digest of each class's field names and their order (`hash()` of strings is
+randomized per process, so it cannot be used)."""
 
 
 def _constructor_fields(cls: type) -> tuple[str, ...] | None:
@@ -187,6 +204,7 @@ def _constructor_fields(cls: type) -> tuple[str, ...] | None:
         real = dataclasses.fields(cls)
         if len(real) == len(declared) and all(f.init and not f.kw_only for f in real):
             names = tuple(f.name for f in real)
+            _LAYOUTS[cls] = int.from_bytes(hashlib.blake2b(" ".join(names).encode(), digest_size=8).digest(), "big")
     _CONSTRUCTOR_FIELDS[cls] = names
     return names
 

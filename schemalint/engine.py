@@ -115,7 +115,10 @@ def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cac
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
     for source, key in link_keys.items():
         entry = cache.links(source).get(key)
-        if entry is MISSING or not still_holds(entry, probe):
+        try:
+            if entry is MISSING or not still_holds(entry, probe):
+                return None
+        except Exception:  # an entry from another layout of LinkEntry
             return None
     found = cache.findings().get(run_key(link_keys, config, rules))
     return None if found is MISSING else list(found)
@@ -148,7 +151,10 @@ def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema 
     if entry is MISSING:
         return None
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
-    return entry.schema() if still_holds(entry, probe) else None
+    try:
+        return entry.schema() if still_holds(entry, probe) else None
+    except Exception:  # an entry from another layout of the schema model: relink
+        return None
 
 
 def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[str]], config: Config, cache: Cache):

@@ -190,7 +190,7 @@ def test_cache_folder_ignores_itself_and_is_tagged(tmp_path):
     folder = tmp_path / ".schemalint_cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pack")) == ["facts-1/django.pack", "links-1/django.pack"]
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pack")) == [f"facts-{cache_module.PACK_FORMAT}/django.pack", f"links-{cache_module.PACK_FORMAT}/django.pack"]
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
@@ -542,3 +542,12 @@ def test_a_run_with_a_crashed_file_is_not_remembered(tmp_path):
     config = Config(root=tmp_path)
     _run_once(tmp_path, paths, Cache(tmp_path / ".schemalint_cache"), config)
     assert _cached(tmp_path, paths, config) is None
+
+
+def test_an_entry_written_by_another_layout_of_a_class_is_a_miss(tmp_path, monkeypatch):
+    cache = Cache(tmp_path / "c")
+    cache.pack("django").put("k", Location("a.py", 3, 4))
+    cache.save()
+    # The class gains a field in the middle, as a development checkout might.
+    monkeypatch.setitem(cache_module._LAYOUTS, Location, 12345)
+    assert Cache(tmp_path / "c").pack("django").get("k") is MISSING
