@@ -19,7 +19,7 @@ from sqlglot.errors import SqlglotError
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
 from schemalint.read.sql.names import truncate_identifier
-from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, top_level_pieces, words
+from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -263,6 +263,8 @@ class _Builder:
     def _timestamp_spellings(self) -> Iterator[str]:
         """now() and CURRENT_TIMESTAMP, in statement order: sqlglot reads both as one node,
         PostgreSQL prints them apart."""
+        if not _TIMESTAMP_SPELLING.search(self.statement.text):
+            return iter(())
         blanked = _blank_quoted(self.statement.text, self.dialect)
         spellings = []
         for match in _TIMESTAMP_SPELLING.finditer(blanked):
@@ -822,52 +824,44 @@ def _unquote(name: str) -> str:
     return name
 
 
+_QUOTED_START = re.compile(r"--|/\*|['\"`#$]")
+
+
 def _blank_quoted(text: str, dialect: str) -> str:
     """`text` with comments and quoted tokens replaced by spaces (offsets kept)."""
-    out = list(text)
+    out = []
     i = 0
     n = len(text)
     while i < n:
-        end = skip_token(text, i, dialect)
+        match = _QUOTED_START.search(text, i)
+        if match is None:
+            break
+        at = match.start()
+        end = skip_token(text, at, dialect)
         if end is None:
-            i += 1
+            out.append(text[i:at + 1])
+            i = at + 1
             continue
-        for j in range(i, end):
-            if out[j] != "\n":
-                out[j] = " "
+        out.append(text[i:at])
+        out.append(re.sub(r"[^\n]", " ", text[at:end]))
         i = end
+    out.append(text[i:])
     return "".join(out)
 
 
 def _top_level_commas(text: str, start: int, end: int, dialect: str) -> Iterator[int]:
     depth = 0
-    i = start
-    while i < end:
-        skipped = skip_token(text, i, dialect)
-        if skipped is not None:
-            i = skipped
-            continue
-        if text[i] in "([":
+    for at, token in structure(text, start, end, dialect):
+        if token in "([":
             depth += 1
-        elif text[i] in ")]":
+        elif token in ")]":
             depth -= 1
-        elif text[i] == "," and depth == 0:
-            yield i
-        i += 1
+        elif token == "," and depth == 0:
+            yield at
 
 
 def _first_paren(text: str, dialect: str) -> int:
-    i = 0
-    n = len(text)
-    while i < n:
-        end = skip_token(text, i, dialect)
-        if end is not None:
-            i = end
-            continue
-        if text[i] == "(":
-            return i
-        i += 1
-    return -1
+    return next((at for at, token in structure(text, 0, len(text), dialect) if token == "("), -1)
 
 
 def _matching(text: str, open_at: int, dialect: str) -> int:

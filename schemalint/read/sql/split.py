@@ -119,18 +119,50 @@ def is_blank(text: str, dialect: str) -> bool:
     return first_significant(text, 0, dialect) >= len(text)
 
 
+_SPACES = re.compile(r"\s*")
+
+
 def first_significant(text: str, i: int, dialect: str) -> int:
     """The offset of the first character at or after `i` that is not whitespace or comment."""
     n = len(text)
     while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        if text.startswith("--", i) or (dialect == "mysql" and text[i] == "#") or text.startswith("/*", i):
+        i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
+        if text.startswith("--", i) or (dialect == "mysql" and text.startswith("#", i)) or text.startswith("/*", i):
             i = skip_token(text, i, dialect) or n
             continue
-        return i
+        return min(i, n)
     return n
+
+
+# Where something can start that the scanners care about: a quote or comment to skip, or a
+# structural character. Everything between two matches is skipped in one regex step.
+_STRUCTURE = {
+    "postgres": re.compile(r"--|/\*|['\"$;(),\[\]]"),
+    "mysql": re.compile(r"--|/\*|['\"`#;(),\[\]]"),
+    "sqlite": re.compile(r"--|/\*|['\"`;(),\[\]]"),
+}
+_STRUCTURE_WITH_WORDS = {
+    dialect: re.compile(pattern.pattern + r"|\b(?:begin|case|end)\b", re.IGNORECASE) for dialect, pattern in _STRUCTURE.items()
+}
+
+
+def structure(text: str, start: int, end: int, dialect: str, with_words: bool = False):
+    """Yields (offset, token) for each `;`, `,`, bracket (and with `with_words`, BEGIN/CASE/END)
+    of `text[start:end]` outside quotes and comments."""
+    table = _STRUCTURE_WITH_WORDS if with_words else _STRUCTURE
+    pattern = table.get(dialect, table["postgres"])
+    i = start
+    while True:
+        match = pattern.search(text, i, end)
+        if match is None:
+            return
+        at, token = match.start(), match.group()
+        if token in ("--", "/*", "'", '"', "`", "#", "$"):
+            skipped = skip_token(text, at, dialect)
+            i = at + 1 if skipped is None else skipped
+            continue
+        yield at, token
+        i = match.end()
 
 
 def split_statements(text: str, dialect: str = "postgres") -> list[RawStatement]:
@@ -154,30 +186,17 @@ def split_statements(text: str, dialect: str = "postgres") -> list[RawStatement]
 
 def _statement_end(text: str, start: int, dialect: str) -> tuple[int, bool]:
     """The offset of the `;` ending the statement that starts at `start` (or the text's end)."""
-    n = len(text)
     block = _BLOCK_HEAD.match(text, start) is not None
     depth = 0
-    i = start
-    while i < n:
-        ch = text[i]
-        skipped = skip_token(text, i, dialect)
-        if skipped is not None:
-            i = skipped
-            continue
-        if ch == ";" and depth == 0:
-            return i, True
-        if block and (ch.isalpha() or ch == "_") and not _is_word_char(text, i - 1):
-            word = _WORD.match(text, i)
-            assert word is not None
-            lowered = word.group(0).lower()
-            if lowered in ("begin", "case"):
-                depth += 1
-            elif lowered == "end" and depth > 0:
-                depth -= 1
-            i = word.end()
-            continue
-        i += 1
-    return n, False
+    for at, token in structure(text, start, len(text), dialect, with_words=block):
+        if token == ";" and depth == 0:
+            return at, True
+        lowered = token.lower()
+        if lowered in ("begin", "case"):
+            depth += 1
+        elif lowered == "end" and depth > 0:
+            depth -= 1
+    return len(text), False
 
 
 def top_level_pieces(text: str, start: int, end: int, dialect: str) -> list[tuple[int, int]]:
@@ -186,21 +205,14 @@ def top_level_pieces(text: str, start: int, end: int, dialect: str) -> list[tupl
     pieces = []
     depth = 0
     piece_start = start
-    i = start
-    while i < end:
-        skipped = skip_token(text, i, dialect)
-        if skipped is not None:
-            i = skipped
-            continue
-        ch = text[i]
-        if ch in "([":
+    for at, token in structure(text, start, end, dialect):
+        if token in "([":
             depth += 1
-        elif ch in ")]":
+        elif token in ")]":
             depth -= 1
-        elif ch == "," and depth == 0:
-            pieces.append((first_significant(text, piece_start, dialect), i))
-            piece_start = i + 1
-        i += 1
+        elif token == "," and depth == 0:
+            pieces.append((first_significant(text, piece_start, dialect), at))
+            piece_start = at + 1
     pieces.append((first_significant(text, piece_start, dialect), end))
     return [(s, e) for s, e in pieces if s < e]
 
@@ -208,21 +220,14 @@ def top_level_pieces(text: str, start: int, end: int, dialect: str) -> list[tupl
 def matching_paren(text: str, open_at: int, dialect: str) -> int:
     """The offset of the `)` closing the `(` at `open_at` (or the text's end)."""
     depth = 0
-    i = open_at
-    n = len(text)
-    while i < n:
-        skipped = skip_token(text, i, dialect)
-        if skipped is not None:
-            i = skipped
-            continue
-        if text[i] == "(":
+    for at, token in structure(text, open_at, len(text), dialect):
+        if token == "(":
             depth += 1
-        elif text[i] == ")":
+        elif token == ")":
             depth -= 1
             if depth == 0:
-                return i
-        i += 1
-    return n
+                return at
+    return len(text)
 
 
 def words(text: str, count: int, dialect: str = "postgres") -> list[str]:
