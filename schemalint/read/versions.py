@@ -5,5 +5,5 @@ import them (and libcst/sqlglot with them)."""
 READER_VERSIONS = {
     "django": "3",
     "sqlalchemy": "2",
-    "sql": "1",
+    "sql": "2",
 }
