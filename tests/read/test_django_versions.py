@@ -170,3 +170,19 @@ def test_the_settings_nearest_to_the_models_win(tmp_path):
         "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
     })
     assert table(schema, "shop_stock").column("id").type == "integer"
+
+
+def test_default_auto_field_can_be_a_project_class(tmp_path):
+    schema = read_project(tmp_path, {
+        MODELS: SIMPLE,
+        "app_django/apps/core/fields.py": "from django.db import models\n\nclass IdField(models.SmallAutoField):\n    pass\n",
+        "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "apps.core.fields.IdField"\n',
+    }, django_version="5.2")
+    assert table(schema, "shop_stock").column("id").type == "smallint"
+
+
+def test_unknown_default_auto_field_is_reported(tmp_path):
+    schema = read_project(tmp_path, {MODELS: SIMPLE}, default_auto_field="hashid_field.HashidAutoField", django_version="5.2")
+    assert table(schema, "shop_stock").column("id").type == "integer"
+    assert any(d.message == "DEFAULT_AUTO_FIELD cannot be resolved statically: hashid_field.HashidAutoField (assuming AutoField)"
+               for d in schema.diagnostics)

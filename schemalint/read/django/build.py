@@ -416,7 +416,7 @@ class TableBuilder:
             source_name, target_name = f"from_{source_name}", f"to_{target_name}"
         # The auto-created through model is rendered by the migration state, whose app configs
         # are stubs: its id follows DEFAULT_AUTO_FIELD, never AppConfig.default_auto_field.
-        auto = linker.project_auto_field().rsplit(".", 1)[-1]
+        auto = linker.auto_builtin(linker.project_auto_field(), info)
         id_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
         location = spec.location
         columns = [Column("id", id_type, False, identity="by default", location=location, field_name="id")]

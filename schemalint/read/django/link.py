@@ -135,14 +135,33 @@ class Linker:
         """(the auto field's builtin class name, where that choice came from)."""
         if info.module.module in self.resolver.virtual:
             return self.resolver.virtual[info.module.module][1].rsplit(".", 1)[-1], "django.contrib"
-        if self.project.settings.default_auto_field:
-            return self.project.settings.default_auto_field.rsplit(".", 1)[-1], "config"
         config = self.app_config(info.module)
-        if config.default_auto_field:
-            return config.default_auto_field.rsplit(".", 1)[-1], "apps.py"
-        if self.settings.default_auto_field:
-            return self.settings.default_auto_field.rsplit(".", 1)[-1], self.settings.path or "settings"
+        for dotted, source in (
+            (self.project.settings.default_auto_field, "config"),
+            (config.default_auto_field, "apps.py"),
+            (self.settings.default_auto_field, self.settings.path or "settings"),
+        ):
+            if dotted:
+                return self.auto_builtin(dotted, info), source
         return ("BigAutoField" if major(self.version) >= 6 else "AutoField"), f"Django {self.version} default"
+
+    def auto_builtin(self, dotted: str, info: ModelInfo) -> str:
+        """The built-in auto field a DEFAULT_AUTO_FIELD path names, through project subclasses
+        (`core.fields.HashidAutoField(BigAutoField)`)."""
+        last = dotted.rsplit(".", 1)[-1]
+        if last in ("AutoField", "BigAutoField", "SmallAutoField"):
+            return last
+        location = info.location
+        symbol = self.resolver.resolve_global(dotted, info.module)
+        if symbol.kind == "class":
+            for base in symbol.cls.bases:
+                if isinstance(base, Ref):
+                    found = self.field_class(symbol.module, base.dotted, location)
+                    if found is not None and found[0] in ("AutoField", "BigAutoField", "SmallAutoField"):
+                        return found[0]
+        fallback = "BigAutoField" if major(self.version) >= 6 else "AutoField"
+        self.unresolved("DEFAULT_AUTO_FIELD", f"{dotted} (assuming {fallback})", location)
+        return fallback
 
     def project_auto_field(self) -> str:
         if self.project.settings.default_auto_field:
