@@ -179,7 +179,7 @@ def _construct(cls: type, layout: int, *args: Any) -> Any:
     # Arguments are positional: if the class gained, lost or reordered fields since the entry
     # was written (a development checkout, where versions do not change), refuse rather than
     # build an object with values in the wrong fields. The pack then counts as a miss.
-    if _constructor_fields(cls) is None or _LAYOUTS[cls] != layout:
+    if _LAYOUTS.get(cls) != layout and (_constructor_fields(cls) is None or _LAYOUTS.get(cls) != layout):
         raise StaleLayout(cls.__qualname__)
     return cls(*args)
 
