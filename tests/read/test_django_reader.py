@@ -296,3 +296,30 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
     places = {d.message.split(" cannot")[0]: d.location for d in schema.diagnostics}
     assert places["field name"] == Location(MODELS, 10, 43)
     assert places["constraint"] == Location(MODELS, 12, 24)
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: TreeForeignKey"),
+        ("gis.PointField()", "field type cannot be resolved statically: django.contrib.gis.db.models.PointField"),
+        ("money_field()", "class attribute built by a function cannot be resolved statically: money_field()"),
+        ("models.DecimalField(max_digits=5)", "DecimalField precision cannot be resolved statically"),
+        ("models.ForeignKey('self')", "on_delete cannot be resolved statically"),
+    ],
+)
+def test_fields_that_cannot_be_known_are_never_silently_dropped(tmp_path, field, expected):
+    schema = read_models(tmp_path, f"""
+        from django.db import models
+        from django.contrib.gis.db import models as gis
+        from mptt.fields import TreeForeignKey
+
+        def money_field():
+            return models.DecimalField(max_digits=10, decimal_places=2)
+
+        class Stock(models.Model):
+            value = {field}
+            objects = models.Manager()
+    """)
+    assert any(expected in m for m in messages(schema)), messages(schema)
+    assert len(messages(schema)) == 1

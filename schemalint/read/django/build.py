@@ -39,10 +39,10 @@ def _is_like_type(pg_type: str) -> bool:
     return not pg_type.endswith("]") and (pg_type.startswith("character varying") or pg_type == "text")
 
 
-def _on_delete(linker: Linker, spec: FieldSpec, default: str = "CASCADE") -> tuple[str, str | None]:
+def _on_delete(linker: Linker, spec: FieldSpec) -> tuple[str, str | None]:
     value = spec.args[1] if len(spec.args) > 1 else spec.kwargs.get("on_delete")
     if value is None:
-        return ON_DELETE[default]
+        raise Unresolved("(missing: Django requires it)", "on_delete")
     name = None
     if isinstance(value, Ref):
         symbol = linker.resolver.resolve(spec.module, value.dotted)

@@ -351,6 +351,7 @@ def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, 
     imports: list[tuple[str, str]] = []
     constants: list[Assign] = []
     classes: list[ClassFact] = []
+    functions: list[str] = []
     cursor = 0
     for statement in tree.body:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -369,8 +370,9 @@ def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, 
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
         elif isinstance(statement, cst.FunctionDef):
+            functions.append(statement.name.value)
             cursor, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
-    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes))
+    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions))
 
 
 def _blocks(statement):

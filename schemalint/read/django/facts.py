@@ -7,7 +7,7 @@ names) is a small frozen record that `link` resolves once every file is known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from schemalint.model import Diagnostic
 
@@ -114,4 +114,5 @@ class ModuleFacts:
     constants: tuple[Assign, ...] = ()
     classes: tuple[ClassFact, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    lines: tuple[int, ...] = field(default=())
+    functions: tuple[str, ...] = ()
+    """Names of module-level functions (a call to one in a model body may build a field)."""

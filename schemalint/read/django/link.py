@@ -23,6 +23,8 @@ from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describ
 from schemalint.types import normalize_type
 
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
+# Class names that say "a field" (`FSMField`, mptt's `TreeForeignKey`): unknown ones are SL002.
+_FIELD_LIKE = ("Field", "ForeignKey", "ManyToMany", "OneToOne")
 
 
 @dataclass
@@ -303,7 +305,7 @@ class Linker:
             last = symbol.name.rsplit(".", 1)[-1]
             if last in BUILTIN_FIELDS:
                 return last, {}, {}, configured, symbol.name
-            if last.endswith("Field") or last in ("ForeignObject",):
+            if last.endswith(_FIELD_LIKE) or last in ("ForeignObject",):
                 self.unresolved("field type", symbol.name, location)
                 return None
             return None
@@ -328,8 +330,10 @@ class Linker:
             return None
         if configured:
             return "TextField", {}, {}, configured, dotted
-        if symbol.kind == "unknown" and dotted.rsplit(".", 1)[-1].endswith("Field"):
+        if symbol.kind == "unknown" and dotted.rsplit(".", 1)[-1].endswith(_FIELD_LIKE):
             self.unresolved("field type", dotted, location)
+        elif symbol.kind == "function":
+            self.unresolved("class attribute built by a function", f"{dotted}()", location)
         return None
 
     def configured_type(self, symbol: Symbol, dotted: str) -> str | None:
@@ -499,6 +503,8 @@ class Linker:
             return varchar(self.kw(spec, "max_length", None, table))
         if internal == "DecimalField":
             digits, places = self.kw(spec, "max_digits", None, table), self.kw(spec, "decimal_places", None, table)
+            if not isinstance(digits, int) or not isinstance(places, int):
+                raise Unresolved(f"max_digits={digits!r}, decimal_places={places!r}", "DecimalField precision")
             return f"numeric({digits},{places})"
         if internal == "ArrayField":
             base = spec.args[0] if spec.args else spec.kwargs.get("base_field")

@@ -28,7 +28,7 @@ class Unresolved(Exception):
 @dataclass(frozen=True)
 class Symbol:
     kind: str
-    """django | class | value | module | settings | unknown"""
+    """django | class | value | function | module | settings | unknown"""
     module: ModuleFacts | None = None
     name: str = ""
     """For django: the dotted path; for settings: the setting; for unknown: the dotted name."""
@@ -146,6 +146,8 @@ class Resolver:
             if not rest:
                 return Symbol("class", module, head, cls)
             return self._class_attribute(module, cls, rest, dotted)
+        if head in module.functions and not rest:
+            return Symbol("function", module, head)
         constant = self.constants(module).get(head)
         if constant is not None:
             if rest:
