@@ -225,6 +225,16 @@ CASES = {
         DROP TABLE IF EXISTS nothing_here, also_nothing;
         ALTER TABLE IF EXISTS missing_table ADD COLUMN x int;
     """,
+    "case_expressions": """
+        CREATE TABLE r (
+            u int, e bigint, s varchar(5),
+            x numeric GENERATED ALWAYS AS (CASE WHEN u = 0 THEN NULL ELSE e::numeric / u END) STORED,
+            y text GENERATED ALWAYS AS (CASE s WHEN 'a' THEN 'x' WHEN 'b' THEN 'y' END) STORED,
+            z int GENERATED ALWAYS AS (CASE WHEN u > 0 THEN u + (CASE WHEN e > 1 THEN 1 ELSE 0 END) ELSE 0 END) STORED,
+            CHECK (CASE WHEN u > 0 THEN e > 0 ELSE true END)
+        );
+        CREATE INDEX r_case ON r ((CASE WHEN u > 0 THEN 'pos' ELSE 'neg' END));
+    """,
     "other_schema": """
         CREATE SCHEMA crm;
         CREATE TABLE crm.a (id serial PRIMARY KEY, n text UNIQUE);

@@ -759,6 +759,8 @@ def _expression_name(node) -> str | None:
         node = node[1]
     if node and node[0] == "func":
         return node[1].lower()
+    if node and node[0] == "case":
+        return "case"
     if node and node[0] == "col":
         return node[1]
     return None

@@ -690,6 +690,11 @@ class _Builder:
             return ("and", (("op", ">=", value, self._expr(node.args["low"])), ("op", "<=", value, self._expr(node.args["high"]))))
         if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
             return ("nulltest", self._expr(node.this), bool(node.args.get("negate")))
+        if isinstance(node, exp.Case):
+            subject = node.this
+            whens = tuple((self._expr(i.this), self._expr(i.args.get("true"))) for i in node.args.get("ifs") or [])
+            default = node.args.get("default")
+            return ("case", self._expr(subject) if subject is not None else None, whens, self._expr(default) if default is not None else None)
         if isinstance(node, exp.Array):
             return ("array", tuple(self._expr(e) for e in node.expressions))
         if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):

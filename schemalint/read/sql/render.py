@@ -265,6 +265,19 @@ class Resolver:
         common = common_type(elements)
         return Typed("array", common + "[]", tuple(coerce(e, common) for e in elements))
 
+    def _case(self, subject, whens, default) -> Typed:
+        """CASE: the results take their common type; a missing ELSE is ELSE NULL::type. A simple
+        CASE (`CASE x WHEN v ...`) keeps its subject and prints only the values."""
+        test = self.resolve(subject) if subject is not None else None
+        conditions = [self.resolve(c) for c, _ in whens]
+        if test is not None:
+            conditions = [binary("=", test, c)[1] for c in conditions]
+        results = [self.resolve(r) for _, r in whens] + [self.resolve(default) if default is not None else self._null()]
+        common = common_type([r for r in results if not _is_null_const(r)])
+        results = [_typed_null(common) if _is_null_const(r) else coerce(r, common) for r in results]
+        pairs = tuple(p for pair in zip(conditions, results) for p in pair)
+        return Typed("case", common, (test, *pairs, results[-1]))
+
     def _func(self, name: str, args) -> Typed:
         resolved = [self.resolve(a) for a in args]
         if name in SQL_SYNTAX_FUNCTIONS:
@@ -287,6 +300,14 @@ class Resolver:
             resolved = [coerce(a, "text") if a.type == "unknown" else a for a in resolved]
         result = RESULT_TYPES.get(name, resolved[0].type if name in ("abs", "round", "trunc") and resolved else "unknown")
         return Typed("func", result, tuple(resolved), text=name)
+
+
+def _is_null_const(item: Typed) -> bool:
+    return item.kind == "const" and item.shown_type == "null"
+
+
+def _typed_null(type_: str) -> Typed:
+    return Typed("const", type_, text="NULL", shown_type="typednull:" + type_)
 
 
 def normalize_interval(text: str) -> str:
@@ -404,7 +425,10 @@ def _numeric_sides(lhs: Typed, rhs: Typed, lt: str, rt: str) -> tuple[Typed, Typ
 
 
 def print_expr(item: Typed, pretty: bool) -> str:
-    return _Printer(pretty).show(item)
+    text = _Printer(pretty).show(item)
+    if "\n" in text:  # appendContextKeyword() drops the spaces before a line break
+        text = re.sub(r" +\n", "\n", text)
+    return text
 
 
 def print_index_part(item: Typed) -> str:
@@ -419,6 +443,7 @@ def print_index_part(item: Typed) -> str:
 class _Printer:
     def __init__(self, pretty: bool) -> None:
         self.pretty = pretty
+        self.indent = 0
 
     def show(self, item: Typed) -> str:
         return getattr(self, f"_{item.kind}")(item)
@@ -466,6 +491,21 @@ class _Printer:
         lhs, array = item.parts
         return self.wrap(f"{self.child(lhs, item)} {item.text} ({self.show(array)})")
 
+    def _case(self, item: Typed) -> str:
+        """ruleutils.c prints CASE on lines of its own (PRETTYFLAG_INDENT is on in both styles)."""
+        test, *pairs, default = item.parts
+        outer = self.indent
+        self.indent += 4
+        pad = " " * self.indent
+        head = f"CASE {self.show(test)}" if test is not None else "CASE"
+        lines = [f"\n{' ' * outer}{head}"]
+        for condition, result in zip(pairs[::2], pairs[1::2]):
+            lines.append(f"\n{pad}WHEN {self.show(condition)} THEN {self.child(result, item)}")
+        lines.append(f"\n{pad}ELSE {self.child(default, item)}")
+        self.indent = outer
+        lines.append(f"\n{' ' * outer}END")
+        return "".join(lines)
+
     def _array(self, item: Typed) -> str:
         return "ARRAY[" + ", ".join(self.show(p) for p in item.parts) + "]"
 
@@ -485,6 +525,8 @@ def const_text(value: str, type_: str, label: bool = True) -> str:
     everything else quoted with a `::type` label."""
     if type_ == "null":
         return "NULL"
+    if type_.startswith("typednull:"):
+        return "NULL::" + type_[len("typednull:"):]
     if type_ == "boolean":
         return "true" if value.lower() in ("t", "true", "y", "yes", "on", "1") else "false"
     if type_ == "integer" and value.lstrip("-").isdigit():
@@ -503,12 +545,12 @@ def _simple(item: Typed, parent: Typed, first: bool) -> bool:
     """ruleutils.c isSimpleNode(): whether `item` may print without parentheses under
     `parent` in pretty mode."""
     kind = item.kind
-    if kind in ("const", "col", "func", "kw", "array", "cast", "raw"):
+    if kind in ("const", "col", "func", "kw", "array", "cast", "raw", "case"):
         return True
     if kind == "op":
         if parent.kind == "op":
             return _same_chain(item, parent, first)
-        return parent.kind in ("and", "or", "not", "func", "array")
+        return parent.kind in ("and", "or", "not", "func", "array", "case")
     if kind == "nulltest":
         return parent.kind in ("and", "or", "not", "func", "array")
     if kind == "anyop":  # ScalarArrayOpExpr is never "simple" in ruleutils.c
@@ -628,6 +670,11 @@ def _to_tree(item: Typed):
         return ("array", tuple(_to_tree(p) for p in item.parts))
     if kind == "func":
         return ("func", item.text.lower(), tuple(_to_tree(p) for p in item.parts))
+    if kind == "case":
+        test, *pairs, default = item.parts
+        trees = [_to_tree(p) for p in pairs]
+        subject = _to_tree(test) if test is not None else None
+        return ("case", subject, tuple(zip(trees[::2], trees[1::2])), _to_tree(default))
     if kind == "kw":
         return ("kw", item.text)
     return ("raw", item.text)
@@ -637,6 +684,8 @@ def _const_tree(item: Typed):
     shown = item.shown_type
     if shown == "null":
         return ("null",)
+    if shown.startswith("typednull:"):
+        return ("cast", ("null",), shown[len("typednull:"):])
     if shown == "unknown":
         return ("str", item.text)
     if shown == "boolean":
