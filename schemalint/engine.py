@@ -225,8 +225,9 @@ def check_codes(rules: list[Rule], config: Config) -> None:
 
 
 def selected_rules(rules: list[Rule], config: Config) -> list[Rule]:
-    """flake8/ruff semantics: the longest matching prefix decides, ignore wins a tie; rules that
-    are off by default run only when selected by a prefix of their own."""
+    """flake8/ruff semantics: the longest matching prefix decides, ignore wins a tie. Rules that
+    are off by default (SL210) stay off in the default set and run once a `select` or
+    `extend-select` entry covers them, a prefix (`SL2`, `ALL`) included."""
     chosen = []
     for rule in rules:
         if config.select:
