@@ -1,6 +1,6 @@
 """The command line as a user meets it: help, version, exit codes, colour, output files,
 statistics, --add-noqa, noqa in real projects, and editor integration (--stdin-filename, and
-the VS Code / Vim snippets of docs/usage.md checked against real output)."""
+the VS Code / Vim snippets of README.md checked against real output)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from schemalint import __version__
 from tests.test_selection import DRIFTS, make_project
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "usage.md"
+DOCS = Path(__file__).resolve().parent.parent / "README.md"
 ANSI = re.compile(r"\033\[[0-9;]*m")
 SA = "src/database/models.py"
 SQL = "scripts/database/schema.sql"
@@ -310,7 +310,7 @@ def test_stdin_cannot_add_noqa(project):
     assert run.returncode == 2 and "--add-noqa" in run.stderr
 
 
-# ---------------------------------------------------------------- editors: the snippets in docs/usage.md
+# ---------------------------------------------------------------- editors: the snippets in README.md
 
 
 def _docs_block(language: str, marker: str) -> str:
@@ -358,7 +358,7 @@ def test_vim_errorformat_parses_our_output(project, tmp_path):
 
 
 def test_ale_unix_handler_pattern_parses_our_output(project):
-    """ALE's `ale#handlers#unix#HandleAsError` (used in docs/usage.md) matches each line with
+    """ALE's `ale#handlers#unix#HandleAsError` (used in README.md) matches each line with
     this very-magic Vim pattern; here is the same pattern in Python syntax."""
     assert "ale#handlers#unix#HandleAsError" in _docs_block("vim", "ale#linter#Define")
     ale = re.compile(r"^[a-zA-Z]?:?[^:]+:(\d+):?(\d+)?:? ?(.+)$")

@@ -98,10 +98,10 @@ def test_pre_commit_try_repo_on_bifrost(tmp_path):
 
 
 def _local_hook_config() -> str:
-    """The `repo: local` snippet of docs/usage.md, as a user would paste it."""
-    docs = (REPO / "docs" / "usage.md").read_text()
+    """The `repo: local` snippet of README.md, as a user would paste it."""
+    docs = (REPO / "README.md").read_text()
     blocks = [b for b in re.findall(r"```yaml\n(.*?)```", docs, re.S) if "repo: local" in b]
-    assert blocks, "docs/usage.md has no `repo: local` pre-commit snippet"
+    assert blocks, "README.md has no `repo: local` pre-commit snippet"
     return blocks[0]
 
 
