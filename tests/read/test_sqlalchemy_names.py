@@ -222,3 +222,27 @@ class Thing(Base):
     actual = created_by_sqlalchemy(pg, "sa_predicates", tmp_path / "models.py")
     agreement = compare_catalogs(schema_to_dict(schema), actual)
     assert agreement.differences == [], str(agreement)
+
+
+@pytest.mark.postgres
+def test_quoted_names_and_text_index_directions(tmp_path, request):
+    body = """
+class Upper(Base):
+    __tablename__ = "UpperCase"
+    __table_args__ = (Index("ix_upper_name_desc", text("name DESC")), Index("ix_upper_lower", text("lower(name)")))
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20))
+
+
+class Scoped(Base):
+    __tablename__ = "Scoped"
+    __table_args__ = {"schema": "public"}
+    id = Column(BigInteger, primary_key=True)
+"""
+    schema = read_body(tmp_path, body)
+    upper = table(schema, "UpperCase")
+    assert upper.column("id").default == """nextval('"UpperCase_id_seq"'::regclass)"""
+    assert [(i.name, i.columns, i.orders) for i in upper.indexes] == [
+        ("ix_upper_name_desc", ("name",), ("DESC",)), ("ix_upper_lower", ("lower(name::text)",), ())
+    ]
+    _same_as_postgres(request, tmp_path, "sa_quoted")

@@ -3,6 +3,8 @@ names the database ends up with."""
 
 from __future__ import annotations
 
+import re
+
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table
 from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, MetaInfo, TableSpec
 from schemalint.read.sqlalchemy.names import (
@@ -176,7 +178,8 @@ class Builder:
         generated = None
         if serial:
             sequence = serial_sequence(spec.name, column.name)
-            qualified = f"{spec.schema}.{sequence}" if spec.schema and spec.schema != "public" else sequence
+            parts = [spec.schema, sequence] if spec.schema and spec.schema != "public" else [sequence]
+            qualified = ".".join(_quote_identifier(p) for p in parts)
             default = f"nextval('{qualified}'::regclass)"
         elif column.identity is not None:
             identity = "always" if column.identity.kwargs.get("always") is True else "by default"
@@ -429,14 +432,22 @@ class Builder:
             text = part.args[0] if part.args and isinstance(part.args[0], str) else None
             if text is None:
                 return None
+            order = re.search(r"\s+(asc|desc)$", text.strip(), re.I)
+            if order:  # text("name DESC"): the direction is the index's, not the expression's
+                return _index_expression(text.strip()[: order.start()], types), order.group(1).upper().replace("ASC", "")
             return _index_expression(text, types), ""
         return None
 
 
+def _quote_identifier(name: str) -> str:
+    """quote_identifier(): PostgreSQL prints a name that is not plain lowercase in quotes."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _index_expression(text: str, types: dict[str, str]) -> str:
     """pg_get_indexdef's spelling of a simple `func(col)` expression; else the text as written."""
-    import re
-
     stripped = text.strip()
     if stripped in types:
         return stripped

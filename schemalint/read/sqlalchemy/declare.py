@@ -101,6 +101,7 @@ class Declarations:
         self._roots: dict[tuple[str, str], DeclBase | None] = {}
         self._mro_cache: dict[tuple[str, str], list[ClassRef]] = {}
         self._done: set[tuple[str, str]] = set()
+        self._bases: dict[tuple[str, str], list[Any]] = {}
 
     def warn(self, message: str, location: Location, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("SL002", message, location, table, column))
@@ -111,7 +112,9 @@ class Declarations:
         return self.resolver.evaluate(cls.module, member.value)
 
     def bases(self, cls: ClassRef) -> list[Any]:
-        return [self.resolver.evaluate(cls.module, b) for b in cls.facts.bases]
+        if cls.key not in self._bases:
+            self._bases[cls.key] = [self.resolver.evaluate(cls.module, b) for b in cls.facts.bases]
+        return self._bases[cls.key]
 
     def mro(self, cls: ClassRef, depth: int = 0) -> list[ClassRef]:
         """The project classes of the C3 linearization (external bases left out)."""

@@ -15,7 +15,7 @@ Expressions are kept as small tagged tuples (cheap to pickle, easy to match):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 Expr = tuple
@@ -79,4 +79,3 @@ class FileFacts:
     """Names of module-level functions (their results cannot be known statically)."""
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True
-    extra: dict = field(default_factory=dict)
