@@ -38,7 +38,11 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-MEASURES = ("python -c pass", "import libcst+sqlglot", "parse every file", "makemigrations --check", "cold", "warm", "one file changed")
+MEASURES = (
+    "python -c pass", "import libcst+sqlglot", "parse every file", "makemigrations --check",
+    "cold", "warm", "one file changed",
+    "cold, proposed run_check", "warm, proposed run_check", "one file changed, proposed run_check",
+)
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
     "one file changed": {200: 0.5, 1000: 0.2},
@@ -148,10 +152,7 @@ def change_one_model_file(root: Path, round_: int) -> tuple[Path, str]:
     return path, original
 
 
-def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict) -> None:
-    check = [PYTHON, "-m", "schemalint", "check", "."]
-    cache = root / ".schemalint_cache"
-
+def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict, proposed: bool) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
 
@@ -159,14 +160,18 @@ def measure_round(root: Path, round_: int, results: dict[str, Series], schemalin
     record("import libcst+sqlglot", run([PYTHON, "-c", "import libcst, sqlglot"], root))
     record("parse every file", run([PYTHON, str(HERE / "bench_parse_floor.py"), str(root)], root))
     record("makemigrations --check", run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], root / "app_django"))
-    shutil.rmtree(cache, ignore_errors=True)
-    record("cold", run(check, root, sample_tree=True, env=schemalint_env))
-    record("warm", run(check, root, sample_tree=True, env=schemalint_env))
-    path, original = change_one_model_file(root, round_)
-    try:
-        record("one file changed", run(check, root, sample_tree=True, env=schemalint_env))
-    finally:
-        path.write_text(original)
+    variants = [("", [PYTHON, "-m", "schemalint", "check", "."])]
+    if proposed:
+        variants.append((", proposed run_check", [PYTHON, str(HERE / "bench_proposed_check.py"), "check", "."]))
+    for suffix, check in variants:
+        shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
+        record("cold" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
+        record("warm" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
+        path, original = change_one_model_file(root, round_)
+        try:
+            record("one file changed" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
+        finally:
+            path.write_text(original)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -192,17 +197,18 @@ def markdown(results: dict[int, dict[str, Series]], repeat: int) -> str:
             cells.append(_cell(results[n][name], base) if name in results[n] else "—")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "| target | N | goal | measured | verdict |", "| --- | --- | --- | --- | --- |"]
-    for name, goals in TARGETS.items():
-        for n, goal in goals.items():
-            if n in results:
-                ratio = results[n][name].median / results[n]["makemigrations --check"].median
-                verdict = "met" if ratio <= goal else f"missed by {ratio / goal:.1f}×"
-                lines.append(f"| {name} | {n} | ≤ {goal}× | {ratio:.2f}× | {verdict} |")
-    for n, goal in RSS_TARGET_MB.items():
-        if n in results:
-            peak = results[n]["cold"].peak_rss
-            verdict = "met" if peak <= goal else f"missed by {peak - goal:.0f} MB"
-            lines.append(f"| peak RSS, cold | {n} | ≤ {goal} MB | {peak:.0f} MB | {verdict} |")
+    for suffix in ("", ", proposed run_check"):
+        for name, goals in TARGETS.items():
+            for n, goal in goals.items():
+                if n in results and name + suffix in results[n]:
+                    ratio = results[n][name + suffix].median / results[n]["makemigrations --check"].median
+                    verdict = "met" if ratio <= goal else f"missed by {ratio / goal:.1f}×"
+                    lines.append(f"| {name}{suffix} | {n} | ≤ {goal}× | {ratio:.2f}× | {verdict} |")
+        for n, goal in RSS_TARGET_MB.items():
+            if n in results and "cold" + suffix in results[n]:
+                peak = results[n]["cold" + suffix].peak_rss
+                verdict = "met" if peak <= goal else f"missed by {peak - goal:.0f} MB"
+                lines.append(f"| peak RSS, cold{suffix} | {n} | ≤ {goal} MB | {peak:.0f} MB | {verdict} |")
     exits = {n: sorted({s.exit_code for s in results[n]["warm"].samples}) for n in sizes}
     lines += ["", f"`schemalint check` exit codes (warm): {exits}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}"]
     return "\n".join(lines) + "\n"
@@ -215,6 +221,7 @@ def main() -> None:
     parser.add_argument("--projects", type=Path, default=HERE / "projects", help="where generated projects live")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--jobs", help="SCHEMALINT_JOBS for the schemalint runs (default: schemalint decides)")
+    parser.add_argument("--no-proposed", action="store_true", help="skip the runs with the proposed run_check")
     args = parser.parse_args()
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -225,7 +232,7 @@ def main() -> None:
     results: dict[int, dict[str, Series]] = {n: {} for n in sizes}
     for round_ in range(args.repeat):
         for n in sizes:
-            measure_round(roots[n], round_, results[n], env)
+            measure_round(roots[n], round_, results[n], env, proposed=not args.no_proposed)
             print(f"round {round_ + 1}/{args.repeat} N={n} done", file=sys.stderr)
 
     table = markdown(results, args.repeat)
