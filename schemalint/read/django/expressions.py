@@ -122,79 +122,68 @@ class ExpressionWriter:
     # -- conditions (CHECK, partial index WHERE) ------------------------------------------
 
     def condition(self, value) -> str:
-        return self._bool(value, top=True)
+        return _render(self._node(value), None)
 
-    def _bool(self, value, top: bool = False) -> str:
+    # A condition is first built as a tree -- ("and"|"or", [children]), ("not", child),
+    # ("leaf", text, parenthesised_under_bool) -- then printed with PostgreSQL's rules for
+    # parentheses (ruleutils.c `isSimpleNode` with PRETTY_PAREN), which depend on the parent.
+
+    def _node(self, value):
         if isinstance(value, BinOp) and value.op in ("&", "|"):
-            parts = self._flatten(value, value.op)
-            word = " AND " if value.op == "&" else " OR "
-            text = word.join(self._operand(p, value.op) for p in parts)
-            return text if top else f"({text})"
+            return ("and" if value.op == "&" else "or", [self._node(value.left), self._node(value.right)])
         if isinstance(value, Unary) and value.op == "~":
-            inner = self._bool(value.operand)
-            return f"NOT {inner}" if inner.startswith("(") else f"NOT {inner}"
+            return ("not", self._node(value.operand))
         if isinstance(value, Call) and self.call_name(value) == "Q":
-            return self._q(value, top)
+            return self._q(value)
         raise Unresolved(describe(value))
 
-    def _flatten(self, value, op: str) -> list:
-        if isinstance(value, BinOp) and value.op == op:
-            return self._flatten(value.left, op) + self._flatten(value.right, op)
-        if isinstance(value, Call) and self.call_name(value) == "Q" and not value.args and len(value.kwargs) > 1 and op == "&":
-            return [Call(value.func, (), (kw,)) for kw in sorted(value.kwargs, key=lambda kv: kv[0])]
-        return [value]
-
-    def _operand(self, value, op: str) -> str:
-        text = _child(self._bool(value))
-        # AND binds tighter than OR: an AND inside an OR needs no parentheses in PG's printout.
-        if op == "|" and isinstance(value, BinOp) and value.op == "&":
-            return text[1:-1] if text.startswith("(") and text.endswith(")") else text
-        return text
-
-    def _q(self, call: Call, top: bool) -> str:
+    def _q(self, call: Call):
         negated = False
-        connector = "&"
-        children = list(call.args)
+        connector = "and"
         for key, val in call.kwargs:
             if key == "_negated":
                 negated = bool(self.evaluate(val))
             elif key == "_connector":
-                connector = "|" if self.evaluate(val) == "OR" else "&"
+                connector = "or" if self.evaluate(val) == "OR" else "and"
+        # Q(**kwargs) sorts its keyword lookups (django/db/models/query_utils.py).
         lookups = sorted((kv for kv in call.kwargs if not kv[0].startswith("_")), key=lambda kv: kv[0])
-        parts = [self._bool(c) for c in children] + [self._lookup(k, v) for k, v in lookups]
+        parts = [self._node(c) for c in call.args] + [self._lookup(k, v) for k, v in lookups]
         if not parts:
             raise Unresolved(describe(call))
-        if len(parts) > 1:
-            parts = [_child(p) for p in parts]
-        word = " AND " if connector == "&" else " OR "
-        text = word.join(parts) if len(parts) > 1 else parts[0]
-        if negated:
-            return f"NOT ({text})"
-        return text if (top or len(parts) == 1) else f"({text})"
+        node = parts[0] if len(parts) == 1 else (connector, parts)
+        return ("not", node) if negated else node
 
-    def _lookup(self, key: str, value) -> str:
+    def _lookup(self, key: str, value):
         field, _, lookup = key.partition("__")
         lookup = lookup or "exact"
         column, pg_type = self.column(field)
         col = quote_ident(column)
         kind = base_type(pg_type)
         if lookup == "isnull":
-            return f"{col} IS NULL" if self.evaluate(value) else f"{col} IS NOT NULL"
+            return _leaf(f"{col} IS NULL" if self.evaluate(value) else f"{col} IS NOT NULL")
+        if lookup == "range":
+            low, high = self.evaluate(value)
+            # BETWEEN is parsed into `x >= low AND x <= high`.
+            return ("and", [_leaf(self._compare(col, kind, pg_type, ">=", low)), _leaf(self._compare(col, kind, pg_type, "<=", high))])
         if lookup not in _LOOKUPS and lookup != "in":
             raise Unresolved(f"{key}={describe(value)}")
         if isinstance(value, Call) and self.call_name(value) == "F":
             other, other_type = self.column(self.evaluate(value.args[0]))
-            return f"{self._typed(col, kind)} {_LOOKUPS[lookup]} {self._typed(quote_ident(other), base_type(other_type))}"
+            return _leaf(f"{self._typed(col, kind)} {_LOOKUPS[lookup]} {self._typed(quote_ident(other), base_type(other_type))}")
         constant = self.evaluate(value)
         if lookup == "in":
-            return self._in(col, kind, pg_type, constant)
+            return _leaf(self._in(col, kind, pg_type, constant), parenthesised=True)
         if kind == "boolean" and lookup == "exact" and isinstance(constant, bool):
-            return col if constant else f"NOT {col}"
+            return _leaf(col) if constant else ("not", _leaf(col))
         if constant is None and lookup == "exact":
-            return f"{col} IS NULL"
+            return _leaf(f"{col} IS NULL")
+        return _leaf(self._compare(col, kind, pg_type, _LOOKUPS[lookup], constant))
+
+    @staticmethod
+    def _compare(col: str, kind: str, pg_type: str, op: str, constant) -> str:
         if kind in ("character varying", "character") and isinstance(constant, str):
-            return f"{col}::text {_LOOKUPS[lookup]} '{constant.replace(chr(39), chr(39) * 2)}'::text"
-        return f"{col} {_LOOKUPS[lookup]} {condition_literal(constant, pg_type)}"
+            return f"{col}::text {op} '{constant.replace(chr(39), chr(39) * 2)}'::text"
+        return f"{col} {op} {condition_literal(constant, pg_type)}"
 
     @staticmethod
     def _typed(col: str, kind: str) -> str:
@@ -281,9 +270,23 @@ class ExpressionWriter:
         return default_literal(constant, pg_type)
 
 
-def _child(text: str) -> str:
-    """PostgreSQL parenthesises `x = ANY (...)` under AND/OR (a plain comparison it does not)."""
-    if " = ANY (" in text and not text.startswith("("):
+def _leaf(text: str, parenthesised: bool = False):
+    """`parenthesised`: PostgreSQL wraps it in parentheses under AND/OR/NOT (`x = ANY (...)`)."""
+    return ("leaf", text, parenthesised)
+
+
+def _render(node, parent: str | None) -> str:
+    kind = node[0]
+    if kind == "leaf":
+        return f"({node[1]})" if node[2] and parent is not None else node[1]
+    if kind == "not":
+        child = node[1]
+        inner = _render(child, "not")
+        return f"NOT ({inner})" if child[0] in ("and", "or") else f"NOT {inner}"
+    text = f" {kind.upper()} ".join(_render(child, kind) for child in node[1])
+    # Under AND or OR an AND needs no parentheses, an OR only under AND; under NOT both do
+    # (NOT adds them itself).
+    if parent == "and" and kind == "or":
         return f"({text})"
     return text
 

@@ -91,6 +91,7 @@ class Measurement(m.Model):
     low = m.IntegerField()
     high = m.IntegerField()
     span = m.GeneratedField(expression=m.F("high") - m.F("low"), output_field=m.IntegerField(), db_persist=True)
+    weighted = m.GeneratedField(expression=m.F("high") * 2 - m.F("low"), output_field=m.IntegerField(), db_persist=True)
     label = m.CharField(max_length=20)
     shouted = m.GeneratedField(expression=Upper("label"), output_field=m.CharField(max_length=20), db_persist=True)
 

@@ -172,6 +172,12 @@ class Listing(models.Model):
             models.CheckConstraint(condition=Q(score__gte=0.5) | Q(active=False), name="listing_score"),
             models.CheckConstraint(condition=Q(low__gt=-10, high__lt=1000), name="listing_bounds"),
             models.CheckConstraint(condition=Q(starts__gte="2020-01-01") | Q(starts__isnull=True), name="listing_starts"),
+            models.CheckConstraint(condition=Q(low__range=(0, 100)), name="listing_low_range"),
+            models.CheckConstraint(condition=Q(low__gt=0, high__gt=0) | Q(active=False), name="listing_and_or"),
+            models.CheckConstraint(condition=(Q(low=1) | Q(low=2)) & Q(high__lt=50), name="listing_or_and"),
+            models.CheckConstraint(condition=~Q(low__in=[5, 6]) & ~(Q(high=7) | Q(high=8)), name="listing_nots"),
+            models.CheckConstraint(condition=Q(low__range=(1, 9)) | Q(high__isnull=False), name="listing_range_or"),
+            models.CheckConstraint(condition=~Q(low__range=(20, 30)), name="listing_not_range"),
             models.UniqueConstraint(fields=["title"], condition=Q(active=True), name="listing_active_title"),
             models.UniqueConstraint(fields=["low", "high"], name="listing_low_high", deferrable=models.Deferrable.DEFERRED),
         ]
