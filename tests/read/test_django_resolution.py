@@ -330,3 +330,30 @@ def test_meta_inheriting_from_a_contrib_abstract_model(tmp_path):
     })
     user = table(schema, "accounts_user")
     assert "accounts_user_unique_email" in {c.name for c in user.constraints}
+
+
+def test_unknown_model_bases_are_reported_not_dropped(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+        from django.contrib.gis.db import models as gis
+        from django.contrib.sessions.base_session import AbstractBaseSession
+        from model_utils.models import TimeStampedModel
+
+        class Stock(TimeStampedModel):
+            symbol = models.CharField(max_length=10)
+
+        class Session(AbstractBaseSession):
+            class Meta:
+                db_table = "sessions"
+
+        class Place(gis.Model):
+            name = models.CharField(max_length=10)
+
+        class Helper(SomethingElse):
+            value = 3
+    """)
+    assert messages(schema) == [
+        "model base class cannot be resolved statically: TimeStampedModel",
+        "model base class cannot be resolved statically: AbstractBaseSession",
+    ]
+    assert [t.name for t in schema.tables] == ["shop_place"]

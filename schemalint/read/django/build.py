@@ -10,7 +10,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, Location, Pr
 from schemalint.read.django import names
 from schemalint.read.django.expressions import quote_ident
 from schemalint.read.django.facts import Call, Ref
-from schemalint.read.django.fields import AUTO_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS
+from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS
 from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
@@ -21,7 +21,10 @@ def build_schema(linker: Linker) -> Schema:
     for module in linker.facts:
         for cls in module.classes:
             info = linker.model(module, cls)
-            if info is None or info.abstract or info.proxy or info.external:
+            if info is None:
+                _report_unknown_model_base(linker, module, cls)
+                continue
+            if info.abstract or info.proxy or info.external:
                 continue
             builder = TableBuilder(linker, info)
             tables.append(builder.table())
@@ -33,6 +36,30 @@ def build_schema(linker: Linker) -> Schema:
         ("default_auto_field", auto),
     )
     return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties)
+
+
+def _report_unknown_model_base(linker: Linker, module, cls) -> None:
+    """A class that looks like a model (a Meta, or Django fields in its body) but whose base
+    cannot be followed (`model_utils.models.TimeStampedModel`, Django's
+    `AbstractBaseSession`): its table would silently vanish, so say why."""
+    unknown = []
+    for base in cls.bases:
+        if not isinstance(base, Ref):
+            continue
+        symbol = linker.resolver.resolve(module, base.dotted)
+        last = symbol.name.rsplit(".", 1)[-1]
+        if symbol.kind == "unknown" or (symbol.kind == "django" and (last.startswith("Abstract") or last.endswith("Model"))):
+            unknown.append(base.dotted)
+    if not unknown:
+        return
+    def is_field(value) -> bool:
+        if not isinstance(value, Call) or not value.func:
+            return False
+        symbol = linker.resolver.resolve(module, value.func)
+        return symbol.kind == "django" and symbol.name.rsplit(".", 1)[-1] in BUILTIN_FIELDS
+
+    if cls.meta is not None or any(is_field(a.value) for a in cls.body):
+        linker.unresolved("model base class", ", ".join(unknown), Location(module.rel, cls.line, cls.col))
 
 
 def _is_like_type(pg_type: str) -> bool:

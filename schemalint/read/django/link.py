@@ -22,6 +22,7 @@ from schemalint.read.django.project import (
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 from schemalint.types import normalize_type
 
+# django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
 # Class names that say "a field" (`FSMField`, mptt's `TreeForeignKey`): unknown ones are SL002.
 _FIELD_LIKE = ("Field", "ForeignKey", "ManyToMany", "OneToOne")
@@ -181,7 +182,7 @@ class Linker:
             if not isinstance(base, Ref):
                 continue
             symbol = self.resolver.resolve(module, base.dotted)
-            if symbol.kind == "django" and symbol.name in MODEL_BASES:
+            if symbol.kind == "django" and (symbol.name in MODEL_BASES or symbol.name.endswith(".models.Model")):
                 return True
             if symbol.kind == "class" and symbol.cls is not cls and self.is_model_class(symbol.module, symbol.cls, depth + 1):
                 return True
