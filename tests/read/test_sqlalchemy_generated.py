@@ -84,4 +84,7 @@ def test_generated_models_match_create_all(tmp_path, pg, seed):
     actual = created_by_sqlalchemy(pg, f"sa_generated_{seed}", tmp_path / "models.py")
     agreement = compare_catalogs(schema_to_dict(schema), actual, comments=True)
     assert agreement.differences == [], str(agreement) + "\n" + (tmp_path / "models.py").read_text()
+    # not a compared fact, but the dump should list columns in the order the table has them
+    static_order = {t.name: [c.name for c in t.columns] for t in schema.tables}
+    assert static_order == {t["name"]: [c["name"] for c in t["columns"]] for t in actual["tables"]}
     assert [d for d in schema.diagnostics] == []

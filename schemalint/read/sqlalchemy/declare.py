@@ -70,6 +70,7 @@ class ColSpec:
     foreign_keys: list[FKSpec] = field(default_factory=list)
     checks: list[Call] = field(default_factory=list)
     sequence: bool = False
+    sort_order: int = 0
 
 
 @dataclass
@@ -367,17 +368,20 @@ class Declarations:
         # SQLAlchemy lays out the class's own columns first, then those copied from mixins
         # and abstract bases in MRO order; the first declaration of an attribute wins.
         seen: set[str] = set()
+        added: list[ColSpec] = []
         for owner in contributors:
-            for member in owner.facts.members:
+            for member in _declaration_order(owner.facts.members, mixin=owner.key != cls.key):
                 if member.name.startswith("__") or member.name in seen:
                     continue
                 seen.add(member.name)
                 column = self.column_from_member(owner, member, base, spec.name)
-                if column is None:
-                    continue
-                if column.name in spec.columns:
-                    continue  # single-table subclass re-declaring a parent column
+                if column is None or column.name in spec.columns:
+                    continue  # not a column, or a single-table subclass re-declaring a parent column
                 spec.columns[column.name] = column
+                added.append(column)
+        if not into_parent and any(c.sort_order for c in added):
+            ordered = sorted(spec.columns.values(), key=lambda c: c.sort_order)  # stable, like SQLAlchemy's
+            spec.columns = {c.name: c for c in ordered}
 
     def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, table: str) -> ColSpec | None:
         location = Location(owner.module.rel, member.line, member.col)
@@ -454,6 +458,7 @@ class Declarations:
         spec.comment = kwargs.get("comment") if isinstance(kwargs.get("comment"), str) else None
         spec.unique = kwargs.get("unique") if isinstance(kwargs.get("unique"), bool) else None
         spec.index = kwargs.get("index") if isinstance(kwargs.get("index"), bool) else None
+        spec.sort_order = kwargs.get("sort_order") if isinstance(kwargs.get("sort_order"), int) else 0
         is_mapped_column = call is None or call.sa == "mapped_column"
         if spec.nullable is None:
             if spec.primary_key:
@@ -586,6 +591,40 @@ class Declarations:
 
     def _metadata_variable(self, value) -> MetaInfo:
         return self.metadata(value)
+
+
+def _declaration_order(members, *, mixin: bool) -> list[Member]:
+    """The order SQLAlchemy scans a class body in: `vars(cls)` (attributes with a value)
+    merged with `__annotations__` by util.merge_lists_w_ordering; on a mixin, declared_attr
+    columns are evaluated (and so placed) after its other attributes."""
+    by_name = {}
+    for member in members:
+        by_name.setdefault(member.name, member)
+    valued = [m.name for m in members if m.value is not None or m.kind == "def"]
+    annotated = [m.name for m in members if m.kind != "def" and m.annotation is not None]
+    names = _merge_lists_w_ordering(list(dict.fromkeys(valued)), list(dict.fromkeys(annotated)))
+    ordered = [by_name[n] for n in names]
+    if mixin:
+        ordered = [m for m in ordered if m.kind != "def"] + [m for m in ordered if m.kind == "def"]
+    return ordered
+
+
+def _merge_lists_w_ordering(first: list[str], second: list[str]) -> list[str]:
+    """Merge two orderings of overlapping names, switching lists at each shared name (the
+    same walk as sqlalchemy.util.merge_lists_w_ordering)."""
+    overlap = set(first) & set(second)
+    result: list[str] = []
+    current, other = iter(first), iter(second)
+    while True:
+        for element in current:
+            if element in overlap:
+                overlap.discard(element)
+                current, other = other, current
+                break
+            result.append(element)
+        else:
+            result.extend(other)
+            return result
 
 
 def _convention_keys(convention: dict) -> dict:
