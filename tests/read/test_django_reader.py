@@ -323,3 +323,21 @@ def test_fields_that_cannot_be_known_are_never_silently_dropped(tmp_path, field,
     """)
     assert any(expected in m for m in messages(schema)), messages(schema)
     assert len(messages(schema)) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "col", "words"),
+    [
+        ("class Stock(models.Model)\n    x = 1\n", 3, 26, "expected ':'"),
+        ("class Stock(models.Model):\n    x = (1,\n", 4, 9, "never closed"),
+        ("class Stock(models.Model):\n  x = 1\n    y = 2\n", 5, 4, "unexpected indent"),
+    ],
+)
+def test_syntax_error_points_where_python_does(tmp_path, source, line, col, words):
+    path = tmp_path / MODELS
+    path.parent.mkdir(parents=True)
+    path.write_text("from django.db import models\n\n" + source)
+    schema = read_schema("django", [path], Config(root=tmp_path.resolve()))
+    [diagnostic] = schema.diagnostics
+    assert (diagnostic.code, diagnostic.location.line, diagnostic.location.col) == ("SL001", line, col)
+    assert words in diagnostic.message

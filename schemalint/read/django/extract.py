@@ -328,7 +328,20 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str = "") 
     return ClassFact(node.name.value, bases, line, col, tuple(body), meta, meta_bases, init, db_type, internal, keywords), end
 
 
-def _syntax_error(file: SourceFile, exc: cst.ParserSyntaxError) -> Diagnostic:
+def _syntax_error(file: SourceFile, text: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """Where the file stops being Python. libcst reports the token where it gave up (often the
+    next line); CPython's own parser, asked only now that we know the file is broken, names the
+    line a person would fix and says it in the words of Python's error messages."""
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError as python_error:
+        if python_error.lineno:
+            return Diagnostic("SL001", f"syntax error: {python_error.msg}",
+                              Location(file.rel, python_error.lineno, max(python_error.offset or 1, 1)))
+    except (ValueError, RecursionError, MemoryError):
+        pass
     message = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
     return Diagnostic("SL001", f"syntax error: {message}", Location(file.rel, exc.raw_line, exc.raw_column + 1))
 
@@ -341,7 +354,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, exc),))
+        return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
     return _module_facts(tree, LineFinder(text, tree.default_indent), file.rel, package, module)
