@@ -79,7 +79,7 @@ class Builder:
             if referenced is not None and referenced is not column and referenced.type_info is None and not referenced.type_problem:
                 self._fk_types(ref)
             if referenced is not None and referenced.type_info is not None:
-                column.type_info = _plain_type(referenced.type_info)
+                column.type_info = referenced.type_info  # the type only: SERIAL-ness is per column
             else:
                 column.type_problem = f"column {column.name}: type comes from foreign key {_fk_text(column.foreign_keys[0].target)}, which cannot be resolved statically"
 
@@ -466,11 +466,6 @@ def _column_for_key(spec: TableSpec, key: str) -> str | None:
         if column.key == key:
             return column.name
     return None
-
-
-def _plain_type(info: TypeInfo) -> TypeInfo:
-    """A referencing column gets the referenced column's type, never its SERIAL-ness."""
-    return info
 
 
 def _fk_text(target) -> str:

@@ -568,10 +568,6 @@ class Declarations:
             return None
         name = value.args[0]
         metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
-        if isinstance(value.args[1] if len(value.args) > 1 else None, (Ext, Unresolved, ClassRef)) or (
-            len(value.args) > 1 and isinstance(value.args[1], AttrOf) and value.args[1].path != ("metadata",)
-        ):
-            metadata = self._metadata_variable(value.args[1])
         schema = value.kwargs.get("schema") if isinstance(value.kwargs.get("schema"), str) else metadata.schema
         spec = TableSpec(name, schema, metadata, location, module=module)
         if isinstance(value.kwargs.get("comment"), str):
@@ -588,9 +584,6 @@ class Declarations:
                 self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically", location, name)
         self.tables.append(spec)
         return spec
-
-    def _metadata_variable(self, value) -> MetaInfo:
-        return self.metadata(value)
 
 
 def _declaration_order(members, *, mixin: bool) -> list[Member]:

@@ -170,7 +170,7 @@ class _ModuleReader:
 
     def _members(self, statement) -> list[Member]:
         found: list[Member] = []
-        if isinstance(statement, cst.SimpleStatementLine) or isinstance(statement, cst.SimpleStatementSuite):
+        if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in statement.body:
                 if isinstance(small, (cst.Assign, cst.AnnAssign)):
                     annotation = to_expr(small.annotation.annotation) if isinstance(small, cst.AnnAssign) else None
@@ -184,15 +184,9 @@ class _ModuleReader:
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
             found.append(Member(name, returns, _returned(statement), line, col, "def", decorators))
-            self._skip_block(statement)
-        elif isinstance(statement, cst.ClassDef):
-            self._skip_block(statement)
+        # Nested classes and method bodies declare nothing; member patterns are anchored on
+        # their own names, so the scan for the next member skips over those lines.
         return found
-
-    def _skip_block(self, node) -> None:
-        # Nested code is not scanned for members; move the cursor past nothing (cheap):
-        # member patterns are anchored on their own names, so nested lines rarely match.
-        return None
 
 
 def _returned(func: cst.FunctionDef) -> Expr | None:

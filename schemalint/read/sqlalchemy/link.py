@@ -34,14 +34,11 @@ def _imperative_tables(declarations: Declarations, module: Module) -> None:
         value = assignment.value
         if value is None or value[0] != "call":
             continue
-        func = resolver_value = declarations.resolver.evaluate(module, value[1])
+        func = declarations.resolver.evaluate(module, value[1])
         if getattr(func, "sa", None) != "Table":
             continue
         table = declarations.resolver.evaluate(module, value)
-        if any(spec.module == module and spec.location.line == assignment.line for spec in declarations.tables):
-            continue
         declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col))
-        del resolver_value
 
 
 def _module_level_objects(declarations: Declarations, module: Module) -> None:
