@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "4",
+    "django": "5",
     "sqlalchemy": "2",
     "sql": "2",
 }

@@ -1,8 +1,33 @@
 """The Django reader: `models.py` files -> the schema Django's migrations create on PostgreSQL.
 
-Read statically with libcst (Django and the project are never imported). `extract` keeps one
-file's classes, imports and constants as plain facts; `link` resolves them across files
-(inheritance, relations, settings, app labels) into tables named exactly as Django names them.
+Read statically with libcst: neither Django nor the project is ever imported. `extract`
+(extract.py) keeps one file's classes, imports, constants and positions as plain facts
+(facts.py); `link` (link.py, build.py) resolves them across files -- inheritance, relations,
+settings, app labels -- into tables named exactly as Django 5.2 / 6.0 and PostgreSQL name them
+(names.py), with the PostgreSQL spellings of `format_type()` and `pg_get_expr()`
+(fields.py, expressions.py). tests/differential proves it against real Django + PostgreSQL.
+
+Project-level facts (project.py): the Django version from the config or the dependency files
+(lock files, requirements*.txt, pyproject.toml; the latest release when nothing says);
+DEFAULT_AUTO_FIELD from the config, `AppConfig.default_auto_field` (apps.py) or the settings
+module (BigAutoField from Django 6.0, AutoField before); AUTH_USER_MODEL from the settings;
+app labels from `AppConfig.label`. `Schema.properties` says which version and auto field were
+used.
+
+Known limitations -- each gives SL002 where it occurs, never a guess:
+
+* conditions (CheckConstraint, Index/UniqueConstraint `condition`) support the lookups
+  exact/gt/gte/lt/lte/in/range/isnull against constants and `F()`, combined with & | ~;
+  other lookups (`startswith`, `contains`, `__year`, ...) and arithmetic are not translated;
+* GeneratedField: integer arithmetic over `F()` and `Lower`/`Upper`; index expressions:
+  `F`, `Lower`/`Upper` and `.asc()`/`.desc()`; other functions are not translated;
+* `db_default`: literals, `Value`, `Now()`, `RandomUUID()`; not JSON values or expressions;
+* ExclusionConstraint, GIS fields, third-party fields and model bases (unless declared in
+  `[tool.schemalint] types`), field classes built by functions;
+* a `db_collation` column keeps its `_like` index (Django drops it for non-deterministic
+  collations, which only the database knows);
+* `on_delete=DB_CASCADE / DB_SET_NULL / DB_SET_DEFAULT` (Django #21961, released with 6.1)
+  are taken as database actions wherever they appear.
 """
 
 from __future__ import annotations
