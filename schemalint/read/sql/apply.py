@@ -111,6 +111,28 @@ class Catalog:
     index_owner: dict[tuple[str | None, str], tuple[str | None, str]] = field(default_factory=dict)
     constraint_names: Counter = field(default_factory=Counter)
     """(schema, name) -> how many constraints use it (names are unique per table only)."""
+    references: dict = field(default_factory=dict)
+    """referenced table key -> Counter of the tables whose foreign keys point at it, so that
+    DROP / RENAME look only at those tables."""
+
+    def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple["TableState", "ConstraintState"]]:
+        owners = [owner for owner, count in self.references.get(key, {}).items() if count > 0 and owner in self.tables]
+        return [
+            (self.tables[owner], fk)
+            for owner in owners
+            for fk in self.tables[owner].constraints
+            if fk.kind == "foreign" and fk.ref_table == key
+        ]
+
+    def count_reference(self, target: tuple[str | None, str], owner: tuple[str | None, str], change: int) -> None:
+        self.references.setdefault(target, Counter())[owner] += change
+
+    def rename_references(self, old: tuple[str | None, str], new: tuple[str | None, str]) -> None:
+        if old in self.references:
+            self.references[new] = self.references.pop(old)
+        for owners in self.references.values():
+            if old in owners:
+                owners[new] += owners.pop(old)
 
     # -------------------------------------------------------------- names
 
@@ -398,6 +420,7 @@ class Applier:
         elif table.constraint(name) is not None:
             raise Rejected(f'constraint "{name}" for relation "{table.name}" already exists')
         self.catalog.add_constraint_name(table, name)
+        self.catalog.count_reference((target.schema, target.name), (table.schema, table.name), 1)
         table.constraints.append(
             ConstraintState(
                 "foreign",
@@ -452,18 +475,15 @@ class Applier:
         foreign keys of other tables that point at it (cheaper than copying the catalog)."""
         catalog = self.catalog
         key = (table.schema, table.name)
-        pointing = [
-            (fk, fk.ref_table, list(fk.ref_columns))
-            for other in catalog.tables.values()
-            for fk in other.constraints
-            if fk.kind == "foreign" and fk.ref_table == key
-        ]
-        return key, copy.deepcopy(table), dict(catalog.tables), dict(catalog.relations), dict(catalog.index_owner), Counter(catalog.constraint_names), pointing
+        pointing = [(fk, fk.ref_table, list(fk.ref_columns)) for _, fk in catalog.foreign_keys_to(key)]
+        registries = dict(catalog.relations), dict(catalog.index_owner), Counter(catalog.constraint_names), {k: Counter(v) for k, v in catalog.references.items()}
+        return key, copy.deepcopy(table), dict(catalog.tables), registries, pointing
 
     def restore(self, snapshot: tuple) -> None:
-        key, table, tables, relations, owners, names, pointing = snapshot
+        key, table, tables, registries, pointing = snapshot
         catalog = self.catalog
-        catalog.tables, catalog.relations, catalog.index_owner, catalog.constraint_names = tables, relations, owners, names
+        catalog.tables = tables
+        catalog.relations, catalog.index_owner, catalog.constraint_names, catalog.references = registries
         catalog.tables[key] = table
         for fk, ref_table, ref_columns in pointing:
             fk.ref_table, fk.ref_columns = ref_table, ref_columns
@@ -488,10 +508,9 @@ class Applier:
             if action.if_exists:
                 return
             raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
-        for other in self.catalog.tables.values():
-            for fk in other.constraints:
-                if fk.kind == "foreign" and fk.ref_table == (table.schema, table.name) and action.name in fk.ref_columns and other is not table:
-                    raise Rejected(f'cannot drop column {action.name} of table {table.name} because other objects depend on it')
+        for other, fk in self.catalog.foreign_keys_to((table.schema, table.name)):
+            if action.name in fk.ref_columns and other is not table:
+                raise Rejected(f"cannot drop column {action.name} of table {table.name} because other objects depend on it")
         for constraint in [c for c in table.constraints if action.name in c.columns]:
             self.drop_constraint(table, constraint)
         for index in [i for i in table.indexes if self.index_uses(i, action.name)]:
@@ -566,10 +585,8 @@ class Applier:
         for other in table.columns:
             if other.generated is not None:
                 other.generated = rename_column(other.generated, old, new)
-        for other in self.catalog.tables.values():
-            for fk in other.constraints:
-                if fk.kind == "foreign" and fk.ref_table == (table.schema, table.name):
-                    fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
+        for _, fk in self.catalog.foreign_keys_to((table.schema, table.name)):
+            fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
 
     def _action_RenameTable(self, table: TableState, action: ops.RenameTable) -> None:
         if self.catalog.relation_taken(table.schema, action.new):
@@ -583,10 +600,9 @@ class Applier:
         for index_key, owner in list(self.catalog.index_owner.items()):
             if owner == old_key:
                 self.catalog.index_owner[index_key] = new_key
-        for other in self.catalog.tables.values():
-            for fk in other.constraints:
-                if fk.kind == "foreign" and fk.ref_table == old_key:
-                    fk.ref_table = new_key
+        for _, fk in self.catalog.foreign_keys_to(old_key):
+            fk.ref_table = new_key
+        self.catalog.rename_references(old_key, new_key)
 
     def _action_AddConstraint(self, table: TableState, action: ops.AddConstraint) -> None:
         self.add_constraint(table, action.constraint)
@@ -618,6 +634,8 @@ class Applier:
     def drop_constraint(self, table: TableState, constraint: ConstraintState) -> None:
         table.constraints.remove(constraint)
         self.catalog.remove_constraint_name(table, constraint.name)
+        if constraint.kind == "foreign" and constraint.ref_table is not None:
+            self.catalog.count_reference(constraint.ref_table, (table.schema, table.name), -1)
         if constraint.kind in ("primary", "unique"):
             self.catalog.remove_relation(table.schema, constraint.name)
 
@@ -666,13 +684,12 @@ class Applier:
 
     def drop_table(self, table: TableState, cascade: bool) -> None:
         key = (table.schema, table.name)
-        for other in self.catalog.tables.values():
+        for other, fk in self.catalog.foreign_keys_to(key):
             if other is table:
                 continue
-            for fk in [c for c in other.constraints if c.kind == "foreign" and c.ref_table == key]:
-                if not cascade:
-                    raise Rejected(f"cannot drop table {table.name} because other objects depend on it")
-                self.drop_constraint(other, fk)
+            if not cascade:
+                raise Rejected(f"cannot drop table {table.name} because other objects depend on it")
+            self.drop_constraint(other, fk)
         for constraint in list(table.constraints):
             self.drop_constraint(table, constraint)
         for index in list(table.indexes):

@@ -14,6 +14,7 @@ from typing import Iterator
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 
 from schemalint.read.sql import ops
@@ -122,7 +123,7 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         # sqlglot requires a string after IS; NULL removes the comment.
         statement = RawStatement(_COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col)
     try:
-        parsed = sqlglot.parse(statement.text, read=dialect)
+        parsed = _dialect(dialect).parse(statement.text)
     except SqlglotError as error:
         return [ops.Problem(f"cannot parse this statement, skipped: {_first_line(str(error))}", pos)]
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
@@ -194,6 +195,16 @@ def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str
     builder = _Builder(statement, index, dialect, default_schema)
     name = builder.table_name(tables[0])
     return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col))]
+
+
+_DIALECTS: dict[str, Dialect] = {}
+
+
+def _dialect(name: str) -> Dialect:
+    """One sqlglot Dialect per name: `sqlglot.parse(read=...)` builds a new one per call."""
+    if name not in _DIALECTS:
+        _DIALECTS[name] = Dialect.get_or_raise(name)
+    return _DIALECTS[name]
 
 
 def _first_line(message: str) -> str:
