@@ -90,7 +90,9 @@ def extract_text(text: str, path: str, dialect: str, default_schema: str) -> ops
 
 def statement_kind(head: list[str]) -> str | None:
     """What a statement does, from its first words, or None for statements not applied."""
-    head = [w for w in head if w not in ("or", "replace", "unlogged", "temp", "temporary", "global", "local")]
+    if head[:1] == ["create"] and any(w in ("temp", "temporary") for w in head[1:4]):
+        return None  # session-local: never part of the schema
+    head = [w for w in head if w not in ("or", "replace", "unlogged", "global", "local")]
     if head[:2] == ["create", "table"]:
         return "create_table"
     if head[:2] == ["create", "index"] or head[:3] == ["create", "unique", "index"]:
@@ -136,6 +138,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return builder.build(trees[0], kind)
     except _Unsupported as reason:
         return [ops.Problem(f"cannot parse this statement, skipped: {reason}", pos)]
+    except Exception as error:  # a shape of sqlglot tree the builder does not expect
+        return [ops.Problem(f"cannot read this statement (internal error: {type(error).__name__}: {error}), skipped", pos)]
 
 
 _COMMENT_NULL = re.compile(r"\s+is\s+null\s*$", re.IGNORECASE)
