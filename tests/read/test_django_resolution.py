@@ -357,3 +357,22 @@ def test_unknown_model_bases_are_reported_not_dropped(tmp_path):
         "model base class cannot be resolved statically: AbstractBaseSession",
     ]
     assert [t.name for t in schema.tables] == ["shop_place"]
+
+
+def test_fstrings_and_conditional_models(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.conf import settings
+        from django.db import models
+
+        PREFIX = "trading"
+
+        class Stock(models.Model):
+            class Meta:
+                db_table = f"{PREFIX}_stocks"
+
+        if settings.DEBUG:
+            class DebugLog(models.Model):
+                text = models.TextField()
+    """)
+    assert [t.name for t in schema.tables] == ["trading_stocks"]
+    assert messages(schema) == ["model defined under if/try cannot be resolved statically: DebugLog"]

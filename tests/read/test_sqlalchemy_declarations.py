@@ -342,3 +342,38 @@ class Thing(Base):
         ("id", "integer", False), ("name", "character varying(20)", True), ("count", "integer", False)
     ]
     assert things.mirrors == "catalog.Thing"
+
+
+def test_positions_skip_lines_inside_methods_and_docstrings(tmp_path):
+    source = '''
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+
+class Base(DeclarativeBase):
+  pass
+
+
+class Thing(Base):
+  """A thing."""
+  __tablename__ = "things"
+
+  @declared_attr
+  def code(cls):
+      name = "shadow"
+      return Column(String(5))
+
+  def helper(self):
+      name = 1
+      return name
+
+  id = Column(Integer, primary_key=True)
+  name = Column(String(20))
+'''
+    schema = read(tmp_path, {"models.py": source})
+    things = table(schema, "things")
+    lines = source.splitlines()
+    for column in things.columns:
+        text = lines[column.location.line - 1]
+        assert text.lstrip().startswith(("def " + column.name, column.name + " =")), (column.name, text)
+        assert column.location.col == 3

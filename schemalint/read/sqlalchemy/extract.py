@@ -80,8 +80,11 @@ class _Lines:
         return begin + 1 if begin < len(self.lines) else max(len(self.lines), 1), 1
 
 
-def _name_pattern(name: str) -> re.Pattern:
-    return re.compile(rf"^(\s*)(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
+def _name_pattern(name: str, indent: str | None = None) -> re.Pattern:
+    """A statement binding `name`; with `indent`, only at exactly that indentation (a class
+    body's own statements, not lines inside its methods)."""
+    lead = re.escape(indent) if indent is not None else r"\s*"
+    return re.compile(rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
 
 
 class _ModuleReader:
@@ -95,6 +98,7 @@ class _ModuleReader:
         self.functions: list[str] = []
 
     def read(self, module: cst.Module) -> FileFacts:
+        self.default_indent = module.default_indent
         self._statements(module.body)
         return FileFacts(
             self.rel,
@@ -164,11 +168,15 @@ class _ModuleReader:
         docstring = node.get_docstring(clean=True)
         members: list[Member] = []
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        indent = None
+        if isinstance(node.body, cst.IndentedBlock) and line <= len(self.lines.lines):
+            own = self.lines.lines[line - 1][: col - 1]
+            indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
         for statement in body:
-            members += self._members(statement)
+            members += self._members(statement, indent)
         return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col)
 
-    def _members(self, statement) -> list[Member]:
+    def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
         if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in statement.body:
@@ -176,11 +184,11 @@ class _ModuleReader:
                     annotation = to_expr(small.annotation.annotation) if isinstance(small, cst.AnnAssign) else None
                     value = to_expr(small.value) if small.value is not None else None
                     for name in _assign_targets(small):
-                        line, col = self.lines.find(_name_pattern(name))
+                        line, col = self.lines.find(_name_pattern(name, indent))
                         found.append(Member(name, annotation, value, line, col))
         elif isinstance(statement, cst.FunctionDef):
             name = statement.name.value
-            line, col = self.lines.find(_name_pattern(name))
+            line, col = self.lines.find(_name_pattern(name, indent))
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
             found.append(Member(name, returns, _returned(statement), line, col, "def", decorators))
