@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "5",
-    "sqlalchemy": "2",
+    "django": "6",
+    "sqlalchemy": "3",
     "sql": "2",
 }
