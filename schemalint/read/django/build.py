@@ -19,6 +19,9 @@ from schemalint.read.django.resolve import Unresolved, describe
 def build_schema(linker: Linker) -> Schema:
     tables: list[Table] = []
     for module in linker.facts:
+        for cls in module.conditional_classes:
+            if linker.is_model_class(module, cls):
+                linker.unresolved("model defined under if/try", cls.name, Location(module.rel, cls.line, cls.col))
         for cls in module.classes:
             info = linker.model(module, cls)
             if info is None:

@@ -15,6 +15,7 @@ from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    FString,
     Call,
     ClassFact,
     FieldInit,
@@ -78,6 +79,8 @@ def value_of(node: cst.BaseExpression):
         return _number(node.value)
     if isinstance(node, cst.Float):
         return float(node.value.replace("_", ""))
+    if isinstance(node, cst.FormattedString):
+        return _fstring(node)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         evaluated = node.evaluated_value
         if isinstance(evaluated, (str, bytes)):
@@ -111,6 +114,18 @@ def value_of(node: cst.BaseExpression):
     if isinstance(node, cst.UnaryOperation) and type(node.operator) in _UNARY:
         return Unary(_UNARY[type(node.operator)], value_of(node.expression))
     return Opaque(_code(node))
+
+
+def _fstring(node: cst.FormattedString):
+    parts: list = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            parts.append(part.value)
+        elif isinstance(part, cst.FormattedStringExpression) and part.format_spec is None and part.conversion is None:
+            parts.append(value_of(part.expression))
+        else:
+            return Opaque(_code(node))
+    return FString(tuple(parts))
 
 
 def _call(node: cst.Call) -> Call:
@@ -296,13 +311,13 @@ def _returned_literal(function: cst.FunctionDef) -> str | None:
     return None
 
 
-def _block_indent(block, outer: str, finder: LineFinder) -> str | None:
-    if not isinstance(block, cst.IndentedBlock):
+def _block_indent(block, outer: str | None, finder: LineFinder) -> str | None:
+    if not isinstance(block, cst.IndentedBlock) or outer is None:
         return None
     return outer + (block.indent if block.indent is not None else finder.default_indent)
 
 
-def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str = "") -> tuple[ClassFact, int]:
+def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None = "") -> tuple[ClassFact, int]:
     line, col = finder.class_line(node.name.value, start, outer)
     bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
     keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in node.bases if arg.keyword is not None)
@@ -365,6 +380,7 @@ def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, 
     constants: list[Assign] = []
     classes: list[ClassFact] = []
     functions: list[str] = []
+    conditional: list[ClassFact] = []
     cursor = 0
     for statement in tree.body:
         if isinstance(statement, cst.SimpleStatementLine):
@@ -382,10 +398,14 @@ def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, 
                     if isinstance(inner, cst.SimpleStatementLine):
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
+                    elif isinstance(inner, cst.ClassDef):
+                        fact, cursor = _class(inner, finder, cursor, None)
+                        conditional.append(fact)
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
             cursor, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
-    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions))
+    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions),
+                       conditional_classes=tuple(conditional))
 
 
 def _blocks(statement):

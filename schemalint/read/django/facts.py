@@ -53,6 +53,13 @@ class Unary:
 
 
 @dataclass(frozen=True, slots=True)
+class FString:
+    """An f-string: literal text and expressions (without format specs) in order."""
+
+    parts: tuple
+
+
+@dataclass(frozen=True, slots=True)
 class Mapping:
     items: tuple[tuple[object, object], ...]
 
@@ -116,3 +123,5 @@ class ModuleFacts:
     diagnostics: tuple[Diagnostic, ...] = ()
     functions: tuple[str, ...] = ()
     """Names of module-level functions (a call to one in a model body may build a field)."""
+    conditional_classes: tuple[ClassFact, ...] = ()
+    """Classes defined under a module-level `if`/`try`: which branch runs is not static."""

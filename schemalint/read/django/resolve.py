@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from schemalint.read import Project
 from schemalint.read.django.contrib import VIRTUAL_MODULES
-from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, Mapping, ModuleFacts, Opaque, Ref, Unary
+from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Unary
 
 
 class Unresolved(Exception):
@@ -53,6 +53,8 @@ def describe(value) -> str:
         return "[" + ", ".join(describe(v) for v in value) + "]"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{describe(k)}: {describe(v)}" for k, v in value.items) + "}"
+    if isinstance(value, FString):
+        return "f'" + "".join(p if isinstance(p, str) else "{" + describe(p) + "}" for p in value.parts) + "'"
     return repr(value)
 
 
@@ -207,6 +209,8 @@ class Resolver:
             if symbol.kind == "value":
                 return self.evaluate(symbol.module, symbol.value, depth + 1)
             raise Unresolved(value.dotted)
+        if isinstance(value, FString):
+            return "".join(p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1)) for p in value.parts)
         if isinstance(value, BinOp) and value.op in _OPS:
             left = self.evaluate(module, value.left, depth + 1)
             right = self.evaluate(module, value.right, depth + 1)
