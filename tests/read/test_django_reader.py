@@ -341,3 +341,18 @@ def test_syntax_error_points_where_python_does(tmp_path, source, line, col, word
     [diagnostic] = schema.diagnostics
     assert (diagnostic.code, diagnostic.location.line, diagnostic.location.col) == ("SL001", line, col)
     assert words in diagnostic.message
+
+
+def test_facts_are_picklable_and_deterministic():
+    """extract's output is cached by content hash and may come from a worker process."""
+    import pickle
+
+    from schemalint.read import ReaderSettings, SourceFile
+    from schemalint.read.django import READER
+
+    corpus = Path(__file__).parent.parent / "differential" / "django_corpus"
+    for path in sorted(corpus.rglob("*.py")):
+        file = SourceFile(path, path.relative_to(corpus).as_posix(), path.read_bytes())
+        facts = READER.extract(file, ReaderSettings())
+        assert pickle.loads(pickle.dumps(facts)) == facts
+        assert READER.extract(file, ReaderSettings()) == facts
