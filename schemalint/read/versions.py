@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "6",
+    "django": "7",
     "sqlalchemy": "3",
     "sql": "2",
 }

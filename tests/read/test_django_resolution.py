@@ -376,3 +376,37 @@ def test_fstrings_and_conditional_models(tmp_path):
     """)
     assert [t.name for t in schema.tables] == ["trading_stocks"]
     assert messages(schema) == ["model defined under if/try cannot be resolved statically: DebugLog"]
+
+
+def test_spliced_meta_lists_and_unknown_bases_of_models(tmp_path):
+    schema = read_project(tmp_path, {
+        "app_django/apps/core/models.py": """
+            from django.db import models
+
+            class WithMetadata(models.Model):
+                metadata = models.JSONField(default=dict)
+
+                class Meta:
+                    abstract = True
+                    indexes = [models.Index(fields=["metadata"], name="%(class)s_meta_idx")]
+        """,
+        MODELS: """
+            from django.contrib.postgres.indexes import GinIndex
+            from django.db import models
+            from mptt.models import MPTTModel
+            from apps.core.models import WithMetadata
+
+            class Category(WithMetadata, MPTTModel):
+                name = models.CharField(max_length=50)
+
+                class Meta:
+                    indexes = [
+                        *WithMetadata.Meta.indexes,
+                        GinIndex(name="category_name_gin", fields=["name"], opclasses=["gin_trgm_ops"] * 1),
+                    ]
+        """,
+    })
+    category = table(schema, "shop_category")
+    assert [(i.name, i.using, i.opclasses) for i in category.indexes if i.origin == "index"] == [
+        ("category_meta_idx", "btree", ()), ("category_name_gin", "gin", ("gin_trgm_ops",))]
+    assert messages(schema) == ["model base class cannot be resolved statically: MPTTModel"]

@@ -330,13 +330,15 @@ class TableBuilder:
         if key not in self.info.meta:
             return []
         value, module, location = self.info.meta[key]
-        if not isinstance(value, tuple):
+        try:
+            items = self.linker.resolver.spliced(module, value)
+        except Unresolved:
             self.linker.unresolved(f"Meta.{key}", describe(value), location, self.table_name)
             return []
         places = self.linker.item_locations.get((location.path, location.line, location.col), ())
-        if len(places) != len(value):
-            places = (location,) * len(value)
-        return list(zip(value, [module] * len(value), places))
+        if len(places) != len(items) or any(m is not module for _, m in items):
+            places = (location,) * len(items)
+        return [(item, item_module, place) for (item, item_module), place in zip(items, places)]
 
     def _meta_indexes(self) -> None:
         for call, module, location in self._meta_items("indexes"):

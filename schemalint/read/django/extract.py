@@ -16,6 +16,7 @@ from schemalint.read.django.facts import (
     Assign,
     BinOp,
     FString,
+    Spread,
     Call,
     ClassFact,
     FieldInit,
@@ -99,8 +100,9 @@ def value_of(node: cst.BaseExpression):
         items = []
         for element in node.elements:
             if isinstance(element, cst.StarredElement):
-                return Opaque(_code(node))
-            items.append(value_of(element.value))
+                items.append(Spread(value_of(element.value)))
+            else:
+                items.append(value_of(element.value))
         return tuple(items)
     if isinstance(node, cst.Dict):
         pairs = []

@@ -53,6 +53,13 @@ class Unary:
 
 
 @dataclass(frozen=True, slots=True)
+class Spread:
+    """`*OtherModel.Meta.indexes` inside a list: its items, spliced in."""
+
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
 class FString:
     """An f-string: literal text and expressions (without format specs) in order."""
 

@@ -266,7 +266,17 @@ class Linker:
             info.db_table = f"auth_{cls.name.lower()}"
         if not abstract:
             self.registry.setdefault((label, cls.name.lower()), info)
+        if not external:
+            self._check_bases(module, cls, location)
         return info
+
+    def _check_bases(self, module: ModuleFacts, cls: ClassFact, location: Location) -> None:
+        """A model base we cannot follow (mptt's `MPTTModel`) may bring fields we cannot see."""
+        for base in cls.bases:
+            if isinstance(base, Ref):
+                symbol = self.resolver.resolve(module, base.dotted)
+                if symbol.kind == "unknown":
+                    self.unresolved("model base class", base.dotted, location)
 
     def concrete(self, info: ModelInfo) -> ModelInfo:
         seen = 0

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from schemalint.read import Project
 from schemalint.read.django.contrib import VIRTUAL_MODULES
-from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Unary
+from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary
 
 
 class Unresolved(Exception):
@@ -51,6 +51,8 @@ def describe(value) -> str:
         return f"{value.op}{describe(value.operand)}"
     if isinstance(value, tuple):
         return "[" + ", ".join(describe(v) for v in value) + "]"
+    if isinstance(value, Spread):
+        return "*" + describe(value.value)
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{describe(k)}: {describe(v)}" for k, v in value.items) + "}"
     if isinstance(value, FString):
@@ -172,6 +174,10 @@ class Resolver:
         attr, _, more = rest.partition(".")
         if attr == "Meta" and not more:
             return Symbol("class", module, cls.name + ".Meta", cls)
+        if attr == "Meta" and cls.meta is not None:  # `Base.Meta.indexes`: as written in that Meta
+            for assign in cls.meta:
+                if assign.name == more:
+                    return Symbol("value", module, dotted, value=assign.value)
         for assign in cls.body:
             if assign.name == attr and not more:
                 return Symbol("value", module, dotted, value=_choice_value(assign.value))
@@ -203,7 +209,16 @@ class Resolver:
         if value is None or isinstance(value, (bool, int, float, str, bytes, Decimal)):
             return value
         if isinstance(value, tuple):
-            return tuple(self.evaluate(module, v, depth + 1) for v in value)
+            items = []
+            for item in value:
+                if isinstance(item, Spread):
+                    spliced = self.evaluate(module, item.value, depth + 1)
+                    if not isinstance(spliced, tuple):
+                        raise Unresolved(describe(item.value))
+                    items.extend(spliced)
+                else:
+                    items.append(self.evaluate(module, item, depth + 1))
+            return tuple(items)
         if isinstance(value, Ref):
             symbol = self.resolve(module, value.dotted)
             if symbol.kind == "value":
@@ -229,8 +244,27 @@ class Resolver:
                 return self.evaluate(module, value.args[0], depth + 1)
         raise Unresolved(describe(value))
 
-    def settings_value(self, symbol: Symbol) -> str:
-        return symbol.name
+    def spliced(self, module: ModuleFacts, value, depth: int = 0) -> list[tuple[object, ModuleFacts]]:
+        """The items of a list as written, each with the module it must be read in; a
+        `*Other.Meta.indexes` item contributes Other's items (read in Other's module)."""
+        if depth > 10:
+            raise Unresolved(describe(value))
+        if isinstance(value, Ref):
+            symbol = self.resolve(module, value.dotted)
+            if symbol.kind != "value":
+                raise Unresolved(value.dotted)
+            return self.spliced(symbol.module, symbol.value, depth + 1)
+        if isinstance(value, BinOp) and value.op == "+":
+            return self.spliced(module, value.left, depth + 1) + self.spliced(module, value.right, depth + 1)
+        if not isinstance(value, tuple):
+            raise Unresolved(describe(value))
+        items: list[tuple[object, ModuleFacts]] = []
+        for item in value:
+            if isinstance(item, Spread):
+                items += self.spliced(module, item.value, depth + 1)
+            else:
+                items.append((item, module))
+        return items
 
 
 def _choice_value(value):
