@@ -410,3 +410,23 @@ def test_spliced_meta_lists_and_unknown_bases_of_models(tmp_path):
     assert [(i.name, i.using, i.opclasses) for i in category.indexes if i.origin == "index"] == [
         ("category_meta_idx", "btree", ()), ("category_name_gin", "gin", ("gin_trgm_ops",))]
     assert messages(schema) == ["model base class cannot be resolved statically: MPTTModel"]
+
+
+def test_schema_qualified_db_table(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10, unique=True)
+
+            class Meta:
+                db_table = 'market"."stocks'
+
+        class Quote(models.Model):
+            stock = models.ForeignKey(Stock, on_delete=models.CASCADE)
+    """)
+    stock = schema.table("stocks", "market")
+    assert stock is not None and stock.primary_key.name == "stocks_pkey"
+    [fk] = table(schema, "shop_quote").foreign_keys
+    assert (fk.ref_schema, fk.ref_table) == ("market", "stocks")
+    assert fk.name == django_index_name("shop_quote", ["stock_id"], "_fk_stocks_id")

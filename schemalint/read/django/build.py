@@ -88,9 +88,10 @@ class TableBuilder:
     def __init__(self, linker: Linker, info: ModelInfo) -> None:
         self.linker = linker
         self.info = info
-        self.table_name = info.db_table
-        """Django's name for the table: what its generated names are computed from."""
-        self.pg_table = names.pg_identifier(info.db_table)
+        self.schema, self.table_name = names.split_table(info.db_table)
+        """Django's name for the table (without a `schema"."` prefix): what its generated
+        names are computed from."""
+        self.pg_table = names.pg_identifier(self.table_name)
         """The name PostgreSQL keeps (it cuts identifiers at 63 bytes)."""
         self.specs: list[ColumnSpec] = []
         self.by_field: dict[str, tuple[str, str, bool]] = {}
@@ -137,6 +138,7 @@ class TableBuilder:
         comment = linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
             name=self.pg_table,
+            schema=self.schema,
             columns=tuple(s.column for s in self.specs),
             primary_key=pk,
             foreign_keys=tuple(s.fk for s in self.specs if s.fk is not None),
@@ -177,9 +179,10 @@ class TableBuilder:
             column_name = f"{parent.model_name}_ptr_id"
             column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
                             extra=(("field", "OneToOneField"),))
-            fk = ForeignKey((column_name,), names.pg_identifier(parent.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
-                            initially_deferred=True, implicit=True, location=self.info.location,
-                            name=names.fk_constraint_name(self.table_name, column_name, parent.db_table, ref_column))
+            ref_schema, ref_table = names.split_table(parent.db_table)
+            fk = ForeignKey((column_name,), names.pg_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+                            initially_deferred=True, implicit=True, location=self.info.location, ref_schema=ref_schema,
+                            name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column))
             self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))  # type: ignore[arg-type]
 
     def _column(self, spec: FieldSpec) -> ColumnSpec:
@@ -195,9 +198,10 @@ class TableBuilder:
             ref_column, pg_type, _ = linker.to_field(spec, target)
             database, declared = _on_delete(linker, spec)
             if linker.kw(spec, "db_constraint", True, table) is not False:
-                fk = ForeignKey((name,), names.pg_identifier(target.db_table), (ref_column,), database, declared, deferrable=True,
-                                initially_deferred=True, implicit=True, location=spec.location,
-                                name=names.fk_constraint_name(table, name, target.db_table, ref_column))
+                ref_schema, ref_table = names.split_table(target.db_table)
+                fk = ForeignKey((name,), names.pg_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
+                                initially_deferred=True, implicit=True, location=spec.location, ref_schema=ref_schema,
+                                name=names.fk_constraint_name(table, name, ref_table, ref_column))
         else:
             pg_type = linker.column_type(spec, table)
         identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None else None

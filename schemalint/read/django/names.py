@@ -83,3 +83,11 @@ def pg_identifier(name: str) -> str:
     if len(encoded) <= PG_MAX_NAME:
         return name
     return encoded[:PG_MAX_NAME].decode(errors="ignore")
+
+
+def split_table(db_table: str) -> tuple[str | None, str]:
+    """Django's `split_identifier` for the `db_table = 'schema"."table'` idiom: (schema, table)."""
+    if '"."' not in db_table:
+        return None, db_table
+    schema, _, table = db_table.partition('"."')
+    return schema.strip('"') or None, table.strip('"')
