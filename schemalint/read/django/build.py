@@ -121,7 +121,7 @@ class TableBuilder:
             except Unresolved as exc:
                 linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
         if "order_with_respect_to" in info.meta:
-            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))  # type: ignore[arg-type]
+            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
         for spec in self.specs:
             self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
             self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
@@ -164,7 +164,7 @@ class TableBuilder:
         pg_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
         column = Column("id", pg_type, False, identity="by default", location=self.info.location, field_name="id",
                         extra=(("field", auto),))
-        self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))  # type: ignore[arg-type]
+        self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))
 
     def _parent_links(self, fields: list[FieldSpec]) -> None:
         """Multi-table inheritance: a `<parent>_ptr` one-to-one column per concrete parent;
@@ -183,7 +183,7 @@ class TableBuilder:
             fk = ForeignKey((column_name,), names.pg_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                             initially_deferred=True, implicit=True, location=self.info.location, ref_schema=ref_schema,
                             name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column))
-            self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))  # type: ignore[arg-type]
+            self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))
 
     def _column(self, spec: FieldSpec) -> ColumnSpec:
         linker, table = self.linker, self.table_name

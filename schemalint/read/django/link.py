@@ -76,7 +76,8 @@ class ModelInfo:
 
 @dataclass
 class ColumnSpec:
-    field: FieldSpec
+    field: FieldSpec | None
+    """None for columns Django adds itself (id, <parent>_ptr, _order)."""
     column: Column
     primary_key: bool = False
     unique: bool = False
