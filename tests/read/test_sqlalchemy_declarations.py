@@ -377,3 +377,62 @@ class Thing(Base):
         text = lines[column.location.line - 1]
         assert text.lstrip().startswith(("def " + column.name, column.name + " =")), (column.name, text)
         assert column.location.col == 3
+
+
+def test_each_key_index_and_constraint_is_located_at_its_own_call(tmp_path):
+    source = '''
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Parent(Base):
+    """Parent (mirrors Django shop.models.Parent)."""
+
+    __tablename__ = "parents"
+    __table_args__ = (
+        Index("ix_parents_code", "code"),
+        UniqueConstraint(
+            "code", "name",
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(5))
+    name = Column(String(5))
+    other_id = Column(
+        Integer,
+        ForeignKey("parents.id", ondelete="CASCADE"),
+    )
+
+
+links = Table(
+    "links",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("parents.id")),
+    Index("ix_links_parent", "parent_id"),
+)
+'''
+    schema = read(tmp_path, {"models.py": source})
+    lines = source.splitlines()
+
+    def at(location):
+        return lines[location.line - 1][location.col - 1:]
+
+    parents = table(schema, "parents")
+    assert at(parents.location).startswith("class Parent(Base):")
+    assert at(parents.name_location).startswith('__tablename__ = "parents"')
+    assert at(parents.indexes[0].location).startswith('Index("ix_parents_code"')
+    assert at(parents.constraints[0].location).startswith("UniqueConstraint(")
+    assert at(parents.foreign_keys[0].location).startswith('ForeignKey("parents.id", ondelete="CASCADE")')
+    assert at(parents.column("other_id").location).startswith("other_id = Column(")
+    links = table(schema, "links")
+    assert at(links.column("id").location).startswith('Column("id"')
+    assert at(links.column("parent_id").location).startswith('Column("parent_id"')
+    assert at(links.foreign_keys[0].location).startswith('ForeignKey("parents.id")')
+    assert at(links.indexes[0].location).startswith('Index("ix_links_parent"')

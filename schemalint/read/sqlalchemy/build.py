@@ -112,6 +112,7 @@ class Builder:
             constraints=tuple(constraints),
             comment=spec.comment,
             location=spec.location,
+            name_location=spec.name_location,
             model=spec.model,
             mirrors=spec.mirrors,
         )

@@ -88,6 +88,7 @@ class TableSpec:
     mirrors: str | None = None
     module: Module | None = None
     class_key: tuple[str, str] | None = None
+    name_location: Location | None = None
 
 
 class Declarations:
@@ -263,13 +264,14 @@ class Declarations:
         table_member = self.own(cls, "__table__")
         if table_member is not None:
             value = self.value_of(cls, table_member)
-            spec = self.imperative_table(value, cls.module, Location(cls.module.rel, table_member.line, table_member.col))
+            spec = self.imperative_table(value, cls.module, Location(cls.module.rel, table_member.line, table_member.col), table_member.calls)
             if spec is not None:
                 self._label(spec, cls)
                 self.by_class[cls.key] = spec
             return spec
 
         tablename = self._tablename(cls, contributors, lineage, location)
+        name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
         if tablename is None and parent_table is None:
             if parent is None:
                 self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
@@ -282,6 +284,8 @@ class Declarations:
         args_items, options = self._table_args(cls, contributors, location)
         schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
         spec = TableSpec(tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key)
+        if name_member is not None:
+            spec.name_location = Location(name_owner.module.rel, name_member.line, name_member.col)
         if isinstance(options.get("comment"), str):
             spec.comment = options["comment"]
         self._label(spec, cls)
@@ -354,12 +358,13 @@ class Declarations:
         else:
             self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})", where)
         located = []
+        places = CallPlaces(owner.module.rel, member.calls, items)
         for item in items:
             if isinstance(item, Unresolved) or not isinstance(item, Call) or isinstance(item.func, Unresolved):
                 reason = item.func.reason if isinstance(item, Call) and isinstance(item.func, Unresolved) else None
                 self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically" + (f" ({reason})" if reason else ""), where)
                 continue
-            located.append((item, where))
+            located.append((item, places.next(item) or where))
         return located, options
 
     # ------------------------------------------------------------------ columns
@@ -396,7 +401,7 @@ class Declarations:
         annotation = self.resolver.evaluate(owner.module, member.annotation) if member.annotation is not None else None
         mapped = _mapped_inner(annotation)
         if isinstance(value, Call) and value.sa in COLUMN_FACTORIES:
-            return self.column(value, member.name, location, base, mapped, owner, table)
+            return self.column(value, member.name, location, base, mapped, owner, table, member.calls)
         if isinstance(value, Call) and value.sa in NOT_COLUMNS:
             return None
         if value is None and mapped is not None and member.kind != "def":
@@ -416,7 +421,8 @@ class Declarations:
                 return True
         return False
 
-    def column(self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table) -> ColSpec | None:
+    def column(self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table,
+               calls: tuple = ()) -> ColSpec | None:
         """One Column(...) / mapped_column(...) (call None: annotation only)."""
         optional, python_type, annotated = self._annotation(mapped)
         kwargs: dict = {}
@@ -430,11 +436,12 @@ class Declarations:
         spec = ColSpec(key=key, name=key, location=location)
         type_value = kwargs.get("type_")
         unresolved_args = []
+        places = CallPlaces(location.path, calls, positional)
         for index, arg in enumerate(positional):
             if isinstance(arg, str):
                 spec.name = arg
             elif isinstance(arg, Call) and arg.sa == "ForeignKey":
-                spec.foreign_keys.append(self.foreign_key(arg, location))
+                spec.foreign_keys.append(self.foreign_key(arg, places.next(arg) or location))
             elif isinstance(arg, Call) and arg.sa == "CheckConstraint":
                 spec.checks.append(arg)
             elif isinstance(arg, Call) and arg.sa == "Identity":
@@ -560,7 +567,7 @@ class Declarations:
 
     # ------------------------------------------------------------------ imperative tables
 
-    def imperative_table(self, value, module: Module, location: Location) -> TableSpec | None:
+    def imperative_table(self, value, module: Module, location: Location, calls: tuple = ()) -> TableSpec | None:
         if not (isinstance(value, Call) and value.sa == "Table"):
             return None
         if not value.args or not isinstance(value.args[0], str):
@@ -573,17 +580,61 @@ class Declarations:
         if isinstance(value.kwargs.get("comment"), str):
             spec.comment = value.kwargs["comment"]
         empty_base = DeclBase(metadata, {})
-        for item in value.args[2:]:
+        items = value.args[2:]
+        places = CallPlaces(module.rel, calls, items)
+        segments = _segments_by_column(calls)
+        columns_seen = 0
+        for item in items:
             if isinstance(item, Call) and item.sa == "Column":
-                column = self.column(item, "", location, empty_base, None, None, name)
+                at = places.next(item) or location
+                own_calls = segments[columns_seen] if len(segments) == sum(1 for i in items if isinstance(i, Call) and i.sa == "Column") else ()
+                columns_seen += 1
+                column = self.column(item, "", at, empty_base, None, None, name, own_calls)
                 if column is not None:
                     spec.columns[column.name] = column
             elif isinstance(item, Call):
-                spec.items.append((item, location))
+                spec.items.append((item, places.next(item) or location))
             else:
                 self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically", location, name)
         self.tables.append(spec)
         return spec
+
+
+class CallPlaces:
+    """Where each evaluated call of a statement is written: the k-th `Index(...)` object is the
+    k-th `Index(` in the statement's text. Trusted only when the counts agree (a value that
+    came from a variable elsewhere keeps the statement's position)."""
+
+    def __init__(self, rel: str, calls: tuple, values):
+        self.rel = rel
+        self.written: dict[str, list[tuple[int, int]]] = {}
+        for name, line, col in calls:
+            self.written.setdefault(name, []).append((line, col))
+        self.expected: dict[str, int] = {}
+        for value in values:
+            if isinstance(value, Call) and value.sa:
+                self.expected[value.sa] = self.expected.get(value.sa, 0) + 1
+        self.taken: dict[str, int] = {}
+
+    def next(self, value) -> Location | None:
+        name = value.sa if isinstance(value, Call) else None
+        if not name or len(self.written.get(name, ())) != self.expected.get(name, -1):
+            return None
+        index = self.taken.get(name, 0)
+        self.taken[name] = index + 1
+        line, col = self.written[name][index]
+        return Location(self.rel, line, col)
+
+
+def _segments_by_column(calls: tuple) -> list[tuple]:
+    """An imperative Table's calls split at each `Column(`: each column's own calls."""
+    segments: list[list] = []
+    for call in calls:
+        if call[0] == "Column":
+            segments.append([call])
+        elif segments:
+            segments[-1].append(call)
+    return [tuple(segment) for segment in segments]
 
 
 def _declaration_order(members, *, mixin: bool) -> list[Member]:

@@ -63,12 +63,36 @@ def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:
     return max(exc.raw_line, 1), exc.raw_column + 1, exc.message
 
 
+# Calls located one by one (each key, index and constraint at its own call).
+_LOCATED_CALL = re.compile(r"\b(ForeignKey|ForeignKeyConstraint|Index|UniqueConstraint|CheckConstraint|PrimaryKeyConstraint|Column)\s*\(")
+
+
 class _Lines:
     """Finds statements' lines by scanning forward from a cursor."""
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
         self.cursor = 0
+
+    def calls_from(self, line: int) -> tuple[tuple[str, int, int], ...]:
+        """The located calls of the statement starting at `line` (1-based): it runs until a
+        later line that is indented no deeper than its first line. Text inside strings can
+        match too; the linker only trusts these when their count matches what it evaluated."""
+        if line > len(self.lines):
+            return ()
+        first = self.lines[line - 1]
+        depth = len(first) - len(first.lstrip())
+        found = []
+        index = line - 1
+        while index < len(self.lines):
+            text = self.lines[index]
+            stripped = text.lstrip()
+            if index > line - 1 and stripped and not stripped.startswith((")", "]", "}", "#")) and len(text) - len(stripped) <= depth:
+                break
+            for match in _LOCATED_CALL.finditer(text):
+                found.append((match.group(1), index + 1, match.start(1) + 1))
+            index += 1
+        return tuple(found)
 
     def find(self, pattern: re.Pattern, start: int | None = None) -> tuple[int, int]:
         begin = self.cursor if start is None else start
@@ -153,7 +177,8 @@ class _ModuleReader:
                 line, col = self.lines.find(_name_pattern(name))
                 expr = to_expr(value) if value is not None else None
                 if expr is not None or annotation is not None:
-                    self.assignments.append(Assignment(name, expr, line, col, annotation))
+                    calls = self.lines.calls_from(line) if expr is not None and expr[0] == "call" else ()
+                    self.assignments.append(Assignment(name, expr, line, col, annotation, calls))
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             func = _dotted_or_none(small.value.func) or ""
             line, col = self.lines.find(re.compile(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
@@ -185,13 +210,13 @@ class _ModuleReader:
                     value = to_expr(small.value) if small.value is not None else None
                     for name in _assign_targets(small):
                         line, col = self.lines.find(_name_pattern(name, indent))
-                        found.append(Member(name, annotation, value, line, col))
+                        found.append(Member(name, annotation, value, line, col, calls=self.lines.calls_from(line)))
         elif isinstance(statement, cst.FunctionDef):
             name = statement.name.value
             line, col = self.lines.find(_name_pattern(name, indent))
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
-            found.append(Member(name, returns, _returned(statement), line, col, "def", decorators))
+            found.append(Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line)))
         # Nested classes and method bodies declare nothing; member patterns are anchored on
         # their own names, so the scan for the next member skips over those lines.
         return found

@@ -44,6 +44,9 @@ class Member:
     col: int
     kind: str = "assign"
     decorators: tuple[Expr, ...] = ()
+    calls: tuple[tuple[str, int, int], ...] = ()
+    """Where the statement's key calls are written, in text order: (`ForeignKey`, line, col),
+    ... so each key / index / constraint can be located at its own call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Assignment:
     line: int
     col: int
     annotation: Expr | None = None
+    calls: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

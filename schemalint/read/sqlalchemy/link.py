@@ -38,7 +38,7 @@ def _imperative_tables(declarations: Declarations, module: Module) -> None:
         if getattr(func, "sa", None) != "Table":
             continue
         table = declarations.resolver.evaluate(module, value)
-        declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col))
+        declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col), assignment.calls)
 
 
 def _module_level_objects(declarations: Declarations, module: Module) -> None:
