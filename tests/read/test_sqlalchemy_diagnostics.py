@@ -197,3 +197,13 @@ def test_arbitrary_input_never_raises(tmp_path, pieces):
 def test_self_referencing_constants_do_not_loop():
     facts = extract_text("A = B\nB = A\nC = C + 1\n", "m.py")
     assert facts.parsed
+
+
+def test_reflected_tables_are_sl002_not_empty_tables(tmp_path):
+    body = """
+engine = sa.create_engine("postgresql://")
+legacy = Table("legacy", Base.metadata, autoload_with=engine)
+"""
+    schema = read_body(tmp_path, body)
+    assert schema.tables == ()
+    assert [(d.code, d.table) for d in schema.diagnostics] == [("SL002", "legacy")]

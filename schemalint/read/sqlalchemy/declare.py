@@ -574,6 +574,9 @@ class Declarations:
             self.warn("Table(...) name cannot be resolved statically", location)
             return None
         name = value.args[0]
+        if value.kwargs.get("autoload_with") is not None or value.kwargs.get("autoload") is True:
+            self.warn(f"Table({name!r}) is reflected from a database (autoload_with): its columns are not in the source", location, name)
+            return None
         metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
         schema = value.kwargs.get("schema") if isinstance(value.kwargs.get("schema"), str) else metadata.schema
         spec = TableSpec(name, schema, metadata, location, module=module)
