@@ -20,6 +20,7 @@ from sqlglot.errors import SqlglotError
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
 from schemalint.read.sql.names import truncate_identifier
+from schemalint.read.sql.tree import TreeBuilder
 from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
@@ -27,55 +28,6 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 SQLGLOT_DIALECTS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _TIMESTAMP_SPELLING = re.compile(r"\b(now\s*\(\s*\)|current_timestamp|transaction_timestamp\s*\(\s*\))", re.IGNORECASE)
-_COMPARISONS = {
-    exp.EQ: "=",
-    exp.NEQ: "<>",
-    exp.GT: ">",
-    exp.GTE: ">=",
-    exp.LT: "<",
-    exp.LTE: "<=",
-    exp.Add: "+",
-    exp.Sub: "-",
-    exp.Mul: "*",
-    exp.Div: "/",
-    exp.Mod: "%",
-    exp.DPipe: "||",
-}
-# Operators sqlglot names after their meaning; looked up by name, as sqlglot versions differ.
-_JSON_OPERATORS = {
-    getattr(exp, name): op
-    for name, op in (
-        ("JSONBContainsTopKey", "?"),
-        ("ArrayContainsAll", "@>"),
-        ("ArrayContainedAll", "<@"),
-        ("JSONBExtractScalar", "#>>"),
-        ("ArrayOverlaps", "&&"),
-    )
-    if hasattr(exp, name)
-}
-_PATTERN_OPERATORS = {exp.Like: "~~", exp.ILike: "~~*", exp.RegexpLike: "~", exp.RegexpILike: "~*"}
-_NAMED_FUNCTIONS = {
-    exp.Lower: "lower",
-    exp.Upper: "upper",
-    exp.Length: "length",
-    exp.Abs: "abs",
-    exp.Round: "round",
-    exp.Uuid: "gen_random_uuid",
-    exp.MD5: "md5",
-    exp.Greatest: "greatest",
-    exp.Least: "least",
-    exp.Coalesce: "coalesce",
-    exp.Nullif: "nullif",
-    exp.Left: "left",
-    exp.Right: "right",
-    exp.Initcap: "initcap",
-}
-_KEYWORDS = {
-    exp.CurrentDate: "CURRENT_DATE",
-    exp.CurrentTime: "CURRENT_TIME",
-    exp.Localtimestamp: "LOCALTIMESTAMP",
-    exp.CurrentUser: "CURRENT_USER",
-}
 
 
 def extract_text(text: str, path: str, dialect: str, default_schema: str) -> ops.FileFacts:
@@ -228,7 +180,7 @@ class _Builder:
         self.index = index
         self.dialect = dialect
         self.default_schema = default_schema
-        self.timestamps = self._timestamp_spellings()
+        self.trees = TreeBuilder(self.ident, self.type_of, self._timestamp_spellings(), dialect)
 
     # ------------------------------------------------------------------ helpers
 
@@ -653,135 +605,9 @@ class _Builder:
         if node is None:
             return None
         try:
-            return self._expr(node)
+            return self.trees.build(node)
         except RecursionError:
             return ("raw", "...")
-
-    def _expr(self, node: exp.Expression):
-        while isinstance(node, exp.Paren):
-            node = node.this
-        if isinstance(node, exp.Column):
-            return ("col", self.ident(node.this))
-        if isinstance(node, exp.Literal):
-            if node.is_string:
-                return ("str", node.this)
-            text = node.this
-            return ("int", text) if text.lstrip("-").isdigit() else ("num", text)
-        if isinstance(node, exp.Boolean):
-            return ("bool", bool(node.this))
-        if isinstance(node, exp.Null):
-            return ("null",)
-        if isinstance(node, exp.Neg):
-            return ("neg", self._expr(node.this))
-        if isinstance(node, (exp.Cast, exp.TryCast)):
-            return self._cast(node)
-        for cls, op in _COMPARISONS.items():
-            if type(node) is cls:
-                right = node.expression
-                if isinstance(right, (exp.Any, exp.All)):
-                    which = "ANY" if isinstance(right, exp.Any) else "ALL"
-                    return ("any", op, self._expr(node.this), self._expr(right.this), which)
-                return ("op", op, self._expr(node.this), self._expr(right))
-        for cls, op in _PATTERN_OPERATORS.items():
-            if type(node) is cls:
-                negate = node.args.get("negate")
-                return ("op", ("!" + op) if negate else op, self._expr(node.this), self._expr(node.expression))
-        if isinstance(node, (exp.And, exp.Or)):
-            return (("and" if isinstance(node, exp.And) else "or"), tuple(self._flatten(node, type(node))))
-        if isinstance(node, exp.Not):
-            inner = node.this
-            while isinstance(inner, exp.Paren):
-                inner = inner.this
-            if isinstance(inner, exp.In):
-                return self._in(inner, True)
-            for cls, op in _PATTERN_OPERATORS.items():
-                if type(inner) is cls:
-                    return ("op", "!" + op, self._expr(inner.this), self._expr(inner.expression))
-            return ("not", self._expr(inner))
-        if isinstance(node, exp.In):
-            return self._in(node, False)
-        if isinstance(node, exp.Between):
-            value = self._expr(node.this)
-            return ("and", (("op", ">=", value, self._expr(node.args["low"])), ("op", "<=", value, self._expr(node.args["high"]))))
-        if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
-            return ("nulltest", self._expr(node.this), bool(node.args.get("negate")))
-        if isinstance(node, exp.Case):
-            subject = node.this
-            whens = tuple((self._expr(i.this), self._expr(i.args.get("true"))) for i in node.args.get("ifs") or [])
-            default = node.args.get("default")
-            return ("case", self._expr(subject) if subject is not None else None, whens, self._expr(default) if default is not None else None)
-        if isinstance(node, exp.Array):
-            return ("array", tuple(self._expr(e) for e in node.expressions))
-        if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
-            return self._json_path(node)
-        for cls, op in _JSON_OPERATORS.items():
-            if type(node) is cls:
-                return ("op", op, self._expr(node.this), self._expr(node.expression))
-        if isinstance(node, exp.AtTimeZone):
-            return ("op", "AT TIME ZONE", self._expr(node.this), self._expr(node.args.get("zone")))
-        if isinstance(node, exp.CurrentTimestamp):
-            spelling = next(self.timestamps, "CURRENT_TIMESTAMP")
-            precision = node.this
-            if precision is not None:
-                return ("kw", f"CURRENT_TIMESTAMP({precision.name})")
-            return ("func", spelling, ()) if spelling != "CURRENT_TIMESTAMP" else ("kw", "CURRENT_TIMESTAMP")
-        for cls, word in _KEYWORDS.items():
-            if type(node) is cls:
-                return ("kw", word)
-        if isinstance(node, exp.Interval):
-            unit = node.args.get("unit")
-            text = f"{node.this.name} {unit.name.lower()}" if unit is not None else node.this.name
-            return ("interval", text)
-        if isinstance(node, exp.Anonymous):
-            return ("func", str(node.this).lower(), tuple(self._expr(a) for a in node.expressions))
-        if isinstance(node, exp.TimestampTrunc):
-            unit = node.args.get("unit")
-            return ("func", "date_trunc", (("str", unit.name.lower() if unit is not None else "day"), self._expr(node.this)))
-        for cls, name in _NAMED_FUNCTIONS.items():
-            if type(node) is cls:
-                args = [node.this] + [v for k, v in node.args.items() if k != "this" and isinstance(v, exp.Expression)]
-                args += [e for e in node.args.get("expressions") or []]
-                return ("func", name, tuple(self._expr(a) for a in args if a is not None))
-        return ("raw", node.sql(dialect=self.dialect))
-
-    def _json_path(self, node: exp.Expression):
-        """`doc -> 'a' ->> 'b'`: sqlglot keeps a path per operator; PostgreSQL one operator per
-        step."""
-        result = self._expr(node.this)
-        path = node.expression
-        steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(path, exp.JSONPath) else []
-        if not steps:
-            return ("op", "->>" if isinstance(node, exp.JSONExtractScalar) else "->", result, self._expr(path))
-        for number, step in enumerate(steps):
-            last = number == len(steps) - 1
-            op = "->>" if last and isinstance(node, exp.JSONExtractScalar) else "->"
-            key = step.this
-            subscript = isinstance(step, exp.JSONPathSubscript) and str(key).lstrip("-").isdigit()
-            result = ("op", op, result, ("int", str(key)) if subscript else ("str", str(key)))
-        return result
-
-    def _flatten(self, node: exp.Expression, cls) -> Iterator:
-        for side in (node.this, node.expression):
-            while isinstance(side, exp.Paren) and isinstance(side.this, cls):
-                side = side.this
-            if type(side) is cls:
-                yield from self._flatten(side, cls)
-            else:
-                yield self._expr(side)
-
-    def _in(self, node: exp.In, negated: bool):
-        return ("in", self._expr(node.this), tuple(self._expr(e) for e in node.expressions), negated)
-
-    def _cast(self, node: exp.Expression):
-        target = node.args.get("to")
-        if isinstance(target, exp.DataType):
-            type_ = self.type_of(target)
-        else:
-            type_ = str(target.this if target is not None else "unknown").lower()
-        inner = self._expr(node.this)
-        if inner[0] == "str" and type_ == "interval":
-            return ("interval", inner[1])
-        return ("cast", inner, type_)
 
 
 # A SQLite type name: words and one parenthesised argument list, up to the first constraint.

@@ -1,0 +1,232 @@
+"""sqlglot expressions -> the picklable expression trees `render` prints.
+
+A tree is a tuple whose first item names its kind: ("col", name), ("int", text),
+("num", text), ("str", value), ("bool", value), ("null",), ("neg", x), ("cast", x, type),
+("op", operator, left, right), ("and", items), ("or", items), ("not", x),
+("nulltest", x, negated), ("in", x, items, negated), ("any", operator, x, array, ANY|ALL),
+("array", items), ("case", subject, ((when, then), ...), else), ("func", name, args),
+("kw", keyword), ("interval", text), ("raw", sql).
+
+sqlglot normalises some spellings PostgreSQL keeps apart (`now()` and `CURRENT_TIMESTAMP` are
+one node); those are recovered from the statement's text by the caller (`timestamps`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from sqlglot import exp
+
+BINARY_OPERATORS = {
+    exp.EQ: "=",
+    exp.NEQ: "<>",
+    exp.GT: ">",
+    exp.GTE: ">=",
+    exp.LT: "<",
+    exp.LTE: "<=",
+    exp.Add: "+",
+    exp.Sub: "-",
+    exp.Mul: "*",
+    exp.Div: "/",
+    exp.Mod: "%",
+    exp.DPipe: "||",
+}
+PATTERN_OPERATORS = {exp.Like: "~~", exp.ILike: "~~*", exp.RegexpLike: "~", exp.RegexpILike: "~*"}
+# Operators sqlglot names after their meaning; looked up by name, as sqlglot versions differ.
+JSON_OPERATORS = {
+    getattr(exp, name): op
+    for name, op in (
+        ("JSONBContainsTopKey", "?"),
+        ("ArrayContainsAll", "@>"),
+        ("ArrayContainedAll", "<@"),
+        ("JSONBExtractScalar", "#>>"),
+        ("ArrayOverlaps", "&&"),
+    )
+    if hasattr(exp, name)
+}
+# sqlglot's function classes and the name PostgreSQL prints.
+NAMED_FUNCTIONS = {
+    exp.Lower: "lower",
+    exp.Upper: "upper",
+    exp.Length: "length",
+    exp.Abs: "abs",
+    exp.Round: "round",
+    exp.Uuid: "gen_random_uuid",
+    exp.MD5: "md5",
+    exp.Greatest: "greatest",
+    exp.Least: "least",
+    exp.Coalesce: "coalesce",
+    exp.Nullif: "nullif",
+    exp.Left: "left",
+    exp.Right: "right",
+    exp.Initcap: "initcap",
+}
+KEYWORDS = {
+    exp.CurrentDate: "CURRENT_DATE",
+    exp.CurrentTime: "CURRENT_TIME",
+    exp.Localtimestamp: "LOCALTIMESTAMP",
+    exp.CurrentUser: "CURRENT_USER",
+}
+
+
+class TreeBuilder:
+    """Builds trees for one statement. `ident` folds a name as the database stores it,
+    `type_of` spells a sqlglot DataType, `timestamps` yields the statement's own spellings of
+    now()/CURRENT_TIMESTAMP in order."""
+
+    def __init__(self, ident: Callable, type_of: Callable, timestamps: Iterator[str], dialect: str) -> None:
+        self.ident = ident
+        self.type_of = type_of
+        self.timestamps = timestamps
+        self.dialect = dialect
+        self.handlers: dict[type, Callable] = {
+            exp.Column: lambda n: ("col", self.ident(n.this)),
+            exp.Literal: self.literal,
+            exp.Boolean: lambda n: ("bool", bool(n.this)),
+            exp.Null: lambda n: ("null",),
+            exp.Neg: lambda n: ("neg", self.build(n.this)),
+            exp.Cast: self.cast,
+            exp.TryCast: self.cast,
+            exp.And: lambda n: ("and", tuple(self.flatten(n, exp.And))),
+            exp.Or: lambda n: ("or", tuple(self.flatten(n, exp.Or))),
+            exp.Not: self.negation,
+            exp.In: lambda n: self.membership(n, False),
+            exp.Between: self.between,
+            exp.Is: self.is_test,
+            exp.Case: self.case,
+            exp.Array: lambda n: ("array", tuple(self.build(e) for e in n.expressions)),
+            exp.JSONExtract: self.json_path,
+            exp.JSONExtractScalar: self.json_path,
+            exp.AtTimeZone: lambda n: ("op", "AT TIME ZONE", self.build(n.this), self.build(n.args.get("zone"))),
+            exp.CurrentTimestamp: self.current_timestamp,
+            exp.Interval: self.interval,
+            exp.Anonymous: lambda n: ("func", str(n.this).lower(), tuple(self.build(a) for a in n.expressions)),
+            exp.TimestampTrunc: self.date_trunc,
+        }
+        for cls, op in BINARY_OPERATORS.items():
+            self.handlers[cls] = lambda n, op=op: self.binary(n, op)
+        for cls, op in {**PATTERN_OPERATORS, **JSON_OPERATORS}.items():
+            self.handlers[cls] = lambda n, op=op: self.pattern(n, op)
+        for cls, word in KEYWORDS.items():
+            self.handlers[cls] = lambda n, word=word: ("kw", word)
+        for cls, name in NAMED_FUNCTIONS.items():
+            self.handlers[cls] = lambda n, name=name: self.function(n, name)
+
+    def build(self, node: exp.Expression):
+        while isinstance(node, exp.Paren):
+            node = node.this
+        handler = self.handlers.get(type(node))
+        if handler is None:
+            return ("raw", node.sql(dialect=self.dialect))
+        return handler(node)
+
+    # leaves
+
+    def literal(self, node: exp.Literal):
+        if node.is_string:
+            return ("str", node.this)
+        return ("int", node.this) if node.this.lstrip("-").isdigit() else ("num", node.this)
+
+    def current_timestamp(self, node: exp.CurrentTimestamp):
+        spelling = next(self.timestamps, "CURRENT_TIMESTAMP")
+        if node.this is not None:
+            return ("kw", f"CURRENT_TIMESTAMP({node.this.name})")
+        return ("kw", "CURRENT_TIMESTAMP") if spelling == "CURRENT_TIMESTAMP" else ("func", spelling, ())
+
+    def interval(self, node: exp.Interval):
+        unit = node.args.get("unit")
+        return ("interval", f"{node.this.name} {unit.name.lower()}" if unit is not None else node.this.name)
+
+    def cast(self, node: exp.Expression):
+        target = node.args.get("to")
+        if isinstance(target, exp.DataType):
+            type_ = self.type_of(target)
+        else:
+            type_ = str(target.this if target is not None else "unknown").lower()
+        inner = self.build(node.this)
+        if inner[0] == "str" and type_ == "interval":
+            return ("interval", inner[1])
+        return ("cast", inner, type_)
+
+    # operators
+
+    def binary(self, node: exp.Expression, op: str):
+        right = node.expression
+        if isinstance(right, (exp.Any, exp.All)):
+            which = "ANY" if isinstance(right, exp.Any) else "ALL"
+            return ("any", op, self.build(node.this), self.build(right.this), which)
+        return ("op", op, self.build(node.this), self.build(right))
+
+    def pattern(self, node: exp.Expression, op: str, negated: bool = False):
+        negated = negated or bool(node.args.get("negate"))
+        return ("op", ("!" + op) if negated else op, self.build(node.this), self.build(node.expression))
+
+    def negation(self, node: exp.Not):
+        inner = node.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        if isinstance(inner, exp.In):
+            return self.membership(inner, True)
+        if type(inner) in PATTERN_OPERATORS:
+            return self.pattern(inner, PATTERN_OPERATORS[type(inner)], negated=True)
+        return ("not", self.build(inner))
+
+    def flatten(self, node: exp.Expression, cls) -> Iterator:
+        """`a AND b AND c` as one list, as PostgreSQL keeps it."""
+        for side in (node.this, node.expression):
+            while isinstance(side, exp.Paren) and isinstance(side.this, cls):
+                side = side.this
+            if type(side) is cls:
+                yield from self.flatten(side, cls)
+            else:
+                yield self.build(side)
+
+    def membership(self, node: exp.In, negated: bool):
+        return ("in", self.build(node.this), tuple(self.build(e) for e in node.expressions), negated)
+
+    def between(self, node: exp.Between):
+        value = self.build(node.this)
+        low, high = self.build(node.args["low"]), self.build(node.args["high"])
+        return ("and", (("op", ">=", value, low), ("op", "<=", value, high)))
+
+    def is_test(self, node: exp.Is):
+        if isinstance(node.expression, exp.Null):
+            return ("nulltest", self.build(node.this), bool(node.args.get("negate")))
+        return ("raw", node.sql(dialect=self.dialect))
+
+    def case(self, node: exp.Case):
+        subject, default = node.this, node.args.get("default")
+        whens = tuple((self.build(i.this), self.build(i.args.get("true"))) for i in node.args.get("ifs") or [])
+        return (
+            "case",
+            self.build(subject) if subject is not None else None,
+            whens,
+            self.build(default) if default is not None else None,
+        )
+
+    def json_path(self, node: exp.Expression):
+        """`doc -> 'a' ->> 'b'`: sqlglot keeps a path per operator, PostgreSQL an operator per
+        step."""
+        scalar = isinstance(node, exp.JSONExtractScalar)
+        result = self.build(node.this)
+        path = node.expression
+        steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(path, exp.JSONPath) else []
+        if not steps:
+            return ("op", "->>" if scalar else "->", result, self.build(path))
+        for number, step in enumerate(steps):
+            op = "->>" if scalar and number == len(steps) - 1 else "->"
+            key = str(step.this)
+            subscript = isinstance(step, exp.JSONPathSubscript) and key.lstrip("-").isdigit()
+            result = ("op", op, result, ("int", key) if subscript else ("str", key))
+        return result
+
+    # functions
+
+    def function(self, node: exp.Expression, name: str):
+        args = [node.this] + [v for k, v in node.args.items() if k != "this" and isinstance(v, exp.Expression)]
+        args += list(node.args.get("expressions") or [])
+        return ("func", name, tuple(self.build(a) for a in args if a is not None))
+
+    def date_trunc(self, node: exp.Expression):
+        unit = node.args.get("unit")
+        return ("func", "date_trunc", (("str", unit.name.lower() if unit is not None else "day"), self.build(node.this)))
