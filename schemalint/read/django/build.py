@@ -102,45 +102,20 @@ class TableBuilder:
     # ------------------------------------------------------------------ table
 
     def table(self) -> Table:
-        info, linker = self.info, self.linker
-        fields = linker.fields(info)
-        self._parent_links(fields)
-        explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
-        if not explicit_pk and not any(c.primary_key for c in self.specs):
-            self._auto_pk()
-        composite: list[FieldSpec] = []
-        for spec in fields:
-            if spec.relation == "m2m":
-                self.m2m.append(spec)
-                continue
-            if spec.internal == "CompositePrimaryKey":
-                composite.append(spec)
-                continue
-            try:
-                self.specs.append(self._column(spec))
-            except Unresolved as exc:
-                linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
-        if "order_with_respect_to" in info.meta:
-            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
-        for spec in self.specs:
-            self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
-            self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
+        info = self.info
+        composite = self._columns(self.linker.fields(info))
         self._generated_columns()
         self._field_objects()
         self._unique_together()
         self._index_together()
         self._meta_indexes()
         self._meta_constraints()
-        pk_columns = tuple(s.column.name for s in self.specs if s.primary_key)
-        if composite:
-            pk_columns = self._composite_key(composite[-1])
-        pk = PrimaryKey(pk_columns, names.pg_object_name(self.pg_table, None, "pkey"), True, info.location) if pk_columns else None
-        comment = linker.meta_value(info.meta, "db_table_comment", None)
+        comment = self.linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
             name=self.pg_table,
             schema=self.schema,
             columns=tuple(s.column for s in self.specs),
-            primary_key=pk,
+            primary_key=self._primary_key(composite),
             foreign_keys=tuple(s.fk for s in self.specs if s.fk is not None),
             indexes=tuple(self.indexes),
             constraints=tuple(self.constraints),
@@ -149,6 +124,39 @@ class TableBuilder:
             model=info.label,
             managed=info.managed,
         )
+
+    def _columns(self, fields: list[FieldSpec]) -> FieldSpec | None:
+        """Every column in Django's order: parent links or the auto id, then the fields, then
+        `_order`. Returns a CompositePrimaryKey pseudo-field if the model declares one."""
+        info, linker = self.info, self.linker
+        self._parent_links(fields)
+        explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
+        if not explicit_pk and not any(c.primary_key for c in self.specs):
+            self._auto_pk()
+        composite = None
+        for spec in fields:
+            if spec.relation == "m2m":
+                self.m2m.append(spec)
+            elif spec.internal == "CompositePrimaryKey":
+                composite = spec
+            else:
+                try:
+                    self.specs.append(self._column(spec))
+                except Unresolved as exc:
+                    linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
+        if "order_with_respect_to" in info.meta:
+            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
+        for spec in self.specs:
+            # Meta options name fields (`author`) or columns (`author_id`): both resolve.
+            self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
+            self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
+        return composite
+
+    def _primary_key(self, composite: FieldSpec | None) -> PrimaryKey | None:
+        columns = self._composite_key(composite) if composite else tuple(s.column.name for s in self.specs if s.primary_key)
+        if not columns:
+            return None
+        return PrimaryKey(columns, names.pg_object_name(self.pg_table, None, "pkey"), True, self.info.location)
 
     def _composite_key(self, spec: FieldSpec) -> tuple[str, ...]:
         """Django 5.2's `pk = models.CompositePrimaryKey("a", "b")`: a table-level PRIMARY KEY."""
