@@ -82,7 +82,7 @@ def import_file(path: Path, name: str):
     return module
 
 
-def created_by_sqlalchemy(pg, database: str, path: Path, metadata_names=("Base",)) -> dict:
+def created_by_sqlalchemy(pg, database: str, path: Path, metadata_names=("Base",), schemas=()) -> dict:
     """Run `metadata.create_all()` for the model file at `path` in a fresh database; the
     catalogs of the result in dump JSON shape."""
     import sqlalchemy
@@ -93,6 +93,9 @@ def created_by_sqlalchemy(pg, database: str, path: Path, metadata_names=("Base",
     module = import_file(path, f"sl_models_{database}")
     engine = sqlalchemy.create_engine(pg.url(database))
     try:
+        with engine.begin() as conn:
+            for schema in schemas:
+                conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
         for name in metadata_names:
             owner = getattr(module, name)
             metadata = owner if isinstance(owner, sqlalchemy.MetaData) else owner.metadata

@@ -61,6 +61,7 @@ TYPES = [
     ("Column(Enum('a', 'bbb', native_enum=False))", "character varying(3)"),
     ("Column(Enum('a', 'bbb', native_enum=False, length=10))", "character varying(10)"),
     ("Column(postgresql.ENUM('x', name='pg_enum'))", "pg_enum"),
+    ("Column(Enum('x', 'y', name='kinds', schema='corpus_types'))", "corpus_types.kinds"),
     ("Column(Enum(Color))", "color"),
     ("Column(Enum(Color, name='paint'))", "paint"),
     ("Column(Enum(Color, native_enum=False))", "character varying(5)"),
@@ -312,7 +313,7 @@ def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
     lines += [f"    d{i} = {declaration}" for i, (declaration, _, _) in enumerate(DEFAULTS)]
     body = PRELUDE + "\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n" + "\n".join(lines) + "\n"
     schema = read_body(tmp_path, body)
-    actual = created_by_sqlalchemy(pg, "sa_types", tmp_path / "models.py")
+    actual = created_by_sqlalchemy(pg, "sa_types", tmp_path / "models.py", schemas=("corpus_types",))
     agreement = compare_catalogs(schema_to_dict(schema), actual)
     assert agreement.differences == [], str(agreement)
     assert agreement.compared > 4 * (len(TYPES) + len(DEFAULTS))

@@ -275,7 +275,13 @@ class TypeRenderer:
         if native:
             if not isinstance(name, str):
                 raise TypeProblem("a native Enum of literal strings needs name='...'")
-            return TypeInfo(_quote_type_name(name), "enum", enum=info)
+            schema = kwargs.get("schema")
+            if kwargs.get("inherit_schema") is True:
+                raise TypeProblem("Enum(inherit_schema=True): the type's schema is the table's, which format_type() may qualify")
+            spelled = _quote_type_name(name)
+            if isinstance(schema, str) and schema != "public":  # outside the search path: qualified
+                spelled = f"{_quote_type_name(schema)}.{spelled}"
+            return TypeInfo(spelled, "enum", enum=info)
         longest = length if isinstance(length, int) else max((len(v) for v in values), default=0)
         return TypeInfo(f"character varying({longest})", "string", enum=info)
 
