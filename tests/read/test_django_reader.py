@@ -356,3 +356,39 @@ def test_facts_are_picklable_and_deterministic():
         facts = READER.extract(file, ReaderSettings())
         assert pickle.loads(pickle.dumps(facts)) == facts
         assert READER.extract(file, ReaderSettings()) == facts
+
+
+def test_linking_cached_facts_does_not_import_libcst(tmp_path):
+    """A warm run links facts from the cache: unless a django.contrib model or an extra
+    module must be read, that never pays for importing libcst."""
+    import pickle
+    import subprocess
+    import sys
+
+    from schemalint.read import ReaderSettings, SourceFile
+    from schemalint.read.django import READER
+
+    write(tmp_path, {MODELS: """
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10)
+    """})
+    path = tmp_path / MODELS
+    facts = READER.extract(SourceFile(path, MODELS, path.read_bytes()), ReaderSettings())
+    (tmp_path / "facts.pickle").write_bytes(pickle.dumps([facts]))
+    script = f"""
+import pickle, sys
+from pathlib import Path
+from schemalint.config import Config
+from schemalint.read import Project, ReaderSettings
+from schemalint.read.django import READER
+facts = pickle.loads(Path({str(tmp_path / "facts.pickle")!r}).read_bytes())
+root = Path({str(tmp_path)!r})
+schema = READER.link(facts, Project(root=root, config=Config(root=root), settings=ReaderSettings()))
+assert [t.name for t in schema.tables] == ["shop_stock"], schema.tables
+print("libcst" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

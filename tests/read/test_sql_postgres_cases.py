@@ -235,6 +235,31 @@ CASES = {
         );
         CREATE INDEX r_case ON r ((CASE WHEN u > 0 THEN 'pos' ELSE 'neg' END));
     """,
+    "views_hold_columns": """
+        CREATE TABLE orders (id serial PRIMARY KEY, side varchar(4), qty int, note text, status text);
+        CREATE TABLE fills (id serial PRIMARY KEY, order_id int REFERENCES orders, status text, price numeric);
+        CREATE VIEW open_orders AS
+            SELECT o.id, o.side FROM orders o WHERE NOT EXISTS (SELECT 1 FROM fills f WHERE f.order_id = o.id);
+        CREATE VIEW everything AS SELECT * FROM fills;
+        CREATE OR REPLACE VIEW counts AS SELECT count(*) AS n FROM (SELECT qty FROM orders) q;
+        ALTER TABLE orders ALTER COLUMN side TYPE varchar(8);
+        ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);
+        ALTER TABLE orders ALTER COLUMN qty TYPE bigint;
+        ALTER TABLE fills ALTER COLUMN price TYPE numeric(10,2);
+        ALTER TABLE fills ADD COLUMN fee numeric;
+        ALTER TABLE fills ALTER COLUMN fee TYPE numeric(8,2);
+        ALTER TABLE orders DROP COLUMN side;
+        ALTER TABLE orders DROP COLUMN note;
+        DROP TABLE fills;
+        CREATE VIEW v2 AS SELECT id FROM nowhere;
+        DROP VIEW everything;
+        ALTER TABLE fills ALTER COLUMN price TYPE numeric(12,2);
+        DROP VIEW IF EXISTS everything;
+        ALTER TABLE orders DROP COLUMN side CASCADE;
+        ALTER TABLE orders ALTER COLUMN status TYPE varchar(20);
+        ALTER TABLE orders ALTER COLUMN status TYPE varchar(30);
+        DROP SEQUENCE IF EXISTS s1, s2;
+    """,
     "other_schema": """
         CREATE SCHEMA crm;
         CREATE TABLE crm.a (id serial PRIMARY KEY, n text UNIQUE);

@@ -81,7 +81,7 @@ def test_generated_models_match_create_all(tmp_path, pg, seed):
     from tests.support.catalog import compare_catalogs
 
     schema = read_body(tmp_path, generated_models(seed))
-    actual = created_by_sqlalchemy(pg, f"sa_generated_{seed}", tmp_path / "models.py")
+    actual = created_by_sqlalchemy(pg, f"sa_generated_{seed}", tmp_path / "models.py", schemas=("corpus_types",))
     agreement = compare_catalogs(schema_to_dict(schema), actual, comments=True)
     assert agreement.differences == [], str(agreement) + "\n" + (tmp_path / "models.py").read_text()
     # not a compared fact, but the dump should list columns in the order the table has them
