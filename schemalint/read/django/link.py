@@ -19,7 +19,10 @@ from schemalint.read.django.project import (
     read_app_config,
     read_settings,
 )
+from schemalint.read.django.contrib import VIRTUAL_MODULES
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
+
+VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
 from schemalint.types import normalize_type
 
 # django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
@@ -422,6 +425,10 @@ class Linker:
         if found is None:
             self._load_all_models()
             found = self.registry.get((app or owner.app_label, name.lower()))
+        if found is None and app in VIRTUAL_APPS:
+            self.resolver.load_virtual()
+            self._load_all_models()
+            found = self.registry.get((app, name.lower()))
         if found is None:
             raise Unresolved(describe(value))
         return self.concrete(found)

@@ -69,9 +69,6 @@ _OPS = {
 
 class Resolver:
     def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
-        from schemalint.read.django.extract import extract_text
-
-        self._extract_text = extract_text
         self.project = project
         self.modules: dict[str, ModuleFacts] = {}
         self.virtual: dict[str, tuple[str, str]] = {}
@@ -83,9 +80,23 @@ class Resolver:
         self._stars: dict[str, list[str]] = {}
         self._classes: dict[str, dict[str, ClassFact]] = {}
         self._constants: dict[str, dict[str, Assign]] = {}
-        self._load_virtual()
+        self._resolved: dict[tuple[str, str], Symbol] = {}
+        self._virtual_loaded = False
 
-    def _load_virtual(self) -> None:
+    @staticmethod
+    def _extract_text(rel: str, text: str) -> ModuleFacts:
+        # Imported here: a link that needs no extra module never imports libcst.
+        from schemalint.read.django.extract import extract_text
+
+        return extract_text(rel, text)
+
+    def load_virtual(self) -> None:
+        """Read the django.contrib model sources (contrib.py), the first time one is needed."""
+        if self._virtual_loaded:
+            return
+        self._virtual_loaded = True
+        self._resolved.clear()
+        self._suffix_cache.clear()
         by_source: dict[str, ModuleFacts] = {}
         for name, (source, label, auto) in VIRTUAL_MODULES.items():
             if source not in by_source:
@@ -100,6 +111,9 @@ class Resolver:
     def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
         if dotted in self.modules:
             return self.modules[dotted]
+        if dotted in VIRTUAL_MODULES and not self._virtual_loaded:
+            self.load_virtual()
+            return self.modules.get(dotted)
         if dotted.startswith("django."):
             return None
         if dotted in self._suffix_cache:
@@ -138,6 +152,16 @@ class Resolver:
     # ------------------------------------------------------------------ names
 
     def resolve(self, module: ModuleFacts, dotted: str, depth: int = 0) -> Symbol:
+        """What `dotted` means in `module` (memoised: every field resolves `models.X`)."""
+        key = (module.rel, dotted)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve(module, dotted, depth)
+            if depth == 0:
+                self._resolved[key] = found
+        return found
+
+    def _resolve(self, module: ModuleFacts, dotted: str, depth: int = 0) -> Symbol:
         if depth > 20:
             return Symbol("unknown", name=dotted)
         head, _, rest = dotted.partition(".")
