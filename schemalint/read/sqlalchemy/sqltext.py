@@ -179,7 +179,56 @@ def default_display(sql: str, pg_type: str, family: str) -> str:
         return f"NULL::{type_label(pg_type)}"
     if re.match(r"^[a-z_][a-z0-9_]*\(\)$", lowered):
         return lowered
-    return text
+    call = _call_display(text)
+    return call if call is not None else text
+
+
+# Functions whose literal argument PostgreSQL resolves to something other than text.
+_LITERAL_ARGUMENT_TYPE = {"nextval": "regclass", "currval": "regclass", "setval": "regclass"}
+
+
+def _call_display(text: str) -> str | None:
+    """`f('x', g())` as pg_get_expr prints it: string literals passed to a function become
+    `'x'::text` (`'seq'::regclass` for nextval); None when `text` is not such a call."""
+    try:
+        tokens = _tokenize(text)
+    except _Unsupported:
+        return None
+    position = 0
+
+    def call() -> str:
+        nonlocal position
+        kind, name = tokens[position]
+        if kind != "word" or tokens[position + 1] != ("op", "("):
+            raise _Unsupported("not a call")
+        position += 2
+        args = []
+        while tokens[position] != ("op", ")"):
+            args.append(argument(name.lower()))
+            if tokens[position] == ("op", ","):
+                position += 1
+        position += 1
+        return f"{name.lower()}({', '.join(args)})"
+
+    def argument(function: str) -> str:
+        nonlocal position
+        kind, value = tokens[position]
+        if kind == "str":
+            position += 1
+            return f"{value}::{_LITERAL_ARGUMENT_TYPE.get(function, 'text')}"
+        if kind == "num":
+            position += 1
+            return value
+        if kind == "word" and value.lower() in ANSI_FUNCTIONS and tokens[position + 1:position + 2] != [("op", "(")]:
+            position += 1
+            return value.upper()
+        return call()
+
+    try:
+        result = call()
+    except (_Unsupported, IndexError):
+        return None
+    return result if position == len(tokens) else None
 
 
 def generated_display(sql: str) -> str:
