@@ -131,6 +131,8 @@ def test_unparsable_statement_is_skipped_alone(tmp_path):
         ("CREATE TABLE t (a int);\nCREATE INDEX ON t (b);", 2, 'column "b" does not exist'),
         ("CREATE TABLE t (a int);\nCOMMENT ON COLUMN t.b IS 'x';", 2, 'column "b"'),
         ("CREATE TABLE t (a int PRIMARY KEY);\nALTER TABLE t ALTER COLUMN a DROP NOT NULL;", 2, "primary key"),
+        ("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT * FROM t;\nALTER TABLE t ALTER COLUMN a TYPE bigint;", 3, "used by a view"),
+        ("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nDROP TABLE t;", 3, "other objects depend on it"),
     ],
 )
 def test_statements_postgresql_rejects_are_reported_and_skipped(tmp_path, sql, line, words):

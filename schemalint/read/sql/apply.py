@@ -111,6 +111,8 @@ class Catalog:
     index_owner: dict[tuple[str | None, str], tuple[str | None, str]] = field(default_factory=dict)
     constraint_names: Counter = field(default_factory=Counter)
     """(schema, name) -> how many constraints use it (names are unique per table only)."""
+    views: dict = field(default_factory=dict)
+    """view key -> (tables it reads, (table key, column) pairs it reads)."""
     references: dict = field(default_factory=dict)
     """referenced table key -> Counter of the tables whose foreign keys point at it, so that
     DROP / RENAME look only at those tables."""
@@ -476,14 +478,20 @@ class Applier:
         catalog = self.catalog
         key = (table.schema, table.name)
         pointing = [(fk, fk.ref_table, list(fk.ref_columns)) for _, fk in catalog.foreign_keys_to(key)]
-        registries = dict(catalog.relations), dict(catalog.index_owner), Counter(catalog.constraint_names), {k: Counter(v) for k, v in catalog.references.items()}
+        registries = (
+            dict(catalog.relations),
+            dict(catalog.index_owner),
+            Counter(catalog.constraint_names),
+            {k: Counter(v) for k, v in catalog.references.items()},
+            {k: (set(t), set(c)) for k, (t, c) in catalog.views.items()},
+        )
         return key, copy.deepcopy(table), dict(catalog.tables), registries, pointing
 
     def restore(self, snapshot: tuple) -> None:
         key, table, tables, registries, pointing = snapshot
         catalog = self.catalog
         catalog.tables = tables
-        catalog.relations, catalog.index_owner, catalog.constraint_names, catalog.references = registries
+        catalog.relations, catalog.index_owner, catalog.constraint_names, catalog.references, catalog.views = registries
         catalog.tables[key] = table
         for fk, ref_table, ref_columns in pointing:
             fk.ref_table, fk.ref_columns = ref_table, ref_columns
@@ -511,6 +519,10 @@ class Applier:
         for other, fk in self.catalog.foreign_keys_to((table.schema, table.name)):
             if action.name in fk.ref_columns and other is not table:
                 raise Rejected(f"cannot drop column {action.name} of table {table.name} because other objects depend on it")
+        for view in self.views_using((table.schema, table.name), action.name):
+            if not action.cascade:
+                raise Rejected(f"cannot drop column {action.name} of table {table.name} because other objects depend on it")
+            self.drop_view(view)
         for constraint in [c for c in table.constraints if action.name in c.columns]:
             self.drop_constraint(table, constraint)
         for index in [i for i in table.indexes if self.index_uses(i, action.name)]:
@@ -529,6 +541,8 @@ class Applier:
         if column is None:
             raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
         if action.change == "type" and action.type:
+            if self.views_using((table.schema, table.name), column.name):
+                raise Rejected("cannot alter type of a column used by a view or rule")
             self.freeze_dependents(table, column)
             column.type = action.type
         elif action.change == "set_not_null":
@@ -587,6 +601,11 @@ class Applier:
                 other.generated = rename_column(other.generated, old, new)
         for _, fk in self.catalog.foreign_keys_to((table.schema, table.name)):
             fk.ref_columns = [new if c == old else c for c in fk.ref_columns]
+        key = (table.schema, table.name)
+        for _, columns in self.catalog.views.values():
+            if (key, old) in columns:
+                columns.discard((key, old))
+                columns.add((key, new))
 
     def _action_RenameTable(self, table: TableState, action: ops.RenameTable) -> None:
         if self.catalog.relation_taken(table.schema, action.new):
@@ -603,6 +622,11 @@ class Applier:
         for _, fk in self.catalog.foreign_keys_to(old_key):
             fk.ref_table = new_key
         self.catalog.rename_references(old_key, new_key)
+        for view, (tables, columns) in list(self.catalog.views.items()):
+            if old_key in tables:
+                tables.discard(old_key)
+                tables.add(new_key)
+                self.catalog.views[view] = (tables, {(new_key if k == old_key else k, c) for k, c in columns})
 
     def _action_AddConstraint(self, table: TableState, action: ops.AddConstraint) -> None:
         self.add_constraint(table, action.constraint)
@@ -679,8 +703,12 @@ class Applier:
         for name in found:
             if op.kind == "table":
                 self.drop_table(self.catalog.tables[(name.schema, name.name)], op.cascade)
-            else:
+            elif op.kind == "index":
                 self.drop_named_index(name)
+            elif op.kind == "view":
+                self.drop_view((name.schema, name.name))
+            else:
+                self.catalog.remove_relation(name.schema, name.name)
 
     def drop_table(self, table: TableState, cascade: bool) -> None:
         key = (table.schema, table.name)
@@ -690,6 +718,10 @@ class Applier:
             if not cascade:
                 raise Rejected(f"cannot drop table {table.name} because other objects depend on it")
             self.drop_constraint(other, fk)
+        for view in self.views_using(key):
+            if not cascade:
+                raise Rejected(f"cannot drop table {table.name} because other objects depend on it")
+            self.drop_view(view)
         for constraint in list(table.constraints):
             self.drop_constraint(table, constraint)
         for index in list(table.indexes):
@@ -735,10 +767,46 @@ class Applier:
     def _CreateRelation(self, op: ops.CreateRelation) -> None:
         key = (op.name.schema, op.name.name)
         if self.catalog.relation_taken(*key):
-            if op.if_not_exists or (op.kind == "view" and self.catalog.relations[key] == "view"):
-                return  # CREATE OR REPLACE VIEW
-            raise Rejected(f'relation "{op.name.name}" already exists')
+            if op.if_not_exists:
+                return
+            if not (op.replace and self.catalog.relations[key] == op.kind == "view"):
+                raise Rejected(f'relation "{op.name.name}" already exists')
+        for use in op.uses:
+            if use[0] in ("table", "star", "column") and self.catalog.table(use[1]) is None:
+                raise Rejected(f'relation "{use[1].name}" does not exist')
         self.catalog.relations[key] = op.kind
+        if op.kind == "view":
+            self.catalog.views[key] = self.view_dependencies(op.uses)
+
+    def view_dependencies(self, uses: tuple) -> tuple[set, set]:
+        """What PostgreSQL records for a view: the tables, and the columns (`*` expanded to the
+        columns that exist now)."""
+        tables: set = set()
+        columns: set = set()
+        for use in uses:
+            if use[0] == "table":
+                tables.add((use[1].schema, use[1].name))
+            elif use[0] == "star":
+                table = self.catalog.table(use[1])
+                columns |= {((table.schema, table.name), c.name) for c in table.columns} if table else set()
+            elif use[0] == "column":
+                columns.add(((use[1].schema, use[1].name), use[2]))
+            else:
+                having = [t for t in map(self.catalog.table, use[1]) if t is not None and t.column(use[2]) is not None]
+                if len(having) == 1:
+                    columns.add(((having[0].schema, having[0].name), use[2]))
+        return tables, columns
+
+    def views_using(self, key: tuple, column: str | None = None) -> list:
+        return [
+            view
+            for view, (tables, columns) in self.catalog.views.items()
+            if (key in tables if column is None else (key, column) in columns)
+        ]
+
+    def drop_view(self, view: tuple) -> None:
+        self.catalog.views.pop(view, None)
+        self.catalog.remove_relation(*view)
 
     def _Comment(self, op: ops.Comment) -> None:
         table = self.catalog.table(op.table)

@@ -55,6 +55,8 @@ def statement_kind(head: list[str]) -> str | None:
         return "alter_index"
     if head[:2] in (["drop", "table"], ["drop", "index"]):
         return "drop"
+    if head[:2] in (["drop", "view"], ["drop", "sequence"]) or head[:3] == ["drop", "materialized", "view"]:
+        return "drop_relation"
     if head[:2] == ["comment", "on"] and len(head) > 2 and head[2] in ("table", "column"):
         return "comment"
     if head[:1] == ["do"]:
@@ -79,6 +81,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     try:
         parsed = _dialect(dialect).parse(statement.text)
     except SqlglotError as error:
+        if kind == "drop_relation":
+            return []  # DROP SEQUENCE a, b: sqlglot reads one name only; views are not modelled
         return [ops.Problem(f"cannot parse this statement, skipped: {_first_line(str(error))}", pos)]
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
         return [ops.Problem(f"cannot parse this statement ({type(error).__name__}), skipped", pos)]
@@ -150,7 +154,9 @@ def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str
         return []
     builder = _Builder(statement, index, dialect, default_schema)
     name = builder.table_name(tables[0])
-    return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col))]
+    replace = bool(re.match(r"\s*create\s+or\s+replace\b", statement.text, re.IGNORECASE))
+    uses = builder.view_uses(statement.text[head.end():]) if kind == "view" else ()
+    return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col), replace, uses)]
 
 
 _DIALECTS: dict[str, Dialect] = {}
@@ -248,7 +254,7 @@ class _Builder:
             return self.create_index(tree)
         if kind in ("alter_table", "alter_index"):
             return self.alter(tree, kind)
-        if kind == "drop":
+        if kind in ("drop", "drop_relation"):
             return self.drop(tree)
         if kind == "comment":
             return self.comment(tree)
@@ -499,7 +505,8 @@ class _Builder:
             kind = (action.args.get("kind") or "").upper()
             targets = action.args.get("tables") or []
             if kind == "COLUMN":
-                return [ops.DropColumn(self.ident(t), bool(action.args.get("exists")), pos) for t in targets]
+                cascade = bool(action.args.get("cascade"))
+                return [ops.DropColumn(self.ident(t), bool(action.args.get("exists")), pos, cascade) for t in targets]
             if kind == "CONSTRAINT":
                 return [ops.DropConstraint(self.ident(t), bool(action.args.get("exists")), pos) for t in targets]
             return []
@@ -572,13 +579,57 @@ class _Builder:
         tables = tree.args.get("tables") if isinstance(tree, exp.Drop) else None
         return self.table_name(tables[0]) if tables else None
 
+    def view_uses(self, definition: str) -> tuple:
+        """The tables and columns a view's query reads, per sqlglot's scopes. A query sqlglot
+        cannot read gives no uses: the view then never blocks an ALTER (no false SL402)."""
+        from sqlglot.optimizer.scope import traverse_scope
+
+        body = re.sub(r"^.*?\bas\b", "", definition, count=1, flags=re.IGNORECASE | re.DOTALL)
+        try:
+            scopes = traverse_scope(_dialect(self.dialect).parse(body)[0])
+        except Exception:  # any query sqlglot cannot scope
+            return ()
+        uses: list[tuple] = []
+        for scope in scopes:
+            tables = {alias: source for alias, source in scope.sources.items() if isinstance(source, exp.Table)}
+            uses += [("table", self.table_name(t)) for t in tables.values()]
+            uses += self._projection_stars(scope, tables)
+            for column in scope.columns:
+                uses += self._column_use(scope, column, tables)
+        return tuple(dict.fromkeys(uses))
+
+    def _projection_stars(self, scope, tables: dict) -> list[tuple]:
+        if not isinstance(scope.expression, exp.Select):
+            return []
+        found = []
+        for projection in scope.expression.expressions:
+            if isinstance(projection, exp.Star):
+                found += [("star", self.table_name(t)) for t in tables.values()]
+            elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+                source = tables.get(projection.table)
+                if source is not None:
+                    found.append(("star", self.table_name(source)))
+        return found
+
+    def _column_use(self, scope, column: exp.Column, tables: dict) -> list[tuple]:
+        name = self.ident(column.this)
+        if column.table:
+            while scope is not None:
+                source = scope.sources.get(column.table)
+                if source is not None:
+                    return [("column", self.table_name(source), name)] if isinstance(source, exp.Table) else []
+                scope = scope.parent
+            return []
+        candidates = tuple(self.table_name(t) for t in tables.values())
+        return [("unqualified", candidates, name)] if candidates else []
+
     # ------------------------------------------------------------------ DROP, COMMENT
 
     def drop(self, tree: exp.Expression) -> list:
         if not isinstance(tree, exp.Drop):
             return []
         kind = (tree.args.get("kind") or "").lower()
-        if kind not in ("table", "index"):
+        if kind not in ("table", "index", "view", "sequence"):
             return []
         names = tuple(self.table_name(t) for t in tree.args.get("tables") or [])
         return [ops.DropObjects(kind, names, bool(tree.args.get("exists")), bool(tree.args.get("cascade")), (self.statement.line, self.statement.col))]

@@ -84,6 +84,7 @@ class DropColumn:
     name: str
     if_exists: bool
     pos: Pos
+    cascade: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,12 +194,16 @@ class Comment:
 @dataclass(frozen=True, slots=True)
 class CreateRelation:
     """A sequence or view: not modelled, but its name is taken for the tables and indexes that
-    come after it."""
+    come after it, and a view's columns cannot change type or be dropped while it uses them."""
 
     name: QualifiedName
     kind: str
     if_not_exists: bool
     pos: Pos
+    replace: bool = False
+    uses: tuple = ()
+    """What a view reads: ("table", name), ("column", name, column), ("star", name),
+    ("unqualified", (names...), column) for a column that one of several tables has."""
 
 
 @dataclass(frozen=True, slots=True)
