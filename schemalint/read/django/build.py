@@ -98,6 +98,8 @@ class TableBuilder:
         self.indexes: list[Index] = []
         self.constraints: list[Constraint] = []
         self.m2m: list[FieldSpec] = []
+        self.parent_link_pk: str | None = None
+        """A declared `OneToOneField(parent_link=True)` that serves as the primary key."""
 
     # ------------------------------------------------------------------ table
 
@@ -131,7 +133,7 @@ class TableBuilder:
         info, linker = self.info, self.linker
         self._parent_links(fields)
         explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
-        if not explicit_pk and not any(c.primary_key for c in self.specs):
+        if not explicit_pk and not self.parent_link_pk and not any(c.primary_key for c in self.specs):
             self._auto_pk()
         composite = None
         for spec in fields:
@@ -179,6 +181,10 @@ class TableBuilder:
         the first is the primary key (unless the child declares its own parent_link)."""
         linker = self.linker
         declared = [s for s in fields if s.relation == "fk" and linker._bool(s, "parent_link")]
+        has_parents = any(not p.abstract for p in linker.base_models(self.info))
+        if declared and has_parents and not any(linker._bool(s, "primary_key") for s in fields if s.relation != "m2m"):
+            # A declared parent link becomes the primary key, as the auto-created one would.
+            self.parent_link_pk = declared[0].name
         for position, parent in enumerate(p for p in linker.base_models(self.info) if not p.abstract):
             parent = linker.concrete(parent)
             if declared:
@@ -196,7 +202,7 @@ class TableBuilder:
     def _column(self, spec: FieldSpec) -> ColumnSpec:
         linker, table = self.linker, self.table_name
         name = linker.column_name(spec)
-        primary = bool(linker.kw(spec, "primary_key", False, table))
+        primary = bool(linker.kw(spec, "primary_key", False, table)) or spec.name == self.parent_link_pk
         null = bool(linker.kw(spec, "null", False, table)) and not primary
         unique = bool(linker.kw(spec, "unique", False, table)) or primary
         db_index = bool(linker.kw(spec, "db_index", False, table))

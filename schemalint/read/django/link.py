@@ -472,7 +472,10 @@ class Linker:
                 break
         if result is None:
             parents = [p for p in self.base_models(info) if not p.abstract]
-            if parents:
+            links = [s for s in self.fields(info) if s.relation == "fk" and self._bool(s, "parent_link")]
+            if parents and links:
+                result = self._field_target(links[0], info)
+            elif parents:
                 parent = self.concrete(parents[0])
                 _, rel_type, internal = self.pk_of(parent)
                 result = (f"{parents[0].model_name}_ptr_id", rel_type, internal)

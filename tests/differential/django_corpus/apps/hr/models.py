@@ -41,6 +41,7 @@ class Manager(Employee):
 
 
 class Contractor(Person):
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, parent_link=True, db_column="person_ref")
     agency = models.CharField(max_length=100, blank=True)
     hourly = models.DecimalField(max_digits=8, decimal_places=2)
 
@@ -67,3 +68,8 @@ class Badge(models.Model):
     number = models.BigAutoField(primary_key=True)
     employee = models.OneToOneField(Employee, on_delete=models.CASCADE, primary_key=False, related_name="badge_record")
     issued = models.DateTimeField(db_default=models.functions.Now())
+
+
+class ContractorNote(models.Model):
+    contractor = models.ForeignKey(Contractor, on_delete=models.CASCADE)
+    text = models.TextField()
