@@ -430,3 +430,26 @@ def test_schema_qualified_db_table(tmp_path):
     [fk] = table(schema, "shop_quote").foreign_keys
     assert (fk.ref_schema, fk.ref_table) == ("market", "stocks")
     assert fk.name == django_index_name("shop_quote", ["stock_id"], "_fk_stocks_id")
+
+
+@pytest.mark.parametrize(
+    ("preamble", "target"),
+    [
+        ("from django.contrib.auth import get_user_model\nUser = get_user_model()", "User"),
+        ("from django.contrib.auth.models import User", "User"),
+        ("from django.contrib.auth import models as auth_models", "auth_models.User"),
+        ("from django.conf import settings", "settings.AUTH_USER_MODEL"),
+        ("", "'auth.User'"),
+    ],
+)
+def test_user_model_spellings(tmp_path, preamble, target):
+    source = (
+        "from django.db import models\n"
+        f"{preamble}\n\n"
+        "class Profile(models.Model):\n"
+        f"    user = models.OneToOneField({target}, on_delete=models.deletion.CASCADE)\n"
+    )
+    schema = read_models(tmp_path, source)
+    [fk] = table(schema, "shop_profile").foreign_keys
+    assert (fk.ref_table, fk.ref_columns, fk.declared_on_delete) == ("auth_user", ("id",), "CASCADE")
+    assert table(schema, "shop_profile").column("user_id").type == "integer"
