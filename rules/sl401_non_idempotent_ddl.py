@@ -4,8 +4,10 @@
 Reports DDL in schema.sql that is not idempotent: `CREATE TABLE` / `CREATE INDEX` without
 `IF NOT EXISTS` (an unnamed `CREATE INDEX` cannot have it and adds a duplicate index on every
 run), `ALTER TABLE ... ADD COLUMN` without `IF NOT EXISTS`, `DROP ...` without `IF EXISTS`,
-`ADD CONSTRAINT` that is not preceded by `DROP CONSTRAINT IF EXISTS` of the same name, and
-`RENAME`s (the old name is gone after the first run). The finding points at the statement (at
+`ADD CONSTRAINT` that is not preceded by `DROP CONSTRAINT IF EXISTS` of the same name,
+`CREATE VIEW` without `OR REPLACE`, `CREATE SEQUENCE` without `IF NOT EXISTS`, and `RENAME`s
+(the old name is gone after the first run). DDL inside a `DO` block is taken as guarded (that
+is what such blocks are for). The finding points at the statement (at
 the action, in an `ALTER TABLE` with several).
 
 ## Why it matters
@@ -43,6 +45,10 @@ _ADVICE = {
     "add_column": "add IF NOT EXISTS",
     "drop_table": "add IF EXISTS",
     "drop_index": "add IF EXISTS",
+    "drop_view": "add IF EXISTS",
+    "drop_sequence": "add IF EXISTS",
+    "create_view": "use CREATE OR REPLACE VIEW",
+    "create_sequence": "add IF NOT EXISTS",
     "drop_column": "add IF EXISTS",
     "drop_constraint": "add IF EXISTS",
     "add_constraint": "name it and precede it with DROP CONSTRAINT IF EXISTS of the same name",

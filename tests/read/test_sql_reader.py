@@ -208,6 +208,11 @@ def test_several_files_apply_in_path_order(tmp_path):
         ("CREATE TABLE IF NOT EXISTS t (a int);\nDROP INDEX i;", [("create_table", True), ("drop_index", False)]),
         ("CREATE TABLE IF NOT EXISTS t (a int);\nCOMMENT ON TABLE t IS 'x';", [("create_table", True), ("comment", True)]),
         (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE OR REPLACE VIEW w AS SELECT a FROM t;",
+            [("create_table", True), ("create_view", False), ("create_view", True)],
+        ),
+        ("CREATE SEQUENCE s;\nCREATE SEQUENCE IF NOT EXISTS s2;", [("create_sequence", False), ("create_sequence", True)]),
+        (
             "CREATE TABLE IF NOT EXISTS t (a int);\nDO $$ BEGIN ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0); "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
             [("create_table", True)],

@@ -237,6 +237,9 @@ class Applier:
             self.statement("rename", op.if_exists, op.pos, f"ALTER INDEX {op.old.name} RENAME TO {op.new}", op.old.name)
         elif isinstance(op, ops.Comment):
             self.statement("comment", True, op.pos, f"COMMENT ON {op.kind.upper()}", op.table.name)
+        elif isinstance(op, ops.CreateRelation):
+            guarded = op.if_not_exists or op.replace
+            self.statement(f"create_{op.kind}", guarded, op.pos, f"CREATE {op.kind.upper()} {op.name.name}", op.name.name)
         elif isinstance(op, ops.AlterTable):
             for action in op.actions:
                 pos = op.pos if len(op.actions) == 1 else action.pos
