@@ -453,3 +453,16 @@ def test_user_model_spellings(tmp_path, preamble, target):
     [fk] = table(schema, "shop_profile").foreign_keys
     assert (fk.ref_table, fk.ref_columns, fk.declared_on_delete) == ("auth_user", ("id",), "CASCADE")
     assert table(schema, "shop_profile").column("user_id").type == "integer"
+
+
+def test_class_body_constants(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class Stock(models.Model):
+            SYMBOL_LEN = 12
+            symbol = models.CharField(max_length=SYMBOL_LEN)
+            name = models.CharField(max_length=SYMBOL_LEN * 10)
+    """)
+    stock = table(schema, "shop_stock")
+    assert [c.type for c in stock.columns[1:]] == ["character varying(12)", "character varying(120)"]

@@ -425,70 +425,55 @@ class Declarations:
                calls: tuple = ()) -> ColSpec | None:
         """One Column(...) / mapped_column(...) (call None: annotation only)."""
         optional, python_type, annotated = self._annotation(mapped)
-        kwargs: dict = {}
-        positional: list = []
-        for extra in annotated:  # Annotated[..., mapped_column(...)] gives defaults
-            kwargs.update(extra.kwargs)
-            positional.extend(extra.args)
-        if call is not None:
-            kwargs.update(call.kwargs)
-            positional.extend(call.args)
+        positional, kwargs = _merged_arguments(call, annotated)
         spec = ColSpec(key=key, name=key, location=location)
-        type_value = kwargs.get("type_")
-        unresolved_args = []
-        places = CallPlaces(location.path, calls, positional)
-        for index, arg in enumerate(positional):
-            if isinstance(arg, str):
-                spec.name = arg
-            elif isinstance(arg, Call) and arg.sa == "ForeignKey":
-                spec.foreign_keys.append(self.foreign_key(arg, places.next(arg) or location))
-            elif isinstance(arg, Call) and arg.sa == "CheckConstraint":
-                spec.checks.append(arg)
-            elif isinstance(arg, Call) and arg.sa == "Identity":
-                spec.identity = arg
-            elif isinstance(arg, Call) and arg.sa == "Computed":
-                spec.computed = arg
-            elif isinstance(arg, Call) and arg.sa == "Sequence":
-                spec.sequence = True
-            elif is_type(arg):
-                type_value = arg
-            else:
-                unresolved_args.append(arg)
-        if isinstance(kwargs.get("name"), str):
-            spec.name = kwargs["name"]
-        spec.nullable = kwargs.get("nullable") if isinstance(kwargs.get("nullable"), bool) else None
-        spec.primary_key = kwargs.get("primary_key") is True
-        spec.autoincrement = kwargs.get("autoincrement", "auto")
-        # default=None (dataclass style) is no default at all; anything else is Python-side only
-        spec.python_default = any(kwargs.get(k) is not None for k in ("default", "insert_default", "default_factory"))
-        spec.server_default = kwargs.get("server_default")
-        spec.comment = kwargs.get("comment") if isinstance(kwargs.get("comment"), str) else None
-        spec.unique = kwargs.get("unique") if isinstance(kwargs.get("unique"), bool) else None
-        spec.index = kwargs.get("index") if isinstance(kwargs.get("index"), bool) else None
-        spec.sort_order = kwargs.get("sort_order") if isinstance(kwargs.get("sort_order"), int) else 0
+        type_value, unresolved_args = self._positional(spec, positional, CallPlaces(location.path, calls, positional))
+        type_value = kwargs.get("type_", type_value)
+        _apply_keywords(spec, kwargs)
         is_mapped_column = call is None or call.sa == "mapped_column"
         if spec.nullable is None:
-            if spec.primary_key:
-                spec.nullable = False
-            elif is_mapped_column and mapped is not None:
-                spec.nullable = optional
-            else:
-                spec.nullable = True
+            # Column: nullable unless a primary key; mapped_column: from Optional / `| None`
+            annotated_column = is_mapped_column and mapped is not None
+            spec.nullable = False if spec.primary_key else (optional if annotated_column else True)
         if type_value is not None:
             self._set_type(spec, type_value, table)
         elif is_mapped_column and python_type is not None:
             self._type_from_annotation(spec, python_type, mapped, base, table)
             if spec.name == "":
                 return None  # Mapped["Other"] names a relationship target, not a column
-        elif not spec.foreign_keys:
+        elif not spec.foreign_keys:  # (a ForeignKey column takes its type from the target)
             what = ", ".join(_describe(a) for a in unresolved_args) if unresolved_args else "no type given"
             spec.type_problem = f"column {spec.name}: type cannot be resolved statically ({what})"
+            return spec
         for arg in unresolved_args:
-            if spec.type_info is None and type_value is None and not spec.foreign_keys:
-                break
             if isinstance(arg, Unresolved):
                 self.warn(f"column {spec.name}: argument '{arg.text}' cannot be resolved statically and is ignored", location, table, spec.name)
         return spec
+
+    def _positional(self, spec: ColSpec, positional: list, places: "CallPlaces") -> tuple[Any, list]:
+        """Sort Column()'s positional arguments: name, type, keys, checks, identity...
+        Returns (the type, the arguments nothing could be made of)."""
+        type_value = None
+        unresolved = []
+        for arg in positional:
+            kind = arg.sa if isinstance(arg, Call) else None
+            if isinstance(arg, str):
+                spec.name = arg
+            elif kind == "ForeignKey":
+                spec.foreign_keys.append(self.foreign_key(arg, places.next(arg) or spec.location))
+            elif kind == "CheckConstraint":
+                spec.checks.append(arg)
+            elif kind == "Identity":
+                spec.identity = arg
+            elif kind == "Computed":
+                spec.computed = arg
+            elif kind == "Sequence":
+                spec.sequence = True
+            elif is_type(arg):
+                type_value = arg
+            else:
+                unresolved.append(arg)
+        return type_value, unresolved
 
     def _set_type(self, spec: ColSpec, type_value, table: str) -> None:
         try:
@@ -672,6 +657,35 @@ def _merge_lists_w_ordering(first: list[str], second: list[str]) -> list[str]:
         else:
             result.extend(other)
             return result
+
+
+def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, dict]:
+    """mapped_column() arguments: those of `Annotated[..., mapped_column(...)]` first, the
+    attribute's own call overriding them."""
+    positional: list = []
+    kwargs: dict = {}
+    for source in [*annotated, *([call] if call is not None else [])]:
+        positional.extend(source.args)
+        kwargs.update(source.kwargs)
+    return positional, kwargs
+
+
+def _apply_keywords(spec: ColSpec, kwargs: dict) -> None:
+    def typed(key: str, kind, default=None):
+        value = kwargs.get(key)
+        return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else default
+
+    spec.name = typed("name", str, spec.name)
+    spec.nullable = typed("nullable", bool)
+    spec.primary_key = kwargs.get("primary_key") is True
+    spec.autoincrement = kwargs.get("autoincrement", "auto")
+    # default=None (dataclass style) is no default at all; anything else is Python-side only
+    spec.python_default = any(kwargs.get(k) is not None for k in ("default", "insert_default", "default_factory"))
+    spec.server_default = kwargs.get("server_default")
+    spec.comment = typed("comment", str)
+    spec.unique = typed("unique", bool)
+    spec.index = typed("index", bool)
+    spec.sort_order = typed("sort_order", int, 0)
 
 
 def _convention_keys(convention: dict) -> dict:
