@@ -43,6 +43,8 @@ class FieldSpec:
     custom_type: str | None = None
     class_name: str = ""
     auto_created: bool = False
+    local: dict | None = None
+    """The declaring class body's other names, for `max_length=MAX` with `MAX` in the class."""
 
     @property
     def internal(self) -> str:
@@ -293,7 +295,7 @@ class Linker:
 
     # ------------------------------------------------------------------ fields
 
-    def field_spec(self, module: ModuleFacts, assign: Assign) -> FieldSpec | None:
+    def field_spec(self, module: ModuleFacts, assign: Assign, local: dict | None = None) -> FieldSpec | None:
         call = assign.value
         if not isinstance(call, Call) or not call.func:
             return None
@@ -306,7 +308,7 @@ class Linker:
         kwargs.update(defaults)
         kwargs.update(dict(call.kwargs))
         kwargs.update(forced)
-        spec = FieldSpec(assign.name, builtin, call.args, kwargs, module, location, custom_type, class_name)
+        spec = FieldSpec(assign.name, builtin, call.args, kwargs, module, location, custom_type, class_name, local=local)
         if call.star:
             self.unresolved("field arguments", describe(call), location)
         return spec
@@ -381,9 +383,10 @@ class Linker:
             last.pop(assign.name, None)
             last[assign.name] = assign
         own: list[FieldSpec] = []
+        local = {a.name: a.value for a in last.values() if not isinstance(a.value, Call)}
         for assign in last.values():
             try:
-                spec = self.field_spec(info.module, assign)
+                spec = self.field_spec(info.module, assign, local)
             except Unresolved as exc:
                 self.unresolved("field", exc.text, Location(info.module.rel, assign.line, assign.col))
                 continue
@@ -404,7 +407,7 @@ class Linker:
         if key not in spec.kwargs:
             return default
         try:
-            return self.resolver.evaluate(spec.module, spec.kwargs[key])
+            return self.resolver.evaluate(spec.module, spec.kwargs[key], local=spec.local)
         except Unresolved as exc:
             self.unresolved(key, exc.text, spec.location, table, spec.name)
             raise

@@ -226,8 +226,9 @@ class Resolver:
 
     # ------------------------------------------------------------------ values
 
-    def evaluate(self, module: ModuleFacts, value, depth: int = 0):
-        """The Python value of a literal-ish facts value; `Unresolved` otherwise."""
+    def evaluate(self, module: ModuleFacts, value, depth: int = 0, local: dict | None = None):
+        """The Python value of a literal-ish facts value; `Unresolved` otherwise. `local`: the
+        class body's own names (`MAX = 10` above `CharField(max_length=MAX)`), seen first."""
         if depth > 20:
             raise Unresolved(describe(value))
         if value is None or isinstance(value, (bool, int, float, str, bytes, Decimal)):
@@ -236,36 +237,38 @@ class Resolver:
             items = []
             for item in value:
                 if isinstance(item, Spread):
-                    spliced = self.evaluate(module, item.value, depth + 1)
+                    spliced = self.evaluate(module, item.value, depth + 1, local)
                     if not isinstance(spliced, tuple):
                         raise Unresolved(describe(item.value))
                     items.extend(spliced)
                 else:
-                    items.append(self.evaluate(module, item, depth + 1))
+                    items.append(self.evaluate(module, item, depth + 1, local))
             return tuple(items)
         if isinstance(value, Ref):
+            if local and value.dotted in local:
+                return self.evaluate(module, local[value.dotted], depth + 1)
             symbol = self.resolve(module, value.dotted)
             if symbol.kind == "value":
-                return self.evaluate(symbol.module, symbol.value, depth + 1)
+                return self.evaluate(symbol.module, symbol.value, depth + 1, local)
             raise Unresolved(value.dotted)
         if isinstance(value, FString):
-            return "".join(p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1)) for p in value.parts)
+            return "".join(p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1, local)) for p in value.parts)
         if isinstance(value, BinOp) and value.op in _OPS:
-            left = self.evaluate(module, value.left, depth + 1)
-            right = self.evaluate(module, value.right, depth + 1)
+            left = self.evaluate(module, value.left, depth + 1, local)
+            right = self.evaluate(module, value.right, depth + 1, local)
             try:
                 return _OPS[value.op](left, right)
             except Exception:  # noqa: BLE001 - e.g. "a" - 1: not a constant we can know
                 raise Unresolved(describe(value)) from None
         if isinstance(value, Unary) and value.op in ("-", "+"):
-            operand = self.evaluate(module, value.operand, depth + 1)
+            operand = self.evaluate(module, value.operand, depth + 1, local)
             if isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool):
                 return -operand if value.op == "-" else operand
         if isinstance(value, Call) and value.func and not value.kwargs and len(value.args) == 1:
             if value.func.endswith("Decimal"):
-                return Decimal(str(self.evaluate(module, value.args[0], depth + 1)))
+                return Decimal(str(self.evaluate(module, value.args[0], depth + 1, local)))
             if value.func in ("_", "gettext_lazy", "gettext", "str"):
-                return self.evaluate(module, value.args[0], depth + 1)
+                return self.evaluate(module, value.args[0], depth + 1, local)
         raise Unresolved(describe(value))
 
     def spliced(self, module: ModuleFacts, value, depth: int = 0) -> list[tuple[object, ModuleFacts]]:
