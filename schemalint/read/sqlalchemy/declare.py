@@ -104,6 +104,7 @@ class Declarations:
         self._mro_cache: dict[tuple[str, str], list[ClassRef]] = {}
         self._done: set[tuple[str, str]] = set()
         self._bases: dict[tuple[str, str], list[Any]] = {}
+        self._mapped: dict[tuple[str, str], bool] = {}
 
     def warn(self, message: str, location: Location, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("SL002", message, location, table, column))
@@ -234,12 +235,14 @@ class Declarations:
         return MetaInfo()
 
     def is_mapped(self, cls: ClassRef) -> bool:
-        if self.declarative_base(cls) is None or self.is_root(cls):
-            return False
-        abstract = self.own(cls, "__abstract__")
-        if abstract is not None and self.value_of(cls, abstract) is True:
-            return False
-        return True
+        if cls.key not in self._mapped:
+            abstract = self.own(cls, "__abstract__")
+            self._mapped[cls.key] = not (
+                self.declarative_base(cls) is None
+                or self.is_root(cls)
+                or (abstract is not None and self.value_of(cls, abstract) is True)
+            )
+        return self._mapped[cls.key]
 
     # ------------------------------------------------------------------ tables from classes
 

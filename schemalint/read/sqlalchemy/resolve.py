@@ -174,6 +174,7 @@ class Resolver:
         self.project = project
         self._extract_text = extract_text
         self._missing: set[str] = set()
+        self._names: dict[tuple[str, str], Any] = {}
 
     # ------------------------------------------------------------------ modules
 
@@ -210,7 +211,17 @@ class Resolver:
     # ------------------------------------------------------------------ names
 
     def lookup(self, module: Module, name: str, depth: int = 0) -> Any:
-        """What `name` means at module level in `module`."""
+        """What `name` means at module level in `module` (memoized: module-level names are
+        looked up for every class and attribute that uses them)."""
+        key = (module.rel, name)
+        if key in self._names:
+            return self._names[key]
+        value = self._lookup(module, name, depth)
+        if not (isinstance(value, Unresolved) and value.reason in ("reference cycle", "expression too deep or cyclic")):
+            self._names[key] = value
+        return value
+
+    def _lookup(self, module: Module, name: str, depth: int) -> Any:
         if depth > _MAX_DEPTH:
             return Unresolved(name, "reference cycle")
         if name in module.classes:
