@@ -214,6 +214,16 @@ def markdown(results: dict[int, dict[str, Series]], repeat: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_results(paths: list[Path]) -> dict[int, dict[str, Series]]:
+    pooled: dict[int, dict[str, Series]] = {}
+    for path in paths:
+        for n, per in json.loads(path.read_text()).items():
+            for name, samples in per.items():
+                series = pooled.setdefault(int(n), {}).setdefault(name, Series())
+                series.samples += [Sample(**s) for s in samples]
+    return pooled
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="20,200,1000", help="comma-separated model counts")
@@ -222,7 +232,13 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--jobs", help="SCHEMALINT_JOBS for the schemalint runs (default: schemalint decides)")
     parser.add_argument("--no-proposed", action="store_true", help="skip the runs with the proposed run_check")
+    parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",
+                        help="print the table for earlier results (several files: their rounds pooled) and exit")
     args = parser.parse_args()
+    if args.report:
+        pooled = load_results(args.report)
+        print(markdown(pooled, max(len(s.samples) for per in pooled.values() for s in per.values())))
+        return
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     env = dict(os.environ)
