@@ -137,7 +137,7 @@ def test_unparsable_statement_is_skipped_alone(tmp_path):
 )
 def test_statements_postgresql_rejects_are_reported_and_skipped(tmp_path, sql, line, words):
     schema = one(tmp_path, sql)
-    [diagnostic] = [d for d in schema.diagnostics if d.code == "SL402"]
+    [diagnostic] = [d for d in schema.diagnostics if d.code == "SL403"]
     assert diagnostic.location.line == line
     assert words in diagnostic.message
     assert "would fail in PostgreSQL" in diagnostic.message

@@ -436,3 +436,47 @@ links = Table(
     assert at(links.column("parent_id").location).startswith('Column("parent_id"')
     assert at(links.foreign_keys[0].location).startswith('ForeignKey("parents.id")')
     assert at(links.indexes[0].location).startswith('Index("ix_links_parent"')
+
+
+TABLENAMES = [
+    ("return cls.__name__.lower()", "widget"),
+    ("return cls.__name__", "Widget"),
+    ("return 'app_' + cls.__name__.lower()", "app_widget"),
+    ("return PREFIX + cls.__name__.lower() + 's'", "pre_widgets"),
+    ("return 'fixed'", "fixed"),
+]
+
+
+@pytest.mark.parametrize("body, expected", TABLENAMES, ids=[t[0] for t in TABLENAMES])
+def test_declared_attr_tablename_expressions(tmp_path, body, expected):
+    source = f"""
+PREFIX = "pre_"
+
+
+class Named:
+    @declared_attr.directive
+    def __tablename__(cls):
+        {body}
+
+
+class Widget(Named, Base):
+    id = Column(Integer, primary_key=True)
+"""
+    schema = read_body(tmp_path, source)
+    assert [t.name for t in schema.tables] == [expected]
+
+
+def test_declared_attr_tablename_that_needs_running_is_sl002(tmp_path):
+    source = """
+class Named:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return f"t_{cls.__name__.lower()}"
+
+
+class Widget(Named, Base):
+    id = Column(Integer, primary_key=True)
+"""
+    schema = read_body(tmp_path, source)
+    assert schema.tables == ()
+    assert codes(schema) == ["SL002"] and "__tablename__ of Widget" in schema.diagnostics[0].message

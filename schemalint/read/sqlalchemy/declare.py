@@ -273,10 +273,10 @@ class Declarations:
                 self.by_class[cls.key] = spec
             return spec
 
-        tablename = self._tablename(cls, contributors, lineage, location)
         name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
+        tablename = self._tablename(cls, contributors, lineage, location)
         if tablename is None and parent_table is None:
-            if parent is None:
+            if parent is None and name_member is None:  # (an unresolvable one was reported already)
                 self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
             return None
         if tablename is None:  # single-table inheritance: columns go to the parent's table
@@ -333,12 +333,10 @@ class Declarations:
         """`declared_attr` __tablename__: `cls.__name__.lower()` and friends."""
         expr = member.value
         text = _expr_source(expr)
-        name = cls.facts.name
-        known = {"cls.__name__": name, "cls.__name__.lower()": name.lower(), "cls.__name__.upper()": name.upper()}
-        if text in known:
-            return known[text]
-        if expr is not None and expr[0] == "const" and isinstance(expr[1], str):
-            return expr[1]
+        if expr is not None:
+            value = self.resolver.evaluate(owner.module, _with_class_name(expr, cls.facts.name))
+            if isinstance(value, str):
+                return value
         self.warn(f"__tablename__ of {cls.facts.name} is computed by a function schemalint cannot evaluate ({text})",
                   Location(owner.module.rel, member.line, member.col))
         return None
@@ -660,6 +658,19 @@ def _merge_lists_w_ordering(first: list[str], second: list[str]) -> list[str]:
         else:
             result.extend(other)
             return result
+
+
+def _with_class_name(expr, name: str):
+    """`expr` with `cls.__name__` (and its .lower() / .upper()) replaced by the class's name,
+    so `"t_" + cls.__name__.lower()` evaluates like any constant expression."""
+    known = {"cls.__name__": name, "cls.__name__.lower": name.lower(), "cls.__name__.upper": name.upper()}
+    if expr[0] == "ref" and expr[1] == "cls.__name__":
+        return ("const", name)
+    if expr[0] == "call" and expr[1][0] == "ref" and expr[1][1] in known and not expr[2] and not expr[3]:
+        return ("const", known[expr[1][1]])
+    if expr[0] == "binop":
+        return ("binop", expr[1], _with_class_name(expr[2], name), _with_class_name(expr[3], name))
+    return expr
 
 
 def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, dict]:
