@@ -65,6 +65,16 @@ def _report_unknown_model_base(linker: Linker, module, cls) -> None:
         linker.unresolved("model base class", ", ".join(unknown), Location(module.rel, cls.line, cls.col))
 
 
+def _field_groups(value) -> tuple[tuple[str, ...], ...] | None:
+    """unique_together / index_together: one group of names or a list of groups; None when
+    it is neither."""
+    if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+        return (value,)
+    if isinstance(value, tuple) and all(isinstance(g, tuple) and all(isinstance(v, str) for v in g) for g in value):
+        return value
+    return None
+
+
 def _is_like_type(pg_type: str) -> bool:
     return not pg_type.endswith("]") and (pg_type.startswith("character varying") or pg_type == "text")
 
@@ -291,8 +301,11 @@ class TableBuilder:
         value = linker.meta_value(info.meta, "unique_together", ())
         if not value:
             return
-        groups = (value,) if all(isinstance(v, str) for v in value) else value
         location = info.meta["unique_together"][2]
+        groups = _field_groups(value)
+        if groups is None:
+            linker.unresolved("Meta.unique_together", describe(info.meta["unique_together"][0]), location, self.table_name)
+            return
         for group in groups:
             try:
                 columns = self._columns_of(group, location)
@@ -313,7 +326,10 @@ class TableBuilder:
             linker.unresolved("Meta.index_together", f"removed in Django 5.1 (project uses {linker.version})", location, self.table_name)
             return
         value = linker.meta_value(info.meta, "index_together", ())
-        groups = (value,) if value and all(isinstance(v, str) for v in value) else value or ()
+        groups = _field_groups(value) if value else ()
+        if groups is None:
+            linker.unresolved("Meta.index_together", describe(info.meta["index_together"][0]), location, self.table_name)
+            return
         for group in groups:
             try:
                 columns = self._columns_of(group, location)
@@ -407,6 +423,8 @@ class TableBuilder:
 
     def _constraint(self, call, module, location: Location) -> None:
         kind = self._call_kind(call, module)
+        if kind is None:
+            raise Unresolved(describe(call), "constraint")
         evaluate = lambda v: self.linker.resolver.evaluate(module, v)  # noqa: E731
         writer = self.linker.writer(self.info, module, self.by_field)
         name = self._name(call, module)

@@ -525,7 +525,10 @@ class Linker:
             return spec.custom_type
         internal = spec.internal
         if internal in ("CharField", "SlugField", "FileField", "FilePathField"):
-            return varchar(self.kw(spec, "max_length", None, table))
+            max_length = self.kw(spec, "max_length", None, table)
+            if max_length is not None and (not isinstance(max_length, int) or isinstance(max_length, bool)):
+                raise Unresolved(f"max_length={max_length!r}", "max_length")
+            return varchar(max_length)
         if internal == "DecimalField":
             digits, places = self.kw(spec, "max_digits", None, table), self.kw(spec, "decimal_places", None, table)
             if not isinstance(digits, int) or not isinstance(places, int):
