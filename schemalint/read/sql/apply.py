@@ -184,7 +184,7 @@ class Applier:
 
     def reject(self, pos: ops.Pos, message: str, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(
-            Diagnostic("SL402", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column)
+            Diagnostic("SL403", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column)
         )
 
     def apply_file(self, facts: ops.FileFacts) -> None:
