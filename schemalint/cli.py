@@ -197,13 +197,12 @@ def _report(findings, result, root: Path, output_format: str, output_file: Path 
         # click strips colour codes when stdout is not a terminal unless told otherwise:
         # `--color always` must win (CI logs render them).
         click.echo(text, nl=False, color=color)
-    if not quiet and output_format in ("text", "full"):
+    if findings and not quiet and output_format in ("text", "full"):
+        # A clean run prints nothing at all, like flake8: pre-commit and editors show silence.
         click.echo(_summary(findings), err=True)
 
 
 def _summary(findings) -> str:
-    if not findings:
-        return "All checks passed."
     warnings = sum(1 for f in findings if f.severity == "warning")
     files = len({f.path for f in findings})
     noun = "finding" if len(findings) == 1 else "findings"

@@ -83,7 +83,7 @@ def test_check_text_and_exit_codes(project):
     assert run.stderr.strip() == "Found 2 findings in 2 files."
     assert schemalint("check", "--select", "SL2", "--exit-zero", str(project)).returncode == 0
     clean = schemalint("check", "--select", "SL1", str(project))
-    assert clean.returncode == 0 and clean.stdout == "" and clean.stderr.strip() == "All checks passed."
+    assert clean.returncode == 0 and clean.stdout == "" and clean.stderr == ""
 
 
 def test_check_defaults_to_the_current_directory(project):
