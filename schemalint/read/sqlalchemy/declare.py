@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.model import Diagnostic, Location
+from schemalint.read.sqlalchemy.annotations import AnnotationTypes, Unwrapped, mapped_inner, unwrap
 from schemalint.read.sqlalchemy.facts import Member
-from schemalint.read.sqlalchemy.resolve import (
-    AttrOf, Call, ClassRef, Ext, MemberRef, Module, Resolver, Subscript, Union, Unresolved,
-)
-from schemalint.read.sqlalchemy.sqltypes import ANNOTATION_DEFAULTS, TypeInfo, TypeProblem, TypeRenderer, is_type
+from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, MemberRef, Module, Resolver, Subscript, Unresolved
+from schemalint.read.sqlalchemy.sqltypes import TypeInfo, TypeProblem, TypeRenderer, is_type
 
 # Attribute values that map something other than a column.
 NOT_COLUMNS = {
@@ -97,6 +96,7 @@ class Declarations:
     def __init__(self, resolver: Resolver):
         self.resolver = resolver
         self.types = TypeRenderer(resolver)
+        self.annotations = AnnotationTypes(self.types, self.is_mapped)
         self.tables: list[TableSpec] = []
         self.diagnostics: list[Diagnostic] = []
         self.by_class: dict[tuple[str, str], TableSpec] = {}
@@ -400,7 +400,7 @@ class Declarations:
         while isinstance(value, Call) and value.sa in WRAPPERS and value.args:
             value = value.args[0]
         annotation = self.resolver.evaluate(owner.module, member.annotation) if member.annotation is not None else None
-        mapped = _mapped_inner(annotation)
+        mapped = mapped_inner(annotation)
         if isinstance(value, Call) and value.sa in COLUMN_FACTORIES:
             return self.column(value, member.name, location, base, mapped, owner, table, member.calls)
         if isinstance(value, Call) and value.sa in NOT_COLUMNS:
@@ -425,8 +425,9 @@ class Declarations:
     def column(self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table,
                calls: tuple = ()) -> ColSpec | None:
         """One Column(...) / mapped_column(...) (call None: annotation only)."""
-        optional, python_type, annotated = self._annotation(mapped)
-        positional, kwargs = _merged_arguments(call, annotated)
+        unwrapped = unwrap(mapped) if mapped is not None else Unwrapped(False, None, ())
+        optional, python_type = unwrapped.optional, unwrapped.python_type
+        positional, kwargs = _merged_arguments(call, list(unwrapped.annotated))
         spec = ColSpec(key=key, name=key, location=location)
         type_value, unresolved_args = self._positional(spec, positional, CallPlaces(location.path, calls, positional))
         type_value = kwargs.get("type_", type_value)
@@ -439,9 +440,14 @@ class Declarations:
         if type_value is not None:
             self._set_type(spec, type_value, table)
         elif is_mapped_column and python_type is not None:
-            self._type_from_annotation(spec, python_type, mapped, base, table)
-            if spec.name == "":
+            resolution = self.annotations.resolve(mapped, python_type, base.type_map)
+            if resolution.relationship:
                 return None  # Mapped["Other"] names a relationship target, not a column
+            if resolution.type_value is not None:
+                self._set_type(spec, resolution.type_value, table)
+            spec.type_info = resolution.info or spec.type_info
+            if resolution.problem:
+                spec.type_problem = f"column {spec.name}: {resolution.problem}"
         elif not spec.foreign_keys:  # (a ForeignKey column takes its type from the target)
             what = ", ".join(_describe(a) for a in unresolved_args) if unresolved_args else "no type given"
             spec.type_problem = f"column {spec.name}: type cannot be resolved statically ({what})"
@@ -479,63 +485,6 @@ class Declarations:
     def _set_type(self, spec: ColSpec, type_value, table: str) -> None:
         try:
             spec.type_info = self.types.render(type_value)
-        except TypeProblem as problem:
-            spec.type_problem = f"column {spec.name}: {problem}"
-
-    def _annotation(self, mapped) -> tuple[bool, Any, list[Call]]:
-        """(optional?, the Python type, mapped_column() calls found in Annotated[...])."""
-        if mapped is None:
-            return False, None, []
-        optional = False
-        annotated: list[Call] = []
-        value = mapped
-        for _ in range(10):
-            inner, was_optional = _strip_optional(value)
-            optional = optional or was_optional
-            if isinstance(inner, Subscript) and isinstance(inner.base, Ext) and inner.base.path.split(".")[-1] == "Annotated":
-                annotated = [i for i in inner.items[1:] if isinstance(i, Call) and i.sa == "mapped_column"] + annotated
-                value = inner.items[0] if inner.items else None
-                continue
-            value = inner
-            break
-        return optional, value, annotated
-
-    def _type_from_annotation(self, spec: ColSpec, python_type, mapped, base: DeclBase, table: str) -> None:
-        type_map = base.type_map
-        candidates = [mapped, _strip_optional(mapped)[0], python_type]
-        for candidate in candidates:
-            found = _map_get(type_map, candidate)
-            if found is not None:
-                if self.types.is_enum_class(python_type) and isinstance(found, Call) and found.sa in ("Enum", "ENUM") and not found.args:
-                    self._enum_from_class(spec, python_type, found)
-                    return
-                self._set_type(spec, found, table)
-                return
-        literal = _literal_values(python_type)
-        if literal is not None:
-            # typing.Literal["a", "b"] -> a non-native Enum (sqltypes.Enum._resolve_for_python_type)
-            template = Call(Ext("sqlalchemy.Enum"), (), {"native_enum": False}, "Enum(native_enum=False)")
-            spec.type_info = self.types.enum_type(literal, None, template)
-            return
-        if self.types.is_enum_class(python_type):
-            mapped_enum = _map_get(type_map, Ext("enum.Enum"))
-            self._enum_from_class(spec, python_type, mapped_enum if isinstance(mapped_enum, Call) else None)
-            return
-        if isinstance(python_type, Ext) and python_type.path in ANNOTATION_DEFAULTS:
-            self._set_type(spec, ANNOTATION_DEFAULTS[python_type.path], table)
-            return
-        if isinstance(python_type, ClassRef) and self.is_mapped(python_type):
-            spec.type_problem = None
-            spec.type_info = None
-            spec.name = ""  # a relationship target, not a column
-            return
-        spec.type_problem = f"column {spec.name}: no SQL type for annotation {_describe(python_type)} (add it to type_annotation_map or give mapped_column() a type)"
-
-    def _enum_from_class(self, spec: ColSpec, cls: ClassRef, template: Call | None) -> None:
-        values = self.types.enum_members(cls)
-        name = template.kwargs.get("name") if template is not None else None
-        try:
-            spec.type_info = self.types.enum_type(values, name if isinstance(name, str) else cls.facts.name.lower(), template)
         except TypeProblem as problem:
             spec.type_problem = f"column {spec.name}: {problem}"
 
@@ -712,43 +661,6 @@ def _convention_keys(convention: dict) -> dict:
         if isinstance(key, str) and isinstance(value, str):
             result[key] = value
     return result
-
-
-def _mapped_inner(annotation):
-    if isinstance(annotation, Subscript) and isinstance(annotation.base, Ext) and annotation.base.sa == "Mapped" and annotation.items:
-        return annotation.items[0]
-    return None
-
-
-def _strip_optional(value) -> tuple[Any, bool]:
-    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Optional":
-        return (value.items[0] if value.items else None), True
-    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Union":
-        rest = [i for i in value.items if i is not None and i != Ext("builtins.None")]
-        if len(rest) < len(value.items) and len(rest) == 1:
-            return rest[0], True
-    if isinstance(value, Union):
-        if value.right is None:
-            return value.left, True
-        if value.left is None:
-            return value.right, True
-    return value, False
-
-
-def _literal_values(value) -> tuple[str, ...] | None:
-    if isinstance(value, Subscript) and isinstance(value.base, Ext) and value.base.path.split(".")[-1] == "Literal":
-        if value.items and all(isinstance(v, str) for v in value.items):
-            return tuple(value.items)
-    return None
-
-
-def _map_get(type_map: dict, key):
-    if key is None:
-        return None
-    try:
-        return type_map.get(key)
-    except TypeError:
-        return None
 
 
 def _upper(value) -> str | None:
