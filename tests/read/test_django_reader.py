@@ -446,3 +446,22 @@ def test_any_meta_options_give_diagnostics_not_crashes(tmp_path_factory, options
         lines.append(f"        {key} = {template.format(first, second)}")
     schema = read_models(root, "\n".join(lines) + "\n")
     assert all(d.code == "SL002" for d in schema.diagnostics), schema.diagnostics
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a to_field that points at itself
+        "class A(models.Model):\n    x = models.ForeignKey('self', on_delete=models.CASCADE, to_field='x')\n",
+        # keys that refer to each other
+        "class A(models.Model):\n    b = models.OneToOneField('B', on_delete=models.CASCADE, primary_key=True)\n"
+        "class B(models.Model):\n    a = models.OneToOneField(A, on_delete=models.CASCADE, primary_key=True)\n",
+        # a parent whose primary key cannot be known
+        "class A(models.Model):\n    pk = models.CompositePrimaryKey('x', 'y')\n    x = models.IntegerField()\n"
+        "    y = models.IntegerField()\nclass B(A):\n    pass\n",
+    ],
+)
+def test_circular_and_unknowable_keys_are_contained(tmp_path, body):
+    schema = read_models(tmp_path, "from django.db import models\n" + body)
+    assert all(d.code == "SL002" for d in schema.diagnostics), schema.diagnostics
+    assert schema.table("shop_a") is not None

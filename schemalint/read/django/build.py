@@ -30,7 +30,11 @@ def build_schema(linker: Linker) -> Schema:
             if info.abstract or info.proxy or info.external:
                 continue
             builder = TableBuilder(linker, info)
-            tables.append(builder.table())
+            try:
+                tables.append(builder.table())
+            except Unresolved as exc:  # whatever a step could not contain: the model, not the run
+                linker.unresolved(exc.what or "model", exc.text, info.location, info.db_table)
+                continue
             tables.extend(builder.m2m_tables())
     auto = linker.project_auto_field()
     properties = (
@@ -199,7 +203,11 @@ class TableBuilder:
             parent = linker.concrete(parent)
             if declared:
                 continue
-            ref_column, rel_type, _ = linker.pk_of(parent)
+            try:
+                ref_column, rel_type, _ = linker.pk_of(parent)
+            except Unresolved as exc:
+                linker.unresolved(f"primary key of parent {parent.cls.name}", exc.text, self.info.location, self.table_name)
+                continue
             column_name = f"{parent.model_name}_ptr_id"
             column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
                             extra=(("field", "OneToOneField"),))

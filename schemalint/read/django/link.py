@@ -106,6 +106,7 @@ class Linker:
         self._building: set[tuple[str, str]] = set()
         self.registry: dict[tuple[str, str], ModelInfo] = {}
         self._pk_cache: dict[str, tuple[str, str, str]] = {}
+        self._following: set[tuple[int, str]] = set()
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
 
@@ -491,8 +492,15 @@ class Linker:
     def _field_target(self, spec: FieldSpec, info: ModelInfo) -> tuple[str, str, str]:
         column = self.column_name(spec)
         if spec.relation == "fk":
-            target = self.target(spec, info)
-            _, rel_type, internal = self.to_field(spec, target)
+            key = (id(info), spec.name)
+            if key in self._following:  # a key that (through others) refers to itself
+                raise Unresolved(f"{info.cls.name}.{spec.name} (circular reference)", "foreign key type")
+            self._following.add(key)
+            try:
+                target = self.target(spec, info)
+                _, rel_type, internal = self.to_field(spec, target)
+            finally:
+                self._following.discard(key)
             return column, rel_type, internal
         pg_type = self.column_type(spec, info.db_table)
         return column, REL_TYPES.get(spec.internal, pg_type), spec.internal
