@@ -53,3 +53,8 @@ class Receipt(Record):
 
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"), nullable=True)
     paid_on: Mapped[Optional[datetime.date]]
+
+
+# Indexes declared after the classes, on their attributes.
+sa.Index("ix_employees_lower_name", sa.func.lower(Employee.name))
+sa.Index("ix_invoices_number_total", Invoice.number, Invoice.total.desc())
