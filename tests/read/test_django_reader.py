@@ -465,3 +465,17 @@ def test_circular_and_unknowable_keys_are_contained(tmp_path, body):
     schema = read_models(tmp_path, "from django.db import models\n" + body)
     assert all(d.code == "SL002" for d in schema.diagnostics), schema.diagnostics
     assert schema.table("shop_a") is not None
+
+
+def test_mutually_referring_primary_keys_are_not_guessed(tmp_path):
+    schema = read_models(tmp_path, """
+        from django.db import models
+
+        class A(models.Model):
+            b = models.OneToOneField("B", on_delete=models.CASCADE, primary_key=True)
+
+        class B(models.Model):
+            a = models.OneToOneField(A, on_delete=models.CASCADE, primary_key=True)
+    """)
+    assert any("circular" in m for m in messages(schema)), messages(schema)
+    assert table(schema, "shop_a").column("b_id") is None

@@ -105,7 +105,7 @@ class Linker:
         self._models: dict[tuple[str, str], ModelInfo | None] = {}
         self._building: set[tuple[str, str]] = set()
         self.registry: dict[tuple[str, str], ModelInfo] = {}
-        self._pk_cache: dict[str, tuple[str, str, str]] = {}
+        self._pk_cache: dict[str, tuple[str, str, str] | None] = {}
         self._following: set[tuple[int, str]] = set()
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
@@ -463,31 +463,32 @@ class Linker:
         """(column, column type a FK to it gets, internal type) of a model's primary key."""
         key = info.module.rel + ":" + info.cls.name
         if key in self._pk_cache:
-            return self._pk_cache[key]
-        self._pk_cache[key] = ("id", "integer", "AutoField")  # cycle guard
-        result = None
-        for spec in self.fields(info):
-            if spec.relation != "m2m" and self._bool(spec, "primary_key"):
-                try:
-                    result = self._field_target(spec, info)
-                except Unresolved:
-                    del self._pk_cache[key]  # not a guess to remember
-                    raise
-                break
-        if result is None:
-            parents = [p for p in self.base_models(info) if not p.abstract]
-            links = [s for s in self.fields(info) if s.relation == "fk" and self._bool(s, "parent_link")]
-            if parents and links:
-                result = self._field_target(links[0], info)
-            elif parents:
-                parent = self.concrete(parents[0])
-                _, rel_type, internal = self.pk_of(parent)
-                result = (f"{parents[0].model_name}_ptr_id", rel_type, internal)
-            else:
-                auto, _ = self.default_auto_field(info)
-                result = ("id", REL_TYPES.get(auto, "integer"), auto)
+            found = self._pk_cache[key]
+            if found is None:  # asked again while working it out: keys that refer to each other
+                raise Unresolved(f"{info.cls.name} (circular primary keys)", "primary key type")
+            return found
+        self._pk_cache[key] = None
+        try:
+            result = self._find_pk(info)
+        except Unresolved:
+            del self._pk_cache[key]  # not an answer to remember
+            raise
         self._pk_cache[key] = result
         return result
+
+    def _find_pk(self, info: ModelInfo) -> tuple[str, str, str]:
+        for spec in self.fields(info):
+            if spec.relation != "m2m" and self._bool(spec, "primary_key"):
+                return self._field_target(spec, info)
+        parents = [p for p in self.base_models(info) if not p.abstract]
+        links = [s for s in self.fields(info) if s.relation == "fk" and self._bool(s, "parent_link")]
+        if parents and links:
+            return self._field_target(links[0], info)
+        if parents:
+            _, rel_type, internal = self.pk_of(self.concrete(parents[0]))
+            return f"{parents[0].model_name}_ptr_id", rel_type, internal
+        auto, _ = self.default_auto_field(info)
+        return "id", REL_TYPES.get(auto, "integer"), auto
 
     def _field_target(self, spec: FieldSpec, info: ModelInfo) -> tuple[str, str, str]:
         column = self.column_name(spec)
