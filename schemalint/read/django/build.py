@@ -10,7 +10,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, Location, Pr
 from schemalint.read.django import names
 from schemalint.read.django.expressions import quote_ident
 from schemalint.read.django.facts import Call, Ref
-from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS
+from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
 from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
@@ -185,7 +185,7 @@ class TableBuilder:
 
     def _auto_pk(self) -> None:
         auto, _ = self.linker.default_auto_field(self.info)
-        pg_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
+        pg_type = REL_TYPES[auto]  # auto is always one of the three built-in auto fields
         column = Column("id", pg_type, False, identity="by default", location=self.info.location, field_name="id",
                         extra=(("field", auto),))
         self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))
@@ -493,7 +493,7 @@ class TableBuilder:
         # The auto-created through model is rendered by the migration state, whose app configs
         # are stubs: its id follows DEFAULT_AUTO_FIELD, never AppConfig.default_auto_field.
         auto = linker.auto_builtin(linker.project_auto_field(), info)
-        id_type = {"AutoField": "integer", "BigAutoField": "bigint", "SmallAutoField": "smallint"}.get(auto, "integer")
+        id_type = REL_TYPES[auto]
         location = spec.location
         columns = [Column("id", id_type, False, identity="by default", location=location, field_name="id")]
         fks, indexes = [], []

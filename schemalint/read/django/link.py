@@ -488,7 +488,7 @@ class Linker:
             _, rel_type, internal = self.pk_of(self.concrete(parents[0]))
             return f"{parents[0].model_name}_ptr_id", rel_type, internal
         auto, _ = self.default_auto_field(info)
-        return "id", REL_TYPES.get(auto, "integer"), auto
+        return "id", REL_TYPES[auto], auto
 
     def _field_target(self, spec: FieldSpec, info: ModelInfo) -> tuple[str, str, str]:
         column = self.column_name(spec)
