@@ -1,8 +1,9 @@
 """Django-version-dependent behaviour: the version read from dependency files, the default
-primary key (AutoField up to 5.2, BigAutoField from 6.0: django/conf/global_settings.py of
-Django 6.0), DEFAULT_AUTO_FIELD from settings / AppConfig / config, and on_delete handlers
-(Python-level up to now; DB_CASCADE/DB_SET_NULL/DB_SET_DEFAULT, added to Django's main
-branch by #21961 for 6.1, are real database actions)."""
+primary key (AutoField up to 5.2, BigAutoField from 6.0: Django ticket #36564 changed
+DEFAULT_AUTO_FIELD in django/conf/global_settings.py, September 2025), DEFAULT_AUTO_FIELD from
+settings / AppConfig / config, and on_delete handlers (Python-level; DB_CASCADE / DB_SET_NULL /
+DB_SET_DEFAULT, added by #21961 in October 2025 for the release after 6.0, are real database
+actions)."""
 
 from __future__ import annotations
 
