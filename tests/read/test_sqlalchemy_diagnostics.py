@@ -207,3 +207,33 @@ legacy = Table("legacy", Base.metadata, autoload_with=engine)
     schema = read_body(tmp_path, body)
     assert schema.tables == ()
     assert [(d.code, d.table) for d in schema.diagnostics] == [("SL002", "legacy")]
+
+
+def test_flask_sqlalchemy_models_are_reported_not_silently_skipped(tmp_path):
+    files = {
+        "extensions.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+        "models.py": "from .extensions import db\n\n\nclass Route(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n",
+    }
+    schema = read(tmp_path, files, models=["models.py"])
+    assert schema.tables == ()
+    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 4)]
+    assert "Flask-SQLAlchemy" in schema.diagnostics[0].message
+
+
+def test_type_decorator_choosing_its_type_per_dialect_is_sl002(tmp_path):
+    body = """
+class GUID(sa.types.TypeDecorator):
+    impl = sa.CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(postgresql.UUID())
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(GUID(), primary_key=True)
+"""
+    schema = read_body(tmp_path, body)
+    assert [d.code for d in schema.diagnostics] == ["SL002"]
+    assert "load_dialect_impl" in schema.diagnostics[0].message

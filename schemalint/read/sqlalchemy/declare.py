@@ -251,6 +251,18 @@ class Declarations:
             cls = ClassRef(module, facts, facts.name)
             if self.is_mapped(cls):
                 self.mapped_class(cls)
+            elif self._flask_model(cls):
+                self.warn(f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
+                          Location(module.rel, facts.line, facts.col))
+
+    def _flask_model(self, cls: ClassRef) -> bool:
+        """Whether the class derives directly from Flask-SQLAlchemy's `db.Model`."""
+        for base in self.bases(cls):
+            if isinstance(base, AttrOf) and base.path == ("Model",) and isinstance(base.base, Call):
+                func = base.base.func
+                if isinstance(func, Ext) and func.path.startswith("flask_sqlalchemy"):
+                    return True
+        return False
 
     def mapped_class(self, cls: ClassRef) -> TableSpec | None:
         if cls.key in self._done:

@@ -193,7 +193,10 @@ class TypeRenderer:
         return TypeInfo(text)
 
     def _decorator(self, cls: ClassRef, depth: int) -> TypeInfo:
-        """A project TypeDecorator subclass: its `impl`."""
+        """A project TypeDecorator subclass: its `impl`, unless a `load_dialect_impl()` picks
+        the type per dialect at run time (the classic GUID recipe)."""
+        if any(m.name == "load_dialect_impl" and m.kind == "def" for m in cls.facts.members):
+            raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
         for member in cls.facts.members:
             if member.name == "impl" and member.value is not None:
                 impl = self.resolver.evaluate(cls.module, member.value)
