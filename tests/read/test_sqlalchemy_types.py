@@ -324,3 +324,31 @@ def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
     agreement = compare_catalogs(schema_to_dict(schema), actual)
     assert agreement.differences == [], str(agreement)
     assert agreement.compared > 4 * (len(TYPES) + len(DEFAULTS))
+
+
+def test_new_types_need_a_type_annotation_map_entry(tmp_path):
+    """SQLAlchemy 2.1 does not map NewType("UserId", int) like int: only the map does."""
+    header = """
+import typing
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+UserId = typing.NewType("UserId", int)
+Code = typing.NewType("Code", str)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {UserId: sa.BigInteger}
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user: Mapped[UserId]
+    code: Mapped[Code]
+"""
+    schema = read_body(tmp_path, "", header=header)
+    things = table(schema, "things")
+    assert things.column("user").type == "bigint"
+    assert things.column("code") is None
+    assert [d.code for d in schema.diagnostics] == ["SL002"] and "code" in schema.diagnostics[0].message
