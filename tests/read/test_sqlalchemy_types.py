@@ -310,7 +310,7 @@ class Child(Base):
 
 @pytest.mark.postgres
 def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
-    """Every TYPES / DEFAULTS line, created by real SQLAlchemy in a real PostgreSQL, read back
+    """Every TYPES / DEFAULTS / ANNOTATIONS / NULLABILITY / SERIALS line, created by real SQLAlchemy in a real PostgreSQL, read back
     from the catalogs: the tables above are PostgreSQL's answers, not guesses."""
     from schemalint.report.dump import schema_to_dict
     from tests.read.test_sqlalchemy_support import created_by_sqlalchemy
@@ -318,12 +318,17 @@ def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
 
     lines = [f"    c{i} = {declaration}" for i, (declaration, _) in enumerate(TYPES) if "'other_name'" not in declaration]
     lines += [f"    d{i} = {declaration}" for i, (declaration, _, _) in enumerate(DEFAULTS)]
+    lines += [f"    a{i}: {annotation}" for i, (annotation, _, _) in enumerate(ANNOTATIONS)]
+    lines += ["    " + line.replace("value", f"n{i}", 1) for i, (line, _) in enumerate(NULLABILITY)]
     body = PRELUDE + "\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n" + "\n".join(lines) + "\n"
+    body += "\n\nclass Other(Base):\n    __tablename__ = 'other'\n    id = Column(Integer, primary_key=True)\n"
+    for i, (line, _, _) in enumerate(SERIALS):
+        body += f"\n\nclass Serial{i}(Base):\n    __tablename__ = 'serial_{i}'\n    {line}\n"
     schema = read_body(tmp_path, body)
     actual = created_by_sqlalchemy(pg, "sa_types", tmp_path / "models.py", schemas=("corpus_types",))
     agreement = compare_catalogs(schema_to_dict(schema), actual)
     assert agreement.differences == [], str(agreement)
-    assert agreement.compared > 4 * (len(TYPES) + len(DEFAULTS))
+    assert agreement.compared > 4 * (len(TYPES) + len(DEFAULTS) + len(ANNOTATIONS))
 
 
 def test_new_types_need_a_type_annotation_map_entry(tmp_path):
