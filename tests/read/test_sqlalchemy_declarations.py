@@ -9,6 +9,156 @@ import pytest
 from schemalint.model import Location
 from tests.read.test_sqlalchemy_support import codes, read, read_body, table
 
+
+REGISTRY_SOURCE = """
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, registry
+
+metadata_obj = sa.MetaData()
+reg = registry(metadata=metadata_obj)
+
+users = sa.Table(
+    "users",
+    metadata_obj,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(100), nullable=False),
+    sa.UniqueConstraint("email"),
+    schema="auth",
+    comment="people",
+)
+
+
+@reg.mapped
+class Session:
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("auth.users.id"))
+
+
+@reg.mapped
+class Token:
+    __table__ = sa.Table("tokens", metadata_obj, sa.Column("value", sa.String(40), primary_key=True))
+"""
+
+MIXINS_BODY = """
+class Timestamps:
+    created_at = Column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+    @declared_attr
+    def owner_id(cls):
+        return Column(Integer, ForeignKey("owners.id"))
+
+
+class Named:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return {"comment": "named"}
+
+
+class Owner(Base):
+    __tablename__ = "owners"
+    id = Column(Integer, primary_key=True)
+
+
+class Record(Base):
+    __abstract__ = True
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Invoice(Timestamps, Named, Record):
+    total: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+"""
+
+INHERITANCE_BODY = """
+class Employee(Base):
+    __tablename__ = "employees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    __mapper_args__ = {"polymorphic_on": "kind"}
+
+
+class Manager(Employee):
+    budget: Mapped[Optional[int]]
+    __mapper_args__ = {"polymorphic_identity": "manager"}
+
+
+class Engineer(Employee):
+    __tablename__ = "engineers"
+    id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(30))
+"""
+
+COLUMN_NAMES_BODY = """
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column("thing_id", Integer, primary_key=True)
+    flag = Column("is_flag", Boolean, key="flagged")
+    note: Mapped[Optional[str]] = mapped_column("remark", String(10))
+    other = mapped_column(String(3), name="other_col")
+"""
+
+STAR_SOURCE = """
+from typing import Optional
+from sqlalchemy import *
+from sqlalchemy.orm import *
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Thing(Base):
+    '''Thing. Mirrors the Django model `catalog.Thing`.'''
+    __tablename__ = "things"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[Optional[str]] = mapped_column(String(20))
+    count: Mapped[int]
+"""
+
+LOCATED_SOURCE = '''
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Parent(Base):
+    """Parent (mirrors Django shop.models.Parent)."""
+
+    __tablename__ = "parents"
+    __table_args__ = (
+        Index("ix_parents_code", "code"),
+        UniqueConstraint(
+            "code", "name",
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(5))
+    name = Column(String(5))
+    other_id = Column(
+        Integer,
+        ForeignKey("parents.id", ondelete="CASCADE"),
+    )
+
+
+links = Table(
+    "links",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("parents.id")),
+    Index("ix_links_parent", "parent_id"),
+)
+'''
+
 BASES = {
     "DeclarativeBase": """
 from sqlalchemy import Column, Integer, String
@@ -64,35 +214,7 @@ class NotMapped:
 
 
 def test_registry_mapped_decorator_and_imperative_tables(tmp_path):
-    source = """
-import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, registry
-
-metadata_obj = sa.MetaData()
-reg = registry(metadata=metadata_obj)
-
-users = sa.Table(
-    "users",
-    metadata_obj,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("email", sa.String(100), nullable=False),
-    sa.UniqueConstraint("email"),
-    schema="auth",
-    comment="people",
-)
-
-
-@reg.mapped
-class Session:
-    __tablename__ = "sessions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("auth.users.id"))
-
-
-@reg.mapped
-class Token:
-    __table__ = sa.Table("tokens", metadata_obj, sa.Column("value", sa.String(40), primary_key=True))
-"""
+    source = REGISTRY_SOURCE
     schema = read(tmp_path, {"models.py": source})
     users = table(schema, "users", "auth")
     assert (users.comment, [c.name for c in users.columns], users.constraints[0].name) == ("people", ["id", "email"], "users_email_key")
@@ -124,39 +246,7 @@ class Thing(Base):
 
 
 def test_abstract_mixins_and_declared_attr(tmp_path):
-    body = """
-class Timestamps:
-    created_at = Column(DateTime(timezone=True), server_default=func.now(), nullable=False)
-
-    @declared_attr
-    def owner_id(cls):
-        return Column(Integer, ForeignKey("owners.id"))
-
-
-class Named:
-    @declared_attr.directive
-    def __tablename__(cls):
-        return cls.__name__.lower()
-
-    @declared_attr.directive
-    def __table_args__(cls):
-        return {"comment": "named"}
-
-
-class Owner(Base):
-    __tablename__ = "owners"
-    id = Column(Integer, primary_key=True)
-
-
-class Record(Base):
-    __abstract__ = True
-    id: Mapped[int] = mapped_column(primary_key=True)
-    note: Mapped[Optional[str]] = mapped_column(Text)
-
-
-class Invoice(Timestamps, Named, Record):
-    total: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-"""
+    body = MIXINS_BODY
     schema = read_body(tmp_path, body)
     assert sorted(t.name for t in schema.tables) == ["invoice", "owners"]
     invoice = table(schema, "invoice")
@@ -167,24 +257,7 @@ class Invoice(Timestamps, Named, Record):
 
 
 def test_single_and_joined_table_inheritance(tmp_path):
-    body = """
-class Employee(Base):
-    __tablename__ = "employees"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    __mapper_args__ = {"polymorphic_on": "kind"}
-
-
-class Manager(Employee):
-    budget: Mapped[Optional[int]]
-    __mapper_args__ = {"polymorphic_identity": "manager"}
-
-
-class Engineer(Employee):
-    __tablename__ = "engineers"
-    id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
-    language: Mapped[str] = mapped_column(String(30))
-"""
+    body = INHERITANCE_BODY
     schema = read_body(tmp_path, body)
     assert sorted(t.name for t in schema.tables) == ["employees", "engineers"]
     assert [c.name for c in table(schema, "employees").columns] == ["id", "kind", "budget"]
@@ -222,14 +295,7 @@ class Thing(Base):
 
 
 def test_column_name_differs_from_attribute(tmp_path):
-    body = """
-class Thing(Base):
-    __tablename__ = "things"
-    id = Column("thing_id", Integer, primary_key=True)
-    flag = Column("is_flag", Boolean, key="flagged")
-    note: Mapped[Optional[str]] = mapped_column("remark", String(10))
-    other = mapped_column(String(3), name="other_col")
-"""
+    body = COLUMN_NAMES_BODY
     things = table(read_body(tmp_path, body), "things")
     assert [(c.name, c.field_name) for c in things.columns] == [
         ("thing_id", "id"), ("is_flag", "flag"), ("remark", "note"), ("other_col", "other")
@@ -319,23 +385,7 @@ class Product(Coded, Base):
 
 
 def test_star_imports_from_sqlalchemy(tmp_path):
-    source = """
-from typing import Optional
-from sqlalchemy import *
-from sqlalchemy.orm import *
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Thing(Base):
-    '''Thing. Mirrors the Django model `catalog.Thing`.'''
-    __tablename__ = "things"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[Optional[str]] = mapped_column(String(20))
-    count: Mapped[int]
-"""
+    source = STAR_SOURCE
     schema = read(tmp_path, {"models.py": source})
     things = table(schema, "things")
     assert [(c.name, c.type, c.nullable) for c in things.columns] == [
@@ -380,44 +430,7 @@ class Thing(Base):
 
 
 def test_each_key_index_and_constraint_is_located_at_its_own_call(tmp_path):
-    source = '''
-import sqlalchemy as sa
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Parent(Base):
-    """Parent (mirrors Django shop.models.Parent)."""
-
-    __tablename__ = "parents"
-    __table_args__ = (
-        Index("ix_parents_code", "code"),
-        UniqueConstraint(
-            "code", "name",
-        ),
-    )
-
-    id = Column(Integer, primary_key=True)
-    code = Column(String(5))
-    name = Column(String(5))
-    other_id = Column(
-        Integer,
-        ForeignKey("parents.id", ondelete="CASCADE"),
-    )
-
-
-links = Table(
-    "links",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("parent_id", ForeignKey("parents.id")),
-    Index("ix_links_parent", "parent_id"),
-)
-'''
+    source = LOCATED_SOURCE
     schema = read(tmp_path, {"models.py": source})
     lines = source.splitlines()
 
@@ -480,3 +493,34 @@ class Widget(Named, Base):
     schema = read_body(tmp_path, source)
     assert schema.tables == ()
     assert codes(schema) == ["SL002"] and "__tablename__ of Widget" in schema.diagnostics[0].message
+
+
+# Sources of the tests above, each also created by real SQLAlchemy: the static read must agree
+# with PostgreSQL on every fact. (metadata holder, uses the common HEADER)
+ON_POSTGRES = {
+    "registry": (REGISTRY_SOURCE, "metadata_obj", False, ("auth",)),
+    "mixins": (MIXINS_BODY, "Base", True, ()),
+    "inheritance": (INHERITANCE_BODY, "Base", True, ()),
+    "column-names": (COLUMN_NAMES_BODY, "Base", True, ()),
+    "star-imports": (STAR_SOURCE, "Base", False, ()),
+    "located": (LOCATED_SOURCE, "Base", False, ()),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", list(ON_POSTGRES))
+def test_declaration_sources_match_create_all(tmp_path, pg, name):
+    from schemalint.report.dump import schema_to_dict
+    from tests.read.test_sqlalchemy_support import HEADER, created_by_sqlalchemy
+    from tests.support.catalog import compare_catalogs, read_catalog
+
+    source, holder, with_header, schemas = ON_POSTGRES[name]
+    text = (HEADER + source) if with_header else source
+    schema = read(tmp_path, {"models.py": text})
+    database = "sa_decl_" + name.replace("-", "_")
+    actual = created_by_sqlalchemy(pg, database, tmp_path / "models.py", metadata_names=(holder,), schemas=schemas)
+    for extra in schemas:
+        actual["tables"] += read_catalog(pg.dsn(database), extra)["tables"]
+    agreement = compare_catalogs(schema_to_dict(schema), actual, comments=True)
+    assert agreement.differences == [], str(agreement)
+    assert agreement.compared >= 5
