@@ -41,7 +41,8 @@ from schemalint.registry import Case, Violation, rule
 
 _ADVICE = {
     "create_table": "add IF NOT EXISTS",
-    "create_index": "name the index and add IF NOT EXISTS",
+    "create_index": "add IF NOT EXISTS",
+    "create_unnamed_index": "name the index and add IF NOT EXISTS (PostgreSQL needs a name for it)",
     "add_column": "add IF NOT EXISTS",
     "drop_table": "add IF EXISTS",
     "drop_index": "add IF EXISTS",
@@ -61,7 +62,10 @@ def non_idempotent_ddl(schema: Schema):
     for statement in schema.statements:
         if statement.guarded:
             continue
-        advice = _ADVICE.get(statement.kind, "make it safe to run twice")
+        kind = statement.kind
+        if kind == "create_index" and "(unnamed)" in statement.summary:
+            kind = "create_unnamed_index"
+        advice = _ADVICE.get(kind, "make it safe to run twice")
         yield Violation(f"{statement.summary} is not idempotent: {advice}", statement.location, statement.target)
 
 
