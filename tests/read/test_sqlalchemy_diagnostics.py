@@ -237,3 +237,11 @@ class Thing(Base):
     schema = read_body(tmp_path, body)
     assert [d.code for d in schema.diagnostics] == ["SL002"]
     assert "load_dialect_impl" in schema.diagnostics[0].message
+
+
+def test_sqlmodel_tables_are_reported_not_silently_skipped(tmp_path):
+    source = "from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n\n\nclass HeroRead(SQLModel):\n    name: str\n\n\nclass Team(HeroRead, table=True):\n    id: int\n"
+    schema = read(tmp_path, {"models.py": source})
+    assert schema.tables == ()
+    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 4), ("SL002", 12)]
+    assert "SQLModel" in schema.diagnostics[0].message

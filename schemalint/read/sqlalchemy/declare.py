@@ -254,6 +254,15 @@ class Declarations:
             elif self._flask_model(cls):
                 self.warn(f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
                           Location(module.rel, facts.line, facts.col))
+            elif self._sqlmodel_table(cls):
+                self.warn(f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
+                          Location(module.rel, facts.line, facts.col))
+
+    def _sqlmodel_table(self, cls: ClassRef) -> bool:
+        """`class Hero(SQLModel, table=True)`: a table declared through SQLModel."""
+        if not any(key == "table" and value == ("const", True) for key, value in cls.facts.keywords):
+            return False
+        return any(isinstance(b, Ext) and b.path.startswith("sqlmodel") for c in self.mro(cls) for b in self.bases(c))
 
     def _flask_model(self, cls: ClassRef) -> bool:
         """Whether the class derives directly from Flask-SQLAlchemy's `db.Model`."""
