@@ -77,7 +77,9 @@ class Series:
 
     @property
     def peak_rss(self) -> float:
-        return max(max(s.max_rss_mb, s.tree_rss_mb) for s in self.samples)
+        """Median over the runs of each run's peak: one run disturbed by the shared machine
+        (or by a reader-version bump landing mid-benchmark) does not decide the column."""
+        return statistics.median(max(s.max_rss_mb, s.tree_rss_mb) for s in self.samples)
 
 
 # --------------------------------------------------------------------------- running
@@ -185,7 +187,7 @@ def _cell(series: Series, base: float) -> str:
 def markdown(results: dict[int, dict[str, Series]], repeat: int) -> str:
     sizes = sorted(results)
     lines = [
-        f"Medians over {repeat} rounds (min–max) · ratio to `makemigrations --check` of the same size · peak RSS",
+        f"Medians over {repeat} rounds (min–max) · ratio to `makemigrations --check` of the same size · peak RSS (median of runs)",
         "",
         "| measure | " + " | ".join(f"N={n}" for n in sizes) + " |",
         "| --- |" + " --- |" * len(sizes),
