@@ -23,14 +23,12 @@ the file with `exclude = ["path/to/file.py"]` if it is not a model file.
 """
 
 from schemalint.model import Schema
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, reader_diagnostics, rule
 
 
 @rule("SL001", "unparsable-file", "A source file cannot be read or parsed", scope="schema")
 def unparsable_file(schema: Schema):
-    for diagnostic in schema.diagnostics:
-        if diagnostic.code == "SL001":
-            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+    return reader_diagnostics(schema, "SL001")
 
 
 VALID = [

@@ -25,14 +25,12 @@ project), or declare the type of a custom field in `[tool.schemalint.types]`.
 """
 
 from schemalint.model import Schema
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, reader_diagnostics, rule
 
 
 @rule("SL002", "unresolved-construct", "A construct cannot be resolved statically", severity="warning", scope="schema")
 def unresolved_construct(schema: Schema):
-    for diagnostic in schema.diagnostics:
-        if diagnostic.code == "SL002":
-            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+    return reader_diagnostics(schema, "SL002")
 
 
 VALID = [

@@ -25,14 +25,12 @@ Fix the statement; the message quotes the parser's error.
 """
 
 from schemalint.model import Schema
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, reader_diagnostics, rule
 
 
 @rule("SL402", "unparsable-statement", "A schema.sql statement cannot be parsed (skipped)", scope="schema")
 def unparsable_statement(schema: Schema):
-    for diagnostic in schema.diagnostics:
-        if diagnostic.code == "SL402":
-            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+    return reader_diagnostics(schema, "SL402")
 
 
 _DJANGO = """

@@ -26,14 +26,12 @@ statement it depends on.
 """
 
 from schemalint.model import Schema
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, reader_diagnostics, rule
 
 
 @rule("SL403", "failing-statement", "A schema.sql statement would fail in PostgreSQL (skipped)", scope="schema")
 def failing_statement(schema: Schema):
-    for diagnostic in schema.diagnostics:
-        if diagnostic.code == "SL403":
-            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+    return reader_diagnostics(schema, "SL403")
 
 
 _DJANGO = """

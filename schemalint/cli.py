@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from schemalint import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _fail(message: str) -> "NoReturn":  # type: ignore[name-defined]
+def _fail(message: str) -> NoReturn:
     click.echo(f"schemalint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable, Iterable
 
@@ -166,6 +166,14 @@ def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
     return sorted(by_code.values(), key=lambda r: r.code)
 
 
+def reader_diagnostics(schema, code: str):
+    """Violations for a reader's diagnostics of one code: how rules such as SL001 and SL402
+    report what a reader found while reading (the rule module keeps docs and selection)."""
+    for diagnostic in schema.diagnostics:
+        if diagnostic.code == code:
+            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+
+
 def describe_error(rule: Rule, exc: BaseException) -> str:
     tb = exc.__traceback__
     where = ""
@@ -176,4 +184,4 @@ def describe_error(rule: Rule, exc: BaseException) -> str:
     return f"rule {rule.code} ({rule.name}, from {rule.module}) crashed: {type(exc).__name__}: {exc}{where}"
 
 
-__all__ = ["Case", "PluginError", "Rule", "Violation", "load_rules", "rule", "rules_in"]
+__all__ = ["Case", "PluginError", "Rule", "Violation", "load_rules", "reader_diagnostics", "rule", "rules_in"]
