@@ -22,21 +22,19 @@ Name the model as `<app>.models.<Class>` the way it is now.
 `# noqa: SL104` on the class line.
 """
 
-from schemalint.compare import Comparison, model_matches
+from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL104", "unknown-mirrored-model", "A mirror's docstring names a model that does not exist")
 def unknown_mirrored_model(cmp: Comparison):
-    models = [t.model for t in cmp.truth.tables if t.model]
-    for table in cmp.mirror.tables:
-        if table.mirrors and not any(model_matches(model, table.mirrors) for model in models):
-            yield Violation(
-                f"docstring says {table.model or table.name} mirrors {table.mirrors}, but there is no such model",
-                first_location(table.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
-                table=table.name,
-            )
+    for table in cmp.unknown_mirrors:
+        yield Violation(
+            f"docstring says {table.model or table.name} mirrors {table.mirrors}, but there is no such model",
+            first_location(table.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            table=table.name,
+        )
 
 
 _DJANGO = """

@@ -307,8 +307,19 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
     truth_source, mirrors = plan_sources(config, discovered)
     cache = Cache(config.root / config.cache_dir if use_cache else None)
 
-    for source in [truth_source, *mirrors]:
-        result.schemas[source] = read_schema(source, discovered.files[source], config, cache, overrides)
+    paths = {source: discovered.files[source] for source in [truth_source, *mirrors]}
+    cached = cached_findings(paths, config, cache, rules, overrides)
+    if cached is not None:
+        # Same files, project files, configuration and rule code as a run the cache remembers:
+        # the same findings, without loading a schema. The report only needs file -> source.
+        result.findings = cached
+        result.schemas = {
+            source: Schema(source, files=tuple(p.relative_to(config.root).as_posix() for p in source_paths))
+            for source, source_paths in paths.items()
+        }
+        return result
+    # One batch, so that the big SQLAlchemy module and schema.sql are parsed side by side.
+    result.schemas = read_schemas(paths, config, cache, overrides)
 
     sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
     findings: list[Finding] = []
@@ -333,4 +344,5 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
         ],
     )
     result.findings = sorted(set(findings))
+    remember_findings(cache, paths, config, rules, result)
     return result

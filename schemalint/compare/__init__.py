@@ -44,7 +44,7 @@ class Comparison:
     missing_tables: tuple[Table, ...]
     extra_tables: tuple[Table, ...]
     unknown_mirrors: tuple[Table, ...]
-    """Mirror tables whose docstring names a model the truth does not have."""
+    """Mirror tables (paired or not) whose docstring names a model the truth does not have."""
     on_delete_policy: str = "declared"
     type_equivalences: tuple[tuple[str, str], ...] = ()
 
@@ -144,14 +144,18 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
         else:
             missing.append(table)
 
-    extra, unknown = [], []
-    models = [t.model for t in truth.tables]
-    for m in mirror_tables:
-        if id(m) in used:
-            continue
-        extra.append(m)
-        if m.mirrors and not any(model_matches(model, m.mirrors) for model in models):
-            unknown.append(m)
+    extra = [m for m in mirror_tables if id(m) not in used]
+    # Models by class name, so that checking every docstring stays linear in the tables.
+    models_by_class: dict[str, list[str]] = {}
+    for t in truth.tables:
+        if t.model:
+            models_by_class.setdefault(t.model.rpartition(".")[2], []).append(t.model)
+    unknown = [
+        m
+        for m in mirror_tables
+        if m.mirrors
+        and not any(model_matches(model, m.mirrors) for model in models_by_class.get(m.mirrors.rpartition(".")[2], ()))
+    ]
 
     pairs.sort(key=lambda p: p.truth.name)
     return Comparison(
