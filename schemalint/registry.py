@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable, Iterable
@@ -143,9 +144,49 @@ def rules_in(name: str) -> list[Rule]:
 
 
 def entry_point_modules() -> list[str]:
-    from importlib.metadata import entry_points
+    """Modules registered under the `schemalint.rules` entry-point group.
 
-    return sorted({ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    Reads the installed distributions' `entry_points.txt` directly: `importlib.metadata` would
+    find the same entries, but importing it and building every distribution's metadata costs
+    ~0.1 s, a third of a warm pre-commit run. Same precedence: the first distribution of a
+    name on `sys.path` wins."""
+    import os
+
+    modules: set[str] = set()
+    seen: set[str] = set()
+    for directory in sys.path or ["."]:
+        try:
+            entries = sorted(os.scandir(directory or "."), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            stem, dot, suffix = entry.name.rpartition(".")
+            if suffix not in ("dist-info", "egg-info") or not dot:
+                continue
+            distribution = re.sub(r"[-_.]+", "_", stem.split("-")[0]).lower()
+            if distribution in seen:
+                continue
+            seen.add(distribution)
+            modules.update(_entry_points_in(os.path.join(entry.path, "entry_points.txt")))
+    return sorted(modules)
+
+
+def _entry_points_in(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return []
+    if ENTRY_POINT_GROUP not in text:
+        return []
+    found, in_group = [], False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            in_group = line == f"[{ENTRY_POINT_GROUP}]"
+        elif in_group and "=" in line and not line.startswith(("#", ";")):
+            found.append(line.split("=", 1)[1].strip().split(":")[0].strip())
+    return found
 
 
 def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
