@@ -41,7 +41,6 @@ PYTHON = sys.executable
 MEASURES = (
     "python -c pass", "import libcst+sqlglot", "parse every file", "makemigrations --check",
     "cold", "warm", "one file changed",
-    "cold, proposed run_check", "warm, proposed run_check", "one file changed, proposed run_check",
 )
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
@@ -154,7 +153,7 @@ def change_one_model_file(root: Path, round_: int) -> tuple[Path, str]:
     return path, original
 
 
-def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict, proposed: bool) -> None:
+def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
 
@@ -162,18 +161,15 @@ def measure_round(root: Path, round_: int, results: dict[str, Series], schemalin
     record("import libcst+sqlglot", run([PYTHON, "-c", "import libcst, sqlglot"], root))
     record("parse every file", run([PYTHON, str(HERE / "bench_parse_floor.py"), str(root)], root))
     record("makemigrations --check", run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], root / "app_django"))
-    variants = [("", [PYTHON, "-m", "schemalint", "check", "."])]
-    if proposed:
-        variants.append((", proposed run_check", [PYTHON, str(HERE / "bench_proposed_check.py"), "check", "."]))
-    for suffix, check in variants:
-        shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
-        record("cold" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
-        record("warm" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
-        path, original = change_one_model_file(root, round_)
-        try:
-            record("one file changed" + suffix, run(check, root, sample_tree=True, env=schemalint_env))
-        finally:
-            path.write_text(original)
+    check = [PYTHON, "-m", "schemalint", "check", "."]
+    shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
+    record("cold", run(check, root, sample_tree=True, env=schemalint_env))
+    record("warm", run(check, root, sample_tree=True, env=schemalint_env))
+    path, original = change_one_model_file(root, round_)
+    try:
+        record("one file changed", run(check, root, sample_tree=True, env=schemalint_env))
+    finally:
+        path.write_text(original)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -199,18 +195,17 @@ def markdown(results: dict[int, dict[str, Series]], repeat: int) -> str:
             cells.append(_cell(results[n][name], base) if name in results[n] else "—")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "| target | N | goal | measured | verdict |", "| --- | --- | --- | --- | --- |"]
-    for suffix in ("", ", proposed run_check"):
-        for name, goals in TARGETS.items():
-            for n, goal in goals.items():
-                if n in results and name + suffix in results[n]:
-                    ratio = results[n][name + suffix].median / results[n]["makemigrations --check"].median
-                    verdict = "met" if ratio <= goal else f"missed by {ratio / goal:.1f}×"
-                    lines.append(f"| {name}{suffix} | {n} | ≤ {goal}× | {ratio:.2f}× | {verdict} |")
-        for n, goal in RSS_TARGET_MB.items():
-            if n in results and "cold" + suffix in results[n]:
-                peak = results[n]["cold" + suffix].peak_rss
-                verdict = "met" if peak <= goal else f"missed by {peak - goal:.0f} MB"
-                lines.append(f"| peak RSS, cold{suffix} | {n} | ≤ {goal} MB | {peak:.0f} MB | {verdict} |")
+    for name, goals in TARGETS.items():
+        for n, goal in goals.items():
+            if n in results and name in results[n]:
+                ratio = results[n][name].median / results[n]["makemigrations --check"].median
+                verdict = "met" if ratio <= goal else f"missed by {ratio / goal:.1f}×"
+                lines.append(f"| {name} | {n} | ≤ {goal}× | {ratio:.2f}× | {verdict} |")
+    for n, goal in RSS_TARGET_MB.items():
+        if n in results and "cold" in results[n]:
+            peak = results[n]["cold"].peak_rss
+            verdict = "met" if peak <= goal else f"missed by {peak - goal:.0f} MB"
+            lines.append(f"| peak RSS, cold | {n} | ≤ {goal} MB | {peak:.0f} MB | {verdict} |")
     exits = {n: sorted({s.exit_code for s in results[n]["warm"].samples}) for n in sizes}
     lines += ["", f"`schemalint check` exit codes (warm): {exits}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}"]
     return "\n".join(lines) + "\n"
@@ -221,6 +216,8 @@ def load_results(paths: list[Path]) -> dict[int, dict[str, Series]]:
     for path in paths:
         for n, per in json.loads(path.read_text()).items():
             for name, samples in per.items():
+                if name not in MEASURES:  # measures of earlier versions of this runner
+                    continue
                 series = pooled.setdefault(int(n), {}).setdefault(name, Series())
                 series.samples += [Sample(**s) for s in samples]
     return pooled
@@ -233,7 +230,6 @@ def main() -> None:
     parser.add_argument("--projects", type=Path, default=HERE / "projects", help="where generated projects live")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--jobs", help="SCHEMALINT_JOBS for the schemalint runs (default: schemalint decides)")
-    parser.add_argument("--no-proposed", action="store_true", help="skip the runs with the proposed run_check")
     parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",
                         help="print the table for earlier results (several files: their rounds pooled) and exit")
     args = parser.parse_args()
@@ -250,7 +246,7 @@ def main() -> None:
     results: dict[int, dict[str, Series]] = {n: {} for n in sizes}
     for round_ in range(args.repeat):
         for n in sizes:
-            measure_round(roots[n], round_, results[n], env, proposed=not args.no_proposed)
+            measure_round(roots[n], round_, results[n], env)
             print(f"round {round_ + 1}/{args.repeat} N={n} done", file=sys.stderr)
 
     table = markdown(results, args.repeat)
