@@ -15,6 +15,7 @@ import libcst as cst
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Member
+from schemalint.read.sqlalchemy.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
 _BINOPS = {
@@ -35,6 +36,23 @@ def extract_file(file: SourceFile) -> FileFacts:
 
 
 def extract_text(text: str, rel: str) -> FileFacts:
+    """The file's facts, parsing it one run of top-level statements at a time (statements.py:
+    libcst is superlinear in the size of what it parses). The facts are the same as from one
+    parse of the whole file: positions come from scanning the whole text, and any chunk libcst
+    rejects sends the file through the whole-file path, which reports the syntax error."""
+    chunks = top_level_chunks(text)
+    if len(chunks) > 1:
+        reader = _ModuleReader(text, rel)
+        try:
+            for chunk in chunks:
+                reader.read_statements(cst.parse_module(chunk))
+            return reader.facts()
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            pass  # a cut the scan got wrong, or an error the whole-file path words exactly
+    return _extract_whole(text, rel)
+
+
+def _extract_whole(text: str, rel: str) -> FileFacts:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -46,8 +64,12 @@ def extract_text(text: str, rel: str) -> FileFacts:
     try:
         return _ModuleReader(text, rel).read(module)
     except RecursionError:
-        message = "expressions nested too deeply to read; file skipped"
-        return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, Location(rel, 1, 1)),), parsed=False)
+        return _too_deep(rel)
+
+
+def _too_deep(rel: str) -> FileFacts:
+    message = "expressions nested too deeply to read; file skipped"
+    return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, Location(rel, 1, 1)),), parsed=False)
 
 
 def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:
@@ -122,8 +144,15 @@ class _ModuleReader:
         self.functions: list[str] = []
 
     def read(self, module: cst.Module) -> FileFacts:
+        self.read_statements(module)
+        return self.facts()
+
+    def read_statements(self, module: cst.Module) -> None:
+        """Read a module's (or a chunk's) statements; the line cursor carries on from the last."""
         self.default_indent = module.default_indent
         self._statements(module.body)
+
+    def facts(self) -> FileFacts:
         return FileFacts(
             self.rel,
             imports=tuple(self.imports),
