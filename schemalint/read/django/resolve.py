@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from schemalint.read import Project
-from schemalint.read.django.contrib import VIRTUAL_MODULES
+from schemalint.read.django.contrib import VIRTUAL_MODULES, contrib_rel
+from schemalint.read.django.contrib_facts import CONTRIB_FACTS
 from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary
 
 
@@ -100,8 +101,9 @@ class Resolver:
         by_source: dict[str, ModuleFacts] = {}
         for name, (source, label, auto) in VIRTUAL_MODULES.items():
             if source not in by_source:
-                rel = "<django>/" + name.replace(".", "/") + ".py"
-                facts = self._extract_text(rel, source)
+                rel = contrib_rel(name)
+                # Precomputed (contrib_facts.py): parsing them here would import libcst.
+                facts = CONTRIB_FACTS.get(rel) or self._extract_text(rel, source)
                 by_source[source] = ModuleFacts(rel, name.rsplit(".", 1)[0], name, facts.imports, facts.constants, facts.classes)
             self.modules[name] = by_source[source]
             self.virtual[by_source[source].module] = (label, auto)

@@ -5,15 +5,22 @@ from __future__ import annotations
 from schemalint.model import Location, Schema
 from schemalint.read.sqlalchemy.build import Builder
 from schemalint.read.sqlalchemy.declare import Declarations
-from schemalint.read.sqlalchemy.extract import extract_text
 from schemalint.read.sqlalchemy.facts import FileFacts
 from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver
+
+
+def _extract_text(text: str, rel: str) -> FileFacts:
+    """Parse a module the link needs beyond the model files (imported here: a link that needs
+    none never imports libcst)."""
+    from schemalint.read.sqlalchemy.extract import extract_text
+
+    return extract_text(text, rel)
 
 
 def link(facts_list: list[FileFacts], project) -> Schema:
     modules = {facts.rel: Module(facts) for facts in facts_list}
     read = [modules[facts.rel] for facts in facts_list if facts.parsed]
-    resolver = Resolver(modules, project, extract_text)
+    resolver = Resolver(modules, project, _extract_text)
     declarations = Declarations(resolver)
     for module in read:
         declarations.read_module(module)
