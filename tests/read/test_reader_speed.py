@@ -264,3 +264,83 @@ print("libcst" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+DJANGO_SOURCES = {
+    "meta, methods and constants": '''
+from django.db import models
+
+NAME_LEN = 20
+CHOICES = [
+("a", "A"),
+]
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=NAME_LEN, choices=CHOICES)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name"], name="tag_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+''',
+    "tabs and a conditional class": '''
+from django.db import models
+try:
+\tfrom django.db.models import JSONField
+except ImportError:
+\tJSONField = None
+
+
+if True:
+\tclass Maybe(models.Model):
+\t\tdata = JSONField()
+
+
+@decorate
+class Doc(models.Model):
+\t"""A docstring
+class Fake(models.Model):
+\tat column 0."""
+\tbody = models.TextField(db_default="""x
+""")
+''',
+    "a syntax error after good statements": '''
+from django.db import models
+
+
+class Good(models.Model):
+    name = models.CharField(max_length=10)
+
+
+class Bad(models.Model)
+    name = models.CharField(max_length=10)
+''',
+}
+
+
+@pytest.mark.parametrize("name", list(DJANGO_SOURCES))
+def test_chunked_django_facts_equal_one_whole_parse(tmp_path, name):
+    import libcst
+
+    from schemalint.read import ReaderSettings
+    from schemalint.read.django import extract as django_extract
+
+    rel = "app_django/apps/shop/models.py"
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True)
+    text = DJANGO_SOURCES[name].lstrip("\n")
+    path.write_text(text)
+    facts = django_extract.extract(SourceFile(path, rel, path.read_bytes()), ReaderSettings())
+    try:
+        tree = libcst.parse_module(text)
+    except libcst.ParserSyntaxError:
+        assert [d.code for d in facts.diagnostics] == ["SL001"]
+        assert facts.diagnostics[0].location.line == 8  # the `class Bad(...)` line, not the next
+        return
+    finder = django_extract.LineFinder(text, tree.default_indent)
+    assert facts == django_extract._module_facts([tree], finder, rel, "app_django.apps.shop", "app_django.apps.shop.models")
+    assert len(top_level_chunks(text)) > 2

@@ -7,6 +7,7 @@ libcst's PositionProvider would triple the parse time of a pre-commit run.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 import libcst as cst
 
@@ -26,6 +27,7 @@ from schemalint.read.django.facts import (
     Ref,
     Unary,
 )
+from schemalint.read.sqlalchemy.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
 
@@ -368,23 +370,50 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
     text, problem = decode_or_diagnose(file)
     if text is None:
         return ModuleFacts(file.rel, package, module, diagnostics=(problem,))
+    chunked = _chunked_facts(text, file.rel, package, module)
+    if chunked is not None:
+        return chunked
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
-    return _module_facts(tree, LineFinder(text, tree.default_indent), file.rel, package, module)
+    return _module_facts([tree], LineFinder(text, tree.default_indent), file.rel, package, module)
 
 
-def _module_facts(tree: cst.Module, finder: LineFinder, rel: str, package: str, module: str) -> ModuleFacts:
+def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFacts | None:
+    """The facts, parsing one run of top-level statements at a time (libcst's cost grows
+    faster than the text), or None when the file is one chunk or a chunk does not parse (a
+    cut the scan got wrong, or a syntax error): then the whole-file path decides. Positions
+    come from the whole text, so the facts are those of one whole parse."""
+    chunks = top_level_chunks(text)
+    if len(chunks) < 2:
+        return None
+    finder = LineFinder(text)
+    try:
+        return _module_facts(_chunk_trees(chunks, finder), finder, rel, package, module)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+
+
+def _chunk_trees(chunks: list[str], finder: LineFinder):
+    """Each chunk's tree, parsed only when the previous one has been read (one in memory)."""
+    for chunk in chunks:
+        tree = cst.parse_module(chunk)
+        finder.default_indent = tree.default_indent  # what a block with `indent=None` uses
+        yield tree
+
+
+def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, package: str, module: str) -> ModuleFacts:
+    """The facts of a module's statements, given as one tree or as its chunks' trees in order."""
     imports: list[tuple[str, str]] = []
     constants: list[Assign] = []
     classes: list[ClassFact] = []
     functions: list[str] = []
     conditional: list[ClassFact] = []
     cursor = 0
-    for statement in tree.body:
+    for statement in (statement for tree in trees for statement in tree.body):
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 imports += _imports(small, package)
@@ -420,8 +449,11 @@ def _blocks(statement):
 def extract_text(rel: str, text: str) -> ModuleFacts:
     """Facts of a project module read at link time (an imported constants module)."""
     package, module = module_names(rel)
+    chunked = _chunked_facts(text, rel, package, module)
+    if chunked is not None:
+        return chunked
     try:
         tree = cst.parse_module(text)
     except Exception:  # noqa: BLE001 - a helper module that does not parse is just not resolved
         return ModuleFacts(rel, package, module)
-    return _module_facts(tree, LineFinder(text, tree.default_indent), rel, package, module)
+    return _module_facts([tree], LineFinder(text, tree.default_indent), rel, package, module)
