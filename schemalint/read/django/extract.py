@@ -6,6 +6,7 @@ libcst's PositionProvider would triple the parse time of a pre-commit run.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -28,6 +29,10 @@ from schemalint.read.django.facts import (
     Unary,
 )
 from schemalint.read.sqlalchemy.statements import top_level_chunks
+
+# A pattern per member name: the same names (`id`, `created_at`) recur in every class,
+# and `re`'s own cache (512 entries, one lookup per call) is slower than this one.
+_compiled = functools.lru_cache(maxsize=4096)(re.compile)
 
 _EMPTY_MODULE = cst.Module(body=[])
 
@@ -193,14 +198,24 @@ class LineFinder:
         return tuple(positions)
 
     def class_line(self, name: str, start: int, indent: str | None = None) -> tuple[int, int]:
-        lead = re.escape(indent) if indent is not None else r"\s*"
-        return self.find(re.compile(rf"^({lead})class\s+{re.escape(name)}\b"), start)
+        return self.find(_class_pattern(name, indent), start)
 
     def assign_line(self, name: str, start: int, indent: str | None = None) -> tuple[int, int]:
-        # With the block's indentation known, a keyword argument of a multi-line call
-        # (`    max_length=10,`) cannot be mistaken for a class attribute of the same name.
-        lead = re.escape(indent) if indent is not None else r"\s*"
-        return self.find(re.compile(rf"^({lead}){re.escape(name)}\s*(:|=(?!=)|,)"), start)
+        return self.find(_assign_pattern(name, indent), start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_pattern(name: str, indent: str | None) -> re.Pattern[str]:
+    lead = re.escape(indent) if indent is not None else r"\s*"
+    return re.compile(rf"^({lead})class\s+{re.escape(name)}\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _assign_pattern(name: str, indent: str | None) -> re.Pattern[str]:
+    # With the block's indentation known, a keyword argument of a multi-line call
+    # (`    max_length=10,`) cannot be mistaken for a class attribute of the same name.
+    lead = re.escape(indent) if indent is not None else r"\s*"
+    return re.compile(rf"^({lead}){re.escape(name)}\s*(:|=(?!=)|,)")
 
 
 # --------------------------------------------------------------------------- statements
@@ -223,7 +238,7 @@ def _assignments(body, finder: LineFinder, start: int, indent: str | None = None
         if not isinstance(statement, cst.SimpleStatementLine):
             if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
                 lead = re.escape(indent) if indent is not None else r"\s*"
-                line, _ = finder.find(re.compile(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
+                line, _ = finder.find(_compiled(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
                 cursor = line
             continue
         for small in statement.body:
@@ -434,7 +449,7 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                         conditional.append(fact)
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
-            cursor, _ = finder.find(re.compile(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
+            cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
     return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions),
                        conditional_classes=tuple(conditional))
 

@@ -8,6 +8,7 @@ would triple the parse time): a class is at its `class Name` line, a member at t
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 import libcst as cst
@@ -85,6 +86,10 @@ def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:
     return max(exc.raw_line, 1), exc.raw_column + 1, exc.message
 
 
+# A pattern per member name: the same names (`id`, `created_at`) recur in every class,
+# and `re`'s own cache (512 entries, one lookup per call) is slower than this one.
+_compiled = functools.lru_cache(maxsize=4096)(re.compile)
+
 # Calls located one by one (each key, index and constraint at its own call).
 _LOCATED_CALL = re.compile(r"\b(ForeignKey|ForeignKeyConstraint|Index|UniqueConstraint|CheckConstraint|PrimaryKeyConstraint|Column)\s*\(")
 
@@ -126,11 +131,12 @@ class _Lines:
         return begin + 1 if begin < len(self.lines) else max(len(self.lines), 1), 1
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_pattern(name: str, indent: str | None = None) -> re.Pattern:
     """A statement binding `name`; with `indent`, only at exactly that indentation (a class
     body's own statements, not lines inside its methods)."""
     lead = re.escape(indent) if indent is not None else r"\s*"
-    return re.compile(rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
+    return _compiled(rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
 
 
 class _ModuleReader:
@@ -210,12 +216,12 @@ class _ModuleReader:
                     self.assignments.append(Assignment(name, expr, line, col, annotation, calls))
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             func = _dotted_or_none(small.value.func) or ""
-            line, col = self.lines.find(re.compile(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
+            line, col = self.lines.find(_compiled(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
             self.calls.append((to_expr(small.value), line, col))
 
     def _class(self, node: cst.ClassDef) -> ClassFacts:
         name = node.name.value
-        line, col = self.lines.find(re.compile(rf"^(\s*)class\s+{re.escape(name)}\b"))
+        line, col = self.lines.find(_compiled(rf"^(\s*)class\s+{re.escape(name)}\b"))
         bases = tuple(to_expr(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
         keywords = tuple((arg.keyword.value, to_expr(arg.value)) for arg in node.keywords if arg.keyword is not None)
         decorators = tuple(to_expr(d.decorator) for d in node.decorators)
@@ -305,7 +311,7 @@ def to_expr(node) -> Expr:
         value = node.evaluated_value
         return ("const", value) if isinstance(value, str) else ("other", _code(node))
     if isinstance(node, (cst.Integer, cst.Float)):
-        return ("const", ast.literal_eval(node.value))
+        return ("const", _number(node))
     if isinstance(node, cst.UnaryOperation):
         inner = to_expr(node.expression)
         if isinstance(node.operator, cst.Minus) and inner[0] == "const" and isinstance(inner[1], (int, float)):
@@ -336,6 +342,14 @@ def to_expr(node) -> Expr:
     if isinstance(node, cst.Lambda):
         return ("lambda", to_expr(node.body))
     return ("other", _code(node))
+
+
+def _number(node: cst.Integer | cst.Float) -> int | float:
+    """A number literal's value: what `ast.literal_eval` gives, without compiling the text."""
+    try:
+        return int(node.value, 0) if isinstance(node, cst.Integer) else float(node.value)
+    except ValueError:  # a spelling int()/float() refuse: Python decides
+        return ast.literal_eval(node.value)
 
 
 def _call(node: cst.Call) -> Expr:
