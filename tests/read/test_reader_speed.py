@@ -18,7 +18,7 @@ import pytest
 
 from schemalint.read import SourceFile
 from schemalint.read.sqlalchemy.extract import _extract_whole, extract_file
-from schemalint.read.sqlalchemy.statements import top_level_chunks
+from schemalint.read.statements import top_level_chunks
 
 HEADER = """\
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text

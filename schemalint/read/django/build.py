@@ -402,6 +402,8 @@ class TableBuilder:
         writer = self.linker.writer(self.info, module, self.by_field)
         columns, orders = [], []
         if fields:
+            if isinstance(fields, str) or not all(isinstance(f, str) for f in fields):
+                raise Unresolved(describe(call), "index fields (not a list of field names)")
             columns = list(self._columns_of([f.lstrip("-") for f in fields], location))
             orders = ["DESC" if f.startswith("-") else "" for f in fields]
         else:

@@ -28,7 +28,7 @@ from schemalint.read.django.facts import (
     Ref,
     Unary,
 )
-from schemalint.read.sqlalchemy.statements import top_level_chunks
+from schemalint.read.statements import top_level_chunks
 
 # A pattern per member name: the same names (`id`, `created_at`) recur in every class,
 # and `re`'s own cache (512 entries, one lookup per call) is slower than this one.

@@ -16,7 +16,7 @@ import libcst as cst
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Member
-from schemalint.read.sqlalchemy.statements import top_level_chunks
+from schemalint.read.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
 _BINOPS = {
