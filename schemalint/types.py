@@ -2,8 +2,8 @@
 
 `normalize_type("VARCHAR(10)")` -> `character varying(10)`, `int8` -> `bigint`,
 `timestamptz` -> `timestamp with time zone`, `DECIMAL(10, 2)` -> `numeric(10,2)`,
-`serial` -> `integer` (the sequence default is the reader's business). The table below is
-also the README's equivalence table, so it is the single place where an alias is accepted.
+`serial` -> `integer` (the sequence default is the reader's business). The table below is the
+single place where a SQL alias is accepted; README's "Type spellings" table summarises it.
 """
 
 from __future__ import annotations
