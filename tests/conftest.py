@@ -17,7 +17,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from hypothesis import settings  # noqa: E402
+
 from tests.support.pg import PostgresUnavailable, start_server  # noqa: E402
+
+# In CI the property tests replay the same examples every run: a red build must be reproducible
+# and must come from the change under test, not from a new random draw. Locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _postgres_required() -> bool:
