@@ -19,7 +19,6 @@ from tests.robustness.support import (
     DJANGO_PATH,
     SOURCES,
     SQL_PATH,
-    SQLALCHEMY,
     SQLALCHEMY_PATH,
     assert_clean_run,
     run_cli,

@@ -30,7 +30,7 @@ def trapped_project(root: Path, marker: Path) -> Path:
     code = trap(marker)
     django = DJANGO.replace("from django.db import models\n", "from django.db import models\n" + code, 1)
     # Also inside a class body and a default callable: places a careless reader might evaluate.
-    django = django.replace("    symbol = ", f"    _trap = __import__('os')._exit(3)\n    symbol = ", 1)
+    django = django.replace("    symbol = ", "    _trap = __import__('os')._exit(3)\n    symbol = ", 1)
     sqlalchemy = SQLALCHEMY.replace("Base = declarative_base()\n", "Base = declarative_base()\n" + code, 1)
     files = {
         DJANGO_PATH: django,

@@ -106,8 +106,6 @@ def precomputed_facts_source() -> str:
     """The text of contrib_facts.py: each contrib source's facts, as written by `extract`, so
     that linking never imports libcst for them. Regenerate after editing the sources above:
     `python -m schemalint.read.django.contrib` (a test fails while the two disagree)."""
-    from pprint import pformat
-
     from schemalint.read.django.extract import extract_text
 
     facts = {}
