@@ -39,7 +39,7 @@ def missing_table(cmp: Comparison):
         model = f" ({table.model})" if table.model else ""
         yield Violation(
             f"table {table.qualified_name}{model} is missing from {title(cmp.mirror.source)} ({where})",
-            first_location(table.location, fallback=cmp.truth.files[0] if cmp.truth.files else ""),
+            first_location(table.location, fallback=cmp.truth_file),
             table=table.name,
         )
 

@@ -33,7 +33,7 @@ def extra_table(cmp: Comparison):
     for table in cmp.extra_tables:
         yield Violation(
             f"table {table.qualified_name} is declared here but no {title(cmp.truth.source)} model creates it",
-            first_location(table.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            first_location(table.location, fallback=cmp.mirror_file),
             table=table.name,
         )
 

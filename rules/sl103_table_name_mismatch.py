@@ -37,9 +37,9 @@ def table_name_mismatch(cmp: Comparison):
         yield Violation(
             f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "
             f"db_table {pair.truth.name}{at(pair.truth.location)}",
-            first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror_file),
             table=pair.truth.name,
-            related=tuple(loc for loc in (pair.truth.name_location or pair.truth.location,) if loc),
+            related=(pair.truth.name_location or pair.truth.location,),
         )
 
 

@@ -32,7 +32,7 @@ def unknown_mirrored_model(cmp: Comparison):
     for table in cmp.unknown_mirrors:
         yield Violation(
             f"docstring says {table.model or table.name} mirrors {table.mirrors}, but there is no such model",
-            first_location(table.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+            first_location(table.location, fallback=cmp.mirror_file),
             table=table.name,
         )
 

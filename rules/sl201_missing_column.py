@@ -35,10 +35,10 @@ def missing_column(cmp: Comparison):
         for column in pair.missing_columns:
             yield Violation(
                 f"{pair.mirror.name}.{column.name} is missing here; it is {column.type}{at(column.location)}",
-                first_location(pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+                first_location(pair.mirror.location, fallback=cmp.mirror_file),
                 table=pair.truth.name,
                 column=column.name,
-                related=tuple(loc for loc in (column.location,) if loc),
+                related=(column.location,),
             )
 
 

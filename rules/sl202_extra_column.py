@@ -33,10 +33,10 @@ def extra_column(cmp: Comparison):
             model = pair.truth.model or pair.truth.name
             yield Violation(
                 f"{pair.mirror.name}.{column.name} is declared here but {title(cmp.truth.source)} model {model} has no such column",
-                first_location(column.location, pair.mirror.location, fallback=cmp.mirror.files[0] if cmp.mirror.files else ""),
+                first_location(column.location, pair.mirror.location, fallback=cmp.mirror_file),
                 table=pair.truth.name,
                 column=column.name,
-                related=tuple(loc for loc in (pair.truth.location,) if loc),
+                related=(pair.truth.location,),
             )
 
 

@@ -43,7 +43,7 @@ def type_mismatch(cmp: Comparison):
                     first_location(cp.mirror.location, pair.mirror.location),
                     table=pair.truth.name,
                     column=cp.truth.name,
-                    related=tuple(loc for loc in (cp.truth.location,) if loc),
+                    related=(cp.truth.location,),
                 )
 
 

@@ -45,7 +45,7 @@ def primary_key_mismatch(cmp: Comparison):
             f"{pair.mirror.name} has primary key {here} here but {there}{at(truth_loc or pair.truth.location)}",
             first_location(mirror_loc, pair.mirror.location),
             table=pair.truth.name,
-            related=tuple(loc for loc in (truth_loc or pair.truth.location,) if loc),
+            related=(truth_loc or pair.truth.location,),
         )
 
 

@@ -63,7 +63,7 @@ def foreign_key_mismatch(cmp: Comparison):
                 continue  # the missing column itself is SL201's finding
             mirror = mirror_keys.get(columns)
             here = first_location(mirror.location if mirror else None, column.location if column else None, pair.mirror.location)
-            related = tuple(loc for loc in (truth.location,) if loc)
+            related = (truth.location,)
             if mirror is None:
                 yield Violation(
                     f"{name} has no FOREIGN KEY here but references {_target(truth)}{at(truth.location)}",
@@ -89,7 +89,7 @@ def foreign_key_mismatch(cmp: Comparison):
                     f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "
                     f"{pair.truth.model or pair.truth.name} declares no relation on it",
                     first_location(mirror.location, column.location if column else None, pair.mirror.location),
-                    pair.truth.name, columns[0], tuple(loc for loc in (pair.truth.location,) if loc),
+                    pair.truth.name, columns[0], (pair.truth.location,),
                 )
 
 

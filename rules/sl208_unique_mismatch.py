@@ -45,7 +45,7 @@ def unique_mismatch(cmp: Comparison):
                 first_location(cp.mirror.location, pair.mirror.location),
                 table=pair.truth.name,
                 column=name,
-                related=tuple(loc for loc in (cp.truth.location,) if loc),
+                related=(cp.truth.location,),
             )
 
 

@@ -44,7 +44,7 @@ def comment_mismatch(cmp: Comparison):
                 f"{_quoted(pair.truth.comment)}{at(pair.truth.location)}",
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
-                related=tuple(loc for loc in (pair.truth.location,) if loc),
+                related=(pair.truth.location,),
             )
         for cp in pair.columns:
             if cp.truth.comment is not None and cp.truth.comment != cp.mirror.comment:
@@ -54,7 +54,7 @@ def comment_mismatch(cmp: Comparison):
                     first_location(cp.mirror.location, pair.mirror.location),
                     table=pair.truth.name,
                     column=cp.truth.name,
-                    related=tuple(loc for loc in (cp.truth.location,) if loc),
+                    related=(cp.truth.location,),
                 )
 
 

@@ -56,7 +56,7 @@ def on_delete_not_in_database(cmp: Comparison):
                 first_location(fk.location, column.location if column else None, pair.mirror.location),
                 table=pair.truth.name,
                 column=fk.columns[0],
-                related=tuple(loc for loc in (truth.location,) if loc),
+                related=(truth.location,),
             )
 
 

@@ -79,7 +79,7 @@ def missing_index(cmp: Comparison):
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,
-                related=tuple(loc for loc in (index.location,) if loc),
+                related=(index.location,),
             )
 
 

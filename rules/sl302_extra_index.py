@@ -51,7 +51,7 @@ def extra_index(cmp: Comparison):
                 first_location(index.location, pair.mirror.location),
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,
-                related=tuple(loc for loc in (pair.truth.location,) if loc),
+                related=(pair.truth.location,),
             )
 
 

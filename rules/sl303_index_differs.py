@@ -69,7 +69,7 @@ def index_differs(cmp: Comparison):
                     f"index {index.name} has {'; '.join(found)}{at(index.location)}",
                     first_location(other.location, pair.mirror.location),
                     table=pair.truth.name,
-                    related=tuple(loc for loc in (index.location,) if loc),
+                    related=(index.location,),
                 )
 
 

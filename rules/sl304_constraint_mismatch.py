@@ -75,7 +75,7 @@ def constraint_mismatch(cmp: Comparison):
                 # Single-column uniqueness is SL208's; only its name is ours to check.
                 if constraint.implicit or constraint.name in by_name:
                     continue
-            related = tuple(loc for loc in (constraint.location,) if loc)
+            related = (constraint.location,)
             other = None if constraint.implicit else by_name.get(constraint.name)
             if other is not None:
                 if _content(other) != _content(constraint):

@@ -179,10 +179,11 @@ def _use_color(mode: str, output_file: Path | None) -> bool:
 def _report(findings, result, root: Path, output_format: str, output_file: Path | None, color_mode: str,
             statistics: bool, quiet: bool, overrides) -> None:
     from schemalint.report import ReportContext, get_formatter
-    from schemalint.report.statistics import format_statistics
 
     color = output_format in ("text", "full") and _use_color(color_mode, output_file)
     if statistics:
+        from schemalint.report.statistics import format_statistics
+
         text = format_statistics(findings, as_json=output_format == "json")
     else:
         sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}

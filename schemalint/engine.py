@@ -261,7 +261,7 @@ def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
         table=v.table,
         column=v.column,
         source=sources.get(v.location.path),
-        related=v.related,
+        related=tuple(loc for loc in v.related if loc is not None),
     )
 
 
@@ -291,9 +291,6 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
 
 
 def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
-    from schemalint.compare import compare
-    from schemalint.suppress import silence_noqa
-
     result = RunResult()
     try:
         all_rules = load_rules(config.plugins)
@@ -318,6 +315,9 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
             for source, source_paths in paths.items()
         }
         return result
+    from schemalint.compare import compare
+    from schemalint.suppress import silence_noqa
+
     # One batch, so that the big SQLAlchemy module and schema.sql are parsed side by side.
     result.schemas = read_schemas(paths, config, cache, overrides)
 

@@ -47,8 +47,9 @@ class Violation:
     location: Location
     table: str | None = None
     column: str | None = None
-    related: tuple[Location, ...] = ()
-    """The other sides of the finding (the Django field a mirror column disagrees with)."""
+    related: tuple[Location | None, ...] = ()
+    """The other sides of the finding (the Django field a mirror column disagrees with); a
+    side whose location is unknown may be given as None and is left out."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,15 @@ class Comparison:
     on_delete_policy: str = "declared"
     type_equivalences: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def mirror_file(self) -> str:
+        """Where a finding about the mirror as a whole points when nothing better is known."""
+        return self.mirror.files[0] if self.mirror.files else ""
+
+    @property
+    def truth_file(self) -> str:
+        return self.truth.files[0] if self.truth.files else ""
+
     def same_type(self, truth_type: str, mirror_type: str) -> bool:
         if truth_type == mirror_type:
             return True
