@@ -9,16 +9,36 @@ sources is comparing strings.
 Names: every index and constraint has the name the database will give it. `implicit` marks a
 name that nobody wrote (Django's hash-suffixed names, PostgreSQL's `<table>_<col>_key`):
 rules compare such objects by what they cover, not by name.
+
+Unknown is not absent: a reader that cannot resolve part of a fact statically keeps the fact
+and names the part in its `unknown` tuple (a column whose `max_length` comes from a function
+call has `unknown=("type",)`; a table whose field list a metaclass may extend has
+`unknown=("columns",)`). The value stored in an unknown part is a placeholder that means
+nothing: `dump` prints it as null, and nothing that depends on it is compared. Each unknown
+part is explained by exactly one SL002 diagnostic at the construct that caused it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterator
+from typing import Iterator, Literal
 
 # The kinds of source a schema can come from. Later sources (migrations, a live database)
 # add a name here and a reader under schemalint/read/.
 SOURCES = ("django", "sqlalchemy", "sql")
+
+ColumnPart = Literal["type", "nullable", "default", "identity", "generated", "comment", "unique", "references"]
+"""What of a column can be unknown. `references`: the column is a foreign key whose target
+(table, column or action) cannot be resolved; `unique`: whether the column alone is unique."""
+
+TablePart = Literal["exists", "name", "columns", "primary_key", "foreign_keys", "indexes", "constraints", "comment"]
+"""What of a table can be unknown. `exists`: the table is declared under a condition the reader
+cannot decide (a runtime `if`); `columns` (and the others): the list may be incomplete, so the
+absence of a column (index, ...) on this side proves nothing, while what is listed is right."""
+
+ObjectPart = Literal["columns", "where", "expression", "using", "orders", "opclasses", "include", "ref_table", "ref_columns", "on_delete"]
+"""What of an index, constraint or foreign key can be unknown (e.g. an index predicate
+`postgresql_where=` the reader cannot print): such an object is never compared in full."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -50,6 +70,11 @@ class Column:
     """The attribute that declares the column in an ORM class (`stock` for `stock_id`)."""
     extra: tuple[tuple[str, str], ...] = ()
     """Source-specific facts shown by `dump` (e.g. Django's field class)."""
+    unknown: tuple[ColumnPart, ...] = ()
+    """Parts the reader could not resolve statically; their values above are placeholders."""
+
+    def known(self, part: ColumnPart) -> bool:
+        return part not in self.unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +102,7 @@ class ForeignKey:
     implicit: bool = True
     ref_schema: str | None = None
     location: Location | None = None
+    unknown: tuple[ObjectPart, ...] = ()
 
     @property
     def intended_on_delete(self) -> str:
@@ -101,6 +127,7 @@ class Index:
     """Why the index exists: index (declared), db_index, unique, fk, like (Django's
     varchar_pattern_ops companion), constraint (backs a UNIQUE constraint)."""
     location: Location | None = None
+    unknown: tuple[ObjectPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +143,7 @@ class Constraint:
     deferrable: bool = False
     implicit: bool = False
     location: Location | None = None
+    unknown: tuple[ObjectPart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +167,11 @@ class Table:
     """For a mirror class: the model it says it mirrors (the seed's docstring convention)."""
     managed: bool = True
     """False for Django `managed = False`: in the schema, but not created by migrations."""
+    unknown: tuple[TablePart, ...] = ()
+    """Parts the reader could not resolve statically (see the module docstring)."""
+
+    def known(self, part: TablePart) -> bool:
+        return part not in self.unknown
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:
@@ -194,6 +227,9 @@ class Schema:
     statements: tuple[Statement, ...] = ()
     properties: tuple[tuple[str, str], ...] = field(default=())
     """Facts about the source as a whole (`django_version`, `dialect`)."""
+    complete: bool = True
+    """False when the reader knows it may have missed whole tables (a loop it cannot unroll,
+    a class whose bases it cannot resolve): a table absent here proves nothing."""
 
     def table(self, name: str, schema: str | None = None) -> Table | None:
         for table in self.tables:
@@ -208,6 +244,9 @@ class Schema:
 __all__ = [
     "SOURCES",
     "Column",
+    "ColumnPart",
+    "ObjectPart",
+    "TablePart",
     "Constraint",
     "Diagnostic",
     "ForeignKey",
