@@ -8,7 +8,7 @@ from schemalint.compare import compare, model_matches
 from schemalint.compare.normalize import default, expression
 from schemalint.config import Config
 from schemalint.model import Column, Schema, Table
-from schemalint.types import normalize_type
+from schemalint.postgres.types import normalize_type
 
 
 def table(name, *cols, model=None, mirrors=None):

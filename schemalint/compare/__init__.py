@@ -102,7 +102,7 @@ def _pair_columns(truth: Table, mirror: Table, ignore: tuple[str, ...]) -> tuple
 
 
 def _equivalences(config: Config) -> tuple[tuple[str, str], ...]:
-    from schemalint.types import normalize_type
+    from schemalint.postgres.types import normalize_type
 
     # `types` holds custom field classes (dotted names, read by the readers) and accepted
     # type equivalences (plain type spellings); only the latter matter here.

@@ -23,7 +23,7 @@ from schemalint.read.django.contrib import VIRTUAL_MODULES
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
-from schemalint.types import normalize_type
+from schemalint.postgres.types import normalize_type
 
 # django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}

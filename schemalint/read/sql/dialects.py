@@ -1,7 +1,7 @@
 """Column types as each database prints them back.
 
 * postgres: `format_type()` (`character varying(10)`, `timestamp with time zone`), through the
-  shared alias table `schemalint.types.normalize_type`;
+  shared alias table `schemalint.postgres.types.normalize_type`;
 * mysql: `information_schema.columns.column_type` of MySQL 8 (`int`, `varchar(10)`,
   `decimal(10,2)`, `tinyint(1)` for BOOLEAN, no display width on other integer types);
 * sqlite: the declared type as written (SQLite keeps it verbatim; its affinity is derived from
@@ -14,7 +14,7 @@ import re
 
 from sqlglot import exp
 
-from schemalint.types import normalize_type
+from schemalint.postgres.types import normalize_type
 
 _MYSQL_INTEGERS = ("tinyint", "smallint", "mediumint", "int", "bigint")
 _MYSQL_ALIASES = {

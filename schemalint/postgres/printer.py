@@ -27,6 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemalint.postgres.keywords import quote_ident, quote_literal
+from schemalint.postgres.types import base_type, label_type
+
 INTEGERS = {"smallint": 1, "integer": 2, "bigint": 3}
 NUMERIC_RANK = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
 COMPARISONS = {"=", "<>", "<", ">", "<=", ">="}
@@ -86,49 +89,6 @@ KEYWORD_TYPES = {
 }
 # Functions PostgreSQL prints in capitals, as SQL syntax.
 SQL_SYNTAX_FUNCTIONS = {"coalesce": "COALESCE", "greatest": "GREATEST", "least": "LEAST", "nullif": "NULLIF"}
-_SAFE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]*$")
-# Keywords quote_identifier() quotes when they are used as column names (reserved ones).
-_RESERVED = frozenset(
-    "all analyse analyze and any array as asc asymmetric both case cast check collate column constraint "
-    "create current_catalog current_date current_role current_time current_timestamp current_user default "
-    "deferrable desc distinct do else end except false fetch for foreign from grant group having in "
-    "initially intersect into lateral leading limit localtime localtimestamp not null offset on only or "
-    "order placing primary references returning select session_user some symmetric system_user table then "
-    "to trailing true union unique user using variadic when where window with authorization binary "
-    "collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural "
-    "notnull outer overlaps right similar tablesample verbose".split()
-)
-
-
-def quote_identifier(name: str) -> str:
-    """PostgreSQL's quote_identifier(): quotes only when needed."""
-    if _SAFE_IDENTIFIER.match(name) and name not in _RESERVED:
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def base_type(spelling: str | None) -> str:
-    """The type without modifiers, as operators see it: `character varying(20)` ->
-    `character varying`, `character(2)` -> `bpchar`, `numeric(10,2)` -> `numeric`."""
-    if not spelling:
-        return "unknown"
-    if spelling.endswith("[]"):
-        return base_type(spelling[:-2]) + "[]"
-    text = re.sub(r"\([^)]*\)", "", spelling).strip()
-    text = " ".join(text.split())
-    if text == "character":
-        return "bpchar"
-    return text
-
-
-def label_type(spelling: str) -> str:
-    """format_type(type, -1): how a constant's type is printed (no modifiers)."""
-    base = base_type(spelling)
-    return base
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +128,7 @@ class Resolver:
     # leaves
 
     def _col(self, name: str) -> Typed:
-        return Typed("col", self.column_types.get(name, "unknown"), text=quote_identifier(name))
+        return Typed("col", self.column_types.get(name, "unknown"), text=quote_ident(name))
 
     def _int(self, text: str) -> Typed:
         value = int(text)

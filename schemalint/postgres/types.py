@@ -120,3 +120,23 @@ def normalize_type(spelling: str) -> str:
         canonical = ALIASES.get(base, base)
         return f"{canonical}({args})" + (f" {rest}" if rest else "")
     return ALIASES.get(text, text)
+
+
+def base_type(spelling: str | None) -> str:
+    """The type without modifiers, as operators see it: `character varying(20)` ->
+    `character varying`, `character(2)` -> `bpchar`, `numeric(10,2)` -> `numeric`,
+    `timestamp(3) with time zone` -> `timestamp with time zone`."""
+    if not spelling:
+        return "unknown"
+    if spelling.endswith("[]"):
+        return base_type(spelling[:-2]) + "[]"
+    text = re.sub(r"\([^)]*\)", "", spelling).strip()
+    text = " ".join(text.split())
+    if text == "character":
+        return "bpchar"
+    return text
+
+
+def label_type(spelling: str) -> str:
+    """format_type(type, -1): how a constant's or a cast's type is printed after `::`."""
+    return base_type(spelling)
