@@ -198,6 +198,8 @@ class Resolver:
         return Typed("nulltest", "boolean", (self.resolve(inner),), text="IS NOT NULL" if negated else "IS NULL")
 
     def _in(self, inner, items, negated: bool) -> Typed:
+        if len(items) == 1:  # transformAExprIn: one value is a plain comparison
+            return self._op("<>" if negated else "=", inner, items[0])
         lhs = self.resolve(inner)
         elements = [self.resolve(i) for i in items]
         common = common_type([lhs] + elements)

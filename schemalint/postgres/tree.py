@@ -13,9 +13,18 @@ one node); those are recovered from the statement's text by the caller (`timesta
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
+import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import SqlglotError
+
+from schemalint.postgres.names import truncate_identifier
+from schemalint.postgres.types import normalize_type
+
+Tree = Any
+"""An expression tree: nested tuples, see the module docstring."""
 
 BINARY_OPERATORS = {
     exp.EQ: "=",
@@ -230,3 +239,44 @@ class TreeBuilder:
     def date_trunc(self, node: exp.Expression):
         unit = node.args.get("unit")
         return ("func", "date_trunc", (("str", unit.name.lower() if unit is not None else "day"), self.build(node.this)))
+
+
+class NotAnExpression(ValueError):
+    """SQL text that PostgreSQL would not read as one expression."""
+
+
+class _Calls(Postgres):
+    """PostgreSQL as sqlglot reads it, except that a function call stays the call that was
+    written (`to_char(now(), 'YYYY')` is not rewritten as sqlglot's TimeToStr): PostgreSQL
+    prints a call by its own name with its arguments in order. The four that are SQL syntax
+    in PostgreSQL (printed in capitals) keep sqlglot's nodes."""
+
+    class Parser(Postgres.Parser):
+        FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in ("COALESCE", "GREATEST", "LEAST", "NULLIF")}
+
+
+def fold_identifier(node: exp.Expression | str | None) -> str:
+    """A name as PostgreSQL stores it: unquoted names fold to lower case, and every name is
+    cut at 63 bytes."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return truncate_identifier(node.lower())
+    if isinstance(node, exp.Identifier):
+        return truncate_identifier(node.this if node.quoted else node.this.lower())
+    if isinstance(node, (exp.Column, exp.Table)):
+        return fold_identifier(node.this)
+    return fold_identifier(node.name)
+
+
+def parse_expression(sql: str) -> Tree:
+    """The tree of one PostgreSQL expression written as text (a CHECK condition, a DEFAULT, an
+    index predicate). Raises NotAnExpression when sqlglot cannot read it as one."""
+    try:
+        node = sqlglot.parse_one(sql, read=_Calls)
+    except (SqlglotError, RecursionError, ValueError) as exc:
+        raise NotAnExpression(str(exc)) from None
+    if node is None or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):
+        raise NotAnExpression(sql)
+    builder = TreeBuilder(fold_identifier, lambda t: normalize_type(t.sql(dialect="postgres")), iter(()), "postgres")
+    return builder.build(node)

@@ -204,7 +204,8 @@ class Builder:
     def _computed(self, spec: TableSpec, column: ColSpec) -> str | None:
         sql = column.computed.args[0] if column.computed.args else column.computed.kwargs.get("sqltext")
         try:
-            return generated_display(render(sql, strings_are="sql"))
+            types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
+            return generated_display(render(sql, strings_are="sql"), types)
         except NotStatic as exc:
             self.warn(f"column {column.name}: Computed expression {exc}", column.location, spec.name, column.name)
             return None
