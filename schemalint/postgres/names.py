@@ -69,6 +69,14 @@ def choose_name(name1: str, name2: str | None, label: str, taken: Callable[[str]
         attempt += 1
 
 
+def choose_constraint_name(table: str, columns: list[str] | None, label: str, taken: set[str]) -> str:
+    """ChooseConstraintName() with the column addition PostgreSQL uses: the name for a
+    constraint on `columns` of `table` that is not in `taken`; the name is added to `taken`."""
+    name = choose_name(table, join_column_names(columns) if columns else None, label, taken.__contains__)
+    taken.add(name)
+    return name
+
+
 def join_column_names(columns: Iterable[str]) -> str:
     """ChooseIndexNameAddition() / ChooseForeignKeyConstraintNameAddition(): the column names
     joined by `_`, stopping once the result reaches NAMEDATALEN bytes."""

@@ -59,17 +59,3 @@ def test_truncate_name_matches_django(identifier_text):
 
 def test_names_digest_matches_django():
     assert names.names_digest("shop_stock", "symbol", length=8) == django_utils.names_digest("shop_stock", "symbol", length=8)
-
-
-@pytest.mark.parametrize(
-    ("name1", "name2", "label", "expected"),
-    [
-        ("stocks", "symbol", "key", "stocks_symbol_key"),
-        ("stocks", None, "pkey", "stocks_pkey"),
-        ("t" * 60, "qty", "check", "t" * 53 + "_qty_check"),
-        ("t" * 40, "c" * 40, "key", "t" * 29 + "_" + "c" * 29 + "_key"),
-    ],
-)
-def test_postgres_object_names(name1, name2, label, expected):
-    result = names.pg_object_name(name1, name2, label)
-    assert result == expected and len(result) <= 63

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemalint.read.sqlalchemy.names import apply_convention, pg_choose_name, pg_object_name, truncate_convention_name
+from schemalint.postgres.names import choose_constraint_name, make_object_name
+from schemalint.read.sqlalchemy.names import apply_convention, truncate_convention_name
 from schemalint.read.sqlalchemy.sqltext import predicate_display
 from tests.read.test_sqlalchemy_support import read_body, table
 
@@ -21,13 +22,13 @@ PG_NAMES = [
 
 @pytest.mark.parametrize("parts, expected", PG_NAMES, ids=[p[1][:30] for p in PG_NAMES])
 def test_postgresql_make_object_name(parts, expected):
-    assert pg_object_name(*parts) == expected
+    assert make_object_name(*parts) == expected
     assert len(expected) <= 63
 
 
 def test_postgresql_appends_a_number_when_a_name_is_taken():
     taken: set[str] = set()
-    assert [pg_choose_name("t", ["c"], "check", taken) for _ in range(3)] == ["t_c_check", "t_c_check1", "t_c_check2"]
+    assert [choose_constraint_name("t", ["c"], "check", taken) for _ in range(3)] == ["t_c_check", "t_c_check1", "t_c_check2"]
 
 
 CONVENTIONS = [

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
+from schemalint.postgres import names as pg_names
+from schemalint.postgres.keywords import quote_ident
 from schemalint.read.django import names
-from schemalint.read.django.expressions import quote_ident
 from schemalint.read.django.facts import Call, Ref
 from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
 from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
@@ -105,8 +106,11 @@ class TableBuilder:
         self.schema, self.table_name = names.split_table(info.db_table)
         """Django's name for the table (without a `schema"."` prefix): what its generated
         names are computed from."""
-        self.pg_table = names.pg_identifier(self.table_name)
+        self.pg_table = pg_names.truncate_identifier(self.table_name)
         """The name PostgreSQL keeps (it cuts identifiers at 63 bytes)."""
+        self.implicit_names: set[str] = set()
+        """The names PostgreSQL chose for this table's inline constraints (a second name that
+        truncates like the first gets a number)."""
         self.specs: list[ColumnSpec] = []
         self.by_field: dict[str, tuple[str, str, bool]] = {}
         self.indexes: list[Index] = []
@@ -172,7 +176,7 @@ class TableBuilder:
         columns = self._composite_key(composite) if composite else tuple(s.column.name for s in self.specs if s.primary_key)
         if not columns:
             return None
-        return PrimaryKey(columns, names.pg_object_name(self.pg_table, None, "pkey"), True, self.info.location)
+        return PrimaryKey(columns, pg_names.make_object_name(self.pg_table, None, "pkey"), True, self.info.location)
 
     def _composite_key(self, spec: FieldSpec) -> tuple[str, ...]:
         """Django 5.2's `pk = models.CompositePrimaryKey("a", "b")`: a table-level PRIMARY KEY."""
@@ -212,7 +216,7 @@ class TableBuilder:
             column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
                             extra=(("field", "OneToOneField"),))
             ref_schema, ref_table = names.split_table(parent.db_table)
-            fk = ForeignKey((column_name,), names.pg_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+            fk = ForeignKey((column_name,), pg_names.truncate_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                             initially_deferred=True, implicit=True, location=self.info.location, ref_schema=ref_schema,
                             name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column))
             self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))
@@ -231,7 +235,7 @@ class TableBuilder:
             database, declared = _on_delete(linker, spec)
             if linker.kw(spec, "db_constraint", True, table) is not False:
                 ref_schema, ref_table = names.split_table(target.db_table)
-                fk = ForeignKey((name,), names.pg_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
+                fk = ForeignKey((name,), pg_names.truncate_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
                                 initially_deferred=True, implicit=True, location=spec.location, ref_schema=ref_schema,
                                 name=names.fk_constraint_name(table, name, ref_table, ref_column))
         else:
@@ -277,10 +281,10 @@ class TableBuilder:
             col = spec.column
             location = col.location
             if spec.unique and not spec.primary_key:
-                self.constraints.append(Constraint(names.pg_object_name(self.pg_table, col.name, "key"), "unique", (col.name,),
+                self.constraints.append(Constraint(pg_names.choose_constraint_name(self.pg_table, [col.name], "key", self.implicit_names), "unique", (col.name,),
                                                    implicit=True, location=location))
             if spec.check:
-                self.constraints.append(Constraint(names.pg_object_name(self.pg_table, col.name, "check"), "check", (),
+                self.constraints.append(Constraint(pg_names.choose_constraint_name(self.pg_table, [col.name], "check", self.implicit_names), "check", (),
                                                    spec.check, implicit=True, location=location))
             if spec.db_index and not spec.unique:
                 origin = "fk" if spec.field is not None and spec.field.relation == "fk" else "db_index"
@@ -362,9 +366,9 @@ class TableBuilder:
         if not isinstance(name, str):
             raise Unresolved(describe(call.kw("name")), "name")
         if "%(" not in name:
-            return name
+            return pg_names.truncate_identifier(name)
         try:
-            return name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()}
+            return pg_names.truncate_identifier(name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()})
         except (KeyError, ValueError, TypeError):
             raise Unresolved(repr(name), "name") from None
 
@@ -504,7 +508,7 @@ class TableBuilder:
             ref_column, rel_type, _ = linker.pk_of(model)
             columns.append(Column(column_name, rel_type, False, location=location, field_name=column_name[:-3]))
             if constraint:
-                fks.append(ForeignKey((column_name,), names.pg_identifier(model.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
+                fks.append(ForeignKey((column_name,), pg_names.truncate_identifier(model.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                                       initially_deferred=True, implicit=True, location=location,
                                       name=names.fk_constraint_name(table, column_name, model.db_table, ref_column)))
             indexes.append(Index(names.create_index_name(table, [column_name]), (column_name,), implicit=True, origin="fk",
@@ -515,7 +519,7 @@ class TableBuilder:
                                      implicit=True, origin="like", location=location))
         pair = [columns[1].name, columns[2].name]
         unique = Constraint(names.create_index_name(table, pair, "_uniq"), "unique", tuple(pair), implicit=True, location=location)
-        pg_table = names.pg_identifier(table)
-        return Table(pg_table, columns=tuple(columns), primary_key=PrimaryKey(("id",), names.pg_object_name(pg_table, None, "pkey"), True, location),
+        pg_table = pg_names.truncate_identifier(table)
+        return Table(pg_table, columns=tuple(columns), primary_key=PrimaryKey(("id",), pg_names.make_object_name(pg_table, None, "pkey"), True, location),
                      foreign_keys=tuple(fks), indexes=tuple(indexes), constraints=(unique,), location=location,
                      model=f"{info.app_label}.{info.cls.name}_{spec.name}", managed=info.managed or target.managed)

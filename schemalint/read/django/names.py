@@ -1,16 +1,21 @@
-"""The names Django and PostgreSQL give to things nobody named.
+"""The names Django gives to things nobody named.
 
 Re-implemented from how Django 5.2 / 6.0 builds them (`BaseDatabaseSchemaEditor.
 _create_index_name`, `Index.set_name_with_model`, `backends.utils.truncate_name`,
-`names_digest`) and how PostgreSQL names inline constraints (`makeObjectName`): a mirror that
-states these names must agree byte for byte, so nothing here may be approximated.
+`names_digest`): a mirror that states these names must agree byte for byte, so nothing here
+may be approximated. Django counts characters; PostgreSQL then keeps 63 *bytes* of what it is
+given (`schemalint.postgres.names.truncate_identifier`), so the index names here are the names
+the database ends up with. PostgreSQL's own names for inline constraints are
+`schemalint.postgres.names`.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-# PostgreSQL's NAMEDATALEN - 1: the longest identifier it keeps (Django's max_name_length()).
+from schemalint.postgres.names import truncate_identifier
+
+# Django's max_name_length() on PostgreSQL: NAMEDATALEN - 1, counted by Django in characters.
 PG_MAX_NAME = 63
 # Index.max_name_length: Django keeps Meta index names portable to 30-character databases.
 INDEX_MAX_NAME = 30
@@ -37,14 +42,14 @@ def create_index_name(table: str, columns: list[str] | tuple[str, ...], suffix: 
     hash_suffix = names_digest(table, *columns, length=8) + suffix
     name = f"{table}_{'_'.join(columns)}_{hash_suffix}"
     if len(name) <= PG_MAX_NAME:
-        return name
+        return truncate_identifier(name)
     if len(hash_suffix) > PG_MAX_NAME / 3:
         hash_suffix = hash_suffix[: PG_MAX_NAME // 3]
     other = (PG_MAX_NAME - len(hash_suffix)) // 2 - 1
     name = f"{table[:other]}_{'_'.join(columns)[:other]}_{hash_suffix}"
     if name[0] == "_" or name[0].isdigit():
         name = "D" + name[:-1]
-    return name
+    return truncate_identifier(name)
 
 
 def fk_constraint_name(table: str, column: str, to_table: str, to_column: str) -> str:
@@ -59,30 +64,7 @@ def meta_index_name(table: str, columns: list[str], descending: list[bool], suff
     name = f"{table[:11]}_{columns[0][:7]}_{digest}_{suffix}"
     if name[0] == "_" or name[0].isdigit():
         name = "D" + name[1:]
-    return name
-
-
-def pg_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's `makeObjectName` (`<table>_<col>_key`, `<table>_pkey`, `<table>_<col>_check`):
-    the longer of the two names loses characters until the whole fits in 63."""
-    overhead = len(label) + 1 + (1 if name2 else 0)
-    keep1, keep2 = len(name1), len(name2 or "")
-    available = PG_MAX_NAME - overhead
-    while keep1 + keep2 > available:
-        if keep1 > keep2:
-            keep1 -= 1
-        else:
-            keep2 -= 1
-    parts = [name1[:keep1]] + ([name2[:keep2]] if name2 else []) + [label]
-    return "_".join(parts)
-
-
-def pg_identifier(name: str) -> str:
-    """PostgreSQL silently truncates identifiers longer than 63 bytes."""
-    encoded = name.encode()
-    if len(encoded) <= PG_MAX_NAME:
-        return name
-    return encoded[:PG_MAX_NAME].decode(errors="ignore")
+    return truncate_identifier(name)
 
 
 def split_table(db_table: str) -> tuple[str | None, str]:

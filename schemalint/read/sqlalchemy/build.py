@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table
+from schemalint.postgres.names import choose_constraint_name
 from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, MetaInfo, TableSpec
 from schemalint.read.sqlalchemy.names import (
-    ConventionError, apply_convention, pg_choose_name, serial_sequence, truncate_convention_name,
+    ConventionError, apply_convention, serial_sequence, truncate_convention_name,
 )
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, MemberRef, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
@@ -242,7 +243,7 @@ class Builder:
         if given:
             taken.add(given)
             return given, False
-        return pg_choose_name(spec.name, None if no_columns else columns, label, taken), True
+        return choose_constraint_name(spec.name, None if no_columns else columns, label, taken), True
 
     def _index_name(self, spec: TableSpec, given: str | None, columns: list[str], location) -> tuple[str, bool]:
         convention = spec.metadata.naming_convention.get("ix", "ix_%(column_0_label)s")
@@ -343,7 +344,7 @@ class Builder:
         if name is None and spec.metadata.naming_convention.get("ck") and "%(constraint_name)s" not in spec.metadata.naming_convention["ck"]:
             final, implicit = self._name(spec, "ck", None, convention_columns, taken, label="check", location=location)
         elif name is None:
-            final, implicit = pg_choose_name(spec.name, used if len(used) == 1 else None, "check", taken), True
+            final, implicit = choose_constraint_name(spec.name, used if len(used) == 1 else None, "check", taken), True
         else:
             final, implicit = self._name(spec, "ck", name, convention_columns, taken, label="check", location=location)
         constraints.append(Constraint(final, "check", tuple(used), expression=expression, implicit=implicit, location=location))

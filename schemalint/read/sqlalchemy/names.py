@@ -1,44 +1,13 @@
-"""Names the database ends up with: SQLAlchemy's naming conventions and PostgreSQL's own
-choice for unnamed constraints (ChooseConstraintName / makeObjectName, 63-byte names)."""
+"""SQLAlchemy's naming conventions (sqlalchemy.sql.naming) and its shortening of long
+convention names. PostgreSQL's own choice for unnamed objects is `schemalint.postgres.names`."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
-MAX_IDENTIFIER = 63
-
-
-def pg_object_name(name1: str, name2: str | None, label: str) -> str:
-    """PostgreSQL's makeObjectName(): `name1_name2_label`, shortening the longer of name1
-    and name2 until the whole fits in 63 bytes."""
-    overhead = len(label) + 1 + (1 if name2 else 0)
-    available = MAX_IDENTIFIER - overhead
-    n1, n2 = len(name1.encode()), len(name2.encode()) if name2 else 0
-    while n1 + n2 > available:
-        if n1 > n2:
-            n1 -= 1
-        else:
-            n2 -= 1
-    first = name1.encode()[:n1].decode(errors="ignore")
-    if name2:
-        return f"{first}_{name2.encode()[:n2].decode(errors='ignore')}_{label}"
-    return f"{first}_{label}"
-
-
-def pg_choose_name(table: str, columns: list[str] | None, label: str, taken: set[str]) -> str:
-    """ChooseConstraintName(): the default name, with 1, 2, ... appended to the label when
-    the name is already used on the table."""
-    addition = "_".join(columns) if columns else None
-    if addition is not None and len(addition) > MAX_IDENTIFIER:
-        addition = addition[:MAX_IDENTIFIER]
-    suffix = 0
-    while True:
-        candidate = pg_object_name(table, addition, label if not suffix else f"{label}{suffix}")
-        if candidate not in taken:
-            taken.add(candidate)
-            return candidate
-        suffix += 1
+from schemalint.postgres.names import MAX_IDENTIFIER_BYTES as MAX_IDENTIFIER
+from schemalint.postgres.names import make_object_name
 
 
 def truncate_convention_name(name: str) -> str:
@@ -97,4 +66,5 @@ def apply_convention(template: str, *, table: str, schema: str | None, columns: 
 
 
 def serial_sequence(table: str, column: str) -> str:
-    return pg_object_name(table, column, "seq")
+    """The sequence a `serial` column owns: `<table>_<column>_seq` (ChooseRelationName)."""
+    return make_object_name(table, column, "seq")
