@@ -225,23 +225,11 @@ def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
                    f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.", err=True)
 
 
-@main.command()
-@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="Which reader.")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--root", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Project root: paths in the output are relative to it.")
-@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), help="pyproject.toml to use.")
-def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, config_file) -> None:
-    """Print the schema one reader sees (to see why a finding appears).
-
-    PATHS are files or folders of that source; by default the source's files are discovered
-    under --root exactly as `check` discovers them.
-    """
+def _read_one_source(source: str, paths: tuple[Path, ...], root: Path, config_file):
+    """The schema of one source: the files under PATHS, or those discovered under the root."""
     from schemalint.config import ConfigError
     from schemalint.discover import discover
     from schemalint.engine import read_schema
-    from schemalint.report.dump import format_dump_json, format_dump_text
 
     try:
         config = _load(root, config_file)
@@ -260,10 +248,76 @@ def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, c
                     _fail(f"{file} is outside the root {root_abs}; pass --root")
         else:
             files = discover(config, (source,)).files[source]
-        schema = read_schema(source, files, config)
+        return read_schema(source, files, config)
     except ConfigError as exc:
         _fail(str(exc))
+
+
+@main.command()
+@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="Which reader.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--root", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Project root: paths in the output are relative to it.")
+@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), help="pyproject.toml to use.")
+def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, config_file) -> None:
+    """Print the schema one reader sees (to see why a finding appears).
+
+    PATHS are files or folders of that source; by default the source's files are discovered
+    under --root exactly as `check` discovers them.
+    """
+    from schemalint.report.dump import format_dump_json, format_dump_text
+
+    schema = _read_one_source(source, paths, root, config_file)
     click.echo(format_dump_json(schema) if output_format == "json" else format_dump_text(schema), nl=False)
+
+
+EXPORT_EPILOG = """\b
+Examples:
+  schemalint export --source django -o scripts/database/schema_django.sql
+  schemalint export --source sqlalchemy --idempotent -o scripts/database/schema_sqlalchemy.sql
+  schemalint export --source django --check -o scripts/database/schema_django.sql   (pre-commit)
+
+\b
+Exit status: 0 written (or, with --check, current), 1 --check found the file stale, 2 error.
+"""
+
+
+@main.command(epilog=EXPORT_EPILOG)
+@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="The source whose schema to print as DDL.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Project root.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the DDL to this file instead of standard output.")
+@click.option("--idempotent", is_flag=True, help="CREATE ... IF NOT EXISTS and guarded constraints: the output can run twice.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when --output-file is not what export would write.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
+def export(source: str, paths: tuple[Path, ...], root: Path, output_file: Path | None, idempotent: bool, check_only: bool, config_file) -> None:
+    """Print the PostgreSQL DDL that creates the schema of one source (what `dump` shows).
+
+    Replaces a script that needs Django settings, SQLAlchemy imports and a database to write
+    reference DDL files: run it on an empty database with `psql -v ON_ERROR_STOP=1 -f FILE`.
+    The output has no timestamp, so regenerating an unchanged project changes nothing.
+    """
+    from schemalint.report.export import ExportOptions, export_ddl
+
+    if check_only and output_file is None:
+        _fail("--check needs --output-file: the file to compare with")
+    schema = _read_one_source(source, paths, root, config_file)
+    command = f"schemalint export --source {source}" + (" --idempotent" if idempotent else "")
+    text = export_ddl(schema, ExportOptions(idempotent=idempotent, command=command))
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    current = output_file.read_text(encoding="utf-8") if output_file.is_file() else None
+    if check_only:
+        if current != text:
+            click.echo(f"{output_file}: stale: regenerate it with `{command} -o {output_file}`", err=True)
+            sys.exit(EXIT_FINDINGS)
+        return
+    if current != text:
+        output_file.parent.mkdir(parents=True, exist_ok=True)
+        output_file.write_text(text, encoding="utf-8")
 
 
 @main.command("rules")

@@ -219,6 +219,17 @@ class Diagnostic:
 
 
 @dataclass(frozen=True, slots=True)
+class EnumType:
+    """A user-defined enumerated type (`CREATE TYPE mood AS ENUM (...)`, SQLAlchemy's native
+    `Enum`): a column whose `type` is `mood` uses it."""
+
+    name: str
+    labels: tuple[str, ...]
+    schema: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     source: str
     tables: tuple[Table, ...] = ()
@@ -227,6 +238,8 @@ class Schema:
     statements: tuple[Statement, ...] = ()
     properties: tuple[tuple[str, str], ...] = field(default=())
     """Facts about the source as a whole (`django_version`, `dialect`)."""
+    enums: tuple[EnumType, ...] = ()
+    """The enumerated types the source creates (the tables' columns refer to them by name)."""
     complete: bool = True
     """False when the reader knows it may have missed whole tables (a loop it cannot unroll,
     a class whose bases it cannot resolve): a table absent here proves nothing."""
@@ -249,6 +262,7 @@ __all__ = [
     "TablePart",
     "Constraint",
     "Diagnostic",
+    "EnumType",
     "ForeignKey",
     "Index",
     "Location",

@@ -7,6 +7,7 @@ say what the database holds.
 - `types`: format_type() spellings and aliases.
 - `tree`: the expression tree (picklable tuples) and its builder from sqlglot.
 - `printer`: type resolution and the pg_get_expr()-style printer of that tree.
+- `ddl`: the DDL statements that create the schema model's objects (`export`, `--fix`).
 
 Nothing here knows an ORM: readers translate their constructs into these terms.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemalint.model import Location, Schema
+from schemalint.model import EnumType, Location, Schema
 from schemalint.read.sqlalchemy.build import Builder
 from schemalint.read.sqlalchemy.declare import Declarations
 from schemalint.read.sqlalchemy.facts import FileFacts
@@ -32,7 +32,18 @@ def link(facts_list: list[FileFacts], project) -> Schema:
     tables = builder.build()
     diagnostics = [d for facts in facts_list for d in facts.diagnostics]
     diagnostics += declarations.diagnostics + builder.diagnostics
-    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)))
+    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)), enums=_native_enums(declarations))
+
+
+def _native_enums(declarations: Declarations) -> tuple[EnumType, ...]:
+    """The PostgreSQL enum types `create_all` creates for native `Enum` columns, once each."""
+    found: dict[str, EnumType] = {}
+    for spec in declarations.tables:
+        for column in spec.columns.values():
+            enum = column.type_info.enum if column.type_info is not None else None
+            if enum is not None and enum.native and enum.name and enum.name not in found:
+                found[enum.name] = EnumType(enum.name, enum.values, location=column.location)
+    return tuple(sorted(found.values(), key=lambda e: e.name))
 
 
 def _imperative_tables(declarations: Declarations, module: Module) -> None:
