@@ -32,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 @rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's")
 def table_name_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        if pair.paired_by != "mirrors":
+        if pair.paired_by != "mirrors" or not pair.known("name"):
             continue
         yield Violation(
             f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "

@@ -44,8 +44,8 @@ _ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
 )
 def on_delete_not_in_database(cmp: Comparison):
     for pair in cmp.pairs:
-        truth_keys = {fk.columns: fk for fk in pair.truth.foreign_keys}
-        for fk in pair.mirror.foreign_keys:
+        truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
+        for fk in pair.known_objects("foreign_keys", "mirror"):
             truth = truth_keys.get(fk.columns)
             if truth is None or fk.on_delete not in _ACTIONS or fk.on_delete == truth.on_delete:
                 continue

@@ -63,7 +63,7 @@ def satisfied(index: Index, mirror: Table) -> bool:
 @rule("SL301", "missing-index", "An index of the source of truth is missing from a mirror")
 def missing_index(cmp: Comparison):
     for pair in cmp.pairs:
-        for index in pair.truth.indexes:
+        for index in pair.judgeable("indexes", "truth"):
             if not required(index) or satisfied(index, pair.mirror):
                 continue
             columns = ", ".join(index.columns)

@@ -42,7 +42,7 @@ def matched(index: Index, truth: Table) -> bool:
 @rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create")
 def extra_index(cmp: Comparison):
     for pair in cmp.pairs:
-        for index in pair.mirror.indexes:
+        for index in pair.judgeable("indexes", "mirror"):
             if matched(index, pair.truth):
                 continue
             yield Violation(
