@@ -85,10 +85,10 @@ def foreign_key_mismatch(cmp: Comparison):
                     f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
                     here, pair.truth.name, columns[0], related,
                 )
-        declared = {fk.columns for fk in pair.truth.foreign_keys}
+        related_columns = {fk.columns for fk in pair.truth.foreign_keys}
         for mirror in pair.judgeable("foreign_keys", "mirror"):
             columns = mirror.columns
-            if columns not in declared and all(c in {col.name for col in pair.truth.columns} for c in columns):
+            if columns not in related_columns and all(c in {col.name for col in pair.truth.columns} for c in columns):
                 column = pair.mirror.column(columns[0])
                 yield Violation(
                     f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "

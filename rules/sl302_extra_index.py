@@ -23,7 +23,7 @@ from the mirror.
 
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import title
+from schemalint.compare.wording import declarer
 from schemalint.model import Index, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -47,7 +47,7 @@ def extra_index(cmp: Comparison):
                 continue
             yield Violation(
                 f"index {index.name} on {pair.mirror.name} ({', '.join(index.columns)}) is declared here but "
-                f"{title(cmp.truth.source)} model {pair.truth.model or pair.truth.name} does not create it",
+                f"{declarer(cmp.truth.source, pair.truth)} does not create it",
                 first_location(index.location, pair.mirror.location),
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,

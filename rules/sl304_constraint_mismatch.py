@@ -33,7 +33,7 @@ Add the constraint to the mirror with the same name and content: `UniqueConstrai
 
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
-from schemalint.compare.wording import at
+from schemalint.compare.wording import at, creates
 from schemalint.model import Constraint, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -93,7 +93,7 @@ def constraint_mismatch(cmp: Comparison):
             alias = "" if constraint.implicit or _content(constraint) not in contents else " (the same constraint exists here under another name)"
             yield Violation(
                 f"constraint{named} {_describe(constraint)} on {pair.mirror.name} is missing here{alias}; "
-                f"Django creates it{at(constraint.location)}",
+                f"{creates(cmp.truth.source)}{at(constraint.location)}",
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 related=related,

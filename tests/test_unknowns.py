@@ -327,3 +327,78 @@ def test_sl305_skips_an_index_with_unknown_parts(unknown, expected):
     unnamed = Index("stocks_price_1a2b3c_idx", ("price",), implicit=True, location=Location("m.py", 3), unknown=unknown)
     schema = Schema("django", (replace(_stocks(), indexes=(unnamed,)),))
     assert len(list(RULES["SL305"].check(schema))) == expected
+
+
+# Wording: when the truth is not Django, no message says "Django" ------------------------------
+
+NOT_DJANGO = [("sqlalchemy", "sql"), ("sql", "sqlalchemy")]
+
+
+@pytest.mark.parametrize("truth_source, mirror_source", NOT_DJANGO)
+@pytest.mark.parametrize("code, what, mirror_edit, truth_edit", [c[:4] for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_no_message_says_django_when_the_truth_is_not_django(truth_source, mirror_source, code, what, mirror_edit, truth_edit):
+    truth = replace(_apply(truth_edit, TRUTH), source=truth_source)
+    mirror = replace(_apply(mirror_edit, MIRROR), source=mirror_source)
+    found = findings(truth, mirror)
+    assert code in {c for c, _ in found}
+    assert not [m for _, m in found if "Django" in m or "db_table" in m or "null=" in m]
+
+
+@pytest.mark.parametrize("truth_source", ["sqlalchemy", "sql"])
+def test_sl210_is_about_django_only(truth_source):
+    cmp = compare(replace(TRUTH, source=truth_source), fk(on_delete="CASCADE")(MIRROR), Config())
+    assert list(RULES["SL210"].check(cmp)) == []
+
+
+_SQLALCHEMY = """
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Sector(Base):
+    __tablename__ = "sectors"
+    id = Column(BigInteger, primary_key=True)
+
+
+class Stock(Base):
+    __tablename__ = "stocks"
+    __table_args__ = (Index("idx_stocks_symbol", "symbol"),)
+    id = Column(BigInteger, primary_key=True)
+    symbol = Column(String(10), nullable=False, unique=True)
+    sector_id = Column(BigInteger, ForeignKey("sectors.id", ondelete="CASCADE"), nullable=False)
+    price = Column(Integer, server_default="0", comment="in cents")
+
+
+class Trade(Base):
+    __tablename__ = "trades"
+    id = Column(BigInteger, primary_key=True)
+"""
+
+_SQL = """
+CREATE TABLE IF NOT EXISTS sectors (id BIGINT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS stocks (
+    id BIGSERIAL PRIMARY KEY,
+    symbol TEXT,
+    sector_id BIGINT REFERENCES sectors(id) ON DELETE SET NULL,
+    legacy INTEGER
+);
+CREATE INDEX IF NOT EXISTS idx_stocks_legacy ON stocks (legacy);
+CREATE TABLE IF NOT EXISTS quotes (id BIGSERIAL PRIMARY KEY);
+"""
+
+
+@pytest.mark.parametrize("truth", ["sqlalchemy", "sql"])
+def test_no_message_says_django_end_to_end(truth, tmp_path):
+    from schemalint.engine import run_check
+    from tests.rule_cases import CASE_PATHS
+
+    for source, text in (("sqlalchemy", _SQLALCHEMY), ("sql", _SQL)):
+        (tmp_path / CASE_PATHS[source]).parent.mkdir(parents=True)
+        (tmp_path / CASE_PATHS[source]).write_text(text)
+    config = Config(root=tmp_path.resolve(), source_of_truth=truth, select=tuple(RULES))
+    result = run_check(config, use_cache=False)
+    codes = {f.code for f in result.findings}
+    assert {"SL101", "SL102", "SL203", "SL204", "SL207"} <= codes, result.findings
+    assert not [f.message for f in result.findings if "Django" in f.message]
