@@ -402,3 +402,103 @@ def test_no_message_says_django_end_to_end(truth, tmp_path):
     codes = {f.code for f in result.findings}
     assert {"SL101", "SL102", "SL203", "SL204", "SL207"} <= codes, result.findings
     assert not [f.message for f in result.findings if "Django" in f.message]
+
+
+# dump: unknown parts print as null / ?, and foreign keys show their whole target -----------
+
+
+def test_a_fully_known_dump_has_no_unknown_keys():
+    from schemalint.report.dump import format_dump_json, format_dump_text
+
+    assert '"unknown"' not in format_dump_json(TRUTH) and '"complete"' not in format_dump_json(TRUTH)
+    assert "?" not in format_dump_text(TRUTH)
+
+
+@pytest.mark.parametrize(
+    "edit, path, key, part",
+    [
+        (column_part("symbol", "type"), ("columns", 1), "type", "type"),
+        (column_part("symbol", "nullable"), ("columns", 1), "nullable", "nullable"),
+        (column_part("symbol", "default"), ("columns", 1), "default", "default"),
+        (column_part("symbol", "comment"), ("columns", 1), "comment", "comment"),
+        (column_part("sector_id", "references"), ("columns", 2), "references", "references"),
+        (column_part("symbol", "unique"), ("columns", 1), None, "unique"),
+        (index("idx_price", unknown=("where",)), ("indexes", 0), "where", "where"),
+        (index("idx_price", unknown=("columns",)), ("indexes", 0), "columns", "columns"),
+        (constraint("chk_price", unknown=("expression",)), ("constraints", 1), "expression", "expression"),
+        (fk(unknown=("ref_table",)), ("foreign_keys", 0), "ref_table", "ref_table"),
+        (fk(unknown=("on_delete",)), ("foreign_keys", 0), "on_delete", "on_delete"),
+        (table_part("comment"), (), "comment", "comment"),
+        (table_part("columns"), (), None, "columns"),
+    ],
+)
+def test_dump_json_prints_an_unknown_part_as_null_and_lists_it(edit, path, key, part):
+    from schemalint.report.dump import schema_to_dict
+
+    [stocks] = [t for t in schema_to_dict(edit(TRUTH))["tables"] if t["name"] == "stocks"]
+    element = stocks[path[0]][path[1]] if path else stocks
+    assert element["unknown"] == [part]
+    if key:
+        assert element[key] is None
+    known = [e for kind in ("columns", "indexes", "constraints", "foreign_keys") for e in stocks[kind] if e is not element]
+    assert not [e for e in known if "unknown" in e]
+
+
+@pytest.mark.parametrize(
+    "edit, line",
+    [
+        (column_part("symbol", "type"), "  symbol                   ? NOT NULL DEFAULT 'x'::character varying  -- unknown: type"),
+        (column_part("symbol", "default"), "  symbol                   character varying(10) NOT NULL DEFAULT ?  -- unknown: default"),
+        (index("idx_price", unknown=("where",)), "  INDEX idx_price USING btree (price) WHERE ?  -- unknown: where"),
+        (fk(unknown=("ref_table",)), "  FOREIGN KEY  (sector_id) REFERENCES ?(id) ON DELETE NO ACTION  -- unknown: ref_table"),
+        (table_part("columns"), "TABLE stocks  (shop.Stock)  -- unknown: columns"),
+    ],
+)
+def test_dump_text_prints_an_unknown_part_as_a_question_mark(edit, line):
+    from schemalint.report.dump import format_dump_text
+
+    assert line in format_dump_text(edit(TRUTH)).splitlines()
+
+
+def test_dump_marks_an_incomplete_schema():
+    from schemalint.report.dump import format_dump_text, schema_to_dict
+
+    assert schema_to_dict(incomplete(TRUTH))["complete"] is False
+    assert format_dump_text(incomplete(TRUTH)).startswith("-- incomplete")
+
+
+_COMPOSITE = """
+CREATE SCHEMA ref;
+CREATE TABLE ref.listings (exchange text, symbol text, PRIMARY KEY (exchange, symbol));
+CREATE TABLE quotes (
+    id bigint PRIMARY KEY,
+    sym text NOT NULL,
+    exch text NOT NULL,
+    CONSTRAINT quotes_listing_fkey FOREIGN KEY (sym, exch) REFERENCES ref.listings (symbol, exchange)
+);
+"""
+
+
+@pytest.mark.postgres
+def test_dump_gives_each_column_of_a_composite_key_its_reference_as_postgres_does(pg):
+    import psycopg
+
+    from schemalint.report.dump import schema_to_dict
+    from tests.support.catalog import read_catalog
+
+    dsn = pg.create_database("unknowns_composite_fk")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(_COMPOSITE)
+    [database] = read_catalog(dsn)["tables"]
+    quotes = Table(
+        "quotes",
+        columns=(Column("id", "bigint", nullable=False), Column("sym", "text", nullable=False), Column("exch", "text", nullable=False)),
+        primary_key=PrimaryKey(("id",), "quotes_pkey"),
+        foreign_keys=(ForeignKey(("sym", "exch"), "listings", ("symbol", "exchange"), name="quotes_listing_fkey", ref_schema="ref"),),
+    )
+    [dumped] = schema_to_dict(Schema("sql", (quotes,)))["tables"]
+    assert [c["references"] for c in dumped["columns"]] == [c["references"] for c in database["columns"]]
+    assert [c["references"] and (c["references"]["schema"], c["references"]["column"]) for c in dumped["columns"]] == [
+        None, ("ref", "symbol"), ("ref", "exchange"),
+    ]
+    assert dumped["foreign_keys"][0]["ref_schema"] == database["foreign_keys"][0]["ref_schema"] == "ref"
