@@ -57,9 +57,9 @@ class TablePair:
     """name | config | mirrors (the docstring convention)"""
     columns: tuple[ColumnPair, ...]
     missing_columns: tuple[Column, ...]
-    """In the truth, not in the mirror."""
+    """In the truth, not in the mirror (empty when the mirror table's `columns` is unknown)."""
     extra_columns: tuple[Column, ...]
-    """In the mirror, not in the truth."""
+    """In the mirror, not in the truth (empty when the truth table's `columns` is unknown)."""
 
     def known(self, *parts: TablePart) -> bool:
         """Whether every one of `parts` is known for both tables."""
@@ -105,7 +105,11 @@ class Comparison:
     mirror: Schema
     pairs: tuple[TablePair, ...]
     missing_tables: tuple[Table, ...]
+    """Truth tables no mirror table pairs with, leaving out those whose `exists` or `name` is
+    unknown; empty when the mirror is not `complete` or has a table whose name is unknown."""
     extra_tables: tuple[Table, ...]
+    """Mirror tables that pair with nothing, leaving out those whose `name` is unknown; empty
+    when the truth is not `complete` or has a table whose name is unknown."""
     unknown_mirrors: tuple[Table, ...]
     """Mirror tables (paired or not) whose docstring names a model the truth does not have."""
     on_delete_policy: str = "declared"
@@ -230,7 +234,7 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
         candidate = None
         how = "name"
         if wanted is not None:
-            candidate = next((m for m in mirror_tables if m.name == wanted), None)
+            candidate = next((m for m in mirror_tables if m.name == wanted and m.known("name")), None)
             how = "config"
         if candidate is None and table.known("name"):
             candidate = by_name.get((table.schema, table.name))
