@@ -150,6 +150,11 @@ def both(*edits: Edit) -> Edit:
 # code, the difference (applied to the mirror, or to the truth with `truth:`), the unknown
 # parts that each suppress it, each as (side, edit).
 T, M = "truth", "mirror"
+
+
+def either(edit: Edit) -> list[tuple[str, Edit]]:
+    return [(T, edit), (M, edit)]
+
 CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
     # id, code, mirror edit, truth edit, suppressors
     ("SL203", "type", column("symbol", type="text"), None, [(T, column_part("symbol", "type")), (M, column_part("symbol", "type"))]),
@@ -183,7 +188,7 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
     ),
     ("SL102", "extra-table", None, drop_table("sectors"), [(T, incomplete), (T, add_unnamed_table)]),
     ("SL103", "table-name", renamed_mirror, None, [(T, table_part("name")), (M, table_part("name", name="stock"))]),
-    ("SL205", "primary-key", on_table(lambda t: replace(t, primary_key=PrimaryKey(("symbol",)))), None, [(T, table_part("primary_key")), (M, table_part("primary_key"))]),
+    ("SL205", "primary-key", on_table(lambda t: replace(t, primary_key=PrimaryKey(("symbol",)))), None, either(table_part("primary_key"))),
     (
         "SL207",
         "missing-fk",
@@ -205,7 +210,7 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
         [(T, table_part("foreign_keys")), (T, column_part("sector_id", "references")), (M, fk(unknown=("ref_table",)))],
     ),
     ("SL207", "fk-target", fk(ref_table="sector"), None, [(s, fk(unknown=(p,))) for s in (T, M) for p in ("ref_table", "ref_columns")]),
-    ("SL207", "fk-action", fk(on_delete="SET NULL"), None, [(T, fk(unknown=("on_delete",))), (M, fk(unknown=("on_delete",))), (M, column_part("sector_id", "references"))]),
+    ("SL207", "fk-action", fk(on_delete="SET NULL"), None, [*either(fk(unknown=("on_delete",))), (M, column_part("sector_id", "references"))]),
     (
         "SL301",
         "missing-index",
@@ -231,9 +236,13 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
         "extra-index",
         None,
         drop_index("idx_price"),
-        [(T, table_part("indexes")), (M, index("idx_price", unknown=("orders",))), (T, add_index(Index("idx_price", ("price",), unknown=("where",))))],
+        [
+            (T, table_part("indexes")),
+            (M, index("idx_price", unknown=("orders",))),
+            (T, add_index(Index("idx_price", ("price",), unknown=("where",)))),
+        ],
     ),
-    ("SL303", "index-differs", index("idx_price", where="price > 0"), None, [(T, index("idx_price", unknown=("where",))), (M, index("idx_price", unknown=("where",)))]),
+    ("SL303", "index-differs", index("idx_price", where="price > 0"), None, either(index("idx_price", unknown=("where",)))),
     (
         "SL304",
         "missing-constraint",
@@ -250,9 +259,13 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
         "missing-unique",
         drop_constraint("uniq_symbol_sector"),
         None,
-        [(M, table_part("constraints")), (M, table_part("indexes")), (M, add_index(Index("u", ("sector_id", "symbol"), unique=True, unknown=("where",))))],
+        [
+            (M, table_part("constraints")),
+            (M, table_part("indexes")),
+            (M, add_index(Index("u", ("sector_id", "symbol"), unique=True, unknown=("where",)))),
+        ],
     ),
-    ("SL304", "constraint-differs", constraint("chk_price", expression="price > 1"), None, [(T, constraint("chk_price", unknown=("expression",))), (M, constraint("chk_price", unknown=("expression",)))]),
+    ("SL304", "constraint-differs", constraint("chk_price", expression="price > 1"), None, either(constraint("chk_price", unknown=("expression",)))),
 ]
 
 
