@@ -24,7 +24,7 @@ Delete it from the mirror, add the Django model it stands for, or pair it explic
 
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import title
+from schemalint.compare.wording import creates_none
 from schemalint.registry import Case, Violation, rule
 
 
@@ -32,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 def extra_table(cmp: Comparison):
     for table in cmp.extra_tables:
         yield Violation(
-            f"table {table.qualified_name} is declared here but no {title(cmp.truth.source)} model creates it",
+            f"table {table.qualified_name} is declared here but {creates_none(cmp.truth.source)}",
             first_location(table.location, fallback=cmp.mirror_file),
             table=table.name,
         )

@@ -25,18 +25,18 @@ Set `__tablename__` to the model's `db_table` (or the other way round, with a mi
 
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
+from schemalint.compare.wording import at, table_name_option
 from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's")
 def table_name_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        if pair.paired_by != "mirrors":
+        if pair.paired_by != "mirrors" or not pair.known("name"):
             continue
         yield Violation(
             f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "
-            f"db_table {pair.truth.name}{at(pair.truth.location)}",
+            f"{table_name_option(cmp.truth.source)} {pair.truth.name}{at(pair.truth.location)}",
             first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror_file),
             table=pair.truth.name,
             related=(pair.truth.name_location or pair.truth.location,),

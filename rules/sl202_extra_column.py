@@ -22,7 +22,7 @@ Remove the column from the mirror, or add the field to the Django model (and a m
 
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import title
+from schemalint.compare.wording import declarer
 from schemalint.registry import Case, Violation, rule
 
 
@@ -30,9 +30,8 @@ from schemalint.registry import Case, Violation, rule
 def extra_column(cmp: Comparison):
     for pair in cmp.pairs:
         for column in pair.extra_columns:
-            model = pair.truth.model or pair.truth.name
             yield Violation(
-                f"{pair.mirror.name}.{column.name} is declared here but {title(cmp.truth.source)} model {model} has no such column",
+                f"{pair.mirror.name}.{column.name} is declared here but {declarer(cmp.truth.source, pair.truth)} has no such column",
                 first_location(column.location, pair.mirror.location, fallback=cmp.mirror_file),
                 table=pair.truth.name,
                 column=column.name,

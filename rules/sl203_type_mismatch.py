@@ -36,7 +36,7 @@ from schemalint.registry import Case, Violation, rule
 @rule("SL203", "type-mismatch", "A mirror column's type differs from the source of truth's")
 def type_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        for cp in pair.columns:
+        for cp in pair.comparable("type"):
             if not cmp.same_type(cp.truth.type, cp.mirror.type):
                 yield Violation(
                     f"{pair.mirror.name}.{cp.mirror.name} is {cp.mirror.type} here but {cp.truth.type}{at(cp.truth.location)}",

@@ -32,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 @rule("SL204", "nullability-mismatch", "A mirror column's nullability differs from the source of truth's")
 def nullability_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        for cp in pair.columns:
+        for cp in pair.comparable("nullable"):
             if cp.truth.nullable != cp.mirror.nullable:
                 yield Violation(
                     f"{pair.mirror.name}.{cp.mirror.name} is {sql_nullability(cp.mirror.nullable)} here but "

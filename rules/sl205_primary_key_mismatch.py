@@ -35,7 +35,7 @@ def _columns(table) -> tuple[str, ...]:
 def primary_key_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
         truth, mirror = _columns(pair.truth), _columns(pair.mirror)
-        if truth == mirror:
+        if truth == mirror or not pair.known("primary_key"):
             continue
         here = f"({', '.join(mirror)})" if mirror else "no primary key"
         there = f"({', '.join(truth)})" if truth else "no primary key"

@@ -42,7 +42,7 @@ def _describe(column) -> str:
 @rule("SL206", "default-mismatch", "A mirror column's database default differs from the source of truth's")
 def default_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        for cp in pair.columns:
+        for cp in pair.comparable("default", "identity"):
             if default(cp.truth) != default(cp.mirror):
                 yield Violation(
                     f"{pair.mirror.name}.{cp.mirror.name} has {_describe(cp.mirror)} here but "

@@ -54,8 +54,9 @@ def _target(fk: ForeignKey) -> str:
 @rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror")
 def foreign_key_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        mirror_keys = {fk.columns: fk for fk in pair.mirror.foreign_keys}
-        truth_keys = {fk.columns: fk for fk in pair.truth.foreign_keys}
+        mirror_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "mirror")}
+        truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
+        absent_ok = set(map(id, pair.judgeable("foreign_keys", "truth")))
         for columns, truth in truth_keys.items():
             name = f"{pair.mirror.name}.{', '.join(columns)}"
             column = pair.mirror.column(columns[0]) if len(columns) == 1 else None
@@ -65,6 +66,8 @@ def foreign_key_mismatch(cmp: Comparison):
             here = first_location(mirror.location if mirror else None, column.location if column else None, pair.mirror.location)
             related = (truth.location,)
             if mirror is None:
+                if id(truth) not in absent_ok:
+                    continue
                 yield Violation(
                     f"{name} has no FOREIGN KEY here but references {_target(truth)}{at(truth.location)}",
                     here, pair.truth.name, columns[0], related,
@@ -82,8 +85,10 @@ def foreign_key_mismatch(cmp: Comparison):
                     f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
                     here, pair.truth.name, columns[0], related,
                 )
-        for columns, mirror in mirror_keys.items():
-            if columns not in truth_keys and all(c in {col.name for col in pair.truth.columns} for c in columns):
+        related_columns = {fk.columns for fk in pair.truth.foreign_keys}
+        for mirror in pair.judgeable("foreign_keys", "mirror"):
+            columns = mirror.columns
+            if columns not in related_columns and all(c in {col.name for col in pair.truth.columns} for c in columns):
                 column = pair.mirror.column(columns[0])
                 yield Violation(
                     f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "

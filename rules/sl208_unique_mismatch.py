@@ -35,7 +35,7 @@ def unique_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
         truth_unique = {s[0] for s in pair.truth.unique_column_sets() if len(s) == 1}
         mirror_unique = {s[0] for s in pair.mirror.unique_column_sets() if len(s) == 1}
-        for cp in pair.columns:
+        for cp in pair.comparable("unique"):
             name = cp.truth.name
             if (name in truth_unique) == (name in mirror_unique):
                 continue

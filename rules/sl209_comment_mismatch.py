@@ -38,7 +38,7 @@ def _quoted(text: str | None) -> str:
 @rule("SL209", "comment-mismatch", "A database comment of the source of truth differs in a mirror")
 def comment_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        if pair.truth.comment is not None and pair.truth.comment != pair.mirror.comment:
+        if pair.known("comment") and pair.truth.comment is not None and pair.truth.comment != pair.mirror.comment:
             yield Violation(
                 f"table {pair.mirror.name} has {_quoted(pair.mirror.comment)} here but comment "
                 f"{_quoted(pair.truth.comment)}{at(pair.truth.location)}",
@@ -46,7 +46,7 @@ def comment_mismatch(cmp: Comparison):
                 table=pair.truth.name,
                 related=(pair.truth.location,),
             )
-        for cp in pair.columns:
+        for cp in pair.comparable("comment"):
             if cp.truth.comment is not None and cp.truth.comment != cp.mirror.comment:
                 yield Violation(
                     f"{pair.mirror.name}.{cp.mirror.name} has {_quoted(cp.mirror.comment)} here but comment "

@@ -43,9 +43,11 @@ _ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
     default_enabled=False,
 )
 def on_delete_not_in_database(cmp: Comparison):
+    if cmp.truth.source != "django":
+        return  # only Django applies on_delete in Python; elsewhere a differing action is SL207's
     for pair in cmp.pairs:
-        truth_keys = {fk.columns: fk for fk in pair.truth.foreign_keys}
-        for fk in pair.mirror.foreign_keys:
+        truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
+        for fk in pair.known_objects("foreign_keys", "mirror"):
             truth = truth_keys.get(fk.columns)
             if truth is None or fk.on_delete not in _ACTIONS or fk.on_delete == truth.on_delete:
                 continue

@@ -35,7 +35,7 @@ Add the index to the mirror with the same name and columns:
 
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
+from schemalint.compare.wording import at, creates
 from schemalint.model import Index, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -63,7 +63,7 @@ def satisfied(index: Index, mirror: Table) -> bool:
 @rule("SL301", "missing-index", "An index of the source of truth is missing from a mirror")
 def missing_index(cmp: Comparison):
     for pair in cmp.pairs:
-        for index in pair.truth.indexes:
+        for index in pair.judgeable("indexes", "truth"):
             if not required(index) or satisfied(index, pair.mirror):
                 continue
             columns = ", ".join(index.columns)
@@ -75,7 +75,7 @@ def missing_index(cmp: Comparison):
             alias = next((o.name for o in pair.mirror.indexes if index_key(o) == index_key(index)), None)
             hint = f"; an index on the same columns exists here as {alias}" if alias and not index.implicit else ""
             yield Violation(
-                f"{what} is missing here{why}; Django creates it{at(index.location)}{hint}",
+                f"{what} is missing here{why}; {creates(cmp.truth.source)}{at(index.location)}{hint}",
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,

@@ -23,7 +23,7 @@ from the mirror.
 
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import title
+from schemalint.compare.wording import declarer
 from schemalint.model import Index, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -42,12 +42,12 @@ def matched(index: Index, truth: Table) -> bool:
 @rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create")
 def extra_index(cmp: Comparison):
     for pair in cmp.pairs:
-        for index in pair.mirror.indexes:
+        for index in pair.judgeable("indexes", "mirror"):
             if matched(index, pair.truth):
                 continue
             yield Violation(
                 f"index {index.name} on {pair.mirror.name} ({', '.join(index.columns)}) is declared here but "
-                f"{title(cmp.truth.source)} model {pair.truth.model or pair.truth.name} does not create it",
+                f"{declarer(cmp.truth.source, pair.truth)} does not create it",
                 first_location(index.location, pair.mirror.location),
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,

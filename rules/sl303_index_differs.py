@@ -58,8 +58,8 @@ def _opclasses(index: Index) -> tuple[str, ...]:
 @rule("SL303", "index-differs", "An index of the same name differs between the source of truth and a mirror")
 def index_differs(cmp: Comparison):
     for pair in cmp.pairs:
-        mirror_indexes = {i.name: i for i in pair.mirror.indexes}
-        for index in pair.truth.indexes:
+        mirror_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror")}
+        for index in pair.known_objects("indexes", "truth"):
             other = mirror_indexes.get(index.name)
             if other is None:
                 continue

@@ -33,7 +33,7 @@ Add the constraint to the mirror with the same name and content: `UniqueConstrai
 
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
-from schemalint.compare.wording import at
+from schemalint.compare.wording import at, creates
 from schemalint.model import Constraint, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -65,10 +65,11 @@ def _in_scope(c: Constraint) -> bool:
 @rule("SL304", "constraint-mismatch", "A unique or check constraint is missing from a mirror or differs")
 def constraint_mismatch(cmp: Comparison):
     for pair in cmp.pairs:
-        by_name = {c.name: c for c in pair.mirror.constraints}
-        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in pair.mirror.indexes if i.unique})
+        by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
+        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in pair.known_objects("indexes", "mirror") if i.unique})
         contents = _mirror_contents(pair.mirror)
-        for constraint in pair.truth.constraints:
+        judgeable = set(map(id, pair.judgeable("constraints", "truth")))
+        for constraint in pair.known_objects("constraints", "truth"):
             if not _in_scope(constraint):
                 continue
             if constraint.kind == "unique" and len(constraint.columns) == 1 and not constraint.expression:
@@ -86,13 +87,13 @@ def constraint_mismatch(cmp: Comparison):
                         related=related,
                     )
                 continue
-            if constraint.implicit and _content(constraint) in contents:
+            if (constraint.implicit and _content(constraint) in contents) or id(constraint) not in judgeable:
                 continue
             named = "" if constraint.implicit else f" {constraint.name}"
             alias = "" if constraint.implicit or _content(constraint) not in contents else " (the same constraint exists here under another name)"
             yield Violation(
                 f"constraint{named} {_describe(constraint)} on {pair.mirror.name} is missing here{alias}; "
-                f"Django creates it{at(constraint.location)}",
+                f"{creates(cmp.truth.source)}{at(constraint.location)}",
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 related=related,

@@ -38,7 +38,7 @@ def unnamed_django_index(schema: Schema):
         return
     for table in schema.tables:
         for index in table.indexes:
-            if not index.implicit or index.location is None:
+            if not index.implicit or index.location is None or index.unknown:
                 continue
             if index.origin == "index":
                 what = "index"

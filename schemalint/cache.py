@@ -5,9 +5,10 @@ first use with its own `.gitignore` (`*`) and `CACHEDIR.TAG`, so it never shows 
 `git status`.
 
 Each source (django, sqlalchemy, sql) has one pack, `facts-<format>/<source>.pack`: a pickled
-dict from cache key to the *pickled* facts of one file. Keys hash the schemalint version, the
+dict from cache key to the *pickled* facts of one file. Keys hash the schemalint version and
+its code (`code_digest`: an editable install whose code changed is another schemalint), the
 reader's version, the reader settings and the file's path and bytes, so a schemalint upgrade,
-a reader change or a config change simply makes old entries unreachable. Why one pack and not a
+a code or reader change or a config change simply makes old entries unreachable. Why one pack and not a
 file per entry: a warm run over 1000 model files then opens one file instead of 1000, and
 entries stay pickled until asked for, so rewriting a pack after one file changed copies bytes
 instead of pickling every file's facts again.
@@ -21,6 +22,7 @@ read (truncated, from another Python) is treated as empty.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -55,9 +57,51 @@ MISSING: Any = object()
 """What `Pack.get` returns for a key it does not hold (None is a valid fact)."""
 
 
+def _own_folders() -> tuple[Path, ...]:
+    import schemalint
+    import schemalint.rules
+
+    return (Path(schemalint.__file__).parent, *map(Path, schemalint.rules.__path__))
+
+
+def code_digest(folders: tuple[Path, ...] | None = None) -> str:
+    """A digest of schemalint's own code: path, size and mtime of every `.py` file under its
+    package and its built-in rules. Cheap (stat only, ~100 files) and computed once per
+    process for the installed package."""
+    return _code_digest(folders or _own_folders())
+
+
+@functools.lru_cache(maxsize=4)
+def _code_digest(folders: tuple[Path, ...]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path, stat in _py_files(folder):
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _py_files(folder: Path) -> list[tuple[str, os.stat_result]]:
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+            found += _py_files(Path(entry.path))
+        elif entry.name.endswith(".py"):
+            found.append((entry.path, entry.stat()))
+    return found
+
+
+def tool_version() -> str:
+    """What stands for schemalint itself in every cache key: its version and its code."""
+    return f"{__version__}+{code_digest()}"
+
+
 def cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: str, data: bytes) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    for part in (__version__, reader, reader_version, settings_fingerprint, rel):
+    for part in (tool_version(), reader, reader_version, settings_fingerprint, rel):
         digest.update(part.encode())
         digest.update(b"\0")
     digest.update(data)
@@ -279,7 +323,7 @@ class LinkEntry:
 
 def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    for part in (__version__, source, reader_version, config_digest(config), tree_signature, *fact_keys):
+    for part in (tool_version(), source, reader_version, config_digest(config), tree_signature, *fact_keys):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -343,7 +387,7 @@ def still_holds(entry: LinkEntry, project: Project) -> bool:
 
 def run_key(link_keys: dict[str, str], config: Config, rules: Any) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    parts = [__version__, repr(replace(config, jobs=0, cache_dir=""))]
+    parts = [tool_version(), repr(replace(config, jobs=0, cache_dir=""))]
     parts += [f"{source}={key}" for source, key in sorted(link_keys.items())]
     parts += [f"{rule.code}:{rule.module}:{_module_stamp(rule.module)}" for rule in rules]
     for part in parts:

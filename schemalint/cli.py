@@ -25,6 +25,17 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(c.strip() for c in value.split(",") if c.strip())
 
 
+def infer_root(paths: tuple[Path, ...]) -> Path:
+    """The project some files or folders belong to: the folder of the nearest pyproject.toml
+    above them all, else their common parent folder."""
+    from schemalint.config import find_config_file
+
+    resolved = [p.resolve() for p in paths]
+    common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
+    config = find_config_file(common)
+    return config.parent if config else common
+
+
 def _load(root: Path, config_file: str | None, **overrides):
     from schemalint.config import load_config
 
@@ -53,6 +64,7 @@ FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab"]
 CHECK_EPILOG = """\b
 Examples:
   schemalint check                          check the project in the current directory
+  schemalint check path/to/models.py        only that file's findings (its project is checked)
   schemalint check --format full            show the lines of every side of each finding
   schemalint check --select SL2 --ignore SL206
   schemalint check --statistics             count findings per code
@@ -65,7 +77,7 @@ Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed
 
 
 @main.command(epilog=CHECK_EPILOG)
-@click.argument("root", default=".", metavar="[ROOT | -]")
+@click.argument("paths", nargs=-1, metavar="[ROOT | FILE... | -]")
 @click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(FORMAT_NAMES),
               help="text: path:line:col: CODE message (flake8 style); full: with the source lines of every side; "
                    "json; sarif (SARIF 2.1.0); github (workflow annotations); gitlab (Code Quality report).")
@@ -89,12 +101,14 @@ Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed
                    "findings for this file only (for editors).")
 @click.option("--no-cache", is_flag=True, help="Read every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.schemalint_cache).")
-def check(root: str, output_format: str, output_file: Path | None, color_mode: str, config_file, select, ignore,
+def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, color_mode: str, config_file, select, ignore,
           extend_select, statistics: bool, quiet: bool, exit_zero: bool, add_noqa: bool, stdin_filename: str | None,
           no_cache: bool, cache_dir) -> None:
     """Compare each mirror (SQLAlchemy models, schema.sql) with the source of truth (Django).
 
-    ROOT is the project root (default: the current directory). Prints one line per finding,
+    ROOT is the project root (default: the current directory). Given files instead, checks
+    the project they belong to (the folder of the nearest pyproject.toml above them, else
+    their common folder) and reports only their findings. Prints one line per finding,
     sorted by file and line. Configure it in [tool.schemalint] of pyproject.toml; silence one
     finding with `# noqa: SL204` (`-- noqa: SL204` in SQL) on its line.
     """
@@ -103,6 +117,7 @@ def check(root: str, output_format: str, output_file: Path | None, color_mode: s
 
     if statistics and output_format not in ("text", "full", "json"):
         _fail("--statistics prints text or json; drop --format or use --format json")
+    root, only = _check_target(paths)
     stdin = _stdin_target(root, stdin_filename, config_file)
     if stdin is not None and add_noqa:
         _fail("--add-noqa edits files on disk; it cannot be combined with --stdin-filename")
@@ -123,6 +138,13 @@ def check(root: str, output_format: str, output_file: Path | None, color_mode: s
     findings = result.findings
     if stdin is not None:
         findings = [f for f in findings if f.path == stdin.rel]
+    if only:
+        wanted = {p.relative_to(config.root).as_posix() for p in only}
+        findings = [f for f in findings if f.path in wanted]
+        read = {rel for schema in result.schemas.values() for rel in schema.files}
+        for rel in sorted(wanted - read):
+            if not quiet:
+                click.echo(f"schemalint: {rel} is not one of the project's sources (see `schemalint dump`)", err=True)
 
     if add_noqa:
         _add_noqa(findings, result, config.root, quiet)
@@ -134,6 +156,20 @@ def check(root: str, output_format: str, output_file: Path | None, color_mode: s
     if result.errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not exit_zero and not add_noqa else EXIT_CLEAN)
+
+
+def _check_target(paths: tuple[str, ...]) -> tuple[str, tuple[Path, ...]]:
+    """`check [ROOT | FILE... | -]`: the root to check, and the files whose findings to report
+    (none: all of them)."""
+    if not paths:
+        return ".", ()
+    if len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_file()):
+        return paths[0], ()
+    files = tuple(Path(p) for p in paths)
+    strays = [str(p) for p in files if not p.is_file()]
+    if strays:
+        _fail(f"{', '.join(strays)}: give one project folder, or files (not both)")
+    return str(infer_root(files)), tuple(p.resolve() for p in files)
 
 
 def _make_plugins_importable(root: Path) -> None:
@@ -225,12 +261,15 @@ def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
                    f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.", err=True)
 
 
-def _read_one_source(source: str, paths: tuple[Path, ...], root: Path, config_file):
-    """The schema of one source: the files under PATHS, or those discovered under the root."""
+def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, config_file):
+    """The schema of one source: the files under PATHS, or those discovered under the root
+    (by default the project PATHS belong to, else the current directory)."""
     from schemalint.config import ConfigError
     from schemalint.discover import discover
     from schemalint.engine import read_schema
 
+    if root is None:
+        root = infer_root(paths) if paths else Path(".")
     try:
         config = _load(root, config_file)
         root_abs = config.root
@@ -256,11 +295,12 @@ def _read_one_source(source: str, paths: tuple[Path, ...], root: Path, config_fi
 @main.command()
 @click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="Which reader.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--root", default=".", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Project root: paths in the output are relative to it.")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Project root: paths in the output are relative to it (default: the folder of the nearest "
+                   "pyproject.toml above PATHS, else their common folder; without PATHS the current directory).")
 @click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), help="pyproject.toml to use.")
-def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, config_file) -> None:
+def dump(source: str, paths: tuple[Path, ...], root: Path | None, output_format: str, config_file) -> None:
     """Print the schema one reader sees (to see why a finding appears).
 
     PATHS are files or folders of that source; by default the source's files are discovered
@@ -286,13 +326,14 @@ Exit status: 0 written (or, with --check, current), 1 --check found the file sta
 @main.command(epilog=EXPORT_EPILOG)
 @click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="The source whose schema to print as DDL.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Project root.")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Project root (default: the project PATHS belong to, else the current directory).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the DDL to this file instead of standard output.")
 @click.option("--idempotent", is_flag=True, help="CREATE ... IF NOT EXISTS and guarded constraints: the output can run twice.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when --output-file is not what export would write.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
-def export(source: str, paths: tuple[Path, ...], root: Path, output_file: Path | None, idempotent: bool, check_only: bool, config_file) -> None:
+def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file: Path | None, idempotent: bool, check_only: bool, config_file) -> None:
     """Print the PostgreSQL DDL that creates the schema of one source (what `dump` shows).
 
     Replaces a script that needs Django settings, SQLAlchemy imports and a database to write

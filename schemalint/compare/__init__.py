@@ -5,22 +5,48 @@ rules then look at the pairs (a nullability rule only reads `pair.columns`). Tab
 in order: an explicit `[tool.schemalint.pairs]` entry, the same name, and the mirror's
 "mirrors Django apps.options.models.Stock" docstring (a renamed `__tablename__` then gives one
 SL103 rather than a missing table plus an extra one).
+
+Unknown is not absent (see `schemalint.model`): the comparison only hands the rules what can be
+judged. A rule that compares a part asks `ColumnPair.known(part)` (or iterates
+`TablePair.comparable(part)`); a rule that reports something as missing on one side takes it
+from `TablePair.missing_columns`/`extra_columns`, `Comparison.missing_tables`/`extra_tables`
+or `TablePair.judgeable(kind, side)`, which leave out whatever an unknown part on the other
+side could be. So every rule stays a few lines and none repeats this logic.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Literal
 
 from schemalint.config import Config
-from schemalint.model import Column, Index, Schema, Table
+from schemalint.model import Column, ColumnPart, Constraint, ForeignKey, Index, Schema, Table, TablePart
+
+Side = Literal["truth", "mirror"]
+ObjectKind = Literal["indexes", "constraints", "foreign_keys"]
+TableObject = Index | Constraint | ForeignKey
+
+# The lists of the other table that could hold an object of each kind: a unique constraint
+# may be enforced by a unique index and the other way round.
+_HOLDERS: dict[ObjectKind, tuple[ObjectKind, ...]] = {
+    "indexes": ("indexes", "constraints"),
+    "constraints": ("constraints", "indexes"),
+    "foreign_keys": ("foreign_keys",),
+}
 
 
 @dataclass(frozen=True)
 class ColumnPair:
     truth: Column
     mirror: Column
+    unknown: frozenset[ColumnPart] = frozenset()
+    """Parts that cannot be compared: unknown on either side, or (`unique`) decided by table
+    objects that are unknown on either side."""
+
+    def known(self, *parts: ColumnPart) -> bool:
+        """Whether every one of `parts` is known on both sides, so that it may be compared."""
+        return not self.unknown.intersection(parts)
 
 
 @dataclass(frozen=True)
@@ -31,9 +57,46 @@ class TablePair:
     """name | config | mirrors (the docstring convention)"""
     columns: tuple[ColumnPair, ...]
     missing_columns: tuple[Column, ...]
-    """In the truth, not in the mirror."""
+    """In the truth, not in the mirror (empty when the mirror table's `columns` is unknown)."""
     extra_columns: tuple[Column, ...]
-    """In the mirror, not in the truth."""
+    """In the mirror, not in the truth (empty when the truth table's `columns` is unknown)."""
+
+    def known(self, *parts: TablePart) -> bool:
+        """Whether every one of `parts` is known for both tables."""
+        return not any(part in self.truth.unknown or part in self.mirror.unknown for part in parts)
+
+    def comparable(self, *parts: ColumnPart) -> tuple[ColumnPair, ...]:
+        """The column pairs whose `parts` are known on both sides."""
+        return tuple(cp for cp in self.columns if cp.known(*parts))
+
+    def table(self, side: Side) -> Table:
+        return self.truth if side == "truth" else self.mirror
+
+    def known_objects(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]:
+        """The indexes, constraints or foreign keys of one side that have no unknown part (for
+        a foreign key, none of its columns has an unknown `references`): the only ones a rule
+        may compare with a counterpart."""
+        table = self.table(side)
+        unresolved = _unresolved_references(table) if kind == "foreign_keys" else set()
+        return tuple(o for o in getattr(table, kind) if not o.unknown and not unresolved.intersection(o.columns))
+
+    def judgeable(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]:
+        """The objects of `kind` on `side` a rule may report as absent from the other side
+        (missing from the mirror, or extra in it): they have no unknown part, the other
+        table's lists that could hold them are known, and nothing unknown there could be
+        them (an object with unknown parts of the same name or columns, or with unknown
+        columns; for a foreign key, a column whose `references` is unknown)."""
+        other = self.mirror if side == "truth" else self.truth
+        holders = _HOLDERS[kind]
+        if any(other_kind in other.unknown for other_kind in holders):
+            return ()
+        unknowns = [o for k in holders for o in getattr(other, k) if o.unknown]
+        unresolved = _unresolved_references(other) if kind == "foreign_keys" else set()
+        return tuple(
+            o
+            for o in self.known_objects(kind, side)
+            if not any(could_be(u, o) for u in unknowns) and not unresolved.intersection(o.columns)
+        )
 
 
 @dataclass(frozen=True)
@@ -42,7 +105,11 @@ class Comparison:
     mirror: Schema
     pairs: tuple[TablePair, ...]
     missing_tables: tuple[Table, ...]
+    """Truth tables no mirror table pairs with, leaving out those whose `exists` or `name` is
+    unknown; empty when the mirror is not `complete` or has a table whose name is unknown."""
     extra_tables: tuple[Table, ...]
+    """Mirror tables that pair with nothing, leaving out those whose `name` is unknown; empty
+    when the truth is not `complete` or has a table whose name is unknown."""
     unknown_mirrors: tuple[Table, ...]
     """Mirror tables (paired or not) whose docstring names a model the truth does not have."""
     on_delete_policy: str = "declared"
@@ -85,20 +152,55 @@ def model_matches(model: str | None, reference: str) -> bool:
     return not hints or not app or hints[-1] == app
 
 
+def _unresolved_references(table: Table) -> set[str]:
+    return {c.name for c in table.columns if not c.known("references")}
+
+
+def could_be(unknown: TableObject, obj: TableObject) -> bool:
+    """Could `unknown`, an object with unknown parts, be `obj` on the other side?"""
+    if "columns" in unknown.unknown:
+        return True
+    if getattr(unknown, "name", None) and unknown.name == getattr(obj, "name", None):
+        return True
+    return set(unknown.columns) == set(obj.columns)
+
+
+def _undecided_unique(table: Table) -> set[str] | None:
+    """Columns whose single-column uniqueness `table` leaves undecided (None: all of them)."""
+    if not table.known("indexes") or not table.known("constraints") or not table.known("primary_key"):
+        return None
+    objects = [i for i in table.indexes if i.unknown and i.unique] + [c for c in table.constraints if c.unknown and c.kind == "unique"]
+    if any("columns" in o.unknown for o in objects):
+        return None
+    return {o.columns[0] for o in objects if len(o.columns) == 1}
+
+
+def _column_pair(truth: Column, mirror: Column, undecided: tuple[set[str] | None, ...]) -> ColumnPair:
+    unknown: set[ColumnPart] = {*truth.unknown, *mirror.unknown}
+    if any(names is None or truth.name in names for names in undecided):
+        unknown.add("unique")
+    return ColumnPair(truth, mirror, frozenset(unknown))
+
+
 def _keep_columns(table: Table, patterns: tuple[str, ...]) -> list[Column]:
     return [c for c in table.columns if not _matches(f"{table.name}.{c.name}", patterns)]
 
 
 def _pair_columns(truth: Table, mirror: Table, ignore: tuple[str, ...]) -> tuple:
     mirror_cols = {c.name: c for c in _keep_columns(mirror, ignore)}
+    undecided = (_undecided_unique(truth), _undecided_unique(mirror))
     pairs, missing = [], []
     for col in _keep_columns(truth, ignore):
         other = mirror_cols.pop(col.name, None)
         if other is None:
             missing.append(col)
         else:
-            pairs.append(ColumnPair(col, other))
-    return tuple(pairs), tuple(missing), tuple(mirror_cols.values())
+            pairs.append(_column_pair(col, other, undecided))
+    # A list that may be incomplete proves nothing by what it lacks.
+    if not mirror.known("columns"):
+        missing = []
+    extra = tuple(mirror_cols.values()) if truth.known("columns") else ()
+    return tuple(pairs), tuple(missing), extra
 
 
 def _equivalences(config: Config) -> tuple[tuple[str, str], ...]:
@@ -115,7 +217,7 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
     ignore = config.ignore_tables
     truth_tables = [t for t in truth.tables if not _matches(t.name, ignore)]
     mirror_tables = [t for t in mirror.tables if not _matches(t.name, ignore)]
-    by_name = {(t.schema, t.name): t for t in mirror_tables}
+    by_name = {(t.schema, t.name): t for t in mirror_tables if t.known("name")}
     explicit = dict(config.pairs)
 
     pairs: list[TablePair] = []
@@ -132,9 +234,9 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
         candidate = None
         how = "name"
         if wanted is not None:
-            candidate = next((m for m in mirror_tables if m.name == wanted), None)
+            candidate = next((m for m in mirror_tables if m.name == wanted and m.known("name")), None)
             how = "config"
-        if candidate is None:
+        if candidate is None and table.known("name"):
             candidate = by_name.get((table.schema, table.name))
             how = "name"
         if candidate is not None and id(candidate) not in used:
@@ -154,6 +256,14 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
             missing.append(table)
 
     extra = [m for m in mirror_tables if id(m) not in used]
+    # A table absent from a side proves nothing when that side may have missed tables, or
+    # has a table whose name is unknown (it could be any of them).
+    if not mirror.complete or not all(m.known("name") for m in mirror_tables):
+        missing = []
+    missing = [t for t in missing if t.known("exists") and t.known("name")]
+    if not truth.complete or not all(t.known("name") for t in truth_tables):
+        extra = []
+    extra = [m for m in extra if m.known("name")]
     # Models by class name, so that checking every docstring stays linear in the tables.
     models_by_class: dict[str, list[str]] = {}
     for t in truth.tables:
@@ -184,4 +294,15 @@ def index_key(index: Index) -> tuple:
     return (index.columns, index.unique, index.where or None, index.using, index.orders or (), index.opclasses or (), index.include)
 
 
-__all__ = ["ColumnPair", "Comparison", "TablePair", "compare", "index_key", "model_matches"]
+__all__ = [
+    "ColumnPair",
+    "Comparison",
+    "ObjectKind",
+    "Side",
+    "TableObject",
+    "TablePair",
+    "compare",
+    "could_be",
+    "index_key",
+    "model_matches",
+]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from schemalint.model import Location
+from schemalint.model import Location, Table
 
 SOURCE_TITLES = {"django": "Django", "sqlalchemy": "SQLAlchemy", "sql": "schema.sql"}
 
@@ -26,3 +26,30 @@ def at(location: Location | None) -> str:
 
 def title(source: str) -> str:
     return SOURCE_TITLES.get(source, source)
+
+
+def creates(source: str) -> str:
+    """Who makes an object the truth declares: `Django creates it`, `schema.sql creates it`."""
+    return f"{title(source)} creates it"
+
+
+def declarer(source: str, table: Table) -> str:
+    """What declares a truth table: `Django model shop.Stock`, `schema.sql table stocks`."""
+    if source == "sql":
+        return f"{title(source)} table {table.qualified_name}"
+    return f"{title(source)} model {table.model or table.qualified_name}"
+
+
+def creates_none(source: str) -> str:
+    """A table no truth declaration creates: `no Django model creates it`."""
+    if source == "sql":
+        return f"{title(source)} does not create it"
+    return f"no {title(source)} model creates it"
+
+
+# How each source names a table's table name.
+_TABLE_NAME_OPTIONS = {"django": "db_table", "sqlalchemy": "__tablename__"}
+
+
+def table_name_option(source: str) -> str:
+    return _TABLE_NAME_OPTIONS.get(source, "table name")

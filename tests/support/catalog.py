@@ -59,7 +59,7 @@ ORDER BY a.attrelid, a.attnum
 
 _CONSTRAINTS_SQL = """
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey, con.confdeltype,
-       con.condeferrable, con.condeferred, con.conindid, ref.relname AS ref_table,
+       con.condeferrable, con.condeferred, con.conindid, ref.relname AS ref_table, refn.nspname AS ref_schema,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
              ORDER BY k.position) AS ref_columns,
@@ -69,6 +69,7 @@ SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey, con.conf
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class ref ON ref.oid = con.confrelid
+LEFT JOIN pg_namespace refn ON refn.oid = ref.relnamespace
 LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('u', 'p')
 WHERE n.nspname = %(schema)s AND con.contype IN ('p', 'u', 'f', 'c', 'x')
 ORDER BY con.conrelid, con.conname
@@ -134,14 +135,17 @@ def _table_dict(table, *, schema, columns, constraints, indexes, attnames) -> di
     pk = next((c for c in constraints if c["contype"] == "p"), None)
     pk_columns = _names(attnames, oid, pk["conkey"]) if pk else []
     fks = [_fk_dict(name, c, attnames) for c in constraints if c["contype"] == "f"]
-    single_fk = {fk["columns"][0]: fk for fk in fks if len(fk["columns"]) == 1}
+    column_fk: dict[str, dict] = {}
+    for fk in fks:  # each column of a key, composite or not, references its counterpart
+        for column in fk["columns"]:
+            column_fk.setdefault(column, fk)
     return {
         "name": name,
         "schema": schema,
         "model": None,
         "managed": True,
         "comment": table["comment"],
-        "columns": [_column_dict(c, c["attname"] in pk_columns, single_fk.get(c["attname"])) for c in columns],
+        "columns": [_column_dict(c, c["attname"] in pk_columns, column_fk.get(c["attname"])) for c in columns],
         "primary_key": None if pk is None else {"name": pk["conname"], "columns": pk_columns},
         "foreign_keys": fks,
         "indexes": [dict(ix, implicit_name=looks_generated(ix["name"], name)) for ix in indexes],
@@ -167,7 +171,8 @@ def _column_dict(row, primary_key: bool, fk: dict | None) -> dict:
         if fk is None
         else {
             "table": fk["ref_table"],
-            "column": fk["ref_columns"][0] if fk["ref_columns"] else None,
+            "schema": fk["ref_schema"],
+            "column": fk["ref_columns"][fk["columns"].index(row["attname"])],
             "on_delete": fk["on_delete"],
             "django_on_delete": None,
             "deferrable": fk["deferrable"],
@@ -181,6 +186,7 @@ def _fk_dict(table: str, row, attnames) -> dict:
         "name": row["conname"],
         "columns": _names(attnames, row["conrelid"], row["conkey"]),
         "ref_table": row["ref_table"],
+        "ref_schema": None if row["ref_schema"] == "public" else row["ref_schema"],
         "ref_columns": list(row["ref_columns"]),
         "on_delete": ON_DELETE[row["confdeltype"]],
         "django_on_delete": None,

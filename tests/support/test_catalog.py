@@ -122,7 +122,7 @@ def test_constraints(catalog):
 def test_foreign_keys(catalog):
     by_name = {fk["name"]: fk for fk in _table(catalog, "quotes")["foreign_keys"]}
     assert by_name["quotes_stock_id_fkey"] == {
-        "name": "quotes_stock_id_fkey", "columns": ["stock_id"], "ref_table": "stocks", "ref_columns": ["id"],
+        "name": "quotes_stock_id_fkey", "columns": ["stock_id"], "ref_table": "stocks", "ref_schema": None, "ref_columns": ["id"],
         "on_delete": "CASCADE", "django_on_delete": None, "deferrable": True, "initially_deferred": True,
         "implicit_name": True,
     }
