@@ -142,7 +142,7 @@ class Linker:
             return self.resolver.virtual[info.module.module][1].rsplit(".", 1)[-1], "django.contrib"
         config = self.app_config(info.module)
         if config.problem:
-            self.unresolved("AppConfig.default_auto_field", config.problem, info.location)
+            self.unresolved("AppConfig.default_auto_field", *config.problem)
         for dotted, source in (  # as Django: the AppConfig's, then the setting
             (config.default_auto_field, "apps.py"),
             (self.project.settings.default_auto_field, "config"),

@@ -273,24 +273,27 @@ class DjangoProject:
     def _setting_location(self, name: str) -> Location:
         path = self.settings_path or "."
         text = self.project.read_text(path) or ""
-        line, col = LineFinder(text).find(declaration(name))
+        finder, pattern = LineFinder(text), declaration(name)
+        line, col = finder.find(pattern)
+        while line < len(finder.lines) and (later := finder.find(pattern, line)) != (line + 1, 1):
+            line, col = later  # the last binding is the one that counts
         return Location(path, line, col)
 
     def app_config(self, app_dir: str) -> "AppConfigFacts":
         rel = f"{app_dir}/apps.py" if app_dir else "apps.py"
         module = self.evaluator.module_at(rel, rel[:-3].replace("/", "."), app_dir.replace("/", "."))
-        return _app_config(self.evaluator, module) if module is not None else AppConfigFacts()
+        return _app_config(self.evaluator, module, rel) if module is not None else AppConfigFacts()
 
 
 @dataclass(frozen=True)
 class AppConfigFacts:
     label: str | None = None
     default_auto_field: str | None = None
-    problem: str | None = None
-    """`default_auto_field` written in a way that cannot be resolved (SL002)."""
+    problem: tuple[str, Location] | None = None
+    """`default_auto_field` written in a way that cannot be resolved (SL002): what, where."""
 
 
-def _app_config(evaluator: Evaluator, module: Module) -> AppConfigFacts:
+def _app_config(evaluator: Evaluator, module: Module, rel: str) -> AppConfigFacts:
     configs: list[dict[str, object]] = []
     for node in module.tree.body:
         if not isinstance(node, ast.ClassDef):
@@ -301,7 +304,9 @@ def _app_config(evaluator: Evaluator, module: Module) -> AppConfigFacts:
                 try:
                     values[item.targets[0].id] = evaluator.expression(module, item.value, {})
                 except Unresolved as exc:
-                    values[item.targets[0].id] = Unresolved(exc.text)
+                    written = ast.unparse(item.value)
+                    text = written if exc.text in written else f"{written}: {exc.text}"
+                    values[item.targets[0].id] = (text, Location(rel, item.lineno, item.col_offset + 1))
         if any(key in values for key in ("name", "label", "default_auto_field")):
             configs.append(values)
     if not configs:
@@ -311,7 +316,7 @@ def _app_config(evaluator: Evaluator, module: Module) -> AppConfigFacts:
     if not isinstance(label, str) and isinstance(chosen.get("name"), str):
         label = str(chosen["name"]).rsplit(".", 1)[-1]
     auto = chosen.get("default_auto_field")
-    problem = auto.text if isinstance(auto, Unresolved) else None
+    problem = auto if isinstance(auto, tuple) else None
     return AppConfigFacts(label if isinstance(label, str) else None, auto if isinstance(auto, str) else None, problem)
 
 

@@ -295,7 +295,7 @@ class Resolver:
                 name = self.evaluate(module, value.args[1], depth + 1, local)
                 if not isinstance(name, str):
                     raise Unresolved(describe(value))
-                found = self.django.setting(name)
+                found = self._setting(name, describe(value))
                 if found is MISSING:
                     if len(value.args) == 2:
                         raise Unresolved(describe(value))
@@ -309,10 +309,16 @@ class Resolver:
 
     def setting(self, name: str, text: str):
         """`settings.NAME`: the project's settings module, else Django's default."""
-        found = self.django.setting(name)
+        found = self._setting(name, text)
         if found is MISSING:
             raise Unresolved(text)
         return _facts_value(found)
+
+    def _setting(self, name: str, text: str):
+        try:
+            return self.django.setting(name)
+        except Unresolved as exc:  # the settings module sets it in a way we cannot read
+            raise Unresolved(f"{text} ({name} in {self.django.settings_path}: {exc.text})", exc.what) from None
 
     @property
     def evaluator(self) -> Evaluator:
