@@ -18,10 +18,22 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from schemalint.read import Project
-from schemalint.read.django.project import DjangoProject
 from schemalint.read.django.contrib import VIRTUAL_MODULES, contrib_rel
 from schemalint.read.django.contrib_facts import CONTRIB_FACTS
-from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary
+from schemalint.read.django.facts import (
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FString,
+    Mapping,
+    ModuleFacts,
+    Opaque,
+    Ref,
+    Spread,
+    Unary,
+)
+from schemalint.read.django.project import DjangoProject
 from schemalint.read.python import Unresolved
 from schemalint.read.python.evaluate import MISSING, Evaluator
 from schemalint.read.python.modules import is_django

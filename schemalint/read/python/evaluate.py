@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from schemalint.read.python import Unresolved
 from schemalint.read.python.modules import Found, ModuleResolver
@@ -271,7 +272,7 @@ class Evaluator:
     def expression(self, module: Module, node: ast.expr, local: dict[str, Any], depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             raise Unresolved(_text(node))
-        evaluate = lambda child: self.expression(module, child, local, depth + 1)  # noqa: E731
+        evaluate = lambda child: self.expression(module, child, local, depth + 1)
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):

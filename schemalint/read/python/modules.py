@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from schemalint.read import Project
 
 _VENV_FOLDERS = (".venv", "venv")
-_PYTHON_VERSION = re.compile(r"^\s*(?:version|version_info)\s*=\s*(\d+)\.(\d+)", re.M)
+_PYTHON_VERSION = re.compile(r"^\s*(?:version|version_info)\s*=\s*(\d+)\.(\d+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def site_folders(project: Project) -> list[str]:
     return []
 
 
-_DJANGO_VERSION = re.compile(r"^VERSION\s*=\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", re.M)
+_DJANGO_VERSION = re.compile(r"^VERSION\s*=\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", re.MULTILINE)
 
 
 def installed_django(resolver: ModuleResolver) -> tuple[str, str] | None:
@@ -124,7 +124,7 @@ def installed_django(resolver: ModuleResolver) -> tuple[str, str] | None:
         except OSError:
             continue
         for entry in entries:
-            match = re.fullmatch(r"django-(\d+\.\d+(?:\.\d+)?)[^-]*\.dist-info", entry, re.I)
+            match = re.fullmatch(r"django-(\d+\.\d+(?:\.\d+)?)[^-]*\.dist-info", entry, re.IGNORECASE)
             if match:
                 metadata = f"{site}/{entry}/METADATA"
                 project_text = resolver.project.read_text(metadata)  # recorded: an upgrade relinks
