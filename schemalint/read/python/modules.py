@@ -117,7 +117,7 @@ def installed_django(resolver: ModuleResolver) -> tuple[str, str] | None:
     if found is not None:
         match = _DJANGO_VERSION.search(resolver.text(found) or "")
         if match:
-            return ".".join(match.groups()), found.path
+            return ".".join(match.groups()), _shown(resolver.project, found.path)
     for site in resolver.sites:
         try:
             entries = sorted(os.listdir(site))
@@ -129,5 +129,13 @@ def installed_django(resolver: ModuleResolver) -> tuple[str, str] | None:
                 metadata = f"{site}/{entry}/METADATA"
                 project_text = resolver.project.read_text(metadata)  # recorded: an upgrade relinks
                 if project_text is not None:
-                    return match.group(1), metadata
+                    return match.group(1), _shown(resolver.project, metadata)
     return None
+
+
+def _shown(project: Project, path: str) -> str:
+    """A path as messages show it: relative to the root when inside it."""
+    try:
+        return os.path.relpath(path, project.root).replace(os.sep, "/") if path.startswith(str(project.root)) else path
+    except ValueError:
+        return path
