@@ -137,10 +137,22 @@ app_settings = AppSettings("PKG_")
 
 def code_length():
     return getattr(settings, "PKG_CODE", 8)
+
+
+class Limits:
+    BASE = 10
+
+    @classmethod
+    def doubled(cls):
+        return cls.BASE * 2
+
+    @staticmethod
+    def fixed():
+        return getattr(settings, "PKG_FIXED", 7)
 """
 
 VALUES = """
-from pkg.conf import api_settings, app_settings, code_length
+from pkg.conf import Limits, api_settings, app_settings, code_length
 from django.conf import settings
 
 FROM_DEFAULTS = api_settings.PAGE_SIZE
@@ -157,14 +169,17 @@ CONDITIONAL = "big" if INLINE > 100 else "small"
 LISTED = [*[1, 2], INLINE]
 LOOKUP = {"a": 1, **{"b": 2}}.get("b", 0)
 SUBSCRIPT = {"k": (1, 2)}["k"][1]
+CLASSMETHOD = Limits.doubled()
+STATICMETHOD = Limits().fixed()
 """
 
 NAMES = ["FROM_DEFAULTS", "FROM_USER_DICT", "PROPERTY_LITERAL", "PROPERTY_SETTING", "METHOD", "FUNCTION",
-         "INLINE", "OR_DEFAULT", "ARITHMETIC", "FSTRING", "LISTED", "LOOKUP", "SUBSCRIPT"]
+         "INLINE", "OR_DEFAULT", "ARITHMETIC", "FSTRING", "LISTED", "LOOKUP", "SUBSCRIPT",
+         "CLASSMETHOD", "STATICMETHOD"]
 SETTINGS_CASES = [
     pytest.param({}, id="no-settings"),
     pytest.param({"PKG_API": {"CODE_LENGTH": 40}, "PKG_NAME_LENGTH": 99, "PKG_LENGTH": 7, "PKG_CODE": 3,
-                  "PKG_INLINE": 50, "PKG_AUTO": "django.db.models.BigAutoField"}, id="every-setting-set"),
+                  "PKG_INLINE": 50, "PKG_FIXED": 70, "PKG_AUTO": "django.db.models.BigAutoField"}, id="every-setting-set"),
 ]
 
 
@@ -194,6 +209,12 @@ def _written(root: Path, files: dict[str, str]) -> Path:
         ("X = Y\n", "Y"),
         ("X = 'a' - 1\n", "'a' - 1"),
         ("X = X\n", "X"),
+        ("X = 10 ** 10 ** 10\n", "10 ** 10 ** 10"),
+        ("X = 'x' * 10 ** 9\n", "'x' * 10 ** 9"),
+        ("X = {[1]: 2}\n", "{[1]: 2}"),
+        ("X = 1 / 0\n", "1 / 0"),
+        ("def f(a):\n    return a\nX = f()\n", "f()"),
+        ("class C:\n    @property\n    def p(self):\n        return self.p\nX = C().p\n", "p"),
     ],
 )
 def test_what_cannot_be_known_is_unresolved_with_its_text(tmp_path, source, text):

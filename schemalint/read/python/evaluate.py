@@ -270,8 +270,15 @@ class Evaluator:
         return value
 
     def expression(self, module: Module, node: ast.expr, local: dict[str, Any], depth: int = 0) -> Any:
+        """The value of `node` in `module` with `local` names; `Unresolved` when not static."""
         if depth > _MAX_DEPTH:
             raise Unresolved(_text(node))
+        try:
+            return self._expression(module, node, local, depth)
+        except (TypeError, ValueError, ArithmeticError, RecursionError, MemoryError):
+            raise Unresolved(_text(node)) from None  # `{[1]: 2}`, 1 / 0: no value to know
+
+    def _expression(self, module: Module, node: ast.expr, local: dict[str, Any], depth: int) -> Any:
         evaluate = lambda child: self.expression(module, child, local, depth + 1)
         if isinstance(node, ast.Constant):
             return node.value
@@ -314,6 +321,8 @@ class Evaluator:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = evaluate(node.left), evaluate(node.right)
             if not isinstance(left, (*_PLAIN, tuple, list)) or not isinstance(right, (*_PLAIN, tuple, list, dict)):
+                raise Unresolved(_text(node))
+            if _too_big(node.op, left, right):
                 raise Unresolved(_text(node))
             try:
                 return _BINARY[type(node.op)](left, right)
@@ -401,8 +410,13 @@ class Evaluator:
             raise Unresolved(name)
         for statement in reversed(cls.node.body):
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+                decorators = {_decorator_name(d) for d in statement.decorator_list}
+                if "staticmethod" in decorators:
+                    return Function(cls.module, statement)
+                if "classmethod" in decorators:
+                    return Function(cls.module, statement, cls)
                 function = Function(cls.module, statement, instance)
-                if any(_decorator_name(d) in ("property", "cached_property") for d in statement.decorator_list):
+                if decorators & {"property", "cached_property"}:
                     if instance is MISSING:
                         raise Unresolved(name)
                     return self.call(function, [], {}, name, depth + 1)
@@ -559,6 +573,17 @@ class Evaluator:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _too_big(op: ast.operator, left: Any, right: Any) -> bool:
+    """`10 ** 10 ** 10`, `"x" * 10 ** 9`: values no model needs, and too costly to compute."""
+    if isinstance(op, ast.Pow):
+        return not isinstance(right, (int, float)) or abs(right) > 256 or (isinstance(left, int) and abs(left) > 2 ** 64)
+    if isinstance(op, ast.Mult):
+        sizes = [len(v) for v in (left, right) if isinstance(v, (str, bytes, tuple, list))]
+        counts = [v for v in (left, right) if isinstance(v, int)]
+        return bool(sizes) and bool(counts) and sizes[0] * max(counts[0], 0) > 100_000
+    return False
 
 
 def _raise(node: ast.AST) -> Any:
