@@ -47,6 +47,12 @@ class Config:
     default_schema: str = "public"
     django_version: str | None = None
     default_auto_field: str | None = None
+    django_settings: str | None = None
+    """The Django settings module (`config.settings.production`), as DJANGO_SETTINGS_MODULE
+    names it; by default the one manage.py / wsgi.py / asgi.py sets."""
+    python_path: tuple[str, ...] = ()
+    """Folders holding installed packages (site-packages), relative to the root or absolute;
+    by default the virtualenv in `.venv/`, `venv/` or `$VIRTUAL_ENV`."""
     on_delete_policy: str = "declared"
     """declared: mirrors must state Django's declared on_delete (the seed's convention);
     database: mirrors must state what the database really gets."""
@@ -142,6 +148,8 @@ _KEYS = {
     "default-schema": ("default_schema", _str),
     "django-version": ("django_version", _str),
     "default-auto-field": ("default_auto_field", _str),
+    "django-settings": ("django_settings", _str),
+    "python-path": ("python_path", _str_list),
     "on-delete-policy": ("on_delete_policy", _choice("declared", "database")),
     "select": ("select", _str_list),
     "ignore": ("ignore", _str_list),

@@ -28,6 +28,13 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def _no_active_virtualenv(monkeypatch):
+    """The reader reads installed packages from `$VIRTUAL_ENV` when a project has no `.venv`:
+    a test run inside an activated virtualenv must not read that one's Django."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+
+
 def _postgres_required() -> bool:
     return os.environ.get("SCHEMALINT_REQUIRE_PG", "") not in ("", "0")
 

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from schemalint.config import Config
 from schemalint.model import Diagnostic, Location
+from schemalint.read.python.syntax import syntax_diagnostic as python_syntax_diagnostic  # noqa: F401 - its one home
 
 # source -> module defining READER. Imported lazily.
 READER_MODULES = {
@@ -137,21 +138,3 @@ def decode_or_diagnose(file: SourceFile) -> tuple[str | None, Diagnostic | None]
 def get_reader(source: str) -> Reader:
     module = importlib.import_module(READER_MODULES[source])
     return module.READER
-
-
-def python_syntax_diagnostic(rel: str, text: str, libcst_error: Exception) -> Diagnostic:
-    """SL001 for a Python file libcst cannot parse, worded and placed the way Python itself
-    would report it (libcst points at the token after the mistake: for a missing colon, the
-    next line). Only runs on the failure path, so the extra compile costs nothing normally."""
-    try:
-        compile(text, rel, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
-    except SyntaxError as exc:
-        line = exc.lineno or 1
-        col = exc.offset or 1
-        return Diagnostic("SL001", f"syntax error: {exc.msg}", Location(rel, line, max(col, 1)))
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return Diagnostic("SL001", f"syntax error: {exc}", Location(rel, 1, 1))
-    line = getattr(libcst_error, "raw_line", 1) or 1
-    col = (getattr(libcst_error, "raw_column", 0) or 0) + 1
-    message = str(libcst_error).splitlines()[0] if str(libcst_error) else type(libcst_error).__name__
-    return Diagnostic("SL001", f"syntax error: {message}", Location(rel, line, col))

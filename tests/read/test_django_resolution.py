@@ -211,6 +211,7 @@ def test_custom_field_classes_and_configured_types(tmp_path):
 def test_custom_user_model_and_auth_references(tmp_path):
     schema = read_project(tmp_path, {
         "app_django/config/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
+        "app_django/config/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n',
         "app_django/apps/accounts/models.py": """
             from django.contrib.auth.models import AbstractUser
             from django.db import models

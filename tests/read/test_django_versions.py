@@ -12,6 +12,7 @@ import pytest
 from schemalint.read.django.project import version_from_spec
 from tests.read.test_django_reader import MODELS, read_project, table
 
+MANAGE = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n'
 SIMPLE = """
 from django.db import models
 
@@ -74,10 +75,11 @@ def test_config_django_version_wins(tmp_path):
         ({"requirements.txt": "Django==5.2\n"}, {}, "integer", "django.db.models.AutoField"),
         ({"requirements.txt": "Django==6.0\n"}, {}, "bigint", "django.db.models.BigAutoField"),
         ({}, {}, "bigint", "django.db.models.BigAutoField"),
-        ({"requirements.txt": "Django==5.2\n",
+        ({"requirements.txt": "Django==5.2\n", "app_django/manage.py": MANAGE.format("config.settings"),
           "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n'}, {}, "bigint",
          "django.db.models.BigAutoField"),
-        ({"requirements.txt": "Django==6.0\n",
+        ({"requirements.txt": "Django==6.0\n", "app_django/manage.py": MANAGE.format("settings"),
+          "app_django/settings/__init__.py": "from .base import *  # noqa\n",
           "app_django/settings/base.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n'}, {}, "integer",
          "django.db.models.AutoField"),
         ({"requirements.txt": "Django==6.0\n"}, {"default_auto_field": "django.db.models.SmallAutoField"}, "smallint",
@@ -164,9 +166,10 @@ class Stock(models.Model):
         assert any("index_together" in d.message and "5.1" in d.message for d in schema.diagnostics)
 
 
-def test_the_settings_nearest_to_the_models_win(tmp_path):
+def test_a_sample_projects_settings_do_not_decide(tmp_path):
     schema = read_project(tmp_path, {
         MODELS: SIMPLE,
+        "app_django/manage.py": MANAGE.format("config.settings"),
         "docs/example/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"\n',
         "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
     })
@@ -178,6 +181,7 @@ def test_default_auto_field_can_be_a_project_class(tmp_path):
         MODELS: SIMPLE,
         "app_django/apps/core/fields.py": "from django.db import models\n\nclass IdField(models.SmallAutoField):\n    pass\n",
         "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "apps.core.fields.IdField"\n',
+        "app_django/manage.py": MANAGE.format("config.settings"),
     }, django_version="5.2")
     assert table(schema, "shop_stock").column("id").type == "smallint"
 

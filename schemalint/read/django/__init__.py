@@ -7,12 +7,16 @@ settings, app labels -- into tables named exactly as Django 5.2 / 6.0 and Postgr
 (names.py), with the PostgreSQL spellings of `format_type()` and `pg_get_expr()`
 (fields.py, expressions.py). tests/differential proves it against real Django + PostgreSQL.
 
-Project-level facts (project.py): the Django version from the config or the dependency files
-(lock files, requirements*.txt, pyproject.toml; the latest release when nothing says);
-DEFAULT_AUTO_FIELD from the config, `AppConfig.default_auto_field` (apps.py) or the settings
-module (BigAutoField from Django 6.0, AutoField before); AUTH_USER_MODEL from the settings;
-app labels from `AppConfig.label`. `Schema.properties` says which version and auto field were
-used.
+Project-level facts (project.py, on the static-Python layer in read/python): the Django
+version from the config, the Django installed in the project's virtualenv, or the dependency
+files (lock files, requirements*.txt, pyproject.toml; the latest release when nothing says);
+the settings module DJANGO_SETTINGS_MODULE names in manage.py / wsgi.py / asgi.py (or the
+`django-settings` key), never any `settings.py` found by searching; DEFAULT_AUTO_FIELD from
+`AppConfig.default_auto_field` (apps.py), the config or the settings (BigAutoField from
+Django 6.0, AutoField before); AUTH_USER_MODEL and every `getattr(settings, ...)` a model reads
+from the settings; app labels from `AppConfig.label`. Imports of installed packages are read
+from the virtualenv (`.venv`, `venv`, `$VIRTUAL_ENV` or the `python-path` key), never imported.
+`Schema.properties` says which version and auto field were used.
 
 Known limitations -- each gives SL002 where it occurs, never a guess:
 
@@ -22,8 +26,9 @@ Known limitations -- each gives SL002 where it occurs, never a guess:
 * GeneratedField: integer arithmetic over `F()` and `Lower`/`Upper`; index expressions:
   `F`, `Lower`/`Upper` and `.asc()`/`.desc()`; other functions are not translated;
 * `db_default`: literals, `Value`, `Now()`, `RandomUUID()`; not JSON values or expressions;
-* ExclusionConstraint, GIS fields, third-party fields and model bases (unless declared in
-  `[tool.schemalint] types`), field classes built by functions;
+* ExclusionConstraint, GIS fields, third-party fields and model bases that are not installed
+  in the project's virtualenv (unless declared in `[tool.schemalint] types`), field classes
+  built by functions;
 * a `db_collation` column keeps its `_like` index (Django drops it for non-deterministic
   collations, which only the database knows);
 * `on_delete=DB_CASCADE / DB_SET_NULL / DB_SET_DEFAULT` (Django #21961, released with 6.1)

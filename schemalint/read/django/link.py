@@ -12,13 +12,7 @@ from schemalint.read.django import names
 from schemalint.read.django.expressions import ExpressionWriter
 from schemalint.read.django.facts import Assign, Call, ClassFact, ModuleFacts, Ref
 from schemalint.read.django.fields import BUILTIN_FIELDS, PG_TYPES, REL_TYPES, varchar
-from schemalint.read.django.project import (
-    SettingsFacts,
-    django_version,
-    major,
-    read_app_config,
-    read_settings,
-)
+from schemalint.read.django.project import DjangoProject, SettingsFacts, major
 from schemalint.read.django.contrib import VIRTUAL_MODULES
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
@@ -95,12 +89,13 @@ class Linker:
     def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
         self.project = project
         self.facts = facts
-        self.resolver = Resolver(facts, project)
+        self.django = DjangoProject(project, [f.rel for f in facts])
+        self.resolver = Resolver(facts, project, self.django)
         self.diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
         self._reported: set[tuple] = set()
-        model_files = [f.rel for f in facts]
-        self.version, self.version_source = django_version(project, model_files)
-        self.settings: SettingsFacts = read_settings(project, model_files)
+        self.version, self.version_source = self.django.version, self.django.version_source
+        self.settings: SettingsFacts = self.django.settings_facts()
+        self.diagnostics += self.settings.diagnostics
         self._app_configs: dict[str, Any] = {}
         self._models: dict[tuple[str, str], ModelInfo | None] = {}
         self._building: set[tuple[str, str]] = set()
@@ -129,7 +124,7 @@ class Linker:
     def app_config(self, module: ModuleFacts):
         directory = self.app_dir(module)
         if directory not in self._app_configs:
-            self._app_configs[directory] = read_app_config(self.project, directory)
+            self._app_configs[directory] = self.django.app_config(directory)
         return self._app_configs[directory]
 
     def default_label(self, module: ModuleFacts) -> str:
@@ -146,9 +141,11 @@ class Linker:
         if info.module.module in self.resolver.virtual:
             return self.resolver.virtual[info.module.module][1].rsplit(".", 1)[-1], "django.contrib"
         config = self.app_config(info.module)
-        for dotted, source in (
-            (self.project.settings.default_auto_field, "config"),
+        if config.problem:
+            self.unresolved("AppConfig.default_auto_field", *config.problem)
+        for dotted, source in (  # as Django: the AppConfig's, then the setting
             (config.default_auto_field, "apps.py"),
+            (self.project.settings.default_auto_field, "config"),
             (self.settings.default_auto_field, self.settings.path or "settings"),
         ):
             if dotted:
@@ -452,6 +449,9 @@ class Linker:
                 return self._reference(symbol.module, symbol.value)
         if isinstance(value, Call) and (value.func or "").endswith("get_user_model"):
             return self.settings.auth_user_model
+        found = self.resolver.evaluate(module, value)  # getattr(settings, "X", "app.Model"), ...
+        if isinstance(found, str):
+            return found
         raise Unresolved(describe(value))
 
     def _load_all_models(self) -> None:

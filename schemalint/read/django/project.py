@@ -1,6 +1,7 @@
 """Facts about the Django project as a whole, read statically at link time: the Django
-version (dependency files), DEFAULT_AUTO_FIELD and AUTH_USER_MODEL (the settings module) and
-each app's AppConfig (apps.py). Small files, read with the standard `ast` module."""
+version (config, installed Django, dependency files), the settings module and the values
+models read from it, and each app's AppConfig (apps.py). Small files, read with the standard
+`ast` module through the static-Python layer (read/python)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import os
 import re
 from dataclasses import dataclass
 
+from schemalint.model import Diagnostic, Location
 from schemalint.read import Project
+from schemalint.read.python import Unresolved
+from schemalint.read.python.evaluate import MISSING, Evaluator, Module
+from schemalint.read.python.lines import LineFinder, declaration
+from schemalint.read.python.modules import ModuleResolver, installed_django
 
 # Django feature releases, oldest first: a range like `<6` means the newest one below it.
 KNOWN_VERSIONS = ("3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2", "6.0")
 LATEST = KNOWN_VERSIONS[-1]
-_SKIP = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages", "build", "dist",
-         ".tox", ".nox", "migrations", ".schemalint_cache", ".mypy_cache", ".pytest_cache"}
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -85,12 +89,16 @@ def _pyproject_spec(text: str) -> str | None:
     return None
 
 
-def django_version(project: Project, model_files: list[str] = ()) -> tuple[str, str]:
-    """(version, where it came from). The project root first, then the folders holding the
-    model files (the seed keeps Django's requirements in `app_django/`); in each folder lock
-    files first, because they say what is installed."""
+def django_version(project: Project, model_files: list[str] = (), modules: ModuleResolver | None = None) -> tuple[str, str]:
+    """(version, where it came from). The config; the Django installed in the project's
+    virtualenv (what runs); then the dependency files: the project root first, then the
+    folders holding the model files (the seed keeps Django's requirements in `app_django/`),
+    in each folder lock files first, because they say what is installed."""
     if project.settings.django_version:
         return project.settings.django_version, "config"
+    installed = installed_django(modules or ModuleResolver(project))
+    if installed is not None:
+        return installed
     for folder in _dependency_folders(model_files):
         found = _version_in(project, folder)
         if found is not None:
@@ -153,63 +161,44 @@ def major(version: str) -> int:
 
 
 # --------------------------------------------------------------------------- settings / apps
+#
+# The settings module is the one Django itself would load: `DJANGO_SETTINGS_MODULE` as
+# manage.py, wsgi.py or asgi.py set it (or the `django-settings` config key). The tree is
+# never searched for any `settings.py`: a sample project's settings must not decide the
+# project's id types. Values are evaluated statically (read/python/evaluate.py), following
+# `from .base import *`; a value that cannot be known is an SL002, never a guess.
+
+_SETTINGS_MODULE = re.compile(r"""['"]DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=)\s*['"]([\w.]+)['"]""")
+_ENTRY_POINTS = ("wsgi.py", "asgi.py")
 
 
-def module_assignments(text: str | None) -> dict[str, object]:
-    """Top-level `NAME = <literal>` of a Python file (later assignments win)."""
-    if not text:
-        return {}
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return {}
-    values: dict[str, object] = {}
-    for node in tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            try:
-                value = ast.literal_eval(node.value) if node.value is not None else None
-            except (ValueError, SyntaxError, TypeError):
-                continue
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    values[target.id] = value
-    return values
+def django_defaults(version: str) -> dict[str, object]:
+    """The settings Django defines itself (django/conf/global_settings.py) that a model may
+    read; DEFAULT_AUTO_FIELD changed in 6.0."""
+    auto = "django.db.models.BigAutoField" if major(version) >= 6 else "django.db.models.AutoField"
+    return {"AUTH_USER_MODEL": "auth.User", "DEFAULT_AUTO_FIELD": auto, "USE_TZ": version_key(version) >= (5, 0),
+            "LANGUAGE_CODE": "en-us", "TIME_ZONE": "America/Chicago", "USE_I18N": True}
 
 
-def find_settings(project: Project, near: list[str]) -> list[str]:
-    """Settings modules, nearest to the model files first: `settings.py`, `settings/*.py`."""
-    found: list[str] = []
-    root = str(project.root)
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        depth = 0 if rel == "." else rel.count("/") + 1
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP and not d.startswith(".")) if depth < 5 else []
-        prefix = "" if rel == "." else rel + "/"
-        if "settings.py" in filenames:
-            found.append(prefix + "settings.py")
-        if os.path.basename(dirpath) == "settings":
-            for name in ("__init__.py", "base.py", "common.py", "defaults.py", "production.py", "prod.py"):
-                if name in filenames:
-                    found.append(prefix + name)
-
-    def nearness(rel: str) -> tuple[int, int]:
-        # The settings module sharing the longest folder prefix with the model files wins
-        # (a project can hold several: docs/, examples/, test fixtures).
-        parts = rel.split("/")[:-1]
-        shared = max((_shared_prefix(parts, model.split("/")[:-1]) for model in near), default=0)
-        return (-shared, len(parts))
-
-    return sorted(found, key=nearness)
-
-
-def _shared_prefix(a: list[str], b: list[str]) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
+def find_settings_module(project: Project, model_files: list[str]) -> tuple[str, str] | None:
+    """(dotted settings module, where it was named): the config key, else the
+    `DJANGO_SETTINGS_MODULE` manage.py / wsgi.py / asgi.py set, nearest the root first."""
+    if project.config.django_settings:
+        return project.config.django_settings, "config"
+    for folder in _dependency_folders(model_files):
+        candidates = [folder + "manage.py"]
+        directory = project.root / folder if folder else project.root
+        try:
+            entries = sorted(os.listdir(directory))
+        except OSError:
+            entries = []
+        candidates += [f"{folder}{entry}/{name}" for entry in entries for name in _ENTRY_POINTS
+                       if not entry.startswith(".") and (directory / entry / name).is_file()]
+        for rel in candidates:
+            match = _SETTINGS_MODULE.search(project.read_text(rel) or "")
+            if match:
+                return match.group(1), rel
+    return None
 
 
 @dataclass(frozen=True)
@@ -217,50 +206,123 @@ class SettingsFacts:
     default_auto_field: str | None = None
     auth_user_model: str = "auth.User"
     path: str | None = None
+    """The settings file, relative to the root."""
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def read_settings(project: Project, near: list[str]) -> SettingsFacts:
-    auto, user, path = None, None, None
-    for rel in find_settings(project, near):
-        values = module_assignments(project.read_text(rel))
-        if auto is None and isinstance(values.get("DEFAULT_AUTO_FIELD"), str):
-            auto, path = values["DEFAULT_AUTO_FIELD"], rel
-        if user is None and isinstance(values.get("AUTH_USER_MODEL"), str):
-            user = values["AUTH_USER_MODEL"]
-    return SettingsFacts(auto, user or "auth.User", path)
+class DjangoSettings:
+    """`django.conf.settings` for the evaluator: the project's settings module, then Django's
+    own defaults; an attribute neither defines is MISSING (`getattr`'s default applies)."""
+
+    def __init__(self, evaluator: Evaluator, module: Module | None, version: str) -> None:
+        self.evaluator = evaluator
+        self.module = module
+        self.defaults = django_defaults(version)
+
+    def attribute(self, name: str) -> object:
+        if self.module is not None and name.isupper():
+            value = self.evaluator.global_value(self.module, name)
+            if value is not MISSING:
+                return value
+        return self.defaults.get(name, MISSING)
+
+
+class DjangoProject:
+    """Project-level facts for the Django reader: the module resolver and evaluator of the
+    static-Python layer, the Django version, the settings module, each app's AppConfig."""
+
+    def __init__(self, project: Project, model_files: list[str]) -> None:
+        self.project = project
+        self.modules = ModuleResolver(project)
+        self.version, self.version_source = django_version(project, model_files, self.modules)
+        self.settings_object = DjangoSettings(None, None, self.version)  # type: ignore[arg-type]
+        self.evaluator = Evaluator(self.modules, {"django.conf.settings": self.settings_object})
+        self.settings_object.evaluator = self.evaluator
+        named = find_settings_module(project, model_files)
+        self.settings_name, self.settings_origin = named if named else (None, None)
+        self.settings_path: str | None = None
+        if self.settings_name:
+            near = self.settings_origin if self.settings_origin != "config" else (model_files[0] if model_files else None)
+            found = self.modules.find(self.settings_name, near)
+            if found is not None and not found.installed:
+                self.settings_object.module = self.evaluator.load(found, self.settings_name)
+                self.settings_path = found.path
+
+    def setting(self, name: str) -> object:
+        """A setting's value (MISSING when neither the project nor Django defines it)."""
+        return self.settings_object.attribute(name)
+
+    def settings_facts(self) -> SettingsFacts:
+        values: dict[str, object] = {}
+        diagnostics = []
+        for name in ("DEFAULT_AUTO_FIELD", "AUTH_USER_MODEL"):
+            try:
+                value = self.settings_object.module and self.evaluator.global_value(self.settings_object.module, name)
+            except Unresolved as exc:
+                where = self._setting_location(name)
+                diagnostics.append(Diagnostic("SL002", f"{name} cannot be resolved statically: {exc.text}", where))
+                continue
+            if isinstance(value, str):
+                values[name] = value
+            elif value not in (None, MISSING):
+                diagnostics.append(Diagnostic("SL002", f"{name} cannot be resolved statically: {value!r}", self._setting_location(name)))
+        user = values.get("AUTH_USER_MODEL")
+        return SettingsFacts(values.get("DEFAULT_AUTO_FIELD"), user if isinstance(user, str) else "auth.User",
+                             self.settings_path, tuple(diagnostics))
+
+    def _setting_location(self, name: str) -> Location:
+        path = self.settings_path or "."
+        text = self.project.read_text(path) or ""
+        finder, pattern = LineFinder(text), declaration(name)
+        line, col = finder.find(pattern)
+        while line < len(finder.lines) and (later := finder.find(pattern, line)) != (line + 1, 1):
+            line, col = later  # the last binding is the one that counts
+        return Location(path, line, col)
+
+    def app_config(self, app_dir: str) -> "AppConfigFacts":
+        rel = f"{app_dir}/apps.py" if app_dir else "apps.py"
+        module = self.evaluator.module_at(rel, rel[:-3].replace("/", "."), app_dir.replace("/", "."))
+        return _app_config(self.evaluator, module, rel) if module is not None else AppConfigFacts()
 
 
 @dataclass(frozen=True)
 class AppConfigFacts:
     label: str | None = None
     default_auto_field: str | None = None
+    problem: tuple[str, Location] | None = None
+    """`default_auto_field` written in a way that cannot be resolved (SL002): what, where."""
 
 
-def read_app_config(project: Project, app_dir: str) -> AppConfigFacts:
-    text = project.read_text(f"{app_dir}/apps.py" if app_dir else "apps.py")
-    if not text:
-        return AppConfigFacts()
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return AppConfigFacts()
-    configs = []
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            values = {}
-            for item in node.body:
-                if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
-                    try:
-                        values[item.targets[0].id] = ast.literal_eval(item.value)
-                    except (ValueError, SyntaxError, TypeError):
-                        pass
-            if "name" in values or "label" in values or "default_auto_field" in values:
-                configs.append(values)
+def _app_config(evaluator: Evaluator, module: Module, rel: str) -> AppConfigFacts:
+    configs: list[dict[str, object]] = []
+    for node in module.tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        values: dict[str, object] = {}
+        for item in node.body:
+            if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+                try:
+                    values[item.targets[0].id] = evaluator.expression(module, item.value, {})
+                except Unresolved as exc:
+                    written = ast.unparse(item.value)
+                    text = written if exc.text in written else f"{written}: {exc.text}"
+                    values[item.targets[0].id] = (text, Location(rel, item.lineno, item.col_offset + 1))
+        if any(key in values for key in ("name", "label", "default_auto_field")):
+            configs.append(values)
     if not configs:
         return AppConfigFacts()
     chosen = next((c for c in configs if c.get("default") is True), configs[0])
     label = chosen.get("label")
     if not isinstance(label, str) and isinstance(chosen.get("name"), str):
-        label = chosen["name"].rsplit(".", 1)[-1]
+        label = str(chosen["name"]).rsplit(".", 1)[-1]
     auto = chosen.get("default_auto_field")
-    return AppConfigFacts(label if isinstance(label, str) else None, auto if isinstance(auto, str) else None)
+    problem = auto if isinstance(auto, tuple) else None
+    return AppConfigFacts(label if isinstance(label, str) else None, auto if isinstance(auto, str) else None, problem)
+
+
+def read_settings(project: Project, near: list[str]) -> SettingsFacts:
+    return DjangoProject(project, near).settings_facts()
+
+
+def read_app_config(project: Project, app_dir: str) -> AppConfigFacts:
+    return DjangoProject(project, []).app_config(app_dir)

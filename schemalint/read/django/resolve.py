@@ -2,28 +2,44 @@
 
 A name in a model file means whatever its imports say: a Django class (`models.CharField`,
 `CharField` imported from django.db.models), a class of the project (in this file, another
-model file, or a helper module read on demand), or a module-level constant. Anything else
-is `Unresolved`: the caller turns it into an SL002 diagnostic, never a guess.
+model file, a helper module read on demand, an installed package in the project's
+virtualenv), or a module-level constant. Modules are found by the static-Python layer's
+resolver (read/python/modules.py); `django.*` is always Django. Values the facts alone cannot
+give -- a setting (`getattr(settings, "X", 255)`, `settings.X`), a settings object
+(`api_settings.X`), a function whose body is one `return` -- are evaluated by the layer's
+evaluator (read/python/evaluate.py) over the project's settings module. Anything else is
+`Unresolved` (the layer's one convention): the caller turns it into an SL002 diagnostic,
+never a guess.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from schemalint.read import Project
 from schemalint.read.django.contrib import VIRTUAL_MODULES, contrib_rel
 from schemalint.read.django.contrib_facts import CONTRIB_FACTS
-from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary
+from schemalint.read.django.facts import (
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FString,
+    Mapping,
+    ModuleFacts,
+    Opaque,
+    Ref,
+    Spread,
+    Unary,
+)
+from schemalint.read.django.project import DjangoProject
+from schemalint.read.python import Unresolved
+from schemalint.read.python.evaluate import MISSING, Evaluator
+from schemalint.read.python.modules import is_django
 
-
-class Unresolved(Exception):
-    """`what` cannot be resolved statically: `text`."""
-
-    def __init__(self, text: str, what: str | None = None) -> None:
-        super().__init__(text)
-        self.text = text
-        self.what = what
+__all__ = ["Resolver", "Symbol", "Unresolved", "describe"]
+_PLAIN = (type(None), bool, int, float, str, bytes, Decimal)
 
 
 @dataclass(frozen=True)
@@ -69,8 +85,9 @@ _OPS = {
 
 
 class Resolver:
-    def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
+    def __init__(self, facts: list[ModuleFacts], project: Project, django: DjangoProject | None = None) -> None:
         self.project = project
+        self.django = django or DjangoProject(project, [f.rel for f in facts])
         self.modules: dict[str, ModuleFacts] = {}
         self.virtual: dict[str, tuple[str, str]] = {}
         """module name -> (app label, default auto field) for django.contrib sources."""
@@ -111,25 +128,29 @@ class Resolver:
     # ------------------------------------------------------------------ modules
 
     def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
-        if dotted in self.modules:
-            return self.modules[dotted]
-        if dotted in VIRTUAL_MODULES and not self._virtual_loaded:
+        if is_django(dotted):
+            # Always Django itself, never a folder named `django` in the project.
+            if dotted not in VIRTUAL_MODULES:
+                return None
             self.load_virtual()
             return self.modules.get(dotted)
-        if dotted.startswith("django."):
-            return None
+        if dotted in self.modules:
+            return self.modules[dotted]
         if dotted in self._suffix_cache:
             return self._suffix_cache[dotted]
-        matches = [m for name, m in self.modules.items() if name.endswith("." + dotted)]
+        matches = [m for name, m in self.modules.items() if name.endswith("." + dotted) and not is_django(name)]
         found = matches[0] if len(matches) == 1 else None
         if found is None and matches and near is not None:
             # Several files end the same way (`apps.core.models`): prefer the importer's tree.
             found = max(matches, key=lambda m: _common_prefix(m.module, near.module))
         if found is None:
-            rel = self.project.module_file(dotted, near.rel if near else None)
-            text = self.project.read_text(rel) if rel else None
-            if rel and text is not None:
-                found = self._extract_text(rel, text)
+            located = self.django.modules.find(dotted, near.rel if near else None)
+            text = self.django.modules.text(located) if located else None
+            if located is not None and text is not None:
+                if located.installed_rel is not None:  # named after its place in site-packages
+                    found = replace(self._extract_text(located.installed_rel, text), rel=located.path)
+                else:
+                    found = self._extract_text(located.path, text)
                 self.modules.setdefault(found.module, found)
         self._suffix_cache[dotted] = found
         return found
@@ -231,6 +252,12 @@ class Resolver:
     def evaluate(self, module: ModuleFacts, value, depth: int = 0, local: dict | None = None):
         """The Python value of a literal-ish facts value; `Unresolved` otherwise. `local`: the
         class body's own names (`MAX = 10` above `CharField(max_length=MAX)`), seen first."""
+        found = self._evaluate(module, value, depth, local)
+        if not _is_plain(found):
+            raise Unresolved(describe(value))
+        return found
+
+    def _evaluate(self, module: ModuleFacts, value, depth: int = 0, local: dict | None = None):
         if depth > 20:
             raise Unresolved(describe(value))
         if value is None or isinstance(value, (bool, int, float, str, bytes, Decimal)):
@@ -252,7 +279,9 @@ class Resolver:
             symbol = self.resolve(module, value.dotted)
             if symbol.kind == "value":
                 return self.evaluate(symbol.module, symbol.value, depth + 1, local)
-            raise Unresolved(value.dotted)
+            if symbol.kind == "settings" and symbol.name:
+                return self.setting(symbol.name, value.dotted)
+            return self.python(module, value, local)
         if isinstance(value, FString):
             return "".join(p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1, local)) for p in value.parts)
         if isinstance(value, BinOp) and value.op in _OPS:
@@ -271,7 +300,78 @@ class Resolver:
                 return Decimal(str(self.evaluate(module, value.args[0], depth + 1, local)))
             if value.func in ("_", "gettext_lazy", "gettext", "str"):
                 return self.evaluate(module, value.args[0], depth + 1, local)
+        if isinstance(value, Call) and value.func == "getattr" and 2 <= len(value.args) <= 3 and not value.kwargs:
+            target = value.args[0]
+            symbol = self.resolve(module, target.dotted) if isinstance(target, Ref) else None
+            if symbol is not None and symbol.kind == "settings" and not symbol.name:
+                name = self.evaluate(module, value.args[1], depth + 1, local)
+                if not isinstance(name, str):
+                    raise Unresolved(describe(value))
+                found = self._setting(name, describe(value))
+                if found is MISSING:
+                    if len(value.args) == 2:
+                        raise Unresolved(describe(value))
+                    return self.evaluate(module, value.args[2], depth + 1, local)
+                return _facts_value(found)
+        if isinstance(value, Call) and value.func and not value.star:
+            return self.python(module, value, local)
         raise Unresolved(describe(value))
+
+    # ------------------------------------------------------------------ the static-Python layer
+
+    def setting(self, name: str, text: str):
+        """`settings.NAME`: the project's settings module, else Django's default."""
+        found = self._setting(name, text)
+        if found is MISSING:
+            raise Unresolved(text)
+        return _facts_value(found)
+
+    def _setting(self, name: str, text: str):
+        try:
+            return self.django.setting(name)
+        except Unresolved as exc:  # the settings module sets it in a way we cannot read
+            raise Unresolved(f"{text} ({name} in {self.django.settings_path}: {exc.text})", exc.what) from None
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return self.django.evaluator
+
+    def python(self, module: ModuleFacts, value, local: dict | None = None):
+        """What the facts cannot say, read by the layer from the module's source: a name
+        bound to an object (`api_settings.X`), a call of a function or class."""
+        try:
+            return self._python(module, value, local)
+        except Unresolved as exc:
+            written = describe(value)
+            raise Unresolved(written if exc.text in written else f"{written}: {exc.text}", exc.what) from None
+
+    def _python(self, module: ModuleFacts, value, local: dict | None = None):
+        dotted = value.dotted if isinstance(value, Ref) else value.func
+        if self.resolve(module, dotted).kind in ("django", "class", "settings"):
+            raise Unresolved(describe(value))  # Django's own objects and models are not values
+        source = self.evaluator.module_at(module.rel, module.module, module.package)
+        if source is None:
+            raise Unresolved(describe(value))
+        if isinstance(value, Ref):
+            head = value.dotted.split(".")[0]
+            if local and head in local:
+                raise Unresolved(value.dotted)
+            return _facts_value(self.evaluator.name(source, value.dotted))
+        assert isinstance(value, Call) and value.func
+        if local and value.func.split(".")[0] in local:
+            raise Unresolved(describe(value))
+        function = self.evaluator.name(source, value.func)
+        args = [self._argument(module, source, a, local) for a in value.args]
+        kwargs = {k: self._argument(module, source, v, local) for k, v in value.kwargs}
+        return _facts_value(self.evaluator.call(function, args, kwargs, describe(value)))
+
+    def _argument(self, module: ModuleFacts, source, value, local: dict | None):
+        try:
+            return self.evaluate(module, value, local=local)
+        except Unresolved:
+            if isinstance(value, Ref) and not (local and value.dotted.split(".")[0] in local):
+                return self.evaluator.name(source, value.dotted)  # an object, passed on as it is
+            raise
 
     def spliced(self, module: ModuleFacts, value, depth: int = 0) -> list[tuple[object, ModuleFacts]]:
         """The items of a list as written, each with the module it must be read in; a
@@ -294,6 +394,23 @@ class Resolver:
             else:
                 items.append((item, module))
         return items
+
+
+def _is_plain(value) -> bool:
+    if isinstance(value, tuple):
+        return all(_is_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
+    return isinstance(value, _PLAIN)
+
+
+def _facts_value(value):
+    """A layer value in the facts' own spelling: lists are tuples."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_facts_value(item) for item in value)
+    if isinstance(value, dict):
+        return {k: _facts_value(v) for k, v in value.items()}
+    return value
 
 
 def _choice_value(value):
