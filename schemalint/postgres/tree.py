@@ -5,6 +5,7 @@ A tree is a tuple whose first item names its kind: ("col", name), ("int", text),
 ("op", operator, left, right), ("and", items), ("or", items), ("not", x),
 ("nulltest", x, negated), ("in", x, items, negated), ("any", operator, x, array, ANY|ALL),
 ("array", items), ("case", subject, ((when, then), ...), else), ("func", name, args),
+("extract", field, x),
 ("kw", keyword), ("interval", text), ("raw", sql).
 
 sqlglot normalises some spellings PostgreSQL keeps apart (`now()` and `CURRENT_TIMESTAMP` are
@@ -111,6 +112,7 @@ class TreeBuilder:
             exp.Interval: self.interval,
             exp.Anonymous: lambda n: ("func", str(n.this).lower(), tuple(self.build(a) for a in n.expressions)),
             exp.TimestampTrunc: self.date_trunc,
+            exp.Extract: lambda n: ("extract", n.this.name.lower(), self.build(n.expression)),
         }
         for cls, op in BINARY_OPERATORS.items():
             self.handlers[cls] = lambda n, op=op: self.binary(n, op)
