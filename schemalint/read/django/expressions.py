@@ -65,6 +65,14 @@ def constant(value: Any) -> Tree:
     raise Unresolved(describe(value))
 
 
+def _prepared(value: Any, kind: str) -> Any:
+    """The value as the field's get_prep_value() hands it to the database: a FloatField
+    makes every number a float (`-2` is sent as `-2.0`)."""
+    if kind in ("double precision", "real") and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 class ExpressionWriter:
     """Translates Q/F/functions over one model's fields. `column` maps a field name (or
     `<fk>_id`) to (column, PostgreSQL type); `call_name` says which Django callable a
@@ -159,7 +167,7 @@ class ExpressionWriter:
             return ("nulltest", col, not self.evaluate(value))
         if lookup == "range":  # BETWEEN, which PostgreSQL keeps as two comparisons
             low, high = self.evaluate(value)
-            return ("and", (("op", ">=", col, constant(low)), ("op", "<=", col, constant(high))))
+            return ("and", (("op", ">=", col, constant(_prepared(low, kind))), ("op", "<=", col, constant(_prepared(high, kind)))))
         if lookup == "in":
             values = self.evaluate(value)
             if not isinstance(values, (tuple, list)):
@@ -167,7 +175,7 @@ class ExpressionWriter:
             items = list(dict.fromkeys(v for v in values if v is not None))  # Django drops NULL and repeats
             if not items:
                 raise Unresolved(f"{key}={describe(value)}")
-            return ("in", col, tuple(constant(v) for v in items), False)
+            return ("in", col, tuple(constant(_prepared(v, kind)) for v in items), False)
         if lookup not in _LOOKUPS:
             raise Unresolved(f"{key}={describe(value)}")
         if self._is_expression(value):
@@ -177,7 +185,7 @@ class ExpressionWriter:
             return ("nulltest", col, False)
         if lookup == "exact" and kind == "boolean" and isinstance(constant_value, bool):
             return col if constant_value else ("not", col)
-        return ("op", _LOOKUPS[lookup], col, constant(constant_value))
+        return ("op", _LOOKUPS[lookup], col, constant(_prepared(constant_value, kind)))
 
     def _is_expression(self, value) -> bool:
         """Whether Django sees an expression (F(), Value(), a function, arithmetic over them)
