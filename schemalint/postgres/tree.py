@@ -119,10 +119,10 @@ class TreeBuilder:
             self.handlers[cls] = lambda n, op=op: self.binary(n, op)
         for cls, op in {**PATTERN_OPERATORS, **JSON_OPERATORS}.items():
             self.handlers[cls] = lambda n, op=op: self.pattern(n, op)
-        for cls, word in KEYWORDS.items():
-            self.handlers[cls] = lambda n, word=word: ("kw", word)
-        for cls, name in NAMED_FUNCTIONS.items():
-            self.handlers[cls] = lambda n, name=name: self.function(n, name)
+        for keyword_class, word in KEYWORDS.items():
+            self.handlers[keyword_class] = lambda n, word=word: ("kw", word)
+        for function_class, name in NAMED_FUNCTIONS.items():
+            self.handlers[function_class] = lambda n, name=name: self.function(n, name)
 
     def build(self, node: exp.Expression):
         while isinstance(node, exp.Paren):
@@ -261,7 +261,7 @@ class PostgresCalls(Postgres):
     prints a call by its own name with its arguments in order. What is SQL syntax in
     PostgreSQL (COALESCE, CURRENT_TIMESTAMP(0), ...) keeps sqlglot's nodes."""
 
-    class Parser(Postgres.Parser):
+    class Parser(Postgres.Parser):  # type: ignore[valid-type,misc]
         FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in _SQL_SYNTAX}
 
 
@@ -293,4 +293,4 @@ def parse_expression(sql: str) -> Tree:
     if node is None or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):
         raise NotAnExpression(sql)
     builder = TreeBuilder(fold_identifier, lambda t: normalize_type(t.sql(dialect="postgres")), iter(()), "postgres")
-    return builder.build(node)
+    return builder.build(node)  # type: ignore[arg-type]  # sqlglot types parse_one's result as its base class
