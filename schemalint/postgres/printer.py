@@ -61,6 +61,7 @@ RESULT_TYPES = {
     "to_tsvector": "tsvector",
     "nextval": "bigint",
     "random": "double precision",
+    "pi": "double precision",
     "clock_timestamp": "timestamp with time zone",
     "statement_timestamp": "timestamp with time zone",
     "transaction_timestamp": "timestamp with time zone",
@@ -149,6 +150,10 @@ class Resolver:
 
     def _null(self) -> Typed:
         return Typed("const", "unknown", text="NULL", shown_type="null")
+
+    def _extract(self, field: str, inner) -> Typed:
+        """EXTRACT(field FROM x): extract(text, timestamp) returns numeric (PostgreSQL 14+)."""
+        return Typed("extract", "numeric", (self.resolve(inner),), text=field)
 
     def _kw(self, word: str) -> Typed:
         return Typed("kw", KEYWORD_TYPES.get(word, "unknown"), text=word)
@@ -316,7 +321,7 @@ def coerce(item: Typed, target: str) -> Typed:
     if base_type(item.type) == target or target == "unknown":
         return item
     if item.kind == "const" and item.shown_type == "null":
-        return item
+        return _typed_null(target)
     if item.kind == "const" and item.type == "unknown":
         return string_const(item.text, target)
     if item.kind == "array" and target.endswith("[]"):
@@ -471,6 +476,9 @@ class _Printer:
     def _array(self, item: Typed) -> str:
         return "ARRAY[" + ", ".join(self.show(p) for p in item.parts) + "]"
 
+    def _extract(self, item: Typed) -> str:
+        return f"EXTRACT({item.text} FROM {self.show(item.parts[0])})"
+
     def _func(self, item: Typed) -> str:
         return f"{item.text}(" + ", ".join(self.show(p) for p in item.parts) + ")"
 
@@ -507,12 +515,12 @@ def _simple(item: Typed, parent: Typed, first: bool) -> bool:
     """ruleutils.c isSimpleNode(): whether `item` may print without parentheses under
     `parent` in pretty mode."""
     kind = item.kind
-    if kind in ("const", "col", "func", "kw", "array", "cast", "raw", "case"):
+    if kind in ("const", "col", "func", "extract", "kw", "array", "cast", "raw", "case"):
         return True
     if kind == "op":
         if parent.kind == "op":
             return _same_chain(item, parent, first)
-        return parent.kind in ("and", "or", "not", "func", "array", "case")
+        return parent.kind in ("and", "or", "not", "func", "extract", "array", "case")
     if kind == "nulltest":
         return parent.kind in ("and", "or", "not", "func", "array")
     if kind == "anyop":  # ScalarArrayOpExpr is never "simple" in ruleutils.c
@@ -630,6 +638,8 @@ def _to_tree(item: Typed):
         return ("any", op, _to_tree(item.parts[0]), _to_tree(item.parts[1]), which)
     if kind == "array":
         return ("array", tuple(_to_tree(p) for p in item.parts))
+    if kind == "extract":
+        return ("extract", item.text, _to_tree(item.parts[0]))
     if kind == "func":
         return ("func", item.text.lower(), tuple(_to_tree(p) for p in item.parts))
     if kind == "case":

@@ -5,10 +5,12 @@ A tree is a tuple whose first item names its kind: ("col", name), ("int", text),
 ("op", operator, left, right), ("and", items), ("or", items), ("not", x),
 ("nulltest", x, negated), ("in", x, items, negated), ("any", operator, x, array, ANY|ALL),
 ("array", items), ("case", subject, ((when, then), ...), else), ("func", name, args),
+("extract", field, x),
 ("kw", keyword), ("interval", text), ("raw", sql).
 
-sqlglot normalises some spellings PostgreSQL keeps apart (`now()` and `CURRENT_TIMESTAMP` are
-one node); those are recovered from the statement's text by the caller (`timestamps`).
+PostgreSQL is parsed with `POSTGRES` (sqlglot's dialect keeping each function call as written).
+Other dialects normalise some spellings (`now()` and `CURRENT_TIMESTAMP` are one node); those
+are recovered from the statement's text by the caller (`timestamps`).
 """
 
 from __future__ import annotations
@@ -111,15 +113,16 @@ class TreeBuilder:
             exp.Interval: self.interval,
             exp.Anonymous: lambda n: ("func", str(n.this).lower(), tuple(self.build(a) for a in n.expressions)),
             exp.TimestampTrunc: self.date_trunc,
+            exp.Extract: lambda n: ("extract", n.this.name.lower(), self.build(n.expression)),
         }
         for cls, op in BINARY_OPERATORS.items():
             self.handlers[cls] = lambda n, op=op: self.binary(n, op)
         for cls, op in {**PATTERN_OPERATORS, **JSON_OPERATORS}.items():
             self.handlers[cls] = lambda n, op=op: self.pattern(n, op)
-        for cls, word in KEYWORDS.items():
-            self.handlers[cls] = lambda n, word=word: ("kw", word)
-        for cls, name in NAMED_FUNCTIONS.items():
-            self.handlers[cls] = lambda n, name=name: self.function(n, name)
+        for keyword_class, word in KEYWORDS.items():
+            self.handlers[keyword_class] = lambda n, word=word: ("kw", word)
+        for function_class, name in NAMED_FUNCTIONS.items():
+            self.handlers[function_class] = lambda n, name=name: self.function(n, name)
 
     def build(self, node: exp.Expression):
         while isinstance(node, exp.Paren):
@@ -137,7 +140,8 @@ class TreeBuilder:
         return ("int", node.this) if node.this.lstrip("-").isdigit() else ("num", node.this)
 
     def current_timestamp(self, node: exp.CurrentTimestamp):
-        spelling = next(self.timestamps, "CURRENT_TIMESTAMP")
+        # Parsed with PostgresCalls, now() stays a call: the node is CURRENT_TIMESTAMP itself.
+        spelling = "CURRENT_TIMESTAMP" if self.dialect == "postgres" else next(self.timestamps, "CURRENT_TIMESTAMP")
         if node.this is not None:
             return ("kw", f"CURRENT_TIMESTAMP({node.this.name})")
         return ("kw", "CURRENT_TIMESTAMP") if spelling == "CURRENT_TIMESTAMP" else ("func", spelling, ())
@@ -245,14 +249,24 @@ class NotAnExpression(ValueError):
     """SQL text that PostgreSQL would not read as one expression."""
 
 
-class _Calls(Postgres):
+_SQL_SYNTAX = frozenset({
+    "COALESCE", "GREATEST", "LEAST", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME",
+    "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE", "SESSION_USER", "CURRENT_CATALOG", "CURRENT_SCHEMA",
+})
+
+
+class PostgresCalls(Postgres):
     """PostgreSQL as sqlglot reads it, except that a function call stays the call that was
     written (`to_char(now(), 'YYYY')` is not rewritten as sqlglot's TimeToStr): PostgreSQL
-    prints a call by its own name with its arguments in order. The four that are SQL syntax
-    in PostgreSQL (printed in capitals) keep sqlglot's nodes."""
+    prints a call by its own name with its arguments in order. What is SQL syntax in
+    PostgreSQL (COALESCE, CURRENT_TIMESTAMP(0), ...) keeps sqlglot's nodes."""
 
-    class Parser(Postgres.Parser):
-        FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in ("COALESCE", "GREATEST", "LEAST", "NULLIF")}
+    class Parser(Postgres.Parser):  # type: ignore[valid-type,misc]
+        FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in _SQL_SYNTAX}
+
+
+POSTGRES = PostgresCalls()
+"""The dialect to parse PostgreSQL with, for every reader."""
 
 
 def fold_identifier(node: exp.Expression | str | None) -> str:
@@ -273,10 +287,10 @@ def parse_expression(sql: str) -> Tree:
     """The tree of one PostgreSQL expression written as text (a CHECK condition, a DEFAULT, an
     index predicate). Raises NotAnExpression when sqlglot cannot read it as one."""
     try:
-        node = sqlglot.parse_one(sql, read=_Calls)
+        node = sqlglot.parse_one(sql, read=POSTGRES)
     except (SqlglotError, RecursionError, ValueError) as exc:
         raise NotAnExpression(str(exc)) from None
     if node is None or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):
         raise NotAnExpression(sql)
     builder = TreeBuilder(fold_identifier, lambda t: normalize_type(t.sql(dialect="postgres")), iter(()), "postgres")
-    return builder.build(node)
+    return builder.build(node)  # type: ignore[arg-type]  # sqlglot types parse_one's result as its base class

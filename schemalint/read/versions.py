@@ -5,5 +5,5 @@ import them (and libcst/sqlglot with them)."""
 READER_VERSIONS = {
     "django": "8",
     "sqlalchemy": "5",
-    "sql": "4",
+    "sql": "5",
 }

@@ -281,11 +281,11 @@ class TableBuilder:
             col = spec.column
             location = col.location
             if spec.unique and not spec.primary_key:
-                self.constraints.append(Constraint(pg_names.choose_constraint_name(self.pg_table, [col.name], "key", self.implicit_names), "unique", (col.name,),
-                                                   implicit=True, location=location))
+                name = pg_names.choose_constraint_name(self.pg_table, [col.name], "key", self.implicit_names)
+                self.constraints.append(Constraint(name, "unique", (col.name,), implicit=True, location=location))
             if spec.check:
-                self.constraints.append(Constraint(pg_names.choose_constraint_name(self.pg_table, [col.name], "check", self.implicit_names), "check", (),
-                                                   spec.check, implicit=True, location=location))
+                name = pg_names.choose_constraint_name(self.pg_table, [col.name], "check", self.implicit_names)
+                self.constraints.append(Constraint(name, "check", (), spec.check, implicit=True, location=location))
             if spec.db_index and not spec.unique:
                 origin = "fk" if spec.field is not None and spec.field.relation == "fk" else "db_index"
                 self.indexes.append(Index(names.create_index_name(table, [col.name]), (col.name,), implicit=True,

@@ -1,143 +1,145 @@
-"""Django expressions (Q, F, Value, Now, Lower, ...) as PostgreSQL prints them back.
+"""Django expressions (Q, F, Value, Now, Lower, Coalesce, Case, ...) as PostgreSQL prints them.
 
-Check constraints, index conditions, expression indexes and database defaults are compared
-with PostgreSQL's own printout of what Django created (`pg_get_expr(..., true)`), so the
-translation targets that spelling: `quantity >= 0`, `(status)::text = 'open'::text`,
-`lower((name)::text)`, `'draft'::character varying`. What is not covered raises
-`Unresolved`, which becomes SL002.
+Django compiles an expression to SQL; PostgreSQL parses that SQL and prints it back with its
+own casts (`pg_get_expr`). Here each Django construct becomes the expression tree of the SQL
+Django emits for it on PostgreSQL (`schemalint.postgres.tree`: `Lower("name")` is `LOWER("name")`,
+`Now()` is `STATEMENT_TIMESTAMP()`, `Concat(a, b)` is `(COALESCE(a, '') || COALESCE(b, ''))`),
+and `schemalint.postgres.printer` prints it the way PostgreSQL does: `quantity >= 0`,
+`code::text = 'open'::text`, `lower(name::text)`, `'draft'::character varying`. What is not
+covered raises `Unresolved`, which becomes SL002.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
+from schemalint.postgres.printer import Resolver, print_index_part, render
+from schemalint.postgres.tree import Tree
+from schemalint.postgres.types import base_type
 from schemalint.read.django.facts import BinOp, Call, Ref, Unary
 from schemalint.read.django.resolve import Unresolved, describe
 
 _LOOKUPS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-_NUMERIC_CASTS = {"numeric", "double precision", "real"}
+# django.db.models.lookups classes used as conditions (`When(GreaterThan(a, b), ...)`).
+_LOOKUP_CLASSES = {"Exact": "=", "GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<="}
+_ARITHMETIC = {"+", "-", "*", "/", "%"}
+# Functions Django writes as `NAME(args)` on PostgreSQL: Django's class -> PostgreSQL's name.
+_FUNCTIONS = {
+    "Lower": "lower",
+    "Upper": "upper",
+    "Length": "length",
+    "MD5": "md5",
+    "Reverse": "reverse",
+    "Abs": "abs",
+    "Pi": "pi",
+    "Coalesce": "coalesce",
+    "Greatest": "greatest",
+    "Least": "least",
+    "NullIf": "nullif",
+    "Now": "statement_timestamp",
+    "RandomUUID": "gen_random_uuid",
+}
+# ExtractX / TruncX: the field Django passes to EXTRACT / DATE_TRUNC.
+_EXTRACT = {"ExtractYear": "year", "ExtractIsoYear": "isoyear", "ExtractQuarter": "quarter", "ExtractMonth": "month",
+            "ExtractWeek": "week", "ExtractDay": "day", "ExtractHour": "hour", "ExtractMinute": "minute",
+            "ExtractSecond": "second", "ExtractIsoWeekDay": "isodow"}
+_TRUNC = {"TruncYear": "year", "TruncQuarter": "quarter", "TruncMonth": "month", "TruncWeek": "week",
+          "TruncDay": "day", "TruncHour": "hour", "TruncMinute": "minute", "TruncSecond": "second"}
+_DATETIME_FUNCTIONS = {"Now"}
 
 
-def quote_ident(name: str) -> str:
-    plain = re.match(r"^[a-z_][a-z0-9_$]*$", name) is not None
-    return name if plain and name not in _RESERVED else '"' + name.replace('"', '""') + '"'
-
-
-# PostgreSQL keywords that are not UNRESERVED (`pg_get_keywords()` catcode <> 'U'): quote_ident()
-# quotes a column named like one of them (`"position"`).
-_RESERVED = frozenset({
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
-    "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check",
-    "coalesce", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
-    "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
-    "current_user", "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end",
-    "except", "exists", "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full",
-    "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int",
-    "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral", "leading", "least",
-    "left", "like", "limit", "localtime", "localtimestamp", "national", "natural", "nchar", "none",
-    "normalize", "not", "notnull", "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out",
-    "outer", "overlaps", "overlay", "placing", "position", "precision", "primary", "real", "references",
-    "returning", "right", "row", "select", "session_user", "setof", "similar", "smallint", "some",
-    "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat",
-    "trim", "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose", "when",
-    "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
-    "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
-})
-
-
-def base_type(pg_type: str) -> str:
-    return pg_type.split("(")[0].strip()
-
-
-def _number_text(value) -> str:
-    return str(value)
-
-
-def condition_literal(value, pg_type: str | None) -> str:
-    """A constant compared with a column of `pg_type`, as `pg_get_expr(..., pretty)` prints it
-    (`0::numeric`, `'-5'::integer`, `1.5::double precision`, `'2020-01-01'::date`)."""
-    kind = base_type(pg_type) if pg_type else None
+def constant(value: Any) -> Tree:
+    """A Python value as the literal Django writes for it (`quote_value`)."""
+    if value is None:
+        return ("null",)
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        if kind in ("double precision", "real"):
-            value = float(value)
-        elif kind == "numeric" and not isinstance(value, Decimal):
-            value = Decimal(str(value))
-        text = _number_text(value)
-        integral = "." not in text and "E" not in text.upper()
-        if kind in ("numeric", "double precision", "real"):
-            if text.startswith("-"):
-                return f"'{text}'::{'integer' if integral else 'numeric'}::{kind}"
-            return f"{text}::{kind}" if integral or kind != "numeric" else text
-        if text.startswith("-"):
-            return f"'{text}'::{_integer_type(value) if integral else 'numeric'}"
-        return text
+        return ("bool", value)
+    if isinstance(value, int):
+        return ("neg", ("int", str(-value))) if value < 0 else ("int", str(value))
+    if isinstance(value, (float, Decimal)):
+        text = str(value)
+        return ("neg", ("num", text[1:])) if text.startswith("-") else ("num", text)
     if isinstance(value, str):
-        escaped = value.replace("'", "''")
-        if kind in ("character varying", "character", None, "text"):
-            return f"'{escaped}'::text"
-        return f"'{escaped}'::{pg_type}"
+        return ("str", value)
     raise Unresolved(describe(value))
 
 
-def default_literal(value, pg_type: str) -> str:
-    """A constant database default as `pg_get_expr(adbin, adrelid)` prints it (`5`,
-    `'-5'::integer`, `'draft'::character varying`, `0.00`)."""
-    kind = base_type(pg_type)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
-        text = _number_text(value)
-        if text.startswith("-"):
-            integral = isinstance(value, int)
-            return f"'{text}'::{_integer_type(value) if integral else 'numeric'}"
-        return text
-    if isinstance(value, str):
-        escaped = value.replace("'", "''")
-        if kind in ("character varying", "character"):
-            return f"'{escaped}'::character varying"
-        if kind == "text":
-            return f"'{escaped}'::text"
-        return f"'{escaped}'::{pg_type}"
-    raise Unresolved(describe(value))
-
-
-def _integer_type(value) -> str:
-    return "integer" if -(2**31) <= value < 2**31 else "bigint"
+def _prepared(value: Any, kind: str) -> Any:
+    """The value as the field's get_prep_value() hands it to the database: a FloatField
+    makes every number a float (`-2` is sent as `-2.0`)."""
+    if kind in ("double precision", "real") and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 class ExpressionWriter:
     """Translates Q/F/functions over one model's fields. `column` maps a field name (or
     `<fk>_id`) to (column, PostgreSQL type); `call_name` says which Django callable a
-    `Call.func` is (`Q`, `F`, `Lower`, ...) or None."""
+    `Call.func` is (`Q`, `F`, `Lower`, ...) or None. `time_zone`: Django's current time zone
+    for Extract/Trunc over datetimes (`""` when USE_TZ is off; None when unknown, and then
+    those are unresolved)."""
 
-    def __init__(self, column: Callable[[str], tuple[str, str]], call_name: Callable[[Call], str | None], evaluate) -> None:
+    def __init__(self, column: Callable[[str], tuple[str, str]], call_name: Callable[[Call], str | None], evaluate,
+                 time_zone: str | None = None) -> None:
         self.column = column
         self.call_name = call_name
         self.evaluate = evaluate
+        self.time_zone = time_zone
+        self.types: dict[str, str] = {}
 
-    # -- conditions (CHECK, partial index WHERE) ------------------------------------------
+    # -- what each use prints -----------------------------------------------------------------
 
     def condition(self, value) -> str:
-        return _render(self._node(value), None)
+        """A CHECK condition or an index predicate: pg_get_expr(..., true)."""
+        return render(self._condition(value), self.types, pretty=True)
 
-    # A condition is first built as a tree -- ("and"|"or", [children]), ("not", child),
-    # ("leaf", text, parenthesised_under_bool) -- then printed with PostgreSQL's rules for
-    # parentheses (ruleutils.c `isSimpleNode` with PRETTY_PAREN), which depend on the parent.
+    def index_part(self, value) -> tuple[str, str]:
+        """An expression of `Index(*expressions)`: (text as pg_get_indexdef prints it, order)."""
+        if isinstance(value, str):  # UniqueConstraint(Lower("name"), "city"): a plain field
+            return self.column(value)[0], ""
+        if isinstance(value, Call):
+            if value.func in (".desc", ".asc") and value.args:
+                text, _ = self.index_part(value.args[0])
+                return text, "DESC" if value.func == ".desc" else ""
+            if self.call_name(value) == "F":
+                return self.column(self.evaluate(value.args[0]))[0], ""
+        return print_index_part(Resolver(self.types).resolve(self._expression(value))), ""
 
-    def _node(self, value):
+    def generated(self, value) -> str:
+        """A GeneratedField's expression: pg_get_expr(..., false)."""
+        return render(self._expression(value), self.types, pretty=False)
+
+    def default(self, value, pg_type: str) -> str:
+        """A db_default: pg_get_expr(adbin, adrelid) of what Django's migrate creates."""
+        if base_type(pg_type) in ("jsonb", "json"):
+            raise Unresolved(describe(value))
+        tree = self._expression(value)
+        if tree == ("null",):
+            raise Unresolved(describe(value))
+        return render(tree, self.types, pretty=False, target=pg_type)
+
+    # -- trees ----------------------------------------------------------------------------------
+
+    def _col(self, field: str) -> Tree:
+        column, pg_type = self.column(field)
+        self.types[column] = pg_type
+        return ("col", column)
+
+    def _condition(self, value) -> Tree:
         if isinstance(value, BinOp) and value.op in ("&", "|"):
-            return ("and" if value.op == "&" else "or", [self._node(value.left), self._node(value.right)])
+            return ("and" if value.op == "&" else "or", (self._condition(value.left), self._condition(value.right)))
         if isinstance(value, Unary) and value.op == "~":
-            return ("not", self._node(value.operand))
-        if isinstance(value, Call) and self.call_name(value) == "Q":
-            return self._q(value)
+            return ("not", self._condition(value.operand))
+        if isinstance(value, Call):
+            name = self.call_name(value)
+            if name == "Q":
+                return self._q(value)
+            if name in _LOOKUP_CLASSES and len(value.args) == 2:
+                return ("op", _LOOKUP_CLASSES[name], self._expression(value.args[0]), self._expression(value.args[1]))
         raise Unresolved(describe(value))
 
-    def _q(self, call: Call):
+    def _q(self, call: Call) -> Tree:
         negated = False
         connector = "and"
         for key, val in call.kwargs:
@@ -145,154 +147,141 @@ class ExpressionWriter:
                 negated = bool(self.evaluate(val))
             elif key == "_connector":
                 connector = "or" if self.evaluate(val) == "OR" else "and"
-        # Q(**kwargs) sorts its keyword lookups (django/db/models/query_utils.py).
-        lookups = sorted((kv for kv in call.kwargs if not kv[0].startswith("_")), key=lambda kv: kv[0])
-        parts = [self._node(c) for c in call.args] + [self._lookup(k, v) for k, v in lookups]
+        lookups = [kv for kv in call.kwargs if not kv[0].startswith("_")]
+        parts = [self._condition(c) for c in call.args] + self._lookups(lookups)
         if not parts:
             raise Unresolved(describe(call))
-        node = parts[0] if len(parts) == 1 else (connector, parts)
+        node = parts[0] if len(parts) == 1 else (connector, tuple(parts))
         return ("not", node) if negated else node
 
-    def _lookup(self, key: str, value):
+    def _lookups(self, kwargs) -> list[Tree]:
+        """Q(**kwargs) sorts its keyword lookups (django/db/models/query_utils.py)."""
+        return [self._lookup(k, v) for k, v in sorted(kwargs, key=lambda kv: kv[0])]
+
+    def _lookup(self, key: str, value) -> Tree:
         field, _, lookup = key.partition("__")
         lookup = lookup or "exact"
-        column, pg_type = self.column(field)
-        col = quote_ident(column)
-        kind = base_type(pg_type)
+        col = self._col(field)
+        kind = base_type(self.types[col[1]])
         if lookup == "isnull":
-            return _leaf(f"{col} IS NULL" if self.evaluate(value) else f"{col} IS NOT NULL")
-        if lookup == "range":
+            return ("nulltest", col, not self.evaluate(value))
+        if lookup == "range":  # BETWEEN, which PostgreSQL keeps as two comparisons
             low, high = self.evaluate(value)
-            # BETWEEN is parsed into `x >= low AND x <= high`.
-            return ("and", [_leaf(self._compare(col, kind, pg_type, ">=", low)), _leaf(self._compare(col, kind, pg_type, "<=", high))])
-        if lookup not in _LOOKUPS and lookup != "in":
-            raise Unresolved(f"{key}={describe(value)}")
-        if isinstance(value, Call) and self.call_name(value) == "F":
-            other, other_type = self.column(self.evaluate(value.args[0]))
-            return _leaf(f"{self._typed(col, kind)} {_LOOKUPS[lookup]} {self._typed(quote_ident(other), base_type(other_type))}")
-        constant = self.evaluate(value)
+            return ("and", (("op", ">=", col, constant(_prepared(low, kind))), ("op", "<=", col, constant(_prepared(high, kind)))))
         if lookup == "in":
-            return _leaf(self._in(col, kind, pg_type, constant), parenthesised=True)
-        if kind == "boolean" and lookup == "exact" and isinstance(constant, bool):
-            return _leaf(col) if constant else ("not", _leaf(col))
-        if constant is None and lookup == "exact":
-            return _leaf(f"{col} IS NULL")
-        return _leaf(self._compare(col, kind, pg_type, _LOOKUPS[lookup], constant))
+            values = self.evaluate(value)
+            if not isinstance(values, (tuple, list)):
+                raise Unresolved(describe(values))
+            items = list(dict.fromkeys(v for v in values if v is not None))  # Django drops NULL and repeats
+            if not items:
+                raise Unresolved(f"{key}={describe(value)}")
+            return ("in", col, tuple(constant(_prepared(v, kind)) for v in items), False)
+        if lookup not in _LOOKUPS:
+            raise Unresolved(f"{key}={describe(value)}")
+        if self._is_expression(value):
+            return ("op", _LOOKUPS[lookup], col, self._expression(value))
+        constant_value = self.evaluate(value)
+        if lookup == "exact" and constant_value is None:
+            return ("nulltest", col, False)
+        if lookup == "exact" and kind == "boolean" and isinstance(constant_value, bool):
+            return col if constant_value else ("not", col)
+        return ("op", _LOOKUPS[lookup], col, constant(_prepared(constant_value, kind)))
 
-    @staticmethod
-    def _compare(col: str, kind: str, pg_type: str, op: str, constant) -> str:
-        if kind in ("character varying", "character") and isinstance(constant, str):
-            return f"{col}::text {op} '{constant.replace(chr(39), chr(39) * 2)}'::text"
-        return f"{col} {op} {condition_literal(constant, pg_type)}"
-
-    @staticmethod
-    def _typed(col: str, kind: str) -> str:
-        return f"{col}::text" if kind in ("character varying", "character") else col
-
-    def _in(self, col: str, kind: str, pg_type: str, values) -> str:
-        if not isinstance(values, tuple):
-            raise Unresolved(describe(values))
-        if kind in ("character varying", "character"):
-            items = ", ".join(f"'{v}'::character varying" for v in values)
-            return f"{col}::text = ANY (ARRAY[{items}]::text[])"
-        items = ", ".join(condition_literal(v, pg_type) for v in values)
-        return f"{col} = ANY (ARRAY[{items}])"
-
-    # -- index expressions ------------------------------------------------------------------
-
-    def index_part(self, value) -> tuple[str, str]:
-        """An expression of `Index(*expressions)`: (text, order)."""
-        if isinstance(value, str):  # UniqueConstraint(Lower("name"), "city"): a plain field
-            return self.column(value)[0], ""
+    def _is_expression(self, value) -> bool:
+        """Whether Django sees an expression (F(), Value(), a function, arithmetic over them)
+        rather than a Python value (`60 * 60` reaches Django as 3600)."""
         if isinstance(value, Call):
-            name = self.call_name(value)
-            if value.func in (".desc", ".asc") and value.args:
-                text, _ = self.index_part(value.args[0])
-                return text, "DESC" if value.func == ".desc" else ""
-            if name in ("Lower", "Upper"):
-                arg = value.args[0]
-                column, pg_type = self.column(self.evaluate(arg.args[0]) if isinstance(arg, Call) else self.evaluate(arg))
-                inner = self._typed(quote_ident(column), base_type(pg_type))
-                return f"{name.lower()}({inner})", ""
-            if name == "F":
-                column, _ = self.column(self.evaluate(value.args[0]))
-                return column, ""
-        raise Unresolved(describe(value))
-
-    # -- generated columns (non-pretty printout: `(high - low)`, `upper((label)::text)`) -------
-
-    def generated(self, value) -> str:
-        if isinstance(value, BinOp) and value.op in ("+", "-", "*"):
-            left, left_kind = self._arith(value.left)
-            right, right_kind = self._arith(value.right)
-            if left_kind != right_kind:
-                raise Unresolved(describe(value))
-            return f"({left} {value.op} {right})"
-        if isinstance(value, Call) and self.call_name(value) in ("Lower", "Upper") and value.args:
-            arg = value.args[0]
-            name = self.evaluate(arg.args[0]) if isinstance(arg, Call) else self.evaluate(arg)
-            column, pg_type = self.column(name)
-            col = quote_ident(column)
-            inner = f"({col})::text" if base_type(pg_type) in ("character varying", "character") else col
-            return f"{self.call_name(value).lower()}({inner})"
-        raise Unresolved(describe(value))
-
-    def _arith(self, value) -> tuple[str, str]:
-        if isinstance(value, Call) and self.call_name(value) == "F":
-            column, pg_type = self.column(self.evaluate(value.args[0]))
-            kind = base_type(pg_type)
-            if kind not in ("integer", "bigint", "smallint"):
-                raise Unresolved(describe(value))
-            return quote_ident(column), "int"
+            return self.call_name(value) is not None
         if isinstance(value, BinOp):
-            return self.generated(value), "int"
-        constant = self.evaluate(value)
-        if isinstance(constant, int) and not isinstance(constant, bool) and constant >= 0:
-            return str(constant), "int"
+            return self._is_expression(value.left) or self._is_expression(value.right)
+        if isinstance(value, Unary):
+            return self._is_expression(value.operand)
+        return False
+
+    def _expression(self, value) -> Tree:
+        """F(), Value(), database functions, arithmetic and constants."""
+        if not self._is_expression(value):
+            return constant(self.evaluate(value))
+        if isinstance(value, BinOp) and value.op in _ARITHMETIC:
+            return ("op", value.op, self._expression(value.left), self._expression(value.right))
+        if isinstance(value, Unary) and value.op == "-":
+            return ("neg", self._expression(value.operand))
+        if not isinstance(value, Call):
+            raise Unresolved(describe(value))
+        name = self.call_name(value)
+        if name == "F" and value.args:
+            return self._col(self.evaluate(value.args[0]))
+        if name == "Value" and value.args:
+            return constant(self.evaluate(value.args[0]))
+        if name in _FUNCTIONS:
+            return ("func", _FUNCTIONS[name], tuple(self._argument(a) for a in value.args))
+        if name == "Concat":
+            return self._concat(value)
+        if name == "Case":
+            return self._case(value)
+        if name in _EXTRACT and len(value.args) == 1:
+            return ("extract", _EXTRACT[name], self._in_time_zone(value.args[0]))
+        if name in _TRUNC and len(value.args) == 1:
+            return ("func", "date_trunc", (("str", _TRUNC[name]), self._in_time_zone(value.args[0])))
+        if name == "TruncDate" and len(value.args) == 1:
+            return ("cast", self._in_time_zone(value.args[0]), "date")
         raise Unresolved(describe(value))
 
-    # -- database defaults ------------------------------------------------------------------
+    def _argument(self, value) -> Tree:
+        """A function argument: Django reads a string as a field name (`Lower("name")`)."""
+        if isinstance(value, str):
+            return self._col(value)
+        return self._expression(value)
 
-    def default(self, value, pg_type: str) -> str:
-        if isinstance(value, Call):
-            name = self.call_name(value)
-            if name == "Now":
-                return "statement_timestamp()"
-            if name == "Value" and value.args:
-                return self.default(value.args[0], pg_type)
-            if name == "RandomUUID":
-                return "gen_random_uuid()"
-        constant = self.evaluate(value)
-        if constant is None:
+    def _concat(self, call: Call) -> Tree:
+        """ConcatPair on PostgreSQL: `(COALESCE(a, '') || COALESCE(b, ''))`, nested to the
+        right. Only text values: other arguments get casts this does not model."""
+        parts = [self._argument(a) for a in call.args]
+        if len(parts) < 2 or any(p[0] != "str" for p in parts):
+            raise Unresolved(describe(call))
+
+        def pair(items: list[Tree]) -> Tree:
+            right = items[1] if len(items) == 2 else pair(items[1:])
+            return ("op", "||", ("func", "coalesce", (items[0], ("str", ""))), ("func", "coalesce", (right, ("str", ""))))
+
+        return pair(parts)
+
+    def _case(self, call: Call) -> Tree:
+        whens = []
+        for when in call.args:
+            if not isinstance(when, Call) or self.call_name(when) != "When":
+                raise Unresolved(describe(call))
+            kwargs = dict(when.kwargs)
+            if "then" not in kwargs:
+                raise Unresolved(describe(when))
+            lookups = tuple((k, v) for k, v in when.kwargs if k not in ("then", "condition"))
+            conditions = [self._condition(c) for c in when.args]
+            if "condition" in kwargs:
+                conditions.append(self._condition(kwargs["condition"]))
+            if lookups:
+                parts = self._lookups(lookups)
+                conditions.append(parts[0] if len(parts) == 1 else ("and", tuple(parts)))
+            if len(conditions) != 1:
+                raise Unresolved(describe(when))
+            whens.append((conditions[0], self._expression(kwargs["then"])))
+        default = dict(call.kwargs).get("default")
+        return ("case", None, tuple(whens), self._expression(default) if default is not None else None)
+
+    def _in_time_zone(self, value) -> Tree:
+        """Django converts a datetime to the current time zone before EXTRACT/DATE_TRUNC
+        (`x AT TIME ZONE 'Europe/Paris'`, only when USE_TZ is on)."""
+        tree = self._expression(value)
+        is_datetime = (isinstance(value, Call) and self.call_name(value) in _DATETIME_FUNCTIONS) or (
+            tree[0] == "col" and base_type(self.types.get(tree[1], "")) == "timestamp with time zone")
+        if not is_datetime:
             raise Unresolved(describe(value))
-        if base_type(pg_type) == "jsonb":
-            raise Unresolved(describe(value))
-        return default_literal(constant, pg_type)
-
-
-def _leaf(text: str, parenthesised: bool = False):
-    """`parenthesised`: PostgreSQL wraps it in parentheses under AND/OR/NOT (`x = ANY (...)`)."""
-    return ("leaf", text, parenthesised)
-
-
-def _render(node, parent: str | None) -> str:
-    kind = node[0]
-    if kind == "leaf":
-        return f"({node[1]})" if node[2] and parent is not None else node[1]
-    if kind == "not":
-        child = node[1]
-        inner = _render(child, "not")
-        return f"NOT ({inner})" if child[0] in ("and", "or") else f"NOT {inner}"
-    text = f" {kind.upper()} ".join(_render(child, kind) for child in node[1])
-    # Under AND or OR an AND needs no parentheses, an OR only under AND; under NOT both do
-    # (NOT adds them itself).
-    if parent == "and" and kind == "or":
-        return f"({text})"
-    return text
+        if self.time_zone is None:
+            raise Unresolved(describe(value), "time zone (settings.TIME_ZONE)")
+        return ("op", "AT TIME ZONE", tree, ("str", self.time_zone)) if self.time_zone else tree
 
 
 def is_name(call: Call, *names: str) -> bool:
     return isinstance(call, Call) and (call.func or "").rsplit(".", 1)[-1] in names
 
 
-__all__ = ["ExpressionWriter", "condition_literal", "default_literal", "quote_ident", "Ref", "is_name"]
+__all__ = ["ExpressionWriter", "constant", "Ref", "is_name"]

@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
-from schemalint.read.sql import ops
 from schemalint.postgres.keywords import quote_ident as quote_identifier
 from schemalint.postgres.names import choose_name, index_column_names, join_column_names
-from schemalint.postgres.printer import freeze as freeze_expression
 from schemalint.postgres.printer import Resolver, column_refs, is_null, print_expr, print_index_part, rename_column, render
+from schemalint.postgres.printer import freeze as freeze_expression
+from schemalint.read.sql import ops
 
 # Operator classes that are the default for their type: writing one changes nothing.
 DEFAULT_OPCLASSES = frozenset(

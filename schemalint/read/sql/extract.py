@@ -17,10 +17,10 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 
+from schemalint.postgres.names import truncate_identifier
+from schemalint.postgres.tree import POSTGRES, TreeBuilder
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
-from schemalint.postgres.names import truncate_identifier
-from schemalint.postgres.tree import TreeBuilder
 from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
@@ -165,7 +165,7 @@ _DIALECTS: dict[str, Dialect] = {}
 def _dialect(name: str) -> Dialect:
     """One sqlglot Dialect per name: `sqlglot.parse(read=...)` builds a new one per call."""
     if name not in _DIALECTS:
-        _DIALECTS[name] = Dialect.get_or_raise(name)
+        _DIALECTS[name] = POSTGRES if name == "postgres" else Dialect.get_or_raise(name)
     return _DIALECTS[name]
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from schemalint.postgres.keywords import quote_literal
-from schemalint.postgres.printer import column_refs, is_null, render as print_tree
+from schemalint.postgres.printer import column_refs, is_null
+from schemalint.postgres.printer import render as print_tree
 from schemalint.postgres.tree import NotAnExpression, Tree, parse_expression
 from schemalint.read.sqlalchemy.resolve import Call, Ext, MemberRef, Unresolved
 
