@@ -2,7 +2,7 @@
 
 Read statically with libcst: neither Django nor the project is ever imported. `extract`
 (extract.py) keeps one file's classes, imports, constants and positions as plain facts
-(facts.py); `link` (link.py, build.py) resolves them across files -- inheritance, relations,
+(facts.py); `link` (build.py, over link.py's `Linker`) resolves them across files -- inheritance, relations,
 settings, app labels -- into tables named exactly as Django 5.2 / 6.0 and PostgreSQL name them
 (names.py), with the PostgreSQL spellings of `format_type()` and `pg_get_expr()`
 (fields.py, expressions.py). tests/differential proves it against real Django + PostgreSQL.
@@ -45,7 +45,7 @@ class _DjangoReader:
         return extract(file, settings)
 
     def link(self, facts, project):
-        from schemalint.read.django.link import link
+        from schemalint.read.django.build import link
 
         return link(list(facts), project)
 
