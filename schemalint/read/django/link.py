@@ -93,6 +93,8 @@ class FieldClass:
     """A field class the reader cannot follow: its column's type is unknown."""
     no_column: bool = False
     """`db_type()` returns None: Django creates no column."""
+    modules: tuple[tuple[str, ModuleFacts], ...] = ()
+    """Argument -> the module its default or forced value is written in (the field class's)."""
 
 
 @dataclass
@@ -110,6 +112,8 @@ class FieldSpec:
     local: dict | None = None
     """The declaring class body's other names, for `max_length=MAX` with `MAX` in the class."""
     field_class: FieldClass | None = None
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    """Argument -> the module to read its value in, when not `module` (see `field_spec`)."""
 
     @property
     def internal(self) -> str:
@@ -438,6 +442,9 @@ class Linker:
         kwargs.update(resolved.forced)
         spec = FieldSpec(assign.name, resolved.builtin, call.args, kwargs, module, location, resolved.custom_type,
                          resolved.name, local=local, field_class=resolved)
+        # A value the caller passes is read where the field is used; a default or forced
+        # value of the field class where the class is written.
+        spec.modules = {key: where for key, where in resolved.modules if key not in dict(call.kwargs) or key in resolved.forced}
         if call.star:
             self.unresolved("field arguments", describe(call), location)
         return spec
@@ -499,8 +506,9 @@ class Linker:
                 db_type = cls.db_type
         attributes = (init.attributes + parent.attributes) if init else parent.attributes
         params = init.params if init else parent.params
+        modules = parent.modules + (tuple((key, module) for key, _ in init.defaults + init.forced) if init else ())
         return FieldClass(builtin, defaults, forced, configured or custom, f"{module.module}.{cls.name}", db_type,
-                          attributes, params, parent.unknown, no_column)
+                          attributes, params, parent.unknown, no_column, modules)
 
     def configured_type(self, symbol: Symbol, dotted: str) -> str | None:
         """A `[tool.schemalint] types` entry naming this field class."""
@@ -557,8 +565,9 @@ class Linker:
         cannot be known. The caller reports it, once for the whole field."""
         if key not in spec.kwargs:
             return default
+        module = spec.modules.get(key, spec.module)
         try:
-            return self.evaluate(spec.module, spec.kwargs[key], spec.local)
+            return self.evaluate(module, spec.kwargs[key], spec.local if module is spec.module else None)
         except Unresolved as exc:
             raise Unresolved(exc.text, exc.what or key) from None
 
