@@ -305,7 +305,7 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
 @pytest.mark.parametrize(
     ("field", "expected"),
     [
-        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: TreeForeignKey"),
+        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: mptt.fields.TreeForeignKey"),
         ("gis.PointField()", "field type cannot be resolved statically: django.contrib.gis.db.models.PointField"),
         ("money_field()", "class attribute built by a function cannot be resolved statically: money_field()"),
         ("models.DecimalField(max_digits=5)", "DecimalField precision cannot be resolved statically"),

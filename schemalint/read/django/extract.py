@@ -452,7 +452,7 @@ def _block_indent(block, outer: str | None, finder: LineFinder) -> str | None:
 def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None = "") -> tuple[ClassFact, int]:
     line, col = finder.class_line(node.name.value, start, outer)
     bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
-    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in node.bases if arg.keyword is not None)
+    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in (*node.bases, *node.keywords) if arg.keyword is not None)
     body_statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     indent = _block_indent(node.body, outer, finder)
     conditional: list[Assign] = []

@@ -470,7 +470,7 @@ class Linker:
         if configured:
             return FieldClass("TextField", {}, {}, configured, dotted)
         if symbol.kind == "unknown":
-            return self._unknown_field_class(dotted, None)
+            return self._unknown_field_class(symbol.name or dotted, None)
         if symbol.kind == "function":
             self.unresolved("class attribute built by a function", f"{dotted}()", location)
         return None
