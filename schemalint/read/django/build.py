@@ -4,15 +4,43 @@ Django 5.2/6.0 and PostgreSQL give them (schema editor `table_sql`, `_model_inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, cast
 
-from schemalint.model import Column, ColumnPart, Constraint, ForeignKey, Index, Location, ObjectPart, PrimaryKey, Schema, Table, TablePart
+from schemalint.model import (
+    Column,
+    ColumnPart,
+    Constraint,
+    ForeignKey,
+    Index,
+    Location,
+    ObjectPart,
+    PrimaryKey,
+    Schema,
+    Table,
+    TablePart,
+)
+from schemalint.read import Project
 from schemalint.read.django import names
 from schemalint.read.django.expressions import quote_ident
-from schemalint.read import Project
 from schemalint.read.django.facts import Call, ClassFact, ModuleFacts, Ref
-from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
-from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo, class_bases, odd_bases
+from schemalint.read.django.fields import (
+    AUTO_FIELDS,
+    BUILTIN_FIELDS,
+    INDEX_CLASSES,
+    ON_DELETE,
+    POSITIVE_FIELDS,
+    REL_TYPES,
+)
+from schemalint.read.django.link import (
+    ColumnSpec,
+    FieldSpec,
+    Linker,
+    ModelInfo,
+    class_bases,
+    odd_bases,
+)
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
 
@@ -283,12 +311,16 @@ class TableBuilder:
         problems: list[tuple[str, str]] = []
         unknown: list[ColumnPart] = []
 
-        def part(where: ColumnPart | TablePart, compute, placeholder, table_part: bool = False, what: str = ""):
+        def part(where: ColumnPart | TablePart, compute: Callable[[], Any], placeholder: Any, table_part: bool = False,
+                 what: str = "") -> Any:
             try:
                 return compute()
             except Unresolved as exc:
                 problems.append((exc.what or what or where, exc.text))
-                (self.unknown if table_part else unknown).append(where)
+                if table_part:
+                    self.unknown.append(cast(TablePart, where))
+                else:
+                    unknown.append(cast(ColumnPart, where))
                 return placeholder
 
         primary = part("primary_key", lambda: bool(linker.kw(spec, "primary_key", False)), False, True)

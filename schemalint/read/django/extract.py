@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -17,15 +17,15 @@ from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
-    FString,
-    Spread,
     Call,
     ClassFact,
     FieldInit,
+    FString,
     Mapping,
     ModuleFacts,
     Opaque,
     Ref,
+    Spread,
     Unary,
 )
 from schemalint.read.statements import top_level_chunks
@@ -457,7 +457,11 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
     indent = _block_indent(node.body, outer, finder)
     conditional: list[Assign] = []
     body, _ = _assignments(body_statements, finder, line, indent, conditional)
-    meta, meta_bases, init, db_type, internal = None, (), None, (), None
+    meta: tuple[Assign, ...] | None = None
+    meta_bases: tuple[str, ...] = ()
+    init: FieldInit | None = None
+    db_type: tuple[object, ...] = ()
+    internal: str | None = None
     meta_conditional: list[Assign] = []
     methods = []
     for statement in body_statements:

@@ -9,9 +9,25 @@ from typing import Any
 from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
 from schemalint.read import Project
 from schemalint.read.django import names
+from schemalint.read.django.contrib import VIRTUAL_MODULES
 from schemalint.read.django.expressions import ExpressionWriter
-from schemalint.read.django.facts import Assign, BinOp, Call, ClassFact, FString, ModuleFacts, Ref
-from schemalint.read.django.fields import BUILTIN_FIELDS, PG_FEATURES_FALSE, PG_FEATURES_TRUE, PG_TYPES, REL_TYPES, varchar
+from schemalint.read.django.facts import (
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FString,
+    ModuleFacts,
+    Ref,
+)
+from schemalint.read.django.fields import (
+    BUILTIN_FIELDS,
+    PG_FEATURES_FALSE,
+    PG_FEATURES_TRUE,
+    PG_TYPES,
+    REL_TYPES,
+    varchar,
+)
 from schemalint.read.django.project import (
     SettingsFacts,
     django_version,
@@ -19,7 +35,6 @@ from schemalint.read.django.project import (
     read_app_config,
     read_settings,
 )
-from schemalint.read.django.contrib import VIRTUAL_MODULES
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
@@ -137,7 +152,7 @@ class ModelInfo:
     external: bool
     location: Location
     fields: list[FieldSpec] | None = None
-    parents: list["ModelInfo"] = field(default_factory=list)
+    parents: list[ModelInfo] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -160,12 +175,13 @@ class ColumnSpec:
     fk: ForeignKey | None = None
 
 
-# Meta options under a runtime `if`: what of the table they make unknown ("" nothing).
-_META_PARTS: dict[str, str] = {
+# Meta options under a runtime `if`: what of the table they make unknown (None: nothing the
+# schema holds). Any other option (abstract, proxy, managed, ...) decides whether it exists.
+_META_PARTS: dict[str, TablePart | None] = {
     "db_table": "name", "indexes": "indexes", "index_together": "indexes", "constraints": "constraints",
-    "unique_together": "constraints", "db_table_comment": "comment", "ordering": "", "verbose_name": "",
-    "verbose_name_plural": "", "get_latest_by": "", "default_permissions": "", "permissions": "",
-    "default_related_name": "", "base_manager_name": "", "default_manager_name": "", "select_on_save": "",
+    "unique_together": "constraints", "db_table_comment": "comment", "ordering": None, "verbose_name": None,
+    "verbose_name_plural": None, "get_latest_by": None, "default_permissions": None, "permissions": None,
+    "default_related_name": None, "base_manager_name": None, "default_manager_name": None, "select_on_save": None,
 }
 
 
@@ -391,11 +407,14 @@ class Linker:
             first = cls.meta_conditional[0]
             self.unresolved("Meta options under a runtime if/try/for", ", ".join(a.name for a in cls.meta_conditional),
                             Location(module.rel, first.line, first.col))
-            parts += [_META_PARTS.get(a.name, "exists") for a in cls.meta_conditional if _META_PARTS.get(a.name, "exists")]
+            for assign in cls.meta_conditional:
+                part = _META_PARTS.get(assign.name, "exists")
+                if part is not None:
+                    parts.append(part)
         for parent in self.base_models(info):
             if parent.abstract:
                 parts += self.model_unknowns(parent, depth + 1)
-        return list(dict.fromkeys(p for p in parts if p))
+        return list(dict.fromkeys(parts))
 
     def required_features(self, info: ModelInfo) -> bool | None:
         """`Meta.required_db_features` on PostgreSQL: True (migrated), False (Django skips the
@@ -460,12 +479,11 @@ class Linker:
             if last in BUILTIN_FIELDS:
                 return FieldClass(last, {}, {}, configured, symbol.name)
             return self._unknown_field_class(symbol.name, configured)
-        if symbol.kind == "class" and depth < 20:
-            cls = symbol.cls
-            for base in class_bases(cls):
+        if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
+            for base in class_bases(symbol.cls):
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
                 if parent is not None:
-                    return self._subclass(parent, symbol.module, cls, configured)
+                    return self._subclass(parent, symbol.module, symbol.cls, configured)
             return None
         if configured:
             return FieldClass("TextField", {}, {}, configured, dotted)
@@ -585,7 +603,7 @@ class Linker:
 
     # ------------------------------------------------------------------ relations
 
-    def target(self, spec: FieldSpec, owner: ModelInfo) -> ModelInfo | None:
+    def target(self, spec: FieldSpec, owner: ModelInfo) -> ModelInfo:
         value = spec.args[0] if spec.args else spec.kwargs.get("to")
         if value is None:
             raise Unresolved(f"{spec.name} (no target model)")

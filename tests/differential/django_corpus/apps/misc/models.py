@@ -8,10 +8,15 @@ from django.contrib.postgres.indexes import BrinIndex, BTreeIndex, HashIndex
 from django.db import models as m
 from django.db.models import CharField, ForeignKey, IntegerField
 from django.db.models import CASCADE
+from django.db.models.base import ModelBase
 from django.db.models.functions import Concat, Lower, Upper
 
 from apps.core import constants
+from apps.core.fields import (
+    CharCodeField, ComputedField, CounterField, CurrencyKey, FixedPointField, SkuField, TagField,
+)
 from apps.core.models import TimeStamped
+from apps.misc.compat import with_metaclass
 
 LABEL_LEN = constants.SHORT + 10
 
@@ -169,13 +174,6 @@ class Limitation(m.Model):
 
 
 # --------------------------------------------------------------------------- real-world model code
-
-from django.db.models.base import ModelBase  # noqa: E402
-
-from apps.core.fields import (  # noqa: E402
-    CharCodeField, ComputedField, CounterField, CurrencyKey, FixedPointField, SkuField, TagField,
-)
-from apps.misc.compat import with_metaclass  # noqa: E402
 
 
 class Currency(m.Model):
