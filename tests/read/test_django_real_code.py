@@ -520,3 +520,65 @@ def test_models_package_registers_only_what_its_init_imports(tmp_path):
     root = tmp_path / "project"
     schema = read_project(root, files)
     assert sorted(t.name for t in schema.tables) == sorted(django_tables(root)) == ["shop_extra", "shop_helper", "shop_stock"]
+
+
+def test_a_model_whose_only_base_is_a_call_is_reported_and_the_schema_incomplete(tmp_path):
+    schema = read(tmp_path, """
+        from django.db import models
+
+        def base():
+            return models.Model
+
+        class Stock(base()):
+            name = models.CharField(max_length=20)
+    """)
+    assert schema.tables == () and not schema.complete  # a table absent here proves nothing
+    assert messages(schema) == ["model base class cannot be resolved statically: base()"]
+    assert "shop_stock" in django_tables(tmp_path / "project")
+
+
+def test_type_checking_blocks_never_run_and_other_branches_may(tmp_path):
+    schema = read(tmp_path, """
+        from typing import TYPE_CHECKING
+        from django.db import models
+
+        if TYPE_CHECKING:
+            class Ghost(models.Model):
+                pass
+
+        try:
+            from shop.vendor import Stock
+        except ImportError:
+            class Stock(models.Model):
+                if TYPE_CHECKING:
+                    hint = models.Manager()
+                name = models.CharField(max_length=20)
+    """)
+    assert [(t.name, t.unknown) for t in schema.tables] == [("shop_stock", ("exists",))]
+    assert messages(schema) == ["model defined under if/try cannot be resolved statically: Stock"]
+    assert set(django_tables(tmp_path / "project")) == {"shop_stock"}
+
+
+def test_a_forced_to_field_that_cannot_be_resolved_leaves_the_key_unknown(tmp_path):
+    schema = read(tmp_path, """
+        from django.db import models
+
+        def key_field():
+            return "code"
+
+        class CodeKey(models.ForeignKey):
+            def __init__(self, *args, **kwargs):
+                kwargs["to_field"] = key_field()
+                super().__init__(*args, **kwargs)
+
+        class Currency(models.Model):
+            code = models.CharField(max_length=3, unique=True)
+
+        class Stock(models.Model):
+            currency = CodeKey(Currency, on_delete=models.CASCADE)
+    """)
+    stock = table(schema, "shop_stock")
+    assert stock.column("currency_id").unknown == ("type", "references")
+    assert stock.foreign_keys == ()
+    assert messages(schema) == ["to_field cannot be resolved statically: key_field()"]
+    agrees_where_known(stock, django_tables(tmp_path / "project")["shop_stock"])

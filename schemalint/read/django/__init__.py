@@ -14,6 +14,22 @@ module (BigAutoField from Django 6.0, AutoField before); AUTH_USER_MODEL from th
 app labels from `AppConfig.label`. `Schema.properties` says which version and auto field were
 used.
 
+Unknown is not absent (schemalint/model.py): a field whose type, nullability, target, ... the
+reader cannot resolve keeps its column with those parts in `Column.unknown`; a table whose
+field list a base it cannot follow, a custom metaclass or a runtime `if` may change has
+`Table.unknown=("columns",)`; a model under a module-level `if`/`try` or with a
+`required_db_features` flag that depends on the server has `("exists",)`; a class that may be
+a model but cannot be built makes `Schema.complete` False. Each cause is one SL002.
+
+Model semantics follow Django's `ModelBase`: only the modules a `models/` package imports are
+registered; `required_db_features` PostgreSQL lacks skips the model (fields.py); parent links
+per concrete parent (declared `parent_link=True` or `<parent>_ptr`, the first one the primary
+key unless the child declares its own), through abstract classes; a method or property hides
+an abstract parent's field; six's `with_metaclass(M, A, B)` means bases A, B. Custom fields:
+`__init__` defaults and forced arguments (parameters, `setdefault`, literal dicts merged with
+`**kwargs`), `get_internal_type()`, `db_type()` (a literal, or `%`/f-string formatting of
+`self.<argument>`; None: no column), `getattr(settings, name, default)` as its default.
+
 Known limitations -- each gives SL002 where it occurs, never a guess:
 
 * conditions (CheckConstraint, Index/UniqueConstraint `condition`) support the lookups

@@ -243,7 +243,7 @@ def _assignments(body, finder: LineFinder, start: int, indent: str | None = None
                 line, _ = finder.find(_compiled(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
                 cursor = line
             elif conditional is not None and isinstance(statement, _CONDITIONAL):
-                for block in _inner_blocks(statement):
+                for block in _runtime_blocks(statement):
                     inner, cursor = _assignments(block, finder, cursor, None, conditional)
                     conditional.extend(inner)
             continue
@@ -568,7 +568,10 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                     if isinstance(inner, cst.SimpleStatementLine):
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
-                    elif isinstance(inner, cst.ClassDef):
+            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
+            for block in _runtime_blocks(statement):
+                for inner in block:
+                    if isinstance(inner, cst.ClassDef):
                         fact, cursor = _class(inner, finder, cursor, None)
                         conditional.append(fact)
         elif isinstance(statement, cst.FunctionDef):
@@ -576,6 +579,21 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
             cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
     return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions),
                        conditional_classes=tuple(conditional))
+
+
+def _is_type_checking(statement: cst.CSTNode) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`: a body that never runs."""
+    return isinstance(statement, cst.If) and (dotted(statement.test) or "").rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _runtime_blocks(statement: cst.CSTNode) -> Iterable[Sequence[cst.BaseStatement]]:
+    """The blocks of a compound statement that may run (all but a TYPE_CHECKING body)."""
+    if _is_type_checking(statement):
+        assert isinstance(statement, cst.If)
+        if statement.orelse is not None:
+            yield from _inner_blocks(statement.orelse)
+        return
+    yield from _inner_blocks(statement)
 
 
 def _blocks(statement):
