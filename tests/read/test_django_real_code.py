@@ -582,3 +582,18 @@ def test_a_forced_to_field_that_cannot_be_resolved_leaves_the_key_unknown(tmp_pa
     assert stock.foreign_keys == ()
     assert messages(schema) == ["to_field cannot be resolved statically: key_field()"]
     agrees_where_known(stock, django_tables(tmp_path / "project")["shop_stock"])
+
+
+def test_hidden_field_arguments_leave_the_column_unknown(tmp_path):
+    schema = read(tmp_path, """
+        from django.db import models
+
+        OPTIONS = {"max_length": 30, "null": True}
+
+        class Stock(models.Model):
+            name = models.CharField(**OPTIONS)
+    """)
+    name = table(schema, "shop_stock").column("name")
+    assert name.unknown == ("type", "nullable", "default", "unique", "comment")
+    assert messages(schema) == ["field arguments cannot be resolved statically: models.CharField(*...)"]
+    assert "name" in django_tables(tmp_path / "project")["shop_stock"]

@@ -354,6 +354,10 @@ class TableBuilder:
                                     name=names.fk_constraint_name(table, name, ref_table, ref_column), unknown=fk_unknown)
         else:
             pg_type = part("type", lambda: linker.column_type(spec, table), UNKNOWN_TYPE)
+        if spec.hidden_arguments is not None:
+            problems.append(("field arguments", spec.hidden_arguments))
+            unknown += ["type", "nullable", "default", "unique", "comment"] + (["references"] if spec.relation == "fk" else [])
+            self.unknown.append("indexes")
         if "type" in unknown and (db_index or unique):
             self.unknown.append("indexes")  # a `_like` index depends on the type
         identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown else None
@@ -607,6 +611,9 @@ class TableBuilder:
         linker, info = self.linker, self.info
         if spec.kwargs.get("through") is not None:
             return None
+        if spec.hidden_arguments is not None:
+            linker.complete = False  # `through=` or `db_table=` may be among them
+            raise Unresolved(spec.hidden_arguments, "field arguments")
         target = linker.target(spec, info)
         db_table = linker.kw(spec, "db_table", None)
         table = db_table if isinstance(db_table, str) and db_table else names.truncate_name(f"{info.db_table}_{spec.name}")

@@ -128,6 +128,9 @@ class FieldSpec:
     """The declaring class body's other names, for `max_length=MAX` with `MAX` in the class."""
     field_class: FieldClass | None = None
     modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    hidden_arguments: str | None = None
+    """The call, when it passes `*args`/`**kwargs` the reader cannot see into: any option may
+    be set there (the column reports it)."""
     """Argument -> the module to read its value in, when not `module` (see `field_spec`)."""
 
     @property
@@ -465,7 +468,8 @@ class Linker:
         # value of the field class where the class is written.
         spec.modules = {key: where for key, where in resolved.modules if key not in dict(call.kwargs) or key in resolved.forced}
         if call.star:
-            self.unresolved("field arguments", describe(call), location)
+            shown = describe(call)[:-1]
+            spec.hidden_arguments = f"{shown}{', ' if call.args or call.kwargs else ''}*...)"
         return spec
 
     def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0) -> FieldClass | None:
