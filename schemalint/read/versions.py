@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "8",
+    "django": "9",
     "sqlalchemy": "5",
     "sql": "5",
 }

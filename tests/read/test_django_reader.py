@@ -137,7 +137,7 @@ def test_unresolvable_constructs_give_sl002_at_the_field(tmp_path, field, expect
     assert all(d.location == Location(MODELS, 5, 5) for d in found)
 
 
-def test_unresolved_field_is_left_out_not_guessed(tmp_path):
+def test_unresolved_field_is_kept_with_its_type_unknown(tmp_path):
     schema = read_models(tmp_path, """
         from django.db import models
 
@@ -146,8 +146,10 @@ def test_unresolved_field_is_left_out_not_guessed(tmp_path):
             name = models.CharField(max_length=5)
     """)
     stock = table(schema, "shop_stock")
-    assert stock.column("symbol") is None
+    assert stock.column("symbol").unknown == ("type",)
+    assert stock.column("symbol").nullable is False
     assert stock.column("name").type == "character varying(5)"
+    assert messages(schema) == ["max_length cannot be resolved statically: length()"]
 
 
 @pytest.mark.parametrize(
@@ -303,7 +305,7 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
 @pytest.mark.parametrize(
     ("field", "expected"),
     [
-        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: TreeForeignKey"),
+        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: mptt.fields.TreeForeignKey"),
         ("gis.PointField()", "field type cannot be resolved statically: django.contrib.gis.db.models.PointField"),
         ("money_field()", "class attribute built by a function cannot be resolved statically: money_field()"),
         ("models.DecimalField(max_digits=5)", "DecimalField precision cannot be resolved statically"),
@@ -478,4 +480,4 @@ def test_mutually_referring_primary_keys_are_not_guessed(tmp_path):
             a = models.OneToOneField(A, on_delete=models.CASCADE, primary_key=True)
     """)
     assert any("circular" in m for m in messages(schema)), messages(schema)
-    assert table(schema, "shop_a").column("b_id") is None
+    assert table(schema, "shop_a").column("b_id").unknown == ("type", "references")

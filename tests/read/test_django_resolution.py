@@ -375,7 +375,7 @@ def test_fstrings_and_conditional_models(tmp_path):
             class DebugLog(models.Model):
                 text = models.TextField()
     """)
-    assert [t.name for t in schema.tables] == ["trading_stocks"]
+    assert [(t.name, t.unknown) for t in schema.tables] == [("trading_stocks", ()), ("shop_debuglog", ("exists",))]
     assert messages(schema) == ["model defined under if/try cannot be resolved statically: DebugLog"]
 
 

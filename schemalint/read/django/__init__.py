@@ -2,7 +2,7 @@
 
 Read statically with libcst: neither Django nor the project is ever imported. `extract`
 (extract.py) keeps one file's classes, imports, constants and positions as plain facts
-(facts.py); `link` (link.py, build.py) resolves them across files -- inheritance, relations,
+(facts.py); `link` (build.py, over link.py's `Linker`) resolves them across files -- inheritance, relations,
 settings, app labels -- into tables named exactly as Django 5.2 / 6.0 and PostgreSQL name them
 (names.py), with the PostgreSQL spellings of `format_type()` and `pg_get_expr()`
 (fields.py, expressions.py). tests/differential proves it against real Django + PostgreSQL.
@@ -17,6 +17,22 @@ Django 6.0, AutoField before); AUTH_USER_MODEL and every `getattr(settings, ...)
 from the settings; app labels from `AppConfig.label`. Imports of installed packages are read
 from the virtualenv (`.venv`, `venv`, `$VIRTUAL_ENV` or the `python-path` key), never imported.
 `Schema.properties` says which version and auto field were used.
+
+Unknown is not absent (schemalint/model.py): a field whose type, nullability, target, ... the
+reader cannot resolve keeps its column with those parts in `Column.unknown`; a table whose
+field list a base it cannot follow, a custom metaclass or a runtime `if` may change has
+`Table.unknown=("columns",)`; a model under a module-level `if`/`try` or with a
+`required_db_features` flag that depends on the server has `("exists",)`; a class that may be
+a model but cannot be built makes `Schema.complete` False. Each cause is one SL002.
+
+Model semantics follow Django's `ModelBase`: only the modules a `models/` package imports are
+registered; `required_db_features` PostgreSQL lacks skips the model (fields.py); parent links
+per concrete parent (declared `parent_link=True` or `<parent>_ptr`, the first one the primary
+key unless the child declares its own), through abstract classes; a method or property hides
+an abstract parent's field; six's `with_metaclass(M, A, B)` means bases A, B. Custom fields:
+`__init__` defaults and forced arguments (parameters, `setdefault`, literal dicts merged with
+`**kwargs`), `get_internal_type()`, `db_type()` (a literal, or `%`/f-string formatting of
+`self.<argument>`; None: no column), `getattr(settings, name, default)` as its default.
 
 Known limitations -- each gives SL002 where it occurs, never a guess:
 
@@ -50,7 +66,7 @@ class _DjangoReader:
         return extract(file, settings)
 
     def link(self, facts, project):
-        from schemalint.read.django.link import link
+        from schemalint.read.django.build import link
 
         return link(list(facts), project)
 

@@ -4,25 +4,60 @@ Django 5.2/6.0 and PostgreSQL give them (schema editor `table_sql`, `_model_inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, cast
 
-from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
+from schemalint.model import (
+    Column,
+    ColumnPart,
+    Constraint,
+    ForeignKey,
+    Index,
+    Location,
+    ObjectPart,
+    PrimaryKey,
+    Schema,
+    Table,
+    TablePart,
+)
+from schemalint.read import Project
+from schemalint.read.django import names
 from schemalint.postgres import names as pg_names
 from schemalint.postgres.keywords import quote_ident
-from schemalint.read.django import names
-from schemalint.read.django.facts import Call, Ref
-from schemalint.read.django.fields import AUTO_FIELDS, BUILTIN_FIELDS, INDEX_CLASSES, ON_DELETE, POSITIVE_FIELDS, REL_TYPES
-from schemalint.read.django.link import ColumnSpec, FieldSpec, Linker, ModelInfo
+from schemalint.read.django.facts import Call, ClassFact, ModuleFacts, Ref
+from schemalint.read.django.fields import (
+    AUTO_FIELDS,
+    BUILTIN_FIELDS,
+    INDEX_CLASSES,
+    ON_DELETE,
+    POSITIVE_FIELDS,
+    REL_TYPES,
+)
+from schemalint.read.django.link import (
+    ColumnSpec,
+    FieldSpec,
+    Linker,
+    ModelInfo,
+    class_bases,
+    odd_bases,
+)
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
 
 
+def link(facts: list[ModuleFacts], project: Project) -> Schema:
+    """Every file's facts -> the project's `Schema`: `Linker` resolves names, models and
+    fields across the files; the builders below turn each model into its tables."""
+    return build_schema(Linker(facts, project))
+
+
 def build_schema(linker: Linker) -> Schema:
     tables: list[Table] = []
+    unloaded = _unimported_modules(linker)
     for module in linker.facts:
-        for cls in module.conditional_classes:
-            if linker.is_model_class(module, cls):
-                linker.unresolved("model defined under if/try", cls.name, Location(module.rel, cls.line, cls.col))
+        if module.module in unloaded:
+            continue  # Django never imports it: its models are not registered
         for cls in module.classes:
             info = linker.model(module, cls)
             if info is None:
@@ -30,37 +65,74 @@ def build_schema(linker: Linker) -> Schema:
                 continue
             if info.abstract or info.proxy or info.external:
                 continue
-            builder = TableBuilder(linker, info)
-            try:
-                tables.append(builder.table())
-            except Unresolved as exc:  # whatever a step could not contain: the model, not the run
-                linker.unresolved(exc.what or "model", exc.text, info.location, info.db_table)
-                continue
-            tables.extend(builder.m2m_tables())
+            tables += _model_tables(linker, info, [])
+        for cls in module.conditional_classes:
+            info = linker.model(module, cls)
+            if info is not None and not (info.abstract or info.proxy or info.external):
+                linker.unresolved("model defined under if/try", cls.name, info.location)
+                tables += _model_tables(linker, info, ["exists"])
     auto = linker.project_auto_field()
     properties = (
         ("django_version", linker.version),
         ("django_version_source", linker.version_source),
         ("default_auto_field", auto),
     )
-    return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties)
+    return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties,
+                  complete=linker.complete)
 
 
-def _report_unknown_model_base(linker: Linker, module, cls) -> None:
+def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> list[Table]:
+    """The model's table and its auto-created many-to-many tables, with what of them the
+    reader cannot know; none when `Meta.required_db_features` rules PostgreSQL out."""
+    migrated = linker.required_features(info)
+    if migrated is False:
+        return []
+    unknown = unknown + linker.model_unknowns(info) + (["exists"] if migrated is None else [])
+    builder = TableBuilder(linker, info, unknown)
+    try:
+        table = builder.table()
+    except Unresolved as exc:  # whatever a step could not contain: the model, not the run
+        linker.unresolved(exc.what or "model", exc.text, info.location, info.db_table)
+        linker.complete = False  # a table is missing
+        return []
+    exists: list[TablePart] = ["exists"] if "exists" in table.unknown else []
+    return [table] + [replace(m2m, unknown=tuple(exists)) if exists else m2m for m2m in builder.m2m_tables()]
+
+
+def _unimported_modules(linker: Linker) -> set[str]:
+    """Modules of a `models/` package that no loaded module imports, directly or through
+    others: Django imports `<app>.models` (the package's `__init__`) and what it imports, so
+    their models are never registered and get no table."""
+    by_name = {m.module: m for m in linker.facts}
+    candidates = {m.module for m in linker.facts
+                  if m.package.rsplit(".", 1)[-1] == "models" and m.module != m.package and m.package in by_name}
+    reached: set[str] = set()
+    queue = [m for m in linker.facts if m.module not in candidates]
+    while queue:
+        module = queue.pop()
+        for _, target in module.imports:
+            for name in (target, target.rpartition(".")[0]):
+                if name in candidates and name not in reached:
+                    reached.add(name)
+                    queue.append(by_name[name])
+    return candidates - reached
+
+
+def _report_unknown_model_base(linker: Linker, module: ModuleFacts, cls: ClassFact) -> None:
     """A class that looks like a model (a Meta, or Django fields in its body) but whose base
     cannot be followed (`model_utils.models.TimeStampedModel`, Django's
-    `AbstractBaseSession`): its table would silently vanish, so say why."""
-    unknown = []
-    for base in cls.bases:
-        if not isinstance(base, Ref):
-            continue
+    `AbstractBaseSession`, a call): its table may exist, so say why and mark the schema
+    incomplete."""
+    unknown = [describe(base) for base in odd_bases(cls)]
+    for base in class_bases(cls):
         symbol = linker.resolver.resolve(module, base.dotted)
         last = symbol.name.rsplit(".", 1)[-1]
         if symbol.kind == "unknown" or (symbol.kind == "django" and (last.startswith("Abstract") or last.endswith("Model"))):
             unknown.append(base.dotted)
     if not unknown:
         return
-    def is_field(value) -> bool:
+
+    def is_field(value: object) -> bool:
         if not isinstance(value, Call) or not value.func:
             return False
         symbol = linker.resolver.resolve(module, value.func)
@@ -68,6 +140,7 @@ def _report_unknown_model_base(linker: Linker, module, cls) -> None:
 
     if cls.meta is not None or any(is_field(a.value) for a in cls.body):
         linker.unresolved("model base class", ", ".join(unknown), Location(module.rel, cls.line, cls.col))
+        linker.complete = False
 
 
 def _field_groups(value) -> tuple[tuple[str, ...], ...] | None:
@@ -99,10 +172,16 @@ def _on_delete(linker: Linker, spec: FieldSpec) -> tuple[str, str | None]:
     return ON_DELETE[name]
 
 
+# The placeholder type of a column whose type is unknown (`Column.unknown` says so).
+UNKNOWN_TYPE = "unknown"
+
+
 class TableBuilder:
-    def __init__(self, linker: Linker, info: ModelInfo) -> None:
+    def __init__(self, linker: Linker, info: ModelInfo, unknown: list[TablePart] | None = None) -> None:
         self.linker = linker
         self.info = info
+        self.unknown: list[TablePart] = list(unknown or [])
+        """What of the table cannot be known (see `Table.unknown`)."""
         self.schema, self.table_name = names.split_table(info.db_table)
         """Django's name for the table (without a `schema"."` prefix): what its generated
         names are computed from."""
@@ -143,27 +222,34 @@ class TableBuilder:
             location=info.location,
             model=info.label,
             managed=info.managed,
+            unknown=tuple(dict.fromkeys(self.unknown)),
         )
 
     def _columns(self, fields: list[FieldSpec]) -> FieldSpec | None:
         """Every column in Django's order: parent links or the auto id, then the fields, then
         `_order`. Returns a CompositePrimaryKey pseudo-field if the model declares one."""
         info, linker = self.info, self.linker
-        self._parent_links(fields)
-        explicit_pk = any(s.relation != "m2m" and linker._bool(s, "primary_key") for s in fields)
+        explicit_pk = any(s.relation != "m2m" and linker.flag(s, "primary_key") for s in fields)
+        self._parent_links(explicit_pk)
         if not explicit_pk and not self.parent_link_pk and not any(c.primary_key for c in self.specs):
             self._auto_pk()
         composite = None
         for spec in fields:
             if spec.relation == "m2m":
-                self.m2m.append(spec)
+                if spec.field_class is not None and spec.field_class.unknown:
+                    # Its table (or none, with `through=`) cannot be known.
+                    linker.unresolved("field type", spec.field_class.unknown, spec.location, self.table_name, spec.name)
+                    linker.complete = False
+                else:
+                    self.m2m.append(spec)
             elif spec.internal == "CompositePrimaryKey":
                 composite = spec
-            else:
+            elif linker.makes_column(spec):
                 try:
                     self.specs.append(self._column(spec))
-                except Unresolved as exc:
+                except Unresolved as exc:  # not even its name: the column list is incomplete
                     linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
+                    self.unknown.append("columns")
         if "order_with_respect_to" in info.meta:
             self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
         for spec in self.specs:
@@ -194,23 +280,23 @@ class TableBuilder:
                         extra=(("field", auto),))
         self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))
 
-    def _parent_links(self, fields: list[FieldSpec]) -> None:
-        """Multi-table inheritance: a `<parent>_ptr` one-to-one column per concrete parent;
-        the first is the primary key (unless the child declares its own parent_link)."""
+    def _parent_links(self, explicit_pk: bool) -> None:
+        """Multi-table inheritance, as `ModelBase` does it: per concrete parent, the
+        `OneToOneField(parent_link=True)` the child declares for it, or else an auto-created
+        `<parent>_ptr`. The first parent's link is the primary key unless the child declares
+        its own; the others are unique foreign keys."""
         linker = self.linker
-        declared = [s for s in fields if s.relation == "fk" and linker._bool(s, "parent_link")]
-        has_parents = any(not p.abstract for p in linker.base_models(self.info))
-        if declared and has_parents and not any(linker._bool(s, "primary_key") for s in fields if s.relation != "m2m"):
-            # A declared parent link becomes the primary key, as the auto-created one would.
-            self.parent_link_pk = declared[0].name
-        for position, parent in enumerate(p for p in linker.base_models(self.info) if not p.abstract):
-            parent = linker.concrete(parent)
-            if declared:
+        for position, (parent, declared) in enumerate(linker.parent_links(self.info)):
+            first = position == 0 and not explicit_pk
+            if declared is not None:
+                if first:
+                    self.parent_link_pk = declared.name
                 continue
             try:
                 ref_column, rel_type, _ = linker.pk_of(parent)
             except Unresolved as exc:
                 linker.unresolved(f"primary key of parent {parent.cls.name}", exc.text, self.info.location, self.table_name)
+                self.unknown.append("columns")
                 continue
             column_name = f"{parent.model_name}_ptr_id"
             column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
@@ -219,50 +305,88 @@ class TableBuilder:
             fk = ForeignKey((column_name,), pg_names.truncate_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
                             initially_deferred=True, implicit=True, location=self.info.location, ref_schema=ref_schema,
                             name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column))
-            self.specs.append(ColumnSpec(None, column, primary_key=position == 0, unique=True, fk=fk))
+            self.specs.append(ColumnSpec(None, column, primary_key=first, unique=True, fk=fk))
 
     def _column(self, spec: FieldSpec) -> ColumnSpec:
+        """The field's column. What cannot be resolved is kept as a placeholder, named in the
+        column's (or the table's) `unknown`, and explained by one SL002 for the field."""
         linker, table = self.linker, self.table_name
-        name = linker.column_name(spec)
-        primary = bool(linker.kw(spec, "primary_key", False, table)) or spec.name == self.parent_link_pk
-        null = bool(linker.kw(spec, "null", False, table)) and not primary
-        unique = bool(linker.kw(spec, "unique", False, table)) or primary
-        db_index = bool(linker.kw(spec, "db_index", False, table))
+        name = linker.column_name(spec)  # without a name there is no column to keep
+        problems: list[tuple[str, str]] = []
+        unknown: list[ColumnPart] = []
+
+        def part(where: ColumnPart | TablePart, compute: Callable[[], Any], placeholder: Any, table_part: bool = False,
+                 what: str = "") -> Any:
+            try:
+                return compute()
+            except Unresolved as exc:
+                problems.append((exc.what or what or where, exc.text))
+                if table_part:
+                    self.unknown.append(cast(TablePart, where))
+                else:
+                    unknown.append(cast(ColumnPart, where))
+                return placeholder
+
+        primary = part("primary_key", lambda: bool(linker.kw(spec, "primary_key", False)), False, True)
+        primary = primary or spec.name == self.parent_link_pk
+        null = part("nullable", lambda: bool(linker.kw(spec, "null", False)), False) and not primary
+        unique = part("unique", lambda: bool(linker.kw(spec, "unique", False)), False) or primary
+        db_index = part("indexes", lambda: bool(linker.kw(spec, "db_index", False)), False, True)
         fk = None
-        if spec.relation == "fk":
-            target = linker.target(spec, self.info)
-            ref_column, pg_type, _ = linker.to_field(spec, target)
-            database, declared = _on_delete(linker, spec)
-            if linker.kw(spec, "db_constraint", True, table) is not False:
-                ref_schema, ref_table = names.split_table(target.db_table)
-                fk = ForeignKey((name,), pg_names.truncate_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
-                                initially_deferred=True, implicit=True, location=spec.location, ref_schema=ref_schema,
-                                name=names.fk_constraint_name(table, name, ref_table, ref_column))
+        pg_type = UNKNOWN_TYPE
+        if spec.field_class is not None and spec.field_class.unknown:
+            problems.append(("field type", spec.field_class.unknown))
+            unknown += ["type", "references"] if spec.relation == "fk" else ["type"]
+        elif spec.relation == "fk":
+            try:
+                target = linker.target(spec, self.info)
+                ref_column, pg_type, _ = linker.to_field(spec, target)
+            except Unresolved as exc:
+                problems.append((exc.what or "related model", exc.text))
+                unknown += ["type", "references"]
+            else:
+                fk_unknown: tuple[ObjectPart, ...] = ()
+                try:
+                    database, declared = _on_delete(linker, spec)
+                except Unresolved as exc:
+                    problems.append((exc.what or "on_delete", exc.text))
+                    database, declared, fk_unknown = "NO ACTION", None, ("on_delete",)
+                if part("references", lambda: linker.kw(spec, "db_constraint", True), True) is not False:
+                    ref_schema, ref_table = names.split_table(target.db_table)
+                    fk = ForeignKey((name,), pg_names.truncate_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
+                                    initially_deferred=True, implicit=True, location=spec.location, ref_schema=ref_schema,
+                                    name=names.fk_constraint_name(table, name, ref_table, ref_column), unknown=fk_unknown)
         else:
-            pg_type = linker.column_type(spec, table)
-        identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None else None
-        generated = None
+            pg_type = part("type", lambda: linker.column_type(spec, table), UNKNOWN_TYPE)
+        if spec.hidden_arguments is not None:
+            problems.append(("field arguments", spec.hidden_arguments))
+            unknown += ["type", "nullable", "default", "unique", "comment"] + (["references"] if spec.relation == "fk" else [])
+            self.unknown.append("indexes")
+        if "type" in unknown and (db_index or unique):
+            self.unknown.append("indexes")  # a `_like` index depends on the type
+        identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown else None
         if spec.internal == "GeneratedField":
             null = True  # Django writes no NOT NULL for a generated column; filled in by _generated_columns
         default = None
         if "db_default" in spec.kwargs:
             writer = linker.writer(self.info, spec.module, self.by_field)
-            try:
-                default = writer.default(spec.kwargs["db_default"], pg_type)
-            except Unresolved as exc:
-                linker.unresolved("db_default", exc.text, spec.location, table, spec.name)
-        comment = linker.kw(spec, "db_comment", None, table)
+            default = part("default", lambda: writer.default(spec.kwargs["db_default"], pg_type), None, what="db_default")
+        comment = part("comment", lambda: linker.kw(spec, "db_comment", None), None)
         check = f"{quote_ident(name)} >= 0" if spec.internal in POSITIVE_FIELDS and spec.custom_type is None else None
         extra = (("field", spec.class_name.rsplit(".", 1)[-1] or spec.builtin),)
-        column = Column(name, pg_type, null, default, identity, generated, comment if isinstance(comment, str) else None,
-                        spec.location, spec.name, extra)
+        if problems:
+            (what, text), more = problems[0], "".join(f"; {w} cannot be resolved statically: {t}" for w, t in problems[1:])
+            linker.unresolved(what, text + more, spec.location, table, spec.name)
+        column = Column(name, pg_type, null, default, identity, None, comment if isinstance(comment, str) else None,
+                        spec.location, spec.name, extra, tuple(dict.fromkeys(unknown)))
         return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
 
     def _generated_columns(self) -> None:
         for position, spec in enumerate(self.specs):
             if spec.field is not None and spec.field.internal == "GeneratedField":
                 expression = self._generated(spec.field)
-                spec.column = replace(spec.column, generated=expression)
+                unknown = spec.column.unknown + (("generated",) if expression is None else ())
+                spec.column = replace(spec.column, generated=expression, unknown=unknown)
 
     def _generated(self, spec: FieldSpec) -> str | None:
         expression = spec.kwargs.get("expression")
@@ -272,6 +396,7 @@ class TableBuilder:
         except Unresolved:
             self.linker.unresolved("GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name)
             return None
+
 
     # ------------------------------------------------------------------ per-field objects
 
@@ -490,6 +615,9 @@ class TableBuilder:
         linker, info = self.linker, self.info
         if spec.kwargs.get("through") is not None:
             return None
+        if spec.hidden_arguments is not None:
+            linker.complete = False  # `through=` or `db_table=` may be among them
+            raise Unresolved(spec.hidden_arguments, "field arguments")
         target = linker.target(spec, info)
         db_table = linker.kw(spec, "db_table", None)
         table = db_table if isinstance(db_table, str) and db_table else names.truncate_name(f"{info.db_table}_{spec.name}")

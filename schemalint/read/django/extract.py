@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -17,15 +17,15 @@ from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
-    FString,
-    Spread,
     Call,
     ClassFact,
     FieldInit,
+    FString,
     Mapping,
     ModuleFacts,
     Opaque,
     Ref,
+    Spread,
     Unary,
 )
 from schemalint.read.statements import top_level_chunks
@@ -230,8 +230,10 @@ def _targets(statement: cst.BaseSmallStatement) -> tuple[list[str], cst.BaseExpr
     return [], None
 
 
-def _assignments(body, finder: LineFinder, start: int, indent: str | None = None) -> tuple[list[Assign], int]:
-    """Simple `name = value` statements of a block, with their positions."""
+def _assignments(body, finder: LineFinder, start: int, indent: str | None = None,
+                 conditional: list[Assign] | None = None) -> tuple[list[Assign], int]:
+    """Simple `name = value` statements of a block, with their positions. With `conditional`,
+    the assignments under `if`/`try`/`for`/`while` are collected there."""
     found = []
     cursor = start
     for statement in body:
@@ -240,6 +242,10 @@ def _assignments(body, finder: LineFinder, start: int, indent: str | None = None
                 lead = re.escape(indent) if indent is not None else r"\s*"
                 line, _ = finder.find(_compiled(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
                 cursor = line
+            elif conditional is not None and isinstance(statement, _CONDITIONAL):
+                for block in _runtime_blocks(statement):
+                    inner, cursor = _assignments(block, finder, cursor, None, conditional)
+                    conditional.extend(inner)
             continue
         for small in statement.body:
             names, value = _targets(small)
@@ -251,6 +257,25 @@ def _assignments(body, finder: LineFinder, start: int, indent: str | None = None
                 cursor = line
                 found.append(Assign(name, converted, line, col, finder.call_positions(converted, line)))
     return found, cursor
+
+
+_CONDITIONAL = (cst.If, cst.Try, cst.For, cst.While)
+
+
+def _inner_blocks(statement: cst.CSTNode) -> Iterable[Sequence[cst.BaseStatement]]:
+    """The statement lists of a compound statement's blocks (`if`/`elif`/`else`, `try` with
+    its handlers, `for`/`while` with `else`, `with`)."""
+    for name in ("body", "orelse", "finalbody"):
+        part = getattr(statement, name, None)
+        if isinstance(part, cst.If):
+            yield from _inner_blocks(part)
+        elif isinstance(part, cst.IndentedBlock):
+            yield part.body
+        elif part is not None and isinstance(getattr(part, "body", None), cst.IndentedBlock):
+            yield part.body.body
+    for handler in getattr(statement, "handlers", ()):
+        if isinstance(handler.body, cst.IndentedBlock):
+            yield handler.body.body
 
 
 def _absolute(module: str, package: str, relative_dots: int) -> str:
@@ -289,11 +314,58 @@ def _imports(statement: cst.BaseSmallStatement, package: str) -> list[tuple[str,
 # --------------------------------------------------------------------------- classes
 
 
+def _dict_items(node: cst.Dict, kwargs: str | None, dicts: dict[str, FieldInit]) -> tuple[FieldInit, bool]:
+    """A dict display in a field's `__init__`: the items before `**kwargs` are defaults, those
+    after it override the caller's; the bool says whether `**kwargs` is merged in."""
+    defaults: list[tuple[str, object]] = []
+    forced: list[tuple[str, object]] = []
+    merged = False
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            key = value_of(element.key)
+            if isinstance(key, str):
+                (forced if merged else defaults).append((key, value_of(element.value)))
+        elif isinstance(element.value, cst.Name) and element.value.value == kwargs:
+            merged = True
+        elif isinstance(element.value, cst.Name) and element.value.value in dicts:
+            other = dicts[element.value.value]
+            (forced if merged else defaults).extend(other.defaults + other.forced)
+    return FieldInit(tuple(defaults), tuple(forced)), merged
+
+
 def _field_init(function: cst.FunctionDef) -> FieldInit:
-    defaults, forced = [], []
+    """What `__init__` does to the keyword arguments: parameter defaults, `setdefault`, a
+    literal dict merged with `**kwargs` (`defaults.update(kwargs)`, `{**defaults, **kwargs}`),
+    and what it forces (`kwargs["x"] = ...`, `super().__init__(x=...)`)."""
+    defaults: list[tuple[str, object]] = []
+    forced: list[tuple[str, object]] = []
+    params = tuple(p.name.value for p in function.params.params if p.name.value != "self")
     for param in function.params.params + function.params.kwonly_params:
         if param.default is not None and param.name.value != "self":
             defaults.append((param.name.value, value_of(param.default)))
+    star = function.params.star_kwarg
+    kwargs = star.name.value if isinstance(star, cst.Param) else None
+    dicts: dict[str, FieldInit] = {}  # local literal dicts, as (defaults, forced)
+    merged: set[str] = set()  # the dicts `**kwargs` was merged into
+    attributes: list[tuple[str, str]] = []
+
+    def add(target: str | None, key: object, value: object, overrides: bool) -> None:
+        if not isinstance(key, str):
+            return
+        if target in dicts:
+            old = dicts[target]
+            if target in merged or overrides:
+                dicts[target] = FieldInit(old.defaults, old.forced + ((key, value),))
+            else:
+                dicts[target] = FieldInit(old.defaults + ((key, value),), old.forced)
+        else:
+            (forced if overrides else defaults).append((key, value))
+
+    def spread(found: FieldInit, is_merged: bool) -> None:
+        # `super().__init__(**d)`: without the caller's kwargs in d, all of d is forced.
+        defaults.extend(found.defaults if is_merged else ())
+        forced.extend(found.forced if is_merged else found.defaults + found.forced)
+
     for statement in function.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -301,23 +373,64 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
             if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                 call = small.value
                 name = dotted(call.func) or ""
-                if name.endswith(".setdefault") and len(call.args) == 2:
-                    key = value_of(call.args[0].value)
-                    if isinstance(key, str):
-                        defaults.append((key, value_of(call.args[1].value)))
+                receiver, _, method = name.rpartition(".")
+                if method == "setdefault" and len(call.args) == 2:
+                    add(receiver if receiver in dicts else None, value_of(call.args[0].value), value_of(call.args[1].value), False)
+                elif method == "update" and (receiver in dicts or receiver == kwargs):
+                    for arg in call.args:
+                        if arg.keyword is not None:
+                            add(receiver if receiver in dicts else None, arg.keyword.value, value_of(arg.value), True)
+                        elif isinstance(arg.value, cst.Name) and arg.value.value == kwargs and receiver in dicts:
+                            merged.add(receiver)
+                        elif isinstance(arg.value, cst.Dict):
+                            for key, value in _dict_items(arg.value, kwargs, dicts)[0].defaults:
+                                add(receiver if receiver in dicts else None, key, value, True)
+                        elif isinstance(arg.value, cst.Name) and arg.value.value in dicts:
+                            found = dicts[arg.value.value]
+                            for key, value in found.defaults + found.forced:
+                                add(receiver if receiver in dicts else None, key, value, True)
                 elif _call(call).func == "super().__init__":
-                    for key, value in _call(call).kwargs:
-                        if not isinstance(value, Ref):  # `max_length=max_length` passes a parameter on
-                            forced.append((key, value))
+                    for arg in call.args:
+                        if arg.keyword is not None:
+                            value = value_of(arg.value)
+                            if not isinstance(value, Ref):  # `max_length=max_length` passes a parameter on
+                                forced.append((arg.keyword.value, value))
+                        elif arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value in dicts:
+                            spread(dicts[arg.value.value], arg.value.value in merged)
+                        elif arg.star == "**" and isinstance(arg.value, cst.Dict):
+                            spread(*_dict_items(arg.value, kwargs, dicts))
             elif isinstance(small, cst.Assign) and len(small.targets) == 1:
                 target = small.targets[0].target
                 if isinstance(target, cst.Subscript) and len(target.slice) == 1:
                     index = target.slice[0].slice
                     if isinstance(index, cst.Index):
-                        key = value_of(index.value)
-                        if isinstance(key, str):
-                            forced.append((key, value_of(small.value)))
-    return FieldInit(tuple(defaults), tuple(forced))
+                        receiver = dotted(target.value)
+                        add(receiver if receiver in dicts else None, value_of(index.value), value_of(small.value),
+                            receiver not in dicts or receiver in merged)
+                elif isinstance(target, cst.Name) and isinstance(small.value, cst.Dict):
+                    found, is_merged = _dict_items(small.value, kwargs, dicts)
+                    if target.value == kwargs:  # `kwargs = {**defaults, **kwargs}`
+                        spread(found, True)
+                    else:
+                        dicts[target.value] = found
+                        if is_merged:
+                            merged.add(target.value)
+                elif (isinstance(target, cst.Attribute) and dotted(target.value) == "self"
+                      and isinstance(small.value, cst.Name) and small.value.value in params + tuple(d for d, _ in defaults)):
+                    attributes.append((target.attr.value, small.value.value))
+    return FieldInit(tuple(defaults), tuple(forced), params, tuple(attributes))
+
+
+def _returns(block: Sequence[cst.BaseStatement]) -> Iterable[object]:
+    """What each `return` of a function body returns (not those of nested functions)."""
+    for statement in block:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Return):
+                    yield value_of(small.value) if small.value is not None else None
+        elif not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            for inner in _inner_blocks(statement):
+                yield from _returns(inner)
 
 
 def _returned_literal(function: cst.FunctionDef) -> str | None:
@@ -339,27 +452,38 @@ def _block_indent(block, outer: str | None, finder: LineFinder) -> str | None:
 def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None = "") -> tuple[ClassFact, int]:
     line, col = finder.class_line(node.name.value, start, outer)
     bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
-    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in node.bases if arg.keyword is not None)
+    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in (*node.bases, *node.keywords) if arg.keyword is not None)
     body_statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     indent = _block_indent(node.body, outer, finder)
-    body, _ = _assignments(body_statements, finder, line, indent)
-    meta, meta_bases, init, db_type, internal = None, (), None, None, None
+    conditional: list[Assign] = []
+    body, _ = _assignments(body_statements, finder, line, indent, conditional)
+    meta: tuple[Assign, ...] | None = None
+    meta_bases: tuple[str, ...] = ()
+    init: FieldInit | None = None
+    db_type: tuple[object, ...] = ()
+    internal: str | None = None
+    meta_conditional: list[Assign] = []
+    methods = []
     for statement in body_statements:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
             meta_line, _ = finder.class_line("Meta", line, indent)
             inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
-            found, _ = _assignments(inner, finder, meta_line, _block_indent(statement.body, indent or "", finder))
+            found, _ = _assignments(inner, finder, meta_line, _block_indent(statement.body, indent or "", finder), meta_conditional)
             meta = tuple(found)
             meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
-        elif isinstance(statement, cst.FunctionDef):
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            methods.append(statement.name.value)
+            if not isinstance(statement, cst.FunctionDef):
+                continue
             if statement.name.value == "__init__":
                 init = _field_init(statement)
-            elif statement.name.value == "db_type":
-                db_type = _returned_literal(statement)
+            elif statement.name.value == "db_type" and isinstance(statement.body, cst.IndentedBlock):
+                db_type = tuple(_returns(statement.body.body))
             elif statement.name.value == "get_internal_type":
                 internal = _returned_literal(statement)
-    end = max([line] + [a.line for a in body])
-    return ClassFact(node.name.value, bases, line, col, tuple(body), meta, meta_bases, init, db_type, internal, keywords), end
+    end = max([line] + [a.line for a in body + conditional])
+    return ClassFact(node.name.value, bases, line, col, tuple(body), meta, meta_bases, init, db_type, internal, keywords,
+                     tuple(methods), tuple(conditional), tuple(meta_conditional)), end
 
 
 def _syntax_error(file: SourceFile, text: str, exc: cst.ParserSyntaxError) -> Diagnostic:
@@ -444,7 +568,10 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                     if isinstance(inner, cst.SimpleStatementLine):
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
-                    elif isinstance(inner, cst.ClassDef):
+            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
+            for block in _runtime_blocks(statement):
+                for inner in block:
+                    if isinstance(inner, cst.ClassDef):
                         fact, cursor = _class(inner, finder, cursor, None)
                         conditional.append(fact)
         elif isinstance(statement, cst.FunctionDef):
@@ -452,6 +579,21 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
             cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
     return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions),
                        conditional_classes=tuple(conditional))
+
+
+def _is_type_checking(statement: cst.CSTNode) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`: a body that never runs."""
+    return isinstance(statement, cst.If) and (dotted(statement.test) or "").rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _runtime_blocks(statement: cst.CSTNode) -> Iterable[Sequence[cst.BaseStatement]]:
+    """The blocks of a compound statement that may run (all but a TYPE_CHECKING body)."""
+    if _is_type_checking(statement):
+        assert isinstance(statement, cst.If)
+        if statement.orelse is not None:
+            yield from _inner_blocks(statement.orelse)
+        return
+    yield from _inner_blocks(statement)
 
 
 def _blocks(statement):

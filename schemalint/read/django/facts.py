@@ -96,6 +96,10 @@ class FieldInit:
     """`def __init__(self, max_digits=12, ...)` / `kwargs.setdefault("max_digits", 12)`."""
     forced: tuple[tuple[str, object], ...] = ()
     """`kwargs["max_length"] = 20` / `super().__init__(max_length=20, ...)`."""
+    params: tuple[str, ...] = ()
+    """The positional parameters after `self`, in order (`VectorField(512)`)."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """`self.dimensions = dimensions`: attribute -> the parameter it is set from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +112,19 @@ class ClassFact:
     meta: tuple[Assign, ...] | None = None
     meta_bases: tuple[str, ...] = ()
     init: FieldInit | None = None
-    db_type: str | None = None
-    """A literal returned by `def db_type(self, connection)`."""
+    db_type: tuple[object, ...] = ()
+    """What each `return` of `def db_type(self, connection)` returns (empty: no such method;
+    `(None,)`: the field makes no column)."""
     internal_type: str | None = None
     """A literal returned by `def get_internal_type(self)`."""
     keywords: tuple[tuple[str, object], ...] = ()
-    """Class keywords (`class Meta(metaclass=...)`), kept for completeness."""
+    """Class keywords (`class Model(models.Model, metaclass=...)`)."""
+    methods: tuple[str, ...] = ()
+    """Names the body binds with `def` or `class` (they hide an abstract parent's field)."""
+    conditional: tuple[Assign, ...] = ()
+    """Assignments in the body under `if`/`try`/`for`/`with`: whether they run is not static."""
+    meta_conditional: tuple[Assign, ...] = ()
+    """The same inside `class Meta`."""
 
 
 @dataclass(frozen=True, slots=True)

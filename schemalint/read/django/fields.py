@@ -57,6 +57,12 @@ BUILTIN_FIELDS: dict[str, Builtin] = {
     "ForeignKey": _B("ForeignKey", (("db_index", True),), relation="fk"),
     "OneToOneField": _B("OneToOneField", (("db_index", True), ("unique", True)), relation="fk"),
     "ManyToManyField": _B("ManyToManyField", relation="m2m"),
+    # Fields that make no column (`get_attname_column()` has no column / not a Field at all).
+    "ForeignObject": _B("ForeignObject", relation="virtual"),
+    "GenericForeignKey": _B("GenericForeignKey", relation="virtual"),
+    "GenericRelation": _B("GenericRelation", relation="virtual"),
+    # A bare `models.Field` subclass: its type comes from `db_type()` or `get_internal_type()`.
+    "Field": _B("Field"),
     # django.contrib.postgres
     "ArrayField": _B("ArrayField"),
     "HStoreField": _B("HStoreField"),
@@ -154,3 +160,56 @@ INDEX_CLASSES = {
 
 def varchar(max_length) -> str:
     return f"character varying({max_length})" if max_length is not None else "character varying"
+
+# `Meta.required_db_features`: Django migrates a model only when every named flag of the
+# connection's DatabaseFeatures is true (`Options.can_migrate`). From Django 5.2's
+# django/db/backends/postgresql/features.py (with the base class's defaults); flags that
+# depend on the server version (`is_postgresql_16`, ...) are in neither set: unknown.
+PG_FEATURES_TRUE = frozenset({
+    "allow_sliced_subqueries_with_in", "allows_auto_pk_0", "allows_group_by_lob",
+    "allows_group_by_select_index", "allows_group_by_selected_pks", "allows_group_by_selected_pks_on_model",
+    "allows_multiple_constraints_on_same_fields", "atomic_transactions", "can_clone_databases",
+    "can_create_inline_fk", "can_defer_constraint_checks", "can_distinct_on_fields",
+    "can_introspect_check_constraints", "can_introspect_default", "can_introspect_foreign_keys",
+    "can_introspect_json_field", "can_introspect_materialized_views", "can_release_savepoints",
+    "can_rename_index", "can_return_columns_from_insert", "can_return_rows_from_bulk_insert",
+    "can_rollback_ddl", "can_use_chunked_reads", "delete_can_self_reference_subquery",
+    "greatest_least_ignores_nulls", "has_bulk_insert", "has_json_object_function", "has_json_operators",
+    "has_native_duration_field", "has_native_json_field", "has_native_uuid_field", "has_real_datatype",
+    "has_select_for_no_key_update", "has_select_for_update", "has_select_for_update_nowait",
+    "has_select_for_update_of", "has_select_for_update_skip_locked", "has_zoneinfo_database",
+    "ignores_unnecessary_order_by_in_subqueries", "indexes_foreign_keys",
+    "json_key_contains_list_matching_requires_list", "nulls_order_largest",
+    "only_supports_unbounded_with_preceding_and_following", "requires_casted_case_in_updates",
+    "schema_editor_uses_clientside_param_binding", "supports_aggregate_filter_clause",
+    "supports_boolean_expr_in_select_clause", "supports_cast_with_precision",
+    "supports_collation_on_charfield", "supports_collation_on_textfield", "supports_column_check_constraints",
+    "supports_combined_alters", "supports_comments", "supports_comparing_boolean_expr",
+    "supports_covering_indexes", "supports_date_lookup_using_string", "supports_default_in_lead_lag",
+    "supports_default_keyword_in_bulk_insert", "supports_default_keyword_in_insert",
+    "supports_deferrable_unique_constraints", "supports_explaining_query_execution",
+    "supports_expression_defaults", "supports_expression_indexes", "supports_foreign_keys",
+    "supports_forward_references", "supports_frame_exclusion", "supports_functions_in_partial_indexes",
+    "supports_ignore_conflicts", "supports_index_column_ordering", "supports_index_on_text_field",
+    "supports_json_field", "supports_json_field_contains", "supports_non_deterministic_collations",
+    "supports_nullable_unique_constraints", "supports_order_by_nulls_modifier", "supports_over_clause",
+    "supports_paramstyle_pyformat", "supports_parentheses_in_compound", "supports_partial_indexes",
+    "supports_partially_nullable_unique_constraints", "supports_primitives_in_json_field",
+    "supports_regex_backreferencing", "supports_select_difference", "supports_select_for_update_with_limit",
+    "supports_select_intersection", "supports_select_union", "supports_sequence_reset",
+    "supports_slicing_ordering_in_compound", "supports_stored_generated_columns",
+    "supports_subqueries_in_group_by", "supports_table_check_constraints", "supports_tablespaces",
+    "supports_temporal_subtraction", "supports_timezones", "supports_transactions", "supports_tuple_lookups",
+    "supports_unlimited_charfield", "supports_update_conflicts", "supports_update_conflicts_with_target",
+    "test_db_allows_multiple_connections", "update_can_self_select", "uses_savepoints",
+})
+PG_FEATURES_FALSE = frozenset({
+    "collate_as_index_expression", "connection_persists_old_columns", "for_update_after_from", "gis_enabled",
+    "has_case_insensitive_like", "ignores_table_name_case", "implied_column_null",
+    "interprets_empty_strings_as_nulls", "order_by_nulls_first", "related_fields_match_type",
+    "requires_compound_order_by_subquery", "requires_explicit_null_ordering_when_grouping",
+    "requires_literal_defaults", "rounds_to_even", "select_for_update_of_column", "supports_callproc_kwargs",
+    "supports_comments_inline", "supports_frame_range_fixed_distance", "supports_logical_xor",
+    "supports_unspecified_pk", "supports_virtual_generated_columns", "truncates_names",
+    "uses_server_side_binding",
+})

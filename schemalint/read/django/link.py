@@ -6,14 +6,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemalint.model import Column, Diagnostic, ForeignKey, Location, Schema
+from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
 from schemalint.read import Project
 from schemalint.read.django import names
-from schemalint.read.django.expressions import ExpressionWriter
-from schemalint.read.django.facts import Assign, Call, ClassFact, ModuleFacts, Ref
-from schemalint.read.django.fields import BUILTIN_FIELDS, PG_TYPES, REL_TYPES, varchar
-from schemalint.read.django.project import DjangoProject, SettingsFacts, major
 from schemalint.read.django.contrib import VIRTUAL_MODULES
+from schemalint.read.django.expressions import ExpressionWriter
+from schemalint.read.django.facts import (
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FString,
+    ModuleFacts,
+    Ref,
+)
+from schemalint.read.django.fields import (
+    BUILTIN_FIELDS,
+    PG_FEATURES_FALSE,
+    PG_FEATURES_TRUE,
+    PG_TYPES,
+    REL_TYPES,
+    varchar,
+)
+from schemalint.read.django.project import DjangoProject, SettingsFacts, major
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
@@ -21,8 +36,74 @@ from schemalint.postgres.types import normalize_type
 
 # django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
-# Class names that say "a field" (`FSMField`, mptt's `TreeForeignKey`): unknown ones are SL002.
-_FIELD_LIKE = ("Field", "ForeignKey", "ManyToMany", "OneToOne")
+# Class names that say "a field" (`FSMField`, mptt's `TreeForeignKey`), and the built-in class
+# such an unknown field is taken as: its column name is known, its type is not.
+_FIELD_LIKE = {"ForeignKey": "ForeignKey", "OneToOneField": "ForeignKey", "ManyToManyField": "ManyToManyField",
+               "ManyToMany": "ManyToManyField", "Field": "Field"}
+# The metaclass every model has; any other may add fields the reader cannot see.
+MODEL_METACLASSES = {"django.db.models.base.ModelBase", "django.db.models.ModelBase"}
+
+
+def class_bases(cls: ClassFact) -> list[Ref]:
+    """The base classes Python sees, as names: six/future's `with_metaclass(Meta, A, B)`
+    stands for `A, B`. Other expressions are `odd_bases`."""
+    found: list[Ref] = []
+    for base in cls.bases:
+        if isinstance(base, Ref):
+            found.append(base)
+        elif _is_with_metaclass(base):
+            found += [a for a in base.args[1:] if isinstance(a, Ref)]
+    return found
+
+
+def odd_bases(cls: ClassFact) -> list[object]:
+    """Base expressions that are not names (a call other than `with_metaclass`, a subscript)."""
+    found: list[object] = []
+    for base in cls.bases:
+        if _is_with_metaclass(base):
+            found += [a for a in base.args[1:] if not isinstance(a, Ref)]
+        elif not isinstance(base, Ref):
+            found.append(base)
+    return found
+
+
+def metaclass(cls: ClassFact) -> object | None:
+    """`class X(..., metaclass=M)` or `with_metaclass(M, ...)`: M as written, else None."""
+    for key, value in cls.keywords:
+        if key == "metaclass":
+            return value
+    for base in cls.bases:
+        if _is_with_metaclass(base):
+            return base.args[0]
+    return None
+
+
+def _is_with_metaclass(value: object) -> bool:
+    return isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] == "with_metaclass" and bool(value.args)
+
+
+@dataclass(frozen=True)
+class FieldClass:
+    """What a field class (built-in, or a project subclass of one) makes of its arguments."""
+
+    builtin: str
+    defaults: dict[str, Any]
+    forced: dict[str, Any]
+    custom_type: str | None
+    name: str
+    """The dotted class, for messages and `dump`."""
+    db_type: tuple[object, ...] = ()
+    """What `db_type()` returns, when that depends on the arguments (`"vector(%s)" % self.dim`)."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """`self.<attribute>` -> the `__init__` parameter it is set from."""
+    params: tuple[str, ...] = ()
+    """`__init__`'s positional parameters, for arguments passed by position."""
+    unknown: str | None = None
+    """A field class the reader cannot follow: its column's type is unknown."""
+    no_column: bool = False
+    """`db_type()` returns None: Django creates no column."""
+    modules: tuple[tuple[str, ModuleFacts], ...] = ()
+    """Argument -> the module its default or forced value is written in (the field class's)."""
 
 
 @dataclass
@@ -39,6 +120,12 @@ class FieldSpec:
     auto_created: bool = False
     local: dict | None = None
     """The declaring class body's other names, for `max_length=MAX` with `MAX` in the class."""
+    field_class: FieldClass | None = None
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    hidden_arguments: str | None = None
+    """The call, when it passes `*args`/`**kwargs` the reader cannot see into: any option may
+    be set there (the column reports it)."""
+    """Argument -> the module to read its value in, when not `module` (see `field_spec`)."""
 
     @property
     def internal(self) -> str:
@@ -62,7 +149,7 @@ class ModelInfo:
     external: bool
     location: Location
     fields: list[FieldSpec] | None = None
-    parents: list["ModelInfo"] = field(default_factory=list)
+    parents: list[ModelInfo] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -85,6 +172,16 @@ class ColumnSpec:
     fk: ForeignKey | None = None
 
 
+# Meta options under a runtime `if`: what of the table they make unknown (None: nothing the
+# schema holds). Any other option (abstract, proxy, managed, ...) decides whether it exists.
+_META_PARTS: dict[str, TablePart | None] = {
+    "db_table": "name", "indexes": "indexes", "index_together": "indexes", "constraints": "constraints",
+    "unique_together": "constraints", "db_table_comment": "comment", "ordering": None, "verbose_name": None,
+    "verbose_name_plural": None, "get_latest_by": None, "default_permissions": None, "permissions": None,
+    "default_related_name": None, "base_manager_name": None, "default_manager_name": None, "select_on_save": None,
+}
+
+
 class Linker:
     def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
         self.project = project
@@ -102,6 +199,8 @@ class Linker:
         self.registry: dict[tuple[str, str], ModelInfo] = {}
         self._pk_cache: dict[str, tuple[str, str, str] | None] = {}
         self._following: set[tuple[int, str]] = set()
+        self.complete = True
+        """False once a class may be a model whose table the reader cannot build."""
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
 
@@ -161,11 +260,10 @@ class Linker:
         location = info.location
         symbol = self.resolver.resolve_global(dotted, info.module)
         if symbol.kind == "class":
-            for base in symbol.cls.bases:
-                if isinstance(base, Ref):
-                    found = self.field_class(symbol.module, base.dotted, location)
-                    if found is not None and found[0] in ("AutoField", "BigAutoField", "SmallAutoField"):
-                        return found[0]
+            for base in class_bases(symbol.cls):
+                found = self.field_class(symbol.module, base.dotted, location)
+                if found is not None and found.unknown is None and found.builtin in ("AutoField", "BigAutoField", "SmallAutoField"):
+                    return found.builtin
         fallback = "BigAutoField" if major(self.version) >= 6 else "AutoField"
         self.unresolved("DEFAULT_AUTO_FIELD", f"{dotted} (assuming {fallback})", location)
         return fallback
@@ -182,9 +280,7 @@ class Linker:
     def is_model_class(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> bool:
         if depth > 30:
             return False
-        for base in cls.bases:
-            if not isinstance(base, Ref):
-                continue
+        for base in class_bases(cls):
             symbol = self.resolver.resolve(module, base.dotted)
             if symbol.kind == "django" and (symbol.name in MODEL_BASES or symbol.name.endswith(".models.Model")):
                 return True
@@ -208,26 +304,34 @@ class Linker:
 
     def base_models(self, info: ModelInfo) -> list[ModelInfo]:
         found = []
-        for base in info.cls.bases:
-            if isinstance(base, Ref):
-                symbol = self.resolver.resolve(info.module, base.dotted)
-                if symbol.kind == "class" and symbol.cls is not info.cls:
-                    parent = self.model(symbol.module, symbol.cls)
-                    if parent is not None:
-                        found.append(parent)
+        for base in class_bases(info.cls):
+            symbol = self.resolver.resolve(info.module, base.dotted)
+            if symbol.kind == "class" and symbol.cls is not info.cls:
+                parent = self.model(symbol.module, symbol.cls)
+                if parent is not None:
+                    found.append(parent)
+        return found
+
+    def parent_models(self, info: ModelInfo, depth: int = 0) -> list[ModelInfo]:
+        """The concrete models a multi-table child links to, in `ModelBase` order: its
+        concrete bases, and those an abstract base itself inherits from."""
+        found: list[ModelInfo] = []
+        for base in self.base_models(info):
+            for parent in ([self.concrete(base)] if not base.abstract else self.parent_models(base, depth + 1) if depth < 20 else []):
+                if all(parent is not other for other in found):
+                    found.append(parent)
         return found
 
     def _meta(self, module: ModuleFacts, cls: ClassFact) -> dict[str, tuple[Any, ModuleFacts, Location]]:
         meta: dict[str, tuple[Any, ModuleFacts, Location]] = {}
         if cls.meta is None:
             # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
-            for base in cls.bases:
-                if isinstance(base, Ref):
-                    symbol = self.resolver.resolve(module, base.dotted)
-                    if symbol.kind == "class" and symbol.cls is not cls:
-                        parent = self.model(symbol.module, symbol.cls)
-                        if parent is not None and parent.abstract:
-                            return {k: v for k, v in parent.meta.items() if k != "abstract"}
+            for base in class_bases(cls):
+                symbol = self.resolver.resolve(module, base.dotted)
+                if symbol.kind == "class" and symbol.cls is not cls:
+                    parent = self.model(symbol.module, symbol.cls)
+                    if parent is not None and parent.abstract:
+                        return {k: v for k, v in parent.meta.items() if k != "abstract"}
             return meta
         for dotted in cls.meta_bases:
             symbol = self.resolver.resolve(module, dotted)
@@ -270,17 +374,67 @@ class Linker:
             info.db_table = f"auth_{cls.name.lower()}"
         if not abstract:
             self.registry.setdefault((label, cls.name.lower()), info)
-        if not external:
-            self._check_bases(module, cls, location)
         return info
 
-    def _check_bases(self, module: ModuleFacts, cls: ClassFact, location: Location) -> None:
-        """A model base we cannot follow (mptt's `MPTTModel`) may bring fields we cannot see."""
-        for base in cls.bases:
-            if isinstance(base, Ref):
-                symbol = self.resolver.resolve(module, base.dotted)
-                if symbol.kind == "unknown":
-                    self.unresolved("model base class", base.dotted, location)
+    def model_unknowns(self, info: ModelInfo, depth: int = 0) -> list[TablePart]:
+        """What of the model's table the reader cannot know, each cause reported once (SL002)
+        where it is written: bases it cannot follow or a metaclass that may add fields,
+        fields or Meta options under a runtime `if`, in the class or an abstract parent."""
+        module, cls = info.module, info.cls
+        if info.external or depth > 20:
+            return []
+        location = info.location
+        parts: list[TablePart] = []
+        for base in class_bases(cls):
+            if self.resolver.resolve(module, base.dotted).kind == "unknown":
+                self.unresolved("model base class", base.dotted, location)
+                parts.append("columns")
+        for base in odd_bases(cls):
+            self.unresolved("model base class", describe(base), location)
+            parts.append("columns")
+        meta_class = metaclass(cls)
+        if meta_class is not None:
+            symbol = self.resolver.resolve(module, meta_class.dotted) if isinstance(meta_class, Ref) else None
+            if symbol is None or symbol.kind != "django" or symbol.name not in MODEL_METACLASSES:
+                self.unresolved("metaclass (it may add fields)", describe(meta_class), location)
+                parts.append("columns")
+        runtime = [a for a in cls.conditional if isinstance(a.value, Call)]
+        if runtime:
+            self.unresolved("fields under a runtime if/try/for", ", ".join(a.name for a in runtime),
+                            Location(module.rel, runtime[0].line, runtime[0].col))
+            parts.append("columns")
+        if cls.meta_conditional:
+            first = cls.meta_conditional[0]
+            self.unresolved("Meta options under a runtime if/try/for", ", ".join(a.name for a in cls.meta_conditional),
+                            Location(module.rel, first.line, first.col))
+            for assign in cls.meta_conditional:
+                part = _META_PARTS.get(assign.name, "exists")
+                if part is not None:
+                    parts.append(part)
+        for parent in self.base_models(info):
+            if parent.abstract:
+                parts += self.model_unknowns(parent, depth + 1)
+        return list(dict.fromkeys(parts))
+
+    def required_features(self, info: ModelInfo) -> bool | None:
+        """`Meta.required_db_features` on PostgreSQL: True (migrated), False (Django skips the
+        model), None (a flag whose value depends on the server, or cannot be read: SL002)."""
+        if "required_db_features" not in info.meta:
+            return True
+        value, _, location = info.meta["required_db_features"]
+        flags = self.meta_value(info.meta, "required_db_features", None)
+        if flags is None:
+            return None  # reported by meta_value
+        if isinstance(flags, str) or not isinstance(flags, (tuple, list)) or not all(isinstance(f, str) for f in flags):
+            self.unresolved("Meta.required_db_features", describe(value), location)
+            return None
+        if any(f in PG_FEATURES_FALSE for f in flags):
+            return False
+        unknown = [f for f in flags if f not in PG_FEATURES_TRUE]
+        if unknown:
+            self.unresolved("Meta.required_db_features on PostgreSQL", ", ".join(unknown), location)
+            return None
+        return True
 
     def concrete(self, info: ModelInfo) -> ModelInfo:
         seen = 0
@@ -301,55 +455,79 @@ class Linker:
         resolved = self.field_class(module, call.func, location)
         if resolved is None:
             return None
-        builtin, defaults, forced, custom_type, class_name = resolved
-        kwargs = dict(BUILTIN_FIELDS[builtin].defaults)
-        kwargs.update(defaults)
+        kwargs = dict(BUILTIN_FIELDS[resolved.builtin].defaults)
+        kwargs.update(resolved.defaults)
         kwargs.update(dict(call.kwargs))
-        kwargs.update(forced)
-        spec = FieldSpec(assign.name, builtin, call.args, kwargs, module, location, custom_type, class_name, local=local)
+        kwargs.update(resolved.forced)
+        spec = FieldSpec(assign.name, resolved.builtin, call.args, kwargs, module, location, resolved.custom_type,
+                         resolved.name, local=local, field_class=resolved)
+        # A value the caller passes is read where the field is used; a default or forced
+        # value of the field class where the class is written.
+        spec.modules = {key: where for key, where in resolved.modules if key not in dict(call.kwargs) or key in resolved.forced}
         if call.star:
-            self.unresolved("field arguments", describe(call), location)
+            shown = describe(call)[:-1]
+            spec.hidden_arguments = f"{shown}{', ' if call.args or call.kwargs else ''}*...)"
         return spec
 
-    def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0):
-        """(builtin name, default kwargs, forced kwargs, custom type, dotted class) or None when
-        `dotted` is not a field class."""
+    def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0) -> FieldClass | None:
+        """What the field class `dotted` makes of its arguments; None when it is not a field
+        class. A class that looks like a field but cannot be followed (mptt's
+        `TreeForeignKey`, a GIS field) is kept with `unknown` set: its column exists."""
         symbol = self.resolver.resolve(module, dotted)
         configured = self.configured_type(symbol, dotted)
         if symbol.kind == "django":
             last = symbol.name.rsplit(".", 1)[-1]
             if last in BUILTIN_FIELDS:
-                return last, {}, {}, configured, symbol.name
-            if last.endswith(_FIELD_LIKE) or last in ("ForeignObject",):
-                self.unresolved("field type", symbol.name, location)
-                return None
-            return None
-        if symbol.kind == "class" and depth < 20:
-            cls = symbol.cls
-            for base in cls.bases:
-                if not isinstance(base, Ref):
-                    continue
+                return FieldClass(last, {}, {}, configured, symbol.name)
+            return self._unknown_field_class(symbol.name, configured)
+        if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
+            for base in class_bases(symbol.cls):
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
-                if parent is None:
-                    continue
-                builtin, defaults, forced, custom, _ = parent
-                if cls.internal_type and cls.internal_type in BUILTIN_FIELDS:
-                    builtin = cls.internal_type
-                init = cls.init
-                merged_defaults = {**defaults, **dict(init.defaults)} if init else defaults
-                merged_forced = {**dict(init.forced), **forced} if init else forced
-                if cls.db_type:
-                    custom = normalize_type(cls.db_type)
-                own_name = f"{symbol.module.module}.{cls.name}"
-                return builtin, merged_defaults, merged_forced, configured or custom, own_name
+                if parent is not None:
+                    return self._subclass(parent, symbol.module, symbol.cls, configured)
             return None
         if configured:
-            return "TextField", {}, {}, configured, dotted
-        if symbol.kind == "unknown" and dotted.rsplit(".", 1)[-1].endswith(_FIELD_LIKE):
-            self.unresolved("field type", dotted, location)
-        elif symbol.kind == "function":
+            return FieldClass("TextField", {}, {}, configured, dotted)
+        if symbol.kind == "unknown":
+            return self._unknown_field_class(symbol.name or dotted, None)
+        if symbol.kind == "function":
             self.unresolved("class attribute built by a function", f"{dotted}()", location)
         return None
+
+    @staticmethod
+    def _unknown_field_class(dotted: str, configured: str | None) -> FieldClass | None:
+        last = dotted.rsplit(".", 1)[-1]
+        for suffix, builtin in _FIELD_LIKE.items():
+            if last.endswith(suffix):
+                if configured:
+                    return FieldClass("TextField", {}, {}, configured, dotted)
+                return FieldClass(builtin, {}, {}, None, dotted, unknown=dotted)
+        return None
+
+    @staticmethod
+    def _subclass(parent: FieldClass, module: ModuleFacts, cls: ClassFact, configured: str | None) -> FieldClass:
+        """A project field class over `parent`: its `__init__` defaults and forced arguments,
+        `get_internal_type()` and `db_type()` (the nearest definition wins)."""
+        builtin = cls.internal_type if cls.internal_type in BUILTIN_FIELDS else parent.builtin
+        init = cls.init
+        defaults = {**parent.defaults, **dict(init.defaults)} if init else parent.defaults
+        forced = {**dict(init.forced), **parent.forced} if init else parent.forced
+        custom, db_type, no_column = parent.custom_type, parent.db_type, parent.no_column
+        if cls.internal_type in BUILTIN_FIELDS:
+            custom, db_type, no_column = None, (), False
+        if cls.db_type:
+            custom, db_type, no_column = None, (), False
+            if all(value is None for value in cls.db_type):
+                no_column = True
+            elif len(cls.db_type) == 1 and isinstance(cls.db_type[0], str):
+                custom = normalize_type(cls.db_type[0])
+            else:
+                db_type = cls.db_type
+        attributes = (init.attributes + parent.attributes) if init else parent.attributes
+        params = init.params if init else parent.params
+        modules = parent.modules + (tuple((key, module) for key, _ in init.defaults + init.forced) if init else ())
+        return FieldClass(builtin, defaults, forced, configured or custom, f"{module.module}.{cls.name}", db_type,
+                          attributes, params, parent.unknown, no_column, modules)
 
     def configured_type(self, symbol: Symbol, dotted: str) -> str | None:
         """A `[tool.schemalint] types` entry naming this field class."""
@@ -391,7 +569,7 @@ class Linker:
             if spec is not None:
                 own.append(spec)
         inherited: list[FieldSpec] = []
-        seen = set(attributes)
+        seen = attributes | set(info.cls.methods)  # a method or property hides a parent's field
         for parent in self.base_models(info):
             if parent.abstract:
                 for spec in self.fields(parent):
@@ -402,17 +580,32 @@ class Linker:
         return info.fields
 
     def kw(self, spec: FieldSpec, key: str, default=None, table: str | None = None):
+        """The value of a field argument; `Unresolved` (with `what` = the argument) when it
+        cannot be known. The caller reports it, once for the whole field."""
         if key not in spec.kwargs:
             return default
+        module = spec.modules.get(key, spec.module)
         try:
-            return self.resolver.evaluate(spec.module, spec.kwargs[key], local=spec.local)
+            return self.evaluate(module, spec.kwargs[key], spec.local if module is spec.module else None)
         except Unresolved as exc:
-            self.unresolved(key, exc.text, spec.location, table, spec.name)
+            raise Unresolved(exc.text, exc.what or key) from None
+
+    def evaluate(self, module: ModuleFacts, value, local: dict | None = None):
+        """`Resolver.evaluate`, and `getattr(settings, name, default)` whose *name* the reader
+        cannot see (`self.setting_name`): the default given in code, what Django sees unless a
+        project sets that setting. (A literal name is looked up in the settings by the resolver.)"""
+        try:
+            return self.resolver.evaluate(module, value, local=local)
+        except Unresolved:
+            if (isinstance(value, Call) and value.func == "getattr" and len(value.args) == 3 and not value.kwargs
+                    and not isinstance(value.args[1], str)
+                    and isinstance(value.args[0], Ref) and self.resolver.resolve(module, value.args[0].dotted).kind == "settings"):
+                return self.evaluate(module, value.args[2], local)
             raise
 
     # ------------------------------------------------------------------ relations
 
-    def target(self, spec: FieldSpec, owner: ModelInfo) -> ModelInfo | None:
+    def target(self, spec: FieldSpec, owner: ModelInfo) -> ModelInfo:
         value = spec.args[0] if spec.args else spec.kwargs.get("to")
         if value is None:
             raise Unresolved(f"{spec.name} (no target model)")
@@ -478,17 +671,32 @@ class Linker:
 
     def _find_pk(self, info: ModelInfo) -> tuple[str, str, str]:
         for spec in self.fields(info):
-            if spec.relation != "m2m" and self._bool(spec, "primary_key"):
+            if spec.relation != "m2m" and self.flag(spec, "primary_key"):
                 return self._field_target(spec, info)
-        parents = [p for p in self.base_models(info) if not p.abstract]
-        links = [s for s in self.fields(info) if s.relation == "fk" and self._bool(s, "parent_link")]
-        if parents and links:
-            return self._field_target(links[0], info)
-        if parents:
-            _, rel_type, internal = self.pk_of(self.concrete(parents[0]))
-            return f"{parents[0].model_name}_ptr_id", rel_type, internal
+        links = self.parent_links(info)
+        if links:
+            parent, declared = links[0]
+            if declared is not None:
+                return self._field_target(declared, info)
+            _, rel_type, internal = self.pk_of(parent)
+            return f"{parent.model_name}_ptr_id", rel_type, internal
         auto, _ = self.default_auto_field(info)
         return "id", REL_TYPES[auto], auto
+
+    def parent_links(self, info: ModelInfo) -> list[tuple[ModelInfo, FieldSpec | None]]:
+        """Each concrete parent of a multi-table child with the `OneToOneField(parent_link=True)`
+        the child declares for it, or None where Django adds `<parent>_ptr` itself."""
+        parents = self.parent_models(info)
+        if not parents:
+            return []
+        declared: dict[int, FieldSpec] = {}
+        for spec in self.fields(info):
+            if spec.relation == "fk" and self.flag(spec, "parent_link"):
+                try:
+                    declared.setdefault(id(self.target(spec, info)), spec)
+                except Unresolved:
+                    continue  # the column reports it
+        return [(parent, declared.get(id(parent))) for parent in parents]
 
     def _field_target(self, spec: FieldSpec, info: ModelInfo) -> tuple[str, str, str]:
         column = self.column_name(spec)
@@ -515,7 +723,8 @@ class Linker:
                 return self._field_target(other, target)
         raise Unresolved(f"to_field={name!r}")
 
-    def _bool(self, spec: FieldSpec, key: str) -> bool:
+    def flag(self, spec: FieldSpec, key: str) -> bool:
+        """A boolean field argument, False when unknown (the column reports it)."""
         try:
             return bool(self.kw(spec, key, False))
         except Unresolved:
@@ -530,8 +739,13 @@ class Linker:
         return f"{spec.name}_id" if spec.relation == "fk" else spec.name
 
     def column_type(self, spec: FieldSpec, table: str) -> str:
+        found = spec.field_class
+        if found is not None and found.unknown:
+            raise Unresolved(found.unknown, "field type")
         if spec.custom_type:
             return spec.custom_type
+        if found is not None and found.db_type:
+            return self._db_type(spec, found)
         internal = spec.internal
         if internal in ("CharField", "SlugField", "FileField", "FilePathField"):
             max_length = self.kw(spec, "max_length", None, table)
@@ -554,6 +768,43 @@ class Linker:
         if pg_type is None:
             raise Unresolved(spec.class_name or spec.builtin, "field type")
         return pg_type
+
+    def makes_column(self, spec: FieldSpec) -> bool:
+        """False for fields Django makes no column for (`GenericForeignKey`, `ForeignObject`,
+        a `db_type()` that returns None) and for many-to-many fields."""
+        return spec.relation not in ("m2m", "virtual") and not (spec.field_class is not None and spec.field_class.no_column)
+
+    def _db_type(self, spec: FieldSpec, found: FieldClass) -> str:
+        """A `db_type()` that formats the field's arguments (`"vector(%s)" % self.dimensions`,
+        f-strings): `self.<attr>` is the argument the attribute is set from."""
+        if len(found.db_type) != 1:
+            raise Unresolved("db_type() with several returns", "field type")
+        arguments = dict(zip(found.params, spec.args))
+        attributes = dict(found.attributes)
+
+        def substitute(value):
+            if isinstance(value, Ref) and value.dotted.startswith("self.") and value.dotted.count(".") == 1:
+                key = attributes.get(value.dotted[5:], value.dotted[5:])
+                if key in arguments:
+                    return self.evaluate(spec.module, arguments[key], spec.local)
+                if key not in spec.kwargs:
+                    raise Unresolved(value.dotted)
+                return self.kw(spec, key)
+            if isinstance(value, BinOp):
+                return BinOp(value.op, substitute(value.left), substitute(value.right))
+            if isinstance(value, FString):
+                return FString(tuple(p if isinstance(p, str) else substitute(p) for p in value.parts))
+            if isinstance(value, tuple):
+                return tuple(substitute(v) for v in value)
+            return value
+
+        try:
+            text = self.resolver.evaluate(spec.module, substitute(found.db_type[0]))
+        except Unresolved as exc:
+            raise Unresolved(f"db_type() returns {describe(found.db_type[0])} ({exc.text})", "field type") from None
+        if not isinstance(text, str):
+            raise Unresolved(f"db_type() returns {describe(found.db_type[0])}", "field type")
+        return normalize_type(text)
 
     def inline_field(self, spec: FieldSpec, value) -> FieldSpec:
         """A field instance passed as an argument (ArrayField's base, output_field)."""
@@ -587,8 +838,3 @@ class Linker:
 
         return ExpressionWriter(column, call_name, evaluate)
 
-
-def link(facts: list[ModuleFacts], project: Project) -> Schema:
-    from schemalint.read.django.build import build_schema
-
-    return build_schema(Linker(facts, project))

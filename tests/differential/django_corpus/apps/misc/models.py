@@ -8,10 +8,15 @@ from django.contrib.postgres.indexes import BrinIndex, BTreeIndex, HashIndex
 from django.db import models as m
 from django.db.models import CharField, ForeignKey, IntegerField
 from django.db.models import CASCADE
+from django.db.models.base import ModelBase
 from django.db.models.functions import Concat, Lower, Upper
 
 from apps.core import constants
+from apps.core.fields import (
+    CharCodeField, ComputedField, CounterField, CurrencyKey, FixedPointField, SkuField, TagField,
+)
 from apps.core.models import TimeStamped
+from apps.misc.compat import with_metaclass
 
 LABEL_LEN = constants.SHORT + 10
 
@@ -166,3 +171,85 @@ class Limitation(m.Model):
 
     class Meta:
         constraints = [m.CheckConstraint(condition=m.Q(first__startswith="A"), name="limitation_first_a")]
+
+
+# --------------------------------------------------------------------------- real-world model code
+
+
+class Currency(m.Model):
+    code = m.CharField(max_length=3, unique=True)
+
+
+class Article(m.Model):
+    sku = SkuField(unique=True)
+    short_sku = SkuField(max_length=8)
+    tag = TagField(null=True)
+    weight = FixedPointField(scale=4)
+    country = CharCodeField(size=3)
+    hits = CounterField(default=0)
+    total = ComputedField(null=True)
+    currency = CurrencyKey(Currency, on_delete=m.PROTECT)
+
+
+class Legacy(with_metaclass(ModelBase, m.Model)):
+    legacy_name = m.CharField(max_length=12)
+
+
+class Place(m.Model):
+    place_name = m.CharField(max_length=20)
+
+
+class RatedPlace(Place):
+    """Abstract, between a concrete parent and its children."""
+
+    rating = m.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Restaurant(RatedPlace):
+    seats = m.IntegerField()
+
+
+class Branch(Place):
+    """A multi-table child with its own primary key: place_ptr is a unique foreign key."""
+
+    branch_code = m.CharField(max_length=8, primary_key=True)
+
+
+class Owner(m.Model):
+    owner_id = m.BigAutoField(primary_key=True)
+    owner_name = m.CharField(max_length=30)
+
+
+class Franchise(Place, Owner):
+    owner_link = m.OneToOneField(Owner, on_delete=m.CASCADE, parent_link=True)
+
+
+class Described(m.Model):
+    title = m.CharField(max_length=10)
+    summary = m.TextField()
+
+    class Meta:
+        abstract = True
+
+
+class Page(Described):
+    @property
+    def summary(self):
+        return self.title
+
+
+class NeedsChecks(m.Model):
+    checked = m.IntegerField()
+
+    class Meta:
+        required_db_features = ["supports_table_check_constraints"]
+
+
+class NeedsVirtualColumns(m.Model):
+    virtual = m.IntegerField()
+
+    class Meta:
+        required_db_features = ["supports_virtual_generated_columns"]
