@@ -272,17 +272,19 @@ class Session:
                 fields[name] = self._resolve(item, catalog, creating)
         return type(value)(**fields)
 
-    def regclasses(self, expression, catalog: "Catalog"):
+    def regclasses(self, expression, catalog: "Catalog", strict: bool):
         """`nextval('seq')`: the sequence is found now, through search_path, and printed as
-        regclass prints it (qualified only outside the default schema)."""
+        regclass prints it (qualified only outside the default schema). `strict`: a sequence
+        that does not exist is PostgreSQL's error (else, when the reader may have missed it,
+        the name stays as written)."""
         if not isinstance(expression, tuple) or not expression:
             return expression
         if expression[0] == "func" and expression[1] in _NEXTVAL and expression[2]:
             first, *rest = expression[2]
-            return ("func", expression[1], (self._regclass_argument(first, catalog), *rest))
-        return tuple(self.regclasses(e, catalog) if isinstance(e, tuple) else e for e in expression)
+            return ("func", expression[1], (self._regclass_argument(first, catalog, strict), *rest))
+        return tuple(self.regclasses(e, catalog, strict) if isinstance(e, tuple) else e for e in expression)
 
-    def _regclass_argument(self, node, catalog: "Catalog"):
+    def _regclass_argument(self, node, catalog: "Catalog", strict: bool):
         literal = node[1] if node[0] == "cast" and node[2] == "regclass" else node
         if not (isinstance(literal, tuple) and literal[0] == "str"):
             return node
@@ -292,6 +294,8 @@ class Session:
         name = ops.QualifiedName(parts[-1], parts[0] if len(parts) == 2 else None)
         found = self.found(name, catalog)
         if (found.schema, found.name) not in catalog.relations:
+            if strict:
+                raise Rejected(f'relation "{literal[1]}" does not exist')
             return node
         text = _regclass(found.schema, found.name)[1:-1].replace("''", "'")
         printed = ("str", text)
@@ -471,7 +475,7 @@ class Applier:
     def new_column(self, table: TableState, spec: ops.ColumnSpec) -> ColumnState:
         column = ColumnState(spec.name, spec.type, not spec.not_null, location=self.loc(spec.pos))
         if spec.default is not None and not is_null(spec.default):
-            column.default = self.session.regclasses(spec.default, self.catalog)
+            column.default = self.session.regclasses(spec.default, self.catalog, self.complete)
         column.generated = spec.generated
         if spec.identity:
             column.identity = spec.identity
@@ -716,7 +720,7 @@ class Applier:
         elif action.change == "set_default":
             if column.identity:
                 raise Rejected(f'column "{action.name}" of relation "{table.name}" is an identity column')
-            column.default = None if is_null(action.default) else self.session.regclasses(action.default, self.catalog)
+            column.default = None if is_null(action.default) else self.session.regclasses(action.default, self.catalog, self.complete)
             column.default_text = None
         elif action.change == "add_identity":
             self.add_identity(table, column, action)

@@ -52,6 +52,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     if kind in _SESSION_KINDS:
         return _session_operations(statement, kind, dialect)
     if kind == "do":
+        if dialect != "postgres":
+            return []  # MySQL's DO evaluates expressions
         return _do_block_operations(statement, text, index, dialect, default_schema)
     if kind == "create_relation":
         return _relation_operations(statement, index, dialect, default_schema)
@@ -152,6 +154,7 @@ def _blank_quoted_comments(text: str, dialect: str) -> str:
 
 
 _COMMENT_NULL = re.compile(r"\s+is\s+null\s*$", re.IGNORECASE)
+_DYNAMIC_SQL = re.compile(r"\bexecute\b", re.IGNORECASE)
 _DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
 _DDL_HEAD = re.compile(
     r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index))\b",
@@ -162,15 +165,16 @@ _DDL_HEAD = re.compile(
 def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
     """The DDL statements inside a PL/pgSQL `DO` block, as one `Guarded` operation. Statements
     built as strings for EXECUTE are not seen."""
+    pos = (statement.line, statement.col)
     head = _DO_BODY.match(statement.text)
-    if head is None:
-        return []
-    tag = head.group(1)
+    body_end = statement.text.find(head.group(1), head.end()) if head else -1
+    if head is None or body_end < 0:
+        return [ops.Unknown("a DO block the reader cannot read: what it creates or changes is not known", pos)]
     body_start = head.end()
-    body_end = statement.text.find(tag, body_start)
-    if body_end < 0:
-        return []
     body = statement.text[body_start:body_end]
+    unknown = []
+    if _DYNAMIC_SQL.search(_blank_quoted(body, dialect)):
+        unknown = [ops.Unknown("this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos)]
     found = []
     for piece in split_statements(body, dialect):
         blanked = _blank_quoted(piece.text, dialect)
@@ -181,7 +185,7 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
         line, col = index.position(offset)
         inner = RawStatement(piece.text[match.start():], offset, line, col)
         found.extend(op for op in _statement_operations(inner, text, index, dialect, default_schema) if not isinstance(op, ops.Problem))
-    return [ops.Guarded(tuple(found), (statement.line, statement.col))] if found else []
+    return ([ops.Guarded(tuple(found), pos)] if found else []) + unknown
 
 
 _RELATION_HEAD = re.compile(
@@ -804,7 +808,7 @@ HARMLESS_ALTER_ACTIONS = (
 )
 _TABLE_PARTS = ("columns", "primary_key", "foreign_keys", "indexes", "constraints")
 _COLUMN_PARTS = ("type", "nullable", "default", "identity", "generated")
-_ALTER_COLUMN = re.compile(r'^alter\s+(?:column\s+)?("(?:[^"]|"")+"|[^\s"]+)', re.IGNORECASE)
+_ALTER_COLUMN = re.compile(r'^alter\s+(?:column\s+)?(?!constraint\s)("(?:[^"]|"")+"|[^\s"]+)', re.IGNORECASE)
 _ADD_IDENTITY = re.compile(
     r'^alter\s+(?:column\s+)?(?P<column>"(?:[^"]|"")+"|[\w$]+)\s+add\s+generated\s+(?P<kind>always|by\s+default)\s+as\s+identity'
     r"\s*(?:\((?P<options>.*)\))?\s*$",
