@@ -5,5 +5,5 @@ import them (and libcst/sqlglot with them)."""
 READER_VERSIONS = {
     "django": "7",
     "sqlalchemy": "4",
-    "sql": "4",
+    "sql": "5",
 }

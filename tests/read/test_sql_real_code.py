@@ -331,6 +331,11 @@ UNKNOWN = [
     ("ALTER TABLE t ALTER CONSTRAINT t_fk DEFERRABLE", "t", ("columns", "constraints", "foreign_keys", "indexes", "primary_key"), None),
     ("ALTER TABLE t SET SCHEMA elsewhere", "t", ("exists",), None),
     ("ALTER SCHEMA public RENAME TO old_public", None, (), None),
+    ("DROP TYPE mood CASCADE", None, (), None),
+    ("CREATE TABLE copy AS SELECT * FROM t", "copy", ("columns", "constraints", "foreign_keys", "indexes", "primary_key"), None),
+    ("CREATE TABLE child (extra int) INHERITS (t)", "child", ("columns", "constraints", "foreign_keys", "indexes", "primary_key"), None),
+    ("CREATE TABLE e (r int, EXCLUDE USING btree (r WITH =))", "e", ("constraints",), None),
+    ("ALTER TABLE t ADD CONSTRAINT t_ex EXCLUDE USING btree (id WITH =)", "t", ("constraints",), None),
 ]
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
 from schemalint.read.sql import ops
 from schemalint.read.sql.names import choose_name, index_column_names, join_column_names
-from schemalint.read.sql.render import freeze as freeze_expression
 from schemalint.read.sql.render import Resolver, column_refs, is_null, print_expr, print_index_part, quote_identifier, rename_column, render
+from schemalint.read.sql.render import freeze as freeze_expression
 
 # Operator classes that are the default for their type: writing one changes nothing.
 DEFAULT_OPCLASSES = frozenset(

@@ -20,9 +20,9 @@ from sqlglot.errors import SqlglotError
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
 from schemalint.read.sql.names import truncate_identifier
+from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
 from schemalint.read.sql.statements import UnreadablePath, search_path_change, statement_kind
 from schemalint.read.sql.tree import TreeBuilder
-from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -47,6 +47,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     if kind is None:
         head = " ".join(words(statement.text, 2, dialect)).upper()
         return [ops.Problem(f"unknown statement ({head} ...), skipped: not SQL PostgreSQL accepts, or not one the reader knows", pos)]
+    if kind == "harmless" and _DROP_CASCADE.match(" ".join(_blank_quoted(statement.text, dialect).split())):
+        return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
     if kind in ("harmless", "temporary"):
         return []
     if kind in _SESSION_KINDS:
@@ -80,6 +82,7 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return [ops.Problem(f"cannot read this statement (internal error: {type(error).__name__}: {error}), skipped", pos)]
 
 
+_DROP_CASCADE = re.compile(r"^drop\s+(type|domain|function|procedure|routine|extension|operator|collation|aggregate|cast)\b.*\bcascade\s*$", re.IGNORECASE | re.DOTALL)
 _SESSION_KINDS = ("set", "reset", "select", "begin", "commit", "rollback", "call", "create_schema", "drop_schema", "alter_schema")
 _TRANSACTIONS = {"begin": "begin", "commit": "commit", "rollback": "rollback"}
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)'
@@ -318,17 +321,23 @@ class _Builder:
     def create_table(self, tree: exp.Expression) -> list:
         if not isinstance(tree, exp.Create):
             return []
-        if not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions):
-            raise _Unsupported("CREATE TABLE ... AS / LIKE / PARTITION OF takes its columns from elsewhere; not read statically")
-        properties = tree.args.get("properties")
-        if properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions):
-            raise _Unsupported("CREATE TABLE ... INHERITS takes columns from its parent; not read statically")
+        pos = (self.statement.line, self.statement.col)
         table = self.table_name(tree.this)
+        properties = tree.args.get("properties")
+        borrowed = not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions)
+        borrowed = borrowed or properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions)
+        if borrowed:
+            # AS / LIKE / INHERITS / PARTITION OF: the table exists; its columns come from elsewhere.
+            columns = tuple(self.column(e, self.pos_of(e)) for e in getattr(tree.this, "expressions", []) if isinstance(e, exp.ColumnDef))
+            message = "CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF takes columns, keys and indexes from elsewhere: they are not read"
+            create = ops.CreateTable(table, bool(tree.args.get("exists")), columns, (), pos)
+            return [create, ops.Unknown(message, pos, table, _TABLE_PARTS)]
         if self._has_empty_element():
             raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
         pieces = self._body_pieces()
         elements = list(tree.this.expressions)
         columns, constraints, indexes = [], [], []
+        unknown: list[ops.Unknown] = []
         for number, element in enumerate(elements):
             piece = pieces[number] if len(pieces) == len(elements) else None
             pos = self.at(piece[0]) if piece else self.pos_of(element)
@@ -337,9 +346,12 @@ class _Builder:
             elif isinstance(element, exp.IndexColumnConstraint):
                 indexes.append(self.inline_index(element, table, pos))
             else:
-                constraints.extend(self.table_constraints(element, pos))
+                found = self.table_constraints(element, pos)
+                constraints.extend(found)
+                if not found and not unknown:
+                    unknown.append(ops.Unknown(_UNREAD_CONSTRAINT, pos, table, ("constraints",)))
         create = ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))
-        return [create, *indexes]
+        return [create, *indexes, *unknown]
 
     def inline_index(self, node: exp.IndexColumnConstraint, table: ops.QualifiedName, pos: ops.Pos) -> ops.CreateIndex:
         """MySQL's `KEY name (cols)` inside CREATE TABLE."""
@@ -575,7 +587,7 @@ class _Builder:
             found = []
             for node in action.expressions:
                 found += [ops.AddConstraint(c, pos) for c in self.table_constraints(node, pos)]
-            return found
+            return found or [ops.Unknown(_UNREAD_CONSTRAINT, pos, None, ("constraints",))]
         if isinstance(action, exp.AlterSet):
             return []  # SET (...), SET TABLESPACE, SET LOGGED: no schema fact
         return [self.unknown_action(f"ALTER TABLE action {type(action).__name__}", pos)]
@@ -798,6 +810,8 @@ def _unname(op):
         return ops.AddConstraint(ops.ConstraintSpec(**fields), op.pos)
     return op
 
+
+_UNREAD_CONSTRAINT = "a constraint the reader does not model (EXCLUDE, ...): the table's constraints are not all known"
 
 # ALTER TABLE actions that change no column, key or index: skipped quietly. Matched against the
 # action with comments and quoted text blanked, lowercased, spaces collapsed.
