@@ -325,6 +325,8 @@ class Applier:
         self.unknown_tables: dict[tuple[str | None, str], set[str]] = {}
         self.unknown_columns: dict[tuple[str | None, str, str], set[str]] = {}
         self.complete = True
+        self.routines: set[str] = set()
+        """Functions and procedures whose bodies change tables."""
 
     def loc(self, pos: ops.Pos) -> Location:
         return Location(self.path, pos[0], pos[1])
@@ -1015,6 +1017,15 @@ class Applier:
             self.unknown_columns.setdefault((table.schema, table.name, op.column), set()).update(op.parts)
         else:
             self.unknown_tables.setdefault((table.schema, table.name), set()).update(op.parts)
+
+    def _Routine(self, op: ops.Routine) -> None:
+        self.routines.add(op.name)
+
+    def _Calls(self, op: ops.Calls) -> None:
+        called = [name for name in op.names if name in self.routines]
+        if called:
+            message = f"{called[0]}() changes tables in ways the reader cannot follow (DDL or EXECUTE in its body): what it creates or changes is not known"
+            self.mark_unknown(None, ops.Unknown(message, op.pos))
 
     def _CreateSchema(self, op: ops.CreateSchema) -> None:
         key = self.session.schema_key(op.name)

@@ -49,8 +49,12 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return [ops.Problem(f"unknown statement ({head} ...), skipped: not SQL PostgreSQL accepts, or not one the reader knows", pos)]
     if kind == "harmless" and _DROP_CASCADE.match(" ".join(_blank_quoted(statement.text, dialect).split())):
         return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
+    if kind == "harmless" and dialect == "postgres":
+        return _routine_operations(statement)
     if kind in ("harmless", "temporary"):
         return []
+    if kind == "select" and dialect == "postgres" and not _MENTIONS_SEARCH_PATH.search(statement.text):
+        return _call_operations(statement, dialect)
     if kind in _SESSION_KINDS:
         return _session_operations(statement, kind, dialect)
     if kind == "do":
@@ -131,6 +135,30 @@ def _session_operations(statement: RawStatement, kind: str, dialect: str) -> lis
         return []
     path, local = change
     return [ops.SetSearchPath(path, local, pos)]
+
+
+_ROUTINE_HEAD = re.compile(rf"^create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(?:{_NAME}\s*\.\s*)?(?P<name>{_NAME})\s*\(", re.IGNORECASE)
+_MENTIONS_SEARCH_PATH = re.compile(r"search_path", re.IGNORECASE)
+_CALLED = re.compile(rf"(?:{_NAME}\s*\.\s*)?({_NAME})\s*\(")
+
+
+def _routine_operations(statement: RawStatement) -> list:
+    """A function or procedure whose body changes tables (DDL, or SQL built at run time):
+    remembered, so that a later `SELECT f()` is known to have effects the reader cannot follow."""
+    head = _ROUTINE_HEAD.match(statement.text)
+    if head is None:
+        return []
+    body = statement.text[head.end():]
+    if _DDL_HEAD.search(body) is None and _DYNAMIC_SQL.search(body) is None:
+        return []
+    return [ops.Routine(_name(head.group("name")), (statement.line, statement.col))]
+
+
+def _call_operations(statement: RawStatement, dialect: str) -> list:
+    """The functions a top-level SELECT calls (see `_routine_operations`)."""
+    blanked = _blank_quoted(statement.text, dialect)
+    names = tuple(dict.fromkeys(_name(m.group(1)) for m in _CALLED.finditer(blanked)))
+    return [ops.Calls(names, (statement.line, statement.col))] if names else []
 
 
 def _name(token: str) -> str:

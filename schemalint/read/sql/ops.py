@@ -245,6 +245,22 @@ class Unknown:
 
 
 @dataclass(frozen=True, slots=True)
+class Routine:
+    """A function or procedure whose body changes tables: calling it has unknown effects."""
+
+    name: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """The functions a top-level SELECT calls."""
+
+    names: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class SetSearchPath:
     """SET [LOCAL] search_path, RESET, set_config('search_path', ...): `path` None is the
     default (`"$user", public`)."""
@@ -278,7 +294,7 @@ class DropSchema:
 
 Operation = Union[
     CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded,
-    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema,
+    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema, Routine, Calls,
 ]
 
 
