@@ -352,3 +352,17 @@ def test_statements_with_unknown_effect_are_one_sl002_and_a_marker(tmp_path, sta
     found = schema.table(table)
     assert (found.column(column).unknown if column else found.unknown) == parts
     assert schema.complete == ("exists" not in parts)
+
+
+def test_sqlite_column_without_a_type_is_kept_as_sqlite_keeps_it(tmp_path):
+    import sqlite3
+
+    sql = "CREATE TABLE t (id INTEGER PRIMARY KEY, untyped, label TEXT)"
+    path = tmp_path / "schema.sql"
+    path.write_text(sql + ";\n")
+    schema = read_schema("sql", [path], Config(root=tmp_path, dialect="sqlite"))
+    real = sqlite3.connect(":memory:")
+    real.execute(sql)
+    expected = [(row[1], row[2].lower()) for row in real.execute("PRAGMA table_info(t)")]
+    assert [(c.name, c.type) for c in schema.table("t").columns] == expected
+    assert schema.diagnostics == ()

@@ -371,6 +371,8 @@ class _Builder:
             pos = self.at(piece[0]) if piece else self.pos_of(element)
             if isinstance(element, exp.ColumnDef):
                 columns.append(self.column(element, pos, piece[1] if piece else None))
+            elif isinstance(element, exp.Identifier) and self.dialect == "sqlite":
+                columns.append(ops.ColumnSpec(self.ident(element), "", pos=pos))  # a column without a declared type
             elif isinstance(element, exp.IndexColumnConstraint):
                 indexes.append(self.inline_index(element, table, pos))
             else:
