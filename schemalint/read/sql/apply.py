@@ -16,6 +16,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
 from schemalint.read.sql import ops
@@ -245,7 +246,7 @@ class Session:
                 return ops.QualifiedName(name.name, key)
         return ops.QualifiedName(name.name, path[0] if path else _UNRESOLVED)
 
-    def resolve(self, op, catalog: "Catalog"):
+    def resolve(self, op: Any, catalog: "Catalog") -> Any:
         """`op` with every name qualified: created names in the first existing schema of the
         path, other names where the path finds them."""
         creating = None
@@ -253,7 +254,7 @@ class Session:
             creating = self.created(op.table)
         return self._resolve(op, catalog, creating)
 
-    def _resolve(self, value, catalog: "Catalog", creating):
+    def _resolve(self, value: Any, catalog: "Catalog", creating: ops.QualifiedName | None) -> Any:
         if isinstance(value, ops.QualifiedName):
             return self.found(value, catalog, creating)
         if isinstance(value, tuple):
@@ -272,7 +273,7 @@ class Session:
                 fields[name] = self._resolve(item, catalog, creating)
         return type(value)(**fields)
 
-    def regclasses(self, expression, catalog: "Catalog", strict: bool):
+    def regclasses(self, expression: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
         """`nextval('seq')`: the sequence is found now, through search_path, and printed as
         regclass prints it (qualified only outside the default schema). `strict`: a sequence
         that does not exist is PostgreSQL's error (else, when the reader may have missed it,
@@ -284,7 +285,7 @@ class Session:
             return ("func", expression[1], (self._regclass_argument(first, catalog, strict), *rest))
         return tuple(self.regclasses(e, catalog, strict) if isinstance(e, tuple) else e for e in expression)
 
-    def _regclass_argument(self, node, catalog: "Catalog", strict: bool):
+    def _regclass_argument(self, node: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
         literal = node[1] if node[0] == "cast" and node[2] == "regclass" else node
         if not (isinstance(literal, tuple) and literal[0] == "str"):
             return node
@@ -471,8 +472,8 @@ class Applier:
         ordered = _source_order(inline, list(op.constraints))
         self.add_checks(table, [c for c in ordered if c.kind == "check"])
         self.add_unique_and_primary(table, [c for c in ordered if c.kind in ("primary", "unique")])
-        for spec in (c for c in ordered if c.kind == "foreign"):
-            self.add_foreign_key(table, spec)
+        for foreign in (c for c in ordered if c.kind == "foreign"):
+            self.add_foreign_key(table, foreign)
 
     def new_column(self, table: TableState, spec: ops.ColumnSpec) -> ColumnState:
         column = ColumnState(spec.name, spec.type, not spec.not_null, location=self.loc(spec.pos))
@@ -1213,11 +1214,11 @@ def _with_unknowns(table: Table, applier: Applier) -> Table:
     """The parts SL002 statements made unknown (see `Applier.mark_unknown`)."""
     parts = applier.unknown_tables.get((table.schema, table.name), set())
     columns = tuple(
-        replace(c, unknown=tuple(sorted(applier.unknown_columns[(table.schema, table.name, c.name)])))
+        replace(c, unknown=tuple(sorted(applier.unknown_columns[(table.schema, table.name, c.name)])))  # type: ignore[arg-type]
         if (table.schema, table.name, c.name) in applier.unknown_columns
         else c
         for c in table.columns
     )
     if not parts and columns == table.columns:
         return table
-    return replace(table, columns=columns, unknown=tuple(sorted(parts)))
+    return replace(table, columns=columns, unknown=tuple(sorted(parts)))  # type: ignore[arg-type]

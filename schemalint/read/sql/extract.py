@@ -203,10 +203,10 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
         return [ops.Unknown("a DO block the reader cannot read: what it creates or changes is not known", pos)]
     body_start = head.end()
     body = statement.text[body_start:body_end]
-    unknown = []
+    unknown: list[ops.Unknown] = []
     if _DYNAMIC_SQL.search(_blank_quoted(body, dialect)):
-        unknown = [ops.Unknown("this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos)]
-    found = []
+        unknown += [ops.Unknown("this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos)]
+    found: list[ops.Operation] = []
     for piece in split_statements(body, dialect):
         blanked = _blank_quoted(piece.text, dialect)
         match = _DDL_HEAD.search(blanked)
@@ -356,9 +356,9 @@ class _Builder:
         borrowed = borrowed or properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions)
         if borrowed:
             # AS / LIKE / INHERITS / PARTITION OF: the table exists; its columns come from elsewhere.
-            columns = tuple(self.column(e, self.pos_of(e)) for e in getattr(tree.this, "expressions", []) if isinstance(e, exp.ColumnDef))
+            written = tuple(self.column(e, self.pos_of(e)) for e in getattr(tree.this, "expressions", []) if isinstance(e, exp.ColumnDef))
             message = "CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF takes columns, keys and indexes from elsewhere: they are not read"
-            create = ops.CreateTable(table, bool(tree.args.get("exists")), columns, (), pos)
+            create = ops.CreateTable(table, bool(tree.args.get("exists")), written, (), pos)
             return [create, ops.Unknown(message, pos, table, _TABLE_PARTS)]
         if self._has_empty_element():
             raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
@@ -649,7 +649,7 @@ class _Builder:
             return []
         name_end = _name_end(text, head.end(), self.dialect)
         prefix = text[: name_end]
-        actions = []
+        actions: list[ops.AlterAction] = []
         table = None
         for start, end in top_level_pieces(text, name_end, len(text), self.dialect):
             piece = text[start:end]

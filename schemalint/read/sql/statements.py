@@ -199,7 +199,9 @@ def _list_items(value: str) -> tuple[str, ...]:
 
 
 def _split_list(value: str) -> list[str]:
-    pieces, current, quoted = [], [], False
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in value:
         if ch == '"':
             quoted = not quoted
