@@ -240,6 +240,7 @@ def test_a_whole_pg_dump_reads_back_exactly(pg, tmp_path):
     agreement = compare_catalogs(static, actual, names=True, comments=True, labels=("schemalint", "postgres"))
     assert agreement.agreeing == agreement.compared, str(agreement)
     assert agreement.compared > 60
+    print(f"pg_dump round trip: {agreement}")
     assert sorted(t.qualified_name for t in schema.tables) == ["crm.notes", "customers", "feelings", "lines", "orders"]
     assert schema.table("customers").column("id").identity == "by default"
     assert schema.table("lines").column("id").identity == "always"
