@@ -474,7 +474,8 @@ class _Printer:
         return "".join(lines)
 
     def _array(self, item: Typed) -> str:
-        return "ARRAY[" + ", ".join(self.show(p) for p in item.parts) + "]"
+        # ruleutils.c: an empty ARRAY[] keeps the cast to its array type.
+        return "ARRAY[" + ", ".join(self.show(p) for p in item.parts) + "]" + ("" if item.parts else f"::{item.type}")
 
     def _extract(self, item: Typed) -> str:
         return f"EXTRACT({item.text} FROM {self.show(item.parts[0])})"

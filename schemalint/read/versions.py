@@ -5,5 +5,5 @@ import them (and libcst/sqlglot with them)."""
 READER_VERSIONS = {
     "django": "9",
     "sqlalchemy": "5",
-    "sql": "5",
+    "sql": "6",
 }

@@ -90,6 +90,7 @@ def test_identifiers_fold_unless_quoted_and_default_schema_is_dropped(tmp_path):
         tmp_path,
         """
         CREATE TABLE Public.Stocks ("Symbol" text, Name TEXT);
+        CREATE SCHEMA other;
         CREATE TABLE other.things (id int);
         COMMENT ON COLUMN PUBLIC.STOCKS."Symbol" IS 'ticker';
         """,

@@ -13,8 +13,10 @@ nothing, like in PostgreSQL.
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
 from schemalint.postgres.keywords import quote_ident as quote_identifier
@@ -170,15 +172,163 @@ class Catalog:
         return self.tables.get((name.schema, name.name))
 
 
+_UNRESOLVED = "pg_catalog"
+"""The schema a name that search_path does not find is looked up in: it fails there as in PostgreSQL."""
+_CREATED = {ops.CreateTable: "table", ops.CreateRelation: "name", ops.AlterColumn: "sequence"}
+_NOT_NAMES = frozenset(("default", "expression", "generated", "where", "parts", "columns_", "pos"))
+_NEXTVAL = ("nextval", "currval", "setval")
+
+
+class Session:
+    """What one psql session knows about names: which schemas exist and its search_path, as
+    `SET [LOCAL] search_path`, `RESET`, `set_config(...)` and transactions leave it.
+
+    Unqualified names are created in the first schema of the path that exists and looked up
+    through the path in order; schema keys are None for the default schema."""
+
+    def __init__(self, default_schema: str, postgres: bool) -> None:
+        self.default_schema = default_schema
+        self.postgres = postgres
+        self.schemas: set[str | None] = {None, self.schema_key("public")}
+        self.start()
+
+    def start(self) -> None:
+        self.session_path = self.default_path
+        self.local_path: tuple[str, ...] | None = None
+        self.saved_path: tuple[str, ...] | None = None
+        """The session path at BEGIN, while a transaction is open."""
+
+    @property
+    def default_path(self) -> tuple[str, ...]:
+        return ("$user", self.default_schema)
+
+    def schema_key(self, schema: str) -> str | None:
+        return None if schema == self.default_schema else schema
+
+    def apply(self, op: ops.SetSearchPath | ops.Transaction) -> None:
+        if isinstance(op, ops.Transaction):
+            if op.action == "begin" and self.saved_path is None:
+                self.saved_path = self.session_path
+            elif op.action in ("commit", "rollback") and self.saved_path is not None:
+                if op.action == "rollback":
+                    self.session_path = self.saved_path
+                self.saved_path = self.local_path = None
+            return
+        path = self.default_path if op.path is None else op.path
+        if not op.local:
+            self.session_path, self.local_path = path, None
+        elif self.saved_path is not None:  # SET LOCAL outside a transaction does nothing
+            self.local_path = path
+
+    def existing_path(self) -> list[str | None]:
+        path = self.local_path if self.local_path is not None else self.session_path
+        if not self.postgres:
+            return [None]
+        keys = [self.schema_key(s) for s in path if s != "$user"]
+        return [k for k in dict.fromkeys(keys) if k in self.schemas]
+
+    def created(self, name: ops.QualifiedName) -> ops.QualifiedName:
+        if name.schema is not None:
+            key = self.schema_key(name.schema)
+            if self.postgres and key not in self.schemas:
+                raise Rejected(f'schema "{name.schema}" does not exist')
+            return ops.QualifiedName(name.name, key)
+        path = self.existing_path()
+        if not path:
+            raise Rejected("no schema has been selected to create in")
+        return ops.QualifiedName(name.name, path[0])
+
+    def found(self, name: ops.QualifiedName, catalog: "Catalog", creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
+        if name.schema is not None:
+            return ops.QualifiedName(name.name, self.schema_key(name.schema))
+        path = self.existing_path()
+        for key in path:
+            if (key, name.name) in catalog.relations or creating == ops.QualifiedName(name.name, key):
+                return ops.QualifiedName(name.name, key)
+        return ops.QualifiedName(name.name, path[0] if path else _UNRESOLVED)
+
+    def resolve(self, op: Any, catalog: "Catalog") -> Any:
+        """`op` with every name qualified: created names in the first existing schema of the
+        path, other names where the path finds them."""
+        creating = None
+        if isinstance(op, ops.CreateTable):
+            creating = self.created(op.table)
+        return self._resolve(op, catalog, creating)
+
+    def _resolve(self, value: Any, catalog: "Catalog", creating: ops.QualifiedName | None) -> Any:
+        if isinstance(value, ops.QualifiedName):
+            return self.found(value, catalog, creating)
+        if isinstance(value, tuple):
+            return tuple(self._resolve(v, catalog, creating) for v in value)
+        if not hasattr(value, "__dataclass_fields__") or isinstance(value, ops.IndexPart):
+            return value
+        created = _CREATED.get(type(value))
+        fields = {}
+        for name in value.__slots__:
+            item = getattr(value, name)
+            if name == created and item is not None:
+                fields[name] = self.created(item)
+            elif name in _NOT_NAMES or item is None or isinstance(item, (str, bool, int)):
+                fields[name] = item
+            else:
+                fields[name] = self._resolve(item, catalog, creating)
+        return type(value)(**fields)
+
+    def regclasses(self, expression: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+        """`nextval('seq')`: the sequence is found now, through search_path, and printed as
+        regclass prints it (qualified only outside the default schema). `strict`: a sequence
+        that does not exist is PostgreSQL's error (else, when the reader may have missed it,
+        the name stays as written)."""
+        if not isinstance(expression, tuple) or not expression:
+            return expression
+        if expression[0] == "func" and expression[1] in _NEXTVAL and expression[2]:
+            first, *rest = expression[2]
+            return ("func", expression[1], (self._regclass_argument(first, catalog, strict), *rest))
+        return tuple(self.regclasses(e, catalog, strict) if isinstance(e, tuple) else e for e in expression)
+
+    def _regclass_argument(self, node: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+        literal = node[1] if node[0] == "cast" and node[2] == "regclass" else node
+        if not (isinstance(literal, tuple) and literal[0] == "str"):
+            return node
+        parts = _split_qualified(literal[1])
+        if parts is None or not self.postgres:
+            return node
+        name = ops.QualifiedName(parts[-1], parts[0] if len(parts) == 2 else None)
+        found = self.found(name, catalog)
+        if (found.schema, found.name) not in catalog.relations:
+            if strict:
+                raise Rejected(f'relation "{literal[1]}" does not exist')
+            return node
+        text = _regclass(found.schema, found.name)[1:-1].replace("''", "'")
+        printed = ("str", text)
+        return ("cast", printed, "regclass") if node[0] == "cast" else printed
+
+
+def _split_qualified(text: str) -> list[str] | None:
+    """`schema.name` / `"Name"` as regclass input reads it (unquoted parts fold to lower case)."""
+    parts = []
+    for match in re.finditer(r'\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)', text):
+        parts.append(match.group(1).replace('""', '"') if match.group(1) is not None else match.group(2).lower())
+        if match.group(3) != ".":
+            break
+    return parts if 1 <= len(parts) <= 2 else None
+
+
 class Applier:
     """Applies operations to a catalog, collecting diagnostics and SL401 statements."""
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, default_schema: str = "public") -> None:
         self.catalog = Catalog(dialect=dialect)
         self.diagnostics: list[Diagnostic] = []
         self.statements: list[Statement] = []
         self.guards: set[tuple] = set()
         self.path = ""
+        self.session = Session(default_schema, postgres=dialect == "postgres")
+        self.unknown_tables: dict[tuple[str | None, str], set[str]] = {}
+        self.unknown_columns: dict[tuple[str | None, str, str], set[str]] = {}
+        self.complete = True
+        self.routines: set[str] = set()
+        """Functions and procedures whose bodies change tables."""
 
     def loc(self, pos: ops.Pos) -> Location:
         return Location(self.path, pos[0], pos[1])
@@ -189,13 +339,22 @@ class Applier:
         )
 
     def apply_file(self, facts: ops.FileFacts) -> None:
+        """One file, as one `psql -f` session: search_path starts at its default."""
         self.path = facts.path
+        self.session.start()
         for op in facts.operations:
             if isinstance(op, ops.Problem):
                 self.diagnostics.append(Diagnostic("SL402", op.message, self.loc(op.pos)))
             elif isinstance(op, ops.Guarded):
                 self.apply_guarded(op)
+            elif isinstance(op, (ops.SetSearchPath, ops.Transaction)):
+                self.session.apply(op)
             else:
+                try:
+                    op = self.session.resolve(op, self.catalog)
+                except Rejected as error:
+                    self.reject(op.pos, str(error))
+                    continue
                 self.record_statements(op)
                 self.apply(op)
 
@@ -215,6 +374,10 @@ class Applier:
         """DDL inside a DO block: applied where it can be, silently skipped where it would fail
         (the block's IF / EXCEPTION is there for that), never an SL401 finding."""
         for op in block.operations:
+            try:
+                op = self.session.resolve(op, self.catalog)
+            except Rejected:
+                continue
             reported = len(self.diagnostics)
             self.apply(op)
             del self.diagnostics[reported:]
@@ -310,13 +473,13 @@ class Applier:
         ordered = _source_order(inline, list(op.constraints))
         self.add_checks(table, [c for c in ordered if c.kind == "check"])
         self.add_unique_and_primary(table, [c for c in ordered if c.kind in ("primary", "unique")])
-        for spec in (c for c in ordered if c.kind == "foreign"):
-            self.add_foreign_key(table, spec)
+        for foreign in (c for c in ordered if c.kind == "foreign"):
+            self.add_foreign_key(table, foreign)
 
     def new_column(self, table: TableState, spec: ops.ColumnSpec) -> ColumnState:
         column = ColumnState(spec.name, spec.type, not spec.not_null, location=self.loc(spec.pos))
         if spec.default is not None and not is_null(spec.default):
-            column.default = spec.default
+            column.default = self.session.regclasses(spec.default, self.catalog, self.complete)
         column.generated = spec.generated
         if spec.identity:
             column.identity = spec.identity
@@ -559,11 +722,36 @@ class Applier:
                 raise Rejected(f'column "{action.name}" of relation "{table.name}" is an identity column')
             column.nullable = True
         elif action.change == "set_default":
-            column.default = None if is_null(action.default) else action.default
+            if column.identity:
+                raise Rejected(f'column "{action.name}" of relation "{table.name}" is an identity column')
+            column.default = None if is_null(action.default) else self.session.regclasses(action.default, self.catalog, self.complete)
             column.default_text = None
+        elif action.change == "add_identity":
+            self.add_identity(table, column, action)
         elif action.change == "drop_default":
             column.default = None
             column.default_text = None
+
+    def add_identity(self, table: TableState, column: ColumnState, action: ops.AlterColumn) -> None:
+        """ALTER COLUMN ... ADD GENERATED ... AS IDENTITY (pg_dump writes identity columns so)."""
+        where = f'column "{column.name}" of relation "{table.name}"'
+        if column.identity:
+            raise Rejected(f"{where} is already an identity column")
+        if column.nullable:
+            raise Rejected(f"{where} must be declared NOT NULL before identity can be added")
+        if column.default is not None or column.default_text is not None:
+            raise Rejected(f"{where} already has a default value")
+        if column.type not in ("smallint", "integer", "bigint"):
+            raise Rejected("identity column type must be smallint, integer, or bigint")
+        sequence = action.sequence
+        if sequence is None:
+            column.sequence = self.new_sequence(table, column.name)
+        else:
+            if self.catalog.relation_taken(sequence.schema, sequence.name):
+                raise Rejected(f'relation "{sequence.name}" already exists')
+            self.catalog.relations[(sequence.schema, sequence.name)] = "sequence"
+            column.sequence = sequence.name if sequence.schema == table.schema else None
+        column.identity = action.identity
 
     def freeze_dependents(self, table: TableState, column: ColumnState) -> None:
         """Before a column changes type, PostgreSQL prints the CHECKs and indexes that use it and
@@ -631,6 +819,9 @@ class Applier:
                 tables.discard(old_key)
                 tables.add(new_key)
                 self.catalog.views[view] = (tables, {(new_key if k == old_key else k, c) for k, c in columns})
+
+    def _action_Unknown(self, table: TableState, action: ops.Unknown) -> None:
+        self.mark_unknown(table, action)
 
     def _action_AddConstraint(self, table: TableState, action: ops.AddConstraint) -> None:
         self.add_constraint(table, action.constraint)
@@ -812,6 +1003,58 @@ class Applier:
         self.catalog.views.pop(view, None)
         self.catalog.remove_relation(*view)
 
+    def _Unknown(self, op: ops.Unknown) -> None:
+        """One SL002 at the statement; what it may change becomes unknown."""
+        table = self.catalog.table(op.table) if op.table is not None else None
+        self.mark_unknown(table, op)
+
+    def mark_unknown(self, table: "TableState | None", op: ops.Unknown) -> None:
+        name = table.name if table is not None else None
+        self.diagnostics.append(Diagnostic("SL002", op.message, self.loc(op.pos), name, op.column))
+        if table is None or "exists" in op.parts:
+            self.complete = False
+        if table is None:
+            pass
+        elif op.column is not None:
+            self.unknown_columns.setdefault((table.schema, table.name, op.column), set()).update(op.parts)
+        else:
+            self.unknown_tables.setdefault((table.schema, table.name), set()).update(op.parts)
+
+    def _Routine(self, op: ops.Routine) -> None:
+        self.routines.add(op.name)
+
+    def _Calls(self, op: ops.Calls) -> None:
+        called = [name for name in op.names if name in self.routines]
+        if called:
+            message = f"{called[0]}() changes tables in ways the reader cannot follow (DDL or EXECUTE in its body): what it creates or changes is not known"
+            self.mark_unknown(None, ops.Unknown(message, op.pos))
+
+    def _CreateSchema(self, op: ops.CreateSchema) -> None:
+        key = self.session.schema_key(op.name)
+        if key in self.session.schemas:
+            if op.if_not_exists:
+                return
+            raise Rejected(f'schema "{op.name}" already exists')
+        self.session.schemas.add(key)
+
+    def _DropSchema(self, op: ops.DropSchema) -> None:
+        keys = [self.session.schema_key(n) for n in op.names]
+        for name, key in zip(op.names, keys):
+            if key not in self.session.schemas and not op.if_exists:
+                raise Rejected(f'schema "{name}" does not exist')
+        keys = [k for k in keys if k in self.session.schemas]
+        holding = [k for k in keys if any(schema == k for schema, _ in self.catalog.relations)]
+        if holding and not op.cascade:
+            raise Rejected(f'cannot drop schema {holding[0] or self.session.default_schema} because other objects depend on it')
+        for key in keys:
+            for table in [t for t in self.catalog.tables.values() if t.schema == key]:
+                self.drop_table(table, cascade=True)
+            for view in [v for v in self.catalog.views if v[0] == key]:
+                self.drop_view(view)
+            for relation in [r for r in self.catalog.relations if r[0] == key]:
+                self.catalog.remove_relation(*relation)
+            self.session.schemas.discard(key)
+
     def _Comment(self, op: ops.Comment) -> None:
         table = self.catalog.table(op.table)
         if table is None:
@@ -955,13 +1198,28 @@ def _freeze_index(index: IndexState, resolver: Resolver) -> Index:
 
 def link_facts(facts: list[ops.FileFacts]) -> Schema:
     dialect = facts[0].dialect if facts else "postgres"
-    applier = Applier(dialect)
+    applier = Applier(dialect, facts[0].default_schema if facts else "public")
     for file_facts in sorted(facts, key=lambda f: f.path):
         applier.apply_file(file_facts)
     return Schema(
         source="sql",
-        tables=freeze_tables(applier.catalog),
+        tables=tuple(_with_unknowns(t, applier) for t in freeze_tables(applier.catalog)),
         diagnostics=tuple(applier.diagnostics),
         statements=tuple(applier.statements),
         properties=(("dialect", dialect),),
+        complete=applier.complete,
     )
+
+
+def _with_unknowns(table: Table, applier: Applier) -> Table:
+    """The parts SL002 statements made unknown (see `Applier.mark_unknown`)."""
+    parts = applier.unknown_tables.get((table.schema, table.name), set())
+    columns = tuple(
+        replace(c, unknown=tuple(sorted(applier.unknown_columns[(table.schema, table.name, c.name)])))  # type: ignore[arg-type]
+        if (table.schema, table.name, c.name) in applier.unknown_columns
+        else c
+        for c in table.columns
+    )
+    if not parts and columns == table.columns:
+        return table
+    return replace(table, columns=columns, unknown=tuple(sorted(parts)))  # type: ignore[arg-type]

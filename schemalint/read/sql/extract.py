@@ -22,6 +22,7 @@ from schemalint.postgres.tree import POSTGRES, TreeBuilder
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
 from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
+from schemalint.read.sql.statements import UnreadablePath, search_path_change, statement_kind
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -40,38 +41,25 @@ def extract_text(text: str, path: str, dialect: str, default_schema: str) -> ops
     return ops.FileFacts(path=path, dialect=dialect, default_schema=default_schema, operations=tuple(operations))
 
 
-def statement_kind(head: list[str]) -> str | None:
-    """What a statement does, from its first words, or None for statements not applied."""
-    if head[:1] == ["create"] and any(w in ("temp", "temporary") for w in head[1:4]):
-        return None  # session-local: never part of the schema
-    head = [w for w in head if w not in ("or", "replace", "unlogged", "global", "local")]
-    if head[:2] == ["create", "table"]:
-        return "create_table"
-    if head[:2] == ["create", "index"] or head[:3] == ["create", "unique", "index"]:
-        return "create_index"
-    if head[:2] == ["alter", "table"]:
-        return "alter_table"
-    if head[:2] == ["alter", "index"]:
-        return "alter_index"
-    if head[:2] in (["drop", "table"], ["drop", "index"]):
-        return "drop"
-    if head[:2] in (["drop", "view"], ["drop", "sequence"]) or head[:3] == ["drop", "materialized", "view"]:
-        return "drop_relation"
-    if head[:2] == ["comment", "on"] and len(head) > 2 and head[2] in ("table", "column"):
-        return "comment"
-    if head[:1] == ["do"]:
-        return "do"
-    if head[:1] == ["create"] and len(head) > 1 and head[1] in ("sequence", "view") or head[:3] == ["create", "materialized", "view"]:
-        return "create_relation"
-    return None
-
-
 def _statement_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
     kind = statement_kind(words(statement.text, 6, dialect))
-    if kind is None:
-        return []
     pos = (statement.line, statement.col)
+    if kind is None:
+        head = " ".join(words(statement.text, 2, dialect)).upper()
+        return [ops.Problem(f"unknown statement ({head} ...), skipped: not SQL PostgreSQL accepts, or not one the reader knows", pos)]
+    if kind == "harmless" and _DROP_CASCADE.match(" ".join(_blank_quoted(statement.text, dialect).split())):
+        return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
+    if kind == "harmless" and dialect == "postgres":
+        return _routine_operations(statement)
+    if kind in ("harmless", "temporary"):
+        return []
+    if kind == "select" and dialect == "postgres" and not _MENTIONS_SEARCH_PATH.search(statement.text):
+        return _call_operations(statement, dialect)
+    if kind in _SESSION_KINDS:
+        return _session_operations(statement, kind, dialect)
     if kind == "do":
+        if dialect != "postgres":
+            return []  # MySQL's DO evaluates expressions
         return _do_block_operations(statement, text, index, dialect, default_schema)
     if kind == "create_relation":
         return _relation_operations(statement, index, dialect, default_schema)
@@ -98,7 +86,106 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return [ops.Problem(f"cannot read this statement (internal error: {type(error).__name__}: {error}), skipped", pos)]
 
 
+_DROP_CASCADE = re.compile(r"^drop\s+(type|domain|function|procedure|routine|extension|operator|collation|aggregate|cast)\b.*\bcascade\s*$", re.IGNORECASE | re.DOTALL)
+_SESSION_KINDS = ("set", "reset", "select", "begin", "commit", "rollback", "call", "create_schema", "drop_schema", "alter_schema")
+_TRANSACTIONS = {"begin": "begin", "commit": "commit", "rollback": "rollback"}
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)'
+_CREATE_SCHEMA = re.compile(
+    rf"^create\s+schema\s+(?P<exists>if\s+not\s+exists\s+)?(?:(?P<name>{_NAME})\s*)?(?:authorization\s+(?P<role>{_NAME})\s*)?$",
+    re.IGNORECASE,
+)
+_DROP_SCHEMA = re.compile(
+    rf"^drop\s+schema\s+(?P<exists>if\s+exists\s+)?(?P<names>{_NAME}(?:\s*,\s*{_NAME})*)\s*(?P<mode>cascade|restrict)?\s*$",
+    re.IGNORECASE,
+)
+_ALTER_SCHEMA_OWNER = re.compile(rf"^alter\s+schema\s+{_NAME}\s+owner\s+to\s+{_NAME}\s*$", re.IGNORECASE)
+
+
+def _session_operations(statement: RawStatement, kind: str, dialect: str) -> list:
+    """search_path, transactions and schemas: where unqualified names are created and found."""
+    pos = (statement.line, statement.col)
+    text = " ".join(_blank_quoted_comments(statement.text, dialect).split())
+    if kind in _TRANSACTIONS:
+        return [ops.Transaction(_TRANSACTIONS[kind], pos)] if dialect == "postgres" else []
+    if kind == "call":
+        return [ops.Unknown("CALL runs a procedure whose effect on the schema the reader cannot know; tables it creates or changes are not read", pos)]
+    if kind == "create_schema":
+        match = _CREATE_SCHEMA.match(text)
+        name = match and (match.group("name") or match.group("role"))
+        if match is None or not name or name.lower() in ("current_user", "session_user", "current_role"):
+            return [ops.Unknown("CREATE SCHEMA the reader cannot read (schema elements or a role it cannot know): tables it creates are not read", pos)]
+        return [ops.CreateSchema(_name(name), bool(match.group("exists")), pos)]
+    if kind == "drop_schema":
+        match = _DROP_SCHEMA.match(text)
+        if match is None:
+            return [ops.Problem("cannot parse this DROP SCHEMA, skipped", pos)]
+        names = tuple(_name(n.strip()) for n in re.findall(_NAME, match.group("names")))
+        return [ops.DropSchema(names, bool(match.group("exists")), (match.group("mode") or "").lower() == "cascade", pos)]
+    if kind == "alter_schema":
+        if _ALTER_SCHEMA_OWNER.match(text):
+            return []
+        return [ops.Unknown("ALTER SCHEMA (a rename moves every table in it) is not followed: the tables it moves are not read", pos)]
+    if dialect != "postgres":
+        return []
+    try:
+        change = search_path_change(text, kind)
+    except UnreadablePath as error:
+        return [ops.Unknown(f"{error}: where unqualified names are created and found from here on is not known", pos)]
+    if change is None:
+        return []
+    path, local = change
+    return [ops.SetSearchPath(path, local, pos)]
+
+
+_ROUTINE_HEAD = re.compile(rf"^create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(?:{_NAME}\s*\.\s*)?(?P<name>{_NAME})\s*\(", re.IGNORECASE)
+_MENTIONS_SEARCH_PATH = re.compile(r"search_path", re.IGNORECASE)
+_CALLED = re.compile(rf"(?:{_NAME}\s*\.\s*)?({_NAME})\s*\(")
+
+
+def _routine_operations(statement: RawStatement) -> list:
+    """A function or procedure whose body changes tables (DDL, or SQL built at run time):
+    remembered, so that a later `SELECT f()` is known to have effects the reader cannot follow."""
+    head = _ROUTINE_HEAD.match(statement.text)
+    if head is None:
+        return []
+    body = statement.text[head.end():]
+    if _DDL_HEAD.search(body) is None and _DYNAMIC_SQL.search(body) is None:
+        return []
+    return [ops.Routine(_name(head.group("name")), (statement.line, statement.col))]
+
+
+def _call_operations(statement: RawStatement, dialect: str) -> list:
+    """The functions a top-level SELECT calls (see `_routine_operations`)."""
+    blanked = _blank_quoted(statement.text, dialect)
+    names = tuple(dict.fromkeys(_name(m.group(1)) for m in _CALLED.finditer(blanked)))
+    return [ops.Calls(names, (statement.line, statement.col))] if names else []
+
+
+def _name(token: str) -> str:
+    if token.startswith('"'):
+        return token[1:-1].replace('""', '"')
+    return truncate_identifier(token.lower())
+
+
+def _blank_quoted_comments(text: str, dialect: str) -> str:
+    """`text` without its comments (quoted strings kept)."""
+    out, i = [], 0
+    for match in re.finditer(r"--|/\*|'|\"|\$", text):
+        if match.start() < i:
+            continue
+        end = skip_token(text, match.start(), dialect)
+        if end is None:
+            continue
+        token = text[match.start():end]
+        out.append(text[i:match.start()])
+        out.append(" " if token.startswith(("--", "/*")) else token)
+        i = end
+    out.append(text[i:])
+    return "".join(out)
+
+
 _COMMENT_NULL = re.compile(r"\s+is\s+null\s*$", re.IGNORECASE)
+_DYNAMIC_SQL = re.compile(r"\bexecute\b", re.IGNORECASE)
 _DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
 _DDL_HEAD = re.compile(
     r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index))\b",
@@ -109,16 +196,17 @@ _DDL_HEAD = re.compile(
 def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
     """The DDL statements inside a PL/pgSQL `DO` block, as one `Guarded` operation. Statements
     built as strings for EXECUTE are not seen."""
+    pos = (statement.line, statement.col)
     head = _DO_BODY.match(statement.text)
-    if head is None:
-        return []
-    tag = head.group(1)
+    body_end = statement.text.find(head.group(1), head.end()) if head else -1
+    if head is None or body_end < 0:
+        return [ops.Unknown("a DO block the reader cannot read: what it creates or changes is not known", pos)]
     body_start = head.end()
-    body_end = statement.text.find(tag, body_start)
-    if body_end < 0:
-        return []
     body = statement.text[body_start:body_end]
-    found = []
+    unknown: list[ops.Unknown] = []
+    if _DYNAMIC_SQL.search(_blank_quoted(body, dialect)):
+        unknown += [ops.Unknown("this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos)]
+    found: list[ops.Operation] = []
     for piece in split_statements(body, dialect):
         blanked = _blank_quoted(piece.text, dialect)
         match = _DDL_HEAD.search(blanked)
@@ -128,7 +216,7 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
         line, col = index.position(offset)
         inner = RawStatement(piece.text[match.start():], offset, line, col)
         found.extend(op for op in _statement_operations(inner, text, index, dialect, default_schema) if not isinstance(op, ops.Problem))
-    return [ops.Guarded(tuple(found), (statement.line, statement.col))] if found else []
+    return ([ops.Guarded(tuple(found), pos)] if found else []) + unknown
 
 
 _RELATION_HEAD = re.compile(
@@ -224,8 +312,6 @@ class _Builder:
             raise _Unsupported("expected a table name")
         db = node.args.get("db")
         schema = self.ident(db) if db is not None else None
-        if schema == self.default_schema.lower() or schema == self.default_schema:
-            schema = None
         return ops.QualifiedName(self.ident(node.this), schema)
 
     def type_of(self, node: exp.Expression | None) -> str:
@@ -263,28 +349,39 @@ class _Builder:
     def create_table(self, tree: exp.Expression) -> list:
         if not isinstance(tree, exp.Create):
             return []
-        if not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions):
-            raise _Unsupported("CREATE TABLE ... AS / LIKE / PARTITION OF takes its columns from elsewhere; not read statically")
-        properties = tree.args.get("properties")
-        if properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions):
-            raise _Unsupported("CREATE TABLE ... INHERITS takes columns from its parent; not read statically")
+        pos = (self.statement.line, self.statement.col)
         table = self.table_name(tree.this)
+        properties = tree.args.get("properties")
+        borrowed = not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions)
+        borrowed = borrowed or properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions)
+        if borrowed:
+            # AS / LIKE / INHERITS / PARTITION OF: the table exists; its columns come from elsewhere.
+            written = tuple(self.column(e, self.pos_of(e)) for e in getattr(tree.this, "expressions", []) if isinstance(e, exp.ColumnDef))
+            message = "CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF takes columns, keys and indexes from elsewhere: they are not read"
+            create = ops.CreateTable(table, bool(tree.args.get("exists")), written, (), pos)
+            return [create, ops.Unknown(message, pos, table, _TABLE_PARTS)]
         if self._has_empty_element():
             raise _Unsupported("an empty element in the column list (a trailing comma?), which PostgreSQL rejects")
         pieces = self._body_pieces()
         elements = list(tree.this.expressions)
         columns, constraints, indexes = [], [], []
+        unknown: list[ops.Unknown] = []
         for number, element in enumerate(elements):
             piece = pieces[number] if len(pieces) == len(elements) else None
             pos = self.at(piece[0]) if piece else self.pos_of(element)
             if isinstance(element, exp.ColumnDef):
                 columns.append(self.column(element, pos, piece[1] if piece else None))
+            elif isinstance(element, exp.Identifier) and self.dialect == "sqlite":
+                columns.append(ops.ColumnSpec(self.ident(element), "", pos=pos))  # a column without a declared type
             elif isinstance(element, exp.IndexColumnConstraint):
                 indexes.append(self.inline_index(element, table, pos))
             else:
-                constraints.extend(self.table_constraints(element, pos))
+                found = self.table_constraints(element, pos)
+                constraints.extend(found)
+                if not found and not unknown:
+                    unknown.append(ops.Unknown(_UNREAD_CONSTRAINT, pos, table, ("constraints",)))
         create = ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))
-        return [create, *indexes]
+        return [create, *indexes, *unknown]
 
     def inline_index(self, node: exp.IndexColumnConstraint, table: ops.QualifiedName, pos: ops.Pos) -> ops.CreateIndex:
         """MySQL's `KEY name (cols)` inside CREATE TABLE."""
@@ -509,7 +606,7 @@ class _Builder:
                 return [ops.DropColumn(self.ident(t), bool(action.args.get("exists")), pos, cascade) for t in targets]
             if kind == "CONSTRAINT":
                 return [ops.DropConstraint(self.ident(t), bool(action.args.get("exists")), pos) for t in targets]
-            return []
+            return [self.unknown_action(f"ALTER TABLE ... DROP {kind or '...'}", pos)]
         if isinstance(action, exp.AlterColumn):
             return [self.alter_column(action, pos)]
         if isinstance(action, exp.RenameColumn):
@@ -520,10 +617,18 @@ class _Builder:
             found = []
             for node in action.expressions:
                 found += [ops.AddConstraint(c, pos) for c in self.table_constraints(node, pos)]
-            return found
-        return []  # OWNER TO, SET (...), ENABLE TRIGGER, ...: no schema fact
+            return found or [ops.Unknown(_UNREAD_CONSTRAINT, pos, None, ("constraints",))]
+        if isinstance(action, exp.AlterSet):
+            return []  # SET (...), SET TABLESPACE, SET LOGGED: no schema fact
+        return [self.unknown_action(f"ALTER TABLE action {type(action).__name__}", pos)]
 
-    def alter_column(self, action: exp.AlterColumn, pos: ops.Pos) -> ops.AlterColumn:
+    def unknown_action(self, what: str, pos: ops.Pos, column: str | None = None) -> ops.Unknown:
+        """An ALTER TABLE action whose effect the reader does not know: the table's (or the
+        column's) facts it may change become unknown."""
+        parts = _COLUMN_PARTS if column else _TABLE_PARTS
+        return ops.Unknown(f"{what} is not interpreted: what it changes in the table is not known", pos, None, parts, column)
+
+    def alter_column(self, action: exp.AlterColumn, pos: ops.Pos) -> ops.AlterColumn | ops.Unknown:
         name = self.ident(action.this)
         if action.args.get("dtype") is not None:
             return ops.AlterColumn(name, "type", type=self.type_of(action.args["dtype"]), pos=pos)
@@ -533,7 +638,7 @@ class _Builder:
             return ops.AlterColumn(name, "drop_default", pos=pos)
         if action.args.get("default") is not None:
             return ops.AlterColumn(name, "set_default", default=self.expr(action.args["default"]), pos=pos)
-        return ops.AlterColumn(name, "other", pos=pos)
+        return self.unknown_action(f"ALTER COLUMN {name}", pos, name)
 
     def alter_by_action(self, kind: str) -> list:
         """sqlglot gives up on a whole ALTER TABLE when one action is unusual (`ADD CHECK`,
@@ -544,7 +649,7 @@ class _Builder:
             return []
         name_end = _name_end(text, head.end(), self.dialect)
         prefix = text[: name_end]
-        actions = []
+        actions: list[ops.AlterAction] = []
         table = None
         for start, end in top_level_pieces(text, name_end, len(text), self.dialect):
             piece = text[start:end]
@@ -553,12 +658,26 @@ class _Builder:
                 old, new = (_unquote(n) if n.startswith('"') else self.ident(n) for n in renamed.groups())
                 actions.append(ops.RenameConstraint(old, new, self.at(start)))
                 continue
+            identity = _ADD_IDENTITY.match(piece)
+            if identity:
+                actions.append(self.add_identity(identity, self.at(start)))
+                continue
+            flat = " ".join(_blank_quoted(piece, self.dialect).split()).lower()
+            if any(re.match(p, flat) for p in HARMLESS_ALTER_ACTIONS):
+                continue
             piece = re.sub(r"^add\s+check\b", "ADD CONSTRAINT schemalint__unnamed CHECK", piece, flags=re.IGNORECASE)
             try:
                 tree = sqlglot.parse_one(f"{prefix} {piece}", read=self.dialect)
             except SqlglotError:
-                continue
-            if not isinstance(tree, exp.Alter):
+                tree = None
+            if not isinstance(tree, exp.Alter) or not tree.args.get("actions"):
+                what = f"ALTER TABLE action {' '.join(flat.split()[:3]).upper()}"
+                if flat.startswith("set schema "):
+                    actions.append(ops.Unknown(f"{what} moves the table: where it ends up is not followed", self.at(start), None, ("exists",)))
+                    continue
+                column = _ALTER_COLUMN.match(piece)
+                name = _name_token(column.group(1), self.ident) if column else None
+                actions.append(self.unknown_action(what, self.at(start), name))
                 continue
             table = table or self.table_name(tree.this)
             for action in tree.args.get("actions") or []:
@@ -569,6 +688,16 @@ class _Builder:
         if not actions or table is None:
             return []
         return [ops.AlterTable(table, bool(head.group(2)), tuple(actions), (self.statement.line, self.statement.col))]
+
+    def add_identity(self, match: re.Match, pos: ops.Pos) -> ops.AlterColumn:
+        sequence = None
+        named = _SEQUENCE_NAME.search(match.group("options") or "")
+        if named:
+            as_drop = f"DROP TABLE {named.group(1)}"
+            tables = sqlglot.parse_one(as_drop, read=self.dialect).args.get("tables") or []
+            sequence = self.table_name(tables[0]) if tables else None
+        identity = "always" if match.group("kind").lower() == "always" else "by default"
+        return ops.AlterColumn(_name_token(match.group("column"), self.ident), "add_identity", pos=pos, identity=identity, sequence=sequence)
 
     def _table_from_prefix(self, prefix: str) -> ops.QualifiedName | None:
         as_drop = re.sub(r"^\s*alter\s+table\s+(if\s+exists\s+)?(only\s+)?", "DROP TABLE ", prefix, flags=re.IGNORECASE)
@@ -710,6 +839,30 @@ def _unname(op):
         fields["name"] = None
         return ops.AddConstraint(ops.ConstraintSpec(**fields), op.pos)
     return op
+
+
+_UNREAD_CONSTRAINT = "a constraint the reader does not model (EXCLUDE, ...): the table's constraints are not all known"
+
+# ALTER TABLE actions that change no column, key or index: skipped quietly. Matched against the
+# action with comments and quoted text blanked, lowercased, spaces collapsed.
+HARMLESS_ALTER_ACTIONS = (
+    r"owner to ", r"(enable|disable|force|no force) ", r"set (tablespace|logged|unlogged|without|with|access method|\()",
+    r"reset \(", r"cluster on ", r"replica identity ", r"validate constraint ", r"inherit ", r"no inherit ",
+    r"(alter )?(column )?\S+ (set|reset) (statistics|storage|compression|\()", r"(attach|detach) partition ",
+)
+_TABLE_PARTS = ("columns", "primary_key", "foreign_keys", "indexes", "constraints")
+_COLUMN_PARTS = ("type", "nullable", "default", "identity", "generated")
+_ALTER_COLUMN = re.compile(r'^alter\s+(?:column\s+)?(?!constraint\s)("(?:[^"]|"")+"|[^\s"]+)', re.IGNORECASE)
+_ADD_IDENTITY = re.compile(
+    r'^alter\s+(?:column\s+)?(?P<column>"(?:[^"]|"")+"|[\w$]+)\s+add\s+generated\s+(?P<kind>always|by\s+default)\s+as\s+identity'
+    r"\s*(?:\((?P<options>.*)\))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SEQUENCE_NAME = re.compile(r'sequence\s+name\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+))?)', re.IGNORECASE)
+
+
+def _name_token(token: str, ident) -> str:
+    return _unquote(token) if token.startswith('"') else ident(token)
 
 
 _RENAME_CONSTRAINT = re.compile(r'^rename\s+constraint\s+("(?:[^"]|"")+"|\w+)\s+to\s+("(?:[^"]|"")+"|\w+)\s*$', re.IGNORECASE)

@@ -22,7 +22,7 @@ Pos = tuple[int, int]
 class QualifiedName:
     name: str
     schema: str | None = None
-    """None: the default schema (or no schema was written)."""
+    """The schema as written; None when the name is unqualified (found through search_path)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +91,14 @@ class DropColumn:
 class AlterColumn:
     name: str
     change: str
-    """type | set_not_null | drop_not_null | set_default | drop_default"""
+    """type | set_not_null | drop_not_null | set_default | drop_default | add_identity"""
     type: str | None = None
     default: Expr = None
     pos: Pos = (1, 1)
+    identity: str | None = None
+    """For add_identity: always | by default."""
+    sequence: QualifiedName | None = None
+    """For add_identity: the SEQUENCE NAME option."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,7 @@ class RenameConstraint:
     pos: Pos
 
 
-AlterAction = Union[RenameConstraint, AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
+AlterAction = Union["Unknown", RenameConstraint, AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +229,73 @@ class Guarded:
     pos: Pos
 
 
-Operation = Union[CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded]
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A statement whose effect on the schema the reader cannot know (SL002): a DO block that
+    builds SQL at run time, a CALL, an ALTER action the reader does not interpret. `table`:
+    the one table it may change (its `parts` become unknown); None: any table may be created
+    or changed (the schema is not complete)."""
+
+    message: str
+    pos: Pos
+    table: QualifiedName | None = None
+    parts: tuple[str, ...] = ()
+    column: str | None = None
+    """With `table`: the column whose `parts` become unknown (else the table's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """A function or procedure whose body changes tables: calling it has unknown effects."""
+
+    name: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Calls:
+    """The functions a top-level SELECT calls."""
+
+    names: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class SetSearchPath:
+    """SET [LOCAL] search_path, RESET, set_config('search_path', ...): `path` None is the
+    default (`"$user", public`)."""
+
+    path: tuple[str, ...] | None
+    local: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    action: str
+    """begin | commit | rollback"""
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSchema:
+    name: str
+    if_not_exists: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class DropSchema:
+    names: tuple[str, ...]
+    if_exists: bool
+    cascade: bool
+    pos: Pos
+
+
+Operation = Union[
+    CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded,
+    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema, Routine, Calls,
+]
 
 
 @dataclass(frozen=True, slots=True)
