@@ -4,6 +4,6 @@ import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
     "django": "7",
-    "sqlalchemy": "4",
+    "sqlalchemy": "5",
     "sql": "4",
 }

@@ -435,7 +435,7 @@ class Builder:
         unknown: tuple = ()
         if where_value is not None:
             try:
-                where, _ = predicate_display(clause_sql(where_value, lambda ref: _column_of(spec, ref)), types)
+                where, _ = predicate_display(clause_sql(where_value, lambda ref: self._column_of(spec, ref)), types)
             except NotStatic as exc:
                 unknown = ("where",)
                 self.warn(f"table {spec.name}: postgresql_where {exc}; the index's condition is not compared", location, spec.name)
@@ -456,6 +456,20 @@ class Builder:
             location=location,
             unknown=unknown,
         ))
+
+    def _column_of(self, spec: TableSpec, ref) -> str | None:
+        """The column a reference in an expression names (`Model.attr` of this table's class or
+        of an unmapped mixin, `t.c.name` of this Table), if it is one of this table's."""
+        if isinstance(ref, MemberRef) and len(ref.path) == 1:
+            owner_table = self.decl.by_class.get(ref.owner.key)
+            if owner_table is spec or (owner_table is None and not self.decl.is_mapped(ref.owner)):
+                return _column_for_key(spec, ref.path[0])
+            return None
+        table_call = ref.base if isinstance(ref, AttrOf) else None
+        if (isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args[:1] == (spec.name,)
+                and len(ref.path) == 2 and ref.path[0] in ("c", "columns") and ref.path[1] in spec.columns):
+            return ref.path[1]
+        return None
 
     def _index_part(self, spec: TableSpec, part, types: dict[str, str]) -> tuple[str, str] | None:
         if isinstance(part, str):
@@ -514,16 +528,6 @@ def _index_expression(text: str, types: dict[str, str]) -> str:
 def _column_parts(parts) -> tuple:
     """Column parts in model order, each once."""
     return tuple(p for p in _COLUMN_PARTS if p in parts)
-
-
-def _column_of(spec: TableSpec, ref) -> str | None:
-    """The column a reference in an expression names (`Model.attr`, `t.c.name`), if it is one
-    of this table's."""
-    if isinstance(ref, MemberRef) and len(ref.path) == 1:
-        return _column_for_key(spec, ref.path[0])
-    if isinstance(ref, AttrOf) and len(ref.path) == 2 and ref.path[0] in ("c", "columns") and ref.path[1] in spec.columns:
-        return ref.path[1]
-    return None
 
 
 def _column_for_key(spec: TableSpec, key: str) -> str | None:

@@ -540,11 +540,10 @@ class Declarations:
             what = ", ".join(_describe(a) for a in unresolved_args) if unresolved_args else "no type given"
             spec.type_problem = f"column {spec.name}: type cannot be resolved statically ({what})"
             return spec
-        unresolved_args = [arg for arg in unresolved_args if isinstance(arg, Unresolved)]
         if unresolved_args:
             # a key, a check, a default or an identity that cannot be read: not compared
             spec.unknown += ["references", "default", "identity", "generated"]
-            self.warn(f"column {spec.name}: argument {', '.join(repr(a.text) for a in unresolved_args)} cannot be "
+            self.warn(f"column {spec.name}: argument {', '.join(_describe(a) for a in unresolved_args)} cannot be "
                       "resolved statically; its keys, default and identity are not compared", location, table, spec.name)
         return spec
 
