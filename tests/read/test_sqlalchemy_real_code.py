@@ -203,6 +203,23 @@ class Thing(Base):
     id = Column(Integer, primary_key=True)
     owner_id = Column(ForeignKey(target()))
 """, ("things", "owner_id", None), ("type", "references"), (), True, "type comes from foreign key"),
+    "fk-to-a-column-of-unknown-type": ("""
+class Parent(Base):
+    __tablename__ = "parents"
+    id = Column(make_type(), primary_key=True)
+
+
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(ForeignKey("parents.id"))
+""", ("children", "parent_id", None), ("type",), (), True, "column id: type cannot be resolved"),
+    "fk-to-a-table-not-read": ("""
+class Child(Base):
+    __tablename__ = "children"
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(ForeignKey("elsewhere.id"))
+""", ("children", "parent_id", None), ("type",), (), True, "elsewhere.id, which is not in the models read"),
     "fk-target-unknown": ("""
 class Thing(Base):
     __tablename__ = "things"
@@ -271,6 +288,10 @@ metadata = MetaData()
 for name in table_names():
     Table(name, metadata, Column("id", Integer, primary_key=True))
 """, (None, None, None), (), (), False, "this loop builds"),
+    "table-object-from-function": ("""
+class Thing(Base):
+    __table__ = reflect_table("things")
+""", (None, None, None), (), (), False, "__table__ of Thing"),
     "table-name-from-function": ("""
 class Thing(Base):
     __tablename__ = make_name()
@@ -296,6 +317,13 @@ def test_unknown_parts_are_kept_with_one_sl002(tmp_path, body, where, parts, tab
     if index_name is not None:
         index = next(i for i in found.indexes if i.name == index_name)
         assert index.unknown == parts and index.where is None
+
+
+@pytest.mark.parametrize("case", ["fk-to-a-column-of-unknown-type", "fk-to-a-table-not-read"])
+def test_a_foreign_key_whose_type_is_unknown_keeps_its_reference(tmp_path, case):
+    schema = read_body(tmp_path, UNKNOWNS[case][0])
+    [fk] = table(schema, "children").foreign_keys
+    assert fk.columns == ("parent_id",) and fk.ref_columns == ("id",) and fk.unknown == ()
 
 
 def test_a_loop_that_builds_no_table_is_not_reported(tmp_path):

@@ -74,21 +74,28 @@ class Builder:
                 return spec
         return None
 
-    def _fk_types(self, spec: TableSpec) -> None:
+    def _fk_types(self, spec: TableSpec, visiting: frozenset[int] = frozenset()) -> None:
         """A column without a type takes the type of the column its ForeignKey references."""
         for column in spec.columns.values():
-            if column.type_info is not None or column.type_problem or not column.foreign_keys:
+            if column.type_info is not None or column.type_problem or not column.foreign_keys or id(column) in visiting:
                 continue
-            ref, _, table, name = self._target(column.foreign_keys[0].target, spec)
+            target = column.foreign_keys[0].target
+            ref, _, table, name = self._target(target, spec)
             referenced = ref.columns.get(name) if ref is not None and name else None
-            if referenced is not None and referenced is not column and referenced.type_info is None and not referenced.type_problem:
-                self._fk_types(ref)
+            if referenced is not None and referenced.type_info is None and not referenced.type_problem:
+                self._fk_types(ref, visiting | {id(column)})
             if referenced is not None and referenced.type_info is not None:
                 column.type_info = referenced.type_info  # the type only: SERIAL-ness is per column
-            else:
+            elif referenced is not None and referenced.type_problem:
+                column.type_problem = referenced.type_problem
+                column.type_explained = True  # (the referenced column's SL002 says why)
+            elif table is None or name is None:
                 column.type_from_fk = True
-                column.type_problem = (f"column {column.name}: type comes from foreign key {_fk_text(column.foreign_keys[0].target)}, "
+                column.type_problem = (f"column {column.name}: type comes from foreign key {_fk_text(target)}, "
                                        "which cannot be resolved statically; its reference is not compared either")
+            else:
+                column.type_problem = (f"column {column.name}: type comes from the referenced column {table}.{name}, "
+                                       "which is not in the models read")
 
     # ------------------------------------------------------------------ tables
 
@@ -221,8 +228,9 @@ class Builder:
                          and column.identity is None and column.server_default is None and not column.sequence)
         if may_be_serial:
             unknown.append("default")
-        self.warn(f"{column.type_problem or f'column {column.name}: type unknown'}; its type is not compared",
-                  column.location, spec.name, column.name)
+        if not column.type_explained:
+            self.warn(f"{column.type_problem or f'column {column.name}: type unknown'}; its type is not compared",
+                      column.location, spec.name, column.name)
         return Column(
             name=column.name,
             type="",

@@ -74,6 +74,8 @@ class ColSpec:
     sort_order: int = 0
     unknown: list[str] = field(default_factory=list)
     """Column parts (model.ColumnPart) an SL002 already explained."""
+    type_explained: bool = False
+    """The type is unknown because the referenced column's is (that column's SL002 says why)."""
     type_from_fk: bool = False
     """The type is the referenced column's, and that reference could not be resolved (one
     SL002 says both)."""
@@ -323,7 +325,12 @@ class Declarations:
         table_member = self.own(cls, "__table__")
         if table_member is not None:
             value = self.value_of(cls, table_member)
-            spec = self.imperative_table(value, cls.module, Location(cls.module.rel, table_member.line, table_member.col), table_member.calls)
+            where = Location(cls.module.rel, table_member.line, table_member.col)
+            if not (isinstance(value, Call) and value.sa == "Table"):
+                self.complete = False
+                self.warn(f"__table__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); the table is not read", where)
+                return None
+            spec = self.imperative_table(value, cls.module, where, table_member.calls)
             if spec is not None:
                 self._label(spec, cls)
                 self.by_class[cls.key] = spec
