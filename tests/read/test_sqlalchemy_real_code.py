@@ -145,6 +145,8 @@ class Task(Base):
         Index("ix_tasks_not", created, postgresql_where=~active),
         Index("ix_tasks_null", priority, postgresql_where=sa.not_(priority == None)),  # noqa: E711
         Index("ix_tasks_bool", priority, postgresql_where=active == True),  # noqa: E712
+        sa.CheckConstraint(priority >= 0),
+        sa.CheckConstraint(sa.or_(state != "x", priority < 10), name="ck_tasks_state_priority"),
     )
 
 

@@ -13,7 +13,7 @@ from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, Me
 from schemalint.read.sqlalchemy.names import (
     ConventionError, apply_convention, pg_choose_name, serial_sequence, truncate_convention_name,
 )
-from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, MemberRef, Unresolved
+from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
@@ -377,7 +377,7 @@ class Builder:
     def _check(self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None) -> None:
         sql = call.args[0] if call.args else call.kwargs.get("sqltext")
         try:
-            text = render(sql, strings_are="sql")
+            text = _check_text(sql, lambda ref: self._column_of(spec, ref))
         except NotStatic as exc:
             spec.unknown.add("constraints")
             self.warn(f"table {spec.name}: CheckConstraint {exc}; the table's constraints are not compared", location, spec.name)
@@ -531,6 +531,13 @@ def _index_expression(text: str, types: dict[str, str]) -> str:
         arg = f"{column}::text" if types[column].startswith("character varying") else column
         return f"{match.group(1).lower()}({arg})"
     return stripped
+
+
+def _check_text(sql, column_of) -> str:
+    """The SQL of a CHECK: text as written, or a Python expression (`price > 0`) compiled."""
+    if isinstance(sql, (SqlOp, Invert, Union)) or (isinstance(sql, Call) and sql.sa in ("and_", "or_", "not_")):
+        return clause_sql(sql, column_of)
+    return render(sql, strings_are="sql")
 
 
 def _column_parts(parts) -> tuple:
