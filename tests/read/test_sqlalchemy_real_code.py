@@ -285,6 +285,21 @@ class Thing(Base):
     "reflected-table": ("""
 legacy = Table("legacy", Base.metadata, autoload_with=sa.create_engine("postgresql://"))
 """, ("legacy", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "reflected"),
+    "class-under-runtime-if": ("""
+import os
+
+if os.environ.get("WITH_AUDIT"):
+    class Audit(Base):
+        __tablename__ = "audits"
+        id = Column(Integer, primary_key=True)
+""", ("audits", None, None), (), ("exists",), True, "declared under `if os.environ.get(\"WITH_AUDIT\")`"),
+    "table-under-runtime-if": ("""
+FEATURE = True
+if FEATURE:
+    pass
+elif FEATURE is None:
+    archive = Table("archive", Base.metadata, Column("id", Integer, primary_key=True))
+""", ("archive", None, None), (), ("exists",), True, "whether it exists"),
     "loop-over-function": ("""
 metadata = MetaData()
 for name in table_names():
@@ -326,6 +341,20 @@ def test_a_foreign_key_whose_type_is_unknown_keeps_its_reference(tmp_path, case)
     schema = read_body(tmp_path, UNKNOWNS[case][0])
     [fk] = table(schema, "children").foreign_keys
     assert fk.columns == ("parent_id",) and fk.ref_columns == ("id",) and fk.unknown == ()
+
+
+def test_type_checking_blocks_are_not_conditions(tmp_path):
+    schema = read_body(tmp_path, """
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal as Money
+else:
+    class Thing(Base):
+        __tablename__ = "things"
+        id = Column(Integer, primary_key=True)
+""")
+    assert table(schema, "things").unknown == () and schema.diagnostics == ()
 
 
 def test_a_loop_that_builds_no_table_is_not_reported(tmp_path):

@@ -332,6 +332,7 @@ class Declarations:
                 return None
             spec = self.imperative_table(value, cls.module, where, table_member.calls)
             if spec is not None:
+                self.conditional(spec, cls.facts.condition, location)
                 self._label(spec, cls)
                 self.by_class[cls.key] = spec
             return spec
@@ -360,9 +361,17 @@ class Declarations:
         self._label(spec, cls)
         self._columns(cls, contributors, spec, base, into_parent=False)
         spec.items.extend(args_items)
+        self.conditional(spec, cls.facts.condition, location)
         spec = self.add_table(spec, options)
         self.by_class[cls.key] = spec
         return spec
+
+    def conditional(self, spec: TableSpec, condition: str | None, location: Location) -> None:
+        """A table declared under a runtime `if`: whether it exists is decided when it runs."""
+        if condition is not None and "exists" not in spec.unknown:
+            spec.unknown.add("exists")
+            self.warn(f"table {spec.name} is declared under `if {condition}`: whether it exists is decided when the "
+                      "code runs, so its absence elsewhere is not reported", location, spec.name)
 
     def add_table(self, spec: TableSpec, options: dict) -> TableSpec:
         """Add a table to the metadata, as `Table()` does when the name is taken:

@@ -158,6 +158,8 @@ class _ModuleReader:
         self.calls: list[tuple[Expr, int, int]] = []
         self.functions: list[str] = []
         self.loops: list[Loop] = []
+        self.condition: str | None = None
+        """The test of the runtime `if` the statements being read are under, if any."""
 
     def read(self, module: cst.Module) -> FileFacts:
         self.read_statements(module)
@@ -191,12 +193,19 @@ class _ModuleReader:
             elif isinstance(statement, cst.For):
                 self.loops.append(self._loop(statement))
             elif isinstance(statement, (cst.If, cst.Try)):
-                # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks.
+                # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks;
+                # what a runtime `if` declares is kept with its condition.
+                outer = self.condition
+                if isinstance(statement, cst.If) and not _is_type_checking(statement.test):
+                    self.condition = self.condition or _code(statement.test)
                 self._statements(statement.body.body)
                 branches = [statement.orelse] if isinstance(statement, cst.If) else list(statement.handlers)
                 for branch in branches:
-                    if branch is not None and hasattr(branch, "body") and hasattr(branch.body, "body"):
+                    if isinstance(branch, cst.If):  # elif
+                        self._statements([branch])
+                    elif branch is not None and hasattr(branch, "body") and hasattr(branch.body, "body"):
                         self._statements(branch.body.body)
+                self.condition = outer
 
     def _small_statement(self, small) -> None:
         if isinstance(small, cst.Import):
@@ -226,7 +235,7 @@ class _ModuleReader:
                 expr = to_expr(value) if value is not None else None
                 if expr is not None or annotation is not None:
                     calls = self.lines.calls_from(line) if expr is not None and expr[0] == "call" else ()
-                    self.assignments.append(Assignment(name, expr, line, col, annotation, calls))
+                    self.assignments.append(Assignment(name, expr, line, col, annotation, calls, self.condition))
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             func = _dotted_or_none(small.value.func) or ""
             line, col = self.lines.find(_compiled(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
@@ -270,7 +279,8 @@ class _ModuleReader:
                 nested.append(self._class(statement, qualname or name))
             else:
                 members += self._members(statement, indent)
-        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col, tuple(nested), qualname)
+        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col, tuple(nested), qualname,
+                          self.condition if not outer else None)
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -291,6 +301,11 @@ class _ModuleReader:
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
         return found
+
+
+def _is_type_checking(test) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (never true when the code runs)."""
+    return (_dotted_or_none(test) or "").split(".")[-1] == "TYPE_CHECKING"
 
 
 def _returned(func: cst.FunctionDef) -> Expr | None:

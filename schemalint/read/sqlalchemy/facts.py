@@ -65,6 +65,8 @@ class ClassFacts:
     """Classes defined in the class body (`class Status(enum.Enum)` inside a model)."""
     qualname: str = ""
     """`Outer.Status` for a nested class; empty for a module-level one."""
+    condition: str | None = None
+    """The test of the module-level runtime `if` the class is declared under."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ class Assignment:
     col: int
     annotation: Expr | None = None
     calls: tuple[tuple[str, int, int], ...] = ()
+    condition: str | None = None
+    """The test of the runtime `if` the assignment is under."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,10 @@ def _imperative_tables(declarations: Declarations, module: Module) -> None:
         if getattr(func, "sa", None) != "Table":
             continue
         table = declarations.resolver.evaluate(module, value)
-        declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col), assignment.calls)
+        where = Location(module.rel, assignment.line, assignment.col)
+        spec = declarations.imperative_table(table, module, where, assignment.calls)
+        if spec is not None:
+            declarations.conditional(spec, assignment.condition, where)
 
 
 def _loop_tables(declarations: Declarations, module: Module) -> None:
