@@ -82,7 +82,7 @@ class Builder:
             target = column.foreign_keys[0].target
             ref, _, table, name = self._target(target, spec)
             referenced = ref.columns.get(name) if ref is not None and name else None
-            if referenced is not None and referenced.type_info is None and not referenced.type_problem:
+            if ref is not None and referenced is not None and referenced.type_info is None and not referenced.type_problem:
                 self._fk_types(ref, visiting | {id(column)})
             if referenced is not None and referenced.type_info is not None:
                 column.type_info = referenced.type_info  # the type only: SERIAL-ness is per column

@@ -121,8 +121,9 @@ class _Printer:
             if name is None:
                 raise NotStatic(_show(value), "not a column of this table")
             return name
-        if isinstance(value, Call) and (value.sa or "").startswith("func."):
-            return f"{value.sa[len('func.'):]}({', '.join(self.operand(a) for a in value.args)})"
+        function = value.sa if isinstance(value, Call) else None
+        if function is not None and function.startswith("func."):
+            return f"{function[len('func.'):]}({', '.join(self.operand(a) for a in value.args)})"
         if isinstance(value, Call) and value.sa in ("true", "false"):
             return value.sa
         if isinstance(value, Call) and value.sa == "null":

@@ -410,7 +410,7 @@ def _fstring(node: cst.FormattedString) -> Expr:
             if "\\" in part.value:  # an escape sequence: Python decides what it means
                 return ("other", _code(node))
             parts.append(("const", part.value.replace("{{", "{").replace("}}", "}")))
-        elif part.conversion is None and part.format_spec is None and part.equal is None:
+        elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None and part.equal is None:
             parts.append(to_expr(part.expression))
         else:
             return ("other", _code(node))

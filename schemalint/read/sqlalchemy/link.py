@@ -85,7 +85,7 @@ def _loop_rounds(targets: tuple[str, ...], values) -> list[dict] | None:
         if len(targets) == 1:
             rounds.append({targets[0]: value})
         elif isinstance(value, tuple) and len(value) == len(targets):
-            rounds.append(dict(zip(targets, value)))
+            rounds.append(dict(zip(targets, value, strict=True)))
         else:
             return None
     literal = (str, int, float, bool, type(None))
