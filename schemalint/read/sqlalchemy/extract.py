@@ -245,7 +245,8 @@ class _ModuleReader:
         """A module-level `for`: its targets, what it iterates over, and the calls of its body."""
         line, col = self.lines.find(_compiled(r"^(\s*)(?:async\s+)?for\b"))
         target = node.target
-        names = [target] if isinstance(target, cst.Name) else [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else []
+        names = [target] if isinstance(target, cst.Name) else [
+            e.value if isinstance(e, cst.Element) else e for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else []
         plain = bool(names) and all(isinstance(n, cst.Name) for n in names)
         body = []
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]

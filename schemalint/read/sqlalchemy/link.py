@@ -66,9 +66,10 @@ def _loop_tables(declarations: Declarations, module: Module) -> None:
         rounds = _loop_rounds(loop.targets, resolver.evaluate(module, loop.iterable) if loop.iterable is not None else None)
         if rounds is None:
             declarations.complete = False
-            declarations.warn(f"the tables this loop builds cannot be listed statically (it runs over "
-                              f"{expr_text(loop.iterable) if loop.iterable is not None else 'a target that is not plain names'}, "
-                              "not a literal list); they are not read", Location(module.rel, loop.line, loop.col))
+            why = (f"it runs over {expr_text(loop.iterable)}, not a literal list of matching items" if loop.iterable is not None
+                   else "its target is not plain names")
+            declarations.warn(f"the tables this loop builds cannot be listed statically ({why}); they are not read",
+                              Location(module.rel, loop.line, loop.col))
             continue
         for scope in rounds:
             for expr, line, col, calls in builds:
