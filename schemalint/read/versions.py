@@ -4,6 +4,6 @@ import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
     "django": "9",
-    "sqlalchemy": "5",
+    "sqlalchemy": "6",
     "sql": "6",
 }

@@ -21,7 +21,7 @@ from schemalint.report.dump import schema_to_dict
 from tests.support.catalog import compare_catalogs, read_catalog
 
 CORPUS = Path(__file__).resolve().parent / "sqlalchemy_corpus"
-MODULES = ["options", "strategies", "legacy", "imperative", "inheritance", "misc", "extras", "styles", "realworld"]
+MODULES = ["options", "strategies", "legacy", "imperative", "inheritance", "misc", "extras", "styles", "realworld", "thirdparty"]
 SCHEMAS = ["public", "corpus_s"]
 
 # Differences the reader cannot avoid: (difference prefix, why, the SL002 message fragment that
@@ -52,7 +52,7 @@ def create_with_sqlalchemy(url: str) -> None:
     modules = {name: importlib.import_module(f"sacorpus.{name}") for name in MODULES}
     base = importlib.import_module("sacorpus.base")
     metadatas = [base.Base.metadata, base.LegacyBase.metadata, modules["imperative"].metadata_obj, modules["extras"].ExtraBase.metadata,
-                 modules["styles"].styles_metadata, modules["realworld"].RealBase.metadata]
+                 modules["styles"].styles_metadata, modules["realworld"].RealBase.metadata, modules["thirdparty"].thirdparty_metadata]
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.begin() as conn:

@@ -199,13 +199,14 @@ def test_self_referencing_constants_do_not_loop():
     assert facts.parsed
 
 
-def test_reflected_tables_are_sl002_not_empty_tables(tmp_path):
+def test_reflected_tables_are_sl002_and_unknown_not_empty_tables(tmp_path):
     body = """
 engine = sa.create_engine("postgresql://")
 legacy = Table("legacy", Base.metadata, autoload_with=engine)
 """
     schema = read_body(tmp_path, body)
-    assert schema.tables == ()
+    assert [t.name for t in schema.tables] == ["legacy"]
+    assert set(schema.tables[0].unknown) >= {"columns", "primary_key", "foreign_keys", "indexes", "constraints"}
     assert [(d.code, d.table) for d in schema.diagnostics] == [("SL002", "legacy")]
 
 

@@ -7,14 +7,22 @@ names across the project's files (bases, mixins, constants, enums), decides whic
 mapped to which tables, and renders types, defaults and names the way SQLAlchemy's PostgreSQL
 dialect and PostgreSQL itself spell them.
 
-What it cannot know without running code is reported as SL002 at the construct, never guessed:
-values computed by project functions (`server_default=make_default()`, `String(get_len())`),
-`declared_attr` bodies other than returning a Column/mapped_column or `cls.__name__[.lower()]`,
-`values_callable` other than `lambda e: [m.value for m in e]`, and annotations with no SQL
-type (`Mapped[dict]` without a `type_annotation_map` entry). CHECK / index WHERE expressions
-and raw `text()` defaults are re-spelled the way PostgreSQL prints them for the common forms
-(comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, arithmetic, length/lower/upper, literals,
-casts PostgreSQL adds); other SQL is kept as written and may differ in spelling only.
+Module-level `for` loops over a literal list or tuple that build `Table()`s are unrolled (f-string,
+`%` and `.format()` names); class bodies see their own earlier attributes and nested classes, as
+Python does (`created.desc()`, `Enum(Status)` in `__table_args__` and columns).
+
+Unknown is not absent (model.py): what it cannot know without running code is kept, its part
+named in `unknown`, and reported by exactly one SL002 at the construct, never guessed: values
+computed by project functions (`server_default=make_default()`, `String(get_len())`: the
+column's default / type), `declared_attr` bodies other than returning a Column/mapped_column or
+`cls.__name__[.lower()]`, `values_callable` other than `lambda e: [m.value for m in e]`,
+annotations with no SQL type (`Mapped[dict]` without a `type_annotation_map` entry), index
+predicates it cannot print (`Index.unknown=("where",)`), tables under a runtime `if`
+(`exists`), and loops it cannot unroll (`Schema.complete=False`). CHECK / index WHERE
+expressions, written as SQL text or as Python operators on columns (`state != "done"`, `&`,
+`|`, `~`, `and_`, `.is_(None)`, `.in_([...])`), and raw `text()` defaults are re-spelled the way
+PostgreSQL prints them for the common forms (sqltext.py); other SQL is kept as written and may
+differ in spelling only.
 """
 
 from __future__ import annotations

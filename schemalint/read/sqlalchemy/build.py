@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import re
 
-from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table
+from typing import get_args
+
+from schemalint.model import Column, ColumnPart, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table, TablePart
 from schemalint.postgres.names import choose_constraint_name
+from schemalint.read.sqlalchemy.clauses import clause_sql
 from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, MetaInfo, TableSpec
 from schemalint.read.sqlalchemy.names import (
     ConventionError, apply_convention, serial_sequence, truncate_convention_name,
 )
-from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, MemberRef, Unresolved
+from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
 _SERIAL_FAMILIES = {"integer", "bigint", "smallint"}
+_TABLE_PARTS: tuple[str, ...] = get_args(TablePart)
+_COLUMN_PARTS: tuple[str, ...] = get_args(ColumnPart)
 
 
 class Builder:
@@ -70,19 +75,28 @@ class Builder:
                 return spec
         return None
 
-    def _fk_types(self, spec: TableSpec) -> None:
+    def _fk_types(self, spec: TableSpec, visiting: frozenset[int] = frozenset()) -> None:
         """A column without a type takes the type of the column its ForeignKey references."""
         for column in spec.columns.values():
-            if column.type_info is not None or column.type_problem or not column.foreign_keys:
+            if column.type_info is not None or column.type_problem or not column.foreign_keys or id(column) in visiting:
                 continue
-            ref, _, table, name = self._target(column.foreign_keys[0].target, spec)
+            target = column.foreign_keys[0].target
+            ref, _, table, name = self._target(target, spec)
             referenced = ref.columns.get(name) if ref is not None and name else None
-            if referenced is not None and referenced is not column and referenced.type_info is None and not referenced.type_problem:
-                self._fk_types(ref)
+            if ref is not None and referenced is not None and referenced.type_info is None and not referenced.type_problem:
+                self._fk_types(ref, visiting | {id(column)})
             if referenced is not None and referenced.type_info is not None:
                 column.type_info = referenced.type_info  # the type only: SERIAL-ness is per column
+            elif referenced is not None and referenced.type_problem:
+                column.type_problem = referenced.type_problem
+                column.type_explained = True  # (the referenced column's SL002 says why)
+            elif table is None or name is None:
+                column.type_from_fk = True
+                column.type_problem = (f"column {column.name}: type comes from foreign key {_fk_text(target)}, "
+                                       "which cannot be resolved statically; its reference is not compared either")
             else:
-                column.type_problem = f"column {column.name}: type comes from foreign key {_fk_text(column.foreign_keys[0].target)}, which cannot be resolved statically"
+                column.type_problem = (f"column {column.name}: type comes from the referenced column {table}.{name}, "
+                                       "which is not in the models read")
 
     # ------------------------------------------------------------------ tables
 
@@ -91,13 +105,12 @@ class Builder:
         items = self._table_items(spec)
         pk_columns, pk_name = self._primary_key(spec, items)
         autoinc = self._autoincrement_column(spec, pk_columns)
-        columns = tuple(self._column(spec, c, c.name in pk_columns, c is autoinc) for c in spec.columns.values() if c.type_info or c.type_problem)
-        columns = tuple(c for c in columns if c is not None)
         primary_key = None
         if pk_columns:
             name, implicit = self._name(spec, "pk", pk_name, pk_columns, taken, label="pkey", no_columns=True)
             primary_key = PrimaryKey(tuple(pk_columns), name, implicit, spec.location)
         foreign_keys = self._foreign_keys(spec, items, taken)
+        columns = tuple(self._column(spec, c, pk_columns, c is autoinc) for c in spec.columns.values() if c.type_info or c.type_problem)
         indexes, constraints = [], []
         for column in spec.columns.values():
             self._column_objects(spec, column, indexes, constraints, taken)
@@ -116,12 +129,15 @@ class Builder:
             name_location=spec.name_location,
             model=spec.model,
             mirrors=spec.mirrors,
+            unknown=tuple(p for p in _TABLE_PARTS if p in spec.unknown),  # type: ignore[misc]
         )
 
     def _table_items(self, spec: TableSpec) -> list:
         return [(call, location) for call, location in spec.items if isinstance(call, Call)]
 
-    def _column_names(self, spec: TableSpec, values, location, what: str) -> list[str] | None:
+    def _column_names(self, spec: TableSpec, values, location, what: str, part: str) -> list[str] | None:
+        """The column names of a table-level object; None (and `part` of the table unknown)
+        when one cannot be resolved."""
         names = []
         for value in values:
             if isinstance(value, str):
@@ -131,14 +147,16 @@ class Builder:
             elif isinstance(value, AttrOf) and len(value.path) == 2 and value.path[0] in ("c", "columns"):
                 names.append(value.path[1])
             else:
-                self.warn(f"table {spec.name}: {what} column {_show(value)} cannot be resolved statically", location, spec.name)
+                spec.unknown.add(part)
+                self.warn(f"table {spec.name}: {what} column {_show(value)} cannot be resolved statically; "
+                          f"its {part.replace('_', ' ')} are not compared", location, spec.name)
                 return None
         return names
 
     def _primary_key(self, spec: TableSpec, items) -> tuple[list[str], str | None]:
         for call, location in items:
             if call.sa == "PrimaryKeyConstraint":
-                names = self._column_names(spec, call.args, location, "primary key")
+                names = self._column_names(spec, call.args, location, "primary key", "primary_key")
                 name = call.kwargs.get("name")
                 if names is not None:
                     return names, name if isinstance(name, str) else None
@@ -170,10 +188,10 @@ class Builder:
             return None
         return column
 
-    def _column(self, spec: TableSpec, column: ColSpec, in_pk: bool, serial: bool) -> Column | None:
+    def _column(self, spec: TableSpec, column: ColSpec, pk_columns: list[str], serial: bool) -> Column:
+        in_pk = column.name in pk_columns
         if column.type_info is None:
-            self.warn(column.type_problem or f"column {column.name}: type unknown", column.location, spec.name, column.name)
-            return None
+            return self._untyped_column(spec, column, pk_columns)
         info = column.type_info
         default = None
         identity = None
@@ -200,6 +218,29 @@ class Builder:
             comment=column.comment,
             location=column.location,
             field_name=column.key or None,
+            unknown=_column_parts(column.unknown),
+        )
+
+    def _untyped_column(self, spec: TableSpec, column: ColSpec, pk_columns: list[str]) -> Column:
+        """A column whose type cannot be resolved: kept, its type unknown (and its default,
+        when the type alone decides whether it is a SERIAL)."""
+        unknown = ["type", *column.unknown]
+        may_be_serial = (pk_columns == [column.name] and column.autoincrement in (True, "auto", "ignore_fk")
+                         and column.identity is None and column.server_default is None and not column.sequence)
+        if may_be_serial:
+            unknown.append("default")
+        if not column.type_explained:
+            self.warn(f"{column.type_problem or f'column {column.name}: type unknown'}; its type is not compared",
+                      column.location, spec.name, column.name)
+        return Column(
+            name=column.name,
+            type="",
+            nullable=bool(column.nullable) and column.name not in pk_columns and column.identity is None,
+            identity=None if column.identity is None else "always" if column.identity.kwargs.get("always") is True else "by default",
+            comment=column.comment,
+            location=column.location,
+            field_name=column.key or None,
+            unknown=_column_parts(unknown),
         )
 
     def _computed(self, spec: TableSpec, column: ColSpec) -> str | None:
@@ -208,7 +249,8 @@ class Builder:
             types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
             return generated_display(render(sql, strings_are="sql"), types)
         except NotStatic as exc:
-            self.warn(f"column {column.name}: Computed expression {exc}", column.location, spec.name, column.name)
+            column.unknown.append("generated")
+            self.warn(f"column {column.name}: Computed expression {exc}; not compared", column.location, spec.name, column.name)
             return None
 
     def _server_default(self, spec: TableSpec, column: ColSpec, info: TypeInfo) -> str | None:
@@ -218,7 +260,8 @@ class Builder:
         try:
             sql = render(value, strings_are="literal")
         except NotStatic as exc:
-            self.warn(f"column {column.name}: server_default {exc}", column.location, spec.name, column.name)
+            column.unknown.append("default")
+            self.warn(f"column {column.name}: server_default {exc}; not compared", column.location, spec.name, column.name)
             return None
         return default_display(sql, info.pg, info.family)
 
@@ -260,10 +303,8 @@ class Builder:
     def _foreign_keys(self, spec: TableSpec, items, taken: set[str]) -> list[ForeignKey]:
         result = []
         for column in spec.columns.values():
-            if column.type_info is None:
-                continue
             for fk in column.foreign_keys:
-                built = self._foreign_key(spec, fk, [column.name], [fk.target], taken)
+                built = self._foreign_key(spec, fk, [column.name], [fk.target], taken, column)
                 if built is not None:
                     result.append(built)
         for call, location in items:
@@ -272,9 +313,11 @@ class Builder:
             local = call.args[0] if call.args else call.kwargs.get("columns")
             remote = call.args[1] if len(call.args) > 1 else call.kwargs.get("refcolumns")
             if not isinstance(local, tuple) or not isinstance(remote, tuple):
-                self.warn(f"table {spec.name}: ForeignKeyConstraint columns cannot be resolved statically", location, spec.name)
+                spec.unknown.add("foreign_keys")
+                self.warn(f"table {spec.name}: ForeignKeyConstraint columns cannot be resolved statically; "
+                          "its foreign keys are not compared", location, spec.name)
                 continue
-            names = self._column_names(spec, local, location, "foreign key")
+            names = self._column_names(spec, local, location, "foreign key", "foreign_keys")
             if names is None:
                 continue
             fk = self.decl.foreign_key(Call(call.func, (None,), call.kwargs, call.text), location)
@@ -283,12 +326,22 @@ class Builder:
                 result.append(built)
         return result
 
-    def _foreign_key(self, spec: TableSpec, fk: FKSpec, columns: list[str], targets: list, taken: set[str]) -> ForeignKey | None:
+    def _foreign_key(self, spec: TableSpec, fk: FKSpec, columns: list[str], targets: list, taken: set[str],
+                     owner: ColSpec | None = None) -> ForeignKey | None:
+        """The foreign key; None when a target cannot be resolved (then the owning column's
+        `references`, or the table's foreign keys, are unknown)."""
         ref_table, ref_schema, ref_columns = None, None, []
         for target in targets:
             ref, schema, table, column = self._target(target, spec)
             if table is None or column is None:
-                self.warn(f"table {spec.name}: foreign key target {_fk_text(target)} cannot be resolved statically", fk.location, spec.name, columns[0])
+                if owner is not None:
+                    owner.unknown.append("references")
+                    if owner.type_from_fk:
+                        return None  # (said by the column's type SL002)
+                else:
+                    spec.unknown.add("foreign_keys")
+                self.warn(f"table {spec.name}: foreign key target {_fk_text(target)} cannot be resolved statically; "
+                          "not compared", fk.location, spec.name, columns[0])
                 return None
             ref_table, ref_schema = table, schema
             ref_columns.append(column)
@@ -308,8 +361,6 @@ class Builder:
         )
 
     def _column_objects(self, spec: TableSpec, column: ColSpec, indexes: list, constraints: list, taken: set[str]) -> None:
-        if column.type_info is None:
-            return
         if column.index:
             name, implicit = self._index_name(spec, None, [column.name], column.location)
             indexes.append(Index(name, (column.name,), unique=bool(column.unique), implicit=implicit, origin="db_index", location=column.location))
@@ -318,7 +369,7 @@ class Builder:
             constraints.append(Constraint(name, "unique", (column.name,), implicit=implicit, location=column.location))
         for check in column.checks:
             self._check(spec, check, column.location, constraints, taken, column_name=column.name)
-        enum = column.type_info.enum
+        enum = column.type_info.enum if column.type_info is not None else None
         if enum is not None and not enum.native and enum.create_constraint:
             values = ", ".join("'" + v.replace("'", "''") + "'" for v in enum.values)
             sql = f"{column.name} IN ({values})"
@@ -328,9 +379,10 @@ class Builder:
     def _check(self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None) -> None:
         sql = call.args[0] if call.args else call.kwargs.get("sqltext")
         try:
-            text = render(sql, strings_are="sql")
+            text = _check_text(sql, lambda ref: self._column_of(spec, ref))
         except NotStatic as exc:
-            self.warn(f"table {spec.name}: CheckConstraint {exc}", location, spec.name)
+            spec.unknown.add("constraints")
+            self.warn(f"table {spec.name}: CheckConstraint {exc}; the table's constraints are not compared", location, spec.name)
             return
         name = call.kwargs.get("name")
         self._check_sql(spec, text, name if isinstance(name, str) else None, location, constraints, taken, column_name)
@@ -354,7 +406,7 @@ class Builder:
         if kind == "Index":
             self._index(spec, call, location, indexes)
         elif kind == "UniqueConstraint":
-            names = self._column_names(spec, call.args, location, "unique constraint")
+            names = self._column_names(spec, call.args, location, "unique constraint", "constraints")
             if names is None:
                 return
             given = call.kwargs.get("name")
@@ -367,7 +419,9 @@ class Builder:
         elif kind in ("PrimaryKeyConstraint", "ForeignKeyConstraint"):
             return
         else:
-            self.warn(f"table {spec.name}: table argument '{call.text}' is not understood and is ignored", location, spec.name)
+            spec.unknown.update(("indexes", "constraints"))
+            self.warn(f"table {spec.name}: table argument '{call.text}' is not understood; the table's indexes and "
+                      "constraints are not compared", location, spec.name)
 
     def _index(self, spec: TableSpec, call: Call, location, indexes: list) -> None:
         given = call.args[0] if call.args and (isinstance(call.args[0], str) or call.args[0] is None) else None
@@ -378,7 +432,9 @@ class Builder:
         for part in parts:
             rendered = self._index_part(spec, part, types)
             if rendered is None:
-                self.warn(f"table {spec.name}: index part {_show(part)} cannot be resolved statically; index skipped", location, spec.name)
+                spec.unknown.add("indexes")
+                self.warn(f"table {spec.name}: index part {_show(part)} cannot be resolved statically; the table's "
+                          "indexes are not compared", location, spec.name)
                 return
             column, order = rendered
             columns.append(column)
@@ -386,11 +442,13 @@ class Builder:
             opclasses.append(ops.get(column, "") if isinstance(ops.get(column, ""), str) else "")
         where_value = call.kwargs.get("postgresql_where")
         where = None
+        unknown: tuple = ()
         if where_value is not None:
             try:
-                where, _ = predicate_display(render(where_value, strings_are="sql"), types)
+                where, _ = predicate_display(clause_sql(where_value, lambda ref: self._column_of(spec, ref)), types)
             except NotStatic as exc:
-                self.warn(f"table {spec.name}: postgresql_where {exc}", location, spec.name)
+                unknown = ("where",)
+                self.warn(f"table {spec.name}: postgresql_where {exc}; the index's condition is not compared", location, spec.name)
         include = call.kwargs.get("postgresql_include")
         using = call.kwargs.get("postgresql_using")
         name, implicit = self._index_name(spec, given, columns, location)
@@ -406,7 +464,22 @@ class Builder:
             implicit=implicit,
             origin="index",
             location=location,
+            unknown=unknown,
         ))
+
+    def _column_of(self, spec: TableSpec, ref) -> str | None:
+        """The column a reference in an expression names (`Model.attr` of this table's class or
+        of an unmapped mixin, `t.c.name` of this Table), if it is one of this table's."""
+        if isinstance(ref, MemberRef) and len(ref.path) == 1:
+            owner_table = self.decl.by_class.get(ref.owner.key)
+            if owner_table is spec or (owner_table is None and not self.decl.is_mapped(ref.owner)):
+                return _column_for_key(spec, ref.path[0])
+            return None
+        table_call = ref.base if isinstance(ref, AttrOf) else None
+        if (isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args[:1] == (spec.name,)
+                and len(ref.path) == 2 and ref.path[0] in ("c", "columns") and ref.path[1] in spec.columns):
+            return ref.path[1]
+        return None
 
     def _index_part(self, spec: TableSpec, part, types: dict[str, str]) -> tuple[str, str] | None:
         if isinstance(part, str):
@@ -460,6 +533,18 @@ def _index_expression(text: str, types: dict[str, str]) -> str:
         arg = f"{column}::text" if types[column].startswith("character varying") else column
         return f"{match.group(1).lower()}({arg})"
     return stripped
+
+
+def _check_text(sql, column_of) -> str:
+    """The SQL of a CHECK: text as written, or a Python expression (`price > 0`) compiled."""
+    if isinstance(sql, (SqlOp, Invert, Union)) or (isinstance(sql, Call) and sql.sa in ("and_", "or_", "not_")):
+        return clause_sql(sql, column_of)
+    return render(sql, strings_are="sql")
+
+
+def _column_parts(parts) -> tuple:
+    """Column parts in model order, each once."""
+    return tuple(p for p in _COLUMN_PARTS if p in parts)
 
 
 def _column_for_key(spec: TableSpec, key: str) -> str | None:

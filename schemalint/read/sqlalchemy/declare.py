@@ -19,6 +19,8 @@ NOT_COLUMNS = {
     "deferred_expression", "WriteOnlyMapped", "DynamicMapped",
 }
 COLUMN_FACTORIES = {"Column", "mapped_column"}
+# The table parts an unreadable table-level item may add to (model.TablePart).
+_TABLE_OBJECTS = ("primary_key", "foreign_keys", "indexes", "constraints")
 WRAPPERS = {"deferred"}  # deferred(Column(...)) still creates the column
 
 
@@ -70,6 +72,13 @@ class ColSpec:
     checks: list[Call] = field(default_factory=list)
     sequence: bool = False
     sort_order: int = 0
+    unknown: list[str] = field(default_factory=list)
+    """Column parts (model.ColumnPart) an SL002 already explained."""
+    type_explained: bool = False
+    """The type is unknown because the referenced column's is (that column's SL002 says why)."""
+    type_from_fk: bool = False
+    """The type is the referenced column's, and that reference could not be resolved (one
+    SL002 says both)."""
 
 
 @dataclass
@@ -88,6 +97,8 @@ class TableSpec:
     module: Module | None = None
     class_key: tuple[str, str] | None = None
     name_location: Location | None = None
+    unknown: set[str] = field(default_factory=set)
+    """Table parts (model.TablePart) an SL002 already explained."""
 
 
 class Declarations:
@@ -105,6 +116,10 @@ class Declarations:
         self._done: set[tuple[str, str]] = set()
         self._bases: dict[tuple[str, str], list[Any]] = {}
         self._mapped: dict[tuple[str, str], bool] = {}
+        self._scopes: dict[tuple[str, str], list[tuple[int, str, Any]]] = {}
+        self.complete = True
+        """False once a table may be missing (a loop that cannot be unrolled, a class whose
+        table name cannot be resolved): see `Schema.complete`."""
 
     def warn(self, message: str, location: Location, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("SL002", message, location, table, column))
@@ -112,7 +127,27 @@ class Declarations:
     # ------------------------------------------------------------------ classes
 
     def value_of(self, cls: ClassRef, member: Member) -> Any:
-        return self.resolver.evaluate(cls.module, member.value)
+        return self.resolver.evaluate(cls.module, member.value, scope=self.class_scope(cls, member.line))
+
+    def annotation_of(self, cls: ClassRef, member: Member) -> Any:
+        return self.resolver.evaluate(cls.module, member.annotation, scope=self.class_scope(cls, member.line))
+
+    def class_scope(self, cls: ClassRef, line: int) -> dict[str, Any]:
+        """The class-body names a statement at `line` sees, as Python does: its nested classes
+        and the attributes assigned before it (a literal's value; a column as `Class.attr`,
+        so `created.desc()` in `__table_args__` is that column)."""
+        if cls.key not in self._scopes:
+            bound: list[tuple[int, str, Any]] = []
+            for member in cls.facts.members:
+                if member.kind != "def" and member.value is not None:
+                    value = member.value[1] if member.value[0] == "const" else MemberRef(cls, (member.name,))
+                    bound.append((member.line, member.name, value))
+            self._scopes[cls.key] = bound
+        scope: dict[str, Any] = {nested.name: ClassRef(cls.module, nested, nested.name) for nested in cls.facts.nested}
+        for at, name, value in self._scopes[cls.key]:
+            if at < line:
+                scope[name] = value
+        return scope
 
     def bases(self, cls: ClassRef) -> list[Any]:
         if cls.key not in self._bases:
@@ -252,9 +287,11 @@ class Declarations:
             if self.is_mapped(cls):
                 self.mapped_class(cls)
             elif self._flask_model(cls):
+                self.complete = False
                 self.warn(f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
                           Location(module.rel, facts.line, facts.col))
             elif self._sqlmodel_table(cls):
+                self.complete = False
                 self.warn(f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
                           Location(module.rel, facts.line, facts.col))
 
@@ -288,8 +325,14 @@ class Declarations:
         table_member = self.own(cls, "__table__")
         if table_member is not None:
             value = self.value_of(cls, table_member)
-            spec = self.imperative_table(value, cls.module, Location(cls.module.rel, table_member.line, table_member.col), table_member.calls)
+            where = Location(cls.module.rel, table_member.line, table_member.col)
+            if not (isinstance(value, Call) and value.sa == "Table"):
+                self.complete = False
+                self.warn(f"__table__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); the table is not read", where)
+                return None
+            spec = self.imperative_table(value, cls.module, where, table_member.calls)
             if spec is not None:
+                self.conditional(spec, cls.facts.condition, location)
                 self._label(spec, cls)
                 self.by_class[cls.key] = spec
             return spec
@@ -297,7 +340,10 @@ class Declarations:
         name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
         tablename = self._tablename(cls, contributors, lineage, location)
         if tablename is None and parent_table is None:
+            if name_member is not None:  # a table whose name is unknown (reported already)
+                self.complete = False
             if parent is None and name_member is None:  # (an unresolvable one was reported already)
+                self.complete = False
                 self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
             return None
         if tablename is None:  # single-table inheritance: columns go to the parent's table
@@ -305,9 +351,9 @@ class Declarations:
             self.by_class[cls.key] = parent_table
             return parent_table
 
-        args_items, options = self._table_args(cls, contributors, location)
+        args_items, options, args_unknown = self._table_args(cls, contributors, location)
         schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
-        spec = TableSpec(tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key)
+        spec = TableSpec(tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key, unknown=set(args_unknown))
         if name_member is not None:
             spec.name_location = Location(name_owner.module.rel, name_member.line, name_member.col)
         if isinstance(options.get("comment"), str):
@@ -315,9 +361,33 @@ class Declarations:
         self._label(spec, cls)
         self._columns(cls, contributors, spec, base, into_parent=False)
         spec.items.extend(args_items)
+        self.conditional(spec, cls.facts.condition, location)
+        spec = self.add_table(spec, options)
         self.by_class[cls.key] = spec
-        self.tables.append(spec)
         return spec
+
+    def conditional(self, spec: TableSpec, condition: str | None, location: Location) -> None:
+        """A table declared under a runtime `if`: whether it exists is decided when it runs."""
+        if condition is not None and "exists" not in spec.unknown:
+            spec.unknown.add("exists")
+            self.warn(f"table {spec.name} is declared under `if {condition}`: whether it exists is decided when the "
+                      "code runs, so its absence elsewhere is not reported", location, spec.name)
+
+    def add_table(self, spec: TableSpec, options: dict) -> TableSpec:
+        """Add a table to the metadata, as `Table()` does when the name is taken:
+        `extend_existing=True` merges into the existing table (a column of the same name
+        replaces the old one in place), `keep_existing=True` keeps the existing one as is."""
+        existing = next((t for t in self.tables if (t.schema, t.name) == (spec.schema, spec.name)), None)
+        if existing is None or not (options.get("extend_existing") is True or options.get("keep_existing") is True):
+            self.tables.append(spec)
+            return spec
+        if options.get("extend_existing") is True:
+            existing.columns.update(spec.columns)
+            existing.items.extend(spec.items)
+            existing.unknown |= spec.unknown
+            if spec.comment is not None:
+                existing.comment = spec.comment
+        return existing
 
     def _label(self, spec: TableSpec, cls: ClassRef) -> None:
         spec.model = cls.facts.name
@@ -362,14 +432,16 @@ class Declarations:
                   Location(owner.module.rel, member.line, member.col))
         return None
 
-    def _table_args(self, cls: ClassRef, contributors, location: Location) -> tuple[list, dict]:
+    def _table_args(self, cls: ClassRef, contributors, location: Location) -> tuple[list, dict, tuple[str, ...]]:
+        """(located items, options, the table parts left unknown by what cannot be read)."""
         owner, member = self._directive(contributors, self.mro(cls), "__table_args__")
         if member is None:
-            return [], {}
+            return [], {}, ()
         where = Location(owner.module.rel, member.line, member.col)
         value = self.value_of(owner, member)
         items: list = []
         options: dict = {}
+        unknown: tuple[str, ...] = ()
         if isinstance(value, dict):
             options = value
         elif isinstance(value, tuple):
@@ -378,16 +450,20 @@ class Declarations:
                 value = value[:-1]
             items = list(value)
         else:
-            self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})", where)
+            unknown = _TABLE_OBJECTS + ("comment",)
+            self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); "
+                      "its indexes, constraints and comment are not compared", where)
         located = []
         places = CallPlaces(owner.module.rel, member.calls, items)
         for item in items:
             if isinstance(item, Unresolved) or not isinstance(item, Call) or isinstance(item.func, Unresolved):
                 reason = item.func.reason if isinstance(item, Call) and isinstance(item.func, Unresolved) else None
-                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically" + (f" ({reason})" if reason else ""), where)
+                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically" + (f" ({reason})" if reason else "")
+                          + "; the table's indexes and constraints are not compared", where)
+                unknown = _TABLE_OBJECTS
                 continue
             located.append((item, places.next(item) or where))
-        return located, options
+        return located, options, unknown
 
     # ------------------------------------------------------------------ columns
 
@@ -401,7 +477,7 @@ class Declarations:
                 if member.name.startswith("__") or member.name in seen:
                     continue
                 seen.add(member.name)
-                column = self.column_from_member(owner, member, base, spec.name)
+                column = self.column_from_member(owner, member, base, spec)
                 if column is None or column.name in spec.columns:
                     continue  # not a column, or a single-table subclass re-declaring a parent column
                 spec.columns[column.name] = column
@@ -410,7 +486,8 @@ class Declarations:
             ordered = sorted(spec.columns.values(), key=lambda c: c.sort_order)  # stable, like SQLAlchemy's
             spec.columns = {c.name: c for c in ordered}
 
-    def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, table: str) -> ColSpec | None:
+    def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, spec: TableSpec) -> ColSpec | None:
+        table = spec.name
         location = Location(owner.module.rel, member.line, member.col)
         if member.kind == "def":
             if not self._is_declared_attr(owner, member):
@@ -420,7 +497,7 @@ class Declarations:
             value = self.value_of(owner, member) if member.value is not None else None
         while isinstance(value, Call) and value.sa in WRAPPERS and value.args:
             value = value.args[0]
-        annotation = self.resolver.evaluate(owner.module, member.annotation) if member.annotation is not None else None
+        annotation = self.annotation_of(owner, member) if member.annotation is not None else None
         mapped = mapped_inner(annotation)
         if isinstance(value, Call) and value.sa in COLUMN_FACTORIES:
             return self.column(value, member.name, location, base, mapped, owner, table, member.calls)
@@ -429,9 +506,13 @@ class Declarations:
         if value is None and mapped is not None and member.kind != "def":
             return self.column(None, member.name, location, base, mapped, owner, table)
         if isinstance(value, Call) and isinstance(value.func, Unresolved) and mapped is not None:
-            self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; column skipped", location, table, member.name)
+            spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+            self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; the columns, keys and "
+                      "indexes it may add are not compared", location, table, member.name)
         elif member.kind == "def" and value is not None and not isinstance(value, Call):
-            self.warn(f"declared_attr {member.name} returns something schemalint cannot evaluate; column skipped", location, table, member.name)
+            spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+            self.warn(f"declared_attr {member.name} returns something schemalint cannot evaluate; the columns, keys "
+                      "and indexes it may add are not compared", location, table, member.name)
         return None
 
     def _is_declared_attr(self, owner: ClassRef, member: Member) -> bool:
@@ -460,7 +541,9 @@ class Declarations:
             spec.nullable = False if spec.primary_key else (optional if annotated_column else True)
         if type_value is not None:
             self._set_type(spec, type_value, table)
-        elif is_mapped_column and python_type is not None:
+        elif is_mapped_column and python_type is not None and not spec.foreign_keys:
+            # (a mapped_column with a ForeignKey and no type takes the referenced column's type
+            # whatever the annotation says: MappedColumn.declarative_scan)
             resolution = self.annotations.resolve(mapped, python_type, base.type_map)
             if resolution.relationship:
                 return None  # Mapped["Other"] names a relationship target, not a column
@@ -473,9 +556,11 @@ class Declarations:
             what = ", ".join(_describe(a) for a in unresolved_args) if unresolved_args else "no type given"
             spec.type_problem = f"column {spec.name}: type cannot be resolved statically ({what})"
             return spec
-        for arg in unresolved_args:
-            if isinstance(arg, Unresolved):
-                self.warn(f"column {spec.name}: argument '{arg.text}' cannot be resolved statically and is ignored", location, table, spec.name)
+        if unresolved_args:
+            # a key, a check, a default or an identity that cannot be read: not compared
+            spec.unknown += ["references", "default", "identity", "generated"]
+            self.warn(f"column {spec.name}: argument {', '.join(_describe(a) for a in unresolved_args)} cannot be "
+                      "resolved statically; its keys, default and identity are not compared", location, table, spec.name)
         return spec
 
     def _positional(self, spec: ColSpec, positional: list, places: "CallPlaces") -> tuple[Any, list]:
@@ -527,15 +612,17 @@ class Declarations:
         if not (isinstance(value, Call) and value.sa == "Table"):
             return None
         if not value.args or not isinstance(value.args[0], str):
-            self.warn("Table(...) name cannot be resolved statically", location)
+            self.complete = False
+            self.warn(f"Table(...) name {_describe(value.args[0]) if value.args else ''} cannot be resolved statically; "
+                      "the table is not read", location)
             return None
         name = value.args[0]
-        if value.kwargs.get("autoload_with") is not None or value.kwargs.get("autoload") is True:
-            self.warn(f"Table({name!r}) is reflected from a database (autoload_with): its columns are not in the source", location, name)
-            return None
         metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
         schema = value.kwargs.get("schema") if isinstance(value.kwargs.get("schema"), str) else metadata.schema
         spec = TableSpec(name, schema, metadata, location, module=module)
+        if value.kwargs.get("autoload_with") is not None or value.kwargs.get("autoload") is True:
+            spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+            self.warn(f"Table({name!r}) is reflected from a database (autoload_with): its columns are not in the source", location, name)
         if isinstance(value.kwargs.get("comment"), str):
             spec.comment = value.kwargs["comment"]
         empty_base = DeclBase(metadata, {})
@@ -554,9 +641,10 @@ class Declarations:
             elif isinstance(item, Call):
                 spec.items.append((item, places.next(item) or location))
             else:
-                self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically", location, name)
-        self.tables.append(spec)
-        return spec
+                spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+                self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically; the columns, keys "
+                          "and indexes it may add are not compared", location, name)
+        return self.add_table(spec, value.kwargs)
 
 
 class CallPlaces:

@@ -15,12 +15,21 @@ import libcst as cst
 
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
-from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Member
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Loop, Member
 from schemalint.read.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
+_COMPARISONS = {
+    cst.Equal: "==",
+    cst.NotEqual: "!=",
+    cst.LessThan: "<",
+    cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">",
+    cst.GreaterThanEqual: ">=",
+}
 _BINOPS = {
     cst.BitOr: "|",
+    cst.BitAnd: "&",
     cst.Add: "+",
     cst.Subtract: "-",
     cst.Multiply: "*",
@@ -148,6 +157,9 @@ class _ModuleReader:
         self.classes: list[ClassFacts] = []
         self.calls: list[tuple[Expr, int, int]] = []
         self.functions: list[str] = []
+        self.loops: list[Loop] = []
+        self.condition: str | None = None
+        """The test of the runtime `if` the statements being read are under, if any."""
 
     def read(self, module: cst.Module) -> FileFacts:
         self.read_statements(module)
@@ -166,6 +178,7 @@ class _ModuleReader:
             classes=tuple(self.classes),
             calls=tuple(self.calls),
             functions=tuple(self.functions),
+            loops=tuple(self.loops),
         )
 
     def _statements(self, body) -> None:
@@ -177,13 +190,22 @@ class _ModuleReader:
                 self.classes.append(self._class(statement))
             elif isinstance(statement, cst.FunctionDef):
                 self.functions.append(statement.name.value)
+            elif isinstance(statement, cst.For):
+                self.loops.append(self._loop(statement))
             elif isinstance(statement, (cst.If, cst.Try)):
-                # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks.
+                # `if TYPE_CHECKING:` imports and `try: import x except ImportError` fallbacks;
+                # what a runtime `if` declares is kept with its condition.
+                outer = self.condition
+                if isinstance(statement, cst.If) and not _is_type_checking(statement.test):
+                    self.condition = self.condition or _code(statement.test)
                 self._statements(statement.body.body)
                 branches = [statement.orelse] if isinstance(statement, cst.If) else list(statement.handlers)
                 for branch in branches:
-                    if branch is not None and hasattr(branch, "body") and hasattr(branch.body, "body"):
+                    if isinstance(branch, cst.If):  # elif
+                        self._statements([branch])
+                    elif branch is not None and hasattr(branch, "body") and hasattr(branch.body, "body"):
                         self._statements(branch.body.body)
+                self.condition = outer
 
     def _small_statement(self, small) -> None:
         if isinstance(small, cst.Import):
@@ -213,13 +235,32 @@ class _ModuleReader:
                 expr = to_expr(value) if value is not None else None
                 if expr is not None or annotation is not None:
                     calls = self.lines.calls_from(line) if expr is not None and expr[0] == "call" else ()
-                    self.assignments.append(Assignment(name, expr, line, col, annotation, calls))
+                    self.assignments.append(Assignment(name, expr, line, col, annotation, calls, self.condition))
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             func = _dotted_or_none(small.value.func) or ""
             line, col = self.lines.find(_compiled(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
             self.calls.append((to_expr(small.value), line, col))
 
-    def _class(self, node: cst.ClassDef) -> ClassFacts:
+    def _loop(self, node: cst.For) -> Loop:
+        """A module-level `for`: its targets, what it iterates over, and the calls of its body."""
+        line, col = self.lines.find(_compiled(r"^(\s*)(?:async\s+)?for\b"))
+        target = node.target
+        names = [target] if isinstance(target, cst.Name) else [
+            e.value if isinstance(e, cst.Element) else e for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else []
+        plain = bool(names) and all(isinstance(n, cst.Name) for n in names)
+        body = []
+        statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+        for statement in statements:
+            smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+            for small in smalls:
+                value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)) else None
+                if isinstance(value, cst.Call):
+                    func = _dotted_or_none(value.func) or ""
+                    at, at_col = self.lines.find(_compiled(rf"^(\s*).*\b{re.escape(func)}\s*\(")) if func else (line, col)
+                    body.append((to_expr(value), at, at_col, self.lines.calls_from(at)))
+        return Loop(tuple(n.value for n in names) if plain else (), to_expr(node.iter) if plain else None, tuple(body), line, col)
+
+    def _class(self, node: cst.ClassDef, outer: str = "") -> ClassFacts:
         name = node.name.value
         line, col = self.lines.find(_compiled(rf"^(\s*)class\s+{re.escape(name)}\b"))
         bases = tuple(to_expr(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
@@ -227,14 +268,20 @@ class _ModuleReader:
         decorators = tuple(to_expr(d.decorator) for d in node.decorators)
         docstring = node.get_docstring(clean=True)
         members: list[Member] = []
+        nested: list[ClassFacts] = []
+        qualname = f"{outer}.{name}" if outer else ""
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
         indent = None
         if isinstance(node.body, cst.IndentedBlock) and line <= len(self.lines.lines):
             own = self.lines.lines[line - 1][: col - 1]
             indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
         for statement in body:
-            members += self._members(statement, indent)
-        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col)
+            if isinstance(statement, cst.ClassDef):
+                nested.append(self._class(statement, qualname or name))
+            else:
+                members += self._members(statement, indent)
+        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col, tuple(nested), qualname,
+                          self.condition if not outer else None)
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -252,9 +299,14 @@ class _ModuleReader:
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
             found.append(Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line)))
-        # Nested classes and method bodies declare nothing; member patterns are anchored on
-        # their own names, so the scan for the next member skips over those lines.
+        # Method bodies declare nothing; member patterns are anchored on their own names, so
+        # the scan for the next member skips over those lines.
         return found
+
+
+def _is_type_checking(test) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (never true when the code runs)."""
+    return (_dotted_or_none(test) or "").split(".")[-1] == "TYPE_CHECKING"
 
 
 def _returned(func: cst.FunctionDef) -> Expr | None:
@@ -316,7 +368,14 @@ def to_expr(node) -> Expr:
         inner = to_expr(node.expression)
         if isinstance(node.operator, cst.Minus) and inner[0] == "const" and isinstance(inner[1], (int, float)):
             return ("const", -inner[1])
+        if isinstance(node.operator, cst.BitInvert):
+            return ("invert", inner)
         return ("other", _code(node))
+    if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and type(node.comparisons[0].operator) in _COMPARISONS:
+        target = node.comparisons[0]
+        return ("cmp", _COMPARISONS[type(target.operator)], to_expr(node.left), to_expr(target.comparator))
+    if isinstance(node, cst.FormattedString):
+        return _fstring(node)
     if isinstance(node, cst.Call):
         return _call(node)
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
@@ -342,6 +401,21 @@ def to_expr(node) -> Expr:
     if isinstance(node, cst.Lambda):
         return ("lambda", to_expr(node.body))
     return ("other", _code(node))
+
+
+def _fstring(node: cst.FormattedString) -> Expr:
+    """An f-string whose placeholders are plain `{expr}` (no conversion or format spec)."""
+    parts: list[Expr] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            if "\\" in part.value:  # an escape sequence: Python decides what it means
+                return ("other", _code(node))
+            parts.append(("const", part.value.replace("{{", "{").replace("}}", "}")))
+        elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None and part.equal is None:
+            parts.append(to_expr(part.expression))
+        else:
+            return ("other", _code(node))
+    return ("fstr", tuple(parts))
 
 
 def _number(node: cst.Integer | cst.Float) -> int | float:

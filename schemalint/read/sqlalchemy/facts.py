@@ -9,7 +9,9 @@ Expressions are kept as small tagged tuples (cheap to pickle, easy to match):
 * `("tuple" | "list" | "set", items)`, `("dict", ((key, value), ...))`;
 * `("sub", base, items)` a subscript `base[items]`;
 * `("attr", base, name)` an attribute of something that is not a plain name chain;
-* `("binop", op, left, right)`, `("lambda", body)`;
+* `("binop", op, left, right)` (`|`, `&`, arithmetic), `("cmp", op, left, right)` (one
+  comparison: `==`, `!=`, `<`, ...), `("invert", operand)` (`~x`), `("lambda", body)`;
+* `("fstr", parts)` an f-string: each part a `("const", text)` or an expression;
 * `("other", source_text)` anything else, kept as text for messages and raw SQL.
 """
 
@@ -59,6 +61,12 @@ class ClassFacts:
     members: tuple[Member, ...]
     line: int
     col: int
+    nested: tuple["ClassFacts", ...] = ()
+    """Classes defined in the class body (`class Status(enum.Enum)` inside a model)."""
+    qualname: str = ""
+    """`Outer.Status` for a nested class; empty for a module-level one."""
+    condition: str | None = None
+    """The test of the module-level runtime `if` the class is declared under."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,22 @@ class Assignment:
     col: int
     annotation: Expr | None = None
     calls: tuple[tuple[str, int, int], ...] = ()
+    condition: str | None = None
+    """The test of the runtime `if` the assignment is under."""
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """A module-level `for <targets> in <iterable>:` and the calls its body makes (`Table(...)`
+    as a statement or as the value of an assignment), each with where it is written."""
+
+    targets: tuple[str, ...]
+    """The loop variable, or the names of a `for a, b in ...` tuple target."""
+    iterable: Expr | None
+    """None when the target is not plain names (it cannot be unrolled)."""
+    body: tuple[tuple[Expr, int, int, tuple[tuple[str, int, int], ...]], ...]
+    line: int
+    col: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,5 +105,6 @@ class FileFacts:
     """Module-level expression statements that are calls (`Index(...)`), with line/col."""
     functions: tuple[str, ...] = ()
     """Names of module-level functions (their results cannot be known statically)."""
+    loops: tuple[Loop, ...] = ()
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True

@@ -6,7 +6,7 @@ from schemalint.model import EnumType, Location, Schema
 from schemalint.read.sqlalchemy.build import Builder
 from schemalint.read.sqlalchemy.declare import Declarations
 from schemalint.read.sqlalchemy.facts import FileFacts
-from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver
+from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver, expr_text
 
 
 def _extract_text(text: str, rel: str) -> FileFacts:
@@ -26,13 +26,15 @@ def link(facts_list: list[FileFacts], project) -> Schema:
         declarations.read_module(module)
     for module in read:
         _imperative_tables(declarations, module)
+        _loop_tables(declarations, module)
     for module in read:
         _module_level_objects(declarations, module)
     builder = Builder(declarations)
     tables = builder.build()
     diagnostics = [d for facts in facts_list for d in facts.diagnostics]
     diagnostics += declarations.diagnostics + builder.diagnostics
-    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)), enums=_native_enums(declarations))
+    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)), enums=_native_enums(declarations),
+                  complete=declarations.complete)
 
 
 def _native_enums(declarations: Declarations) -> tuple[EnumType, ...]:
@@ -56,7 +58,53 @@ def _imperative_tables(declarations: Declarations, module: Module) -> None:
         if getattr(func, "sa", None) != "Table":
             continue
         table = declarations.resolver.evaluate(module, value)
-        declarations.imperative_table(table, module, Location(module.rel, assignment.line, assignment.col), assignment.calls)
+        where = Location(module.rel, assignment.line, assignment.col)
+        spec = declarations.imperative_table(table, module, where, assignment.calls)
+        if spec is not None:
+            declarations.conditional(spec, assignment.condition, where)
+
+
+def _loop_tables(declarations: Declarations, module: Module) -> None:
+    """`Table()`s a module-level `for` builds, unrolled over a literal list or tuple (of
+    strings, numbers or tuples of them), as running the loop would: `for name in ("a", "b"):
+    Table(f"{name}_log", metadata, ...)`. A loop that builds tables but cannot be unrolled is
+    one SL002, and the schema may miss tables (`Schema.complete`)."""
+    resolver = declarations.resolver
+    for loop in module.facts.loops:
+        builds = [(expr, line, col, calls) for expr, line, col, calls in loop.body
+                  if getattr(resolver.evaluate(module, expr[1]), "sa", None) == "Table"]
+        if not builds:
+            continue
+        rounds = _loop_rounds(loop.targets, resolver.evaluate(module, loop.iterable) if loop.iterable is not None else None)
+        if rounds is None:
+            declarations.complete = False
+            why = (f"it runs over {expr_text(loop.iterable)}, not a literal list of matching items" if loop.iterable is not None
+                   else "its target is not plain names")
+            declarations.warn(f"the tables this loop builds cannot be listed statically ({why}); they are not read",
+                              Location(module.rel, loop.line, loop.col))
+            continue
+        for scope in rounds:
+            for expr, line, col, calls in builds:
+                table = resolver.evaluate(module, expr, scope=scope)
+                declarations.imperative_table(table, module, Location(module.rel, line, col), calls)
+
+
+def _loop_rounds(targets: tuple[str, ...], values) -> list[dict] | None:
+    """The loop variables of each round, or None when the loop cannot be unrolled."""
+    if not targets or not isinstance(values, tuple):
+        return None
+    rounds = []
+    for value in values:
+        if len(targets) == 1:
+            rounds.append({targets[0]: value})
+        elif isinstance(value, tuple) and len(value) == len(targets):
+            rounds.append(dict(zip(targets, value, strict=True)))
+        else:
+            return None
+    literal = (str, int, float, bool, type(None))
+    if not all(isinstance(v, literal) or (isinstance(v, tuple) and all(isinstance(i, literal) for i in v)) for r in rounds for v in r.values()):
+        return None
+    return rounds
 
 
 def _module_level_objects(declarations: Declarations, module: Module) -> None:

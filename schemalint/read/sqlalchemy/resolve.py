@@ -77,7 +77,7 @@ class ClassRef:
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.module.rel, self.facts.name)
+        return (self.module.rel, self.facts.qualname or self.facts.name)
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,23 @@ class AttrOf:
 
     base: Any
     path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SqlOp:
+    """A Python operator applied to SQL expressions: a comparison (`t.c.state != "done"`) or
+    `&` (AND); `|` (OR) evaluates to `Union`, as in annotations."""
+
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class Invert:
+    """`~x`: SQLAlchemy's negation of a SQL expression."""
+
+    operand: Any
 
 
 @dataclass(frozen=True)
@@ -157,8 +174,12 @@ def expr_text(expr) -> str:
         return f"{expr_text(expr[1])}[{', '.join(expr_text(e) for e in expr[2])}]"
     if tag == "attr":
         return f"{expr_text(expr[1])}.{expr[2]}"
-    if tag == "binop":
+    if tag in ("binop", "cmp"):
         return f"{expr_text(expr[2])} {expr[1]} {expr_text(expr[3])}"
+    if tag == "invert":
+        return f"~{expr_text(expr[1])}"
+    if tag == "fstr":
+        return "f" + repr("".join(p[1] if p[0] == "const" else "{" + expr_text(p) + "}" for p in expr[1]))
     if tag == "star":
         return "*" + expr_text(expr[1])
     if tag == "dict":
@@ -274,6 +295,9 @@ class Resolver:
         if isinstance(value, ModuleRef):
             return self.lookup(value.module, name, depth + 1)
         if isinstance(value, ClassRef):
+            for nested in value.facts.nested:
+                if nested.name == name:
+                    return ClassRef(value.module, nested, nested.name)
             return MemberRef(value, (name,))
         if isinstance(value, MemberRef):
             return MemberRef(value.owner, value.path + (name,))
@@ -285,32 +309,38 @@ class Resolver:
 
     # ------------------------------------------------------------------ expressions
 
-    def evaluate(self, module: Module, expr, depth: int = 0) -> Any:
+    def evaluate(self, module: Module, expr, depth: int = 0, scope: dict[str, Any] | None = None) -> Any:
+        """The value of `expr` in `module`; `scope` holds local names that hide module-level
+        ones (a class body's earlier attributes and nested classes, a loop's variables)."""
         if expr is None:
             return None
         if depth > _MAX_DEPTH:
             return Unresolved(expr_text(expr), "expression too deep or cyclic")
+
+        def sub(item) -> Any:
+            return self.evaluate(module, item, depth + 1, scope)
+
         tag = expr[0]
         if tag == "const":
             return expr[1]
         if tag == "ref":
             head, *rest = expr[1].split(".")
-            value = self.lookup(module, head, depth + 1)
+            value = scope[head] if scope and head in scope else self.lookup(module, head, depth + 1)
             for part in rest:
                 value = self.attribute(value, part, depth + 1)
             return value
         if tag == "attr":
-            return self.attribute(self.evaluate(module, expr[1], depth + 1), expr[2], depth + 1)
+            return self.attribute(sub(expr[1]), expr[2], depth + 1)
         if tag == "call":
-            func = self.evaluate(module, expr[1], depth + 1)
+            func = sub(expr[1])
             if isinstance(func, Ext) and func.sa in _OPAQUE_CALLS:
                 # relationship(...) & co. never contribute DDL: don't chase their arguments
                 return Call(func, (), {}, expr_text(expr))
-            args = tuple(self.evaluate(module, a, depth + 1) if a[0] != "star" else Unresolved(expr_text(a)) for a in expr[2])
+            args = tuple(sub(a) if a[0] != "star" else Unresolved(expr_text(a)) for a in expr[2])
             kwargs = {}
             for key, value in expr[3]:
                 if key is None:
-                    spread = self.evaluate(module, value, depth + 1)
+                    spread = sub(value)
                     if isinstance(spread, dict):
                         kwargs.update({k: v for k, v in spread.items() if isinstance(k, str)})
                     continue
@@ -318,35 +348,45 @@ class Resolver:
                     # Python-side values: only whether they are given matters, not what they are
                     kwargs[key] = None if value == ("const", None) else _GIVEN
                     continue
-                kwargs[key] = self.evaluate(module, value, depth + 1)
-            return Call(func, args, kwargs, expr_text(expr))
+                kwargs[key] = sub(value)
+            formatted = _str_format(func, args, kwargs)
+            return formatted if formatted is not None else Call(func, args, kwargs, expr_text(expr))
         if tag in ("tuple", "list", "set"):
             items = []
             for item in expr[1]:
                 if item[0] == "star":
-                    spread = self.evaluate(module, item[1], depth + 1)
+                    spread = sub(item[1])
                     items.extend(spread if isinstance(spread, tuple) else [Unresolved(expr_text(item))])
                 else:
-                    items.append(self.evaluate(module, item, depth + 1))
+                    items.append(sub(item))
             return tuple(items)
         if tag == "dict":
             result = {}
             for key, value in expr[1]:
                 if key is None:
-                    spread = self.evaluate(module, value, depth + 1)
+                    spread = sub(value)
                     if isinstance(spread, dict):
                         result.update(spread)
                     continue
-                k = self.evaluate(module, key, depth + 1)
+                k = sub(key)
                 try:
-                    result[k] = self.evaluate(module, value, depth + 1)
+                    result[k] = sub(value)
                 except TypeError:  # unhashable key
                     pass
             return result
         if tag == "sub":
-            return Subscript(self.evaluate(module, expr[1], depth + 1), tuple(self.evaluate(module, i, depth + 1) for i in expr[2]))
+            return Subscript(sub(expr[1]), tuple(sub(i) for i in expr[2]))
         if tag == "binop":
-            return self._binop(expr[1], self.evaluate(module, expr[2], depth + 1), self.evaluate(module, expr[3], depth + 1), expr)
+            return self._binop(expr[1], sub(expr[2]), sub(expr[3]), expr)
+        if tag == "cmp":
+            return SqlOp(expr[1], sub(expr[2]), sub(expr[3]))
+        if tag == "invert":
+            return Invert(sub(expr[1]))
+        if tag == "fstr":
+            parts = [sub(p) for p in expr[1]]
+            if all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in parts):
+                return "".join(str(p) for p in parts)
+            return Unresolved(expr_text(expr))
         if tag == "lambda":
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
@@ -367,6 +407,27 @@ class Resolver:
             return left + right
         if op == "+" and isinstance(left, tuple) and isinstance(right, tuple):
             return left + right
-        if op == "|" and isinstance(left, dict) and isinstance(right, dict):
-            return {**left, **right}
+        if op == "%" and isinstance(left, str) and _literals(right if isinstance(right, tuple) else (right,)):
+            try:
+                return left % right
+            except (TypeError, ValueError, KeyError):
+                pass
+        if op == "&":
+            return SqlOp("&", left, right)
         return Unresolved(expr_text(expr))
+
+
+def _literals(values: tuple) -> bool:
+    return all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
+
+
+def _str_format(func, args: tuple, kwargs: dict) -> str | None:
+    """`"{}_log".format(name)` with literal arguments; None for any other call."""
+    if not (isinstance(func, AttrOf) and isinstance(func.base, str) and func.path == ("format",)):
+        return None
+    if not (_literals(args) and _literals(tuple(kwargs.values()))):
+        return None
+    try:
+        return func.base.format(*args, **kwargs)
+    except (IndexError, KeyError, ValueError):
+        return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import re
 
-from schemalint.read.sqlalchemy.resolve import Call, ClassRef, Ext, Lambda, MemberRef, Resolver, Unresolved
+from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, Lambda, MemberRef, Resolver, Unresolved
 
 
 class TypeProblem(Exception):
@@ -75,7 +75,16 @@ def is_type(value) -> bool:
     name = _sa_name(value)
     if name is not None:
         return name in TYPE_NAMES and name != "Computed"
+    if _variant(value) is not None:
+        return is_type(value.func.base)
     return isinstance(value, (ClassRef,)) or (isinstance(value, Call) and isinstance(value.func, ClassRef))
+
+
+def _variant(value) -> tuple[object, object, object] | None:
+    """(base type, variant type, dialect names) of `base.with_variant(variant, *dialects)`."""
+    if isinstance(value, Call) and isinstance(value.func, AttrOf) and value.func.path == ("with_variant",) and value.args:
+        return value.func.base, value.args[0], value.args[1:]
+    return None
 
 
 def _sa_name(value) -> str | None:
@@ -121,9 +130,16 @@ class TypeRenderer:
             raise TypeProblem("type definition is cyclic")
         if isinstance(value, Unresolved):
             raise TypeProblem(f"type '{value.text}' cannot be resolved statically ({value.reason})")
+        variant = _variant(value)
+        if variant is not None:
+            # TypeEngine.with_variant: the variant for the dialects named, else the base type
+            base, other, dialects = variant
+            if not all(isinstance(d, str) for d in dialects):
+                raise TypeProblem(f"with_variant() dialect {', '.join(_show(d) for d in dialects)} is not a literal string")
+            return self.render(other if "postgresql" in dialects else base, depth + 1)
         project_class = value if isinstance(value, ClassRef) else value.func if isinstance(value, Call) and isinstance(value.func, ClassRef) else None
         if project_class is not None:
-            return self._decorator(project_class, depth)
+            return self._decorator(project_class, value if isinstance(value, Call) else None, depth)
         name = _sa_name(value)
         if name is None:
             raise TypeProblem(f"{_show(value)} is not a SQLAlchemy type")
@@ -192,21 +208,31 @@ class TypeRenderer:
             text += f"({precision})"
         return TypeInfo(text)
 
-    def _decorator(self, cls: ClassRef, depth: int) -> TypeInfo:
-        """A project TypeDecorator subclass: its `impl`, unless a `load_dialect_impl()` picks
-        the type per dialect at run time (the classic GUID recipe)."""
+    def _decorator(self, cls: ClassRef, call: Call | None, depth: int) -> TypeInfo:
+        """A project TypeDecorator subclass (`call`: how it is instantiated): its `impl`, unless
+        a `load_dialect_impl()` picks the type per dialect at run time (the classic GUID recipe).
+        As TypeDecorator.__init__ does, the arguments of `Lowered(24)` go to an `impl` class
+        (`String(24)`) and are dropped for an `impl` instance; a project `__init__` decides
+        itself, so what it passes on cannot be known."""
+        if depth > 10:
+            raise TypeProblem("type definition is cyclic")
         if any(m.name == "load_dialect_impl" and m.kind == "def" for m in cls.facts.members):
             raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
+        if call is not None and (call.args or call.kwargs) and any(m.name == "__init__" and m.kind == "def" for m in cls.facts.members):
+            raise TypeProblem(f"{cls.facts.name}.__init__() decides what its arguments do ({_show(call)})")
         for member in cls.facts.members:
             if member.name == "impl" and member.value is not None:
                 impl = self.resolver.evaluate(cls.module, member.value)
+                if call is not None and (call.args or call.kwargs) and not isinstance(impl, (Call, Unresolved)):
+                    impl = Call(impl, call.args, call.kwargs, call.text)
                 return self.render(impl, depth + 1)
         for base in cls.facts.bases:
             parent = self.resolver.evaluate(cls.module, base)
             if isinstance(parent, ClassRef):
-                return self._decorator(parent, depth + 1)
+                return self._decorator(parent, call, depth + 1)
             if _sa_name(parent) in TYPE_NAMES and _sa_name(parent) != "TypeDecorator":
-                return self.render(parent, depth + 1)
+                # a subclass of a SQLAlchemy type: its constructor takes the arguments
+                return self.render(Call(parent, call.args, call.kwargs, call.text) if call is not None else parent, depth + 1)
         raise TypeProblem(f"class {cls.facts.name} is not a type with a known 'impl'")
 
     # ------------------------------------------------------------------ enums
