@@ -155,6 +155,11 @@ def schema_to_dict(schema: Schema) -> dict:
             {"code": d.code, "message": d.message, "location": str(d.location)} for d in schema.diagnostics
         ],
     }
+    if schema.enums:
+        facts["enums"] = [
+            {"name": e.name, "schema": e.schema, "labels": list(e.labels), "location": str(e.location) if e.location else None}
+            for e in sorted(schema.enums, key=lambda e: (e.schema or "", e.name))
+        ]
     if not schema.complete:
         facts["complete"] = False  # tables may be missing: an absent table proves nothing
     return facts

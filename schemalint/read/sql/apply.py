@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
+from schemalint.model import Column, Constraint, Diagnostic, EnumType, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
 from schemalint.postgres.keywords import quote_ident as quote_identifier
 from schemalint.postgres.names import choose_name, index_column_names, join_column_names
 from schemalint.postgres.printer import Resolver, column_refs, is_null, print_expr, print_index_part, rename_column, render
@@ -119,6 +119,8 @@ class Catalog:
     references: dict = field(default_factory=dict)
     """referenced table key -> Counter of the tables whose foreign keys point at it, so that
     DROP / RENAME look only at those tables."""
+    enums: dict[tuple[str | None, str], tuple[list[str], Location | None]] = field(default_factory=dict)
+    """(schema, name) -> the labels of an enum type, in order, and where it was created."""
 
     def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple["TableState", "ConstraintState"]]:
         owners = [owner for owner, count in self.references.get(key, {}).items() if count > 0 and owner in self.tables]
@@ -174,7 +176,7 @@ class Catalog:
 
 _UNRESOLVED = "pg_catalog"
 """The schema a name that search_path does not find is looked up in: it fails there as in PostgreSQL."""
-_CREATED = {ops.CreateTable: "table", ops.CreateRelation: "name", ops.AlterColumn: "sequence"}
+_CREATED = {ops.CreateTable: "table", ops.CreateRelation: "name", ops.AlterColumn: "sequence", ops.CreateEnum: "name"}
 _NOT_NAMES = frozenset(("default", "expression", "generated", "where", "parts", "columns_", "pos"))
 _NEXTVAL = ("nextval", "currval", "setval")
 
@@ -401,6 +403,8 @@ class Applier:
             self.statement("rename", op.if_exists, op.pos, f"ALTER INDEX {op.old.name} RENAME TO {op.new}", op.old.name)
         elif isinstance(op, ops.Comment):
             self.statement("comment", True, op.pos, f"COMMENT ON {op.kind.upper()}", op.table.name)
+        elif isinstance(op, ops.CreateEnum):
+            self.statement("create_type", False, op.pos, f"CREATE TYPE {op.name.name}", None)
         elif isinstance(op, ops.CreateRelation):
             guarded = op.if_not_exists or op.replace
             self.statement(f"create_{op.kind}", guarded, op.pos, f"CREATE {op.kind.upper()} {op.name.name}", op.name.name)
@@ -1029,6 +1033,48 @@ class Applier:
             message = f"{called[0]}() changes tables in ways the reader cannot follow (DDL or EXECUTE in its body): what it creates or changes is not known"
             self.mark_unknown(None, ops.Unknown(message, op.pos))
 
+    def _CreateEnum(self, op: ops.CreateEnum) -> None:
+        key = (op.name.schema, op.name.name)
+        if key in self.catalog.enums or key in self.catalog.tables:
+            raise Rejected(f'type "{op.name.name}" already exists')
+        if len(set(op.labels)) != len(op.labels):
+            raise Rejected("enum labels must be unique")
+        self.catalog.enums[key] = (list(op.labels), self.loc(op.pos))
+
+    def _AlterEnum(self, op: ops.AlterEnum) -> None:
+        found = self.catalog.enums.get((op.name.schema, op.name.name))
+        if found is None:
+            raise Rejected(f'type "{op.name.name}" does not exist')
+        labels = found[0]
+        if op.action == "rename":
+            if op.label not in labels:
+                raise Rejected(f'"{op.label}" is not an existing enum label')
+            if op.other in labels:
+                raise Rejected(f'enum label "{op.other}" already exists')
+            labels[labels.index(op.label)] = op.other or ""
+            return
+        if op.label in labels:
+            if op.if_not_exists:
+                return
+            raise Rejected(f'enum label "{op.label}" already exists')
+        if op.other is None:
+            labels.append(op.label)
+        elif op.other not in labels:
+            raise Rejected(f'"{op.other}" is not an existing enum label')
+        else:
+            labels.insert(labels.index(op.other) + (1 if op.after else 0), op.label)
+
+    def _DropEnum(self, op: ops.DropEnum) -> None:
+        keys = [(n.schema, n.name) for n in op.names]
+        for name, key in zip(op.names, keys):
+            if key not in self.catalog.enums and not op.if_exists:
+                raise Rejected(f'type "{name.name}" does not exist')
+        for key in keys:
+            if key in self.catalog.enums and any(c.type == key[1] for t in self.catalog.tables.values() for c in t.columns):
+                raise Rejected(f"cannot drop type {key[1]} because other objects depend on it")
+        for key in keys:
+            self.catalog.enums.pop(key, None)
+
     def _CreateSchema(self, op: ops.CreateSchema) -> None:
         key = self.session.schema_key(op.name)
         if key in self.session.schemas:
@@ -1208,6 +1254,10 @@ def link_facts(facts: list[ops.FileFacts]) -> Schema:
         statements=tuple(applier.statements),
         properties=(("dialect", dialect),),
         complete=applier.complete,
+        enums=tuple(
+            EnumType(name, tuple(labels), schema, location)
+            for (schema, name), (labels, location) in sorted(applier.catalog.enums.items(), key=lambda item: (item[0][0] or "", item[0][1]))
+        ),
     )
 
 

@@ -63,6 +63,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return _do_block_operations(statement, text, index, dialect, default_schema)
     if kind == "create_relation":
         return _relation_operations(statement, index, dialect, default_schema)
+    if kind == "type":
+        return _type_operations(statement, dialect)
     if kind == "comment" and _COMMENT_NULL.search(statement.text):
         # sqlglot requires a string after IS; NULL removes the comment.
         statement = RawStatement(_COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col)
@@ -188,7 +190,7 @@ _COMMENT_NULL = re.compile(r"\s+is\s+null\s*$", re.IGNORECASE)
 _DYNAMIC_SQL = re.compile(r"\bexecute\b", re.IGNORECASE)
 _DO_BODY = re.compile(r"^do\s+(?:language\s+\w+\s+)?(\$[A-Za-z_]*\$)", re.IGNORECASE)
 _DDL_HEAD = re.compile(
-    r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index))\b",
+    r"\b(alter\s+table|alter\s+index|create\s+(?:unique\s+)?index|create\s+table|comment\s+on|drop\s+(?:table|index)|(?:create|alter|drop)\s+type)\b",
     re.IGNORECASE,
 )
 
@@ -223,6 +225,67 @@ _RELATION_HEAD = re.compile(
     r"^create\s+(?:or\s+replace\s+)?(?:(?:temp|temporary|unlogged|recursive)\s+)*(materialized\s+view|view|sequence)\s+(if\s+not\s+exists\s+)?",
     re.IGNORECASE,
 )
+
+
+_QNAME = rf"(?P<name>{_NAME}(?:\s*\.\s*{_NAME})?)"
+_LABEL = r"'((?:[^']|'')*)'"
+_CREATE_ENUM = re.compile(rf"^create\s+type\s+{_QNAME}\s+as\s+enum\s*\((?P<labels>.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_ADD_VALUE = re.compile(
+    rf"^alter\s+type\s+{_QNAME}\s+add\s+value\s+(?P<exists>if\s+not\s+exists\s+)?{_LABEL}"
+    rf"(?:\s+(?P<where>before|after)\s+{_LABEL})?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_RENAME_VALUE = re.compile(rf"^alter\s+type\s+{_QNAME}\s+rename\s+value\s+{_LABEL}\s+to\s+{_LABEL}\s*$", re.IGNORECASE | re.DOTALL)
+_DROP_TYPE = re.compile(
+    rf"^drop\s+type\s+(?P<exists>if\s+exists\s+)?(?P<names>{_NAME}(?:\s*\.\s*{_NAME})?(?:\s*,\s*{_NAME}(?:\s*\.\s*{_NAME})?)*)"
+    r"\s*(?P<mode>cascade|restrict)?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _qualified(text: str) -> ops.QualifiedName:
+    parts = [_name(p.strip()) for p in re.findall(rf"{_NAME}", text)]
+    return ops.QualifiedName(parts[-1], parts[0] if len(parts) == 2 else None)
+
+
+def _labels(text: str) -> tuple[str, ...] | None:
+    """The labels of `'a', 'b'`, or None when the list is not only string constants."""
+    items = [item.strip() for item in re.split(r",(?=(?:[^']*'[^']*')*[^']*$)", text)] if text.strip() else []
+    labels = []
+    for item in items:
+        match = re.fullmatch(_LABEL, item)
+        if match is None:
+            return None
+        labels.append(match.group(1).replace("''", "'"))
+    return tuple(labels)
+
+
+def _type_operations(statement: RawStatement, dialect: str) -> list:
+    """Enum types (the rest of CREATE/ALTER/DROP TYPE changes no table): `export` creates them
+    before the tables whose columns use them."""
+    pos = (statement.line, statement.col)
+    if dialect != "postgres":
+        return []
+    text = statement.text.strip()
+    if match := _CREATE_ENUM.match(text):
+        labels = _labels(match.group("labels"))
+        if labels is None:
+            return [ops.Problem("cannot read the labels of this enum type, skipped", pos)]
+        return [ops.CreateEnum(_qualified(match.group("name")), labels, pos)]
+    if match := _ADD_VALUE.match(text):
+        _, _, label, where, other = match.groups()
+        return [ops.AlterEnum(_qualified(match.group("name")), "add", label.replace("''", "'"), pos,
+                              other=other.replace("''", "'") if other is not None else None,
+                              after=(where or "").lower() != "before", if_not_exists=bool(match.group("exists")))]
+    if match := _RENAME_VALUE.match(text):
+        old, new = match.groups()[1:3]
+        return [ops.AlterEnum(_qualified(match.group("name")), "rename", old.replace("''", "'"), pos, other=new.replace("''", "'"))]
+    if match := _DROP_TYPE.match(" ".join(_blank_quoted_comments(text, dialect).split())):
+        if (match.group("mode") or "").lower() == "cascade":
+            return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
+        names = re.findall(rf"{_NAME}(?:\s*\.\s*{_NAME})?", match.group("names"))
+        return [ops.DropEnum(tuple(_qualified(n) for n in names), bool(match.group("exists")), pos)]
+    return []
 
 
 def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str, default_schema: str) -> list:

@@ -292,9 +292,39 @@ class DropSchema:
     pos: Pos
 
 
+@dataclass(frozen=True, slots=True)
+class CreateEnum:
+    """`CREATE TYPE name AS ENUM ('a', 'b')`."""
+
+    name: QualifiedName
+    labels: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class AlterEnum:
+    """`ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'x' [BEFORE|AFTER 'y']` (`action` "add") or
+    `ALTER TYPE name RENAME VALUE 'x' TO 'y'` ("rename": `label` is the old, `other` the new)."""
+
+    name: QualifiedName
+    action: str
+    label: str
+    pos: Pos
+    other: str | None = None
+    after: bool = True
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DropEnum:
+    names: tuple[QualifiedName, ...]
+    if_exists: bool
+    pos: Pos
+
+
 Operation = Union[
     CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded,
-    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema, Routine, Calls,
+    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema, Routine, Calls, CreateEnum, AlterEnum, DropEnum,
 ]
 
 

@@ -6,7 +6,8 @@ Every statement is one of three things:
   session statements that decide where unqualified names live (`SET search_path`, `RESET`,
   `set_config('search_path', ...)`, BEGIN / COMMIT / ROLLBACK for `SET LOCAL`);
 * a statement known to leave tables, columns, keys and indexes as they are (`HARMLESS`: DML,
-  GRANT, SET of other settings, CREATE FUNCTION / TYPE / EXTENSION, ...): skipped quietly;
+  GRANT, SET of other settings, CREATE FUNCTION / DOMAIN / EXTENSION, ...): skipped quietly
+  (CREATE TYPE is read for enums, whose labels `export` needs; other types are skipped);
 * anything else: a statement PostgreSQL does not accept (`SELEC 1`, `CREATE TABLOID`) or one
   whose effect the reader does not know. It is an SL402 at its line, never skipped silently.
 
@@ -37,6 +38,9 @@ APPLIED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("create", "recursive", "view"), "create_relation"),
     (("create", "materialized", "view"), "create_relation"),
     (("create", "schema"), "create_schema"),
+    (("create", "type"), "type"),
+    (("alter", "type"), "type"),
+    (("drop", "type"), "type"),
     (("drop", "schema"), "drop_schema"),
     (("alter", "schema"), "alter_schema"),
     (("do",), "do"),
