@@ -52,7 +52,7 @@ def test_text_output_is_flake8_style_and_sorted():
     run = schemalint("check", "--no-cache", str(DRIFTED))
     lines = run.stdout.splitlines()
     assert lines and all(re.match(r"^[\w./-]+:\d+:\d+: SL\d{3} \S", line) for line in lines)
-    keys = [(p, int(l), int(c)) for p, l, c in (line.split(":")[:3] for line in lines)]
+    keys = [(p, int(ln), int(c)) for p, ln, c in (line.split(":")[:3] for line in lines)]
     assert keys == sorted(keys)
 
 
