@@ -308,6 +308,22 @@ def show_rule(code: str, output_format: str, config_file) -> None:
     click.echo(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}\n\n{found.docs}")
 
 
+@main.command("test-rules")
+@click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
+def test_rules(modules: tuple[str, ...]) -> None:
+    """Run the VALID and INVALID cases of the rules in MODULE... (`schemalint test-rules
+    my_plugin.rules`), exactly as schemalint runs its own: exit 0 when every case behaves."""
+    from schemalint.registry import PluginError
+    from schemalint.testing import report_cases, rules_of
+
+    _make_plugins_importable(Path.cwd())
+    try:
+        rules = rules_of(modules)
+    except PluginError as exc:
+        _fail(str(exc))
+    sys.exit(EXIT_CLEAN if report_cases(rules, click.echo) else EXIT_FINDINGS)
+
+
 def _rule_dict(r) -> dict:
     return {"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity, "scope": r.scope,
             "default_enabled": r.default_enabled, "origin": r.module}

@@ -8,26 +8,14 @@ from pathlib import Path
 import pytest
 
 from schemalint.registry import CODE_PATTERN, DOC_SECTIONS, NAME_PATTERN, load_rules
-from tests.rule_cases import expected_places, run_case
+from schemalint.testing import rule_case_tests
 
 RULES = load_rules()
-VALID = [pytest.param(r, c, id=f"{r.code}-valid-{i}") for r in RULES for i, c in enumerate(r.valid)]
-INVALID = [pytest.param(r, c, id=f"{r.code}-invalid-{i}") for r in RULES for i, c in enumerate(r.invalid)]
 README = Path(__file__).resolve().parents[1] / "README.md"
 
-
-@pytest.mark.parametrize("rule, case", VALID)
-def test_valid_case_is_silent(rule, case, tmp_path):
-    findings = run_case(rule, case, tmp_path)
-    assert findings == []
-
-
-@pytest.mark.parametrize("rule, case", INVALID)
-def test_invalid_case_is_reported_where_expected(rule, case, tmp_path):
-    findings = run_case(rule, case, tmp_path)
-    assert {(f.path, f.line) for f in findings} == expected_places(case), [str(f) for f in findings]
-    if case.message:
-        assert case.message in findings[0].message
+# One test per VALID / INVALID case of every registered rule (`SL201-valid-0`), run exactly as a
+# plugin's cases run (schemalint.testing).
+test_rule_case = rule_case_tests()
 
 
 def test_codes_are_unique_and_well_formed():
