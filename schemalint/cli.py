@@ -267,7 +267,8 @@ def dump(source: str, paths: tuple[Path, ...], root: Path, output_format: str, c
 
 
 @main.command("rules")
-@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "markdown"]))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml whose `plugins` to load (default: the current directory's).")
 def list_rules(output_format: str, config_file) -> None:
@@ -281,6 +282,11 @@ def list_rules(output_format: str, config_file) -> None:
     rules = _all_rules(config_file)
     if output_format == "json":
         click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
+        return
+    if output_format == "markdown":
+        from schemalint.report.rules_table import rules_markdown
+
+        click.echo(rules_markdown(rules), nl=False)
         return
     for r in rules:
         state = "" if r.default_enabled else " (off by default)"

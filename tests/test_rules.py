@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from schemalint.cli import main
 from schemalint.registry import CODE_PATTERN, DOC_SECTIONS, NAME_PATTERN, load_rules
 from schemalint.testing import rule_case_tests
 
@@ -42,8 +45,30 @@ def test_builtin_rules_live_in_schemalint_rules_one_module_per_code():
         assert r.module.rsplit(".", 1)[-1].startswith(r.code.lower() + "_")
 
 
-def test_readme_rule_table_matches_the_registry():
+def _readme_tool():
+    spec = importlib.util.spec_from_file_location("readme_rules", Path(__file__).resolve().parents[1] / "tools/readme_rules.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_rule_table_is_current():
+    """If this fails: `python tools/readme_rules.py` rewrites the table."""
     text = README.read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (SL\d{3}) \| `([a-z0-9-]+)` \| (error|warning)", text, re.M)
-    builtin = [(r.code, r.name, r.severity) for r in RULES if r.module.startswith("schemalint.rules.")]
-    assert rows == builtin
+    assert _readme_tool().current_readme(text) == text
+
+
+def test_readme_tool_rewrites_a_stale_table():
+    text = README.read_text(encoding="utf-8")
+    stale = re.sub(r"^\| SL204 \|.*\n", "", text, flags=re.M).replace("| SL203 | `type-mismatch`", "| SL203 | `old-name`")
+    assert stale != text
+    assert _readme_tool().current_readme(stale) == text
+
+
+def test_rules_as_markdown_from_the_command_line():
+    run = CliRunner().invoke(main, ["rules", "--format", "markdown"])
+    assert run.exit_code == 0
+    lines = run.output.splitlines()
+    assert lines[:2] == ["| code | name | severity | what it reports |", "| --- | --- | --- | --- |"]
+    assert [line.split(" | ")[0][2:] for line in lines[2:]] == [r.code for r in RULES]
+    assert "| SL210 | `on-delete-not-in-database` | warning |" in run.output and "(off by default) |" in run.output
