@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,14 +131,26 @@ def rules_of(modules: Iterable[str]) -> list[Rule]:
     return sorted((r for name in modules for r in rules_in(name)), key=lambda r: r.code)
 
 
-def rule_case_tests(*modules: str) -> Callable[..., None]:
+def rule_case_tests(*modules: str, known_bugs: Mapping[str, str] | None = None) -> Callable[..., None]:
     """A pytest test function, parametrized with every case of the rules in `modules` (all
-    registered rules when none are named): `test_rule_cases = rule_case_tests("my_plugin.rules")`."""
+    registered rules when none are named): `test_rule_cases = rule_case_tests("my_plugin.rules")`.
+
+    `known_bugs` maps a case id (`SL402-invalid-1`) to the bug that makes it fail today: the
+    case stays and is expected to fail (strictly: once the bug is fixed, remove the entry)."""
     import pytest
 
     found = cases_of(rules_of(modules) if modules else load_rules())
+    bugs = dict(known_bugs or {})
+    unknown = sorted(set(bugs) - {c.id for c in found})
+    if unknown:
+        raise ValueError(f"known_bugs names cases that do not exist: {', '.join(unknown)}")
+    params = [
+        pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=bugs[c.id], raises=CaseFailure, strict=True)])
+        if c.id in bugs else pytest.param(c, id=c.id)
+        for c in found
+    ]
 
-    @pytest.mark.parametrize("rule_case", [pytest.param(c, id=c.id) for c in found])
+    @pytest.mark.parametrize("rule_case", params)
     def test_rule_case(rule_case: RuleCase, tmp_path: Path) -> None:
         check_case(rule_case.rule, rule_case.case, tmp_path, valid=rule_case.valid)
 

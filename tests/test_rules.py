@@ -18,7 +18,11 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 # One test per VALID / INVALID case of every registered rule (`SL201-valid-0`), run exactly as a
 # plugin's cases run (schemalint.testing).
-test_rule_case = rule_case_tests()
+test_rule_case = rule_case_tests(known_bugs={
+    # Cases that show a bug in a part of the code being worked on elsewhere; each entry goes
+    # with the fix (the test is strict: a fixed bug fails until its entry is removed).
+    "SL402-invalid-1": "schema.sql reader: a statement with a misspelt keyword (CRATE INDEX) is dropped silently",
+})
 
 
 def test_codes_are_unique_and_well_formed():
@@ -34,7 +38,7 @@ def test_rule_is_documented_with_cases(rule):
     for section in DOC_SECTIONS:
         assert f"## {section}" in rule.docs, f"{rule.code} docs lack '## {section}'"
     assert rule.summary and not rule.summary.endswith(".")
-    assert rule.valid and rule.invalid, f"{rule.code} needs VALID and INVALID cases"
+    assert len(rule.valid) >= 3 and len(rule.invalid) >= 3, f"{rule.code} needs three VALID and three INVALID cases"
     assert all(case.expect for case in rule.invalid), f"{rule.code}: an INVALID case must say where it reports"
 
 
