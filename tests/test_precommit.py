@@ -111,6 +111,7 @@ def test_local_hook_snippet_matches_the_manifest(hook):
         assert local[key] == hook[key], key
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None or shutil.which("schemalint") is None, reason="needs git and schemalint")
 def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     if not (BIFROST / "app_django").is_dir():
