@@ -316,7 +316,7 @@ def show_rule(code: str, output_format: str, config_file) -> None:
 
 @main.command("test-rules")
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
-def test_rules(modules: tuple[str, ...]) -> None:
+def run_rule_cases(modules: tuple[str, ...]) -> None:
     """Run the VALID and INVALID cases of the rules in MODULE... (`schemalint test-rules
     my_plugin.rules`), exactly as schemalint runs its own: exit 0 when every case behaves."""
     from schemalint.registry import PluginError
