@@ -121,7 +121,9 @@ def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     (project / ".pre-commit-config.yaml").write_text(_local_hook_config())
     _git(project, "init", "-q")
     _git(project, "add", ".")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1")
+    # The local hook runs `schemalint` from PATH: this checkout's, next to the running interpreter.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1", PATH=path)
 
     def commit(message: str) -> subprocess.CompletedProcess:
         subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, env=env, check=True,
