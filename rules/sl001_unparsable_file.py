@@ -38,6 +38,37 @@ VALID = [
         class Stock(models.Model):
             symbol = models.CharField(max_length=10)
     """),
+    # A mirror that parses, with non-ASCII text in it.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10, db_comment="Kürzel")
+        """,
+        sqlalchemy="""
+            # Aktien – stocks
+            from sqlalchemy import Column, Integer
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+        """,
+    ),
+    # SQLAlchemy as the source of truth: its models parse.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -63,5 +94,26 @@ INVALID = [
                 pass
         """,
         expect=("sqlalchemy:3",),
+    ),
+    # SQLAlchemy is the truth; the Django mirror does not parse (an unclosed bracket).
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("django:4",),
     ),
 ]

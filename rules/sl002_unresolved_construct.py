@@ -42,6 +42,31 @@ VALID = [
         class Stock(models.Model):
             symbol = models.CharField(max_length=SYMBOL_LENGTH)
     """),
+    # Literal lengths and defaults resolve.
+    Case(django="""
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10, default="SPY")
+            listed = models.BooleanField(default=True)
+    """),
+    # SQLAlchemy as the source of truth, with a module-level constant for the length.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            SYMBOL_LENGTH = 10
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(SYMBOL_LENGTH), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY, symbol VARCHAR(10) NOT NULL);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -54,5 +79,45 @@ INVALID = [
                 symbol = models.CharField(max_length=symbol_length())
         """,
         expect=("django:5",),
+    ),
+    # A length computed by a call in a SQLAlchemy mirror.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+        """,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+            from shop.lengths import symbol_length
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "shop_stock"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(symbol_length()), nullable=False)
+        """,
+        expect=("sqlalchemy:10",),
+    ),
+    # SQLAlchemy as the source of truth: its own unresolved length is reported.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+            from shop.lengths import symbol_length
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(symbol_length()), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY, symbol VARCHAR(10) NOT NULL);",
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sqlalchemy:10",),
     ),
 ]

@@ -69,6 +69,24 @@ VALID = [
                 symbol = Column(String(10), nullable=False)
         """,
     ),
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+    """),
+    # SQLAlchemy as the source of truth; schema.sql has its table.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -79,5 +97,42 @@ INVALID = [
         """,
         expect=("django:3",),
         message="table stocks (shop.Stock) is missing from schema.sql",
+    ),
+    # The SQLAlchemy mirror has another table only.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Sector(Base):
+                __tablename__ = "sectors"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        expect=("django:3",),
+        message="table stocks (shop.Stock) is missing from SQLAlchemy",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql lacks its second table.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class Sector(Base):
+                __tablename__ = "sectors"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sqlalchemy:10",),
+        message="table sectors",
     ),
 ]

@@ -50,6 +50,31 @@ VALID = [
     Case(django=_DJANGO, sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
     """),
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+    """),
+    # SQLAlchemy as the source of truth; schema.sql declares the same table.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -62,5 +87,45 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="table legacy_quotes is declared here",
+    ),
+    # An extra model in the SQLAlchemy mirror.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class LegacyQuote(Base):
+                __tablename__ = "legacy_quotes"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        expect=("sqlalchemy:10",),
+        message="table legacy_quotes is declared here but no Django model creates it",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql has a table it does not.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS audit_log (id BIGINT PRIMARY KEY);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
+        message="no SQLAlchemy model creates it",
     ),
 ]

@@ -63,6 +63,38 @@ VALID = [
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
     '''),
+    # No docstring claims a model: the tables pair by name (a different name is SL101/SL102's business).
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stock_table"
+            id = Column(BigInteger, primary_key=True)
+    """),
+    # Django's default table name (app_label + model), mirrored under that name.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+        """,
+        sqlalchemy='''
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                """Mirrors Django apps.shop.models.Stock."""
+                __tablename__ = "shop_stock"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        ''',
+    ),
 ]
 
 INVALID = [
@@ -81,5 +113,60 @@ INVALID = [
         ''',
         expect=("sqlalchemy:8",),
         message="table is named stock here but shop.Stock it mirrors has db_table stocks",
+    ),
+    # Django's default table name is shop_stock, not stocks.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+        """,
+        sqlalchemy='''
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                """Mirrors Django apps.shop.models.Stock."""
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        ''',
+        expect=("sqlalchemy:8",),
+        message="table is named stocks here but shop.Stock it mirrors has db_table shop_stock",
+    ),
+    # The second of two mirrored models is misnamed.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                class Meta:
+                    db_table = "stocks"
+
+            class Sector(models.Model):
+                class Meta:
+                    db_table = "sectors"
+        """,
+        sqlalchemy='''
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                """Stocks (mirrors Django apps.shop.models.Stock)."""
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class Sector(Base):
+                """Sectors (mirrors Django apps.shop.models.Sector)."""
+                __tablename__ = "sector"
+                id = Column(BigInteger, primary_key=True)
+        ''',
+        expect=("sqlalchemy:13",),
+        message="table is named sector here but shop.Sector it mirrors has db_table sectors",
     ),
 ]

@@ -57,7 +57,32 @@ _SQLALCHEMY = '''
         id = Column(BigInteger, primary_key=True)
 '''
 
-VALID = [Case(django=_DJANGO, sqlalchemy=_SQLALCHEMY.format(model="Stock"))]
+VALID = [
+    Case(django=_DJANGO, sqlalchemy=_SQLALCHEMY.format(model="Stock")),
+    # No docstring, no claim.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+    """),
+    # A docstring that mentions Django but claims no model.
+    Case(django=_DJANGO, sqlalchemy='''
+        from sqlalchemy import BigInteger, Column
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            """Stocks, kept in step with the Django app by hand."""
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+    '''),
+]
 
 INVALID = [
     Case(
@@ -65,5 +90,24 @@ INVALID = [
         sqlalchemy=_SQLALCHEMY.format(model="Stocks"),
         expect=("sqlalchemy:6",),
         message="mirrors apps.shop.models.Stocks, but there is no such model",
+    ),
+    # A model of another name in the right module.
+    Case(
+        django=_DJANGO,
+        sqlalchemy=_SQLALCHEMY.format(model="Quote"),
+        expect=("sqlalchemy:6",),
+        message="mirrors apps.shop.models.Quote, but there is no such model",
+    ),
+    # The second class names a model that does not exist; the first is fine.
+    Case(
+        django=_DJANGO,
+        sqlalchemy=_SQLALCHEMY.format(model="Stock") + '''
+    class Sector(Base):
+        """Sectors (mirrors Django apps.shop.models.Sector)."""
+        __tablename__ = "sectors"
+        id = Column(BigInteger, primary_key=True)
+''',
+        expect=("sqlalchemy:11",),
+        message="mirrors apps.shop.models.Sector, but there is no such model",
     ),
 ]

@@ -61,6 +61,34 @@ VALID = [
         );
         ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
     """),
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+            market_cap = Column(BigInteger)
+    """),
+    # SQLAlchemy as the source of truth; schema.sql has every column.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY, symbol VARCHAR(10) NOT NULL);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -75,5 +103,40 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="stocks.market_cap is missing here; it is bigint in app_django/apps/shop/models.py:5:5",
+    ),
+    # The SQLAlchemy mirror lacks market_cap: reported at its class.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        expect=("sqlalchemy:6",),
+        message="stocks.market_cap is missing here; it is bigint",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql lacks symbol.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:1",),
+        message="stocks.symbol is missing here; it is character varying(10) in src/database/models.py:9:5",
     ),
 ]

@@ -53,6 +53,33 @@ VALID = [
     Case(django=_DJANGO, sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
     """),
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+    """),
+    # SQLAlchemy as the source of truth; schema.sql has the same columns.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY, symbol VARCHAR(10) NOT NULL);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -64,5 +91,45 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="stocks.legacy_code is declared here but Django model shop.Stock has no such column",
+    ),
+    # An extra column in the SQLAlchemy mirror, reported at its line.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                legacy_code = Column(String(20))
+        """,
+        expect=("sqlalchemy:10",),
+        message="stocks.legacy_code is declared here but Django model shop.Stock has no such column",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql has a column it does not.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT PRIMARY KEY,
+                notes TEXT
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="stocks.notes is declared here but SQLAlchemy model",
     ),
 ]

@@ -66,6 +66,34 @@ VALID = [
             price DECIMAL(10, 2) NOT NULL
         );
     """),
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, Numeric, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+            price = Column(Numeric(10, 2), nullable=False)
+    """),
+    # SQLAlchemy as the source of truth: Text is text, Integer is integer.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, Text
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Note(Base):
+                __tablename__ = "notes"
+                id = Column(Integer, primary_key=True)
+                body = Column(Text)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -80,5 +108,46 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="stocks.symbol is character varying(12) here but character varying(10) in app_django/apps/shop/models.py:4:5",
+    ),
+    # The SQLAlchemy mirror: a longer string and a float for a decimal.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Float, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(12), nullable=False)
+                price = Column(Float, nullable=False)
+        """,
+        expect=("sqlalchemy:9", "sqlalchemy:10"),
+        message="stocks.symbol is character varying(12) here but character varying(10)",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql stores body as varchar.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, Text
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Note(Base):
+                __tablename__ = "notes"
+                id = Column(Integer, primary_key=True)
+                body = Column(Text)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS notes (
+                id INTEGER PRIMARY KEY,
+                body VARCHAR(200)
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="notes.body is character varying(200) here but text",
     ),
 ]

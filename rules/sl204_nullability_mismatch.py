@@ -71,6 +71,30 @@ VALID = [
             symbol: Mapped[str] = mapped_column(String(10))
             market_cap: Mapped[Optional[int]] = mapped_column(BigInteger)
     """),
+    Case(django=_DJANGO, sql="""
+        CREATE TABLE IF NOT EXISTS stocks (
+            id BIGSERIAL PRIMARY KEY,
+            symbol VARCHAR(10) NOT NULL,
+            market_cap BIGINT
+        );
+    """),
+    # SQLAlchemy as the source of truth: a primary key is NOT NULL without saying so.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                note = Column(String(50))
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY, symbol VARCHAR(10) NOT NULL, note VARCHAR(50));",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -90,5 +114,41 @@ INVALID = [
         """,
         expect=("sqlalchemy:9", "sqlalchemy:10"),
         message="stocks.symbol is NULL here but null=False in app_django/apps/shop/models.py:4:5",
+    ),
+    # schema.sql: symbol may be NULL, market_cap may not.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10),
+                market_cap BIGINT NOT NULL
+            );
+        """,
+        expect=("sql:3", "sql:4"),
+        message="stocks.symbol is NULL here but null=False",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql makes note NOT NULL.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                note = Column(String(50))
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT PRIMARY KEY,
+                note VARCHAR(50) NOT NULL
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="stocks.note is NOT NULL here",
     ),
 ]

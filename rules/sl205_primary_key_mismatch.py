@@ -63,6 +63,39 @@ VALID = [
     Case(django=_DJANGO, sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
     """),
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+    """),
+    # An explicit primary key field in Django, and a composite key with SQLAlchemy as the truth.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Bar(Base):
+                __tablename__ = "bars"
+                symbol = Column(String(10), primary_key=True)
+                minute = Column(Integer, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS bars (
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL,
+                PRIMARY KEY (symbol, minute)
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -76,5 +109,40 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="stocks has primary key (symbol) here but (id)",
+    ),
+    # schema.sql has no primary key at all.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT NOT NULL,
+                symbol VARCHAR(10) NOT NULL
+            );
+        """,
+        expect=("sql:1",),
+        message="no primary key here but (id)",
+    ),
+    # SQLAlchemy as the source of truth (a composite key); schema.sql keys on one column.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Bar(Base):
+                __tablename__ = "bars"
+                symbol = Column(String(10), primary_key=True)
+                minute = Column(Integer, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS bars (
+                symbol VARCHAR(10) PRIMARY KEY,
+                minute INTEGER NOT NULL
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
+        message="bars has primary key (symbol) here but",
     ),
 ]

@@ -80,6 +80,19 @@ VALID = [
             note VARCHAR(10) NOT NULL
         );
     """),
+    # The SQLAlchemy mirror states the database default with server_default.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Order(Base):
+            __tablename__ = "orders"
+            id = Column(BigInteger, primary_key=True)
+            status = Column(String(10), nullable=False, server_default="new")
+            note = Column(String(10), nullable=False, default="hello")
+    """),
 ]
 
 INVALID = [
@@ -94,5 +107,46 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="orders.status has DEFAULT 'draft'::character varying here but DEFAULT 'new'::character varying",
+    ),
+    # The SQLAlchemy mirror gives status a Python-side default only, where Django sets a database default.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Order(Base):
+                __tablename__ = "orders"
+                id = Column(BigInteger, primary_key=True)
+                status = Column(String(10), nullable=False, default="new")
+                note = Column(String(10), nullable=False)
+        """,
+        expect=("sqlalchemy:9",),
+        message="orders.status has no database default here but DEFAULT 'new'::character varying",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql lacks its server default.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Integer, text
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Counter(Base):
+                __tablename__ = "counters"
+                id = Column(BigInteger, primary_key=True)
+                hits = Column(Integer, nullable=False, server_default=text("0"))
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS counters (
+                id BIGSERIAL PRIMARY KEY,
+                hits INTEGER NOT NULL
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="counters.hits has no database default here but DEFAULT 0",
     ),
 ]

@@ -128,6 +128,22 @@ VALID = [
             stock_id BIGINT NOT NULL REFERENCES stocks(id)
         );
     """),
+    # The SQLAlchemy mirror declares the same foreign key and action.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, ForeignKey
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+
+        class Quote(Base):
+            __tablename__ = "quotes"
+            id = Column(BigInteger, primary_key=True)
+            stock_id = Column(BigInteger, ForeignKey("stocks.id", ondelete="CASCADE"), nullable=False, index=True)
+    """),
 ]
 
 INVALID = [
@@ -152,6 +168,34 @@ INVALID = [
                 stock_id BIGINT NOT NULL
             );
         """,
+        expect=("sql:4",),
+        message="quotes.stock_id has no FOREIGN KEY here but references stocks(id)",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql has the column but no foreign key.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, ForeignKey
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class Quote(Base):
+                __tablename__ = "quotes"
+                id = Column(BigInteger, primary_key=True)
+                stock_id = Column(BigInteger, ForeignKey("stocks.id"), nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGINT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGINT PRIMARY KEY,
+                stock_id BIGINT NOT NULL
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:4",),
         message="quotes.stock_id has no FOREIGN KEY here but references stocks(id)",
     ),

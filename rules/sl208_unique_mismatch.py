@@ -76,6 +76,19 @@ VALID = [
         );
         CREATE UNIQUE INDEX IF NOT EXISTS stocks_symbol_uniq ON stocks (symbol);
     """),
+    # The SQLAlchemy mirror: unique=True.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False, unique=True)
+            name = Column(String(50), nullable=False)
+    """),
 ]
 
 INVALID = [
@@ -90,5 +103,46 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="stocks.symbol is not unique here but unique in app_django/apps/shop/models.py:4:5",
+    ),
+    # The SQLAlchemy mirror forgets unique=True.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                name = Column(String(50), nullable=False)
+        """,
+        expect=("sqlalchemy:9",),
+        message="stocks.symbol is not unique here but unique",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql makes email unique, the truth does not.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class User(Base):
+                __tablename__ = "users"
+                id = Column(BigInteger, primary_key=True)
+                email = Column(String(100), nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS users (
+                id BIGINT PRIMARY KEY,
+                email VARCHAR(100) NOT NULL UNIQUE
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="users.email is UNIQUE here but not unique",
     ),
 ]

@@ -74,6 +74,34 @@ VALID = [
         COMMENT ON COLUMN stocks.price IS 'Last trade price in cents';
         COMMENT ON TABLE stocks IS 'Listed stocks';
     """),
+    # No comment in the truth: a mirror may document what it likes.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                price = models.IntegerField()
+
+                class Meta:
+                    db_table = "stocks"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, price INTEGER NOT NULL);
+            COMMENT ON COLUMN stocks.price IS 'Price in cents';
+        """,
+    ),
+    # The SQLAlchemy mirror carries the same comment.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, Integer
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            id = Column(BigInteger, primary_key=True)
+            price = Column(Integer, nullable=False, comment="Last trade price in cents")
+    """),
 ]
 
 INVALID = [
@@ -88,5 +116,47 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="stocks.price has 'Last price' here but comment 'Last trade price in cents'",
+    ),
+    # A table comment (db_table_comment) missing from schema.sql.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                price = models.IntegerField()
+
+                class Meta:
+                    db_table = "stocks"
+                    db_table_comment = "Listed stocks"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, price INTEGER NOT NULL);
+        """,
+        expect=("sql:1",),
+        message="table stocks has no comment here but comment 'Listed stocks'",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql words the column comment differently.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Integer
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                price = Column(Integer, nullable=False, comment="Price in cents")
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT PRIMARY KEY,
+                price INTEGER NOT NULL
+            );
+            COMMENT ON COLUMN stocks.price IS 'Price in dollars';
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:3",),
+        message="stocks.price has 'Price in dollars' here but comment 'Price in cents'",
     ),
 ]

@@ -86,6 +86,28 @@ _SQL = """
 
 VALID = [
     Case(django=_DJANGO, sql=_SQL.format(action=""), config=(("extend_select", ("SL210",)),)),
+    # RESTRICT is not one of the actions Django could have meant to emulate in Python.
+    Case(django=_DJANGO, sql=_SQL.format(action=" ON DELETE RESTRICT"), config=(("extend_select", ("SL210",)),)),
+    # The SQLAlchemy mirror: a foreign key without ondelete, as Django creates it.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, ForeignKey
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class Quote(Base):
+                __tablename__ = "quotes"
+                id = Column(BigInteger, primary_key=True)
+                stock_id = Column(BigInteger, ForeignKey("stocks.id"), nullable=False)
+        """,
+        config=(("extend_select", ("SL210",)),),
+    ),
 ]
 
 INVALID = [
@@ -94,6 +116,36 @@ INVALID = [
         sql=_SQL.format(action=" ON DELETE CASCADE"),
         config=(("extend_select", ("SL210",)),),
         expect=("sql:4",),
+        message="quotes.stock_id is ON DELETE CASCADE in the database here, but Django creates it with NO ACTION",
+    ),
+    # SET NULL in the database for a CASCADE in Python.
+    Case(
+        django=_DJANGO,
+        sql=_SQL.format(action=" ON DELETE SET NULL"),
+        config=(("extend_select", ("SL210",)),),
+        expect=("sql:4",),
+        message="quotes.stock_id is ON DELETE SET NULL in the database here",
+    ),
+    # The SQLAlchemy mirror states CASCADE in the database.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, ForeignKey
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+
+            class Quote(Base):
+                __tablename__ = "quotes"
+                id = Column(BigInteger, primary_key=True)
+                stock_id = Column(BigInteger, ForeignKey("stocks.id", ondelete="CASCADE"), nullable=False)
+        """,
+        config=(("extend_select", ("SL210",)),),
+        expect=("sqlalchemy:13",),
         message="quotes.stock_id is ON DELETE CASCADE in the database here, but Django creates it with NO ACTION",
     ),
 ]

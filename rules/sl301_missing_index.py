@@ -99,6 +99,43 @@ VALID = [
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, market_cap BIGINT);
         CREATE INDEX IF NOT EXISTS idx_stocks_market_cap ON stocks (market_cap);
     """),
+    # The SQLAlchemy mirror declares the index in __table_args__.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, Index
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Stock(Base):
+            __tablename__ = "stocks"
+            __table_args__ = (Index("idx_stocks_market_cap", "market_cap"),)
+            id = Column(BigInteger, primary_key=True)
+            market_cap = Column(BigInteger)
+    """),
+    # The index Django creates for a foreign key, under the mirror's own name.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                class Meta:
+                    db_table = "stocks"
+
+            class Quote(models.Model):
+                stock = models.ForeignKey(Stock, on_delete=models.CASCADE)
+
+                class Meta:
+                    db_table = "quotes"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGSERIAL PRIMARY KEY,
+                stock_id BIGINT NOT NULL REFERENCES stocks(id) ON DELETE CASCADE
+            );
+            CREATE INDEX IF NOT EXISTS quotes_stock_id_idx ON quotes (stock_id);
+        """,
+    ),
 ]
 
 INVALID = [
@@ -134,5 +171,26 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="an index on quotes (stock_id) is missing here (for the foreign key)",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql lacks its index.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Index
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                __table_args__ = (Index("idx_stocks_market_cap", "market_cap"),)
+                id = Column(BigInteger, primary_key=True)
+                market_cap = Column(BigInteger)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, market_cap BIGINT);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:1",),
+        message="index idx_stocks_market_cap on stocks (market_cap) is missing here",
     ),
 ]

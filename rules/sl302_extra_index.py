@@ -69,6 +69,42 @@ VALID = [
     Case(django=_DJANGO, sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
     """),
+    # The index Django declares, in schema.sql.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                sector = models.CharField(max_length=20)
+
+                class Meta:
+                    db_table = "stocks"
+                    indexes = [models.Index(fields=["sector"], name="idx_stocks_sector")]
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
+            CREATE INDEX IF NOT EXISTS idx_stocks_sector ON stocks (sector);
+        """,
+    ),
+    # SQLAlchemy as the source of truth: index=True, mirrored in schema.sql.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                sector = Column(String(20), nullable=False, index=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_stocks_sector ON stocks (sector);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -81,5 +117,43 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="index idx_stocks_sector on stocks (sector) is declared here but Django model shop.Stock does not create it",
+    ),
+    # The SQLAlchemy mirror adds index=True.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                sector = Column(String(20), nullable=False, index=True)
+        """,
+        expect=("sqlalchemy:9",),
+        message="on stocks (sector) is declared here but Django model shop.Stock does not create it",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql adds an index.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+                sector = Column(String(20), nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
+            CREATE INDEX IF NOT EXISTS idx_stocks_sector ON stocks (sector);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
+        message="index idx_stocks_sector on stocks (sector) is declared here",
     ),
 ]

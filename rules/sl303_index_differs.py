@@ -94,6 +94,40 @@ VALID = [
         );
         CREATE INDEX IF NOT EXISTS idx_snap_symbol_date ON snapshots (symbol, taken_at DESC);
     """),
+    # The SQLAlchemy mirror: the same columns and order.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, DateTime, Index, String
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Snapshot(Base):
+            __tablename__ = "snapshots"
+            __table_args__ = (Index("idx_snap_symbol_date", "symbol", Column("taken_at").desc()),)
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+            taken_at = Column(DateTime(timezone=True), nullable=False)
+    """),
+    # SQLAlchemy as the source of truth: a plain index mirrored in schema.sql.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Index, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                __table_args__ = (Index("idx_stocks_symbol", "symbol"),)
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+            CREATE INDEX IF NOT EXISTS idx_stocks_symbol ON stocks (symbol);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -109,5 +143,42 @@ INVALID = [
         """,
         expect=("sql:6",),
         message="index idx_snap_symbol_date has columns (symbol) here but (symbol, taken_at)",
+    ),
+    # The same name, the columns in another order.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                taken_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS idx_snap_symbol_date ON snapshots (taken_at DESC, symbol);
+        """,
+        expect=("sql:6",),
+        message="index idx_snap_symbol_date has columns (taken_at, symbol) here but (symbol, taken_at)",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql indexes another column under the same name.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Index, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                __table_args__ = (Index("idx_stocks_symbol", "symbol"),)
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                name = Column(String(50))
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL, name VARCHAR(50));
+            CREATE INDEX IF NOT EXISTS idx_stocks_symbol ON stocks (name);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
+        message="index idx_stocks_symbol has columns (name) here but (symbol)",
     ),
 ]

@@ -121,6 +121,45 @@ VALID = [
             CONSTRAINT uniq_snapshot_minute UNIQUE (symbol, minute)
         );
     """),
+    # The SQLAlchemy mirror: UniqueConstraint in __table_args__.
+    Case(django=_DJANGO, sqlalchemy="""
+        from sqlalchemy import BigInteger, Column, Integer, String, UniqueConstraint
+        from sqlalchemy.orm import declarative_base
+
+        Base = declarative_base()
+
+        class Snapshot(Base):
+            __tablename__ = "snapshots"
+            __table_args__ = (UniqueConstraint("symbol", "minute", name="uniq_snapshot_minute"),)
+            id = Column(BigInteger, primary_key=True)
+            symbol = Column(String(10), nullable=False)
+            minute = Column(Integer, nullable=False)
+    """),
+    # SQLAlchemy as the source of truth: a named UNIQUE constraint, the same in schema.sql.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Integer, String, UniqueConstraint
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Snapshot(Base):
+                __tablename__ = "snapshots"
+                __table_args__ = (UniqueConstraint("symbol", "minute", name="uniq_snapshot_minute"),)
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                minute = Column(Integer, nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL,
+                CONSTRAINT uniq_snapshot_minute UNIQUE (symbol, minute)
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -133,6 +172,50 @@ INVALID = [
                 minute INTEGER NOT NULL
             );
         """,
+        expect=("sql:1",),
+        message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+    ),
+    # The SQLAlchemy mirror has no constraint.
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Snapshot(Base):
+                __tablename__ = "snapshots"
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                minute = Column(Integer, nullable=False)
+        """,
+        expect=("sqlalchemy:6",),
+        message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+    ),
+    # SQLAlchemy as the source of truth; schema.sql lacks the constraint.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Integer, String, UniqueConstraint
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Snapshot(Base):
+                __tablename__ = "snapshots"
+                __table_args__ = (UniqueConstraint("symbol", "minute", name="uniq_snapshot_minute"),)
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+                minute = Column(Integer, nullable=False)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:1",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
     ),

@@ -65,6 +65,33 @@ VALID = [
                 db_table = "stocks"
                 indexes = [models.Index(fields=["symbol"], name="idx_stocks_symbol")]
     """),
+    # A named UniqueConstraint.
+    Case(django="""
+        from django.db import models
+
+        class Stock(models.Model):
+            symbol = models.CharField(max_length=10)
+
+            class Meta:
+                constraints = [models.UniqueConstraint(fields=["symbol"], name="uniq_stock_symbol")]
+    """),
+    # SQLAlchemy as the source of truth: the rule looks at Django models only.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column, Index, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                __table_args__ = (Index("idx_stocks_symbol", "symbol"),)
+                id = Column(BigInteger, primary_key=True)
+                symbol = Column(String(10), nullable=False)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -94,5 +121,21 @@ INVALID = [
         """,
         expect=("django:7",),
         message="UniqueConstraint",
+    ),
+    # An unnamed two-column index, on the line that declares it.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+                name = models.CharField(max_length=50)
+
+                class Meta:
+                    indexes = [
+                        models.Index(fields=["symbol", "name"]),
+                    ]
+        """,
+        expect=("django:9",),
     ),
 ]

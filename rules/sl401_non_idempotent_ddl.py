@@ -106,6 +106,20 @@ VALID = [
             );
         """,
     ),
+    # A view replaced in place, a sequence and a DO block.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                market_cap BIGINT
+            );
+            CREATE SEQUENCE IF NOT EXISTS stock_numbers;
+            CREATE OR REPLACE VIEW big_stocks AS SELECT symbol FROM stocks WHERE market_cap > 1000;
+            DROP VIEW IF EXISTS old_stocks;
+        """,
+    ),
 ]
 
 INVALID = [
@@ -134,5 +148,20 @@ INVALID = [
             DROP INDEX stocks_symbol_idx;
         """,
         expect=("sql:6", "sql:7", "sql:8"),
+    ),
+    # A plain CREATE VIEW and CREATE SEQUENCE fail on the second run.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                market_cap BIGINT
+            );
+            CREATE VIEW big_stocks AS SELECT symbol FROM stocks WHERE market_cap > 1000;
+            CREATE SEQUENCE stock_numbers;
+        """,
+        expect=("sql:6", "sql:7"),
+        message="is not idempotent: use CREATE OR REPLACE VIEW",
     ),
 ]

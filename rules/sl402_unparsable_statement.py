@@ -55,6 +55,39 @@ VALID = [
             INSERT INTO stocks (symbol) VALUES ('SPY');
         """,
     ),
+    # Comments between statements, and a function whose body holds semicolons.
+    Case(
+        django=_DJANGO,
+        sql="""
+            -- the stocks table
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+            /* a helper; it has semicolons */
+            CREATE OR REPLACE FUNCTION touch() RETURNS trigger AS $$
+            BEGIN
+                NEW.symbol := upper(NEW.symbol);
+                RETURN NEW;
+            END;
+            $$ LANGUAGE plpgsql;
+        """,
+    ),
+    # SQLAlchemy as the source of truth; schema.sql parses.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);",
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -71,5 +104,37 @@ INVALID = [
             );
         """,
         expect=("sql:1",),
+    ),
+    # A misspelt keyword; the statements around it are still read.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+            CRATE INDEX idx_stocks_symbol ON stocks (symbol);
+            ALTER TABLE stocks ADD COLUMN IF NOT EXISTS note TEXT;
+        """,
+        expect=("sql:5",),
+    ),
+    # SQLAlchemy as the source of truth; an unbalanced parenthesis in schema.sql.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE INDEX IF NOT EXISTS idx_stocks_id ON stocks ((id);
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
     ),
 ]

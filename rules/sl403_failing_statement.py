@@ -53,6 +53,34 @@ VALID = [
             ALTER TABLE stocks ADD COLUMN IF NOT EXISTS symbol VARCHAR(10) NOT NULL;
         """,
     ),
+    # Guarded statements on objects that may or may not exist.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+            ALTER TABLE stocks DROP COLUMN IF EXISTS legacy_code;
+            DROP INDEX IF EXISTS idx_gone;
+            CREATE INDEX IF NOT EXISTS idx_stocks_symbol ON stocks (symbol);
+        """,
+    ),
+    # SQLAlchemy as the source of truth; every statement of schema.sql runs.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            COMMENT ON TABLE stocks IS 'Listed stocks';
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -67,6 +95,37 @@ INVALID = [
             ALTER TABLE stocks ADD COLUMN symbol TEXT;
         """,
         expect=("sql:5", "sql:6"),
+        message="statement would fail in PostgreSQL",
+    ),
+    # An index on a table that does not exist, and a second CREATE TABLE without IF NOT EXISTS.
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+            CREATE INDEX IF NOT EXISTS idx_quotes_symbol ON quotes (symbol);
+            CREATE TABLE stocks (id BIGSERIAL PRIMARY KEY);
+        """,
+        expect=("sql:2", "sql:3"),
+        message="statement would fail in PostgreSQL",
+    ),
+    # SQLAlchemy as the source of truth; a comment on a column that does not exist.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import BigInteger, Column
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Stock(Base):
+                __tablename__ = "stocks"
+                id = Column(BigInteger, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            COMMENT ON COLUMN stocks.symbol IS 'Ticker';
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+        expect=("sql:2",),
         message="statement would fail in PostgreSQL",
     ),
 ]

@@ -362,7 +362,8 @@ def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file:
 
 
 @main.command("rules")
-@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "markdown"]))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml whose `plugins` to load (default: the current directory's).")
 def list_rules(output_format: str, config_file) -> None:
@@ -376,6 +377,11 @@ def list_rules(output_format: str, config_file) -> None:
     rules = _all_rules(config_file)
     if output_format == "json":
         click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
+        return
+    if output_format == "markdown":
+        from schemalint.report.rules_table import rules_markdown
+
+        click.echo(rules_markdown(rules), nl=False)
         return
     for r in rules:
         state = "" if r.default_enabled else " (off by default)"
@@ -401,6 +407,22 @@ def show_rule(code: str, output_format: str, config_file) -> None:
         click.echo(json.dumps({**_rule_dict(found), "docs": found.docs}, indent=2))
         return
     click.echo(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}\n\n{found.docs}")
+
+
+@main.command("test-rules")
+@click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
+def run_rule_cases(modules: tuple[str, ...]) -> None:
+    """Run the VALID and INVALID cases of the rules in MODULE... (`schemalint test-rules
+    my_plugin.rules`), exactly as schemalint runs its own: exit 0 when every case behaves."""
+    from schemalint.registry import PluginError
+    from schemalint.testing import report_cases, rules_of
+
+    _make_plugins_importable(Path.cwd())
+    try:
+        rules = rules_of(modules)
+    except PluginError as exc:
+        _fail(str(exc))
+    sys.exit(EXIT_CLEAN if report_cases(rules, click.echo) else EXIT_FINDINGS)
 
 
 def _rule_dict(r) -> dict:

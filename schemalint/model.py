@@ -20,8 +20,9 @@ part is explained by exactly one SL002 diagnostic at the construct that caused i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Literal
+from typing import Literal
 
 # The kinds of source a schema can come from. Later sources (migrations, a live database)
 # add a name here and a reader under schemalint/read/.

@@ -23,11 +23,12 @@ import importlib
 import pkgutil
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable, Iterable
+from typing import Any, TypeVar
 
-from schemalint.model import Location
+from schemalint.model import Location, Schema
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -87,7 +88,12 @@ class Rule:
         return self.module
 
 
-def rule(code: str, name: str, summary: str, *, severity: str = "error", scope: str = "comparison", default_enabled: bool = True):
+RuleFunction = TypeVar("RuleFunction", bound=Callable[..., Iterable[Violation]])
+
+
+def rule(
+    code: str, name: str, summary: str, *, severity: str = "error", scope: str = "comparison", default_enabled: bool = True
+) -> Callable[[RuleFunction], RuleFunction]:
     """Declare a rule. The decorated function stays callable as-is (so it can be unit-tested)."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"rule code {code!r} must look like SL204 (1-4 capitals, 3 digits)")
@@ -98,7 +104,7 @@ def rule(code: str, name: str, summary: str, *, severity: str = "error", scope: 
     if severity not in ("error", "warning"):
         raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
 
-    def decorate(func: Callable[[Any], Iterable[Violation]]):
+    def decorate(func: RuleFunction) -> RuleFunction:
         func.__schemalint_rule__ = dict(  # type: ignore[attr-defined]
             code=code, name=name, summary=summary, severity=severity, scope=scope, default_enabled=default_enabled
         )
@@ -208,7 +214,7 @@ def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
     return sorted(by_code.values(), key=lambda r: r.code)
 
 
-def reader_diagnostics(schema, code: str):
+def reader_diagnostics(schema: Schema, code: str) -> Iterator[Violation]:
     """Violations for a reader's diagnostics of one code: how rules such as SL001 and SL402
     report what a reader found while reading (the rule module keeps docs and selection)."""
     for diagnostic in schema.diagnostics:

@@ -23,15 +23,15 @@ our findings, and SL010 never calls it unused.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from schemalint.findings import Finding
 
 _CODE = r"[A-Za-z]+[0-9]+"
 _CODE_LIST = rf"{_CODE}(?:(?:\s*,\s*|\s+){_CODE})*"
-# `# noqa`, `# noqa: A1, B2`, `# noqa A1` (the trap); the marker is filled in per language.
+# Inline: a bare `noqa`, `noqa: A1, B2`, or `noqa A1` (the trap) after the marker, which is filled in per language.
 _INLINE = r"{marker}\s*noqa(?:(?P<colon>\s*:\s*)(?P<codes>{codes})|\s+(?P<bare>{codes}))?(?![\w:])"
 # `# schemalint: noqa[: codes]` on a line of its own.
 _FILE = r"^\s*{marker}\s*schemalint\s*:\s*noqa(?:(?P<colon>\s*:\s*)(?P<codes>{codes})|\s+(?P<bare>{codes}))?\s*$"
@@ -193,14 +193,16 @@ def read_texts(paths: Iterable[str], root: Path, overrides: dict[str, bytes] | N
 def apply_noqa(findings: Iterable[Finding], texts: dict[str, str]) -> Suppression:
     """Split findings into kept and silenced, recording which directive silenced each."""
     directives = {path: scan(path, text) for path, text in texts.items()}
-    kept, silenced = [], []
+    kept: list[Finding] = []
+    silenced: list[Finding] = []
     for finding in findings:
         (silenced if _silencer(directives.get(finding.path), finding) else kept).append(finding)
     return Suppression(kept=kept, silenced=silenced, directives=directives)
 
 
 def _letters(code: str) -> str:
-    return re.match(r"[A-Z]*", code).group(0)
+    letters = re.match(r"[A-Z]*", code)
+    return letters.group(0) if letters else ""
 
 
 def _is_ours(code: str, known_codes: list[str], families: set[str]) -> bool:
@@ -223,25 +225,28 @@ def find_unused(suppression: Suppression, known_codes: Iterable[str], ran_codes:
 
 
 def _judge(directive: Directive, known: list[str], ran: list[str]) -> list[UnusedDirective]:
-    where = dict(path=directive.path, line=directive.line, col=directive.col, file_level=directive.file_level)
+    def problem(kind: str, codes: tuple[str, ...] = ()) -> UnusedDirective:
+        return UnusedDirective(path=directive.path, line=directive.line, col=directive.col, kind=kind, codes=codes,
+                               file_level=directive.file_level)
+
     if not directive.codes:
         if directive.file_level and "*" not in directive.used:
-            return [UnusedDirective(kind="unused", **where)]
+            return [problem("unused")]
         return []
     families = {_letters(c) for c in known}
     ours = [c for c in directive.codes if _is_ours(c, known, families)]
     problems = []
     if directive.missing_colon and ours:
-        problems.append(UnusedDirective(kind="missing-colon", codes=directive.codes, **where))
+        problems.append(problem("missing-colon", directive.codes))
     unknown = tuple(c for c in ours if not any(k.startswith(c) for k in known))
     if unknown:
-        problems.append(UnusedDirective(kind="unknown-codes", codes=unknown, **where))
+        problems.append(problem("unknown-codes", unknown))
     idle = tuple(
         c for c in ours
         if c not in unknown and c not in directive.used and any(r.startswith(c) for r in ran)
     )
     if idle:
-        problems.append(UnusedDirective(kind="unused-codes", codes=idle, **where))
+        problems.append(problem("unused-codes", idle))
     return problems
 
 

@@ -2,6 +2,11 @@
 
 Without PostgreSQL binaries the tests that use `pg` are skipped, unless the environment says
 `SCHEMALINT_REQUIRE_PG=1` (CI does): then a missing or broken server fails them.
+
+What runs: a developer's `python -m pytest` leaves out the tests marked `slow` (real
+subprocess pipelines, pre-commit, pip builds) and `realworld` (the real-world corpus). CI
+(`CI=true`, set by `.ci/run`) runs everything; `--run-slow` adds the slow ones locally and
+`SCHEMALINT_REALWORLD=1` the corpus; `-m slow` (any `-m` naming a marker) selects as it says.
 """
 
 from __future__ import annotations
@@ -33,6 +38,32 @@ def _no_active_virtualenv(monkeypatch):
     """The reader reads installed packages from `$VIRTUAL_ENV` when a project has no `.venv`:
     a test run inside an activated virtualenv must not read that one's Django."""
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() not in ("", "0", "false", "no")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow (CI runs them)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    left_out: set[str] = set()
+    if not (_flag("CI") or config.getoption("--run-slow")):
+        left_out.add("slow")
+    if not (_flag("CI") or _flag("SCHEMALINT_REALWORLD")):
+        left_out.add("realworld")
+    left_out -= {m for m in left_out if m in (config.getoption("markexpr") or "")}
+    if not left_out:
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (dropped if any(item.get_closest_marker(m) for m in left_out) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def _postgres_required() -> bool:

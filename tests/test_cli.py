@@ -1,6 +1,9 @@
 """The command line as a user meets it: help, version, exit codes, colour, output files,
 statistics, --add-noqa, noqa in real projects, and editor integration (--stdin-filename, and
-the VS Code / Vim snippets of README.md checked against real output)."""
+the VS Code / Vim snippets of README.md checked against real output).
+
+Most tests run the command in-process; a real `python -m schemalint` process proves the exit
+status, standard input and colour on a terminal."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from schemalint import __version__
+from tests.support.cli import Ran
+from tests.support.cli import schemalint as in_process
 from tests.test_selection import DRIFTS, make_project
 
 DOCS = Path(__file__).resolve().parent.parent / "README.md"
@@ -24,9 +29,15 @@ SA = "src/database/models.py"
 SQL = "scripts/database/schema.sql"
 
 
-def schemalint(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict | None = None):
+def schemalint(*args: str, cwd: Path | None = None, stdin: str | None = None, env: dict | None = None) -> Ran:
+    """The command line in-process, without the caller's colour settings."""
+    return in_process(*args, cwd=cwd, stdin=stdin, env={"NO_COLOR": None, "FORCE_COLOR": None, **(env or {})})
+
+
+def schemalint_process(*args: str, cwd: Path | None = None, stdin: str | None = None):
+    """`python -m schemalint` in its own process: for what only a real process shows (its exit
+    status, its standard input)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "schemalint", *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, timeout=120, env=environment)
 
@@ -77,13 +88,15 @@ def test_no_command_shows_usage():
 
 
 def test_check_text_and_exit_codes(project):
-    run = schemalint("check", "--select", "SL2", str(project))
+    # A real process: the exit status a shell, CI or pre-commit sees.
+    run = schemalint_process("check", "--select", "SL2", str(project))
     assert run.returncode == 1, run.stderr
     assert _places(run.stdout) == DRIFTS
     assert run.stderr.strip() == "Found 2 findings in 2 files."
-    assert schemalint("check", "--select", "SL2", "--exit-zero", str(project)).returncode == 0
-    clean = schemalint("check", "--select", "SL1", str(project))
+    assert schemalint_process("check", "--select", "SL2", "--exit-zero", str(project)).returncode == 0
+    clean = schemalint_process("check", "--select", "SL1", str(project))
     assert clean.returncode == 0 and clean.stdout == "" and clean.stderr == ""
+    assert schemalint_process("check", "does/not/exist").returncode == 2
 
 
 def test_check_defaults_to_the_current_directory(project):
@@ -192,9 +205,9 @@ def _on_a_terminal(args: list[str], env: dict) -> str:
     [
         ("auto", {}, True),
         ("auto", {"NO_COLOR": "1"}, False),
-        ("auto", {"NO_COLOR": ""}, True),  # no-color.org: an empty NO_COLOR does not count
-        ("never", {}, False),
-        ("always", {"NO_COLOR": "1"}, True),  # an explicit flag wins over the environment
+        pytest.param("auto", {"NO_COLOR": ""}, True, marks=pytest.mark.slow),  # no-color.org: empty does not count
+        pytest.param("never", {}, False, marks=pytest.mark.slow),
+        pytest.param("always", {"NO_COLOR": "1"}, True, marks=pytest.mark.slow),  # the flag wins over the environment
     ],
 )
 def test_colour_on_a_terminal(project, color, env, coloured):
@@ -269,11 +282,12 @@ def test_add_noqa_adopts_a_legacy_project(project):
 
 def test_stdin_reports_the_unsaved_content_of_one_file(project):
     fixed = (project / SA).read_text().replace("name = Column(String(200))", "name = Column(String(200), nullable=False)")
-    run = schemalint("check", "--select", "SL2", "--stdin-filename", SA, "-", cwd=project, stdin=fixed)
+    # A real process reading its real standard input.
+    run = schemalint_process("check", "--select", "SL2", "--stdin-filename", SA, "-", cwd=project, stdin=fixed)
     # The buffer fixes SL204; the SQL file's finding is not this file's business.
     assert run.returncode == 0 and run.stdout == "", run.stdout + run.stderr
     broken = fixed.replace("symbol = Column(String(10), nullable=False)", "symbol = Column(String(10))")
-    run = schemalint("check", "--select", "SL2", "--stdin-filename", SA, "-", cwd=project, stdin=broken)
+    run = schemalint_process("check", "--select", "SL2", "--stdin-filename", SA, "-", cwd=project, stdin=broken)
     assert run.returncode == 1
     assert _places(run.stdout) == {(SA, 10, "SL204")}
     assert run.stderr == ""  # no summary line in editor mode

@@ -1,4 +1,5 @@
-"""The whole pipeline through the real command line, on the bundled example projects."""
+"""The whole pipeline through the command line (in-process; the in-sync example also in a real
+process), on the bundled example projects."""
 
 from __future__ import annotations
 
@@ -11,13 +12,20 @@ from pathlib import Path
 import pytest
 
 from tests.support.catalog import compare_catalogs
+from tests.support.cli import Ran
+from tests.support.cli import schemalint as in_process
 
 REPO = Path(__file__).resolve().parents[1]
 BIFROST = REPO / "fixtures" / "bifrost"
 DRIFTED = REPO / "fixtures" / "bifrost-drifted"
 
 
-def schemalint(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+def schemalint(*args: str, cwd: Path = REPO) -> Ran:
+    return in_process(*args, cwd=cwd)
+
+
+def schemalint_process(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """`python -m schemalint` in its own process: what a shell or CI sees."""
     return subprocess.run(
         [sys.executable, "-m", "schemalint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
@@ -37,7 +45,7 @@ def drift_table() -> set[tuple[str, int, str]]:
 
 
 def test_in_sync_example_prints_nothing_and_exits_0():
-    run = schemalint("check", "--no-cache", str(BIFROST))
+    run = schemalint_process("check", "--no-cache", str(BIFROST))
     assert (run.returncode, run.stdout) == (0, ""), run.stdout + run.stderr
 
 
@@ -52,7 +60,7 @@ def test_text_output_is_flake8_style_and_sorted():
     run = schemalint("check", "--no-cache", str(DRIFTED))
     lines = run.stdout.splitlines()
     assert lines and all(re.match(r"^[\w./-]+:\d+:\d+: SL\d{3} \S", line) for line in lines)
-    keys = [(p, int(l), int(c)) for p, l, c in (line.split(":")[:3] for line in lines)]
+    keys = [(p, int(ln), int(c)) for p, ln, c in (line.split(":")[:3] for line in lines)]
     assert keys == sorted(keys)
 
 

@@ -1,10 +1,12 @@
-"""Third-party rules: an example plugin package (tests/plugin_example) installed with pip shows
-its findings, under its own code prefix, in every output format; a rule that crashes is named
-and exits 2 without hiding other findings; `plugins = ["module"]` in the config loads a module.
+"""Third-party rules: an example plugin package (tests/plugin_example), installed, shows its
+findings, under its own code prefix, in every output format; a rule that crashes is named and
+exits 2 without hiding other findings; `plugins = ["module"]` in the config loads a module.
 
-The package is pip-installed into a temporary folder put on PYTHONPATH of the schemalint
-processes under test (not into the shared environment, where its rules would show up in every
-other test running at the same time); the entry point is found exactly as for a normal install.
+The package is installed into a temporary folder put on the path (not into the shared
+environment, where its rules would show up in every other test running at the same time); the
+entry point is found exactly as for a normal install. The tests run the command line in-process
+on an installation laid out from the plugin's own pyproject.toml; one slow test builds the real
+wheel with pip and runs `python -m schemalint` on it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 import jsonschema
 import pytest
 
+from tests.support.cli import Ran, schemalint
 from tests.test_selection import make_project
 
 PLUGIN_SOURCE = Path(__file__).parent / "plugin_example"
@@ -28,28 +36,47 @@ FORMATS = ["text", "full", "json", "sarif", "github", "gitlab"]
 PLUGIN_FINDING = ("app_django/apps/shop/models.py", "XMP101")
 
 
-@pytest.fixture(scope="module")
-def plugin_path(tmp_path_factory) -> Path:
-    """Build and install the example plugin (a real wheel build through pip) into a folder."""
-    work = tmp_path_factory.mktemp("plugin")
+def _pip_install(target: Path, work: Path) -> None:
+    """Build and install the example plugin (a real wheel build through pip) into `target`."""
     source = work / "src"
-    shutil.copytree(PLUGIN_SOURCE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    target = work / "site"
+    shutil.copytree(PLUGIN_SOURCE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     subprocess.run(
         # pip builds the wheel in an isolated environment (setuptools from the package index).
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
         check=True, capture_output=True, text=True, timeout=180,
     )
-    assert list(target.glob("schemalint_example_plugin-*.dist-info"))
+
+
+def _lay_out(target: Path) -> None:
+    """What pip puts in `target`, made from the plugin's pyproject.toml: the package and a
+    dist-info folder whose entry_points.txt holds the `schemalint.rules` group."""
+    project = tomllib.loads((PLUGIN_SOURCE / "pyproject.toml").read_text())["project"]
+    shutil.copytree(PLUGIN_SOURCE / "schemalint_example_plugin", target / "schemalint_example_plugin",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    dist = target / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
+    groups = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in entries.items())
+                     for group, entries in project["entry-points"].items())
+    (dist / "entry_points.txt").write_text(groups)
+
+
+@pytest.fixture(scope="module")
+def plugin_path(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("plugin") / "site"
+    _lay_out(target)
     return target
 
 
-def _run(args: list[str], cwd: Path, plugin_path: Path | None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_COLOR="1")
+def _run(args: list[str], cwd: Path, plugin_path: Path | None, stdin: str | None = None) -> Ran:
+    """`schemalint ARGS` in-process, with the plugin installed (on the path) or not."""
+    before = list(sys.path)
     if plugin_path is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(plugin_path), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run([sys.executable, "-m", "schemalint", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, input=stdin)
+        sys.path.insert(0, str(plugin_path))
+    try:
+        return schemalint(*args, cwd=cwd, stdin=stdin, env={"NO_COLOR": "1"})
+    finally:
+        sys.path[:] = before
 
 
 @pytest.fixture
@@ -165,3 +192,18 @@ def test_plugin_cannot_take_a_built_in_code(project):
     _with_config(project, 'plugins = ["thief"]')
     run = _run(["check", "--no-cache", "."], project, None)
     assert run.returncode == 2 and "SL204 is defined twice" in run.stderr, run.stderr
+
+
+@pytest.mark.slow
+def test_a_pip_installed_plugin_works_in_a_real_process(tmp_path):
+    """The real thing once: pip builds and installs the wheel, `python -m schemalint` finds the
+    entry point in its own process and reports the plugin's finding."""
+    target = tmp_path / "site"
+    _pip_install(target, tmp_path)
+    assert list(target.glob("schemalint_example_plugin-*.dist-info"))
+    project = make_project(tmp_path / "p")
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")]))
+    run = subprocess.run([sys.executable, "-m", "schemalint", "check", "--no-cache", "--select", "XMP", "."],
+                         cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert re.search(r"^app_django/apps/shop/models\.py:\d+:\d+: XMP101 table stocks has no comment$", run.stdout, re.M)

@@ -111,6 +111,7 @@ def test_local_hook_snippet_matches_the_manifest(hook):
         assert local[key] == hook[key], key
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None or shutil.which("schemalint") is None, reason="needs git and schemalint")
 def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     if not (BIFROST / "app_django").is_dir():
@@ -120,7 +121,9 @@ def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     (project / ".pre-commit-config.yaml").write_text(_local_hook_config())
     _git(project, "init", "-q")
     _git(project, "add", ".")
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1")
+    # The local hook runs `schemalint` from PATH: this checkout's, next to the running interpreter.
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1", PATH=path)
 
     def commit(message: str) -> subprocess.CompletedProcess:
         subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, env=env, check=True,

@@ -1,11 +1,10 @@
 """Choosing what runs: select / ignore / extend-select (codes and prefixes), per-file-ignores,
-unknown codes, and the same keys in [tool.schemalint] and on the command line."""
+unknown codes, and the same keys in [tool.schemalint] and on the command line (run in-process;
+tests/test_cli.py proves the real process's exit codes)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from schemalint.config import Config, ConfigError, load_config
 from schemalint.engine import check_codes, selected_rules
 from schemalint.registry import Rule, load_rules
+from tests.support.cli import schemalint
 
 
 def _rule(code: str, default_enabled: bool = True) -> Rule:
@@ -127,8 +127,7 @@ def make_project(root: Path, pyproject: str = "") -> Path:
 
 
 def check(root: Path, *args: str) -> tuple[int, set[tuple[str, int, str]], str]:
-    run = subprocess.run([sys.executable, "-m", "schemalint", "check", "--format", "json", "--no-cache", *args, str(root)],
-                         capture_output=True, text=True, timeout=120)
+    run = schemalint("check", "--format", "json", "--no-cache", *args, str(root))
     found = {(f["filename"], f["line"], f["code"]) for f in json.loads(run.stdout or "[]")}
     return run.returncode, found, run.stderr
 

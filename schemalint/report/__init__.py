@@ -7,9 +7,9 @@ writes what it returns. Formatters never decide what is reported, only how.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from schemalint.findings import Finding
 from schemalint.registry import Rule

@@ -6,6 +6,7 @@ as help text, so a viewer can explain a result without schemalint installed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from schemalint.findings import Finding
 from schemalint.model import Location
@@ -40,8 +41,8 @@ def _physical(location: Location) -> dict:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict:
-    result = {
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message},

@@ -66,7 +66,7 @@ class FieldSpec:
     digits: tuple[int, int] = (0, 0)
     unique: bool = False
     db_index: bool = False
-    target: "ModelSpec | None" = None
+    target: ModelSpec | None = None
     on_delete: str = "CASCADE"
     help_text: str = ""
     app_of_owner: str = ""
@@ -197,7 +197,7 @@ def _django_field(f: FieldSpec) -> str:
         target = f.target
         assert target is not None
         ref = f"'{target.name}'" if target.app == f.app_of_owner else f"'{target.app}.{target.name}'"
-        args = [ref, f"on_delete=models.{f.on_delete}", f"related_name='+'"]
+        args = [ref, f"on_delete=models.{f.on_delete}", "related_name='+'"]
         if f.null:
             args += ["null=True", "blank=True"]
         return f"models.ForeignKey({', '.join(args)})"

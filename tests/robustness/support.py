@@ -180,7 +180,7 @@ def assert_clean_run(run: Run) -> None:
 _original_load_rules = engine.load_rules
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rules_once(plugins: tuple[str, ...]):
     return _original_load_rules(plugins)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from schemalint.read import parallel
-from tests.robustness.support import DJANGO, SQL, SQLALCHEMY, SQL_PATH, SQLALCHEMY_PATH, assert_clean_run, run_cli
+from tests.robustness.support import DJANGO, SQL, SQL_PATH, SQLALCHEMY, SQLALCHEMY_PATH, assert_clean_run, run_cli
 
 APPS = ["billing", "catalog", "orders", "shop", "zeta", "alpha"]
 

@@ -33,8 +33,9 @@ Spelling decisions (readers aim for these; they are PostgreSQL's own printouts):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 IDENTITY = {"a": "always", "d": "by default"}

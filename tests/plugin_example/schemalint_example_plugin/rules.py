@@ -31,6 +31,11 @@ def table_without_comment(cmp):
             yield Violation(f"table {table.name} has no comment", table.location, table=table.name)
 
 
+# A comparison-scope rule runs once per (truth, mirror) pair: each case has a mirror.
+_MIRROR = """
+    CREATE TABLE IF NOT EXISTS shop_stock (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
+"""
+
 VALID = [
     Case(django="""
         from django.db import models
@@ -40,7 +45,7 @@ VALID = [
 
             class Meta:
                 db_table_comment = "Listed stocks"
-    """),
+    """, sql=_MIRROR),
 ]
 
 INVALID = [
@@ -51,6 +56,8 @@ INVALID = [
             class Stock(models.Model):
                 symbol = models.CharField(max_length=10)
         """,
+        sql=_MIRROR,
         expect=("django:3",),
+        message="table shop_stock has no comment",
     ),
 ]
