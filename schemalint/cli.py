@@ -330,10 +330,13 @@ Exit status: 0 written (or, with --check, current), 1 --check found the file sta
               help="Project root (default: the project PATHS belong to, else the current directory).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the DDL to this file instead of standard output.")
 @click.option("--idempotent", is_flag=True, help="CREATE ... IF NOT EXISTS and guarded constraints: the output can run twice.")
+@click.option("--include-contrib", is_flag=True,
+              help="Also create the django.contrib tables the exported ones refer to (auth_user, ...): the output runs on an empty database.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when --output-file is not what export would write.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
-def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file: Path | None, idempotent: bool, check_only: bool, config_file) -> None:
+def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file: Path | None, idempotent: bool,
+           include_contrib: bool, check_only: bool, config_file) -> None:
     """Print the PostgreSQL DDL that creates the schema of one source (what `dump` shows).
 
     Replaces a script that needs Django settings, SQLAlchemy imports and a database to write
@@ -345,8 +348,8 @@ def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file:
     if check_only and output_file is None:
         _fail("--check needs --output-file: the file to compare with")
     schema = _read_one_source(source, paths, root, config_file)
-    command = f"schemalint export --source {source}" + (" --idempotent" if idempotent else "")
-    text = export_ddl(schema, ExportOptions(idempotent=idempotent, command=command))
+    command = f"schemalint export --source {source}" + (" --idempotent" if idempotent else "") + (" --include-contrib" if include_contrib else "")
+    text = export_ddl(schema, ExportOptions(idempotent=idempotent, include_contrib=include_contrib, command=command))
     if output_file is None:
         click.echo(text, nl=False)
         return

@@ -241,6 +241,10 @@ class Schema:
     """Facts about the source as a whole (`django_version`, `dialect`)."""
     enums: tuple[EnumType, ...] = ()
     """The enumerated types the source creates (the tables' columns refer to them by name)."""
+    external: tuple[Table, ...] = ()
+    """Tables the source builds on but does not itself create (django.contrib's `auth_user`,
+    `django_content_type`, ... when the project's models refer to them): known, as the owning
+    framework creates them, for `export --include-contrib`; never compared."""
     complete: bool = True
     """False when the reader knows it may have missed whole tables (a loop it cannot unroll,
     a class whose bases it cannot resolve): a table absent here proves nothing."""

@@ -72,3 +72,11 @@ def test_usage_errors_exit_2(project, args, message):
     code, _, err = export(*args, "--root", str(project))
     assert code == 2
     assert message in err
+
+
+def test_include_contrib_is_an_option_and_is_named_in_the_header(tmp_path):
+    corpus = Path(__file__).resolve().parent / "differential" / "django_corpus"
+    code, out, _ = export("--source", "django", "--root", str(corpus), "--include-contrib")
+    assert code == 0
+    assert "`schemalint export --source django --include-contrib`" in out
+    assert "CREATE TABLE auth_user (" in out

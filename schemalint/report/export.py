@@ -28,6 +28,9 @@ SOURCE_TITLES = {"django": "Django models", "sqlalchemy": "SQLAlchemy models", "
 @dataclass(frozen=True)
 class ExportOptions:
     idempotent: bool = False
+    include_contrib: bool = False
+    """Also create the framework tables the exported ones refer to (`auth_user`, ...), as
+    their own migrations create them: the output then runs on an empty database."""
     command: str = "schemalint export"
     """How the file was made, for the header (the command line a user runs to regenerate it)."""
 
@@ -35,7 +38,10 @@ class ExportOptions:
 def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     """The DDL of every table of `schema` that its source creates."""
     idem = options.idempotent
-    tables = sorted((t for t in schema.tables if t.managed), key=lambda t: (t.schema or "", t.name))
+    tables = [t for t in schema.tables if t.managed]
+    if options.include_contrib:
+        tables += referenced_external(schema, tables)
+    tables.sort(key=lambda t: (t.schema or "", t.name))
     defined = {(t.schema, t.name) for t in tables}
 
     out: list[str] = _header(schema, tables, defined, options)
@@ -82,6 +88,21 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def referenced_external(schema: Schema, tables: list[Table]) -> list[Table]:
+    """The external tables (`Schema.external`) that `tables` refer to, and those they refer
+    to in turn."""
+    external = {(t.schema, t.name): t for t in schema.external}
+    wanted: dict[tuple[str | None, str], Table] = {}
+    queue = list(tables)
+    while queue:
+        for fk in queue.pop().foreign_keys:
+            key = (fk.ref_schema, fk.ref_table)
+            if key in external and key not in wanted:
+                wanted[key] = external[key]
+                queue.append(external[key])
+    return list(wanted.values())
+
+
 def _header(schema: Schema, tables: list[Table], defined: set, options: ExportOptions) -> list[str]:
     title = SOURCE_TITLES.get(schema.source, schema.source)
     lines = [
@@ -90,6 +111,10 @@ def _header(schema: Schema, tables: list[Table], defined: set, options: ExportOp
         "-- Do not edit: regenerate it. Source files:",
     ]
     lines += [f"--   {path}" for path in sorted(schema.files)]
+    contrib = sorted(ddl.table_name(t) for t in tables if t in schema.external)
+    if contrib:
+        lines.append("-- Also created, as django.contrib's migrations create them (--include-contrib):")
+        lines += [f"--   {name}" for name in contrib]
     external = sorted(
         {ddl.qualified(fk.ref_table, fk.ref_schema) for t in tables for fk in t.foreign_keys if (fk.ref_schema, fk.ref_table) not in defined}
     )

@@ -208,3 +208,49 @@ def test_export_is_deterministic_and_has_no_timestamp():
     two = export_ddl(source_schema("django", root, list(reversed(files))))
     assert one == two
     assert not any(ch.isdigit() for line in one.splitlines()[:6] for ch in line if line.startswith("-- PostgreSQL"))
+
+
+def test_include_contrib_creates_the_contrib_tables_the_project_refers_to(pg, tmp_path):
+    """`--include-contrib`: the output runs on an empty database, and the contrib tables it
+    creates (auth_user for the corpus) equal what django.contrib's own migrations create."""
+    lib_dsn = pg.create_database("export_contrib_lib")
+    (tmp_path / "lib").mkdir()
+    django_diff.migrate_corpus(lib_dsn, tmp_path / "lib")
+    real = read_catalog(lib_dsn)
+
+    schema = source_schema("django", django_diff.CORPUS)
+    ddl = export_ddl(schema, ExportOptions(include_contrib=True))
+    assert "Foreign keys refer to tables this file does not create" not in ddl
+    dsn = pg.create_database("export_contrib")
+    apply_ddl(dsn, ddl, tmp_path)  # an empty database: nothing created beforehand
+    exported = read_catalog(dsn)
+
+    created = {t["name"] for t in exported["tables"]}
+    assert {"auth_user"} <= created and not any(name.startswith("auth_group") for name in created)
+    expected = dict(real, tables=[t for t in real["tables"] if t["name"] in created])
+    assert_same(expected, exported, allowed=tuple(django_diff.KNOWN_LIMITATIONS))
+
+
+def test_a_swapped_user_model_leaves_auth_user_out(tmp_path):
+    project = tmp_path / "project"
+    (project / "config").mkdir(parents=True)
+    (project / "shop").mkdir()
+    (project / "manage.py").write_text('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n')
+    (project / "config" / "__init__.py").write_text("")
+    (project / "config" / "settings.py").write_text('AUTH_USER_MODEL = "shop.Customer"\nINSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop"]\n')
+    (project / "shop" / "__init__.py").write_text("")
+    (project / "shop" / "models.py").write_text(textwrap.dedent("""
+        from django.contrib.auth.models import AbstractUser, Group
+        from django.db import models
+
+        class Customer(AbstractUser):
+            pass
+
+        class Team(models.Model):
+            group = models.ForeignKey(Group, on_delete=models.CASCADE)
+    """))
+    schema = source_schema("django", project)
+    external = {t.name for t in schema.external}
+    assert "auth_user" not in external and "auth_group" in external
+    ddl = export_ddl(schema, ExportOptions(include_contrib=True))
+    assert "CREATE TABLE auth_group (" in ddl and "CREATE TABLE auth_user (" not in ddl

@@ -77,8 +77,30 @@ def build_schema(linker: Linker) -> Schema:
         ("django_version_source", linker.version_source),
         ("default_auto_field", auto),
     )
+    external = contrib_tables(linker)
     return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties,
-                  complete=linker.complete)
+                  complete=linker.complete, external=tuple(external))
+
+
+def contrib_tables(linker: Linker) -> list[Table]:
+    """The tables of the django.contrib models (contrib.py) as their apps' migrations create
+    them, when the project's models use one (a link that needs none loads none). A swapped-out
+    `auth.User` (AUTH_USER_MODEL names another model) is not created, nor its many-to-many
+    tables, as in Django."""
+    if not linker.resolver.virtual:
+        return []
+    diagnostics = len(linker.diagnostics)
+    found: list[Table] = []
+    for module in {id(m): m for name, m in linker.resolver.modules.items() if name in linker.resolver.virtual}.values():
+        for cls in module.classes:
+            info = linker.model(module, cls)
+            if info is None or info.abstract or info.proxy or not info.external:
+                continue
+            if cls.name == "User" and linker.settings.auth_user_model != "auth.User":
+                continue
+            found += _model_tables(linker, info, [])
+    del linker.diagnostics[diagnostics:]  # Django's own models: nothing to report about them
+    return sorted({t.name: t for t in found}.values(), key=lambda t: t.name)
 
 
 def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> list[Table]:
