@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "9",
+    "django": "10",
     "sqlalchemy": "6",
     "sql": "6",
 }
