@@ -1,0 +1,208 @@
+"""One real-world measurement: build a package's tables with the real library in PostgreSQL,
+dump the same package with `schemalint dump` as a user would, and compare fact by fact.
+
+How a user points schemalint at the package: a project folder holding the code to check and a
+`.venv` link to the virtualenv the package is installed in. A Django app's own package is
+copied into the project (a maintainer's checkout); a package used only through its abstract
+models or mixins stays in `.venv` and the project holds the user's module. `pyproject.toml`
+declares the Django version and names the model files in `[tool.schemalint]`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.realworld.packages import DjangoPackage, SQLAlchemyPackage
+from tests.realworld.venv import python_of, site_packages
+from tests.support.catalog import Agreement, compare_catalogs, read_catalog
+
+HERE = Path(__file__).resolve().parent
+LABELS = ("schemalint", "postgres")
+
+
+@dataclass
+class Measurement:
+    package: str
+    agreement: Agreement
+    sl002: int
+    tables: int
+    uncovered: list[str] = field(default_factory=list)
+    """Differences no SL002 (and no `unknown` mark) explains."""
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.agreement.rate, 1)
+
+
+def _database_name(package_id: str) -> str:
+    return "rw_" + re.sub(r"[^a-z0-9]", "_", package_id.lower())
+
+
+def _copy_python(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=lambda folder, names: [n for n in names if n == "__pycache__" or n.endswith((".pyc", ".mo", ".po"))])
+
+
+def _write_project(project: Path, venv: Path, globs: dict[str, list[str]]) -> None:
+    project.mkdir(parents=True, exist_ok=True)
+    (project / ".venv").symlink_to(venv, target_is_directory=True)
+    from importlib import metadata
+
+    config = "\n".join(f"{source} = {json.dumps(patterns)}" for source, patterns in globs.items())
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "realworld"\nversion = "0"\ndependencies = ["Django=={metadata.version("Django")}", '
+        f'"SQLAlchemy=={metadata.version("SQLAlchemy")}"]\n\n[tool.schemalint]\n{config}\n'
+    )
+
+
+def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, **kwargs)
+    if done.returncode not in (0, 1):
+        raise AssertionError(f"{argv[:4]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
+def _env(project: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONHOME")}
+    return dict(env, PYTHONPATH=str(project))
+
+
+def dump(project: Path, source: str) -> dict:
+    """`schemalint dump --source <source> --format json` of the project, as a user runs it."""
+    done = _run([sys.executable, "-m", "schemalint", "dump", "--source", source, "--format", "json",
+                 "--root", str(project)], cwd=project)
+    return json.loads(done.stdout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Django
+
+
+def _models_globs(rel: str) -> list[str]:
+    return [f"{rel}/models.py", f"{rel}/models/**/*.py"] if rel else ["models.py", "models/**/*.py"]
+
+
+def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Measurement:
+    site = site_packages(venv)
+    project = workdir / package.id
+    project.mkdir(parents=True)
+    apps = list(package.apps)
+    if package.user_models:
+        app = project / package.user_app
+        app.mkdir()
+        (app / "__init__.py").write_text("")
+        (app / "models.py").write_text(textwrap.dedent(package.user_models).lstrip())
+        apps.append(package.user_app)
+    for top in sorted({name.split(".")[0] for name in package.apps}):
+        _copy_python(site / top, project / top)
+
+    dsn = pg.create_database(_database_name(package.id))
+    params = dict(part.split("=", 1) for part in dsn.split())
+    spec = {
+        "database": {"NAME": params["dbname"], "USER": params["user"], "HOST": params["host"], "PORT": params["port"]},
+        "apps": apps,
+        "requires": list(package.requires),
+        "settings": package.settings,
+        "defaults": package.defaults,
+    }
+    (workdir / f"{package.id}.json").write_text(json.dumps(spec))
+    done = _run([str(python_of(venv)), str(HERE / "django_oracle.py"), str(workdir / f"{package.id}.json")],
+                cwd=project, env=_env(project))
+    if done.returncode != 0:
+        raise AssertionError(f"Django could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    own = json.loads(done.stdout.strip().splitlines()[-1])
+
+    globs: list[str] = []
+    for app in own:
+        app_path = Path(app["path"])
+        base = project if app_path.is_relative_to(project) else site
+        globs += _models_globs(app_path.relative_to(base).as_posix())
+    _write_project(project, venv, {"django": globs})
+    dumped = dump(project, "django")
+
+    own_tables = {t["table"] for app in own for t in app["tables"]}
+    catalog = read_catalog(dsn)
+    expected = dict(catalog, tables=[t for t in catalog["tables"] if t["name"] in own_tables])
+    return _measure(package.id, dumped, expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# SQLAlchemy
+
+
+def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path) -> Measurement:
+    site = site_packages(venv)
+    project = workdir / package.id
+    project.mkdir(parents=True)
+    globs = list(package.files)
+    for top in sorted({rel.split("/")[0] for rel in package.files}):
+        _copy_python(site / top, project / top)
+    if package.user_models:
+        (project / f"{package.user_module}.py").write_text(textwrap.dedent(package.user_models).lstrip())
+        globs.append(f"{package.user_module}.py")
+
+    name = _database_name(package.id)
+    dsn = pg.create_database(name)
+    spec = {"url": pg.url(name), "module": package.user_module if package.user_models else "", "oracle": package.oracle}
+    (workdir / f"{package.id}.json").write_text(json.dumps(spec))
+    done = _run([str(python_of(venv)), str(HERE / "sqlalchemy_oracle.py"), str(workdir / f"{package.id}.json")],
+                cwd=project, env=_env(project))
+    if done.returncode != 0:
+        raise AssertionError(f"SQLAlchemy could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+
+    _write_project(project, venv, {"sqlalchemy": globs})
+    return _measure(package.id, dump(project, "sqlalchemy"), read_catalog(dsn))
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing, and which differences an SL002 explains
+
+
+def _measure(package_id: str, dumped: dict, expected: dict) -> Measurement:
+    actual = dict(dumped, tables=[t for t in dumped["tables"] if t.get("managed", True)])
+    agreement = compare_catalogs(actual, expected, comments=True, labels=LABELS)
+    sl002 = [d for d in dumped["diagnostics"] if d["code"] == "SL002"]
+    uncovered = [d for d in agreement.differences if not covered(d, actual, sl002)]
+    return Measurement(package_id, agreement, len(sl002), len(expected["tables"]), uncovered)
+
+
+_TABLE_OF = re.compile(r"^(?:table (?P<t1>[^:\s]+):|column (?P<t2>[^.:\s]+)\.(?P<col>[^:\s]+):|(?P<t3>[^:\s]+): )")
+
+
+def subject(difference: str) -> tuple[str | None, str | None]:
+    """(table, column) a difference of `compare_catalogs` is about; column None for the others."""
+    found = _TABLE_OF.match(difference)
+    if not found:
+        return None, None
+    return found["t1"] or found["t2"] or found["t3"], found["col"]
+
+
+def _line(location: str | None) -> str | None:
+    return location.rsplit(":", 1)[0] if location else None  # path:line, without the column
+
+
+def covered(difference: str, dumped: dict, sl002: list[dict]) -> bool:
+    """Whether the dump owns up to `difference`: the table or column is marked `unknown`, or an
+    SL002 diagnostic sits on the line that declares the table or the column. A table the dump
+    lacks is covered by an SL002 whose message names it or by an incomplete schema."""
+    table_name, column_name = subject(difference)
+    tables = {t["name"]: t for t in dumped["tables"]}
+    table = tables.get(table_name or "")
+    if table is None:
+        return dumped.get("complete") is False or any(table_name and table_name in d["message"] for d in sl002)
+    lines = {_line(d["location"]) for d in sl002}
+    if table.get("unknown") or _line(table.get("location")) in lines:
+        return True
+    columns = {c["name"]: c for c in table["columns"]}
+    if column_name is not None:
+        column = columns.get(column_name)
+        return column is not None and (bool(column.get("unknown")) or _line(column.get("location")) in lines)
+    return any(bool(c.get("unknown")) or _line(c.get("location")) in lines for c in columns.values())

@@ -1,0 +1,18 @@
+"""Run inside the real-world test virtualenv (never imported by the tests): build one
+SQLAlchemy package's tables in the database at `url` with real SQLAlchemy.
+
+    python sqlalchemy_oracle.py <spec.json>
+
+The spec gives the user module to import (`models`, may be empty) and the `oracle` code that
+creates the tables (it sees `url`, `models` and `create_engine`).
+"""
+
+import importlib
+import json
+import sys
+
+from sqlalchemy import create_engine
+
+spec = json.loads(open(sys.argv[1]).read())
+models = importlib.import_module(spec["module"]) if spec["module"] else None
+exec(spec["oracle"], {"url": spec["url"], "models": models, "create_engine": create_engine})
