@@ -50,3 +50,19 @@ def pg():
         yield server
     finally:
         server.stop()
+
+
+def _realworld_selected() -> bool:
+    return any(os.environ.get(var, "") not in ("", "0", "false") for var in ("SCHEMALINT_REALWORLD", "CI"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The real-world corpus (tests/realworld) installs ~30 packages from PyPI into a cached
+    virtualenv: it runs in CI (`CI` set) or when `SCHEMALINT_REALWORLD=1`, and is deselected
+    in a developer's default run."""
+    if _realworld_selected():
+        return
+    kept = [item for item in items if item.get_closest_marker("realworld") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("realworld")])
+        items[:] = kept

@@ -10,6 +10,7 @@ Django's own schema editor: the oracle is what the model files declare, not the 
 package's migration files (which may lag its models and take minutes to replay).
 """
 
+import inspect
 import json
 import sys
 
@@ -64,12 +65,24 @@ from django.core.management import call_command  # noqa: E402
 django.setup()
 call_command("migrate", run_syncdb=True, verbosity=0)
 
+def declared_at(model):
+    """file:line of the class statement that declares the model's table (for an auto-created
+    many-to-many table, the model that declares the field)."""
+    owner = model._meta.auto_created or model
+    try:
+        lines, start = inspect.getsourcelines(owner)
+    except (OSError, TypeError):
+        return None
+    offset = next((i for i, line in enumerate(lines) if line.lstrip().startswith("class ")), 0)
+    return f"{inspect.getsourcefile(owner)}:{start + offset}"
+
+
 own = []
 for config in apps.get_app_configs():
     if config.name not in spec["apps"] and f"{type(config).__module__}.{type(config).__name__}" not in spec["apps"]:
         continue
     tables = [
-        {"table": model._meta.db_table, "model": model._meta.label}
+        {"table": model._meta.db_table, "model": model._meta.label, "declared": declared_at(model)}
         for model in config.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy and not model._meta.swapped
     ]

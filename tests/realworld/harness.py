@@ -10,6 +10,7 @@ declares the Django version and names the model files in `[tool.schemalint]`.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -36,6 +37,8 @@ class Measurement:
     tables: int
     uncovered: list[str] = field(default_factory=list)
     """Differences no SL002 (and no `unknown` mark) explains."""
+    diagnostics: list[dict] = field(default_factory=list)
+    """The dump's SL002 diagnostics."""
 
     @property
     def percent(self) -> float:
@@ -128,10 +131,21 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
     _write_project(project, venv, {"django": globs})
     dumped = dump(project, "django")
 
-    own_tables = {t["table"] for app in own for t in app["tables"]}
+    declared = {t["table"]: _relative(t["declared"], project, site) for app in own for t in app["tables"]}
     catalog = read_catalog(dsn)
-    expected = dict(catalog, tables=[t for t in catalog["tables"] if t["name"] in own_tables])
-    return _measure(package.id, dumped, expected)
+    expected = dict(catalog, tables=[t for t in catalog["tables"] if t["name"] in declared])
+    return _measure(package.id, project, dumped, expected, declared)
+
+
+def _relative(location: str | None, project: Path, site: Path) -> str | None:
+    """`path:line` relative to the project (a copied package: relative to site-packages)."""
+    if not location:
+        return None
+    path, line = location.rsplit(":", 1)
+    for base in (project, site):
+        if Path(path).is_relative_to(base):
+            return f"{Path(path).relative_to(base).as_posix()}:{line}"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,19 +173,21 @@ def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path
         raise AssertionError(f"SQLAlchemy could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
     _write_project(project, venv, {"sqlalchemy": globs})
-    return _measure(package.id, dump(project, "sqlalchemy"), read_catalog(dsn))
+    return _measure(package.id, project, dump(project, "sqlalchemy"), read_catalog(dsn))
 
 
 # ---------------------------------------------------------------------------------------------
 # Comparing, and which differences an SL002 explains
 
 
-def _measure(package_id: str, dumped: dict, expected: dict) -> Measurement:
+def _measure(package_id: str, project: Path, dumped: dict, expected: dict,
+             declared: dict[str, str | None] | None = None) -> Measurement:
     actual = dict(dumped, tables=[t for t in dumped["tables"] if t.get("managed", True)])
     agreement = compare_catalogs(actual, expected, comments=True, labels=LABELS)
     sl002 = [d for d in dumped["diagnostics"] if d["code"] == "SL002"]
-    uncovered = [d for d in agreement.differences if not covered(d, actual, sl002)]
-    return Measurement(package_id, agreement, len(sl002), len(expected["tables"]), uncovered)
+    spans = class_spans(project, actual)
+    uncovered = [d for d in agreement.differences if not covered(d, actual, sl002, declared=declared or {}, spans=spans)]
+    return Measurement(package_id, agreement, len(sl002), len(expected["tables"]), uncovered, sl002)
 
 
 _TABLE_OF = re.compile(r"^(?:table (?P<t1>[^:\s]+):|column (?P<t2>[^.:\s]+)\.(?P<col>[^:\s]+):|(?P<t3>[^:\s]+): )")
@@ -189,20 +205,56 @@ def _line(location: str | None) -> str | None:
     return location.rsplit(":", 1)[0] if location else None  # path:line, without the column
 
 
-def covered(difference: str, dumped: dict, sl002: list[dict]) -> bool:
-    """Whether the dump owns up to `difference`: the table or column is marked `unknown`, or an
-    SL002 diagnostic sits on the line that declares the table or the column. A table the dump
-    lacks is covered by an SL002 whose message names it or by an incomplete schema."""
+def class_spans(project: Path, dumped: dict) -> dict[str, tuple[str, int, int]]:
+    """table -> (path, first line, last line) of the class statement its dump location is in."""
+    spans: dict[str, tuple[str, int, int]] = {}
+    trees: dict[str, ast.Module | None] = {}
+    for table in dumped["tables"]:
+        if not table.get("location"):
+            continue
+        path, line = table["location"].split(":")[:2]
+        if path not in trees:
+            try:
+                trees[path] = ast.parse((project / path).read_text(encoding="utf-8"))
+            except (OSError, SyntaxError, ValueError):
+                trees[path] = None
+        tree = trees[path]
+        classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)] if tree else []
+        around = [c for c in classes if c.lineno <= int(line) <= (c.end_lineno or c.lineno)]
+        if around:
+            innermost = max(around, key=lambda c: c.lineno)
+            spans[table["name"]] = (path, innermost.lineno, innermost.end_lineno or innermost.lineno)
+    return spans
+
+
+def covered(difference: str, dumped: dict, sl002: list[dict], *, declared: dict[str, str | None] | None = None,
+            spans: dict[str, tuple[str, int, int]] | None = None) -> bool:
+    """Whether the dump owns up to `difference`:
+
+    * a column's fact: the column is marked `unknown`, or an SL002 sits on the line that
+      declares the column or its table's class;
+    * anything else on a table the dump has (a column or object missing on one side): the
+      table is marked `unknown`, or an SL002 lies inside its class statement (`spans`);
+    * a table the dump lacks: an SL002 on the line of the class that declares it (`declared`:
+      the oracle's `path:line` per table), one whose message names the table, or an
+      incomplete schema."""
+    declared, spans = declared or {}, spans or {}
     table_name, column_name = subject(difference)
     tables = {t["name"]: t for t in dumped["tables"]}
     table = tables.get(table_name or "")
-    if table is None:
-        return dumped.get("complete") is False or any(table_name and table_name in d["message"] for d in sl002)
     lines = {_line(d["location"]) for d in sl002}
+    if table is None:
+        return (dumped.get("complete") is False or declared.get(table_name or "") in lines
+                or any(table_name and table_name in d["message"] for d in sl002))
     if table.get("unknown") or _line(table.get("location")) in lines:
         return True
-    columns = {c["name"]: c for c in table["columns"]}
-    if column_name is not None:
-        column = columns.get(column_name)
-        return column is not None and (bool(column.get("unknown")) or _line(column.get("location")) in lines)
-    return any(bool(c.get("unknown")) or _line(c.get("location")) in lines for c in columns.values())
+    column = {c["name"]: c for c in table["columns"]}.get(column_name or "")
+    if column is not None:
+        return bool(column.get("unknown")) or _line(column.get("location")) in lines
+    span = spans.get(table["name"])
+    return span is not None and any(_inside(d["location"], span) for d in sl002)
+
+
+def _inside(location: str, span: tuple[str, int, int]) -> bool:
+    path, line = location.split(":")[:2]
+    return path == span[0] and span[1] <= int(line) <= span[2]
