@@ -8,6 +8,7 @@ creates the tables (it sees `url`, `models` and `create_engine`).
 """
 
 import importlib
+import inspect
 import json
 import sys
 
@@ -16,3 +17,11 @@ from sqlalchemy import create_engine
 spec = json.loads(open(sys.argv[1]).read())
 models = importlib.import_module(spec["module"]) if spec["module"] else None
 exec(spec["oracle"], {"url": spec["url"], "models": models, "create_engine": create_engine})
+
+# Where each mapped class of the user module declares its table (file:line of `class`).
+declared = {}
+for value in vars(models).values() if models else ():
+    table = getattr(value, "__table__", None)
+    if isinstance(value, type) and value.__module__ == models.__name__ and table is not None:
+        declared[table.name] = f"{inspect.getsourcefile(value)}:{inspect.getsourcelines(value)[1]}"
+print(json.dumps(declared))
