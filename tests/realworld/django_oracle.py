@@ -66,15 +66,21 @@ django.setup()
 call_command("migrate", run_syncdb=True, verbosity=0)
 
 def declared_at(model):
-    """file:line of the class statement that declares the model's table (for an auto-created
-    many-to-many table, the model that declares the field)."""
-    owner = model._meta.auto_created or model
-    try:
-        lines, start = inspect.getsourcelines(owner)
-    except (OSError, TypeError):
-        return None
-    offset = next((i for i, line in enumerate(lines) if line.lstrip().startswith("class ")), 0)
-    return f"{inspect.getsourcefile(owner)}:{start + offset}"
+    """`path:first:last` lines of each class statement in the model's MRO outside Django (for an
+    auto-created many-to-many table, the MRO of the model that declares the field): where an
+    SL002 explaining the table can sit."""
+    spans = []
+    for cls in (model._meta.auto_created or model).__mro__:
+        if cls.__module__.startswith("django.") or cls.__module__ == "builtins":
+            continue
+        try:
+            lines, start = inspect.getsourcelines(cls)
+            path = inspect.getsourcefile(cls)
+        except (OSError, TypeError):
+            continue
+        offset = next((i for i, line in enumerate(lines) if line.lstrip().startswith("class ")), 0)
+        spans.append(f"{path}:{start + offset}:{start + len(lines) - 1}")
+    return spans
 
 
 own = []

@@ -54,9 +54,12 @@ def _database_name(package_id: str) -> str:
     return "rw_" + re.sub(r"[^a-z0-9]", "_", package_id.lower())
 
 
+_NOT_COPIED = (".pyc", ".mo", ".po")
+
+
 def _copy_python(source: Path, target: Path) -> None:
     shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=lambda folder, names: [n for n in names if n == "__pycache__" or n.endswith((".pyc", ".mo", ".po"))])
+                    ignore=lambda folder, names: [n for n in names if n == "__pycache__" or n.endswith(_NOT_COPIED)])
 
 
 def _write_project(project: Path, venv: Path, globs: dict[str, list[str]]) -> None:
@@ -136,21 +139,27 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
     _write_project(project, venv, {"django": globs})
     dumped = dump(project, "django")
 
-    declared = {t["table"]: _relative(t["declared"], project, site) for app in own for t in app["tables"]}
+    declared = {t["table"]: _spans(t["declared"], project, site) for app in own for t in app["tables"]}
     catalog = read_catalog(dsn)
     expected = dict(catalog, tables=[t for t in catalog["tables"] if t["name"] in declared])
     return _measure(package.id, project, dumped, expected, declared)
 
 
-def _relative(location: str | None, project: Path, site: Path) -> str | None:
-    """`path:line` relative to the project (a copied package: relative to site-packages)."""
-    if not location:
-        return None
-    path, line = location.rsplit(":", 1)
-    for base in (project, site):
-        if Path(path).is_relative_to(base):
-            return f"{Path(path).relative_to(base).as_posix()}:{line}"
-    return None
+Span = tuple[str, int, int]
+"""(path relative to the project, first line, last line) of a class statement."""
+
+
+def _spans(locations: list[str], project: Path, site: Path) -> list[Span]:
+    """The oracle's `path:first:last` class spans, relative to the project (a copied package's
+    files: relative to site-packages, which is the same); files outside both are dropped."""
+    spans = []
+    for location in locations:
+        path, first, last = location.rsplit(":", 2)
+        for base in (project, site):
+            if Path(path).is_relative_to(base):
+                spans.append((Path(path).relative_to(base).as_posix(), int(first), int(last)))
+                break
+    return spans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,7 +186,8 @@ def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path
     if done.returncode != 0:
         raise AssertionError(f"SQLAlchemy could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
-    declared = {table: _relative(at, project, site) for table, at in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+    tables = json.loads(done.stdout.strip().splitlines()[-1])
+    declared = {table: _spans(at, project, site) for table, at in tables.items()}
     _write_project(project, venv, {"sqlalchemy": globs})
     return _measure(package.id, project, dump(project, "sqlalchemy"), read_catalog(dsn), declared)
 
@@ -187,12 +197,12 @@ def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path
 
 
 def _measure(package_id: str, project: Path, dumped: dict, expected: dict,
-             declared: dict[str, str | None] | None = None) -> Measurement:
+             declared: dict[str, list[Span]] | None = None) -> Measurement:
     actual = dict(dumped, tables=[t for t in dumped["tables"] if t.get("managed", True)])
     agreement = compare_catalogs(actual, expected, comments=True, labels=LABELS)
     sl002 = [d for d in dumped["diagnostics"] if d["code"] == "SL002"]
     spans = class_spans(project, actual)
-    uncovered = [d for d in agreement.differences if not covered(d, actual, sl002, declared=declared or {}, spans=spans)]
+    uncovered = [d for d in agreement.differences if not covered(d, actual, sl002, declared=declared, spans=spans)]
     database_facts = compare_catalogs(expected, expected, comments=True).compared
     return Measurement(package_id, agreement, len(sl002), len(expected["tables"]), uncovered, sl002, database_facts)
 
@@ -212,9 +222,9 @@ def _line(location: str | None) -> str | None:
     return location.rsplit(":", 1)[0] if location else None  # path:line, without the column
 
 
-def class_spans(project: Path, dumped: dict) -> dict[str, tuple[str, int, int]]:
-    """table -> (path, first line, last line) of the class statement its dump location is in."""
-    spans: dict[str, tuple[str, int, int]] = {}
+def class_spans(project: Path, dumped: dict) -> dict[str, Span]:
+    """table -> the span of the class statement its dump location is in."""
+    spans: dict[str, Span] = {}
     trees: dict[str, ast.Module | None] = {}
     for table in dumped["tables"]:
         if not table.get("location"):
@@ -234,34 +244,34 @@ def class_spans(project: Path, dumped: dict) -> dict[str, tuple[str, int, int]]:
     return spans
 
 
-def covered(difference: str, dumped: dict, sl002: list[dict], *, declared: dict[str, str | None] | None = None,
-            spans: dict[str, tuple[str, int, int]] | None = None) -> bool:
+def covered(difference: str, dumped: dict, sl002: list[dict], *, declared: dict[str, list[Span]] | None = None,
+            spans: dict[str, Span] | None = None) -> bool:
     """Whether the dump owns up to `difference`:
 
     * a column's fact: the column is marked `unknown`, or an SL002 sits on the line that
       declares the column or its table's class;
-    * anything else on a table the dump has (a column or object missing on one side): the
-      table is marked `unknown`, or an SL002 lies inside its class statement (`spans`);
-    * a table the dump lacks: an SL002 on the line of the class that declares it (`declared`:
-      the oracle's `path:line` per table), one whose message names the table, or an
-      incomplete schema."""
+    * anything else (a table, or a column or object on a table, missing on one side): the table
+      is marked `unknown`, the schema is incomplete, an SL002 names the table, or an SL002 lies
+      inside the class statement of the table (`spans`, from the dump) or of any class the
+      model inherits from (`declared`: the oracle's spans of the model's MRO) -- one SL002 at
+      the construct that caused it, e.g. an unresolvable base of an abstract parent, covers
+      every table that inherits it."""
     declared, spans = declared or {}, spans or {}
     table_name, column_name = subject(difference)
-    tables = {t["name"]: t for t in dumped["tables"]}
-    table = tables.get(table_name or "")
+    table = {t["name"]: t for t in dumped["tables"]}.get(table_name or "")
     lines = {_line(d["location"]) for d in sl002}
-    if table is None:
-        return (dumped.get("complete") is False or declared.get(table_name or "") in lines
-                or any(table_name and table_name in d["message"] for d in sl002))
-    if table.get("unknown") or _line(table.get("location")) in lines:
+    if table is not None:
+        if table.get("unknown") or _line(table.get("location")) in lines:
+            return True
+        column = {c["name"]: c for c in table["columns"]}.get(column_name or "")
+        if column is not None:
+            return bool(column.get("unknown")) or _line(column.get("location")) in lines
+    if dumped.get("complete") is False or any(table_name and table_name in d["message"] for d in sl002):
         return True
-    column = {c["name"]: c for c in table["columns"]}.get(column_name or "")
-    if column is not None:
-        return bool(column.get("unknown")) or _line(column.get("location")) in lines
-    span = spans.get(table["name"])
-    return span is not None and any(_inside(d["location"], span) for d in sl002)
+    inside = declared.get(table_name or "", []) + ([spans[table_name]] if table_name in spans else [])
+    return any(_inside(d["location"], span) for d in sl002 for span in inside)
 
 
-def _inside(location: str, span: tuple[str, int, int]) -> bool:
+def _inside(location: str, span: Span) -> bool:
     path, line = location.split(":")[:2]
     return path == span[0] and span[1] <= int(line) <= span[2]

@@ -81,13 +81,15 @@ def render(results: list[Measurement]) -> str:
         "the database holds (a table schemalint misses counts one compared fact but all its facts).",
         "*Uncovered*: differences no SL002 (nor an `unknown` mark) explains.",
         "",
-        "| package | version | tables | facts agreeing / compared | database facts | % | SL002 | differences | uncovered |",
+        "| package | version | tables | facts agreeing / compared | database facts | % | SL002 | differences "
+        "| uncovered |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for m in results:
         a = m.agreement
         version = versions.get(m.package, "")
-        lines.append(f"| {m.package} | {version} | {m.tables} | {a.agreeing} / {a.compared} | {m.database_facts} | {m.percent} | "
+        lines.append(f"| {m.package} | {version} | {m.tables} | {a.agreeing} / {a.compared} | {m.database_facts} | "
+                     f"{m.percent} | "
                      f"{m.sl002} | {len(a.differences)} | {len(m.uncovered)} |")
     agreeing = sum(m.agreement.agreeing for m in results)
     compared = sum(max(m.agreement.compared, m.database_facts) for m in results)

@@ -18,10 +18,11 @@ spec = json.loads(open(sys.argv[1]).read())
 models = importlib.import_module(spec["module"]) if spec["module"] else None
 exec(spec["oracle"], {"url": spec["url"], "models": models, "create_engine": create_engine})
 
-# Where each mapped class of the user module declares its table (file:line of `class`).
+# Where each mapped class of the user module declares its table (`path:first:last` line).
 declared = {}
 for value in vars(models).values() if models else ():
     table = getattr(value, "__table__", None)
     if isinstance(value, type) and value.__module__ == models.__name__ and table is not None:
-        declared[table.name] = f"{inspect.getsourcefile(value)}:{inspect.getsourcelines(value)[1]}"
+        lines, start = inspect.getsourcelines(value)
+        declared[table.name] = [f"{inspect.getsourcefile(value)}:{start}:{start + len(lines) - 1}"]
 print(json.dumps(declared))

@@ -82,13 +82,22 @@ def test_a_table_the_dump_lacks_is_covered_by_an_sl002_naming_it():
 
 
 def test_a_table_the_dump_lacks_is_covered_by_an_sl002_on_its_class_line():
-    missing = "table shop_other: missing in schemalint"
-    assert covered(missing, DUMP, [_sl002(30, "base class cannot be resolved")], declared={"shop_other": "app/models.py:30"})
-    assert not covered(missing, DUMP, [_sl002(31, "base class cannot be resolved")], declared={"shop_other": "app/models.py:30"})
+    missing, declared = "table shop_other: missing in schemalint", {"shop_other": [("app/models.py", 30, 33)]}
+    assert covered(missing, DUMP, [_sl002(30, "base class cannot be resolved")], declared=declared)
+    assert not covered(missing, DUMP, [_sl002(34, "base class cannot be resolved")], declared=declared)
+
+
+def test_an_sl002_in_an_inherited_class_covers_the_tables_that_inherit_it():
+    missing = "column shop_item.extra: missing in schemalint"
+    declared = {"shop_item": [("app/models.py", 10, 14), ("app/base.py", 3, 9)]}
+    in_base = {"code": "SL002", "message": "base class cannot be resolved", "location": "app/base.py:3:1"}
+    assert covered(missing, DUMP, [in_base], declared=declared)
+    assert not covered(missing, DUMP, [in_base])
 
 
 @pytest.mark.parametrize("difference, kind", [
-    ("column a.b: type: schemalint 'integer', postgres 'bigint'", "column type: schemalint 'integer', postgres 'bigint'"),
+    ("column a.b: type: schemalint 'integer', postgres 'bigint'",
+     "column type: schemalint 'integer', postgres 'bigint'"),
     ("column a.b: missing in postgres", "column missing in postgres"),
     ("table a: missing in schemalint", "table missing in schemalint"),
     ("a: index a_b_idx (('b',), False): missing in schemalint", "index missing in schemalint"),
