@@ -1,0 +1,108 @@
+"""The harness's own logic, without the corpus: which table/column a difference is about,
+when an SL002 covers it, how differences group. Runs in every test run."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.realworld.harness import covered, subject
+from tests.realworld.report import cause
+from tests.support.catalog import compare_catalogs
+
+
+def _column(name: str, line: int, type_: str = "integer", **extra) -> dict:
+    return {"name": name, "type": type_, "nullable": False, "primary_key": False, "default": None,
+            "identity": None, "generated": None, "comment": None, "references": None,
+            "location": f"app/models.py:{line}:5", **extra}
+
+
+def _table(name: str, line: int, *columns: dict, **extra) -> dict:
+    return {"name": name, "schema": None, "model": None, "managed": True, "comment": None,
+            "columns": list(columns), "primary_key": None, "foreign_keys": [], "indexes": [],
+            "constraints": [], "location": f"app/models.py:{line}:1", **extra}
+
+
+DUMP = {"tables": [
+    _table("shop_item", 10, _column("price", 11, "numeric(10,2)"), _column("code", 12, "character varying(10)")),
+    _table("shop_tag", 20, _column("label", 21, "text", unknown=["type"])),
+]}
+DB = {"tables": [
+    _table("shop_item", 0, _column("price", 0, "numeric(12,2)"), _column("code", 0, "character varying(64)"),
+           _column("extra", 0)),
+    _table("shop_tag", 0, _column("label", 0, "character varying(5)")),
+    _table("shop_other", 0),
+]}
+
+
+@pytest.mark.parametrize("difference, expected", [
+    ("table shop_other: missing in schemalint", ("shop_other", None)),
+    ("column shop_item.price: type: schemalint 'a', postgres 'b'", ("shop_item", "price")),
+    ("column shop_item.extra: missing in schemalint", ("shop_item", "extra")),
+    ("shop_item: index shop_item_code_idx (('code',),): missing in postgres", ("shop_item", None)),
+])
+def test_subject(difference, expected):
+    assert subject(difference) == expected
+
+
+def _sl002(line: int, message: str = "cannot be resolved statically") -> dict:
+    return {"code": "SL002", "message": message, "location": f"app/models.py:{line}:20"}
+
+
+def test_an_sl002_on_the_column_line_covers_only_that_column():
+    differences = compare_catalogs(DUMP, DB, labels=("schemalint", "postgres")).differences
+    by_column = {subject(d): d for d in differences}
+    price, code = by_column[("shop_item", "price")], by_column[("shop_item", "code")]
+    assert covered(price, DUMP, [_sl002(11)])
+    assert not covered(code, DUMP, [_sl002(11)])
+
+
+def test_an_sl002_on_the_class_line_covers_the_whole_table():
+    missing = "column shop_item.extra: missing in schemalint"
+    assert covered(missing, DUMP, [_sl002(10)])
+    assert not covered(missing, DUMP, [_sl002(11)])
+
+
+def test_a_missing_column_is_covered_by_an_sl002_inside_its_class():
+    missing = "column shop_item.extra: missing in schemalint"
+    spans = {"shop_item": ("app/models.py", 10, 14)}
+    assert covered(missing, DUMP, [_sl002(13)], spans=spans)
+    assert not covered(missing, DUMP, [_sl002(15)], spans=spans)
+    assert not covered(missing, DUMP, [_sl002(13)])
+
+
+def test_an_unknown_mark_covers_without_an_sl002_on_that_line():
+    assert covered("column shop_tag.label: type: schemalint 'text', postgres 'character varying(5)'", DUMP, [])
+
+
+def test_a_table_the_dump_lacks_is_covered_by_an_sl002_naming_it():
+    missing = "table shop_other: missing in schemalint"
+    assert not covered(missing, DUMP, [_sl002(30, "class body is conditional")])
+    assert covered(missing, DUMP, [_sl002(30, "model for shop_other is declared under a runtime if")])
+    assert covered(missing, dict(DUMP, complete=False), [])
+
+
+def test_a_table_the_dump_lacks_is_covered_by_an_sl002_on_its_class_line():
+    missing, declared = "table shop_other: missing in schemalint", {"shop_other": [("app/models.py", 30, 33)]}
+    assert covered(missing, DUMP, [_sl002(30, "base class cannot be resolved")], declared=declared)
+    assert not covered(missing, DUMP, [_sl002(34, "base class cannot be resolved")], declared=declared)
+
+
+def test_an_sl002_in_an_inherited_class_covers_the_tables_that_inherit_it():
+    missing = "column shop_item.extra: missing in schemalint"
+    declared = {"shop_item": [("app/models.py", 10, 14), ("app/base.py", 3, 9)]}
+    in_base = {"code": "SL002", "message": "base class cannot be resolved", "location": "app/base.py:3:1"}
+    assert covered(missing, DUMP, [in_base], declared=declared)
+    assert not covered(missing, DUMP, [in_base])
+
+
+@pytest.mark.parametrize("difference, kind", [
+    ("column a.b: type: schemalint 'integer', postgres 'bigint'",
+     "column type: schemalint 'integer', postgres 'bigint'"),
+    ("column a.b: missing in postgres", "column missing in postgres"),
+    ("table a: missing in schemalint", "table missing in schemalint"),
+    ("a: index a_b_idx (('b',), False): missing in schemalint", "index missing in schemalint"),
+    ("a: foreign key a_b_fk: named a_b_fk_2 in postgres", "foreign key named differently"),
+    ("a: constraint a_b_key: schemalint ('unique',), postgres ('unique', ('c',))", "constraint differs in content"),
+])
+def test_alike_differences_group_together(difference, kind):
+    assert cause(difference) == kind
