@@ -38,12 +38,17 @@ def test_codes_are_unique_and_well_formed():
     assert len({r.name for r in RULES}) == len(RULES)
 
 
+NEEDS_A_DATABASE = {"SL601": "tests/database/test_database_mirror.py"}
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_is_documented_with_cases(rule):
     for section in DOC_SECTIONS:
         assert f"## {section}" in rule.docs, f"{rule.code} docs lack '## {section}'"
     assert rule.summary and not rule.summary.endswith(".")
-    assert rule.valid and rule.invalid, f"{rule.code} needs VALID and INVALID cases"
+    assert rule.valid, f"{rule.code} needs VALID cases"
+    # A Case is files only: a rule about the live database shows its reports in its own tests.
+    assert rule.invalid or rule.code in NEEDS_A_DATABASE, f"{rule.code} needs INVALID cases"
     assert all(case.expect for case in rule.invalid), f"{rule.code}: an INVALID case must say where it reports"
 
 

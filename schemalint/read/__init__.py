@@ -22,7 +22,8 @@ from typing import Any, Protocol
 from schemalint.config import Config
 from schemalint.model import Diagnostic, Location
 
-# source -> module defining READER. Imported lazily.
+# source -> module defining READER. Imported lazily. The database (schemalint.read.database)
+# has no files to extract and link: the engine reads it live, apart from these.
 READER_MODULES = {
     "django": "schemalint.read.django",
     "sqlalchemy": "schemalint.read.sqlalchemy",
