@@ -168,7 +168,9 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     if add_noqa:
         _add_noqa(findings, result, config.root, quiet)
     else:
-        shown = {**(overrides or {}), **{label: text.encode() for label, text in result.listings.items()}}
+        shown = dict(overrides or {})
+        if output_format == "full":
+            shown.update({label: write().encode() for label, write in result.listings.items()})
         _report(findings, result, config.root, output_format, output_file, color_mode, statistics,
                 quiet=quiet or stdin is not None, overrides=shown)
     for error in result.errors:

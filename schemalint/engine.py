@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
@@ -32,8 +32,9 @@ class RunResult:
     """Crashed plugins and internal errors: reported, exit code 2, other findings kept."""
     schemas: dict[str, Schema] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
-    listings: dict[str, str] = field(default_factory=dict)
-    """Text of the sources that are not files (`<database>`), for reports that show lines."""
+    listings: dict[str, Callable[[], str]] = field(default_factory=dict)
+    """How to write the text of a source that is not a file (`<database>`), for reports
+    that show lines (written only then)."""
 
 
 # --------------------------------------------------------------------------- read

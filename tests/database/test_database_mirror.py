@@ -135,7 +135,7 @@ def test_drift_applied_with_sql_gives_its_finding(pg, migrated, project, sql, co
     models = f"app_django/apps/{_app(table)}/models.py"
     if code == "SL101":  # what the database lacks is shown where Django declares it
         assert (finding["source"], finding["filename"]) == ("django", models)
-        assert "missing from database" in finding["message"] or "database" in finding["message"]
+        assert finding["message"] == "table strategy_history (strategies.StrategyHistory) is missing from database (<database>)"
         return
     assert (finding["source"], finding["filename"]) == ("database", "<database>")
     if code != "SL202":  # an extra column has no Django line
@@ -218,12 +218,13 @@ def test_migration_on_disk_not_applied_is_sl601(pg, migrated, project):
     assert "migration options.0002_add_market_cap is not applied to the database" in findings[0]["message"]
 
 
-def test_a_new_migration_file_is_sl601_and_noqa_silences_it(pg, migrated, project):
+def test_a_new_migration_file_is_sl601_and_per_file_ignores_silence_it(pg, migrated, project):
     new = project / "app_django/apps/strategies/migrations/0002_later.py"
     new.write_text("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n")
     findings = check_json(project, "--database-url", url(pg, migrated))
     assert [(f["code"], f["filename"]) for f in findings] == [("SL601", "app_django/apps/strategies/migrations/0002_later.py")]
-    new.write_text("# noqa: SL601\n" + new.read_text())
+    with (project / "pyproject.toml").open("a") as config:
+        config.write('per-file-ignores = { "*/migrations/0002_later.py" = ["SL601"] }\n')
     assert check_json(project, "--database-url", url(pg, migrated)) == []
 
 
@@ -414,3 +415,49 @@ def test_database_in_mirrors_without_a_database_is_a_usage_error(project):
         config.write('mirrors = ["sqlalchemy", "database"]\n')
     result = cli("check", str(project), "--no-cache")
     assert result.exit_code == 2 and "mirror 'database' is configured but no database is given" in result.stderr
+
+
+# ------------------------------------------------------------------------------- the listing
+
+
+def _objects(table):
+    yield table.location, f"TABLE {table.qualified_name}"
+    for column in table.columns:
+        yield column.location, f"  {column.name} {column.type}"
+    if table.primary_key:
+        yield table.primary_key.location, f"  PRIMARY KEY {table.primary_key.name} "
+    for fk in table.foreign_keys:
+        yield fk.location, f"  FOREIGN KEY {fk.name} "
+    for constraint in table.constraints:
+        yield constraint.location, f"  {constraint.kind.upper()} {constraint.name}"
+    for index in table.indexes:
+        yield index.location, f"  {'UNIQUE ' if index.unique else ''}INDEX {index.name} USING"
+
+
+@pytest.mark.parametrize("via", ["url", "snapshot"])
+def test_every_object_points_at_its_line_of_the_listing(pg, migrated, project, tmp_path, via):
+    from dataclasses import replace
+
+    from schemalint.config import load_config
+    from schemalint.read.database import read_database
+
+    database = copy_of(pg, migrated)
+    run_sql(pg, database, "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id serial PRIMARY KEY, "
+                          "total numeric CHECK (total > 0), UNIQUE NULLS NOT DISTINCT (total))")
+    with (project / "pyproject.toml").open("a") as config_file:
+        config_file.write('database-schemas = ["public", "billing"]\n')
+    config = load_config(project).override(database_url=url(pg, database))
+    if via == "snapshot":
+        dumped = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, database), "--root", str(project))
+        (tmp_path / "snap.json").write_text(dumped.stdout)
+        config = replace(config, database_url=None, database_snapshot=str(tmp_path / "snap.json"))
+    mirror = read_database(config)
+    lines = mirror.listing().splitlines()
+    checked = 0
+    for table in mirror.schema.tables:
+        for location, text in _objects(table):
+            assert location.path == "<database>"
+            assert lines[location.line - 1].startswith(text), (location, text)
+            checked += 1
+    assert checked > 100 and [t.qualified_name for t in mirror.schema.tables][0] == "collection_jobs"
+    assert mirror.schema.tables[-1].qualified_name == "billing.invoices"

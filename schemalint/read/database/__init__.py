@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemalint.config import Config
-from schemalint.model import Schema
+from schemalint.model import Schema, Table
 from schemalint.read.database.connect import INSTALL_HINT, DatabaseError, read_only_session
-from schemalint.read.database.listing import LABEL, locate
+from schemalint.read.database.listing import LABEL, render
 from schemalint.read.database.migrations import applied_migrations, unapplied_migrations
 
 __all__ = ["DatabaseError", "DatabaseMirror", "INSTALL_HINT", "LABEL", "database_mirror", "read_database"]
@@ -38,8 +38,12 @@ DJANGO_TABLES = frozenset({
 @dataclass(frozen=True)
 class DatabaseMirror:
     schema: Schema
-    listing: str
-    """The text `<database>` stands for (what `--format full` prints)."""
+    read: tuple[Table, ...]
+    """Every table read, as numbered in the listing (the schema may leave some out)."""
+
+    def listing(self) -> str:
+        """The text `<database>` stands for (what `--format full` prints)."""
+        return render(self.read)
 
 
 def read_database(config: Config) -> DatabaseMirror:
@@ -55,9 +59,8 @@ def read_database(config: Config) -> DatabaseMirror:
         schemas = config.database_schemas or (config.default_schema,)
         with read_only_session(config.database_url or "", config.database_timeout) as conn:
             tables, enums, properties = read_catalog(conn, schemas, config.default_schema)
-    located, listing = locate(tables)
-    schema = Schema(SOURCE, tables=tuple(located), files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums))
-    return DatabaseMirror(schema, listing)
+    schema = Schema(SOURCE, tables=tuple(tables), files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums))
+    return DatabaseMirror(schema, schema.tables)
 
 
 def database_mirror(config: Config, truth: Schema) -> DatabaseMirror:
@@ -70,6 +73,4 @@ def database_mirror(config: Config, truth: Schema) -> DatabaseMirror:
     applied = applied_migrations(mirror.schema)
     if truth.source == "django" and applied is not None:
         diagnostics += tuple(unapplied_migrations(Path(config.root), truth.files, applied))
-    # The migration files SL601 points at are files of this check (a noqa in them counts).
-    files = (*mirror.schema.files, *sorted({d.location.path for d in diagnostics}))
-    return replace(mirror, schema=replace(mirror.schema, tables=tables, diagnostics=diagnostics, files=files))
+    return replace(mirror, schema=replace(mirror.schema, tables=tables, diagnostics=diagnostics))

@@ -18,7 +18,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from schemalint.model import Column, Constraint, EnumType, ForeignKey, Index, PrimaryKey, Table
+from schemalint.model import Column, Constraint, EnumType, ForeignKey, Index, Location, PrimaryKey, Table
+from schemalint.read.database.listing import Lines, table_order
 
 ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 IDENTITY = {"a": "always", "d": "by default"}
@@ -71,11 +72,10 @@ INDEXES_SQL = """
 SELECT ix.indrelid, i.relname AS name, ix.indisunique, ix.indnkeyatts,
        ix.indkey::int2[] AS indkey, ix.indoption::int2[] AS indoption, am.amname AS using,
        pg_get_expr(ix.indpred, ix.indrelid, true) AS predicate,
-       ARRAY(SELECT pg_get_indexdef(ix.indexrelid, k, true) FROM generate_series(1, ix.indnkeyatts) AS k
-             ORDER BY k) AS parts,
-       ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END
-             FROM unnest(ix.indclass::oid[]) WITH ORDINALITY AS k(opclass, position)
-             JOIN pg_opclass opc ON opc.oid = k.opclass ORDER BY k.position) AS opclasses
+       CASE WHEN 0 = ANY(ix.indkey::int2[]) THEN
+            ARRAY(SELECT pg_get_indexdef(ix.indexrelid, k, true) FROM generate_series(1, ix.indnkeyatts) AS k ORDER BY k)
+       END AS parts,
+       ix.indclass::oid[] AS opclasses
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class c ON c.oid = ix.indrelid
@@ -96,6 +96,8 @@ GROUP BY n.nspname, t.typname
 ORDER BY n.nspname, t.typname
 """
 
+# Operator classes that are not their type's default, by oid (an index part names them).
+OPCLASSES_SQL = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
 MIGRATIONS_SQL = "SELECT app, name FROM {table} ORDER BY app, name"
 MIGRATIONS_TABLE_SQL = """
 SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -121,14 +123,17 @@ def implicit_name(name: str | None, table: str) -> bool:
 
 
 def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tuple[list[Table], list[EnumType], dict[str, str]]:
-    """Tables, enums and properties (`server_version`, `django_migrations`) of `schemas`."""
+    """Tables (located in the `<database>` listing), enums and properties (`server_version`,
+    `django_migrations`) of `schemas`."""
     params = {"schemas": list(schemas)}
     version = int(_rows(conn, "SHOW server_version_num")[0][0])
     nulls = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     tables = _rows(conn, TABLES_SQL, params)
-    columns = _rows(conn, COLUMNS_SQL, params)
-    constraints = _rows(conn, CONSTRAINTS_SQL.format(nulls_not_distinct=nulls), params)
-    indexes = _rows(conn, INDEXES_SQL, params)
+    grouped: dict[str, dict[int, list]] = {kind: defaultdict(list) for kind in ("columns", "constraints", "indexes")}
+    for kind, sql in (("columns", COLUMNS_SQL), ("constraints", CONSTRAINTS_SQL.format(nulls_not_distinct=nulls)), ("indexes", INDEXES_SQL)):
+        for row in _rows(conn, sql, params):
+            grouped[kind][row[0]].append(row)
+    opclasses = dict(_rows(conn, OPCLASSES_SQL))
     enums = _rows(conn, ENUMS_SQL, params)
     properties = {"server_version": _rows(conn, "SHOW server_version")[0][0]}
     found = _rows(conn, MIGRATIONS_TABLE_SQL, params)
@@ -136,14 +141,12 @@ def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tu
         table = _quote(found[0][0]) + ".django_migrations"
         properties["django_migrations"] = "\n".join(f"{app}.{name}" for app, name in _rows(conn, MIGRATIONS_SQL.format(table=table)))
 
-    by_table: dict[str, dict[int, list]] = {"columns": defaultdict(list), "constraints": defaultdict(list), "indexes": defaultdict(list)}
-    for kind, rows in (("columns", columns), ("constraints", constraints), ("indexes", indexes)):
-        for row in rows:
-            by_table[kind][row[0]].append(row)
-    built = [
-        _table(row, default_schema, by_table["columns"][row[0]], by_table["constraints"][row[0]], by_table["indexes"][row[0]])
-        for row in tables
-    ]
+    lines = Lines()
+    built = []
+    for oid, nspname, name, comment in sorted(tables, key=lambda r: table_order(None if r[1] == default_schema else r[1], r[2])):
+        schema = None if nspname == default_schema else nspname
+        built.append(_table(lines, name, schema, comment, default_schema, grouped["columns"][oid],
+                            grouped["constraints"][oid], grouped["indexes"][oid], opclasses))
     enum_types = [EnumType(name, tuple(labels), None if nsp == default_schema else nsp) for nsp, name, labels in enums]
     return built, enum_types, properties
 
@@ -156,59 +159,63 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _table(row: tuple, default_schema: str, columns: list[tuple], constraints: list[tuple], indexes: list[tuple]) -> Table:
-    _, nspname, name, comment = row
+def _table(lines: Lines, name: str, schema: str | None, comment: str | None, default_schema: str, columns: list[tuple],
+           constraints: list[tuple], indexes: list[tuple], opclasses: dict[int, str]) -> Table:
+    """One table, its objects built in the order of the listing (see `listing.render`)."""
     attnames = {c[1]: c[2] for c in columns}
 
     def names(attnums: list[int] | None) -> tuple[str, ...]:
         return tuple(attnames[n] for n in attnums or ())
 
-    primary_key, foreign_keys, others = None, [], []
-    for (_, conname, contype, conkey, _confkey, ondelete, onupdate, deferrable, deferred,
-         ref_table, ref_schema, ref_columns, expression, nulls_not_distinct) in constraints:
-        implicit = implicit_name(conname, name)
-        if contype == "p":
-            primary_key = PrimaryKey(names(conkey), conname, implicit)
-        elif contype == "f":
-            foreign_keys.append(ForeignKey(
-                names(conkey), ref_table, tuple(ref_columns), on_delete=ACTIONS[ondelete], on_update=ACTIONS[onupdate],
-                deferrable=deferrable, initially_deferred=deferred, name=conname, implicit=implicit,
-                ref_schema=None if ref_schema == default_schema else ref_schema,
-            ))
-        else:
-            kind = CONSTRAINT_KINDS[contype]
-            others.append(Constraint(
-                conname, kind, names(conkey) if kind != "exclude" else (), expression,
-                nulls_distinct=None if kind != "unique" else not nulls_not_distinct,
-                deferrable=deferrable, implicit=implicit,
-            ))
+    location = lines.take()
+    built_columns = tuple(_column(c, lines.take(2)) for c in columns)
+    primary_key = None
+    for row in constraints:
+        if row[2] == "p":
+            primary_key = PrimaryKey(names(row[3]), row[1], implicit_name(row[1], name), lines.take(2))
+    foreign_keys = tuple(
+        ForeignKey(
+            names(conkey), ref_table, tuple(ref_columns), on_delete=ACTIONS[ondelete], on_update=ACTIONS[onupdate],
+            deferrable=deferrable, initially_deferred=deferred, name=conname, implicit=implicit_name(conname, name),
+            ref_schema=None if ref_schema == default_schema else ref_schema, location=lines.take(2),
+        )
+        for (_, conname, contype, conkey, _k, ondelete, onupdate, deferrable, deferred, ref_table, ref_schema, ref_columns, _e, _n)
+        in constraints
+        if contype == "f"
+    )
+    others = tuple(
+        Constraint(
+            conname, CONSTRAINT_KINDS[contype], names(conkey) if contype != "x" else (), expression,
+            nulls_distinct=None if contype != "u" else not nulls_not_distinct,
+            deferrable=deferrable, implicit=implicit_name(conname, name), location=lines.take(2),
+        )
+        for (_, conname, contype, conkey, _k, _d, _u, deferrable, _i, _t, _s, _c, expression, nulls_not_distinct)
+        in constraints
+        if contype in CONSTRAINT_KINDS
+    )
+    built_indexes = tuple(_index(ix, name, attnames, opclasses, lines.take(2)) for ix in indexes)
+    lines.blank()
     return Table(
-        name=name,
-        schema=None if nspname == default_schema else nspname,
-        columns=tuple(_column(c) for c in columns),
-        primary_key=primary_key,
-        foreign_keys=tuple(foreign_keys),
-        indexes=tuple(_index(ix, name, attnames) for ix in indexes),
-        constraints=tuple(others),
-        comment=comment,
+        name=name, schema=schema, columns=built_columns, primary_key=primary_key, foreign_keys=foreign_keys,
+        indexes=built_indexes, constraints=others, comment=comment, location=location,
     )
 
 
-def _column(row: tuple) -> Column:
+def _column(row: tuple, location: Location) -> Column:
     _, _, name, type_, nullable, identity, generated, expr, comment = row
     stored = expr if generated == "s" else None
     return Column(
         name=name, type=type_, nullable=nullable, default=None if stored is not None else expr,
-        identity=IDENTITY.get(identity), generated=stored, comment=comment,
+        identity=IDENTITY.get(identity), generated=stored, comment=comment, location=location,
     )
 
 
-def _index(row: tuple, table: str, attnames: dict[int, str]) -> Index:
-    _, name, unique, nkey, indkey, indoption, using, predicate, parts, opclasses = row
+def _index(row: tuple, table: str, attnames: dict[int, str], opclasses: dict[int, str], location: Location) -> Index:
+    _, name, unique, nkey, indkey, indoption, using, predicate, parts, classes = row
     keys, included = indkey[:nkey], indkey[nkey:]
-    columns = tuple(attnames[attnum] if attnum else part for attnum, part in zip(keys, parts))
+    columns = tuple(attnames[attnum] if attnum else parts[position] for position, attnum in enumerate(keys))
     orders = tuple("DESC" if option & 1 else "" for option in (indoption or [])[:nkey])
-    classes = tuple(opclasses[:nkey])
+    named = tuple(opclasses.get(oid, "") for oid in classes[:nkey])
     return Index(
         name=name,
         columns=columns,
@@ -216,8 +223,9 @@ def _index(row: tuple, table: str, attnames: dict[int, str]) -> Index:
         where=predicate,
         using=using,
         orders=orders if any(orders) else (),
-        opclasses=classes if any(classes) else (),
+        opclasses=named if any(named) else (),
         include=tuple(attnames[a] for a in included),
         implicit=implicit_name(name, table),
-        origin="like" if name.endswith("_like") and any(c.endswith("_pattern_ops") for c in classes) else "index",
+        origin="like" if name.endswith("_like") and any(c.endswith("_pattern_ops") for c in named) else "index",
+        location=location,
     )

@@ -1,21 +1,43 @@
 """The catalog's definition as text: what `--format full` shows for a finding in the database.
 
 A database has no source file, so the database mirror gets one: this listing, one line per
-table, column, key, constraint and index, under the label `<database>`. `locate` writes it
-and gives each object the `Location` of its line, so findings point into it like into a file.
+table, column, key, constraint and index, under the label `<database>`. The readers
+(`catalog.py`, `snapshot.py`) number the lines while they build each object (`Lines`), in the
+order `render` prints them: the table, its columns, primary key, foreign keys, constraints,
+indexes, then a blank line. So findings point into `<database>` like into a file, and the
+text itself is only written when a report shows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Iterable
 
-from schemalint.model import Location, Table
+from schemalint.model import Column, Constraint, ForeignKey, Index, Location, Table
 
 LABEL = "<database>"
 """The file name of everything the database mirror says: findings print `<database>:LINE:COL`."""
 
 
-def _column_line(column) -> str:
+class Lines:
+    """Hands out the locations of consecutive lines of the listing."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def take(self, indent: int = 0) -> Location:
+        self.count += 1
+        return Location(LABEL, self.count, indent + 1)
+
+    def blank(self) -> None:
+        self.count += 1
+
+
+def table_order(schema: str | None, name: str) -> tuple[str, str]:
+    """The order of tables in the listing (the readers build them in it)."""
+    return (schema or "", name)
+
+
+def _column(column: Column) -> str:
     bits = [column.name, column.type, "NULL" if column.nullable else "NOT NULL"]
     if column.identity:
         bits.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
@@ -28,7 +50,18 @@ def _column_line(column) -> str:
     return " ".join(bits)
 
 
-def _index_line(ix) -> str:
+def _foreign_key(fk: ForeignKey) -> str:
+    target = f"{fk.ref_schema + '.' if fk.ref_schema else ''}{fk.ref_table}({', '.join(fk.ref_columns)})"
+    text = f"FOREIGN KEY {fk.name} ({', '.join(fk.columns)}) REFERENCES {target} ON DELETE {fk.on_delete}"
+    return text + (" DEFERRABLE" if fk.deferrable else "") + (" INITIALLY DEFERRED" if fk.initially_deferred else "")
+
+
+def _constraint(c: Constraint) -> str:
+    columns = f" ({', '.join(c.columns)})" if c.columns and c.kind != "check" else ""
+    return f"{c.kind.upper()} {c.name}{columns}" + (f" {c.expression}" if c.expression else "")
+
+
+def _index(ix: Index) -> str:
     parts = []
     for position, part in enumerate(ix.columns):
         opclass = ix.opclasses[position] if position < len(ix.opclasses) else ""
@@ -40,39 +73,16 @@ def _index_line(ix) -> str:
     return text + (f" WHERE {ix.where}" if ix.where else "")
 
 
-def locate(tables: list[Table]) -> tuple[list[Table], str]:
-    """`tables` with the location of their line in the listing, and the listing."""
-    lines: list[str] = []
-
-    def here(text: str, indent: int = 0) -> Location:
-        lines.append(" " * indent + text)
-        return Location(LABEL, len(lines), indent + 1)
-
-    located = []
-    for table in sorted(tables, key=lambda t: (t.schema or "", t.name)):
-        comment = f"  COMMENT {table.comment!r}" if table.comment is not None else ""
-        where = here(f"TABLE {table.qualified_name}{comment}")
-        columns = tuple(replace(c, location=here(_column_line(c), 2)) for c in table.columns)
-        pk = table.primary_key
-        if pk is not None:
-            pk = replace(pk, location=here(f"PRIMARY KEY {pk.name} ({', '.join(pk.columns)})", 2))
-        fks = tuple(
-            replace(fk, location=here(
-                f"FOREIGN KEY {fk.name} ({', '.join(fk.columns)}) REFERENCES "
-                f"{fk.ref_schema + '.' if fk.ref_schema else ''}{fk.ref_table}({', '.join(fk.ref_columns)}) "
-                f"ON DELETE {fk.on_delete}" + (" DEFERRABLE" if fk.deferrable else ""), 2))
-            for fk in table.foreign_keys
-        )
-        constraints = tuple(
-            replace(c, location=here(
-                f"{c.kind.upper()} {c.name}" + (f" ({', '.join(c.columns)})" if c.columns and c.kind != "check" else "")
-                + (f" {c.expression}" if c.expression else ""), 2))
-            for c in table.constraints
-        )
-        indexes = tuple(replace(ix, location=here(_index_line(ix), 2)) for ix in table.indexes)
-        lines.append("")
-        located.append(replace(
-            table, columns=columns, primary_key=pk, foreign_keys=fks, constraints=constraints, indexes=indexes,
-            location=where,
-        ))
-    return located, "\n".join(lines)
+def render(tables: Iterable[Table]) -> str:
+    """The listing of `tables`, as the readers numbered it."""
+    out: list[str] = []
+    for table in tables:
+        out.append(f"TABLE {table.qualified_name}" + (f"  COMMENT {table.comment!r}" if table.comment is not None else ""))
+        out += [f"  {_column(c)}" for c in table.columns]
+        if table.primary_key is not None:
+            out.append(f"  PRIMARY KEY {table.primary_key.name} ({', '.join(table.primary_key.columns)})")
+        out += [f"  {_foreign_key(fk)}" for fk in table.foreign_keys]
+        out += [f"  {_constraint(c)}" for c in table.constraints]
+        out += [f"  {_index(ix)}" for ix in table.indexes]
+        out.append("")
+    return "\n".join(out)
