@@ -8,12 +8,14 @@ a foreign key to the previous table, its index, a varchar_pattern_ops `_like` in
 unique constraint, a check constraint, a partial index), then times
 `schemalint.read.database.read_database` (connect, the batched queries in a READ ONLY
 transaction, building the `Schema` and its `<database>` listing), in-process, `--repeat`
-times, and prints each time and the median. Not collected by pytest.
+times, and prints each time and the median, beside the median of the catalog queries alone
+(the server's share) and the load average (the machine is shared). Not collected by pytest.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 
 from schemalint.config import Config  # noqa: E402
-from schemalint.read.database import read_database  # noqa: E402
+from schemalint.read.database import catalog, read_database  # noqa: E402
 from tests.support.pg import start_server  # noqa: E402
 
 
@@ -79,11 +81,21 @@ def main() -> None:
             started = time.perf_counter()
             schema = read_database(config).schema
             times.append(time.perf_counter() - started)
+        queries = []
+        with psycopg.connect(server.dsn("bench")) as conn:
+            sqls = [catalog.TABLES_SQL, catalog.COLUMNS_SQL, catalog.INDEXES_SQL,
+                    catalog.CONSTRAINTS_SQL.format(nulls_not_distinct="ix.indnullsnotdistinct")]
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                for sql in sqls:
+                    conn.execute(sql, {"schemas": ["public"]}).fetchall()
+                queries.append(time.perf_counter() - started)
         columns = sum(len(t.columns) for t in schema.tables)
         indexes = sum(len(t.indexes) for t in schema.tables)
         print(f"read {len(schema.tables)} tables, {columns} columns, {indexes} indexes")
         print("runs: " + ", ".join(f"{t:.3f}s" for t in times))
-        print(f"median: {statistics.median(times):.3f}s")
+        print(f"median: {statistics.median(times):.3f}s (catalog queries alone: {statistics.median(queries):.3f}s; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     finally:
         server.stop()
 

@@ -108,7 +108,10 @@ def test_export_prints_the_database_as_ddl(pg, migrated, project):
 # (SQL applied to a migrated copy, the one finding it must give: code, table, column)
 DRIFTS = {
     "type": ("ALTER TABLE stocks ALTER COLUMN name TYPE character varying(100)", "SL203", "stocks", "name"),
-    "nullability": ("ALTER TABLE option_snapshots ALTER COLUMN underlying_price DROP NOT NULL", "SL204", "option_snapshots", "underlying_price"),
+    "nullability": (
+        "ALTER TABLE option_snapshots ALTER COLUMN underlying_price DROP NOT NULL",
+        "SL204", "option_snapshots", "underlying_price",
+    ),
     "default": ("ALTER TABLE collection_jobs ALTER COLUMN status SET DEFAULT 'queued'", "SL206", "collection_jobs", "status"),
     "dropped index": ("DROP INDEX idx_collection_jobs_status", "SL301", "collection_jobs", None),
     "extra column": ("ALTER TABLE stocks ADD COLUMN isin text", "SL202", "stocks", "isin"),
@@ -120,7 +123,9 @@ DRIFTS = {
         "SL207", "collection_jobs", "stock_id",
     ),
     "unique": ("ALTER TABLE market_conditions DROP CONSTRAINT market_conditions_date_key", "SL208", "market_conditions", "date"),
-    "check constraint": ("ALTER TABLE collection_jobs DROP CONSTRAINT chk_collection_jobs_finished_after_start", "SL304", "collection_jobs", None),
+    "check constraint": (
+        "ALTER TABLE collection_jobs DROP CONSTRAINT chk_collection_jobs_finished_after_start", "SL304", "collection_jobs", None
+    ),
     "comment": ("COMMENT ON COLUMN option_snapshots.raw_chain IS 'something else'", "SL209", "option_snapshots", "raw_chain"),
 }
 
@@ -143,7 +148,8 @@ def test_drift_applied_with_sql_gives_its_finding(pg, migrated, project, sql, co
 
 
 def _app(table: str) -> str:
-    return {"strategy_history": "strategies", "market_conditions": "strategies", "collection_jobs": "data_collection"}.get(table, "options")
+    apps = {"strategy_history": "strategies", "market_conditions": "strategies", "collection_jobs": "data_collection"}
+    return apps.get(table, "options")
 
 
 def test_format_full_prints_the_catalogs_definition(pg, migrated, project):
@@ -318,7 +324,9 @@ def _error_cases(pg) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("command", ["check", "dump"])
 def test_connection_errors_are_one_line_without_the_password(pg, project, case, command):
     target, reason = _error_cases(pg)[case]
-    args = ["check", str(project), "--no-cache"] if command == "check" else ["dump", "--source", "database", "--root", str(project)]
+    args = ["check", str(project), "--no-cache"]
+    if command == "dump":
+        args = ["dump", "--source", "database", "--root", str(project)]
     result = cli(*args, "--database-url", target)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1, result.stderr
@@ -448,7 +456,8 @@ def test_every_object_points_at_its_line_of_the_listing(pg, migrated, project, t
         config_file.write('database-schemas = ["public", "billing"]\n')
     config = load_config(project).override(database_url=url(pg, database))
     if via == "snapshot":
-        dumped = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, database), "--root", str(project))
+        dumped = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, database),
+                     "--root", str(project))
         (tmp_path / "snap.json").write_text(dumped.stdout)
         config = replace(config, database_url=None, database_snapshot=str(tmp_path / "snap.json"))
     mirror = read_database(config)

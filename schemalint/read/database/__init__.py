@@ -59,7 +59,9 @@ def read_database(config: Config) -> DatabaseMirror:
         schemas = config.database_schemas or (config.default_schema,)
         with read_only_session(config.database_url or "", config.database_timeout) as conn:
             tables, enums, properties = read_catalog(conn, schemas, config.default_schema)
-    schema = Schema(SOURCE, tables=tuple(tables), files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums))
+    schema = Schema(
+        SOURCE, tables=tuple(tables), files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums)
+    )
     return DatabaseMirror(schema, schema.tables)
 
 

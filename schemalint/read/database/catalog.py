@@ -130,7 +130,8 @@ def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tu
     nulls = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     tables = _rows(conn, TABLES_SQL, params)
     grouped: dict[str, dict[int, list]] = {kind: defaultdict(list) for kind in ("columns", "constraints", "indexes")}
-    for kind, sql in (("columns", COLUMNS_SQL), ("constraints", CONSTRAINTS_SQL.format(nulls_not_distinct=nulls)), ("indexes", INDEXES_SQL)):
+    queries = {"columns": COLUMNS_SQL, "constraints": CONSTRAINTS_SQL.format(nulls_not_distinct=nulls), "indexes": INDEXES_SQL}
+    for kind, sql in queries.items():
         for row in _rows(conn, sql, params):
             grouped[kind][row[0]].append(row)
     opclasses = dict(_rows(conn, OPCLASSES_SQL))
@@ -139,7 +140,8 @@ def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tu
     found = _rows(conn, MIGRATIONS_TABLE_SQL, params)
     if found:
         table = _quote(found[0][0]) + ".django_migrations"
-        properties["django_migrations"] = "\n".join(f"{app}.{name}" for app, name in _rows(conn, MIGRATIONS_SQL.format(table=table)))
+        applied = _rows(conn, MIGRATIONS_SQL.format(table=table))
+        properties["django_migrations"] = "\n".join(f"{app}.{name}" for app, name in applied)
 
     lines = Lines()
     built = []
@@ -179,8 +181,8 @@ def _table(lines: Lines, name: str, schema: str | None, comment: str | None, def
             deferrable=deferrable, initially_deferred=deferred, name=conname, implicit=implicit_name(conname, name),
             ref_schema=None if ref_schema == default_schema else ref_schema, location=lines.take(2),
         )
-        for (_, conname, contype, conkey, _k, ondelete, onupdate, deferrable, deferred, ref_table, ref_schema, ref_columns, _e, _n)
-        in constraints
+        for (_, conname, contype, conkey, _k, ondelete, onupdate, deferrable, deferred,
+             ref_table, ref_schema, ref_columns, _e, _n) in constraints
         if contype == "f"
     )
     others = tuple(
