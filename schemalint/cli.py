@@ -86,6 +86,7 @@ Examples:
   schemalint check --select SL2 --ignore SL206
   schemalint check --statistics             count findings per code
   schemalint check --add-noqa               silence every current finding with a noqa comment
+  schemalint check --database-url postgresql://ro@db/shop   also check a live database (read only)
   schemalint check --stdin-filename src/database/models.py -  < buffer   (editors)
 
 \b
