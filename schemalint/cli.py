@@ -60,6 +60,23 @@ def main() -> None:
 
 
 FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab"]
+SOURCE_NAMES = ["django", "sqlalchemy", "sql", "database"]
+
+
+def database_options(func):
+    """--database-url / --database-snapshot: the live database as one more source."""
+    func = click.option("--database-snapshot", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                        help="A `dump --source database --format json` file to use as the database.")(func)
+    return click.option("--database-url", envvar="SCHEMALINT_DATABASE_URL", metavar="URL",
+                        help="PostgreSQL to check as one more mirror (also SCHEMALINT_DATABASE_URL); parts left "
+                             "out (`postgresql://`) come from libpq's PG* variables and ~/.pgpass. Read only. "
+                             "Needs pip install 'schemalint[postgres]'.")(func)
+
+
+def _database(database_url: str | None, database_snapshot: Path | None) -> dict:
+    if database_url is not None and database_snapshot is not None:
+        _fail("give --database-url or --database-snapshot, not both")
+    return {"database_url": database_url, "database_snapshot": str(database_snapshot.resolve()) if database_snapshot else None}
 
 CHECK_EPILOG = """\b
 Examples:
@@ -69,6 +86,7 @@ Examples:
   schemalint check --select SL2 --ignore SL206
   schemalint check --statistics             count findings per code
   schemalint check --add-noqa               silence every current finding with a noqa comment
+  schemalint check --database-url postgresql://ro@db/shop   also check a live database (read only)
   schemalint check --stdin-filename src/database/models.py -  < buffer   (editors)
 
 \b
@@ -101,9 +119,10 @@ Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed
                    "findings for this file only (for editors).")
 @click.option("--no-cache", is_flag=True, help="Read every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.schemalint_cache).")
+@database_options
 def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, color_mode: str, config_file, select, ignore,
           extend_select, statistics: bool, quiet: bool, exit_zero: bool, add_noqa: bool, stdin_filename: str | None,
-          no_cache: bool, cache_dir) -> None:
+          no_cache: bool, cache_dir, database_url: str | None, database_snapshot: Path | None) -> None:
     """Compare each mirror (SQLAlchemy models, schema.sql) with the source of truth (Django).
 
     ROOT is the project root (default: the current directory). Given files instead, checks
@@ -129,6 +148,7 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
             root_path, config_file,
             select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select),
             cache_dir=str(Path(cache_dir).resolve()) if cache_dir else None,
+            **_database(database_url, database_snapshot),
         )
         overrides = {stdin.rel: stdin.data} if stdin else None
         _make_plugins_importable(config.root)
@@ -149,8 +169,11 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
     if add_noqa:
         _add_noqa(findings, result, config.root, quiet)
     else:
+        shown = dict(overrides or {})
+        if output_format == "full":
+            shown.update({label: write().encode() for label, write in result.listings.items()})
         _report(findings, result, config.root, output_format, output_file, color_mode, statistics,
-                quiet=quiet or stdin is not None, overrides=overrides)
+                quiet=quiet or stdin is not None, overrides=shown)
     for error in result.errors:
         click.echo(f"schemalint: error: {error}", err=True)
     if result.errors:
@@ -261,9 +284,10 @@ def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
                    f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.", err=True)
 
 
-def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, config_file):
+def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, config_file, database: dict | None = None):
     """The schema of one source: the files under PATHS, or those discovered under the root
-    (by default the project PATHS belong to, else the current directory)."""
+    (by default the project PATHS belong to, else the current directory); for `database`,
+    the database or snapshot given."""
     from schemalint.config import ConfigError
     from schemalint.discover import discover
     from schemalint.engine import read_schema
@@ -271,7 +295,9 @@ def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, co
     if root is None:
         root = infer_root(paths) if paths else Path(".")
     try:
-        config = _load(root, config_file)
+        config = _load(root, config_file, **(database or {}))
+        if source == "database":
+            return _read_database_source(config, paths)
         root_abs = config.root
         if paths:
             files: list[Path] = []
@@ -292,15 +318,30 @@ def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, co
         _fail(str(exc))
 
 
+def _read_database_source(config, paths: tuple[Path, ...]):
+    from schemalint.read.database import DatabaseError, read_database
+
+    if paths:
+        _fail("--source database reads no files: give --database-url URL or --database-snapshot FILE")
+    if not config.uses_database:
+        _fail("--source database needs --database-url URL (or SCHEMALINT_DATABASE_URL) or --database-snapshot FILE")
+    try:
+        return read_database(config).schema
+    except DatabaseError as exc:
+        _fail(str(exc))
+
+
 @main.command()
-@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="Which reader.")
+@click.option("--source", required=True, type=click.Choice(SOURCE_NAMES), help="Which reader.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Project root: paths in the output are relative to it (default: the folder of the nearest "
                    "pyproject.toml above PATHS, else their common folder; without PATHS the current directory).")
 @click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), help="pyproject.toml to use.")
-def dump(source: str, paths: tuple[Path, ...], root: Path | None, output_format: str, config_file) -> None:
+@database_options
+def dump(source: str, paths: tuple[Path, ...], root: Path | None, output_format: str, config_file,
+         database_url: str | None, database_snapshot: Path | None) -> None:
     """Print the schema one reader sees (to see why a finding appears).
 
     PATHS are files or folders of that source; by default the source's files are discovered
@@ -308,7 +349,7 @@ def dump(source: str, paths: tuple[Path, ...], root: Path | None, output_format:
     """
     from schemalint.report.dump import format_dump_json, format_dump_text
 
-    schema = _read_one_source(source, paths, root, config_file)
+    schema = _read_one_source(source, paths, root, config_file, _database(database_url, database_snapshot))
     click.echo(format_dump_json(schema) if output_format == "json" else format_dump_text(schema), nl=False)
 
 
@@ -324,7 +365,7 @@ Exit status: 0 written (or, with --check, current), 1 --check found the file sta
 
 
 @main.command(epilog=EXPORT_EPILOG)
-@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="The source whose schema to print as DDL.")
+@click.option("--source", required=True, type=click.Choice(SOURCE_NAMES), help="The source whose schema to print as DDL.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Project root (default: the project PATHS belong to, else the current directory).")
@@ -335,8 +376,9 @@ Exit status: 0 written (or, with --check, current), 1 --check found the file sta
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when --output-file is not what export would write.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
               help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
+@database_options
 def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file: Path | None, idempotent: bool,
-           include_contrib: bool, check_only: bool, config_file) -> None:
+           include_contrib: bool, check_only: bool, config_file, database_url: str | None, database_snapshot: Path | None) -> None:
     """Print the PostgreSQL DDL that creates the schema of one source (what `dump` shows).
 
     Replaces a script that needs Django settings, SQLAlchemy imports and a database to write
@@ -347,7 +389,7 @@ def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file:
 
     if check_only and output_file is None:
         _fail("--check needs --output-file: the file to compare with")
-    schema = _read_one_source(source, paths, root, config_file)
+    schema = _read_one_source(source, paths, root, config_file, _database(database_url, database_snapshot))
     command = f"schemalint export --source {source}" + (" --idempotent" if idempotent else "") + (" --include-contrib" if include_contrib else "")
     text = export_ddl(schema, ExportOptions(idempotent=idempotent, include_contrib=include_contrib, command=command))
     if output_file is None:

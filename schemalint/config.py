@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from schemalint.model import SOURCES
+from schemalint.model import FILE_SOURCES, SOURCES
 
 
 class ConfigError(Exception):
@@ -63,9 +63,22 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     plugins: tuple[str, ...] = ()
     # Runtime.
+    # The database mirror (schemalint.read.database). The URL is never a TOML key: it comes
+    # from --database-url / SCHEMALINT_DATABASE_URL, or libpq's PG* variables and ~/.pgpass.
+    database_url: str | None = None
+    database_snapshot: str | None = None
+    """A `dump --source database --format json` file read instead of a live database."""
+    database_schemas: tuple[str, ...] = ()
+    """The database schemas to read; empty means `default_schema`."""
+    database_timeout: int = 30
+    """Seconds any one catalog query may take."""
     cache_dir: str = ".schemalint_cache"
     jobs: int = 0
     """Worker processes for parsing; 0 lets schemalint decide."""
+
+    @property
+    def uses_database(self) -> bool:
+        return bool(self.database_url is not None or self.database_snapshot)
 
     def override(self, **changes: Any) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -138,7 +151,7 @@ _KEYS = {
     "sqlalchemy": ("sqlalchemy", _str_list),
     "sql": ("sql", _str_list),
     "exclude": ("exclude", _str_list),
-    "source-of-truth": ("source_of_truth", _choice(*SOURCES)),
+    "source-of-truth": ("source_of_truth", _choice(*FILE_SOURCES)),
     "mirrors": ("mirrors", _sources),
     "pairs": ("pairs", _str_table),
     "ignore-tables": ("ignore_tables", _str_list),
@@ -156,6 +169,9 @@ _KEYS = {
     "extend-select": ("extend_select", _str_list),
     "per-file-ignores": ("per_file_ignores", _per_file),
     "plugins": ("plugins", _str_list),
+    "database-schemas": ("database_schemas", _str_list),
+    "database-snapshot": ("database_snapshot", _str),
+    "database-timeout": ("database_timeout", _positive_int),
     "cache-dir": ("cache_dir", _str),
     "jobs": ("jobs", _positive_int),
 }

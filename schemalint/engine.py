@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
@@ -32,6 +32,9 @@ class RunResult:
     """Crashed plugins and internal errors: reported, exit code 2, other findings kept."""
     schemas: dict[str, Schema] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    listings: dict[str, Callable[[], str]] = field(default_factory=dict)
+    """How to write the text of a source that is not a file (`<database>`), for reports
+    that show lines (written only then)."""
 
 
 # --------------------------------------------------------------------------- read
@@ -283,10 +286,16 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
     if config.mirrors:
         mirrors = [m for m in config.mirrors if m != truth]
         for mirror in mirrors:
-            if not discovered.files.get(mirror):
+            if mirror == "database":
+                if not config.uses_database:
+                    raise UsageError("mirror 'database' is configured but no database is given: "
+                                     "pass --database-url URL (or SCHEMALINT_DATABASE_URL) or --database-snapshot FILE")
+            elif not discovered.files.get(mirror):
                 raise UsageError(f"mirror '{mirror}' is configured but no {mirror} files were found under {config.root}")
     else:
         mirrors = [s for s in SOURCES if s != truth and discovered.files.get(s)]
+    if config.uses_database and "database" not in mirrors:
+        mirrors.append("database")  # asked for on the command line: always checked
     return truth, mirrors
 
 
@@ -304,8 +313,9 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
     truth_source, mirrors = plan_sources(config, discovered)
     cache = Cache(config.root / config.cache_dir if use_cache else None)
 
-    paths = {source: discovered.files[source] for source in [truth_source, *mirrors]}
-    cached = cached_findings(paths, config, cache, rules, overrides)
+    # The database is not files: read fresh on every run, never cached (nor its findings).
+    paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
+    cached = None if "database" in mirrors else cached_findings(paths, config, cache, rules, overrides)
     if cached is not None:
         # Same files, project files, configuration and rule code as a run the cache remembers:
         # the same findings, without loading a schema. The report only needs file -> source.
@@ -320,6 +330,8 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
 
     # One batch, so that the big SQLAlchemy module and schema.sql are parsed side by side.
     result.schemas = read_schemas(paths, config, cache, overrides)
+    if "database" in mirrors:
+        result.schemas["database"] = _read_database(config, result.schemas[truth_source], result)
 
     sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
     findings: list[Finding] = []
@@ -344,5 +356,17 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
         ],
     )
     result.findings = sorted(set(findings))
-    remember_findings(cache, paths, config, rules, result)
+    if "database" not in mirrors:
+        remember_findings(cache, paths, config, rules, result)
     return result
+
+
+def _read_database(config: Config, truth: Schema, result: RunResult) -> Schema:
+    from schemalint.read.database import DatabaseError, database_mirror
+
+    try:
+        mirror = database_mirror(config, truth)
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    result.listings[mirror.schema.files[0]] = mirror.listing
+    return mirror.schema

@@ -24,9 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-# The kinds of source a schema can come from. Later sources (migrations, a live database)
-# add a name here and a reader under schemalint/read/.
-SOURCES = ("django", "sqlalchemy", "sql")
+# The kinds of source a schema can come from. Later sources (migrations) add a name here and
+# a reader under schemalint/read/. File sources are discovered, cached and may be the truth;
+# the database (schemalint/read/database) is read live, only ever as a mirror.
+FILE_SOURCES = ("django", "sqlalchemy", "sql")
+SOURCES = (*FILE_SOURCES, "database")
 
 ColumnPart = Literal["type", "nullable", "default", "identity", "generated", "comment", "unique", "references"]
 """What of a column can be unknown. `references`: the column is a foreign key whose target
@@ -260,6 +262,7 @@ class Schema:
 
 
 __all__ = [
+    "FILE_SOURCES",
     "SOURCES",
     "Column",
     "ColumnPart",

@@ -23,7 +23,8 @@ from schemalint.config import Config
 from schemalint.model import Diagnostic, Location
 from schemalint.read.python.syntax import syntax_diagnostic as python_syntax_diagnostic  # noqa: F401 - its one home
 
-# source -> module defining READER. Imported lazily.
+# source -> module defining READER. Imported lazily. The database (schemalint.read.database)
+# has no files to extract and link: the engine reads it live, apart from these.
 READER_MODULES = {
     "django": "schemalint.read.django",
     "sqlalchemy": "schemalint.read.sqlalchemy",
