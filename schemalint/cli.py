@@ -293,7 +293,7 @@ def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, co
 
 
 @main.command()
-@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql"]), help="Which reader.")
+@click.option("--source", required=True, type=click.Choice(["django", "sqlalchemy", "sql", "migrations"]), help="Which reader.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Project root: paths in the output are relative to it (default: the folder of the nearest "

@@ -29,6 +29,7 @@ class Config:
     django: tuple[str, ...] = ()
     sqlalchemy: tuple[str, ...] = ()
     sql: tuple[str, ...] = ()
+    migrations: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     # Comparison.
     source_of_truth: str = "django"
@@ -137,6 +138,7 @@ _KEYS = {
     "django": ("django", _str_list),
     "sqlalchemy": ("sqlalchemy", _str_list),
     "sql": ("sql", _str_list),
+    "migrations": ("migrations", _str_list),
     "exclude": ("exclude", _str_list),
     "source-of-truth": ("source_of_truth", _choice(*SOURCES)),
     "mirrors": ("mirrors", _sources),

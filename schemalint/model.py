@@ -26,7 +26,7 @@ from typing import Literal
 
 # The kinds of source a schema can come from. Later sources (migrations, a live database)
 # add a name here and a reader under schemalint/read/.
-SOURCES = ("django", "sqlalchemy", "sql")
+SOURCES = ("django", "sqlalchemy", "sql", "migrations")
 
 ColumnPart = Literal["type", "nullable", "default", "identity", "generated", "comment", "unique", "references"]
 """What of a column can be unknown. `references`: the column is a foreign key whose target

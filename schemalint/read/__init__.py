@@ -28,6 +28,7 @@ READER_MODULES = {
     "django": "schemalint.read.django",
     "sqlalchemy": "schemalint.read.sqlalchemy",
     "sql": "schemalint.read.sql",
+    "migrations": "schemalint.read.migrations",
 }
 
 
