@@ -45,7 +45,27 @@ def absolute(value: object, imports: dict[str, str]) -> object:
             return FString(tuple(walk(p) for p in v.parts))
         return v
 
-    return walk(value)
+    return _written(walk(value))
+
+
+def _written(value: object) -> object:
+    """Expressions as `deconstruct()` writes them, back in the form models write them (what
+    the Django reader reads): `CombinedExpression(a, "-", b)` is `a - b`, `OrderBy(x,
+    descending=True)` is `x.desc()`."""
+    if isinstance(value, tuple):
+        return tuple(_written(v) for v in value)
+    if isinstance(value, Mapping):
+        return Mapping(tuple((_written(k), _written(v)) for k, v in value.items))
+    if not isinstance(value, Call):
+        return value
+    call = Call(value.func, tuple(_written(a) for a in value.args), tuple((k, _written(v)) for k, v in value.kwargs), value.star)
+    last = (call.func or "").rsplit(".", 1)[-1]
+    if last == "CombinedExpression" and len(call.args) == 3 and isinstance(call.args[1], str) and not call.kwargs:
+        return BinOp(call.args[1], call.args[0], call.args[2])
+    if last == "OrderBy" and len(call.args) == 1:
+        rest = tuple((k, v) for k, v in call.kwargs if k != "descending")
+        return Call(".desc" if call.kw("descending") is True else ".asc", call.args, rest)
+    return call
 
 
 def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
