@@ -145,7 +145,7 @@ def migration_files(config: Config, model_files: list[Path]) -> list[Path]:
 
 def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discovered:
     root = config.root
-    wanted = set(sources or ("django", "sqlalchemy", "sql"))
+    wanted = set(sources or ("django", "sqlalchemy", "sql", "migrations"))
     globbed = {s: getattr(config, s) for s in wanted if getattr(config, s)}
     result = Discovered(files={s: [] for s in wanted})
 
