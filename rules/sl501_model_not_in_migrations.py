@@ -127,7 +127,7 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
 
 @rule("SL501", "model-not-in-migrations", "A model's schema differs from what its migrations build (run makemigrations)",
       scope="migrations")
-def model_not_in_migrations(cmp: Comparison):
+def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
     for what, where, table, column in differences(cmp.truth, cmp.mirror):
         app = (table.model or "").split(".")[0]
         latest = _latest(cmp.mirror, app)

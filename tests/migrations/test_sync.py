@@ -152,6 +152,10 @@ def test_migrations_django_writes_for_the_changes_replay_exactly(pg, tmp_path: P
     catalog = build_with_django(pg, project, "migrations_sync", tmp_path)
     dumped = migrations_dump(project)
     assert not dumped["diagnostics"], dumped["diagnostics"]
-    agreement = compare_catalogs(dumped, catalog, comments=True, labels=("schemalint", "postgres"))
+    # names=False: the names nobody wrote (Django's `<table>_<column>_<hash>` index and key
+    # names) are compared by content. A database keeps the names its objects got before a
+    # migration renamed the table (the db-table change); the replay names them after the final
+    # state, a documented limitation. Written names must still be equal.
+    agreement = compare_catalogs(dumped, catalog, names=False, comments=True, labels=("schemalint", "postgres"))
     print(f"\nmigrations differential (bifrost + {len(MUTATIONS)} changes): {agreement.agreeing}/{agreement.compared} facts agree")
     assert not agreement.differences, str(agreement)

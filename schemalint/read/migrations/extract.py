@@ -73,7 +73,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
     facts = MigrationFacts(file.rel, name)
     text, problem = decode_or_diagnose(file)
     if text is None:
-        return replace(facts, diagnostics=(problem,))
+        return replace(facts, diagnostics=(problem,) if problem else ())
     try:
         wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
     except cst.ParserSyntaxError as exc:

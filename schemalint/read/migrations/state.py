@@ -90,7 +90,7 @@ def arguments(call: Call, kind: str) -> dict[str, object]:
 
 def _mapping(value: object) -> dict[str, object] | None:
     if isinstance(value, Mapping) and all(isinstance(k, str) for k, _ in value.items):
-        return {k: v for k, v in value.items}
+        return {str(k): v for k, v in value.items}
     return None
 
 
@@ -128,8 +128,9 @@ class Replay:
         kind = operation_kind(call)
         if kind is None or (kind not in PARAMETERS and kind not in NO_TABLE_EFFECT) or call.star:
             self.unresolved("migration operation", describe(call)[:80], where)
-            args = dict(call.kwargs)
-            model = self.models.get((app, str(args.get("model_name", args.get("name", ""))).lower()))
+            named = dict(call.kwargs)
+            target = named.get("model_name", named.get("name", call.args[0] if call.args else None))
+            model = self.models.get((app, target.lower())) if isinstance(target, str) else None
             if model is not None:
                 model.unknown += _ALL_PARTS
             else:
