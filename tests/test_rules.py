@@ -21,7 +21,6 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 test_rule_case = rule_case_tests(known_bugs={
     # Cases that show a bug in a part of the code being worked on elsewhere; each entry goes
     # with the fix (the test is strict: a fixed bug fails until its entry is removed).
-    "SL402-invalid-1": "schema.sql reader: a statement with a misspelt keyword (CRATE INDEX) is dropped silently",
 })
 
 
