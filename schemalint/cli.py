@@ -60,7 +60,7 @@ def main() -> None:
 
 
 FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab"]
-SOURCE_NAMES = ["django", "sqlalchemy", "sql", "database"]
+SOURCE_NAMES = ["django", "sqlalchemy", "sql", "migrations", "database"]
 
 
 def database_options(func):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from schemalint.model import FILE_SOURCES, SOURCES
+from schemalint.model import SOURCES
+
+# What can be the source of truth: a file source that declares models or tables (migrations are
+# checked against the Django models; a database is only ever a mirror).
+TRUTH_SOURCES = ("django", "sqlalchemy", "sql")
 
 
 class ConfigError(Exception):
@@ -29,6 +32,7 @@ class Config:
     django: tuple[str, ...] = ()
     sqlalchemy: tuple[str, ...] = ()
     sql: tuple[str, ...] = ()
+    migrations: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     # Comparison.
     source_of_truth: str = "django"
@@ -150,8 +154,9 @@ _KEYS = {
     "django": ("django", _str_list),
     "sqlalchemy": ("sqlalchemy", _str_list),
     "sql": ("sql", _str_list),
+    "migrations": ("migrations", _str_list),
     "exclude": ("exclude", _str_list),
-    "source-of-truth": ("source_of_truth", _choice(*FILE_SOURCES)),
+    "source-of-truth": ("source_of_truth", _choice(*TRUTH_SOURCES)),
     "mirrors": ("mirrors", _sources),
     "pairs": ("pairs", _str_table),
     "ignore-tables": ("ignore_tables", _str_list),
@@ -180,10 +185,8 @@ KNOWN_KEYS = tuple(_KEYS)
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -121,9 +121,31 @@ def tree_signature(config: Config) -> str:
     return _signatures[key]
 
 
+def migration_files(config: Config, model_files: list[Path]) -> list[Path]:
+    """`<app>/migrations/*.py` of each app a model file belongs to (and of the root when it
+    is an app or a migrations folder itself), as Django's loader lists them: not `__init__.py`,
+    nor names starting with `_` or `~`."""
+    apps = {config.root}
+    for path in model_files:
+        parts = path.relative_to(config.root).parts[:-1]
+        if "models" in parts:
+            parts = parts[: len(parts) - 1 - parts[::-1].index("models")]
+        apps.add(config.root.joinpath(*parts))
+    found: list[Path] = []
+    for app in sorted(apps):
+        folder = app if app.name == "migrations" and app == config.root else app / "migrations"
+        if not (folder / "__init__.py").is_file():
+            continue
+        for path in sorted(folder.glob("*.py")):
+            rel = path.relative_to(config.root).as_posix()
+            if path.name[0] not in "_~" and path.is_file() and not _is_excluded(rel, config.exclude):
+                found.append(path)
+    return found
+
+
 def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discovered:
     root = config.root
-    wanted = set(sources or ("django", "sqlalchemy", "sql"))
+    wanted = set(sources or ("django", "sqlalchemy", "sql", "migrations"))
     globbed = {s: getattr(config, s) for s in wanted if getattr(config, s)}
     result = Discovered(files={s: [] for s in wanted})
 
@@ -166,6 +188,10 @@ def discover(config: Config, sources: tuple[str, ...] | None = None) -> Discover
                 result.files[kind].append(path)
 
         _signatures[_walk_key(config)] = _signature_of(seen_rels)
+
+    if "migrations" in discovering:
+        models = result.files["django"] if "django" in wanted else discover(config, ("django",)).files["django"]
+        result.files["migrations"] = migration_files(config, models)
 
     for source in result.files:
         result.files[source].sort(key=lambda p: p.relative_to(root).as_posix())

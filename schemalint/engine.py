@@ -296,6 +296,8 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
         mirrors = [s for s in SOURCES if s != truth and discovered.files.get(s)]
     if config.uses_database and "database" not in mirrors:
         mirrors.append("database")  # asked for on the command line: always checked
+    if truth != "django":  # migrations are compared with the Django models they come from
+        mirrors = [m for m in mirrors if m != "migrations"]
     return truth, mirrors
 
 
@@ -342,8 +344,10 @@ def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, by
     truth = result.schemas[truth_source]
     for mirror in mirrors:
         comparison = compare(truth, result.schemas[mirror], config)
+        # Migrations are checked against the models by their own rules (SL5xx), not as a mirror.
+        scope = "migrations" if mirror == "migrations" else "comparison"
         for rule in rules:
-            if rule.scope == "comparison":
+            if rule.scope == scope:
                 findings += [_to_finding(rule, v, sources) for v in _violations(rule, comparison, result)]
 
     findings = [f for f in findings if not _ignored_per_file(f, config)]

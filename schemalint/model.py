@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-# The kinds of source a schema can come from. Later sources (migrations) add a name here and
-# a reader under schemalint/read/. File sources are discovered, cached and may be the truth;
-# the database (schemalint/read/database) is read live, only ever as a mirror.
-FILE_SOURCES = ("django", "sqlalchemy", "sql")
+# The kinds of source a schema can come from, each with a reader under schemalint/read/. File
+# sources are discovered and cached; the database (schemalint/read/database) is read live, only
+# ever as a mirror; migrations are compared only with the Django models they come from.
+FILE_SOURCES = ("django", "sqlalchemy", "sql", "migrations")
 SOURCES = (*FILE_SOURCES, "database")
 
 ColumnPart = Literal["type", "nullable", "default", "identity", "generated", "comment", "unique", "references"]

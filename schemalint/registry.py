@@ -64,6 +64,9 @@ class Case:
     django: str | None = None
     sqlalchemy: str | None = None
     sql: str | None = None
+    migrations: tuple[tuple[str, str], ...] = ()
+    """(name, text) of migration files of the case's app (app_django/apps/shop/migrations/);
+    `expect` names one as `"migrations/0002_name:5"`."""
     expect: tuple[str, ...] = ()
     message: str | None = None
     config: tuple[tuple[str, Any], ...] = ()
@@ -99,8 +102,8 @@ def rule(
         raise ValueError(f"rule code {code!r} must look like SL204 (1-4 capitals, 3 digits)")
     if not NAME_PATTERN.match(name):
         raise ValueError(f"rule name {name!r} must be kebab-case")
-    if scope not in ("comparison", "schema"):
-        raise ValueError(f"rule scope must be 'comparison' or 'schema', not {scope!r}")
+    if scope not in ("comparison", "schema", "migrations"):
+        raise ValueError(f"rule scope must be 'comparison', 'schema' or 'migrations', not {scope!r}")
     if severity not in ("error", "warning"):
         raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
 

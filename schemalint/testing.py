@@ -35,6 +35,9 @@ CASE_PATHS = {
 }
 
 
+MIGRATIONS_DIR = "app_django/apps/shop/migrations"
+
+
 class CaseFailure(AssertionError):
     """A case that did not behave as it says; the message names the rule, the case and why."""
 
@@ -71,6 +74,11 @@ def write_case(case: Case, root: Path) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    for name, text in case.migrations:
+        path = root / MIGRATIONS_DIR / f"{name}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "__init__.py").touch()
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     package = root / "app_django/apps/shop/__init__.py"
     package.parent.mkdir(parents=True, exist_ok=True)
     package.touch()
@@ -101,6 +109,9 @@ def expected_places(case: Case) -> set[tuple[str, int]]:
     places = set()
     for item in case.expect:
         source, _, line = item.partition(":")
+        if source.startswith("migrations/") and line.isdigit():
+            places.add((f"{MIGRATIONS_DIR}/{source.split('/', 1)[1]}.py", int(line)))
+            continue
         if source not in CASE_PATHS or not line.isdigit():
             raise CaseFailure(f"expect entry {item!r} must look like 'sqlalchemy:7' (source: django, sqlalchemy, sql)")
         places.add((CASE_PATHS[source], int(line)))

@@ -45,6 +45,7 @@ def test_the_seed_layout_is_found_without_configuration(tmp_path):
         "django": ["app_django/apps/options/models.py", "app_django/apps/strategies/models.py"],
         "sqlalchemy": ["src/database/models.py"],
         "sql": ["scripts/database/schema.sql"],
+        "migrations": [],
     }
 
 

@@ -29,6 +29,7 @@ READER_MODULES = {
     "django": "schemalint.read.django",
     "sqlalchemy": "schemalint.read.sqlalchemy",
     "sql": "schemalint.read.sql",
+    "migrations": "schemalint.read.migrations",
 }
 
 

@@ -226,7 +226,7 @@ def test_migration_on_disk_not_applied_is_sl601(pg, migrated, project):
 
 def test_a_new_migration_file_is_sl601_and_per_file_ignores_silence_it(pg, migrated, project):
     new = project / "app_django/apps/strategies/migrations/0002_later.py"
-    new.write_text("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = []\n")
+    new.write_text("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"strategies\", \"0001_initial\")]\n")
     findings = check_json(project, "--database-url", url(pg, migrated))
     assert [(f["code"], f["filename"]) for f in findings] == [("SL601", "app_django/apps/strategies/migrations/0002_later.py")]
     with (project / "pyproject.toml").open("a") as config:
@@ -239,7 +239,9 @@ def test_squashed_migration_counts_as_applied_when_what_it_replaces_is(pg, migra
         "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
         "    replaces = [('options', '0001_initial'), ('options', '0002_add_market_cap')]\n"
     )
-    assert check_json(project, "--database-url", url(pg, migrated)) == []
+    # (This squash has no operations: the migrations mirror rightly finds the options tables
+    # missing from it. What is asserted here is SL601's view of the recorded migrations.)
+    assert check_json(project, "--database-url", url(pg, migrated), "--select", "SL601") == []
 
 
 # ------------------------------------------------------------------------------- read only

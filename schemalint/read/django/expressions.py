@@ -148,7 +148,9 @@ class ExpressionWriter:
             elif key == "_connector":
                 connector = "or" if self.evaluate(val) == "OR" else "and"
         lookups = [kv for kv in call.kwargs if not kv[0].startswith("_")]
-        parts = [self._condition(c) for c in call.args] + self._lookups(lookups)
+        # A positional `("field__lookup", value)` pair is how migrations write a lookup.
+        parts = [self._lookup(c[0], c[1]) if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str)
+                 else self._condition(c) for c in call.args] + self._lookups(lookups)
         if not parts:
             raise Unresolved(describe(call))
         node = parts[0] if len(parts) == 1 else (connector, tuple(parts))

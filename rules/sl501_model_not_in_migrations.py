@@ -1,0 +1,204 @@
+"""A model's schema that its app's migrations do not build: `makemigrations` was not run.
+
+## What it does
+Replays the app's migrations (the way `migrate` would on a fresh database) and compares the
+schema they build with the schema the models declare, model by model (by `app.Model`, so a
+changed `db_table` is one difference, not a missing and an extra table). Each difference is
+reported at the model's field or class and names the app's latest migration: a model, a
+column, an index or a constraint missing from the migrations or left in them, a column whose
+type, nullability, default, primary key, foreign key or comment differs, a table name or
+comment that differs. Apps without a `migrations/` folder are not checked.
+
+## Why it matters
+`makemigrations` forgotten is the commonest drift of all: the model says one thing, the
+database that `migrate` builds says another, and the first to find out is production. This
+rule is `manage.py makemigrations --check` without settings or a database, in the same fast run.
+
+## Example
+```python
+class Stock(models.Model):
+    market_cap = models.BigIntegerField(null=True)   # no migration adds it
+```
+
+## How to fix
+Run `python manage.py makemigrations` and commit the migration.
+
+## How to silence
+`# noqa: SL501` on the field or class line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from schemalint.compare import Comparison
+from schemalint.model import Column, Location, Schema, Table
+from schemalint.registry import Case, Violation, rule
+
+# What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
+_COLUMN_FACTS = (("type", "type"), ("nullable", "nullable"), ("default", "default"), ("identity", "identity"),
+                 ("generated", "generated"), ("comment", "comment"))
+
+
+def _latest(schema: Schema, app: str) -> str | None:
+    for key, value in schema.properties:
+        if key == f"latest:{app}":
+            return f"{app}/{value}"
+    return None
+
+
+def _value(column: Column, part: str) -> object:
+    return getattr(column, part)
+
+
+def _plain(item: object) -> object:
+    """An index or constraint without where it is written (what `migrate` builds)."""
+    return replace(item, location=None)  # type: ignore[type-var]
+
+
+def _objects(table: Table, kind: str) -> dict[object, object]:
+    return {_plain(item): item for item in getattr(table, kind)}
+
+
+def differences(models: Schema, migrations: Schema) -> Iterator[tuple[str, Location | None, Table, str | None]]:
+    """(what differs, where in the models, the model's table, the column) for each difference."""
+    by_model = {t.model: t for t in migrations.tables if t.model}
+    seen: set[str] = set()
+    for table in models.tables:
+        app = (table.model or "").split(".")[0]
+        if not table.model or _latest(migrations, app) is None:
+            continue
+        seen.add(table.model)
+        other = by_model.get(table.model)
+        if other is None:
+            if "exists" not in table.unknown and migrations.complete:
+                yield f"{table.model} (table {table.name}) is not in migrations", table.location, table, None
+            continue
+        yield from _table_differences(table, other)
+    models_by_app = {(t.model or "").split(".")[0]: t for t in models.tables if t.model}
+    for table in migrations.tables:
+        app = (table.model or "").split(".")[0]
+        if table.model and table.model not in seen and app in models_by_app and models.complete:
+            where = models_by_app[app].location
+            at = Location(where.path, 1, 1) if where else table.location
+            yield f"{table.model} (table {table.name}) is in migrations but not in the models", at, table, None
+
+
+def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Location | None, Table, str | None]]:
+    label = table.model
+    if "name" not in table.unknown + other.unknown and (table.name, table.schema) != (other.name, other.schema):
+        yield f"{label}'s table is {table.name} in the model, {other.name} in migrations", table.location, table, None
+    if "comment" not in table.unknown + other.unknown and table.comment != other.comment:
+        yield f"{label}'s table comment differs from migrations", table.location, table, None
+    if "columns" not in table.unknown + other.unknown:
+        theirs = {c.name: c for c in other.columns}
+        ours = {c.name for c in table.columns}
+        for column in table.columns:
+            found = theirs.get(column.name)
+            if found is None:
+                yield f"{label}.{column.name} is not in migrations", column.location or table.location, table, column.name
+                continue
+            changed = [label_ for part, label_ in _COLUMN_FACTS
+                       if column.known(part) and found.known(part) and _value(column, part) != _value(found, part)]  # type: ignore[arg-type]
+            if table.primary_key and other.primary_key and (column.name in table.primary_key.columns) != (
+                    column.name in other.primary_key.columns):
+                changed.append("primary key")
+            if changed:
+                yield (f"{label}.{column.name} differs from migrations ({', '.join(changed)})",
+                       column.location or table.location, table, column.name)
+        for column in other.columns:
+            if column.name not in ours:
+                yield f"{label}.{column.name} is in migrations but not in the model", table.location, table, column.name
+    for kind, part, noun in (("indexes", "indexes", "index"), ("constraints", "constraints", "constraint"),
+                             ("foreign_keys", "columns", "foreign key")):
+        if part in table.unknown + other.unknown:
+            continue
+        ours_, theirs_ = _objects(table, kind), _objects(other, kind)
+        for key, item in ours_.items():
+            if key not in theirs_ and not getattr(item, "unknown", ()):
+                name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
+                yield f"{label}: {noun} {name} is not in migrations", getattr(item, "location", None) or table.location, table, None
+        for key, item in theirs_.items():
+            if key not in ours_ and not getattr(item, "unknown", ()):
+                name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
+                yield f"{label}: {noun} {name} is in migrations but not in the model", table.location, table, None
+
+
+@rule("SL501", "model-not-in-migrations", "A model's schema differs from what its migrations build (run makemigrations)",
+      scope="migrations")
+def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
+    for what, where, table, column in differences(cmp.truth, cmp.mirror):
+        app = (table.model or "").split(".")[0]
+        latest = _latest(cmp.mirror, app)
+        yield Violation(f"{what} (latest {latest}); run makemigrations", where or Location(cmp.truth_file, 1, 1),
+                        table=table.name, column=column)
+
+
+_MODELS = """
+    from django.db import models
+
+    class Stock(models.Model):
+        symbol = models.CharField(max_length=10)
+        market_cap = models.BigIntegerField(null=True)
+"""
+
+_INITIAL = ("0001_initial", """
+    from django.db import migrations, models
+
+
+    class Migration(migrations.Migration):
+
+        initial = True
+
+        dependencies = []
+
+        operations = [
+            migrations.CreateModel(
+                name="Stock",
+                fields=[
+                    ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                    ("symbol", models.CharField(max_length=10)),
+                ],
+            ),
+        ]
+""")
+
+_MARKET_CAP = ("0002_stock_market_cap", """
+    from django.db import migrations, models
+
+
+    class Migration(migrations.Migration):
+
+        dependencies = [("shop", "0001_initial")]
+
+        operations = [
+            migrations.AddField(model_name="stock", name="market_cap", field=models.BigIntegerField(null=True)),
+        ]
+""")
+
+VALID = [
+    Case(django=_MODELS, migrations=(_INITIAL, _MARKET_CAP)),
+    # The same field, renamed in a later migration: replayed, so in sync.
+    Case(django=_MODELS.replace("symbol =", "ticker ="), migrations=(_INITIAL, _MARKET_CAP, ("0003_rename", """
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("shop", "0002_stock_market_cap")]
+            operations = [migrations.RenameField(model_name="stock", old_name="symbol", new_name="ticker")]
+    """))),
+    # A project without migrations is not checked.
+    Case(django=_MODELS),
+]
+
+INVALID = [
+    Case(django=_MODELS, migrations=(_INITIAL,), expect=("django:5",),
+         message="shop.Stock.market_cap is not in migrations (latest shop/0001_initial); run makemigrations"),
+    Case(django=_MODELS.replace("max_length=10", "max_length=12"), migrations=(_INITIAL, _MARKET_CAP),
+         expect=("django:4",), message="shop.Stock.symbol differs from migrations (type)"),
+    Case(django=_MODELS + """
+    class Market(models.Model):
+        name = models.CharField(max_length=20)
+""", migrations=(_INITIAL, _MARKET_CAP), expect=("django:7",), message="shop.Market (table shop_market) is not in migrations"),
+]

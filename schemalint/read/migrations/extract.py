@@ -1,0 +1,133 @@
+"""Stage 1 for migrations: one `<app>/migrations/NNNN_name.py` -> `MigrationFacts`, with libcst,
+without importing it. Field calls inside operations become the Django reader's facts, their
+names made absolute through the file's imports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from schemalint.model import Diagnostic, Location
+from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
+from schemalint.read.django.extract import _imports, _syntax_error, dotted, module_names, value_of
+from schemalint.read.django.facts import BinOp, Call, FString, Mapping, Ref, Spread, Unary
+from schemalint.read.migrations.facts import MigrationFacts, Operation
+
+_LISTS = ("dependencies", "replaces", "run_before", "operations")
+
+
+def absolute(value: object, imports: dict[str, str]) -> object:
+    """`value` with each name's head replaced by what the file imports it as."""
+
+    def name(text: str) -> str:
+        head, dot, rest = text.partition(".")
+        return imports[head] + dot + rest if head in imports else text
+
+    def walk(v: object) -> object:
+        if isinstance(v, Ref):
+            return Ref(name(v.dotted))
+        if isinstance(v, Call):
+            func = name(v.func) if v.func and not v.func.startswith((".", "super()")) else v.func
+            return Call(func, tuple(walk(a) for a in v.args), tuple((k, walk(a)) for k, a in v.kwargs), v.star)
+        if isinstance(v, tuple):
+            return tuple(walk(item) for item in v)
+        if isinstance(v, Mapping):
+            return Mapping(tuple((walk(k), walk(i)) for k, i in v.items))
+        if isinstance(v, BinOp):
+            return BinOp(v.op, walk(v.left), walk(v.right))
+        if isinstance(v, Unary):
+            return Unary(v.op, walk(v.operand))
+        if isinstance(v, Spread):
+            return Spread(walk(v.value))
+        if isinstance(v, FString):
+            return FString(tuple(walk(p) for p in v.parts))
+        return v
+
+    return _written(walk(value))
+
+
+def _written(value: object) -> object:
+    """Expressions as `deconstruct()` writes them, back in the form models write them (what
+    the Django reader reads): `CombinedExpression(a, "-", b)` is `a - b`, `OrderBy(x,
+    descending=True)` is `x.desc()`."""
+    if isinstance(value, tuple):
+        return tuple(_written(v) for v in value)
+    if isinstance(value, Mapping):
+        return Mapping(tuple((_written(k), _written(v)) for k, v in value.items))
+    if not isinstance(value, Call):
+        return value
+    call = Call(value.func, tuple(_written(a) for a in value.args), tuple((k, _written(v)) for k, v in value.kwargs), value.star)
+    last = (call.func or "").rsplit(".", 1)[-1]
+    if last == "CombinedExpression" and len(call.args) == 3 and isinstance(call.args[1], str) and not call.kwargs:
+        return BinOp(call.args[1], call.args[0], call.args[2])
+    if last == "OrderBy" and len(call.args) == 1:
+        rest = tuple((k, v) for k, v in call.kwargs if k != "descending")
+        return Call(".desc" if call.kw("descending") is True else ".asc", call.args, rest)
+    return call
+
+
+def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
+    name = file.rel.rsplit("/", 1)[-1].removesuffix(".py")
+    facts = MigrationFacts(file.rel, name)
+    text, problem = decode_or_diagnose(file)
+    if text is None:
+        return replace(facts, diagnostics=(problem,) if problem else ())
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    except cst.ParserSyntaxError as exc:
+        return replace(facts, diagnostics=(_syntax_error(file, text, exc),))
+    except (RecursionError, ValueError) as exc:
+        return replace(facts, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
+    positions = wrapper.resolve(PositionProvider)
+    package, _ = module_names(file.rel)
+    imports: dict[str, str] = {}
+    for statement in wrapper.module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                imports.update(_imports(small, package))
+    for statement in wrapper.module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == "Migration":
+            start = positions[statement].start
+            return _migration(replace(facts, line=start.line, col=start.column + 1, found=True), statement, imports, positions)
+    return facts
+
+
+def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str], positions) -> MigrationFacts:
+    found: dict[str, tuple[object, ...]] = {}
+    unknown: list[str] = []
+    operations: list[Operation] = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                targets, value = [small.target.value], small.value
+            elif isinstance(small, cst.Assign):
+                targets = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
+                value = small.value
+            else:
+                continue
+            for target in (t for t in targets if t in _LISTS):
+                if not isinstance(value, (cst.List, cst.Tuple)) or any(isinstance(e, cst.StarredElement) for e in value.elements):
+                    unknown.append(target)
+                    continue
+                if target == "operations":
+                    operations = [_operation(e.value, imports, positions) for e in value.elements]
+                else:
+                    found[target] = tuple(absolute(value_of(e.value), imports) for e in value.elements)
+    return replace(facts, dependencies=found.get("dependencies", ()), replaces=found.get("replaces", ()),
+                   run_before=found.get("run_before", ()), operations=tuple(operations), unknown=tuple(unknown))
+
+
+def _operation(node: cst.BaseExpression, imports: dict[str, str], positions) -> Operation:
+    start = positions[node].start
+    value = absolute(value_of(node), imports)
+    if not isinstance(value, Call):
+        value = Call(None, (value,))
+    return Operation(value, start.line, start.column + 1)
+
+
+__all__ = ["absolute", "dotted", "extract"]

@@ -1,0 +1,140 @@
+"""Stage 2 for migrations: graph, replay, and the Django reader's tables from the final state."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from schemalint.model import Diagnostic, Location, Schema, Table, TablePart
+from schemalint.read import Project
+from schemalint.read.django.build import build_schema
+from schemalint.read.django.facts import Assign, Call, ClassFact, Mapping, ModuleFacts, Ref
+from schemalint.read.django.link import Linker
+from schemalint.read.django.project import DjangoProject
+from schemalint.read.migrations.facts import MigrationFacts
+from schemalint.read.migrations.graph import Graph, build_graph
+from schemalint.read.migrations.state import ModelState, Replay
+
+STATE_FILE = "__state__.py"
+"""The name of the models module the state is written as, inside each app's migrations/."""
+
+
+def link(facts: list[MigrationFacts], project: Project) -> Schema:
+    diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
+    django = DjangoProject(project, [f.rel for f in facts])
+    app_dirs: dict[str, str] = {}
+    migrations: list[tuple[str, MigrationFacts]] = []
+    for fact in facts:
+        if fact.diagnostics:
+            continue
+        if not fact.found:
+            diagnostics.append(Diagnostic("SL001", "migration file has no Migration class", Location(fact.rel, 1, 1)))
+            continue
+        label = django.app_config(fact.app_dir).label or fact.app_dir.rsplit("/", 1)[-1]
+        app_dirs.setdefault(label, fact.app_dir)
+        migrations.append((label, fact))
+    graph = build_graph(migrations, django.settings_facts().auth_user_model)
+    diagnostics += graph.diagnostics
+    diagnostics += _merges_needed(graph, app_dirs)
+    replay = Replay()
+    for key in graph.order():
+        replay.migration(key[0], graph.nodes[key])
+    diagnostics += replay.diagnostics
+    schema = _tables(replay, app_dirs, project)
+    properties = schema.properties + tuple((f"latest:{app}", name) for app, name in sorted(replay.latest.items()))
+    return dataclasses.replace(schema, source="migrations", diagnostics=tuple(diagnostics) + schema.diagnostics,
+                               properties=properties, complete=schema.complete and replay.complete)
+
+
+def _merges_needed(graph: Graph, app_dirs: dict[str, str]) -> list[Diagnostic]:
+    found = []
+    for app in sorted(app_dirs):
+        leaves = graph.leaves(app)
+        if len(leaves) > 1:
+            last = graph.nodes[leaves[-1]]
+            names = ", ".join(name for _, name in leaves)
+            found.append(Diagnostic("SL502", f"app '{app}' has {len(leaves)} leaf migrations ({names}); "
+                                    "run makemigrations --merge", Location(last.rel, last.line, last.col)))
+    return found
+
+
+# --------------------------------------------------------------------------- state -> Django facts
+
+
+class _Writer:
+    """Writes each app's state as the facts of one models module, each fact on its own
+    (synthetic) line, and remembers which operation each line stands for."""
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, int], Location] = {}
+        self.line = 0
+
+    def at(self, rel: str, where: Location) -> int:
+        self.line += 1
+        self.places[(rel, self.line)] = where
+        return self.line
+
+    def module(self, app: str, app_dir: str, models: list[ModelState]) -> ModuleFacts:
+        rel = f"{app_dir}/migrations/{STATE_FILE}" if app_dir else f"migrations/{STATE_FILE}"
+        package = rel.rsplit("/", 1)[0].replace("/", ".")
+        classes = []
+        heads: set[str] = {"django"}
+        for model in models:
+            line = self.at(rel, model.location)
+            body = tuple(Assign(name, state.call, self.at(rel, state.location), 5) for name, state in model.fields.items())
+            meta = [Assign("app_label", app, line, 9)]
+            for key, value in model.options.items():
+                where = model.option_locations.get(key, model.location)
+                meta.append(Assign(key, value, self.at(rel, where), 9))
+            for value in [a.value for a in body] + [a.value for a in meta]:
+                heads |= _heads(value)
+            classes.append(ClassFact(model.name, (Ref("django.db.models.Model"),), line, 1, body, tuple(meta)))
+        imports = tuple((head, head) for head in sorted(heads))
+        return ModuleFacts(rel, package, package + "." + STATE_FILE[:-3], imports, (), tuple(classes))
+
+
+def _heads(value: object) -> set[str]:
+    if isinstance(value, Ref):
+        return {value.dotted.split(".")[0]}
+    if isinstance(value, Call):
+        found = {value.func.split(".")[0]} if value.func and not value.func.startswith((".", "super()")) else set()
+        for item in (*value.args, *(v for _, v in value.kwargs)):
+            found |= _heads(item)
+        return found
+    if isinstance(value, tuple):
+        return set().union(*(_heads(v) for v in value)) if value else set()
+    if isinstance(value, Mapping):
+        return set().union(*(_heads(k) | _heads(v) for k, v in value.items)) if value.items else set()
+    return set()
+
+
+def _tables(replay: Replay, app_dirs: dict[str, str], project: Project) -> Schema:
+    writer = _Writer()
+    by_app: dict[str, list[ModelState]] = {}
+    for model in replay.models.values():
+        by_app.setdefault(model.app, []).append(model)
+    modules = [writer.module(app, app_dirs.get(app, app), models) for app, models in sorted(by_app.items())]
+    if not modules:
+        return Schema("migrations")
+    schema = build_schema(Linker(modules, project))
+    unknown = {f"{m.app}.{m.name}": m.unknown for m in replay.models.values() if m.unknown}
+    tables = tuple(_with_unknown(t, unknown.get(t.model or "", [])) for t in schema.tables)
+    return _relocate(dataclasses.replace(schema, tables=tables), writer.places)
+
+
+def _with_unknown(table: Table, parts: list[TablePart]) -> Table:
+    if not parts:
+        return table
+    return dataclasses.replace(table, unknown=tuple(dict.fromkeys((*table.unknown, *parts))))
+
+
+def _relocate(value: Any, places: dict[tuple[str, int], Location]) -> Any:
+    """`value` with every synthetic location replaced by the operation's."""
+    if isinstance(value, Location):
+        return places.get((value.path, value.line), value)
+    if isinstance(value, tuple):
+        return tuple(_relocate(v, places) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _relocate(getattr(value, f.name), places) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
