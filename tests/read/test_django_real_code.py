@@ -171,6 +171,17 @@ UNKNOWN_CASES = [
         """
         import os
 
+        class Stock(models.Model):
+            code = models.CharField(max_length=8, unique=os.environ.get("UNIQUE_CODES") == "1")
+        """,
+        # (whether Django adds a `_like` index depends on whether the column is unique)
+        "shop_stock", {"code": ("unique",)}, ("indexes",), 'unique cannot be resolved statically: os.environ.get("UNIQUE_CODES") == "1"',
+        id="unique-from-the-environment",
+    ),
+    pytest.param(
+        """
+        import os
+
         WITH_NOTES = os.environ.get("NOTES") != "off"
 
         class Stock(models.Model):

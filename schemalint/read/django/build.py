@@ -364,6 +364,8 @@ class TableBuilder:
             self.unknown.append("indexes")
         if "type" in unknown and (db_index or unique):
             self.unknown.append("indexes")  # a `_like` index depends on the type
+        if "unique" in unknown and _is_like_type(pg_type):
+            self.unknown.append("indexes")  # ... and on whether the column is unique
         identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown else None
         if spec.internal == "GeneratedField":
             null = True  # Django writes no NOT NULL for a generated column; filled in by _generated_columns
