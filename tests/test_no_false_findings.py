@@ -334,6 +334,143 @@ CASES: dict[str, Case] = {
         """,
         STOCK_WITH_SECTOR_SQLALCHEMY,
     ),
+    # ------------------------------------------------------------------ SQLAlchemy
+    "sqlalchemy-type-from-a-function": stock(
+        "sqlalchemy", "code = models.CharField(max_length=12)", "code = Column(String(code_length()), nullable=False)",
+        "code varchar(12) NOT NULL",
+        before=("", "import os\n\ndef code_length():\n    return int(os.environ.get('CODE_LENGTH', '12'))\n"),
+    ),
+    "sqlalchemy-server-default-from-a-function": stock(
+        "sqlalchemy", "region = models.CharField(max_length=5, db_default='EU')",
+        "region = Column(String(5), nullable=False, server_default=default_region())",
+        "region varchar(5) NOT NULL DEFAULT 'EU'",
+        before=("", "import os\n\ndef default_region():\n    return os.environ.get('REGION', 'EU')\n"),
+    ),
+    "sqlalchemy-computed-from-a-function": stock(
+        "sqlalchemy",
+        "upper_name = models.GeneratedField(expression=Upper('name'), output_field=models.CharField(max_length=20), db_persist=True)",
+        "upper_name = Column(String(20), Computed(upper_name_sql()))",
+        "upper_name varchar(20) GENERATED ALWAYS AS (upper((name)::text)) STORED",
+        before=("from django.db.models.functions import Upper\n",
+                "import os\n\ndef upper_name_sql():\n    return os.environ.get('UPPER_NAME', 'upper(name)')\n"),
+    ),
+    "sqlalchemy-column-from-a-factory-function": stock(
+        "sqlalchemy", "created = models.DateTimeField(null=True)", "created = timestamp_column()",
+        "created timestamp with time zone",
+        before=("", "def timestamp_column():\n    return Column(DateTime(timezone=True))\n"),
+    ),
+    "sqlalchemy-fk-target-from-a-function": with_sector(
+        "sqlalchemy", STOCK_WITH_SECTOR_DJANGO,
+        "import os\n\ndef target():\n    return os.environ.get('SECTOR_TARGET', 'shop_sector.id')\n"
+        + STOCK_WITH_SECTOR_SQLALCHEMY.replace('ForeignKey("shop_sector.id"', "ForeignKey(target()"),
+    ),
+    "sqlalchemy-table-args-from-a-function": Case(
+        "sqlalchemy",
+        """
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                indexes = [models.Index(fields=["name"], name="stock_name_idx")]
+        """,
+        """
+        import os
+
+        def build_args():
+            return (Index(os.environ.get("NAME_INDEX", "stock_name_idx"), "name"),)
+
+        class Stock(Base):
+            __tablename__ = "shop_stock"
+            __table_args__ = build_args()
+            id = Column(BigInteger, Identity(), primary_key=True)
+            name = Column(String(20), nullable=False)
+        """,
+        STOCK_SQL + "CREATE INDEX IF NOT EXISTS stock_name_idx ON shop_stock (name);\n",
+    ),
+    "sqlalchemy-check-from-a-function": Case(
+        "sqlalchemy",
+        """
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="stock_name_not_empty")]
+        """,
+        """
+        import os
+
+        def rule():
+            return os.environ.get("NAME_RULE", "NOT (name = '')")
+
+        class Stock(Base):
+            __tablename__ = "shop_stock"
+            id = Column(BigInteger, Identity(), primary_key=True)
+            name = Column(String(20), nullable=False)
+            __table_args__ = (CheckConstraint(rule(), name="stock_name_not_empty"),)
+        """,
+        STOCK_SQL.replace("NOT NULL\n", "NOT NULL,\n    CONSTRAINT stock_name_not_empty CHECK (NOT (name = ''))\n"),
+    ),
+    "sqlalchemy-index-predicate-that-cannot-be-read": Case(
+        "sqlalchemy",
+        """
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                indexes = [models.Index(fields=["name"], name="stock_open_name", condition=models.Q(name="open"))]
+        """,
+        """
+        import os
+
+        def open_name():
+            return os.environ.get("OPEN_NAME", "open")
+
+        class Stock(Base):
+            __tablename__ = "shop_stock"
+            id = Column(BigInteger, Identity(), primary_key=True)
+            name = Column(String(20), nullable=False)
+            __table_args__ = (Index("stock_open_name", name, postgresql_where=name == open_name()),)
+        """,
+        STOCK_SQL + "CREATE INDEX IF NOT EXISTS stock_open_name ON shop_stock (name) WHERE name = 'open';\n",
+    ),
+    "sqlalchemy-class-under-a-runtime-if": Case(
+        "sqlalchemy", STOCK_DJANGO, "import os\n\nif os.environ.get('WITH_STOCKS', '1'):\n" + textwrap.indent(STOCK_SQLALCHEMY, "    "),
+        STOCK_SQL,
+    ),
+    "sqlalchemy-table-under-a-runtime-if": Case(
+        "sqlalchemy", STOCK_DJANGO,
+        """
+        import os
+
+        metadata = MetaData()
+        if os.environ.get("WITH_STOCKS", "1"):
+            stocks = Table("shop_stock", metadata, Column("id", BigInteger, Identity(), primary_key=True),
+                           Column("name", String(20), nullable=False))
+        """,
+        STOCK_SQL,
+    ),
+    "sqlalchemy-loop-that-cannot-be-unrolled": Case(
+        "sqlalchemy", STOCK_DJANGO + SECTOR_DJANGO,
+        STOCK_SQLALCHEMY + """
+import os
+
+metadata = MetaData()
+for name in os.environ.get("LOOKUP_TABLES", "shop_sector").split():
+    Table(name, metadata, Column("id", BigInteger, Identity(), primary_key=True), Column("name", String(20), nullable=False))
+""",
+        STOCK_SQL + SECTOR_SQL,
+    ),
+    "sqlalchemy-reflected-table": Case(
+        "sqlalchemy", STOCK_DJANGO + SECTOR_DJANGO,
+        STOCK_SQLALCHEMY + """
+import os
+import sqlalchemy as sa
+
+sectors = Table("shop_sector", Base.metadata, autoload_with=sa.create_engine(os.environ["DATABASE_URL"]))
+""",
+        STOCK_SQL + SECTOR_SQL,
+        builds=("django", "sql"),
+    ),
 }
 
 

@@ -282,6 +282,12 @@ class Thing(Base):
     id = Column(Integer, primary_key=True)
     created: Mapped[datetime.datetime] = timestamp_column()
 """, ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
+    "column-factory-function-unannotated": ("""
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    created = timestamp_column()
+""", ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
     "reflected-table": ("""
 legacy = Table("legacy", Base.metadata, autoload_with=sa.create_engine("postgresql://"))
 """, ("legacy", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "reflected"),

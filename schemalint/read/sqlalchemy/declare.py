@@ -505,7 +505,7 @@ class Declarations:
             return None
         if value is None and mapped is not None and member.kind != "def":
             return self.column(None, member.name, location, base, mapped, owner, table)
-        if isinstance(value, Call) and isinstance(value.func, Unresolved) and mapped is not None:
+        if isinstance(value, Call) and isinstance(value.func, Unresolved):  # (annotated or not: it may return a Column)
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
             self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; the columns, keys and "
                       "indexes it may add are not compared", location, table, member.name)
