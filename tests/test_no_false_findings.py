@@ -51,9 +51,10 @@ django = ["app_django/**/*.py"]
 sqlalchemy = ["db/*.py"]
 sql = ["db/*.sql"]
 source-of-truth = "{truth}"
-default-auto-field = "django.db.models.BigAutoField"
-on-delete-policy = "database"
+{auto_field}on-delete-policy = "database"
 """
+
+AUTO_FIELD_KEY = 'default-auto-field = "django.db.models.BigAutoField"\n'
 
 # The table every case starts from, in the three spellings.
 STOCK_DJANGO = """
@@ -89,6 +90,8 @@ class Case:
     the readers do not see them."""
     extra: dict[str, str] = field(default_factory=dict)
     """More project files (Django settings)."""
+    auto_field_key: bool = True
+    """Whether the config names the default auto field (else Django's settings decide)."""
     builds: tuple[str, ...] = ("django", "sqlalchemy", "sql")
     """The sources that can build a database without one (a reflected table cannot)."""
 
@@ -180,6 +183,9 @@ class Stock(models.Model):
 THIRD_PARTY = {
     "thirdparty.py": """
         from django.db import models
+
+        class TreeForeignKey(models.ForeignKey):
+            pass
 
         class MoneyField(models.DecimalField):
             def __init__(self, *args, **kwargs):
@@ -333,6 +339,30 @@ CASES: dict[str, Case] = {
             sector = models.ForeignKey(Sector, on_delete=on_delete())
         """,
         STOCK_WITH_SECTOR_SQLALCHEMY,
+    ),
+    "django-third-party-foreign-key-class": with_sector(
+        "django", "from thirdparty import TreeForeignKey\n" + STOCK_WITH_SECTOR_DJANGO.replace("models.ForeignKey", "TreeForeignKey"),
+        STOCK_WITH_SECTOR_SQLALCHEMY, site=THIRD_PARTY,
+    ),
+    "django-default-auto-field-setting-that-cannot-be-read": Case(
+        "django", STOCK_DJANGO, STOCK_SQLALCHEMY, STOCK_SQL, auto_field_key=False,
+        extra={**DJANGO_SETTINGS, "app_django/config/settings.py": """
+            import os
+            INSTALLED_APPS = ["shop"]
+            DEFAULT_AUTO_FIELD = os.environ.get("AUTO_FIELD", "django.db.models.BigAutoField")
+        """},
+    ),
+    "django-appconfig-auto-field-that-cannot-be-read": Case(
+        "django", STOCK_DJANGO, STOCK_SQLALCHEMY, STOCK_SQL, auto_field_key=False,
+        extra={**DJANGO_SETTINGS, "app_django/apps/shop/apps.py": """
+            import os
+
+            from django.apps import AppConfig
+
+            class ShopConfig(AppConfig):
+                name = "shop"
+                default_auto_field = os.environ.get("AUTO_FIELD", "django.db.models.BigAutoField")
+        """},
     ),
     # ------------------------------------------------------------------ SQLAlchemy
     "sqlalchemy-type-from-a-function": stock(
@@ -514,7 +544,7 @@ sectors = Table("shop_sector", Base.metadata, autoload_with=sa.create_engine(os.
 
 
 def write(root: Path, case: Case, truth: str) -> None:
-    for rel, text in {**case.files(), "pyproject.toml": PYPROJECT.format(truth=truth)}.items():
+    for rel, text in {**case.files(), "pyproject.toml": PYPROJECT.format(truth=truth, auto_field=AUTO_FIELD_KEY if case.auto_field_key else "")}.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -533,8 +563,8 @@ def test_an_unknown_construct_gives_its_sl002_and_nothing_else(tmp_path, case, d
     write(tmp_path, case, truth)
     found = findings(tmp_path)
     assert [code for code, _ in found] == ["SL002"] * case.sl002, found
-    where = {"django": DJANGO_MODELS, "sqlalchemy": SQLALCHEMY_MODELS, "sql": SCHEMA_SQL}[case.unknown]
-    assert all(text.startswith(where + ":") for _, text in found), found
+    where = {"django": "app_django/", "sqlalchemy": SQLALCHEMY_MODELS + ":", "sql": SCHEMA_SQL + ":"}[case.unknown]
+    assert all(text.startswith(where) for _, text in found), found  # at the construct
 
 
 # ---------------------------------------------------------------- the mirrors are really right
