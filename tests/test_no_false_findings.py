@@ -501,6 +501,34 @@ sectors = Table("shop_sector", Base.metadata, autoload_with=sa.create_engine(os.
         STOCK_SQL + SECTOR_SQL,
         builds=("django", "sql"),
     ),
+    "sqlalchemy-primary-key-type-from-a-function": Case(
+        "sqlalchemy", STOCK_DJANGO,
+        "import os\n\ndef id_type():\n    return BigInteger if os.environ.get('BIG_IDS', '1') else Integer\n"
+        + STOCK_SQLALCHEMY.replace("Column(BigInteger, Identity()", "Column(id_type(), Identity()"),
+        STOCK_SQL,
+    ),
+    "sqlalchemy-fk-to-a-column-of-unknown-type": Case(  # two columns of unknown type, one SL002
+        "sqlalchemy", SECTOR_DJANGO + STOCK_WITH_SECTOR_DJANGO,
+        "import os\n\ndef id_type():\n    return BigInteger if os.environ.get('BIG_IDS', '1') else Integer\n"
+        + SECTOR_SQLALCHEMY.replace("Column(BigInteger, Identity()", "Column(id_type(), Identity()")
+        + STOCK_WITH_SECTOR_SQLALCHEMY.replace("Column(BigInteger, ForeignKey(", "Column(ForeignKey("),
+        SECTOR_SQL + STOCK_WITH_SECTOR_SQL,
+    ),
+    "sqlalchemy-column-argument-from-a-function": with_sector(
+        "sqlalchemy", STOCK_WITH_SECTOR_DJANGO,
+        f"""
+import os
+
+def sector_key():
+    return ForeignKey(os.environ.get("SECTOR_TARGET", "shop_sector.id"), name="{FK_NAME}", deferrable=True, initially="DEFERRED")
+""" + STOCK_WITH_SECTOR_SQLALCHEMY.replace(f'ForeignKey("shop_sector.id", name="{FK_NAME}", deferrable=True, initially="DEFERRED")',
+                                           "sector_key()"),
+    ),
+    "sqlalchemy-table-name-from-a-function": Case(
+        "sqlalchemy", STOCK_DJANGO,
+        "import os\n" + STOCK_SQLALCHEMY.replace('"shop_stock"', 'os.environ.get("STOCK_TABLE", "shop_stock")'),
+        STOCK_SQL,
+    ),
     # ------------------------------------------------------------------ schema.sql
     "sql-do-block-with-execute": Case(
         "sql", STOCK_DJANGO + SECTOR_DJANGO, STOCK_SQLALCHEMY + SECTOR_SQLALCHEMY,
