@@ -248,6 +248,50 @@ CASES: dict[str, Case] = {
         "code = Column(String(5), nullable=False)", "code varchar(5) NOT NULL",
         before=("from django.conf import settings\n", ""), extra=DJANGO_SETTINGS,
     ),
+    "django-null-from-the-environment": stock(
+        "django", "note = models.TextField(null=os.environ.get('STRICT_NOTES') != '1')", "note = Column(Text)", "note text",
+        before=("import os\n", ""),
+    ),
+    "django-db-default-from-the-environment": stock(
+        "django", "region = models.CharField(max_length=5, db_default=os.environ.get('REGION', 'EU'))",
+        "region = Column(String(5), nullable=False, server_default='EU')", "region varchar(5) NOT NULL DEFAULT 'EU'",
+        before=("import os\n", ""),
+    ),
+    "django-db-comment-from-the-environment": stock(
+        "django", "note = models.TextField(db_comment=os.environ.get('NOTE_COMMENT', 'free text'))",
+        "note = Column(Text, nullable=False, comment='free text')",
+        "note text NOT NULL\n);\nCOMMENT ON COLUMN shop_stock.note IS 'free text'; SELECT (1",
+        before=("import os\n", ""),
+    ),
+    "django-meta-indexes-from-a-function": Case(
+        "django",
+        """
+        import os
+
+        def stock_indexes():
+            return [models.Index(fields=["name"], name=os.environ.get("NAME_INDEX", "stock_name_idx"))]
+
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                indexes = stock_indexes()
+        """,
+        STOCK_SQLALCHEMY + "    __table_args__ = (Index('stock_name_idx', 'name'),)\n",
+        STOCK_SQL + "CREATE INDEX IF NOT EXISTS stock_name_idx ON shop_stock (name);\n",
+    ),
+    "django-check-constraint-it-cannot-print": Case(
+        "django",
+        """
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                constraints = [models.CheckConstraint(condition=models.Q(name__startswith="A"), name="stock_name_a")]
+        """,
+        STOCK_SQLALCHEMY + "    __table_args__ = (CheckConstraint(\"name::text LIKE 'A%'\", name='stock_name_a'),)\n",
+        STOCK_SQL.replace("NOT NULL\n", "NOT NULL,\n    CONSTRAINT stock_name_a CHECK (name::text LIKE 'A%')\n"),
+    ),
     "django-field-under-a-runtime-if": stock(
         "django", "if WITH_NOTES:\n        notes = models.TextField()", "notes = Column(Text, nullable=False)", "notes text NOT NULL",
         before=("import os\n\nWITH_NOTES = os.environ.get('NOTES') != 'off'\n", ""),

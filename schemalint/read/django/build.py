@@ -507,6 +507,7 @@ class TableBuilder:
             items = self.linker.resolver.spliced(module, value)
         except Unresolved:
             self.linker.unresolved(f"Meta.{key}", describe(value), location, self.table_name)
+            self.unknown += ["indexes"] if key == "indexes" else ["constraints", "indexes"]
             return []
         places = self.linker.item_locations.get((location.path, location.line, location.col), ())
         if len(places) != len(items) or any(m is not module for _, m in items):
@@ -519,6 +520,7 @@ class TableBuilder:
                 index = self._index(call, module, location)
             except Unresolved as exc:
                 self.linker.unresolved(exc.what or "index", exc.text, location, self.table_name)
+                self.unknown.append("indexes")
                 continue
             self.indexes.append(index)
 
@@ -561,6 +563,9 @@ class TableBuilder:
                 self._constraint(call, module, location)
             except Unresolved as exc:
                 self.linker.unresolved(exc.what or "constraint", exc.text, location, self.table_name)
+                # (a UniqueConstraint with a condition, include or expressions is an index)
+                check = self._call_kind(call, module) == "CheckConstraint"
+                self.unknown += ["constraints"] if check else ["constraints", "indexes"]
 
     def _constraint(self, call, module, location: Location) -> None:
         kind = self._call_kind(call, module)
