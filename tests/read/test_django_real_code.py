@@ -171,6 +171,44 @@ UNKNOWN_CASES = [
         """
         import os
 
+        def stock_indexes():
+            return [models.Index(fields=["name"], name=os.environ.get("NAME_INDEX", "stock_name_idx"))]
+
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                indexes = stock_indexes()
+        """,
+        "shop_stock", {}, ("indexes",), "Meta.indexes cannot be resolved statically: stock_indexes()",
+        id="meta-indexes-from-a-function",
+    ),
+    pytest.param(
+        """
+        class Stock(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                constraints = [models.CheckConstraint(condition=models.Q(name__startswith="A"), name="stock_name_a")]
+        """,
+        "shop_stock", {}, ("constraints",), "constraint cannot be resolved statically: name__startswith='A'",
+        id="a-check-it-cannot-print",
+    ),
+    pytest.param(
+        """
+        import os
+
+        class Stock(models.Model):
+            code = models.CharField(max_length=8, unique=os.environ.get("UNIQUE_CODES") == "1")
+        """,
+        # (whether Django adds a `_like` index depends on whether the column is unique)
+        "shop_stock", {"code": ("unique",)}, ("indexes",), 'unique cannot be resolved statically: os.environ.get("UNIQUE_CODES") == "1"',
+        id="unique-from-the-environment",
+    ),
+    pytest.param(
+        """
+        import os
+
         WITH_NOTES = os.environ.get("NOTES") != "off"
 
         class Stock(models.Model):

@@ -240,6 +240,24 @@ class Thing(Base):
     id = Column(Integer, primary_key=True)
     owner_id = Column(Integer, make_key())
 """, ("things", "owner_id", None), ("default", "identity", "generated", "references"), (), True, "make_key()"),
+    "nullable-from-function": ("""
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    note = Column(Text, nullable=lenient())
+""", ("things", "note", None), ("nullable",), (), True, "nullable='lenient()'"),
+    "unique-and-comment-from-functions": ("""
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(8), unique=is_unique(), comment=describe())
+""", ("things", "code", None), ("comment", "unique"), (), True, "unique='is_unique()', comment='describe()'"),
+    "index-from-function": ("""
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(8), index=indexed())
+""", ("things", "code", None), (), ("indexes",), True, "index='indexed()'"),
     "where-from-function": ("""
 class Thing(Base):
     __tablename__ = "things"
@@ -281,6 +299,12 @@ class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     created: Mapped[datetime.datetime] = timestamp_column()
+""", ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
+    "column-factory-function-unannotated": ("""
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    created = timestamp_column()
 """, ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
     "reflected-table": ("""
 legacy = Table("legacy", Base.metadata, autoload_with=sa.create_engine("postgresql://"))

@@ -386,6 +386,8 @@ class TableBuilder:
             self.unknown.append("indexes")
         if "type" in unknown and (db_index or unique):
             self.unknown.append("indexes")  # a `_like` index depends on the type
+        if "unique" in unknown and _is_like_type(pg_type):
+            self.unknown.append("indexes")  # ... and on whether the column is unique
         identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown else None
         if spec.internal == "GeneratedField":
             null = True  # Django writes no NOT NULL for a generated column; filled in by _generated_columns
@@ -527,6 +529,7 @@ class TableBuilder:
             items = self.linker.resolver.spliced(module, value)
         except Unresolved:
             self.linker.unresolved(f"Meta.{key}", describe(value), location, self.table_name)
+            self.unknown += ["indexes"] if key == "indexes" else ["constraints", "indexes"]
             return []
         places = self.linker.item_locations.get((location.path, location.line, location.col), ())
         if len(places) != len(items) or any(m is not module for _, m in items):
@@ -539,6 +542,7 @@ class TableBuilder:
                 index = self._index(call, module, location)
             except Unresolved as exc:
                 self.linker.unresolved(exc.what or "index", exc.text, location, self.table_name)
+                self.unknown.append("indexes")
                 continue
             self.indexes.append(index)
 
@@ -581,6 +585,9 @@ class TableBuilder:
                 self._constraint(call, module, location)
             except Unresolved as exc:
                 self.linker.unresolved(exc.what or "constraint", exc.text, location, self.table_name)
+                # (a UniqueConstraint with a condition, include or expressions is an index)
+                check = self._call_kind(call, module) == "CheckConstraint"
+                self.unknown += ["constraints"] if check else ["constraints", "indexes"]
 
     def _constraint(self, call, module, location: Location) -> None:
         kind = self._call_kind(call, module)

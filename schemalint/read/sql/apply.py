@@ -367,10 +367,17 @@ class Applier:
         try:
             handler(op)
         except Rejected as error:
-            self.reject(op.pos, str(error), table)
+            if self.contents_known(self.catalog.table(target) if isinstance(target, ops.QualifiedName) else None):
+                self.reject(op.pos, str(error), table)
         except Exception as error:  # a reader bug must cost one statement, not the file
             message = f"cannot apply this statement (internal error: {type(error).__name__}: {error}), skipped"
             self.diagnostics.append(Diagnostic("SL402", message, self.loc(op.pos), table))
+
+    def contents_known(self, table: "TableState | None") -> bool:
+        """False for a table whose columns the reader cannot know (CREATE TABLE AS / LIKE / ...):
+        whether a statement on it fails is unknown too, and the table's SL002 already says that
+        its columns, keys and indexes are not compared."""
+        return table is None or "columns" not in self.unknown_tables.get((table.schema, table.name), set())
 
     def apply_guarded(self, block: ops.Guarded) -> None:
         """DDL inside a DO block: applied where it can be, silently skipped where it would fail
@@ -638,7 +645,8 @@ class Applier:
                 if snapshot is not None:
                     self.restore(snapshot)
                 column = getattr(action, "name", None) or getattr(getattr(action, "column", None), "name", None)
-                self.reject(action.pos, str(error), op.table.name, column)
+                if self.contents_known(self.catalog.tables.get(key)):
+                    self.reject(action.pos, str(error), op.table.name, column)
                 return
             if isinstance(action, ops.RenameTable):
                 key = (table.schema, action.new)

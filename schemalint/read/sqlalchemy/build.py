@@ -361,6 +361,8 @@ class Builder:
         )
 
     def _column_objects(self, spec: TableSpec, column: ColSpec, indexes: list, constraints: list, taken: set[str]) -> None:
+        if "indexes" in column.unknown:
+            spec.unknown.add("indexes")
         if column.index:
             name, implicit = self._index_name(spec, None, [column.name], column.location)
             indexes.append(Index(name, (column.name,), unique=bool(column.unique), implicit=implicit, origin="db_index", location=column.location))

@@ -73,7 +73,8 @@ class ColSpec:
     sequence: bool = False
     sort_order: int = 0
     unknown: list[str] = field(default_factory=list)
-    """Column parts (model.ColumnPart) an SL002 already explained."""
+    """Column parts (model.ColumnPart) an SL002 already explained, and `indexes` when whether
+    the column makes an index is unknown (the table's indexes then are)."""
     type_explained: bool = False
     """The type is unknown because the referenced column's is (that column's SL002 says why)."""
     type_from_fk: bool = False
@@ -505,7 +506,7 @@ class Declarations:
             return None
         if value is None and mapped is not None and member.kind != "def":
             return self.column(None, member.name, location, base, mapped, owner, table)
-        if isinstance(value, Call) and isinstance(value.func, Unresolved) and mapped is not None:
+        if isinstance(value, Call) and isinstance(value.func, Unresolved):  # (annotated or not: it may return a Column)
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
             self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; the columns, keys and "
                       "indexes it may add are not compared", location, table, member.name)
@@ -534,6 +535,7 @@ class Declarations:
         type_value, unresolved_args = self._positional(spec, positional, CallPlaces(location.path, calls, positional))
         type_value = kwargs.get("type_", type_value)
         _apply_keywords(spec, kwargs)
+        self._unreadable_keywords(spec, kwargs, table)
         is_mapped_column = call is None or call.sa == "mapped_column"
         if spec.nullable is None:
             # Column: nullable unless a primary key; mapped_column: from Optional / `| None`
@@ -562,6 +564,19 @@ class Declarations:
             self.warn(f"column {spec.name}: argument {', '.join(_describe(a) for a in unresolved_args)} cannot be "
                       "resolved statically; its keys, default and identity are not compared", location, table, spec.name)
         return spec
+
+    def _unreadable_keywords(self, spec: ColSpec, kwargs: dict, table: str) -> None:
+        """`nullable=`, `unique=`, `index=`, `comment=` given a value that cannot be read: that part
+        is unknown (one SL002 for the column), never the keyword's default."""
+        unreadable = {key: kwargs[key] for key in _KEYWORD_PARTS if kwargs.get(key) is not None and getattr(spec, key) is None}
+        if not unreadable:
+            return
+        for key in unreadable:
+            spec.unknown += _KEYWORD_PARTS[key]
+        if "unique" in unreadable and spec.index:
+            spec.unknown.append("indexes")  # index=True, unique=?: a unique index or a plain one
+        shown = ", ".join(f"{key}={_describe(value)}" for key, value in unreadable.items())
+        self.warn(f"column {spec.name}: {shown} cannot be resolved statically; not compared", spec.location, table, spec.name)
 
     def _positional(self, spec: ColSpec, positional: list, places: "CallPlaces") -> tuple[Any, list]:
         """Sort Column()'s positional arguments: name, type, keys, checks, identity...
@@ -740,6 +755,11 @@ def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, d
         positional.extend(source.args)
         kwargs.update(source.kwargs)
     return positional, kwargs
+
+
+_KEYWORD_PARTS: dict[str, list[str]] = {"nullable": ["nullable"], "unique": ["unique"], "index": ["indexes"], "comment": ["comment"]}
+"""Column() keywords whose value must be a literal, and what is unknown when it cannot be read
+(`indexes`: the table's, see ColSpec.unknown)."""
 
 
 def _apply_keywords(spec: ColSpec, kwargs: dict) -> None:
