@@ -67,7 +67,7 @@ class Config:
     jobs: int = 0
     """Worker processes for parsing; 0 lets schemalint decide."""
 
-    def override(self, **changes: Any) -> "Config":
+    def override(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def fingerprint(self) -> str:

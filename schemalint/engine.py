@@ -7,9 +7,9 @@ Everything here is orchestration; each stage's logic lives in its own package
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
 
 from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
@@ -124,7 +124,7 @@ def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cac
     return None if found is MISSING else list(found)
 
 
-def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: "RunResult") -> None:
+def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: RunResult) -> None:
     """Store a run's findings for `cached_findings`, unless something was not cacheable (a
     reader or rule crashed, a source was not linked from cacheable facts)."""
     sources = list(sources)

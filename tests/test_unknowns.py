@@ -7,8 +7,8 @@ reports, and then marks one part unknown on the truth or on the mirror: the find
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import pytest
 

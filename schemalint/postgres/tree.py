@@ -15,7 +15,8 @@ are recovered from the statement's text by the caller (`timestamps`).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import sqlglot
 from sqlglot import exp

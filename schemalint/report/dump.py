@@ -8,7 +8,6 @@ from typing import Any
 
 from schemalint.model import Column, Constraint, ForeignKey, Index, Schema, Table
 
-
 Element = Column | Table | Index | Constraint | ForeignKey
 
 

@@ -21,10 +21,10 @@ from schemalint.model import (
     Table,
     TablePart,
 )
-from schemalint.read import Project
-from schemalint.read.django import names
 from schemalint.postgres import names as pg_names
 from schemalint.postgres.keywords import quote_ident
+from schemalint.read import Project
+from schemalint.read.django import names
 from schemalint.read.django.facts import Call, ClassFact, ModuleFacts, Ref
 from schemalint.read.django.fields import (
     AUTO_FIELDS,
@@ -382,7 +382,7 @@ class TableBuilder:
         return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
 
     def _generated_columns(self) -> None:
-        for position, spec in enumerate(self.specs):
+        for spec in self.specs:
             if spec.field is not None and spec.field.internal == "GeneratedField":
                 expression = self._generated(spec.field)
                 unknown = spec.column.unknown + (("generated",) if expression is None else ())

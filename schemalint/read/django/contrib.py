@@ -102,6 +102,13 @@ def contrib_rel(module: str) -> str:
     return "<django>/" + module.replace(".", "/") + ".py"
 
 
+# The fact classes contrib_facts.py imports, in the order isort keeps them.
+_FACT_CLASSES = (
+    "Assign", "BinOp", "Call", "ClassFact", "FieldInit", "FString", "Mapping", "ModuleFacts", "Opaque", "Ref", "Spread",
+    "Unary",
+)
+
+
 def precomputed_facts_source() -> str:
     """The text of contrib_facts.py: each contrib source's facts, as written by `extract`, so
     that linking never imports libcst for them. Regenerate after editing the sources above:
@@ -119,8 +126,8 @@ def precomputed_facts_source() -> str:
         'the django.contrib model sources, kept so that a link never imports libcst. Do not edit."""\n\n'
         "from schemalint.model import Diagnostic, Location  # noqa: F401\n"
         "from schemalint.read.django.facts import (  # noqa: F401\n"
-        "    Assign, BinOp, Call, ClassFact, FieldInit, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary,\n"
-        ")\n\n"
+        + "".join(f"    {name},\n" for name in _FACT_CLASSES)
+        + ")\n\n"
         "CONTRIB_FACTS = {\n" + entries + "}\n"
     )
 

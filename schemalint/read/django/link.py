@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
+from schemalint.postgres.types import normalize_type
 from schemalint.read import Project
 from schemalint.read.django import names
 from schemalint.read.django.contrib import VIRTUAL_MODULES
@@ -32,7 +33,6 @@ from schemalint.read.django.project import DjangoProject, SettingsFacts, major
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
-from schemalint.postgres.types import normalize_type
 
 # django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}

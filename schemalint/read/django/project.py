@@ -279,7 +279,7 @@ class DjangoProject:
             line, col = later  # the last binding is the one that counts
         return Location(path, line, col)
 
-    def app_config(self, app_dir: str) -> "AppConfigFacts":
+    def app_config(self, app_dir: str) -> AppConfigFacts:
         rel = f"{app_dir}/apps.py" if app_dir else "apps.py"
         module = self.evaluator.module_at(rel, rel[:-3].replace("/", "."), app_dir.replace("/", "."))
         return _app_config(self.evaluator, module, rel) if module is not None else AppConfigFacts()

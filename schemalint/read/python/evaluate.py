@@ -279,7 +279,9 @@ class Evaluator:
             raise Unresolved(_text(node)) from None  # `{[1]: 2}`, 1 / 0: no value to know
 
     def _expression(self, module: Module, node: ast.expr, local: dict[str, Any], depth: int) -> Any:
-        evaluate = lambda child: self.expression(module, child, local, depth + 1)
+        def evaluate(child: ast.expr) -> Any:
+            return self.expression(module, child, local, depth + 1)
+
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):

@@ -18,10 +18,30 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from schemalint.model import Column, Constraint, Diagnostic, EnumType, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
+from schemalint.model import (
+    Column,
+    Constraint,
+    Diagnostic,
+    EnumType,
+    ForeignKey,
+    Index,
+    Location,
+    PrimaryKey,
+    Schema,
+    Statement,
+    Table,
+)
 from schemalint.postgres.keywords import quote_ident as quote_identifier
 from schemalint.postgres.names import choose_name, index_column_names, join_column_names
-from schemalint.postgres.printer import Resolver, column_refs, is_null, print_expr, print_index_part, rename_column, render
+from schemalint.postgres.printer import (
+    Resolver,
+    column_refs,
+    is_null,
+    print_expr,
+    print_index_part,
+    rename_column,
+    render,
+)
 from schemalint.postgres.printer import freeze as freeze_expression
 from schemalint.read.sql import ops
 
@@ -122,7 +142,7 @@ class Catalog:
     enums: dict[tuple[str | None, str], tuple[list[str], Location | None]] = field(default_factory=dict)
     """(schema, name) -> the labels of an enum type, in order, and where it was created."""
 
-    def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple["TableState", "ConstraintState"]]:
+    def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple[TableState, ConstraintState]]:
         owners = [owner for owner, count in self.references.get(key, {}).items() if count > 0 and owner in self.tables]
         return [
             (self.tables[owner], fk)
@@ -240,7 +260,7 @@ class Session:
             raise Rejected("no schema has been selected to create in")
         return ops.QualifiedName(name.name, path[0])
 
-    def found(self, name: ops.QualifiedName, catalog: "Catalog", creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
+    def found(self, name: ops.QualifiedName, catalog: Catalog, creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
         if name.schema is not None:
             return ops.QualifiedName(name.name, self.schema_key(name.schema))
         path = self.existing_path()
@@ -249,7 +269,7 @@ class Session:
                 return ops.QualifiedName(name.name, key)
         return ops.QualifiedName(name.name, path[0] if path else _UNRESOLVED)
 
-    def resolve(self, op: Any, catalog: "Catalog") -> Any:
+    def resolve(self, op: Any, catalog: Catalog) -> Any:
         """`op` with every name qualified: created names in the first existing schema of the
         path, other names where the path finds them."""
         creating = None
@@ -257,7 +277,7 @@ class Session:
             creating = self.created(op.table)
         return self._resolve(op, catalog, creating)
 
-    def _resolve(self, value: Any, catalog: "Catalog", creating: ops.QualifiedName | None) -> Any:
+    def _resolve(self, value: Any, catalog: Catalog, creating: ops.QualifiedName | None) -> Any:
         if isinstance(value, ops.QualifiedName):
             return self.found(value, catalog, creating)
         if isinstance(value, tuple):
@@ -276,7 +296,7 @@ class Session:
                 fields[name] = self._resolve(item, catalog, creating)
         return type(value)(**fields)
 
-    def regclasses(self, expression: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+    def regclasses(self, expression: ops.Expr, catalog: Catalog, strict: bool) -> ops.Expr:
         """`nextval('seq')`: the sequence is found now, through search_path, and printed as
         regclass prints it (qualified only outside the default schema). `strict`: a sequence
         that does not exist is PostgreSQL's error (else, when the reader may have missed it,
@@ -288,7 +308,7 @@ class Session:
             return ("func", expression[1], (self._regclass_argument(first, catalog, strict), *rest))
         return tuple(self.regclasses(e, catalog, strict) if isinstance(e, tuple) else e for e in expression)
 
-    def _regclass_argument(self, node: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+    def _regclass_argument(self, node: ops.Expr, catalog: Catalog, strict: bool) -> ops.Expr:
         literal = node[1] if node[0] == "cast" and node[2] == "regclass" else node
         if not (isinstance(literal, tuple) and literal[0] == "str"):
             return node
@@ -1012,7 +1032,7 @@ class Applier:
         table = self.catalog.table(op.table) if op.table is not None else None
         self.mark_unknown(table, op)
 
-    def mark_unknown(self, table: "TableState | None", op: ops.Unknown) -> None:
+    def mark_unknown(self, table: TableState | None, op: ops.Unknown) -> None:
         name = table.name if table is not None else None
         self.diagnostics.append(Diagnostic("SL002", op.message, self.loc(op.pos), name, op.column))
         if table is None or "exists" in op.parts:

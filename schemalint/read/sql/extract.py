@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlglot
 from sqlglot import exp
@@ -21,7 +21,16 @@ from schemalint.postgres.names import truncate_identifier
 from schemalint.postgres.tree import POSTGRES, TreeBuilder
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
-from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
+from schemalint.read.sql.split import (
+    LineIndex,
+    RawStatement,
+    first_significant,
+    skip_token,
+    split_statements,
+    structure,
+    top_level_pieces,
+    words,
+)
 from schemalint.read.sql.statements import UnreadablePath, search_path_change, statement_kind
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.

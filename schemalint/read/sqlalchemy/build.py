@@ -4,15 +4,28 @@ names the database ends up with."""
 from __future__ import annotations
 
 import re
-
 from typing import get_args
 
-from schemalint.model import Column, ColumnPart, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table, TablePart
+from schemalint.model import (
+    Column,
+    ColumnPart,
+    Constraint,
+    Diagnostic,
+    ForeignKey,
+    Index,
+    Location,
+    PrimaryKey,
+    Table,
+    TablePart,
+)
 from schemalint.postgres.names import choose_constraint_name
 from schemalint.read.sqlalchemy.clauses import clause_sql
 from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, MetaInfo, TableSpec
 from schemalint.read.sqlalchemy.names import (
-    ConventionError, apply_convention, serial_sequence, truncate_convention_name,
+    ConventionError,
+    apply_convention,
+    serial_sequence,
+    truncate_convention_name,
 )
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
@@ -70,7 +83,7 @@ class Builder:
         for (schema, table), spec in self.tables_by_name.items():
             if table == name and schema is None:
                 return spec
-        for (schema, table), spec in self.tables_by_name.items():
+        for (_, table), spec in self.tables_by_name.items():
             if table == name:
                 return spec
         return None

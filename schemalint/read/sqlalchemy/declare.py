@@ -9,7 +9,17 @@ from typing import Any
 from schemalint.model import Diagnostic, Location
 from schemalint.read.sqlalchemy.annotations import AnnotationTypes, Unwrapped, mapped_inner, unwrap
 from schemalint.read.sqlalchemy.facts import Member
-from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, MemberRef, Module, Resolver, Subscript, Unresolved
+from schemalint.read.sqlalchemy.resolve import (
+    AttrOf,
+    Call,
+    ClassRef,
+    Ext,
+    MemberRef,
+    Module,
+    Resolver,
+    Subscript,
+    Unresolved,
+)
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo, TypeProblem, TypeRenderer, is_type
 
 # Attribute values that map something other than a column.
@@ -563,7 +573,7 @@ class Declarations:
                       "resolved statically; its keys, default and identity are not compared", location, table, spec.name)
         return spec
 
-    def _positional(self, spec: ColSpec, positional: list, places: "CallPlaces") -> tuple[Any, list]:
+    def _positional(self, spec: ColSpec, positional: list, places: CallPlaces) -> tuple[Any, list]:
         """Sort Column()'s positional arguments: name, type, keys, checks, identity...
         Returns (the type, the arguments nothing could be made of)."""
         type_value = None

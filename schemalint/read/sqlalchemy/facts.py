@@ -61,7 +61,7 @@ class ClassFacts:
     members: tuple[Member, ...]
     line: int
     col: int
-    nested: tuple["ClassFacts", ...] = ()
+    nested: tuple[ClassFacts, ...] = ()
     """Classes defined in the class body (`class Status(enum.Enum)` inside a model)."""
     qualname: str = ""
     """`Outer.Status` for a nested class; empty for a module-level one."""

@@ -71,7 +71,7 @@ class Union:
 
 @dataclass(frozen=True)
 class ClassRef:
-    module: "Module"
+    module: Module
     facts: ClassFacts = field(hash=False, compare=False)
     name: str = ""
 
@@ -90,7 +90,7 @@ class MemberRef:
 
 @dataclass(frozen=True)
 class ModuleRef:
-    module: "Module"
+    module: Module
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class Lambda:
-    module: "Module"
+    module: Module
     body: tuple = field(hash=False, compare=False)
 
 

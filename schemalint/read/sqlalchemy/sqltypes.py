@@ -3,9 +3,8 @@ SQLAlchemy's PostgreSQL dialect creates (PGTypeCompiler on top of GenericTypeCom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, Lambda, MemberRef, Resolver, Unresolved
 
