@@ -7,7 +7,7 @@ Everything here is orchestration; each stage's logic lives in its own package
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache
 
 
 def read_schemas(
-    paths: dict[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
+    paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
 ) -> dict[str, Schema]:
     """Read several sources at once.
 
@@ -101,7 +101,7 @@ def read_schemas(
     return schemas
 
 
-def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
+def cached_findings(paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
     """The findings of an earlier run over the same files, project, configuration and rules,
     or None. Costs reading and hashing the files and checking what each source's link read;
     no schema is loaded. Editor buffers (`overrides`) are never served from the cache."""

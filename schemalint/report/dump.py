@@ -73,7 +73,7 @@ def table_to_dict(table: Table) -> dict:
                 },
             )
         )
-    facts = {
+    facts: dict[str, Any] = {
         "name": table.name,
         "schema": table.schema,
         "model": table.model,

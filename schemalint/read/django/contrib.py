@@ -10,6 +10,8 @@ django/contrib/contenttypes/models.py; auth and contenttypes set
 
 from __future__ import annotations
 
+from schemalint.read.django.facts import ModuleFacts
+
 AUTH_MODELS = '''
 from django.db import models
 from django.contrib.contenttypes.models import ContentType
@@ -115,7 +117,7 @@ def precomputed_facts_source() -> str:
     `python -m schemalint.read.django.contrib` (a test fails while the two disagree)."""
     from schemalint.read.django.extract import extract_text
 
-    facts = {}
+    facts: dict[str, tuple[str, ModuleFacts]] = {}
     for name, (source, _, _) in VIRTUAL_MODULES.items():
         rel = contrib_rel(name)
         if source not in {text for text, _ in facts.values()}:

@@ -558,9 +558,9 @@ class Applier:
             self.add_key(table, spec)
 
     def add_key(self, table: TableState, spec: ops.ConstraintSpec) -> None:
-        for name in spec.columns:
-            if table.column(name) is None:
-                raise Rejected(f'column "{name}" named in key does not exist')
+        for column_name in spec.columns:
+            if table.column(column_name) is None:
+                raise Rejected(f'column "{column_name}" named in key does not exist')
         primary = spec.kind == "primary"
         name = spec.name
         if name is None:
@@ -599,12 +599,12 @@ class Applier:
             if pk is None:
                 raise Rejected(f'there is no primary key for referenced table "{target.name}"')
             ref_columns = list(pk.columns)
-        for name in spec.columns:
-            if table.column(name) is None:
-                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
-        for name in ref_columns:
-            if target.column(name) is None:
-                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
+        for column in spec.columns:
+            if table.column(column) is None:
+                raise Rejected(f'column "{column}" referenced in foreign key constraint does not exist')
+        for column in ref_columns:
+            if target.column(column) is None:
+                raise Rejected(f'column "{column}" referenced in foreign key constraint does not exist')
         if len(ref_columns) != len(spec.columns):
             raise Rejected("number of referencing and referenced columns for foreign key disagree")
         name = spec.name
