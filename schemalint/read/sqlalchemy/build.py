@@ -69,8 +69,8 @@ class Builder:
             ref = ref or self.decl.by_class.get(target.owner.key)
             if ref is None:
                 return None, None, None, None
-            column = _column_for_key(ref, target.path[0])
-            return ref, ref.schema, ref.name, column
+            key_column = _column_for_key(ref, target.path[0])
+            return ref, ref.schema, ref.name, key_column
         if isinstance(target, AttrOf) and len(target.path) == 2 and target.path[0] in ("c", "columns"):
             table_call = target.base
             if isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args and isinstance(table_call.args[0], str):
@@ -124,7 +124,8 @@ class Builder:
             primary_key = PrimaryKey(tuple(pk_columns), name, implicit, spec.location)
         foreign_keys = self._foreign_keys(spec, items, taken)
         columns = tuple(self._column(spec, c, pk_columns, c is autoinc) for c in spec.columns.values() if c.type_info or c.type_problem)
-        indexes, constraints = [], []
+        indexes: list[Index] = []
+        constraints: list[Constraint] = []
         for column in spec.columns.values():
             self._column_objects(spec, column, indexes, constraints, taken)
         for call, location in items:
@@ -217,7 +218,7 @@ class Builder:
         elif column.identity is not None:
             identity = "always" if column.identity.kwargs.get("always") is True else "by default"
         elif column.computed is not None:
-            generated = self._computed(spec, column)
+            generated = self._computed(spec, column, column.computed)
         elif column.server_default is not None:
             default = self._server_default(spec, column, info)
         nullable = bool(column.nullable) and not in_pk and not serial and identity is None
@@ -256,8 +257,8 @@ class Builder:
             unknown=_column_parts(unknown),
         )
 
-    def _computed(self, spec: TableSpec, column: ColSpec) -> str | None:
-        sql = column.computed.args[0] if column.computed.args else column.computed.kwargs.get("sqltext")
+    def _computed(self, spec: TableSpec, column: ColSpec, computed: Call) -> str | None:
+        sql = computed.args[0] if computed.args else computed.kwargs.get("sqltext")
         try:
             types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
             return generated_display(render(sql, strings_are="sql"), types)
@@ -343,7 +344,9 @@ class Builder:
                      owner: ColSpec | None = None) -> ForeignKey | None:
         """The foreign key; None when a target cannot be resolved (then the owning column's
         `references`, or the table's foreign keys, are unknown)."""
-        ref_table, ref_schema, ref_columns = None, None, []
+        ref_table: str | None = None
+        ref_schema: str | None = None
+        ref_columns: list[str] = []
         for target in targets:
             ref, schema, table, column = self._target(target, spec)
             if table is None or column is None:
@@ -358,6 +361,8 @@ class Builder:
                 return None
             ref_table, ref_schema = table, schema
             ref_columns.append(column)
+        if ref_table is None:
+            return None  # no target column: nothing to create
         name, implicit = self._name(spec, "fk", fk.name, columns, taken, label="fkey", referred=(ref_table, ref_columns), location=fk.location)
         return ForeignKey(
             columns=tuple(columns),
@@ -386,8 +391,8 @@ class Builder:
         if enum is not None and not enum.native and enum.create_constraint:
             values = ", ".join("'" + v.replace("'", "''") + "'" for v in enum.values)
             sql = f"{column.name} IN ({values})"
-            name = spec.metadata.naming_convention.get("ck") and enum.name
-            self._check_sql(spec, sql, name, column.location, constraints, taken, column_name=column.name)
+            ck_name = spec.metadata.naming_convention.get("ck") and enum.name
+            self._check_sql(spec, sql, ck_name, column.location, constraints, taken, column_name=column.name)
 
     def _check(self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None) -> None:
         sql = call.args[0] if call.args else call.kwargs.get("sqltext")
@@ -441,7 +446,8 @@ class Builder:
         parts = call.args[1:] if call.args and (isinstance(call.args[0], str) or call.args[0] is None) else call.args
         types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
         columns, orders, opclasses = [], [], []
-        ops = call.kwargs.get("postgresql_ops") if isinstance(call.kwargs.get("postgresql_ops"), dict) else {}
+        given_ops = call.kwargs.get("postgresql_ops")
+        ops = given_ops if isinstance(given_ops, dict) else {}
         for part in parts:
             rendered = self._index_part(spec, part, types)
             if rendered is None:
@@ -510,7 +516,7 @@ class Builder:
         if isinstance(part, Call) and isinstance(part.func, AttrOf) and part.func.path[-1] in ("desc", "asc"):
             inner = self._index_part(spec, AttrOf(part.func.base, part.func.path[:-1]), types)
             return (inner[0], "DESC" if part.func.path[-1] == "desc" else "") if inner else None
-        if isinstance(part, Call) and (part.sa or "").startswith("func.") and len(part.args) == 1:
+        if isinstance(part, Call) and part.sa is not None and part.sa.startswith("func.") and len(part.args) == 1:
             inner = self._index_part(spec, part.args[0], types)
             if inner is None:
                 return None

@@ -72,7 +72,8 @@ class ClassFacts:
 @dataclass(frozen=True, slots=True)
 class Assignment:
     name: str
-    value: Expr
+    value: Expr | None
+    """None for an annotation without a value (`id: Mapped[int]`)."""
     line: int
     col: int
     annotation: Expr | None = None

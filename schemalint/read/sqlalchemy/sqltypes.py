@@ -79,7 +79,7 @@ def is_type(value) -> bool:
     return isinstance(value, (ClassRef,)) or (isinstance(value, Call) and isinstance(value.func, ClassRef))
 
 
-def _variant(value) -> tuple[object, object, object] | None:
+def _variant(value) -> tuple[object, object, tuple[object, ...]] | None:
     """(base type, variant type, dialect names) of `base.with_variant(variant, *dialects)`."""
     if isinstance(value, Call) and isinstance(value.func, AttrOf) and value.func.path == ("with_variant",) and value.args:
         return value.func.base, value.args[0], value.args[1:]
