@@ -311,9 +311,8 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
     )
 
 
-IndexKey = tuple[
-    tuple[str, ...], bool, str | None, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]
-]
+# columns, unique, where, using, orders, opclasses, include
+IndexKey = tuple[tuple[str, ...], bool, str | None, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def index_key(index: Index) -> IndexKey:
