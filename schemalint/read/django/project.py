@@ -236,9 +236,9 @@ class DjangoProject:
         self.project = project
         self.modules = ModuleResolver(project)
         self.version, self.version_source = django_version(project, model_files, self.modules)
-        self.settings_object = DjangoSettings(None, None, self.version)  # type: ignore[arg-type]
-        self.evaluator = Evaluator(self.modules, {"django.conf.settings": self.settings_object})
-        self.settings_object.evaluator = self.evaluator
+        self.evaluator = Evaluator(self.modules)
+        self.settings_object = DjangoSettings(self.evaluator, None, self.version)
+        self.evaluator.objects["django.conf.settings"] = self.settings_object
         named = find_settings_module(project, model_files)
         self.settings_name: str | None = named[0] if named else None
         self.settings_origin: str | None = named[1] if named else None

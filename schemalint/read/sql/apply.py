@@ -16,10 +16,11 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, get_args
 
 from schemalint.model import (
     Column,
+    ColumnPart,
     Constraint,
     Diagnostic,
     EnumType,
@@ -30,6 +31,7 @@ from schemalint.model import (
     Schema,
     Statement,
     Table,
+    TablePart,
 )
 from schemalint.postgres.keywords import quote_ident as quote_identifier
 from schemalint.postgres.names import choose_name, index_column_names, join_column_names
@@ -1281,15 +1283,19 @@ def link_facts(facts: list[ops.FileFacts]) -> Schema:
     )
 
 
+_TABLE_PARTS: tuple[TablePart, ...] = get_args(TablePart)
+_COLUMN_PARTS: tuple[ColumnPart, ...] = get_args(ColumnPart)
+
+
 def _with_unknowns(table: Table, applier: Applier) -> Table:
     """The parts SL002 statements made unknown (see `Applier.mark_unknown`)."""
     parts = applier.unknown_tables.get((table.schema, table.name), set())
     columns = tuple(
-        replace(c, unknown=tuple(sorted(applier.unknown_columns[(table.schema, table.name, c.name)])))  # type: ignore[arg-type]
+        replace(c, unknown=tuple(sorted(p for p in _COLUMN_PARTS if p in applier.unknown_columns[(table.schema, table.name, c.name)])))
         if (table.schema, table.name, c.name) in applier.unknown_columns
         else c
         for c in table.columns
     )
     if not parts and columns == table.columns:
         return table
-    return replace(table, columns=columns, unknown=tuple(sorted(parts)))  # type: ignore[arg-type]
+    return replace(table, columns=columns, unknown=tuple(sorted(p for p in _TABLE_PARTS if p in parts)))

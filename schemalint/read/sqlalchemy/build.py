@@ -4,6 +4,7 @@ names the database ends up with."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import get_args
 
 from schemalint.model import (
@@ -32,8 +33,8 @@ from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, gener
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
 _SERIAL_FAMILIES = {"integer", "bigint", "smallint"}
-_TABLE_PARTS: tuple[str, ...] = get_args(TablePart)
-_COLUMN_PARTS: tuple[str, ...] = get_args(ColumnPart)
+_TABLE_PARTS: tuple[TablePart, ...] = get_args(TablePart)
+_COLUMN_PARTS: tuple[ColumnPart, ...] = get_args(ColumnPart)
 
 
 class Builder:
@@ -143,7 +144,7 @@ class Builder:
             name_location=spec.name_location,
             model=spec.model,
             mirrors=spec.mirrors,
-            unknown=tuple(p for p in _TABLE_PARTS if p in spec.unknown),  # type: ignore[misc]
+            unknown=tuple(p for p in _TABLE_PARTS if p in spec.unknown),
         )
 
     def _table_items(self, spec: TableSpec) -> list:
@@ -561,7 +562,7 @@ def _check_text(sql, column_of) -> str:
     return render(sql, strings_are="sql")
 
 
-def _column_parts(parts) -> tuple:
+def _column_parts(parts: Collection[str]) -> tuple[ColumnPart, ...]:
     """Column parts in model order, each once."""
     return tuple(p for p in _COLUMN_PARTS if p in parts)
 
