@@ -24,12 +24,14 @@ project), or declare the type of a custom field in `[tool.schemalint.types]`.
 `# noqa: SL002` on the line, or `ignore = ["SL002"]` to accept the blind spots.
 """
 
+from collections.abc import Iterator
+
 from schemalint.model import Schema
-from schemalint.registry import Case, reader_diagnostics, rule
+from schemalint.registry import Case, Violation, reader_diagnostics, rule
 
 
 @rule("SL002", "unresolved-construct", "A construct cannot be resolved statically", severity="warning", scope="schema")
-def unresolved_construct(schema: Schema):
+def unresolved_construct(schema: Schema) -> Iterator[Violation]:
     return reader_diagnostics(schema, "SL002")
 
 

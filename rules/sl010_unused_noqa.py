@@ -25,7 +25,9 @@ Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]
 `[tool.schemalint]`.
 """
 
-from schemalint.model import Location
+from collections.abc import Iterator
+
+from schemalint.model import Location, Schema
 from schemalint.registry import Case, Violation, rule
 from schemalint.suppress import NoqaReport, UnusedDirective, reads_noqa
 
@@ -45,7 +47,7 @@ def _describe(unused: UnusedDirective) -> str:
 @rule("SL010", "unused-noqa", "A noqa directive silences nothing",
       severity="warning", scope="schema")
 @reads_noqa
-def unused_noqa(target):
+def unused_noqa(target: Schema | NoqaReport) -> Iterator[Violation]:
     # The engine calls every schema-scope rule with each schema; this rule has something to say
     # only when it is handed the noqa report, once the other findings have been silenced.
     if not isinstance(target, NoqaReport):

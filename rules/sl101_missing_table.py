@@ -26,6 +26,8 @@ it in `ignore-tables`.
 `# noqa: SL101` on the model's `class` line, or `ignore-tables = ["django_*"]`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import title
@@ -33,7 +35,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL101", "missing-table", "A table of the source of truth is missing from a mirror")
-def missing_table(cmp: Comparison):
+def missing_table(cmp: Comparison) -> Iterator[Violation]:
     where = ", ".join(cmp.mirror.files) or "no files"
     for table in cmp.missing_tables:
         model = f" ({table.model})" if table.model else ""

@@ -22,6 +22,8 @@ Delete it from the mirror, add the Django model it stands for, or pair it explic
 `# noqa: SL102` / `-- noqa: SL102` on the class or CREATE TABLE line, or `ignore-tables`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import creates_none
@@ -29,7 +31,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL102", "extra-table", "A mirror declares a table no model of the source of truth creates")
-def extra_table(cmp: Comparison):
+def extra_table(cmp: Comparison) -> Iterator[Violation]:
     for table in cmp.extra_tables:
         yield Violation(
             f"table {table.qualified_name} is declared here but {creates_none(cmp.truth.source)}",

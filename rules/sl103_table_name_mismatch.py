@@ -23,6 +23,8 @@ Set `__tablename__` to the model's `db_table` (or the other way round, with a mi
 `# noqa: SL103` on the class line, or pair the names on purpose in `[tool.schemalint.pairs]`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, table_name_option
@@ -30,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's")
-def table_name_mismatch(cmp: Comparison):
+def table_name_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         if pair.paired_by != "mirrors" or not pair.known("name"):
             continue

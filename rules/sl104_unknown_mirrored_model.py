@@ -22,13 +22,15 @@ Name the model as `<app>.models.<Class>` the way it is now.
 `# noqa: SL104` on the class line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL104", "unknown-mirrored-model", "A mirror's docstring names a model that does not exist")
-def unknown_mirrored_model(cmp: Comparison):
+def unknown_mirrored_model(cmp: Comparison) -> Iterator[Violation]:
     for table in cmp.unknown_mirrors:
         yield Violation(
             f"docstring says {table.model or table.name} mirrors {table.mirrors}, but there is no such model",

@@ -23,6 +23,8 @@ Add the column to the mirror: `market_cap = Column(BigInteger, nullable=True)` o
 `# noqa: SL201` on the mirror's class line, or `ignore-columns = ["stocks.market_cap"]`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -30,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL201", "missing-column", "A column of the source of truth is missing from a mirror's table")
-def missing_column(cmp: Comparison):
+def missing_column(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for column in pair.missing_columns:
             yield Violation(

@@ -20,6 +20,8 @@ Remove the column from the mirror, or add the field to the Django model (and a m
 `# noqa: SL202` / `-- noqa: SL202` on the column's line, or `ignore-columns = ["stocks.legacy_*"]`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import declarer
@@ -27,7 +29,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL202", "extra-column", "A mirror's table has a column the source of truth does not create")
-def extra_column(cmp: Comparison):
+def extra_column(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for column in pair.extra_columns:
             yield Violation(

@@ -27,6 +27,8 @@ shows it).
 (`"text" = "character varying"`).
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -34,7 +36,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL203", "type-mismatch", "A mirror column's type differs from the source of truth's")
-def type_mismatch(cmp: Comparison):
+def type_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for cp in pair.comparable("type"):
             if not cmp.same_type(cp.truth.type, cp.mirror.type):

@@ -23,6 +23,8 @@ Say the same thing on both sides: `nullable=True` / drop `NOT NULL` (or the othe
 `# noqa: SL204` / `-- noqa: SL204` on the column's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, nullability, sql_nullability
@@ -30,7 +32,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL204", "nullability-mismatch", "A mirror column's nullability differs from the source of truth's")
-def nullability_mismatch(cmp: Comparison):
+def nullability_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for cp in pair.comparable("nullable"):
             if cp.truth.nullable != cp.mirror.nullable:

@@ -21,28 +21,33 @@ Declare the same primary key in the mirror.
 `# noqa: SL205` on the mirror's class or CREATE TABLE line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.model import Table
 from schemalint.registry import Case, Violation, rule
 
 
-def _columns(table) -> tuple[str, ...]:
-    return tuple(sorted(table.primary_key.columns)) if table.primary_key else ()
+def _columns(table: Table) -> tuple[str, ...]:
+    """The key's columns in the order they are declared (the message shows them so)."""
+    return table.primary_key.columns if table.primary_key else ()
 
 
 @rule("SL205", "primary-key-mismatch", "A mirror table's primary key differs from the source of truth's")
-def primary_key_mismatch(cmp: Comparison):
+def primary_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         truth, mirror = _columns(pair.truth), _columns(pair.mirror)
-        if truth == mirror or not pair.known("primary_key"):
+        # The same columns in another order are the same key to this rule.
+        if sorted(truth) == sorted(mirror) or not pair.known("primary_key"):
             continue
-        here = f"({', '.join(mirror)})" if mirror else "no primary key"
-        there = f"({', '.join(truth)})" if truth else "no primary key"
+        here = f"primary key ({', '.join(mirror)})" if mirror else "no primary key"
+        there = f"({', '.join(truth)})" if truth else "none"
         truth_loc = pair.truth.primary_key.location if pair.truth.primary_key else None
         mirror_loc = pair.mirror.primary_key.location if pair.mirror.primary_key else None
         yield Violation(
-            f"{pair.mirror.name} has primary key {here} here but {there}{at(truth_loc or pair.truth.location)}",
+            f"{pair.mirror.name} has {here} here but {there}{at(truth_loc or pair.truth.location)}",
             first_location(mirror_loc, pair.mirror.location),
             table=pair.truth.name,
             related=(truth_loc or pair.truth.location,),
@@ -96,6 +101,28 @@ VALID = [
         """,
         config=(("source-of-truth", "sqlalchemy"),),
     ),
+    # The same composite key declared in another order is the same set of columns.
+    Case(
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Bar(Base):
+                __tablename__ = "bars"
+                symbol = Column(String(10), primary_key=True)
+                minute = Column(Integer, primary_key=True)
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS bars (
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL,
+                PRIMARY KEY (minute, symbol)
+            );
+        """,
+        config=(("source-of-truth", "sqlalchemy"),),
+    ),
 ]
 
 INVALID = [
@@ -120,7 +147,7 @@ INVALID = [
             );
         """,
         expect=("sql:1",),
-        message="no primary key here but (id)",
+        message="stocks has no primary key here but (id)",
     ),
     # SQLAlchemy as the source of truth (a composite key); schema.sql keys on one column.
     Case(
@@ -143,6 +170,26 @@ INVALID = [
         """,
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:2",),
-        message="bars has primary key (symbol) here but",
+        message="bars has primary key (symbol) here but (symbol, minute)",
+    ),
+    # The truth (schema.sql) has no primary key; the keys are shown in their declared order.
+    Case(
+        sql="""
+            CREATE TABLE IF NOT EXISTS bars (symbol VARCHAR(10) NOT NULL, minute INTEGER NOT NULL);
+        """,
+        sqlalchemy="""
+            from sqlalchemy import Column, Integer, String
+            from sqlalchemy.orm import declarative_base
+
+            Base = declarative_base()
+
+            class Bar(Base):
+                __tablename__ = "bars"
+                symbol = Column(String(10), primary_key=True)
+                minute = Column(Integer, primary_key=True)
+        """,
+        config=(("source-of-truth", "sql"),),
+        expect=("sqlalchemy:6",),
+        message="bars has primary key (symbol, minute) here but none in",
     ),
 ]

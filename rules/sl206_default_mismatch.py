@@ -26,13 +26,16 @@ the database default there too, or drop it from the mirror.
 `# noqa: SL206` / `-- noqa: SL206` on the column's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import default, first_location
 from schemalint.compare.wording import at
+from schemalint.model import Column
 from schemalint.registry import Case, Violation, rule
 
 
-def _describe(column) -> str:
+def _describe(column: Column) -> str:
     value = default(column)
     if value == "<auto>":
         return "auto-numbered"
@@ -40,7 +43,7 @@ def _describe(column) -> str:
 
 
 @rule("SL206", "default-mismatch", "A mirror column's database default differs from the source of truth's")
-def default_mismatch(cmp: Comparison):
+def default_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for cp in pair.comparable("default", "identity"):
             if default(cp.truth) != default(cp.mirror):

@@ -30,6 +30,8 @@ Point the mirror's key at the same table and column with the action the policy a
 `# noqa: SL207` / `-- noqa: SL207` on the column's line, or `on-delete-policy = "database"`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -52,7 +54,7 @@ def _target(fk: ForeignKey) -> str:
 
 
 @rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror")
-def foreign_key_mismatch(cmp: Comparison):
+def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         mirror_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "mirror")}
         truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}

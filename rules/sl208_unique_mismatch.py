@@ -24,6 +24,8 @@ Add (or drop) `unique=True` / `UNIQUE` in the mirror.
 `# noqa: SL208` / `-- noqa: SL208` on the column's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -31,7 +33,7 @@ from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL208", "unique-mismatch", "A column is unique on one side and not on the other")
-def unique_mismatch(cmp: Comparison):
+def unique_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         truth_unique = {s[0] for s in pair.truth.unique_column_sets() if len(s) == 1}
         mirror_unique = {s[0] for s in pair.mirror.unique_column_sets() if len(s) == 1}

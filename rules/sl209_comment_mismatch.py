@@ -25,6 +25,8 @@ Copy the Django comment into the mirror.
 `# noqa: SL209` / `-- noqa: SL209` on the mirror's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -36,7 +38,7 @@ def _quoted(text: str | None) -> str:
 
 
 @rule("SL209", "comment-mismatch", "A database comment of the source of truth differs in a mirror")
-def comment_mismatch(cmp: Comparison):
+def comment_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         if pair.known("comment") and pair.truth.comment is not None and pair.truth.comment != pair.mirror.comment:
             yield Violation(

@@ -27,6 +27,8 @@ the mirror and delete through Django.
 `# noqa: SL210` on the line; it is off unless selected.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
@@ -42,7 +44,7 @@ _ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
     severity="warning",
     default_enabled=False,
 )
-def on_delete_not_in_database(cmp: Comparison):
+def on_delete_not_in_database(cmp: Comparison) -> Iterator[Violation]:
     if cmp.truth.source != "django":
         return  # only Django applies on_delete in Python; elsewhere a differing action is SL207's
     for pair in cmp.pairs:

@@ -33,6 +33,8 @@ Add the index to the mirror with the same name and columns:
 `# noqa: SL301` / `-- noqa: SL301` on the mirror's class or CREATE TABLE line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, creates
@@ -61,7 +63,7 @@ def satisfied(index: Index, mirror: Table) -> bool:
 
 
 @rule("SL301", "missing-index", "An index of the source of truth is missing from a mirror")
-def missing_index(cmp: Comparison):
+def missing_index(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for index in pair.judgeable("indexes", "truth"):
             if not required(index) or satisfied(index, pair.mirror):

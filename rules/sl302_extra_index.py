@@ -21,6 +21,8 @@ from the mirror.
 `# noqa: SL302` / `-- noqa: SL302` on the index's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import declarer
@@ -40,7 +42,7 @@ def matched(index: Index, truth: Table) -> bool:
 
 
 @rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create")
-def extra_index(cmp: Comparison):
+def extra_index(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for index in pair.judgeable("indexes", "mirror"):
             if matched(index, pair.truth):

@@ -23,6 +23,8 @@ Make the mirror's index identical to Django's (`schemalint dump --source django`
 `# noqa: SL303` / `-- noqa: SL303` on the index's line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
 from schemalint.compare.wording import at
@@ -56,7 +58,7 @@ def _opclasses(index: Index) -> tuple[str, ...]:
 
 
 @rule("SL303", "index-differs", "An index of the same name differs between the source of truth and a mirror")
-def index_differs(cmp: Comparison):
+def index_differs(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         mirror_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror")}
         for index in pair.known_objects("indexes", "truth"):

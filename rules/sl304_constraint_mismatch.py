@@ -31,20 +31,25 @@ Add the constraint to the mirror with the same name and content: `UniqueConstrai
 `# noqa: SL304` / `-- noqa: SL304` on the mirror's class or CREATE TABLE line.
 """
 
+from collections.abc import Iterator
+
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
 from schemalint.compare.wording import at, creates
 from schemalint.model import Constraint, Table
 from schemalint.registry import Case, Violation, rule
 
+# kind, columns (sorted), canonical expression.
+_Content = tuple[str, tuple[str, ...], str | None]
 
-def _content(c: Constraint) -> tuple:
+
+def _content(c: Constraint) -> _Content:
     # A CHECK is its expression: which columns it "covers" is each reader's guess.
     columns = () if c.kind == "check" else tuple(sorted(c.columns))
     return (c.kind, columns, expression(c.expression))
 
 
-def _mirror_contents(table: Table) -> set[tuple]:
+def _mirror_contents(table: Table) -> set[_Content]:
     contents = {_content(c) for c in table.constraints}
     # A unique index enforces what a unique constraint does.
     contents |= {("unique", tuple(sorted(i.columns)), expression(i.where)) for i in table.indexes if i.unique}
@@ -59,11 +64,11 @@ def _describe(c: Constraint) -> str:
 
 
 def _in_scope(c: Constraint) -> bool:
-    return c.kind == "check" or (c.kind == "unique" and (len(c.columns) > 1 or c.expression or not c.implicit))
+    return c.kind == "check" or (c.kind == "unique" and (len(c.columns) > 1 or bool(c.expression) or not c.implicit))
 
 
 @rule("SL304", "constraint-mismatch", "A unique or check constraint is missing from a mirror or differs")
-def constraint_mismatch(cmp: Comparison):
+def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
         by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in pair.known_objects("indexes", "mirror") if i.unique})

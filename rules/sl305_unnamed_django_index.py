@@ -28,12 +28,14 @@ Give every index a name, and use the same name in the mirrors:
 `# noqa: SL305` on the `indexes =` line, or `ignore = ["SL305"]`.
 """
 
+from collections.abc import Iterator
+
 from schemalint.model import Schema
 from schemalint.registry import Case, Violation, rule
 
 
 @rule("SL305", "unnamed-django-index", "A Django index or unique constraint has no explicit name", severity="warning", scope="schema")
-def unnamed_django_index(schema: Schema):
+def unnamed_django_index(schema: Schema) -> Iterator[Violation]:
     if schema.source != "django":
         return
     for table in schema.tables:

@@ -36,6 +36,8 @@ A `CREATE TABLE` right after `DROP TABLE IF EXISTS` of the same table counts as 
 migrations that is never re-run.
 """
 
+from collections.abc import Iterator
+
 from schemalint.model import Schema
 from schemalint.registry import Case, Violation, rule
 
@@ -58,7 +60,7 @@ _ADVICE = {
 
 
 @rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", scope="schema")
-def non_idempotent_ddl(schema: Schema):
+def non_idempotent_ddl(schema: Schema) -> Iterator[Violation]:
     for statement in schema.statements:
         if statement.guarded:
             continue

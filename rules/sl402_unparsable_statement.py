@@ -24,12 +24,14 @@ Fix the statement; the message quotes the parser's error.
 `-- noqa: SL402` on the statement's line; the statement stays skipped.
 """
 
+from collections.abc import Iterator
+
 from schemalint.model import Schema
-from schemalint.registry import Case, reader_diagnostics, rule
+from schemalint.registry import Case, Violation, reader_diagnostics, rule
 
 
 @rule("SL402", "unparsable-statement", "A schema.sql statement cannot be parsed (skipped)", scope="schema")
-def unparsable_statement(schema: Schema):
+def unparsable_statement(schema: Schema) -> Iterator[Violation]:
     return reader_diagnostics(schema, "SL402")
 
 

@@ -32,12 +32,14 @@ or `ignore = ["SL601"]`. (A `noqa` comment in a migration file is not read: migr
 are not sources of the check.)
 """
 
+from collections.abc import Iterator
+
 from schemalint.model import Schema
-from schemalint.registry import Case, reader_diagnostics, rule
+from schemalint.registry import Case, Violation, reader_diagnostics, rule
 
 
 @rule("SL601", "unapplied-migration", "A Django migration on disk is not applied to the database", scope="schema")
-def unapplied_migration(schema: Schema):
+def unapplied_migration(schema: Schema) -> Iterator[Violation]:
     return reader_diagnostics(schema, "SL601")
 
 

@@ -58,10 +58,13 @@ MISSING: Any = object()
 
 
 def _own_folders() -> tuple[Path, ...]:
-    import schemalint
-    import schemalint.rules
+    import importlib
 
-    return (Path(schemalint.__file__).parent, *map(Path, schemalint.rules.__path__))
+    import schemalint
+
+    # Imported by name: rules/ installs as schemalint.rules, which mypy knows as `rules`.
+    rules = importlib.import_module("schemalint.rules")
+    return (Path(schemalint.__file__).parent, *map(Path, rules.__path__))
 
 
 def code_digest(folders: tuple[Path, ...] | None = None) -> str:
@@ -81,7 +84,7 @@ def _code_digest(folders: tuple[Path, ...]) -> str:
 
 
 def _py_files(folder: Path) -> list[tuple[str, os.stat_result]]:
-    found = []
+    found: list[tuple[str, os.stat_result]] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:

@@ -84,7 +84,7 @@ class Config:
     def uses_database(self) -> bool:
         return bool(self.database_url is not None or self.database_snapshot)
 
-    def override(self, **changes: Any) -> "Config":
+    def override(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def fingerprint(self) -> str:

@@ -7,9 +7,9 @@ Everything here is orchestration; each stage's logic lives in its own package
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
@@ -64,7 +64,7 @@ def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache
 
 
 def read_schemas(
-    paths: dict[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
+    paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
 ) -> dict[str, Schema]:
     """Read several sources at once.
 
@@ -104,7 +104,7 @@ def read_schemas(
     return schemas
 
 
-def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
+def cached_findings(paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
     """The findings of an earlier run over the same files, project, configuration and rules,
     or None. Costs reading and hashing the files and checking what each source's link read;
     no schema is loaded. Editor buffers (`overrides`) are never served from the cache."""
@@ -127,7 +127,7 @@ def cached_findings(paths: dict[str, Iterable[Path]], config: Config, cache: Cac
     return None if found is MISSING else list(found)
 
 
-def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: "RunResult") -> None:
+def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: RunResult) -> None:
     """Store a run's findings for `cached_findings`, unless something was not cacheable (a
     reader or rule crashed, a source was not linked from cacheable facts)."""
     sources = list(sources)

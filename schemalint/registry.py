@@ -108,7 +108,7 @@ def rule(
         raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
 
     def decorate(func: RuleFunction) -> RuleFunction:
-        func.__schemalint_rule__ = dict(  # type: ignore[attr-defined]
+        vars(func)["__schemalint_rule__"] = dict(  # a function attribute, read by rules_in_module
             code=code, name=name, summary=summary, severity=severity, scope=scope, default_enabled=default_enabled
         )
         return func

@@ -23,11 +23,14 @@ our findings, and SL010 never calls it unused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from schemalint.findings import Finding
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 _CODE = r"[A-Za-z]+[0-9]+"
 _CODE_LIST = rf"{_CODE}(?:(?:\s*,\s*|\s+){_CODE})*"
@@ -323,9 +326,9 @@ def _with_codes(content: str, codes: set[str], marker: str, inline_re: re.Patter
 # --------------------------------------------------------------------------- the engine's hook
 
 
-def reads_noqa(func):
+def reads_noqa(func: _Function) -> _Function:
     """Mark a schema-scope rule that also wants the `NoqaReport` once findings are silenced."""
-    func.__schemalint_reads_noqa__ = True
+    vars(func)["__schemalint_reads_noqa__"] = True  # a function attribute, read by the engine
     return func
 
 

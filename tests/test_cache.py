@@ -22,8 +22,7 @@ from schemalint.cache import KEEP_UNUSED, MISSING, Cache, cache_key
 from schemalint.config import Config
 from schemalint.engine import read_schema, read_schemas
 from schemalint.model import Location, Schema, Table
-from schemalint.read import READER_MODULES, ReaderSettings, SourceFile
-from schemalint.read import parallel
+from schemalint.read import READER_MODULES, ReaderSettings, SourceFile, parallel
 from schemalint.read.versions import READER_VERSIONS
 
 # --------------------------------------------------------------------------- the fake reader

@@ -7,8 +7,8 @@ reports, and then marks one part unknown on the truth or on the mirror: the find
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import pytest
 
@@ -405,7 +405,7 @@ CREATE TABLE IF NOT EXISTS quotes (id BIGSERIAL PRIMARY KEY);
 @pytest.mark.parametrize("truth", ["sqlalchemy", "sql"])
 def test_no_message_says_django_end_to_end(truth, tmp_path):
     from schemalint.engine import run_check
-    from tests.rule_cases import CASE_PATHS
+    from schemalint.testing import CASE_PATHS
 
     for source, text in (("sqlalchemy", _SQLALCHEMY), ("sql", _SQL)):
         (tmp_path / CASE_PATHS[source]).parent.mkdir(parents=True)

@@ -17,8 +17,9 @@ side could be. So every rule stays a few lines and none repeats this logic.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal, overload
 
 from schemalint.config import Config
 from schemalint.model import Column, ColumnPart, Constraint, ForeignKey, Index, Schema, Table, TablePart
@@ -72,6 +73,15 @@ class TablePair:
     def table(self, side: Side) -> Table:
         return self.truth if side == "truth" else self.mirror
 
+    @overload
+    def known_objects(self, kind: Literal["indexes"], side: Side) -> tuple[Index, ...]: ...
+    @overload
+    def known_objects(self, kind: Literal["constraints"], side: Side) -> tuple[Constraint, ...]: ...
+    @overload
+    def known_objects(self, kind: Literal["foreign_keys"], side: Side) -> tuple[ForeignKey, ...]: ...
+    @overload
+    def known_objects(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]: ...
+
     def known_objects(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]:
         """The indexes, constraints or foreign keys of one side that have no unknown part (for
         a foreign key, none of its columns has an unknown `references`): the only ones a rule
@@ -79,6 +89,15 @@ class TablePair:
         table = self.table(side)
         unresolved = _unresolved_references(table) if kind == "foreign_keys" else set()
         return tuple(o for o in getattr(table, kind) if not o.unknown and not unresolved.intersection(o.columns))
+
+    @overload
+    def judgeable(self, kind: Literal["indexes"], side: Side) -> tuple[Index, ...]: ...
+    @overload
+    def judgeable(self, kind: Literal["constraints"], side: Side) -> tuple[Constraint, ...]: ...
+    @overload
+    def judgeable(self, kind: Literal["foreign_keys"], side: Side) -> tuple[ForeignKey, ...]: ...
+    @overload
+    def judgeable(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]: ...
 
     def judgeable(self, kind: ObjectKind, side: Side) -> tuple[TableObject, ...]:
         """The objects of `kind` on `side` a rule may report as absent from the other side
@@ -186,10 +205,13 @@ def _keep_columns(table: Table, patterns: tuple[str, ...]) -> list[Column]:
     return [c for c in table.columns if not _matches(f"{table.name}.{c.name}", patterns)]
 
 
-def _pair_columns(truth: Table, mirror: Table, ignore: tuple[str, ...]) -> tuple:
+def _pair_columns(
+    truth: Table, mirror: Table, ignore: tuple[str, ...]
+) -> tuple[tuple[ColumnPair, ...], tuple[Column, ...], tuple[Column, ...]]:
     mirror_cols = {c.name: c for c in _keep_columns(mirror, ignore)}
     undecided = (_undecided_unique(truth), _undecided_unique(mirror))
-    pairs, missing = [], []
+    pairs: list[ColumnPair] = []
+    missing: list[Column] = []
     for col in _keep_columns(truth, ignore):
         other = mirror_cols.pop(col.name, None)
         if other is None:
@@ -289,7 +311,11 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
     )
 
 
-def index_key(index: Index) -> tuple:
+# columns, unique, where, using, orders, opclasses, include
+IndexKey = tuple[tuple[str, ...], bool, str | None, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def index_key(index: Index) -> IndexKey:
     """What makes two indexes the same index, names aside."""
     return (index.columns, index.unique, index.where or None, index.using, index.orders or (), index.opclasses or (), index.include)
 

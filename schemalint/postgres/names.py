@@ -14,7 +14,7 @@ scansup.c truncate_identifier, mbutils.c pg_mbcliplen).
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 NAMEDATALEN = 64
 MAX_IDENTIFIER_BYTES = NAMEDATALEN - 1

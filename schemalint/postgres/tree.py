@@ -15,7 +15,8 @@ are recovered from the statement's text by the caller (`timestamps`).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -261,6 +262,7 @@ class PostgresCalls(Postgres):
     prints a call by its own name with its arguments in order. What is SQL syntax in
     PostgreSQL (COALESCE, CURRENT_TIMESTAMP(0), ...) keeps sqlglot's nodes."""
 
+    # sqlglot binds `Postgres.Parser` as a class attribute, which mypy does not take as a type.
     class Parser(Postgres.Parser):  # type: ignore[valid-type,misc]
         FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in _SQL_SYNTAX}
 
@@ -290,7 +292,8 @@ def parse_expression(sql: str) -> Tree:
         node = sqlglot.parse_one(sql, read=POSTGRES)
     except (SqlglotError, RecursionError, ValueError) as exc:
         raise NotAnExpression(str(exc)) from None
-    if node is None or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):
+    # (Every node sqlglot parses is an Expression; parse_one is typed with its base class.)
+    if not isinstance(node, exp.Expression) or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):
         raise NotAnExpression(sql)
     builder = TreeBuilder(fold_identifier, lambda t: normalize_type(t.sql(dialect="postgres")), iter(()), "postgres")
-    return builder.build(node)  # type: ignore[arg-type]  # sqlglot types parse_one's result as its base class
+    return builder.build(node)

@@ -53,7 +53,7 @@ class ReaderSettings:
     default_auto_field: str | None = None
 
     @classmethod
-    def from_config(cls, config: Config) -> "ReaderSettings":
+    def from_config(cls, config: Config) -> ReaderSettings:
         return cls(
             dialect=config.dialect,
             default_schema=config.default_schema,
@@ -70,7 +70,7 @@ class Reader(Protocol):
 
     def extract(self, file: SourceFile, settings: ReaderSettings) -> Any: ...
 
-    def link(self, facts: list[Any], project: "Project") -> Any: ...
+    def link(self, facts: list[Any], project: Project) -> Any: ...
 
 
 @dataclass

@@ -8,7 +8,6 @@ from typing import Any
 
 from schemalint.model import Column, Constraint, ForeignKey, Index, Schema, Table
 
-
 Element = Column | Table | Index | Constraint | ForeignKey
 
 
@@ -74,7 +73,7 @@ def table_to_dict(table: Table) -> dict:
                 },
             )
         )
-    facts = {
+    facts: dict[str, Any] = {
         "name": table.name,
         "schema": table.schema,
         "model": table.model,

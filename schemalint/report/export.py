@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 from schemalint.model import Schema, Table
 from schemalint.postgres import ddl
 

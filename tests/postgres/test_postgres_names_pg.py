@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from schemalint.postgres.keywords import KEYWORDS, quote_ident
-from schemalint.postgres.names import NameSpace, byte_length, choose_constraint_name, join_column_names, make_object_name, truncate_identifier
+from schemalint.postgres.names import (
+    NameSpace,
+    byte_length,
+    choose_constraint_name,
+    join_column_names,
+    make_object_name,
+    truncate_identifier,
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from schemalint.postgres.names import choose_name, index_column_names, join_column_names, make_object_name, truncate_identifier
+from schemalint.postgres.names import (
+    choose_name,
+    index_column_names,
+    join_column_names,
+    make_object_name,
+    truncate_identifier,
+)
 
 LONG = "a_table_name_that_is_long_enough_to_need_truncation_by_postgres"
 

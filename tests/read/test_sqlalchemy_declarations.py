@@ -9,7 +9,6 @@ import pytest
 from schemalint.model import Location
 from tests.read.test_sqlalchemy_support import codes, read, read_body, table
 
-
 REGISTRY_SOURCE = """
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, registry

@@ -17,7 +17,6 @@ from schemalint.read.sqlalchemy import READER
 from schemalint.read.sqlalchemy.extract import extract_text
 from tests.read.test_sqlalchemy_support import HEADER, codes, read, read_body, table
 
-
 SYNTAX_ERRORS = [
     ("import sqlalchemy as sa\n\nclass Broken(Base:\n    pass\n", 3, 18),
     ("a = 1\nb = 2 +\nc = 3\n", 2, 8),

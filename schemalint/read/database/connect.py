@@ -8,8 +8,9 @@ and never contains the password (libpq echoes parts of a malformed connection st
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 INSTALL_HINT = "reading a database needs psycopg 3: pip install 'schemalint[postgres]'"
 CONNECT_TIMEOUT = 10

@@ -10,7 +10,7 @@ text itself is only written when a report shows it.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from schemalint.model import Column, Constraint, ForeignKey, Index, Location, Table
 

@@ -21,10 +21,10 @@ from schemalint.model import (
     Table,
     TablePart,
 )
-from schemalint.read import Project
-from schemalint.read.django import names
 from schemalint.postgres import names as pg_names
 from schemalint.postgres.keywords import quote_ident
+from schemalint.read import Project
+from schemalint.read.django import names
 from schemalint.read.django.facts import Call, ClassFact, ModuleFacts, Ref
 from schemalint.read.django.fields import (
     AUTO_FIELDS,
@@ -274,10 +274,10 @@ class TableBuilder:
                     self.unknown.append("columns")
         if "order_with_respect_to" in info.meta:
             self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
-        for spec in self.specs:
+        for made in self.specs:
             # Meta options name fields (`author`) or columns (`author_id`): both resolve.
-            self.by_field[spec.column.field_name or spec.column.name] = (spec.column.name, spec.column.type, spec.primary_key)
-            self.by_field.setdefault(spec.column.name, (spec.column.name, spec.column.type, spec.primary_key))
+            self.by_field[made.column.field_name or made.column.name] = (made.column.name, made.column.type, made.primary_key)
+            self.by_field.setdefault(made.column.name, (made.column.name, made.column.type, made.primary_key))
         return composite
 
     def _primary_key(self, composite: FieldSpec | None) -> PrimaryKey | None:
@@ -382,7 +382,9 @@ class TableBuilder:
             pg_type = part("type", lambda: linker.column_type(spec, table), UNKNOWN_TYPE)
         if spec.hidden_arguments is not None:
             problems.append(("field arguments", spec.hidden_arguments))
-            unknown += ["type", "nullable", "default", "unique", "comment"] + (["references"] if spec.relation == "fk" else [])
+            unknown.extend(["type", "nullable", "default", "unique", "comment"])
+            if spec.relation == "fk":
+                unknown.append("references")
             self.unknown.append("indexes")
         if "type" in unknown and (db_index or unique):
             self.unknown.append("indexes")  # a `_like` index depends on the type
@@ -406,7 +408,7 @@ class TableBuilder:
         return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
 
     def _generated_columns(self) -> None:
-        for position, spec in enumerate(self.specs):
+        for spec in self.specs:
             if spec.field is not None and spec.field.internal == "GeneratedField":
                 expression = self._generated(spec.field)
                 unknown = spec.column.unknown + (("generated",) if expression is None else ())
@@ -444,7 +446,7 @@ class TableBuilder:
                     # Django skips the _like index for a non-deterministic collation, which
                     # only the database knows: keep it, but say so.
                     self.linker.unresolved("_like index of a db_collation column", describe(spec.field.kwargs["db_collation"]),
-                                           location, self.pg_table, col.name)
+                                           location or self.info.location, self.pg_table, col.name)
                 opclass = "varchar_pattern_ops" if col.type.startswith("character varying") else "text_pattern_ops"
                 self.indexes.append(Index(names.create_index_name(table, [col.name], "_like"), (col.name,),
                                           opclasses=(opclass,), implicit=True, origin="like", location=location))

@@ -10,6 +10,8 @@ django/contrib/contenttypes/models.py; auth and contenttypes set
 
 from __future__ import annotations
 
+from schemalint.read.django.facts import ModuleFacts
+
 AUTH_MODELS = '''
 from django.db import models
 from django.contrib.contenttypes.models import ContentType
@@ -102,13 +104,20 @@ def contrib_rel(module: str) -> str:
     return "<django>/" + module.replace(".", "/") + ".py"
 
 
+# The fact classes contrib_facts.py imports, in the order isort keeps them.
+_FACT_CLASSES = (
+    "Assign", "BinOp", "Call", "ClassFact", "FieldInit", "FString", "Mapping", "ModuleFacts", "Opaque", "Ref", "Spread",
+    "Unary",
+)
+
+
 def precomputed_facts_source() -> str:
     """The text of contrib_facts.py: each contrib source's facts, as written by `extract`, so
     that linking never imports libcst for them. Regenerate after editing the sources above:
     `python -m schemalint.read.django.contrib` (a test fails while the two disagree)."""
     from schemalint.read.django.extract import extract_text
 
-    facts = {}
+    facts: dict[str, tuple[str, ModuleFacts]] = {}
     for name, (source, _, _) in VIRTUAL_MODULES.items():
         rel = contrib_rel(name)
         if source not in {text for text, _ in facts.values()}:
@@ -119,8 +128,8 @@ def precomputed_facts_source() -> str:
         'the django.contrib model sources, kept so that a link never imports libcst. Do not edit."""\n\n'
         "from schemalint.model import Diagnostic, Location  # noqa: F401\n"
         "from schemalint.read.django.facts import (  # noqa: F401\n"
-        "    Assign, BinOp, Call, ClassFact, FieldInit, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary,\n"
-        ")\n\n"
+        + "".join(f"    {name},\n" for name in _FACT_CLASSES)
+        + ")\n\n"
         "CONTRIB_FACTS = {\n" + entries + "}\n"
     )
 

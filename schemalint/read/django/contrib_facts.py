@@ -3,7 +3,18 @@ the django.contrib model sources, kept so that a link never imports libcst. Do n
 
 from schemalint.model import Diagnostic, Location  # noqa: F401
 from schemalint.read.django.facts import (  # noqa: F401
-    Assign, BinOp, Call, ClassFact, FieldInit, FString, Mapping, ModuleFacts, Opaque, Ref, Spread, Unary,
+    Assign,
+    BinOp,
+    Call,
+    ClassFact,
+    FieldInit,
+    FString,
+    Mapping,
+    ModuleFacts,
+    Opaque,
+    Ref,
+    Spread,
+    Unary,
 )
 
 CONTRIB_FACTS = {

@@ -11,8 +11,9 @@ covered raises `Unresolved`, which becomes SL002.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from schemalint.postgres.printer import Resolver, print_index_part, render
 from schemalint.postgres.tree import Tree

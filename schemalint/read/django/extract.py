@@ -113,10 +113,10 @@ def value_of(node: cst.BaseExpression):
         return tuple(items)
     if isinstance(node, cst.Dict):
         pairs = []
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
+        for entry in node.elements:
+            if not isinstance(entry, cst.DictElement):
                 return Opaque(_code(node))
-            pairs.append((value_of(element.key), value_of(element.value)))
+            pairs.append((value_of(entry.key), value_of(entry.value)))
         return Mapping(tuple(pairs))
     if isinstance(node, cst.BinaryOperation) and type(node.operator) in _BINARY:
         return BinOp(_BINARY[type(node.operator)], value_of(node.left), value_of(node.right))
@@ -306,6 +306,8 @@ def _imports(statement: cst.BaseSmallStatement, package: str) -> list[tuple[str,
         else:
             for alias in statement.names:
                 name = dotted(alias.name)
+                if not name:
+                    continue
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 found.append((local, f"{origin}.{name}" if origin else name))
     return found
@@ -340,7 +342,7 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
     defaults: list[tuple[str, object]] = []
     forced: list[tuple[str, object]] = []
     params = tuple(p.name.value for p in function.params.params if p.name.value != "self")
-    for param in function.params.params + function.params.kwonly_params:
+    for param in (*function.params.params, *function.params.kwonly_params):
         if param.default is not None and param.name.value != "self":
             defaults.append((param.name.value, value_of(param.default)))
     star = function.params.star_kwarg
@@ -404,9 +406,9 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                 if isinstance(target, cst.Subscript) and len(target.slice) == 1:
                     index = target.slice[0].slice
                     if isinstance(index, cst.Index):
-                        receiver = dotted(target.value)
-                        add(receiver if receiver in dicts else None, value_of(index.value), value_of(small.value),
-                            receiver not in dicts or receiver in merged)
+                        subscripted = dotted(target.value)
+                        add(subscripted if subscripted in dicts else None, value_of(index.value), value_of(small.value),
+                            subscripted not in dicts or subscripted in merged)
                 elif isinstance(target, cst.Name) and isinstance(small.value, cst.Dict):
                     found, is_merged = _dict_items(small.value, kwargs, dicts)
                     if target.value == kwargs:  # `kwargs = {**defaults, **kwargs}`
@@ -508,7 +510,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
     package, module = module_names(file.rel)
     text, problem = decode_or_diagnose(file)
     if text is None:
-        return ModuleFacts(file.rel, package, module, diagnostics=(problem,))
+        return ModuleFacts(file.rel, package, module, diagnostics=(problem,) if problem else ())
     chunked = _chunked_facts(text, file.rel, package, module)
     if chunked is not None:
         return chunked

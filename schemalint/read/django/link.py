@@ -4,9 +4,10 @@ on PostgreSQL (Django 5.2 / 6.0 rules, see fields.py and names.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
+from schemalint.postgres.types import normalize_type
 from schemalint.read import Project
 from schemalint.read.django import names
 from schemalint.read.django.contrib import VIRTUAL_MODULES
@@ -32,7 +33,6 @@ from schemalint.read.django.project import DjangoProject, SettingsFacts, major
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
-from schemalint.postgres.types import normalize_type
 
 # django.db.models.Model under its import paths (django.contrib.gis.db.models re-exports it).
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
@@ -78,7 +78,7 @@ def metaclass(cls: ClassFact) -> object | None:
     return None
 
 
-def _is_with_metaclass(value: object) -> bool:
+def _is_with_metaclass(value: object) -> TypeGuard[Call]:
     return isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] == "with_metaclass" and bool(value.args)
 
 
@@ -259,7 +259,7 @@ class Linker:
             return last
         location = info.location
         symbol = self.resolver.resolve_global(dotted, info.module)
-        if symbol.kind == "class":
+        if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None:
             for base in class_bases(symbol.cls):
                 found = self.field_class(symbol.module, base.dotted, location)
                 if found is not None and found.unknown is None and found.builtin in ("AutoField", "BigAutoField", "SmallAutoField"):
@@ -284,7 +284,10 @@ class Linker:
             symbol = self.resolver.resolve(module, base.dotted)
             if symbol.kind == "django" and (symbol.name in MODEL_BASES or symbol.name.endswith(".models.Model")):
                 return True
-            if symbol.kind == "class" and symbol.cls is not cls and self.is_model_class(symbol.module, symbol.cls, depth + 1):
+            if (
+                symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not cls
+                and self.is_model_class(symbol.module, symbol.cls, depth + 1)
+            ):
                 return True
         return False
 
@@ -306,7 +309,7 @@ class Linker:
         found = []
         for base in class_bases(info.cls):
             symbol = self.resolver.resolve(info.module, base.dotted)
-            if symbol.kind == "class" and symbol.cls is not info.cls:
+            if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not info.cls:
                 parent = self.model(symbol.module, symbol.cls)
                 if parent is not None:
                     found.append(parent)
@@ -328,14 +331,14 @@ class Linker:
             # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
             for base in class_bases(cls):
                 symbol = self.resolver.resolve(module, base.dotted)
-                if symbol.kind == "class" and symbol.cls is not cls:
+                if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not cls:
                     parent = self.model(symbol.module, symbol.cls)
                     if parent is not None and parent.abstract:
                         return {k: v for k, v in parent.meta.items() if k != "abstract"}
             return meta
         for dotted in cls.meta_bases:
             symbol = self.resolver.resolve(module, dotted)
-            if symbol.kind == "class" and symbol.name.endswith(".Meta"):
+            if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.name.endswith(".Meta"):
                 parent = self.model(symbol.module, symbol.cls)
                 if parent is not None:
                     meta.update({k: v for k, v in parent.meta.items() if k != "abstract"})
@@ -389,8 +392,8 @@ class Linker:
             if self.resolver.resolve(module, base.dotted).kind == "unknown":
                 self.unresolved("model base class", base.dotted, location)
                 parts.append("columns")
-        for base in odd_bases(cls):
-            self.unresolved("model base class", describe(base), location)
+        for odd in odd_bases(cls):
+            self.unresolved("model base class", describe(odd), location)
             parts.append("columns")
         meta_class = metaclass(cls)
         if meta_class is not None:
@@ -535,7 +538,7 @@ class Linker:
         if not types:
             return None
         candidates = {dotted}
-        if symbol.kind == "class" and symbol.module is not None:
+        if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None:
             full = f"{symbol.module.module}.{symbol.cls.name}"
             parts = full.split(".")
             candidates |= {".".join(parts[i:]) for i in range(len(parts))}
@@ -632,13 +635,13 @@ class Linker:
             return value
         if isinstance(value, Ref):
             symbol = self.resolver.resolve(module, value.dotted)
-            if symbol.kind == "class":
+            if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None:
                 info = self.model(symbol.module, symbol.cls)
                 if info is not None:
                     return info
             if symbol.kind == "settings" and symbol.name == "AUTH_USER_MODEL":
                 return self.settings.auth_user_model
-            if symbol.kind == "value":
+            if symbol.kind == "value" and symbol.module is not None:
                 return self._reference(symbol.module, symbol.value)
         if isinstance(value, Call) and (value.func or "").endswith("get_user_model"):
             return self.settings.auth_user_model

@@ -9,6 +9,7 @@ import ast
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemalint.model import Diagnostic, Location
@@ -89,7 +90,7 @@ def _pyproject_spec(text: str) -> str | None:
     return None
 
 
-def django_version(project: Project, model_files: list[str] = (), modules: ModuleResolver | None = None) -> tuple[str, str]:
+def django_version(project: Project, model_files: Sequence[str] = (), modules: ModuleResolver | None = None) -> tuple[str, str]:
     """(version, where it came from). The config; the Django installed in the project's
     virtualenv (what runs); then the dependency files: the project root first, then the
     folders holding the model files (the seed keeps Django's requirements in `app_django/`),
@@ -106,7 +107,7 @@ def django_version(project: Project, model_files: list[str] = (), modules: Modul
     return LATEST, "default (latest)"
 
 
-def _dependency_folders(model_files) -> list[str]:
+def _dependency_folders(model_files: Sequence[str]) -> list[str]:
     folders = {""}
     for rel in model_files:
         parts = rel.split("/")[:-1]
@@ -180,7 +181,7 @@ def django_defaults(version: str) -> dict[str, object]:
             "LANGUAGE_CODE": "en-us", "TIME_ZONE": "America/Chicago", "USE_I18N": True}
 
 
-def find_settings_module(project: Project, model_files: list[str]) -> tuple[str, str] | None:
+def find_settings_module(project: Project, model_files: Sequence[str]) -> tuple[str, str] | None:
     """(dotted settings module, where it was named): the config key, else the
     `DJANGO_SETTINGS_MODULE` manage.py / wsgi.py / asgi.py set, nearest the root first."""
     if project.config.django_settings:
@@ -235,11 +236,12 @@ class DjangoProject:
         self.project = project
         self.modules = ModuleResolver(project)
         self.version, self.version_source = django_version(project, model_files, self.modules)
-        self.settings_object = DjangoSettings(None, None, self.version)  # type: ignore[arg-type]
-        self.evaluator = Evaluator(self.modules, {"django.conf.settings": self.settings_object})
-        self.settings_object.evaluator = self.evaluator
+        self.evaluator = Evaluator(self.modules)
+        self.settings_object = DjangoSettings(self.evaluator, None, self.version)
+        self.evaluator.objects["django.conf.settings"] = self.settings_object
         named = find_settings_module(project, model_files)
-        self.settings_name, self.settings_origin = named if named else (None, None)
+        self.settings_name: str | None = named[0] if named else None
+        self.settings_origin: str | None = named[1] if named else None
         self.settings_path: str | None = None
         if self.settings_name:
             near = self.settings_origin if self.settings_origin != "config" else (model_files[0] if model_files else None)
@@ -253,7 +255,7 @@ class DjangoProject:
         return self.settings_object.attribute(name)
 
     def settings_facts(self) -> SettingsFacts:
-        values: dict[str, object] = {}
+        values: dict[str, str] = {}
         diagnostics = []
         for name in ("DEFAULT_AUTO_FIELD", "AUTH_USER_MODEL"):
             try:
@@ -279,7 +281,7 @@ class DjangoProject:
             line, col = later  # the last binding is the one that counts
         return Location(path, line, col)
 
-    def app_config(self, app_dir: str) -> "AppConfigFacts":
+    def app_config(self, app_dir: str) -> AppConfigFacts:
         rel = f"{app_dir}/apps.py" if app_dir else "apps.py"
         module = self.evaluator.module_at(rel, rel[:-3].replace("/", "."), app_dir.replace("/", "."))
         return _app_config(self.evaluator, module, rel) if module is not None else AppConfigFacts()

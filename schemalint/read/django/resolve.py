@@ -263,7 +263,7 @@ class Resolver:
         if value is None or isinstance(value, (bool, int, float, str, bytes, Decimal)):
             return value
         if isinstance(value, tuple):
-            items = []
+            items: list[object] = []
             for item in value:
                 if isinstance(item, Spread):
                     spliced = self.evaluate(module, item.value, depth + 1, local)
@@ -277,7 +277,7 @@ class Resolver:
             if local and value.dotted in local:
                 return self.evaluate(module, local[value.dotted], depth + 1)
             symbol = self.resolve(module, value.dotted)
-            if symbol.kind == "value":
+            if symbol.kind == "value" and symbol.module is not None:
                 return self.evaluate(symbol.module, symbol.value, depth + 1, local)
             if symbol.kind == "settings" and symbol.name:
                 return self.setting(symbol.name, value.dotted)
@@ -302,8 +302,8 @@ class Resolver:
                 return self.evaluate(module, value.args[0], depth + 1, local)
         if isinstance(value, Call) and value.func == "getattr" and 2 <= len(value.args) <= 3 and not value.kwargs:
             target = value.args[0]
-            symbol = self.resolve(module, target.dotted) if isinstance(target, Ref) else None
-            if symbol is not None and symbol.kind == "settings" and not symbol.name:
+            holder = self.resolve(module, target.dotted) if isinstance(target, Ref) else None
+            if holder is not None and holder.kind == "settings" and not holder.name:
                 name = self.evaluate(module, value.args[1], depth + 1, local)
                 if not isinstance(name, str):
                     raise Unresolved(describe(value))
@@ -380,7 +380,7 @@ class Resolver:
             raise Unresolved(describe(value))
         if isinstance(value, Ref):
             symbol = self.resolve(module, value.dotted)
-            if symbol.kind != "value":
+            if symbol.kind != "value" or symbol.module is None:
                 raise Unresolved(value.dotted)
             return self.spliced(symbol.module, symbol.value, depth + 1)
         if isinstance(value, BinOp) and value.op == "+":

@@ -86,7 +86,7 @@ def build_graph(migrations: list[tuple[str, MigrationFacts]], auth_user_model: s
     written: dict[Key, list[tuple[Key | None, object]]] = {}
     for key, facts in graph.nodes.items():
         written[key] = _pairs(facts.dependencies, auth_user_model)
-        for before, value in _pairs(facts.run_before, auth_user_model):
+        for before, _value in _pairs(facts.run_before, auth_user_model):
             if before is not None and before in graph.nodes:
                 graph.parents[before].append(key)
     # Squashes replace what they replace (a fresh database has applied none of it).

@@ -190,8 +190,9 @@ class Evaluator:
         """`try: from .local import *  except ImportError: pass`: the body runs when every
         module it imports exists; anything else in it (or a handler binding the name) is
         not known statically."""
-        imports_only = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in statement.body)
-        if imports_only and all(self._importable(module, s) for s in statement.body):
+        imports = [s for s in statement.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        imports_only = len(imports) == len(statement.body)
+        if imports_only and all(self._importable(module, s) for s in imports):
             return self._binding(module, statement.body, name, depth)
         if imports_only:
             return self._binding(module, [s for h in statement.handlers for s in h.body], name, depth)
@@ -279,7 +280,9 @@ class Evaluator:
             raise Unresolved(_text(node)) from None  # `{[1]: 2}`, 1 / 0: no value to know
 
     def _expression(self, module: Module, node: ast.expr, local: dict[str, Any], depth: int) -> Any:
-        evaluate = lambda child: self.expression(module, child, local, depth + 1)
+        def evaluate(child: ast.expr) -> Any:
+            return self.expression(module, child, local, depth + 1)
+
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
@@ -510,14 +513,14 @@ class Evaluator:
         if len(args) > len(positional) and spec.vararg is None:
             raise Unresolved(text)
         local: dict[str, Any] = {}
-        defaults = [None] * (len(positional) - len(spec.defaults)) + list(spec.defaults)
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(spec.defaults)) + list(spec.defaults)
         for index, parameter in enumerate(positional):
             if index < len(args):
                 local[parameter.arg] = args[index]
             elif parameter.arg in kwargs:
                 local[parameter.arg] = kwargs.pop(parameter.arg)
-            elif defaults[index] is not None:
-                local[parameter.arg] = self.expression(function.module, defaults[index], {})
+            elif (default := defaults[index]) is not None:
+                local[parameter.arg] = self.expression(function.module, default, {})
             else:
                 raise Unresolved(text)
         for parameter, default in zip(spec.kwonlyargs, spec.kw_defaults):

@@ -16,12 +16,34 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, get_args
 
-from schemalint.model import Column, Constraint, Diagnostic, EnumType, ForeignKey, Index, Location, PrimaryKey, Schema, Statement, Table
+from schemalint.model import (
+    Column,
+    ColumnPart,
+    Constraint,
+    Diagnostic,
+    EnumType,
+    ForeignKey,
+    Index,
+    Location,
+    PrimaryKey,
+    Schema,
+    Statement,
+    Table,
+    TablePart,
+)
 from schemalint.postgres.keywords import quote_ident as quote_identifier
 from schemalint.postgres.names import choose_name, index_column_names, join_column_names
-from schemalint.postgres.printer import Resolver, column_refs, is_null, print_expr, print_index_part, rename_column, render
+from schemalint.postgres.printer import (
+    Resolver,
+    column_refs,
+    is_null,
+    print_expr,
+    print_index_part,
+    rename_column,
+    render,
+)
 from schemalint.postgres.printer import freeze as freeze_expression
 from schemalint.read.sql import ops
 
@@ -122,7 +144,7 @@ class Catalog:
     enums: dict[tuple[str | None, str], tuple[list[str], Location | None]] = field(default_factory=dict)
     """(schema, name) -> the labels of an enum type, in order, and where it was created."""
 
-    def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple["TableState", "ConstraintState"]]:
+    def foreign_keys_to(self, key: tuple[str | None, str]) -> list[tuple[TableState, ConstraintState]]:
         owners = [owner for owner, count in self.references.get(key, {}).items() if count > 0 and owner in self.tables]
         return [
             (self.tables[owner], fk)
@@ -240,7 +262,7 @@ class Session:
             raise Rejected("no schema has been selected to create in")
         return ops.QualifiedName(name.name, path[0])
 
-    def found(self, name: ops.QualifiedName, catalog: "Catalog", creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
+    def found(self, name: ops.QualifiedName, catalog: Catalog, creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
         if name.schema is not None:
             return ops.QualifiedName(name.name, self.schema_key(name.schema))
         path = self.existing_path()
@@ -249,7 +271,7 @@ class Session:
                 return ops.QualifiedName(name.name, key)
         return ops.QualifiedName(name.name, path[0] if path else _UNRESOLVED)
 
-    def resolve(self, op: Any, catalog: "Catalog") -> Any:
+    def resolve(self, op: Any, catalog: Catalog) -> Any:
         """`op` with every name qualified: created names in the first existing schema of the
         path, other names where the path finds them."""
         creating = None
@@ -257,7 +279,7 @@ class Session:
             creating = self.created(op.table)
         return self._resolve(op, catalog, creating)
 
-    def _resolve(self, value: Any, catalog: "Catalog", creating: ops.QualifiedName | None) -> Any:
+    def _resolve(self, value: Any, catalog: Catalog, creating: ops.QualifiedName | None) -> Any:
         if isinstance(value, ops.QualifiedName):
             return self.found(value, catalog, creating)
         if isinstance(value, tuple):
@@ -276,7 +298,7 @@ class Session:
                 fields[name] = self._resolve(item, catalog, creating)
         return type(value)(**fields)
 
-    def regclasses(self, expression: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+    def regclasses(self, expression: ops.Expr, catalog: Catalog, strict: bool) -> ops.Expr:
         """`nextval('seq')`: the sequence is found now, through search_path, and printed as
         regclass prints it (qualified only outside the default schema). `strict`: a sequence
         that does not exist is PostgreSQL's error (else, when the reader may have missed it,
@@ -288,7 +310,7 @@ class Session:
             return ("func", expression[1], (self._regclass_argument(first, catalog, strict), *rest))
         return tuple(self.regclasses(e, catalog, strict) if isinstance(e, tuple) else e for e in expression)
 
-    def _regclass_argument(self, node: ops.Expr, catalog: "Catalog", strict: bool) -> ops.Expr:
+    def _regclass_argument(self, node: ops.Expr, catalog: Catalog, strict: bool) -> ops.Expr:
         literal = node[1] if node[0] == "cast" and node[2] == "regclass" else node
         if not (isinstance(literal, tuple) and literal[0] == "str"):
             return node
@@ -373,7 +395,7 @@ class Applier:
             message = f"cannot apply this statement (internal error: {type(error).__name__}: {error}), skipped"
             self.diagnostics.append(Diagnostic("SL402", message, self.loc(op.pos), table))
 
-    def contents_known(self, table: "TableState | None") -> bool:
+    def contents_known(self, table: TableState | None) -> bool:
         """False for a table whose columns the reader cannot know (CREATE TABLE AS / LIKE / ...):
         whether a statement on it fails is unknown too, and the table's SL002 already says that
         its columns, keys and indexes are not compared."""
@@ -545,9 +567,9 @@ class Applier:
             self.add_key(table, spec)
 
     def add_key(self, table: TableState, spec: ops.ConstraintSpec) -> None:
-        for name in spec.columns:
-            if table.column(name) is None:
-                raise Rejected(f'column "{name}" named in key does not exist')
+        for column_name in spec.columns:
+            if table.column(column_name) is None:
+                raise Rejected(f'column "{column_name}" named in key does not exist')
         primary = spec.kind == "primary"
         name = spec.name
         if name is None:
@@ -586,12 +608,12 @@ class Applier:
             if pk is None:
                 raise Rejected(f'there is no primary key for referenced table "{target.name}"')
             ref_columns = list(pk.columns)
-        for name in spec.columns:
-            if table.column(name) is None:
-                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
-        for name in ref_columns:
-            if target.column(name) is None:
-                raise Rejected(f'column "{name}" referenced in foreign key constraint does not exist')
+        for column in spec.columns:
+            if table.column(column) is None:
+                raise Rejected(f'column "{column}" referenced in foreign key constraint does not exist')
+        for column in ref_columns:
+            if target.column(column) is None:
+                raise Rejected(f'column "{column}" referenced in foreign key constraint does not exist')
         if len(ref_columns) != len(spec.columns):
             raise Rejected("number of referencing and referenced columns for foreign key disagree")
         name = spec.name
@@ -1020,7 +1042,7 @@ class Applier:
         table = self.catalog.table(op.table) if op.table is not None else None
         self.mark_unknown(table, op)
 
-    def mark_unknown(self, table: "TableState | None", op: ops.Unknown) -> None:
+    def mark_unknown(self, table: TableState | None, op: ops.Unknown) -> None:
         name = table.name if table is not None else None
         self.diagnostics.append(Diagnostic("SL002", op.message, self.loc(op.pos), name, op.column))
         if table is None or "exists" in op.parts:
@@ -1269,15 +1291,19 @@ def link_facts(facts: list[ops.FileFacts]) -> Schema:
     )
 
 
+_TABLE_PARTS: tuple[TablePart, ...] = get_args(TablePart)
+_COLUMN_PARTS: tuple[ColumnPart, ...] = get_args(ColumnPart)
+
+
 def _with_unknowns(table: Table, applier: Applier) -> Table:
     """The parts SL002 statements made unknown (see `Applier.mark_unknown`)."""
     parts = applier.unknown_tables.get((table.schema, table.name), set())
     columns = tuple(
-        replace(c, unknown=tuple(sorted(applier.unknown_columns[(table.schema, table.name, c.name)])))  # type: ignore[arg-type]
+        replace(c, unknown=tuple(sorted(p for p in _COLUMN_PARTS if p in applier.unknown_columns[(table.schema, table.name, c.name)])))
         if (table.schema, table.name, c.name) in applier.unknown_columns
         else c
         for c in table.columns
     )
     if not parts and columns == table.columns:
         return table
-    return replace(table, columns=columns, unknown=tuple(sorted(parts)))  # type: ignore[arg-type]
+    return replace(table, columns=columns, unknown=tuple(sorted(p for p in _TABLE_PARTS if p in parts)))

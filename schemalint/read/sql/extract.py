@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlglot
 from sqlglot import exp
@@ -21,7 +21,16 @@ from schemalint.postgres.names import truncate_identifier
 from schemalint.postgres.tree import POSTGRES, TreeBuilder
 from schemalint.read.sql import ops
 from schemalint.read.sql.dialects import type_spelling
-from schemalint.read.sql.split import LineIndex, RawStatement, first_significant, skip_token, split_statements, structure, top_level_pieces, words
+from schemalint.read.sql.split import (
+    LineIndex,
+    RawStatement,
+    first_significant,
+    skip_token,
+    split_statements,
+    structure,
+    top_level_pieces,
+    words,
+)
 from schemalint.read.sql.statements import UnreadablePath, search_path_change, statement_kind
 
 # sqlglot logs a warning for every statement it falls back to parsing as a Command.
@@ -76,7 +85,8 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return [ops.Problem(f"cannot parse this statement, skipped: {_first_line(str(error))}", pos)]
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
         return [ops.Problem(f"cannot parse this statement ({type(error).__name__}), skipped", pos)]
-    trees = [tree for tree in parsed if tree is not None]
+    # Every node sqlglot parses is an Expression (Expr is its typed base class).
+    trees = [tree for tree in parsed if isinstance(tree, exp.Expression)]
     if len(trees) != 1:
         return [ops.Problem("cannot parse this statement, skipped", pos)]
     builder = _Builder(statement, index, dialect, default_schema)
@@ -778,7 +788,8 @@ class _Builder:
 
         body = re.sub(r"^.*?\bas\b", "", definition, count=1, flags=re.IGNORECASE | re.DOTALL)
         try:
-            scopes = traverse_scope(_dialect(self.dialect).parse(body)[0])
+            query = _dialect(self.dialect).parse(body)[0]
+            scopes = traverse_scope(query) if query is not None else []
         except Exception:  # any query sqlglot cannot scope
             return ()
         uses: list[tuple] = []

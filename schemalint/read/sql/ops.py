@@ -322,10 +322,11 @@ class DropEnum:
     pos: Pos
 
 
-Operation = Union[
-    CreateTable, AlterTable, CreateIndex, DropObjects, RenameIndex, Comment, CreateRelation, Problem, Guarded,
-    Unknown, SetSearchPath, Transaction, CreateSchema, DropSchema, Routine, Calls, CreateEnum, AlterEnum, DropEnum,
-]
+Operation = (
+    CreateTable | AlterTable | CreateIndex | DropObjects | RenameIndex | Comment | CreateRelation | Problem
+    | Guarded | Unknown | SetSearchPath | Transaction | CreateSchema | DropSchema | Routine | Calls | CreateEnum
+    | AlterEnum | DropEnum
+)
 
 
 @dataclass(frozen=True, slots=True)

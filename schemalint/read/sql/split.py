@@ -126,7 +126,8 @@ def first_significant(text: str, i: int, dialect: str) -> int:
     """The offset of the first character at or after `i` that is not whitespace or comment."""
     n = len(text)
     while i < n:
-        i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
+        spaces = _SPACES.match(text, i)  # (`\s*` matches everywhere)
+        i = spaces.end() if spaces else i
         if text.startswith("--", i) or (dialect == "mysql" and text.startswith("#", i)) or text.startswith("/*", i):
             i = skip_token(text, i, dialect) or n
             continue

@@ -5,8 +5,9 @@ type (the base's `type_annotation_map` first, then SQLAlchemy's defaults, Enum c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from schemalint.read.sqlalchemy.resolve import Call, ClassRef, Ext, Subscript, Union
 from schemalint.read.sqlalchemy.sqltypes import ANNOTATION_DEFAULTS, TypeInfo, TypeProblem, TypeRenderer

@@ -4,23 +4,37 @@ names the database ends up with."""
 from __future__ import annotations
 
 import re
-
+from collections.abc import Collection
 from typing import get_args
 
-from schemalint.model import Column, ColumnPart, Constraint, Diagnostic, ForeignKey, Index, Location, PrimaryKey, Table, TablePart
+from schemalint.model import (
+    Column,
+    ColumnPart,
+    Constraint,
+    Diagnostic,
+    ForeignKey,
+    Index,
+    Location,
+    PrimaryKey,
+    Table,
+    TablePart,
+)
 from schemalint.postgres.names import choose_constraint_name
 from schemalint.read.sqlalchemy.clauses import clause_sql
 from schemalint.read.sqlalchemy.declare import ColSpec, Declarations, FKSpec, MetaInfo, TableSpec
 from schemalint.read.sqlalchemy.names import (
-    ConventionError, apply_convention, serial_sequence, truncate_convention_name,
+    ConventionError,
+    apply_convention,
+    serial_sequence,
+    truncate_convention_name,
 )
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
 _SERIAL_FAMILIES = {"integer", "bigint", "smallint"}
-_TABLE_PARTS: tuple[str, ...] = get_args(TablePart)
-_COLUMN_PARTS: tuple[str, ...] = get_args(ColumnPart)
+_TABLE_PARTS: tuple[TablePart, ...] = get_args(TablePart)
+_COLUMN_PARTS: tuple[ColumnPart, ...] = get_args(ColumnPart)
 
 
 class Builder:
@@ -56,8 +70,8 @@ class Builder:
             ref = ref or self.decl.by_class.get(target.owner.key)
             if ref is None:
                 return None, None, None, None
-            column = _column_for_key(ref, target.path[0])
-            return ref, ref.schema, ref.name, column
+            key_column = _column_for_key(ref, target.path[0])
+            return ref, ref.schema, ref.name, key_column
         if isinstance(target, AttrOf) and len(target.path) == 2 and target.path[0] in ("c", "columns"):
             table_call = target.base
             if isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args and isinstance(table_call.args[0], str):
@@ -70,7 +84,7 @@ class Builder:
         for (schema, table), spec in self.tables_by_name.items():
             if table == name and schema is None:
                 return spec
-        for (schema, table), spec in self.tables_by_name.items():
+        for (_, table), spec in self.tables_by_name.items():
             if table == name:
                 return spec
         return None
@@ -111,7 +125,8 @@ class Builder:
             primary_key = PrimaryKey(tuple(pk_columns), name, implicit, spec.location)
         foreign_keys = self._foreign_keys(spec, items, taken)
         columns = tuple(self._column(spec, c, pk_columns, c is autoinc) for c in spec.columns.values() if c.type_info or c.type_problem)
-        indexes, constraints = [], []
+        indexes: list[Index] = []
+        constraints: list[Constraint] = []
         for column in spec.columns.values():
             self._column_objects(spec, column, indexes, constraints, taken)
         for call, location in items:
@@ -129,7 +144,7 @@ class Builder:
             name_location=spec.name_location,
             model=spec.model,
             mirrors=spec.mirrors,
-            unknown=tuple(p for p in _TABLE_PARTS if p in spec.unknown),  # type: ignore[misc]
+            unknown=tuple(p for p in _TABLE_PARTS if p in spec.unknown),
         )
 
     def _table_items(self, spec: TableSpec) -> list:
@@ -204,7 +219,7 @@ class Builder:
         elif column.identity is not None:
             identity = "always" if column.identity.kwargs.get("always") is True else "by default"
         elif column.computed is not None:
-            generated = self._computed(spec, column)
+            generated = self._computed(spec, column, column.computed)
         elif column.server_default is not None:
             default = self._server_default(spec, column, info)
         nullable = bool(column.nullable) and not in_pk and not serial and identity is None
@@ -243,8 +258,8 @@ class Builder:
             unknown=_column_parts(unknown),
         )
 
-    def _computed(self, spec: TableSpec, column: ColSpec) -> str | None:
-        sql = column.computed.args[0] if column.computed.args else column.computed.kwargs.get("sqltext")
+    def _computed(self, spec: TableSpec, column: ColSpec, computed: Call) -> str | None:
+        sql = computed.args[0] if computed.args else computed.kwargs.get("sqltext")
         try:
             types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
             return generated_display(render(sql, strings_are="sql"), types)
@@ -330,7 +345,9 @@ class Builder:
                      owner: ColSpec | None = None) -> ForeignKey | None:
         """The foreign key; None when a target cannot be resolved (then the owning column's
         `references`, or the table's foreign keys, are unknown)."""
-        ref_table, ref_schema, ref_columns = None, None, []
+        ref_table: str | None = None
+        ref_schema: str | None = None
+        ref_columns: list[str] = []
         for target in targets:
             ref, schema, table, column = self._target(target, spec)
             if table is None or column is None:
@@ -345,6 +362,8 @@ class Builder:
                 return None
             ref_table, ref_schema = table, schema
             ref_columns.append(column)
+        if ref_table is None:
+            return None  # no target column: nothing to create
         name, implicit = self._name(spec, "fk", fk.name, columns, taken, label="fkey", referred=(ref_table, ref_columns), location=fk.location)
         return ForeignKey(
             columns=tuple(columns),
@@ -375,8 +394,8 @@ class Builder:
         if enum is not None and not enum.native and enum.create_constraint:
             values = ", ".join("'" + v.replace("'", "''") + "'" for v in enum.values)
             sql = f"{column.name} IN ({values})"
-            name = spec.metadata.naming_convention.get("ck") and enum.name
-            self._check_sql(spec, sql, name, column.location, constraints, taken, column_name=column.name)
+            ck_name = spec.metadata.naming_convention.get("ck") and enum.name
+            self._check_sql(spec, sql, ck_name, column.location, constraints, taken, column_name=column.name)
 
     def _check(self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None) -> None:
         sql = call.args[0] if call.args else call.kwargs.get("sqltext")
@@ -430,7 +449,8 @@ class Builder:
         parts = call.args[1:] if call.args and (isinstance(call.args[0], str) or call.args[0] is None) else call.args
         types = {c.name: c.type_info.pg for c in spec.columns.values() if c.type_info is not None}
         columns, orders, opclasses = [], [], []
-        ops = call.kwargs.get("postgresql_ops") if isinstance(call.kwargs.get("postgresql_ops"), dict) else {}
+        given_ops = call.kwargs.get("postgresql_ops")
+        ops = given_ops if isinstance(given_ops, dict) else {}
         for part in parts:
             rendered = self._index_part(spec, part, types)
             if rendered is None:
@@ -499,7 +519,7 @@ class Builder:
         if isinstance(part, Call) and isinstance(part.func, AttrOf) and part.func.path[-1] in ("desc", "asc"):
             inner = self._index_part(spec, AttrOf(part.func.base, part.func.path[:-1]), types)
             return (inner[0], "DESC" if part.func.path[-1] == "desc" else "") if inner else None
-        if isinstance(part, Call) and (part.sa or "").startswith("func.") and len(part.args) == 1:
+        if isinstance(part, Call) and part.sa is not None and part.sa.startswith("func.") and len(part.args) == 1:
             inner = self._index_part(spec, part.args[0], types)
             if inner is None:
                 return None
@@ -544,7 +564,7 @@ def _check_text(sql, column_of) -> str:
     return render(sql, strings_are="sql")
 
 
-def _column_parts(parts) -> tuple:
+def _column_parts(parts: Collection[str]) -> tuple[ColumnPart, ...]:
     """Column parts in model order, each once."""
     return tuple(p for p in _COLUMN_PARTS if p in parts)
 

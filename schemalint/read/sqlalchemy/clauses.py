@@ -11,7 +11,8 @@ and plain SQL strings. Anything else raises `NotStatic`.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, quote_literal, render

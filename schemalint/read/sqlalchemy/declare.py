@@ -9,7 +9,17 @@ from typing import Any
 from schemalint.model import Diagnostic, Location
 from schemalint.read.sqlalchemy.annotations import AnnotationTypes, Unwrapped, mapped_inner, unwrap
 from schemalint.read.sqlalchemy.facts import Member
-from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, MemberRef, Module, Resolver, Subscript, Unresolved
+from schemalint.read.sqlalchemy.resolve import (
+    AttrOf,
+    Call,
+    ClassRef,
+    Ext,
+    MemberRef,
+    Module,
+    Resolver,
+    Subscript,
+    Unresolved,
+)
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo, TypeProblem, TypeRenderer, is_type
 
 # Attribute values that map something other than a column.
@@ -340,17 +350,21 @@ class Declarations:
 
         name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
         tablename = self._tablename(cls, contributors, lineage, location)
-        if tablename is None and parent_table is None:
-            if name_member is not None:  # a table whose name is unknown (reported already)
-                self.complete = False
-            if parent is None and name_member is None:  # (an unresolvable one was reported already)
-                self.complete = False
-                self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
-            return None
-        if tablename is None:  # single-table inheritance: columns go to the parent's table
-            self._columns(cls, contributors, parent_table, base, into_parent=True)
+        if tablename is None:
+            if parent_table is None:
+                if name_member is not None:  # a table whose name is unknown (reported already)
+                    self.complete = False
+                if parent is None and name_member is None:  # (an unresolvable one was reported already)
+                    self.complete = False
+                    self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
+                return None
+            # Single-table inheritance: columns go to the parent's table (whose mapping `base` is).
+            if base is not None:
+                self._columns(cls, contributors, parent_table, base, into_parent=True)
             self.by_class[cls.key] = parent_table
             return parent_table
+        if base is None:  # not part of any mapping (a foreign key may name such a class)
+            return None
 
         args_items, options, args_unknown = self._table_args(cls, contributors, location)
         schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
@@ -578,7 +592,7 @@ class Declarations:
         shown = ", ".join(f"{key}={_describe(value)}" for key, value in unreadable.items())
         self.warn(f"column {spec.name}: {shown} cannot be resolved statically; not compared", spec.location, table, spec.name)
 
-    def _positional(self, spec: ColSpec, positional: list, places: "CallPlaces") -> tuple[Any, list]:
+    def _positional(self, spec: ColSpec, positional: list, places: CallPlaces) -> tuple[Any, list]:
         """Sort Column()'s positional arguments: name, type, keys, checks, identity...
         Returns (the type, the arguments nothing could be made of)."""
         type_value = None
@@ -703,7 +717,7 @@ def _declaration_order(members, *, mixin: bool) -> list[Member]:
     """The order SQLAlchemy scans a class body in: `vars(cls)` (attributes with a value)
     merged with `__annotations__` by util.merge_lists_w_ordering; on a mixin, declared_attr
     columns are evaluated (and so placed) after its other attributes."""
-    by_name = {}
+    by_name: dict[str, Member] = {}
     for member in members:
         by_name.setdefault(member.name, member)
     valued = [m.name for m in members if m.value is not None or m.kind == "def"]

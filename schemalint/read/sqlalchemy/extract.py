@@ -211,7 +211,7 @@ class _ModuleReader:
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
-                if alias.asname is not None:
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports.append(Import(alias.asname.name.value, dotted, None))
                 else:
                     head = dotted.split(".")[0]
@@ -224,7 +224,7 @@ class _ModuleReader:
                 return
             for alias in small.names:
                 name = _dotted(alias.name)
-                local = alias.asname.name.value if alias.asname is not None else name
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports.append(Import(local, module, name, level))
         elif isinstance(small, (cst.Assign, cst.AnnAssign)):
             targets = _assign_targets(small)
@@ -258,7 +258,7 @@ class _ModuleReader:
                     func = _dotted_or_none(value.func) or ""
                     at, at_col = self.lines.find(_compiled(rf"^(\s*).*\b{re.escape(func)}\s*\(")) if func else (line, col)
                     body.append((to_expr(value), at, at_col, self.lines.calls_from(at)))
-        return Loop(tuple(n.value for n in names) if plain else (), to_expr(node.iter) if plain else None, tuple(body), line, col)
+        return Loop(tuple(n.value for n in names if isinstance(n, cst.Name)) if plain else (), to_expr(node.iter) if plain else None, tuple(body), line, col)
 
     def _class(self, node: cst.ClassDef, outer: str = "") -> ClassFacts:
         name = node.name.value
@@ -383,7 +383,7 @@ def to_expr(node) -> Expr:
         items = tuple(("star", to_expr(e.value)) if isinstance(e, cst.StarredElement) else to_expr(e.value) for e in node.elements)
         return (tag, items)
     if isinstance(node, cst.Dict):
-        pairs = []
+        pairs: list[tuple[Expr | None, Expr]] = []
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 pairs.append((to_expr(element.key), to_expr(element.value)))
@@ -391,11 +391,11 @@ def to_expr(node) -> Expr:
                 pairs.append((None, to_expr(element.value)))
         return ("dict", tuple(pairs))
     if isinstance(node, cst.Subscript):
-        items = []
-        for element in node.slice:
-            index = element.slice
-            items.append(to_expr(index.value) if isinstance(index, cst.Index) else ("other", _code(index)))
-        return ("sub", to_expr(node.value), tuple(items))
+        parts = []
+        for subscript in node.slice:
+            index = subscript.slice
+            parts.append(to_expr(index.value) if isinstance(index, cst.Index) else ("other", _code(index)))
+        return ("sub", to_expr(node.value), tuple(parts))
     if isinstance(node, cst.BinaryOperation) and type(node.operator) in _BINOPS:
         return ("binop", _BINOPS[type(node.operator)], to_expr(node.left), to_expr(node.right))
     if isinstance(node, cst.Lambda):
@@ -427,7 +427,8 @@ def _number(node: cst.Integer | cst.Float) -> int | float:
 
 
 def _call(node: cst.Call) -> Expr:
-    args, kwargs = [], []
+    args: list[Expr] = []
+    kwargs: list[tuple[str | None, Expr]] = []
     for arg in node.args:
         value = to_expr(arg.value)
         if arg.keyword is not None:

@@ -61,7 +61,7 @@ class ClassFacts:
     members: tuple[Member, ...]
     line: int
     col: int
-    nested: tuple["ClassFacts", ...] = ()
+    nested: tuple[ClassFacts, ...] = ()
     """Classes defined in the class body (`class Status(enum.Enum)` inside a model)."""
     qualname: str = ""
     """`Outer.Status` for a nested class; empty for a module-level one."""
@@ -72,7 +72,8 @@ class ClassFacts:
 @dataclass(frozen=True, slots=True)
 class Assignment:
     name: str
-    value: Expr
+    value: Expr | None
+    """None for an annotation without a value (`id: Mapped[int]`)."""
     line: int
     col: int
     annotation: Expr | None = None

@@ -6,6 +6,7 @@ dotted path (`sqlalchemy.orm.mapped_column`, `datetime.datetime`)."""
 from __future__ import annotations
 
 import builtins
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ _OPAQUE_CALLS = frozenset({"relationship", "relation", "backref", "synonym", "co
 _PYTHON_SIDE_KEYWORDS = frozenset({"default", "insert_default", "default_factory", "onupdate", "info", "doc",
                                    "repr", "init", "compare", "kw_only", "hash", "active_history", "deferred_group"})
 _MAX_DEPTH = 40
+# Arithmetic on two numbers (`|` is reached only with two ints: other operands make a Union).
+_NUMBER_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv, "%": operator.mod, "|": operator.or_}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Union:
 
 @dataclass(frozen=True)
 class ClassRef:
-    module: "Module"
+    module: Module
     facts: ClassFacts = field(hash=False, compare=False)
     name: str = ""
 
@@ -90,7 +93,7 @@ class MemberRef:
 
 @dataclass(frozen=True)
 class ModuleRef:
-    module: "Module"
+    module: Module
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class Lambda:
-    module: "Module"
+    module: Module
     body: tuple = field(hash=False, compare=False)
 
 
@@ -352,7 +355,7 @@ class Resolver:
             formatted = _str_format(func, args, kwargs)
             return formatted if formatted is not None else Call(func, args, kwargs, expr_text(expr))
         if tag in ("tuple", "list", "set"):
-            items = []
+            items: list[Any] = []
             for item in expr[1]:
                 if item[0] == "star":
                     spread = sub(item[1])
@@ -399,8 +402,7 @@ class Resolver:
         numbers = (int, float)
         if isinstance(left, numbers) and isinstance(right, numbers) and not isinstance(left, bool):
             try:
-                return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
-                        "//": lambda: left // right, "%": lambda: left % right, "|": lambda: left | right}[op]()
+                return _NUMBER_OPERATORS[op](left, right)
             except (ZeroDivisionError, TypeError, KeyError):
                 pass
         if op == "+" and isinstance(left, str) and isinstance(right, str):

@@ -3,9 +3,8 @@ SQLAlchemy's PostgreSQL dialect creates (PGTypeCompiler on top of GenericTypeCom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, Lambda, MemberRef, Resolver, Unresolved
 
@@ -80,7 +79,7 @@ def is_type(value) -> bool:
     return isinstance(value, (ClassRef,)) or (isinstance(value, Call) and isinstance(value.func, ClassRef))
 
 
-def _variant(value) -> tuple[object, object, object] | None:
+def _variant(value) -> tuple[object, object, tuple[object, ...]] | None:
     """(base type, variant type, dialect names) of `base.with_variant(variant, *dialects)`."""
     if isinstance(value, Call) and isinstance(value.func, AttrOf) and value.func.path == ("with_variant",) and value.args:
         return value.func.base, value.args[0], value.args[1:]
