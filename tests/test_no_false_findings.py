@@ -842,6 +842,7 @@ def built_by_postgres(pg, name: str, root: Path) -> dict:
     return read_catalog(dsn)
 
 
+@pytest.mark.slow  # three real builds per case (~2 s each): CI and --run-slow
 @pytest.mark.postgres
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_the_three_sources_build_the_same_database(pg, tmp_path, case):

@@ -140,7 +140,7 @@ def test_drift_applied_with_sql_gives_its_finding(pg, migrated, project, sql, co
     models = f"app_django/apps/{_app(table)}/models.py"
     if code == "SL101":  # what the database lacks is shown where Django declares it
         assert (finding["source"], finding["filename"]) == ("django", models)
-        assert finding["message"] == "table strategy_history (strategies.StrategyHistory) is missing from database (<database>)"
+        assert finding["message"] == "table strategy_history (strategies.StrategyHistory) is missing from the database (<database>)"
         return
     assert (finding["source"], finding["filename"]) == ("database", "<database>")
     if code != "SL202":  # an extra column has no Django line
