@@ -138,6 +138,12 @@ def column_definition(table: Table, column: Column) -> str | None:
     return " ".join(parts)
 
 
+def missing_columns(table: Table, names: tuple[str, ...] | list[str]) -> list[str]:
+    """The columns among `names` that CREATE TABLE does not create (their type is unknown);
+    an object on one of them cannot be created either."""
+    return [n for n in names if (c := table.column(n)) is not None and not c.known("type")]
+
+
 def unknown_note(what: str, unknown: tuple[str, ...]) -> str:
     """The comment that stands where an unresolved part would be printed."""
     return f"-- unknown: {', '.join(unknown)} of {what} could not be resolved statically (see SL002)"
@@ -159,7 +165,11 @@ def create_table(table: Table, *, idempotent: bool = False) -> str:
         if column.unknown:
             lines.append((unknown_note(f"column {column.name}", column.unknown), False))
     if table.primary_key is not None and table.known("primary_key"):
-        lines.append((primary_key_clause(table.primary_key), True))
+        missing = missing_columns(table, table.primary_key.columns)
+        if missing:
+            lines.append((unknown_note(f"primary key {table.primary_key.name} (on {', '.join(missing)})", ("columns",)), False))
+        else:
+            lines.append((primary_key_clause(table.primary_key), True))
     last = max((i for i, (_, is_def) in enumerate(lines) if is_def), default=-1)
     body = "\n".join(f"    {text}{',' if is_def and i < last else ''}" for i, (text, is_def) in enumerate(lines))
     exists = "IF NOT EXISTS " if idempotent else ""
@@ -285,6 +295,7 @@ __all__ = [
     "reparseable",
     "quote_literal",
     "serial_type",
+    "missing_columns",
     "table_name",
     "unknown_note",
 ]

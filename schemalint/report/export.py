@@ -60,13 +60,13 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     constraints = []
     for table in tables:
         for constraint in sorted(table.constraints, key=lambda c: c.name):
-            if constraint.unknown:
-                constraints.append(ddl.unknown_note(f"constraint {constraint.name} of {table.name}", constraint.unknown))
+            if constraint.unknown or ddl.missing_columns(table, constraint.columns):
+                constraints.append(ddl.unknown_note(f"constraint {constraint.name} of {table.name}", constraint.unknown or ("columns",)))
                 continue
             constraints.append(ddl.add_constraint(table, constraint, idempotent=idem))
         for index in sorted(table.indexes, key=lambda i: i.name):
-            if index.unknown:
-                constraints.append(ddl.unknown_note(f"index {index.name} of {table.name}", index.unknown))
+            if index.unknown or ddl.missing_columns(table, index.columns + index.include):
+                constraints.append(ddl.unknown_note(f"index {index.name} of {table.name}", index.unknown or ("columns",)))
                 continue
             constraints.append(ddl.create_index(table, index, idempotent=idem))
     _section(out, "Constraints and indexes", constraints)
@@ -74,8 +74,8 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     fks = []
     for table in tables:
         for fk in sorted(table.foreign_keys, key=lambda f: (f.name or "", f.columns)):
-            if fk.unknown:
-                fks.append(ddl.unknown_note(f"foreign key {fk.name or ', '.join(fk.columns)} of {table.name}", fk.unknown))
+            if fk.unknown or ddl.missing_columns(table, fk.columns):
+                fks.append(ddl.unknown_note(f"foreign key {fk.name or ', '.join(fk.columns)} of {table.name}", fk.unknown or ("columns",)))
                 continue
             fks.append(ddl.add_foreign_key(table, fk, idempotent=idem))
     _section(out, "Foreign keys", fks)
