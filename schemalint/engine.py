@@ -7,9 +7,11 @@ Everything here is orchestration; each stage's logic lives in its own package
 from __future__ import annotations
 
 import fnmatch
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
 from schemalint.config import Config, ConfigError
@@ -32,6 +34,33 @@ class RunResult:
     """Crashed plugins and internal errors: reported, exit code 2, other findings kept."""
     schemas: dict[str, Schema] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- garbage collection
+
+GC_THRESHOLDS = (700, 10, 1_000)
+"""A run allocates millions of objects that reference counting frees (libcst nodes) and
+keeps a large heap alive (facts, schemas): with Python's default (700, 10, 10) the collector
+walked that whole heap ~20 times a cold run (N=1000 with one process: 22 full collections,
+6.3 s of 48 s; all collections 8.8 s). Full collections only past 1000 middle ones make them
+rare (0 in that run; all collections 1.8 s, peak RSS 166 MB instead of 149 MB). Young
+collections stay cheap: a larger first threshold made each one walk tens of thousands of
+live nodes (4.2 s at 50 000), and none at all (`gc.disable`) doubled the peak RSS."""
+
+
+@contextmanager
+def tuned_gc() -> Iterator[None]:
+    """Around a run: what is already imported moves out of the collector's sight
+    (`gc.freeze`, which also keeps forked workers' copy-on-write pages shared) and collections
+    become rare. Restored afterwards, so a library caller's process is left as it was."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 # --------------------------------------------------------------------------- read
@@ -291,6 +320,11 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
 
 
 def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
+    with tuned_gc():
+        return _run_check(config, use_cache, overrides)
+
+
+def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | None) -> RunResult:
     result = RunResult()
     try:
         all_rules = load_rules(config.plugins)

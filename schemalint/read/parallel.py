@@ -17,6 +17,7 @@ diagnostic naming the error, the other files are read as usual.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -105,8 +106,16 @@ def _extract_in_workers(tasks: list[Task], settings: ReaderSettings, workers: in
     # Largest files first, so the big SQLAlchemy module does not start last and finish alone.
     order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].file.data))
     results: list[Any] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    initargs = (gc.get_threshold(),)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=initargs) as pool:
         futures = {i: pool.submit(extract_one, tasks[i], settings) for i in order}
         for i, future in futures.items():
             results[i] = future.result()
     return results
+
+
+def _worker_init(thresholds: tuple[int, ...]) -> None:
+    """A worker collects as rarely as its parent (a spawned one starts with Python's defaults;
+    a forked one inherits them, and its frozen heap stays shared with the parent)."""
+    gc.freeze()
+    gc.set_threshold(*thresholds)
