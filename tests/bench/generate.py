@@ -319,7 +319,7 @@ def _queryset_py(model: ModelSpec) -> list[str]:
         f'    """Queries on {model.name} rows that the views and tasks share."""',
         "",
         "    def active(self):",
-        f'        """Rows still in use; archived ones are kept for the audit trail."""',
+        '        """Rows still in use; archived ones are kept for the audit trail."""',
         f"        return self.filter({active})",
         "",
         "    def recent(self, days=30):",
