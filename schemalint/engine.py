@@ -19,7 +19,7 @@ from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
 from schemalint.model import SOURCES, Diagnostic, Location, Schema
 from schemalint.read import Project, ReaderSettings, SourceFile, get_reader
-from schemalint.read.parallel import Failed, Task, extract_all, resolve_jobs
+from schemalint.read.parallel import Failed, Task, extract_all_pickled, resolve_jobs
 from schemalint.registry import PluginError, Rule, Violation, describe_error, load_rules
 
 
@@ -202,9 +202,11 @@ def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[st
 
     crashed: dict[str, list[Diagnostic]] = {source: [] for source in files_by_source}
     settings = ReaderSettings.from_config(config)
-    for (source, index), extracted in zip(missed, extract_all(tasks, settings, resolve_jobs(config.jobs))):
+    for (source, index), (extracted, blob) in zip(missed, extract_all_pickled(tasks, settings, resolve_jobs(config.jobs))):
         if isinstance(extracted, Failed):
             crashed[source].append(extracted.diagnostic)
+        elif cache.enabled and blob is not None:  # pickled by the worker that made it
+            cache.pack(source).put_pickled(keys[source][index], blob)
         elif cache.enabled:
             cache.pack(source).put(keys[source][index], extracted)
         facts[source][index] = extracted

@@ -6,6 +6,7 @@
   facts the Django and SQLAlchemy readers make of real files (the differential corpora and
   Django's own contrib models) are those of the unreduced file.
 * `tuned_gc` leaves the process's collector as it found it.
+* Facts made in workers reach the cache as the workers pickled them, unchanged.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import libcst as cst
 import pytest
 from libcst._nodes.base import CSTNode
 
-from schemalint.engine import GC_THRESHOLDS, tuned_gc
-from schemalint.read import SourceFile
+from schemalint.cache import Cache
+from schemalint.config import Config
+from schemalint.engine import GC_THRESHOLDS, _fact_keys, read_schema, tuned_gc
+from schemalint.read import ReaderSettings, SourceFile, parallel
 from schemalint.read.django import extract as django_extract
 from schemalint.read.python.parse import parse_for_reading, unvalidated
 from schemalint.read.python.prepass import reduce_bodies
@@ -121,7 +124,7 @@ def _without_prepass(monkeypatch: pytest.MonkeyPatch, module) -> None:
 @pytest.mark.parametrize("path", DJANGO_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_django_facts_are_those_of_the_whole_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     file = SourceFile(path, path.name, path.read_bytes())
-    settings = django_extract.ReaderSettings()
+    settings = ReaderSettings()
     fast = django_extract.extract(file, settings)
     _without_prepass(monkeypatch, django_extract)
     assert fast == django_extract.extract(file, settings)
@@ -142,3 +145,26 @@ def test_tuned_gc_is_restored() -> None:
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_worker_facts_are_cached_as_they_were_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers send their facts pickled as the cache stores them; the parent stores those bytes,
+    and the next run reads back exactly the facts a parse in this process makes."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 1)
+    sources = [p for p in DJANGO_FILES if p.name == "models.py"][:3]
+    paths = []
+    for i, source in enumerate(sources):
+        path = tmp_path / f"app{i}" / "models.py"
+        path.parent.mkdir()
+        path.write_bytes(source.read_bytes())
+        paths.append(path)
+    config = Config(root=tmp_path, jobs=2)
+    settings = ReaderSettings.from_config(config)
+    files = [SourceFile(p, p.relative_to(tmp_path).as_posix(), p.read_bytes()) for p in paths]
+    sent = parallel.extract_all_pickled([parallel.Task("django", f) for f in files], settings, 2)
+    assert all(blob is not None for _, blob in sent), "expected the facts from worker processes"
+
+    read_schema("django", paths, config, Cache(tmp_path / ".cache"))
+    pack = Cache(tmp_path / ".cache").pack("django")
+    for file, key in zip(files, _fact_keys("django", files, config)):
+        assert pack.get(key) == django_extract.extract(file, settings)
