@@ -141,6 +141,12 @@ class Pack:
             blob = dumps(value)
         except Exception:  # facts that cannot be pickled are simply not cached
             return
+        self.put_pickled(key, blob)
+
+    def put_pickled(self, key: str, blob: bytes) -> None:
+        """`put` for a value already pickled by `dumps` (in a worker process)."""
+        if self.path is None:
+            return
         self._used[key] = blob
         self._dirty = True
 

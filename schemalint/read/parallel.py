@@ -11,13 +11,19 @@ of libcst parsing), and never more workers than CPUs or files. On Linux workers 
 they start with the readers already imported; elsewhere (spawn) each worker re-imports them,
 and the threshold is raised accordingly.
 
+A worker pickles its facts the way the cache stores them (`cache.dumps`) and sends those bytes:
+the parent unpickles them once, to link, and stores the same bytes, instead of unpickling
+what the pool sent and pickling it again for the cache, serially, after the workers are done.
+
 A reader that raises, or a worker that dies, never loses the run: the file gets an SL001
 diagnostic naming the error, the other files are read as usual.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -65,16 +71,52 @@ def worth_parallel(tasks: list[Task], jobs: int) -> bool:
     return sum(len(t.file.data) for t in tasks) >= threshold
 
 
+@dataclass(frozen=True)
+class Pickled:
+    """Facts as a worker sends them: pickled by `cache.dumps`, ready for the cache."""
+
+    blob: bytes
+
+
 def extract_all(tasks: list[Task], settings: ReaderSettings, jobs: int) -> list[Any]:
     """Facts (or `Failed`) for every task, in task order."""
+    return [facts for facts, _ in extract_all_pickled(tasks, settings, jobs)]
+
+
+def extract_all_pickled(tasks: list[Task], settings: ReaderSettings, jobs: int) -> list[tuple[Any, bytes | None]]:
+    """Facts (or `Failed`) for every task, in task order, each with its cache bytes when a
+    worker made them (None: the caller pickles, if it caches)."""
     if not worth_parallel(tasks, jobs):
-        return [extract_one(task, settings) for task in tasks]
+        return [(extract_one(task, settings), None) for task in tasks]
     try:
-        return _extract_in_workers(tasks, settings, min(jobs, len(tasks)))
+        sent = _extract_in_workers(tasks, settings, min(jobs, len(tasks)))
     except Exception:
         # A pool that cannot start (no /dev/shm, a sandbox without fork) or that broke:
         # parse here instead; correctness never depends on workers.
-        return [extract_one(task, settings) for task in tasks]
+        return [(extract_one(task, settings), None) for task in tasks]
+    return [_received(result, task, settings) for result, task in zip(sent, tasks)]
+
+
+def _received(result: Any, task: Task, settings: ReaderSettings) -> tuple[Any, bytes | None]:
+    if not isinstance(result, Pickled):
+        return result, None
+    try:
+        return pickle.loads(result.blob), result.blob
+    except Exception:  # bytes this process cannot load (cannot happen with fork): read here
+        return extract_one(task, settings), None
+
+
+def _extract_pickled(task: Task, settings: ReaderSettings) -> Any:
+    """In a worker: the facts pickled as the cache stores them (`Failed` as it is)."""
+    from schemalint.cache import dumps
+
+    facts = extract_one(task, settings)
+    if isinstance(facts, Failed):
+        return facts
+    try:
+        return Pickled(dumps(facts))
+    except Exception:  # facts that cannot be pickled so: the pool pickles them its way
+        return facts
 
 
 def extract_one(task: Task, settings: ReaderSettings) -> Any:
@@ -105,8 +147,16 @@ def _extract_in_workers(tasks: list[Task], settings: ReaderSettings, workers: in
     # Largest files first, so the big SQLAlchemy module does not start last and finish alone.
     order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].file.data))
     results: list[Any] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {i: pool.submit(extract_one, tasks[i], settings) for i in order}
+    initargs = (gc.get_threshold(),)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=initargs) as pool:
+        futures = {i: pool.submit(_extract_pickled, tasks[i], settings) for i in order}
         for i, future in futures.items():
             results[i] = future.result()
     return results
+
+
+def _worker_init(thresholds: tuple[int, ...]) -> None:
+    """A worker collects as rarely as its parent (a spawned one starts with Python's defaults;
+    a forked one inherits them, and its frozen heap stays shared with the parent)."""
+    gc.freeze()
+    gc.set_threshold(*thresholds)

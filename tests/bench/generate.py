@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """Bumped when the output changes: the runner regenerates projects with another stamp."""
 
 APP_WORDS = (
@@ -236,20 +236,201 @@ def _django_field(f: FieldSpec) -> str:
     return f"models.{cls}({', '.join(args)})"
 
 
-def django_models_py(app: str, models: list[ModelSpec]) -> str:
-    lines = [
-        f'"""Models of the {app} app."""',
+CODE_FIELDS = ("symbol", "code", "currency")
+"""Char fields declared with the app's custom `CodeField` (a CharField subclass)."""
+INHERITED = ("created_at", "updated_at")
+"""Fields every model gets from the app's abstract `TimeStampedModel`."""
+
+APP_PREAMBLE = '''\
+"""Models of the {app} app.
+
+Every model here is timestamped (`TimeStampedModel`); codes are stored upper-case
+(`CodeField`); statuses come from `Status`.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Life cycle of a record of the {app} app."""
+
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    VOID = "void", _("Void")
+
+
+class CodeField(models.CharField):
+    """An identifier stored upper-case (ticker symbols, currency and product codes).
+
+    Lookups compare upper-case too, so `filter(symbol="aapl")` finds "AAPL".
+    """
+
+    description = _("Upper-case code")
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if isinstance(value, str):
+            return value.strip().upper()
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class TimeStampedModel(models.Model):
+    """Creation and modification times, shared by every model of the app."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def age(self):
+        """Time since the row was created (zero before the first save)."""
+        if self.created_at is None:
+            return timezone.timedelta(0)
+        return timezone.now() - self.created_at
+
+    def touch(self, save=True):
+        """Bump `updated_at` without changing anything else."""
+        self.updated_at = timezone.now()
+        if save:
+            self.save(update_fields=["updated_at"])
+'''
+
+
+def _queryset_py(model: ModelSpec) -> list[str]:
+    """A custom QuerySet used as the model's manager (`objects = ...QuerySet.as_manager()`)."""
+    names = {f.name for f in model.fields}
+    active = "is_active=True" if "is_active" in names else "created_at__isnull=False"
+    return [
+        "", "", f"class {model.name}QuerySet(models.QuerySet):",
+        f'    """Queries on {model.name} rows that the views and tasks share."""',
         "",
-        "import uuid",
+        "    def active(self):",
+        '        """Rows still in use; archived ones are kept for the audit trail."""',
+        f"        return self.filter({active})",
         "",
-        "from django.db import models",
+        "    def recent(self, days=30):",
+        '        """Rows created in the last `days` days, newest first."""',
+        "        since = timezone.now() - timezone.timedelta(days=days)",
+        "        return self.filter(created_at__gte=since).order_by('-created_at')",
         "",
+        "    def by_ids(self, ids):",
+        "        ids = [i for i in ids if i is not None]",
+        "        if not ids:",
+        "            return self.none()",
+        "        return self.filter(pk__in=ids)",
     ]
-    for model in models:
-        lines += ["", "", f"class {model.name}(models.Model):", f'    """{model.name} records of the {app} app."""', ""]
+
+
+def _methods_py(model: ModelSpec, rng: random.Random) -> list[str]:
+    """The methods of a real model: __str__, get_absolute_url, clean, save, properties."""
+    names = {f.name: f for f in model.fields}
+    label = next((n for n in ("name", "title", "symbol", "code", "label") if n in names), None)
+    lines = ["", "    def __str__(self):"]
+    lines.append(f"        return str(self.{label})" if label else f"        return f'{model.name} #{{self.pk}}'")
+    lines += [
+        "", "    def get_absolute_url(self):",
+        f'        """The detail page of this {model.name.lower()}."""',
+        f"        return reverse('{model.app}:{_snake(model.name)}-detail', kwargs={{'pk': self.pk}})",
+        "", "    def clean(self):",
+        '        """Validation the form layer and the API share."""',
+        "        super().clean()",
+        "        errors = {}",
+    ]
+    for f in model.fields:
+        if f.kind == "decimal" and rng.random() < 0.6:
+            lines += [f"        if self.{f.name} is not None and self.{f.name} < Decimal('0'):",
+                      f"            errors['{f.name}'] = _('Must not be negative.')"]
+        elif f.kind == "char" and f.name in CODE_FIELDS:
+            lines += [f"        if self.{f.name} and not self.{f.name}.replace('_', '').isalnum():",
+                      f"            errors['{f.name}'] = _('Letters, digits and underscores only.')"]
+    if "opened_at" in names and "closed_at" in names:
+        lines += ["        if self.closed_at and self.opened_at and self.closed_at < self.opened_at:",
+                  "            errors['closed_at'] = _('Closed before it was opened.')"]
+    lines += ["        if errors:", "            raise ValidationError(errors)"]
+    if rng.random() < 0.5:
+        lines += [
+            "", "    def save(self, *args, **kwargs):",
+            '        """Normalise before writing: the database keeps what the API returns."""',
+        ]
         for f in model.fields:
-            lines.append(f"    {f.name} = {_django_field(f)}")
-        lines += ["", "    class Meta:", f"        db_table = '{model.table}'", "        ordering = ['-created_at']"]
+            if f.kind == "char" and f.name not in CODE_FIELDS and not f.null:
+                lines.append(f"        self.{f.name} = (self.{f.name} or '').strip()")
+        lines += ["        if self._state.adding and hasattr(self, 'on_create'):", "            self.on_create()",
+                  "        super().save(*args, **kwargs)"]
+    numbers = [f for f in model.fields if f.kind in ("decimal", "int", "smallint", "float")]
+    if len(numbers) >= 2:
+        a, b = numbers[:2]
+        lines += [
+            "", "    @property", f"    def {a.name}_per_{b.name}(self):",
+            f'        """{a.name.title()} per unit of {b.name}, or None when {b.name} is zero or unknown."""',
+            f"        if not self.{b.name} or self.{a.name} is None:", "            return None",
+            f"        return self.{a.name} / self.{b.name}",
+        ]
+    if "status" in names:
+        lines += [
+            "", "    @property", "    def is_open(self):", "        return self.status in (Status.NEW, Status.OPEN)",
+            "", "    def close(self, save=True):",
+            '        """Mark the record done; closing twice is a no-op."""',
+            "        if self.status == Status.DONE:", "            return False",
+            "        self.status = Status.DONE",
+        ]
+        if "closed_at" in names:
+            lines.append("        self.closed_at = timezone.now()")
+        lines += ["        if save:", "            self.save()", "        return True"]
+    if rng.random() < 0.4:
+        lines += [
+            "", "    @classmethod", "    def for_export(cls, since=None):",
+            '        """Rows for the nightly export, oldest first (the consumer appends)."""',
+            "        rows = cls.objects.all()", "        if since is not None:",
+            "            rows = rows.filter(updated_at__gte=since)",
+            "        return rows.order_by('created_at', 'pk')",
+        ]
+    return lines
+
+
+def django_models_py(app: str, models: list[ModelSpec]) -> str:
+    """A models module as real projects write them: about half of it method bodies, around
+    the fields (an abstract base, a custom field, choices, custom querysets as managers,
+    docstrings, Meta options). The database schema is the same as the fields alone."""
+    rng = random.Random(f"django:{app}")
+    lines = APP_PREAMBLE.format(app=app).rstrip("\n").split("\n")
+    for model in models:
+        managed = rng.random() < 0.4
+        if managed:
+            lines += _queryset_py(model)
+        lines += ["", "", f"class {model.name}(TimeStampedModel):",
+                  f'    """{model.name} records of the {app} app.', "",
+                  f"    One row per {model.name.lower()}; see the {app} service for how rows are created.",
+                  '    """', ""]
+        for f in model.fields:
+            if f.name in INHERITED:
+                continue
+            field_py = _django_field(f)
+            if f.kind == "char" and f.name in CODE_FIELDS:
+                field_py = field_py.replace("models.CharField(", "CodeField(", 1)
+            if f.name == "status":
+                field_py = field_py[:-1] + ", choices=Status.choices)"
+            lines.append(f"    {f.name} = {field_py}")
+        if managed:
+            lines += ["", f"    objects = {model.name}QuerySet.as_manager()"]
+        lines += ["", "    class Meta:", f"        db_table = '{model.table}'", "        ordering = ['-created_at']",
+                  f"        verbose_name = _('{_snake(model.name).replace('_', ' ')}')",
+                  f"        verbose_name_plural = _('{_snake(model.name).replace('_', ' ')}s')",
+                  "        get_latest_by = 'created_at'"]
         if model.indexes:
             lines.append("        indexes = [")
             for name, columns in model.indexes:
@@ -261,7 +442,7 @@ def django_models_py(app: str, models: list[ModelSpec]) -> str:
             lines.append("        constraints = [")
             lines.append(f"            models.UniqueConstraint(fields=[{fields_}], name='uq_{model.table}'),")
             lines.append("        ]")
-        lines += ["", "    def __str__(self):", "        return f'{self.pk}'"]
+        lines += _methods_py(model, rng)
     return "\n".join(lines).rstrip() + "\n"
 
 

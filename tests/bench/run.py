@@ -9,7 +9,13 @@ then times in rounds, so that noise on this shared machine hits every measure al
   the schema.sql once (tests/bench/bench_parse_floor.py);
 * `python manage.py makemigrations --check --dry-run` (what teams run today);
 * `schemalint check`: cold (cache folder emptied), warm (nothing changed), and one model file
-  changed (a different app and a different `max_length` each round, restored afterwards).
+  changed (a different app and a different `max_length` each round, restored afterwards);
+  with `--baseline DIR` (a checkout of an earlier schemalint), the same three for it too, in
+  the same rounds, on its own copy of the project (caches apart).
+
+`makemigrations --check` runs with its .pyc files written (this machine sets
+PYTHONDONTWRITEBYTECODE; the fair baseline has them, as a developer's checkout does): one
+untimed warm-up writes them. schemalint's own .pyc files are compiled first likewise.
 
 Each command runs as a child process; wall time by `perf_counter`, peak RSS from `wait4`'s
 `ru_maxrss` (largest process of the tree, workers included), and for schemalint a sampled sum
@@ -40,12 +46,12 @@ import generate  # noqa: E402
 PYTHON = sys.executable
 MEASURES = (
     "python -c pass", "import libcst+sqlglot", "parse every file", "makemigrations --check",
-    "cold", "warm", "one file changed",
+    "cold", "warm", "one file changed", "baseline: cold", "baseline: warm", "baseline: one file changed",
 )
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
-    "one file changed": {200: 0.5, 1000: 0.2},
-    "cold": {200: 1.0, 1000: 1.0},
+    "one file changed": {200: 0.35, 1000: 0.2},
+    "cold": {200: 1.3, 1000: 1.0},
 }
 RSS_TARGET_MB = {1000: 300}
 
@@ -153,23 +159,60 @@ def change_one_model_file(root: Path, round_: int) -> tuple[Path, str]:
     return path, original
 
 
-def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict) -> None:
+MAKEMIGRATIONS = [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]
+
+
+def with_bytecode(env: dict) -> dict:
+    """`env` with .pyc files written and read, as on a developer's machine."""
+    return {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def warm_up(roots: list[Path], env: dict, baseline: Path | None) -> None:
+    """Untimed: .pyc files of schemalint (editable install: nothing compiled them) and of the
+    projects' Django code, written by one makemigrations run each."""
+    for package in (Path(generate.__file__).resolve().parents[2] / "schemalint", Path(generate.__file__).resolve().parents[2] / "rules"):
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(package)], stdout=subprocess.DEVNULL, env=with_bytecode(env))
+    if baseline is not None:
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(baseline)], stdout=subprocess.DEVNULL, env=with_bytecode(env))
+    for root in roots:
+        subprocess.run(MAKEMIGRATIONS, cwd=root / "app_django", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=with_bytecode(env))
+
+
+def baseline_copy(root: Path) -> Path:
+    """The project again, for the baseline checkout: its cache must not serve ours."""
+    copy = root.with_name(root.name + "-baseline")
+    if not (copy / ".generator-stamp").exists() or (copy / ".generator-stamp").read_text() != (root / ".generator-stamp").read_text():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".schemalint_cache"))
+    return copy
+
+
+def measure_schemalint(root: Path, round_: int, record, env: dict, prefix: str = "") -> None:
+    check = [PYTHON, "-m", "schemalint", "check", "."]
+    shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
+    record(prefix + "cold", run(check, root, sample_tree=True, env=env))
+    record(prefix + "warm", run(check, root, sample_tree=True, env=env))
+    path, original = change_one_model_file(root, round_)
+    try:
+        record(prefix + "one file changed", run(check, root, sample_tree=True, env=env))
+    finally:
+        path.write_text(original)
+
+
+def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict,
+                  baseline: Path | None = None, floors: bool = True) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
 
-    record("python -c pass", run([PYTHON, "-c", "pass"], root))
-    record("import libcst+sqlglot", run([PYTHON, "-c", "import libcst, sqlglot"], root))
-    record("parse every file", run([PYTHON, str(HERE / "bench_parse_floor.py"), str(root)], root))
-    record("makemigrations --check", run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], root / "app_django"))
-    check = [PYTHON, "-m", "schemalint", "check", "."]
-    shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
-    record("cold", run(check, root, sample_tree=True, env=schemalint_env))
-    record("warm", run(check, root, sample_tree=True, env=schemalint_env))
-    path, original = change_one_model_file(root, round_)
-    try:
-        record("one file changed", run(check, root, sample_tree=True, env=schemalint_env))
-    finally:
-        path.write_text(original)
+    if floors:
+        record("python -c pass", run([PYTHON, "-c", "pass"], root))
+        record("import libcst+sqlglot", run([PYTHON, "-c", "import libcst, sqlglot"], root))
+        record("parse every file", run([PYTHON, str(HERE / "bench_parse_floor.py"), str(root)], root))
+    record("makemigrations --check", run(MAKEMIGRATIONS, root / "app_django", env=with_bytecode(dict(os.environ))))
+    measure_schemalint(root, round_, record, schemalint_env)
+    if baseline is not None:
+        env = dict(schemalint_env, PYTHONPATH=os.pathsep.join(filter(None, [str(baseline), schemalint_env.get("PYTHONPATH")])))
+        measure_schemalint(baseline_copy(root), round_, record, env, "baseline: ")
 
 
 # --------------------------------------------------------------------------- reporting
@@ -230,6 +273,8 @@ def main() -> None:
     parser.add_argument("--projects", type=Path, default=HERE / "projects", help="where generated projects live")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--jobs", help="SCHEMALINT_JOBS for the schemalint runs (default: schemalint decides)")
+    parser.add_argument("--no-floors", action="store_true", help="skip the floors (python -c pass, imports, parse every file)")
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier schemalint (git worktree or archive), measured in the same rounds")
     parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",
                         help="print the table for earlier results (several files: their rounds pooled) and exit")
     args = parser.parse_args()
@@ -243,10 +288,12 @@ def main() -> None:
     if args.jobs:
         env["SCHEMALINT_JOBS"] = args.jobs
     roots = {n: ensure_project(args.projects, n) for n in sizes}
+    baseline = args.baseline.resolve() if args.baseline else None
+    warm_up(list(roots.values()), env, baseline)
     results: dict[int, dict[str, Series]] = {n: {} for n in sizes}
     for round_ in range(args.repeat):
         for n in sizes:
-            measure_round(roots[n], round_, results[n], env)
+            measure_round(roots[n], round_, results[n], env, baseline, not args.no_floors)
             print(f"round {round_ + 1}/{args.repeat} N={n} done", file=sys.stderr)
 
     table = markdown(results, args.repeat)

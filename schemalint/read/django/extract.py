@@ -28,6 +28,8 @@ from schemalint.read.django.facts import (
     Spread,
     Unary,
 )
+from schemalint.read.python.parse import parse_for_reading
+from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.statements import top_level_chunks
 
 # A pattern per member name: the same names (`id`, `created_at`) recur in every class,
@@ -35,6 +37,9 @@ from schemalint.read.statements import top_level_chunks
 _compiled = functools.lru_cache(maxsize=4096)(re.compile)
 
 _EMPTY_MODULE = cst.Module(body=[])
+_READ_BODIES = frozenset({"__init__", "db_type", "get_internal_type"})
+"""The only function bodies `_class` reads: the chunked parse gets every other one reduced
+to a placeholder (read/python/prepass.py)."""
 
 _BINARY = {
     cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/", cst.FloorDivide: "//",
@@ -515,7 +520,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
     if chunked is not None:
         return chunked
     try:
-        tree = cst.parse_module(text)
+        tree = parse_for_reading(text)
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
@@ -528,7 +533,7 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
     faster than the text), or None when the file is one chunk or a chunk does not parse (a
     cut the scan got wrong, or a syntax error): then the whole-file path decides. Positions
     come from the whole text, so the facts are those of one whole parse."""
-    chunks = top_level_chunks(text)
+    chunks = top_level_chunks(reduce_bodies(text, _READ_BODIES))
     if len(chunks) < 2:
         return None
     finder = LineFinder(text)
@@ -541,7 +546,7 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
 def _chunk_trees(chunks: list[str], finder: LineFinder):
     """Each chunk's tree, parsed only when the previous one has been read (one in memory)."""
     for chunk in chunks:
-        tree = cst.parse_module(chunk)
+        tree = parse_for_reading(chunk)
         finder.default_indent = tree.default_indent  # what a block with `indent=None` uses
         yield tree
 
@@ -612,7 +617,7 @@ def extract_text(rel: str, text: str) -> ModuleFacts:
     if chunked is not None:
         return chunked
     try:
-        tree = cst.parse_module(text)
+        tree = parse_for_reading(text)
     except Exception:  # noqa: BLE001 - a helper module that does not parse is just not resolved
         return ModuleFacts(rel, package, module)
     return _module_facts([tree], LineFinder(text, tree.default_indent), rel, package, module)

@@ -15,6 +15,8 @@ import libcst as cst
 
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
+from schemalint.read.python.parse import parse_for_reading
+from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Loop, Member
 from schemalint.read.statements import top_level_chunks
 
@@ -50,12 +52,13 @@ def extract_text(text: str, rel: str) -> FileFacts:
     libcst is superlinear in the size of what it parses). The facts are the same as from one
     parse of the whole file: positions come from scanning the whole text, and any chunk libcst
     rejects sends the file through the whole-file path, which reports the syntax error."""
-    chunks = top_level_chunks(text)
+    # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
+    chunks = top_level_chunks(reduce_bodies(text, keep_last_return=True))
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
             for chunk in chunks:
-                reader.read_statements(cst.parse_module(chunk))
+                reader.read_statements(parse_for_reading(chunk))
             return reader.facts()
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
@@ -64,7 +67,7 @@ def extract_text(text: str, rel: str) -> FileFacts:
 
 def _extract_whole(text: str, rel: str) -> FileFacts:
     try:
-        module = cst.parse_module(text)
+        module = parse_for_reading(text)
     except cst.ParserSyntaxError as exc:
         line, col, message = _syntax_error_position(text, exc)
         where = Location(rel, line, col)
