@@ -34,12 +34,14 @@ def unparsable_file(schema: Schema) -> Iterator[Violation]:
 
 
 VALID = [
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=10)
-    """),
+    """
+    ),
     # A mirror that parses, with non-ASCII text in it.
     Case(
         django="""

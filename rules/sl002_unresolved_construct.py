@@ -36,22 +36,26 @@ def unresolved_construct(schema: Schema) -> Iterator[Violation]:
 
 
 VALID = [
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         SYMBOL_LENGTH = 10
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=SYMBOL_LENGTH)
-    """),
+    """
+    ),
     # Literal lengths and defaults resolve.
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=10, default="SPY")
             listed = models.BooleanField(default=True)
-    """),
+    """
+    ),
     # SQLAlchemy as the source of truth, with a module-level constant for the length.
     Case(
         sqlalchemy="""

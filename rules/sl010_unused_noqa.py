@@ -44,8 +44,7 @@ def _describe(unused: UnusedDirective) -> str:
     return f"unused {comment} code(s) {codes}: nothing to silence here"
 
 
-@rule("SL010", "unused-noqa", "A noqa directive silences nothing",
-      severity="warning", scope="schema")
+@rule("SL010", "unused-noqa", "A noqa directive silences nothing", severity="warning", scope="schema")
 @reads_noqa
 def unused_noqa(target: Schema | NoqaReport) -> Iterator[Violation]:
     # The engine calls every schema-scope rule with each schema; this rule has something to say

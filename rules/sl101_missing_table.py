@@ -71,9 +71,12 @@ VALID = [
                 symbol = Column(String(10), nullable=False)
         """,
     ),
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth; schema.sql has its table.
     Case(
         sqlalchemy="""

@@ -49,10 +49,15 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
-    """),
-    Case(django=_DJANGO, sqlalchemy="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column
         from sqlalchemy.orm import declarative_base
 
@@ -61,7 +66,8 @@ VALID = [
         class Stock(Base):
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth; schema.sql declares the same table.
     Case(
         sqlalchemy="""

@@ -54,7 +54,9 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sqlalchemy='''
+    Case(
+        django=_DJANGO,
+        sqlalchemy='''
         from sqlalchemy import BigInteger, Column
         from sqlalchemy.orm import declarative_base
 
@@ -64,9 +66,12 @@ VALID = [
             """Stocks (mirrors Django apps.shop.models.Stock)."""
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
-    '''),
+    ''',
+    ),
     # No docstring claims a model: the tables pair by name (a different name is SL101/SL102's business).
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column
         from sqlalchemy.orm import declarative_base
 
@@ -75,7 +80,8 @@ VALID = [
         class Stock(Base):
             __tablename__ = "stock_table"
             id = Column(BigInteger, primary_key=True)
-    """),
+    """,
+    ),
     # Django's default table name (app_label + model), mirrored under that name.
     Case(
         django="""

@@ -62,7 +62,9 @@ _SQLALCHEMY = '''
 VALID = [
     Case(django=_DJANGO, sqlalchemy=_SQLALCHEMY.format(model="Stock")),
     # No docstring, no claim.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column
         from sqlalchemy.orm import declarative_base
 
@@ -71,9 +73,12 @@ VALID = [
         class Stock(Base):
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
-    """),
+    """,
+    ),
     # A docstring that mentions Django but claims no model.
-    Case(django=_DJANGO, sqlalchemy='''
+    Case(
+        django=_DJANGO,
+        sqlalchemy='''
         from sqlalchemy import BigInteger, Column
         from sqlalchemy.orm import declarative_base
 
@@ -83,7 +88,8 @@ VALID = [
             """Stocks, kept in step with the Django app by hand."""
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
-    '''),
+    ''',
+    ),
 ]
 
 INVALID = [
@@ -103,7 +109,8 @@ INVALID = [
     # The second class names a model that does not exist; the first is fine.
     Case(
         django=_DJANGO,
-        sqlalchemy=_SQLALCHEMY.format(model="Stock") + '''
+        sqlalchemy=_SQLALCHEMY.format(model="Stock")
+        + '''
     class Sector(Base):
         """Sectors (mirrors Django apps.shop.models.Sector)."""
         __tablename__ = "sectors"

@@ -56,14 +56,19 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL
         );
         ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
-    """),
-    Case(django=_DJANGO, sqlalchemy="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, String
         from sqlalchemy.orm import declarative_base
 
@@ -74,7 +79,8 @@ VALID = [
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False)
             market_cap = Column(BigInteger)
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth; schema.sql has every column.
     Case(
         sqlalchemy="""

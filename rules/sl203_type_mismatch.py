@@ -61,14 +61,19 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL,
             price DECIMAL(10, 2) NOT NULL
         );
-    """),
-    Case(django=_DJANGO, sqlalchemy="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, Numeric, String
         from sqlalchemy.orm import declarative_base
 
@@ -79,7 +84,8 @@ VALID = [
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False)
             price = Column(Numeric(10, 2), nullable=False)
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth: Text is text, Integer is integer.
     Case(
         sqlalchemy="""

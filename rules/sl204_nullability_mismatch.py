@@ -58,7 +58,9 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from typing import Optional
 
         from sqlalchemy import BigInteger, String
@@ -72,14 +74,18 @@ VALID = [
             id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
             symbol: Mapped[str] = mapped_column(String(10))
             market_cap: Mapped[Optional[int]] = mapped_column(BigInteger)
-    """),
-    Case(django=_DJANGO, sql="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL,
             market_cap BIGINT
         );
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth: a primary key is NOT NULL without saying so.
     Case(
         sqlalchemy="""

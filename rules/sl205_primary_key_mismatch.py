@@ -65,10 +65,15 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
-    """),
-    Case(django=_DJANGO, sqlalchemy="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, String
         from sqlalchemy.orm import declarative_base
 
@@ -78,7 +83,8 @@ VALID = [
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False)
-    """),
+    """,
+    ),
     # An explicit primary key field in Django, and a composite key with SQLAlchemy as the truth.
     Case(
         sqlalchemy="""

@@ -65,27 +65,40 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
             if column is None and len(columns) == 1 and columns[0] not in {c.name for c in pair.mirror.columns}:
                 continue  # the missing column itself is SL201's finding
             mirror = mirror_keys.get(columns)
-            here = first_location(mirror.location if mirror else None, column.location if column else None, pair.mirror.location)
+            here = first_location(
+                mirror.location if mirror else None, column.location if column else None, pair.mirror.location
+            )
             related = (truth.location,)
             if mirror is None:
                 if id(truth) not in absent_ok:
                     continue
                 yield Violation(
                     f"{name} has no FOREIGN KEY here but references {_target(truth)}{at(truth.location)}",
-                    here, pair.truth.name, columns[0], related,
+                    here,
+                    pair.truth.name,
+                    columns[0],
+                    related,
                 )
                 continue
             if (mirror.ref_table, mirror.ref_columns) != (truth.ref_table, truth.ref_columns):
                 yield Violation(
                     f"{name} references {_target(mirror)} here but {_target(truth)}{at(truth.location)}",
-                    here, pair.truth.name, columns[0], related,
+                    here,
+                    pair.truth.name,
+                    columns[0],
+                    related,
                 )
             wanted = expected_action(truth, cmp.on_delete_policy)
             if not same_action(mirror.on_delete, wanted):
-                declared = " (declared in Python)" if truth.declared_on_delete and cmp.on_delete_policy == "declared" else ""
+                declared = (
+                    " (declared in Python)" if truth.declared_on_delete and cmp.on_delete_policy == "declared" else ""
+                )
                 yield Violation(
                     f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
-                    here, pair.truth.name, columns[0], related,
+                    here,
+                    pair.truth.name,
+                    columns[0],
+                    related,
                 )
         related_columns = {fk.columns for fk in pair.truth.foreign_keys}
         for mirror in pair.judgeable("foreign_keys", "mirror"):
@@ -96,7 +109,9 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "
                     f"{pair.truth.model or pair.truth.name} declares no relation on it",
                     first_location(mirror.location, column.location if column else None, pair.mirror.location),
-                    pair.truth.name, columns[0], (pair.truth.location,),
+                    pair.truth.name,
+                    columns[0],
+                    (pair.truth.location,),
                 )
 
 
@@ -115,23 +130,32 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
         CREATE TABLE IF NOT EXISTS quotes (
             id BIGSERIAL PRIMARY KEY,
             stock_id BIGINT NOT NULL REFERENCES stocks(id) ON DELETE CASCADE
         );
         CREATE INDEX IF NOT EXISTS quotes_stock_id_idx ON quotes(stock_id);
-    """),
-    Case(django=_DJANGO, config=(("on_delete_policy", "database"),), sql="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        config=(("on_delete_policy", "database"),),
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
         CREATE TABLE IF NOT EXISTS quotes (
             id BIGSERIAL PRIMARY KEY,
             stock_id BIGINT NOT NULL REFERENCES stocks(id)
         );
-    """),
+    """,
+    ),
     # The SQLAlchemy mirror declares the same foreign key and action.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, ForeignKey
         from sqlalchemy.orm import declarative_base
 
@@ -145,7 +169,8 @@ VALID = [
             __tablename__ = "quotes"
             id = Column(BigInteger, primary_key=True)
             stock_id = Column(BigInteger, ForeignKey("stocks.id", ondelete="CASCADE"), nullable=False, index=True)
-    """),
+    """,
+    ),
 ]
 
 INVALID = [

@@ -63,23 +63,31 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL UNIQUE,
             name VARCHAR(50) NOT NULL
         );
-    """),
-    Case(django=_DJANGO, sql="""
+    """,
+    ),
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL,
             name VARCHAR(50) NOT NULL
         );
         CREATE UNIQUE INDEX IF NOT EXISTS stocks_symbol_uniq ON stocks (symbol);
-    """),
+    """,
+    ),
     # The SQLAlchemy mirror: unique=True.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, String
         from sqlalchemy.orm import declarative_base
 
@@ -90,7 +98,8 @@ VALID = [
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False, unique=True)
             name = Column(String(50), nullable=False)
-    """),
+    """,
+    ),
 ]
 
 INVALID = [

@@ -71,11 +71,14 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, price INTEGER NOT NULL);
         COMMENT ON COLUMN stocks.price IS 'Last trade price in cents';
         COMMENT ON TABLE stocks IS 'Listed stocks';
-    """),
+    """,
+    ),
     # No comment in the truth: a mirror may document what it likes.
     Case(
         django="""
@@ -93,7 +96,9 @@ VALID = [
         """,
     ),
     # The SQLAlchemy mirror carries the same comment.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, Integer
         from sqlalchemy.orm import declarative_base
 
@@ -103,7 +108,8 @@ VALID = [
             __tablename__ = "stocks"
             id = Column(BigInteger, primary_key=True)
             price = Column(Integer, nullable=False, comment="Last trade price in cents")
-    """),
+    """,
+    ),
 ]
 
 INVALID = [

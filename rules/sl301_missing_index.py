@@ -97,12 +97,17 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, market_cap BIGINT);
         CREATE INDEX IF NOT EXISTS idx_stocks_market_cap ON stocks (market_cap);
-    """),
+    """,
+    ),
     # The SQLAlchemy mirror declares the index in __table_args__.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, Index
         from sqlalchemy.orm import declarative_base
 
@@ -113,7 +118,8 @@ VALID = [
             __table_args__ = (Index("idx_stocks_market_cap", "market_cap"),)
             id = Column(BigInteger, primary_key=True)
             market_cap = Column(BigInteger)
-    """),
+    """,
+    ),
     # The index Django creates for a foreign key, under the mirror's own name.
     Case(
         django="""

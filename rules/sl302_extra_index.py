@@ -36,7 +36,12 @@ def matched(index: Index, truth: Table) -> bool:
             return True
         if other.implicit and index_key(other) == index_key(index):
             return True
-        if other.implicit and other.origin == "fk" and index.columns[: len(other.columns)] == other.columns and not index.unique:
+        if (
+            other.implicit
+            and other.origin == "fk"
+            and index.columns[: len(other.columns)] == other.columns
+            and not index.unique
+        ):
             return True
     return False
 
@@ -68,9 +73,12 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY, sector VARCHAR(20) NOT NULL);
-    """),
+    """,
+    ),
     # The index Django declares, in schema.sql.
     Case(
         django="""

@@ -37,7 +37,9 @@ def differences(truth: Index, mirror: Index) -> list[str]:
     if tuple(expression(c) for c in truth.columns) != tuple(expression(c) for c in mirror.columns):
         found.append(f"columns ({', '.join(mirror.columns)}) here but ({', '.join(truth.columns)})")
     if truth.unique != mirror.unique:
-        found.append(f"{'unique' if mirror.unique else 'not unique'} here but {'unique' if truth.unique else 'not unique'}")
+        found.append(
+            f"{'unique' if mirror.unique else 'not unique'} here but {'unique' if truth.unique else 'not unique'}"
+        )
     if expression(truth.where) != expression(mirror.where):
         found.append(f"WHERE {mirror.where or '(none)'} here but WHERE {truth.where or '(none)'}")
     if truth.using != mirror.using:
@@ -88,16 +90,21 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS snapshots (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL,
             taken_at TIMESTAMPTZ NOT NULL
         );
         CREATE INDEX IF NOT EXISTS idx_snap_symbol_date ON snapshots (symbol, taken_at DESC);
-    """),
+    """,
+    ),
     # The SQLAlchemy mirror: the same columns and order.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, DateTime, Index, String
         from sqlalchemy.orm import declarative_base
 
@@ -109,7 +116,8 @@ VALID = [
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False)
             taken_at = Column(DateTime(timezone=True), nullable=False)
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth: a plain index mirrored in schema.sql.
     Case(
         sqlalchemy="""

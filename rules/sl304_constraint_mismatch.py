@@ -71,7 +71,13 @@ def _in_scope(c: Constraint) -> bool:
 def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
-        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in pair.known_objects("indexes", "mirror") if i.unique})
+        by_name.update(
+            {
+                i.name: Constraint(i.name, "unique", i.columns, i.where)
+                for i in pair.known_objects("indexes", "mirror")
+                if i.unique
+            }
+        )
         contents = _mirror_contents(pair.mirror)
         judgeable = set(map(id, pair.judgeable("constraints", "truth")))
         for constraint in pair.known_objects("constraints", "truth"):
@@ -95,7 +101,11 @@ def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
             if (constraint.implicit and _content(constraint) in contents) or id(constraint) not in judgeable:
                 continue
             named = "" if constraint.implicit else f" {constraint.name}"
-            alias = "" if constraint.implicit or _content(constraint) not in contents else " (the same constraint exists here under another name)"
+            alias = (
+                ""
+                if constraint.implicit or _content(constraint) not in contents
+                else " (the same constraint exists here under another name)"
+            )
             yield Violation(
                 f"constraint{named} {_describe(constraint)} on {pair.mirror.name} is missing here{alias}; "
                 f"{creates(cmp.truth.source)}{at(constraint.location)}",
@@ -118,16 +128,21 @@ _DJANGO = """
 """
 
 VALID = [
-    Case(django=_DJANGO, sql="""
+    Case(
+        django=_DJANGO,
+        sql="""
         CREATE TABLE IF NOT EXISTS snapshots (
             id BIGSERIAL PRIMARY KEY,
             symbol VARCHAR(10) NOT NULL,
             minute INTEGER NOT NULL,
             CONSTRAINT uniq_snapshot_minute UNIQUE (symbol, minute)
         );
-    """),
+    """,
+    ),
     # The SQLAlchemy mirror: UniqueConstraint in __table_args__.
-    Case(django=_DJANGO, sqlalchemy="""
+    Case(
+        django=_DJANGO,
+        sqlalchemy="""
         from sqlalchemy import BigInteger, Column, Integer, String, UniqueConstraint
         from sqlalchemy.orm import declarative_base
 
@@ -139,7 +154,8 @@ VALID = [
             id = Column(BigInteger, primary_key=True)
             symbol = Column(String(10), nullable=False)
             minute = Column(Integer, nullable=False)
-    """),
+    """,
+    ),
     # SQLAlchemy as the source of truth: a named UNIQUE constraint, the same in schema.sql.
     Case(
         sqlalchemy="""

@@ -34,7 +34,13 @@ from schemalint.model import Schema
 from schemalint.registry import Case, Violation, rule
 
 
-@rule("SL305", "unnamed-django-index", "A Django index or unique constraint has no explicit name", severity="warning", scope="schema")
+@rule(
+    "SL305",
+    "unnamed-django-index",
+    "A Django index or unique constraint has no explicit name",
+    severity="warning",
+    scope="schema",
+)
 def unnamed_django_index(schema: Schema) -> Iterator[Violation]:
     if schema.source != "django":
         return
@@ -57,7 +63,8 @@ def unnamed_django_index(schema: Schema) -> Iterator[Violation]:
 
 
 VALID = [
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
@@ -66,9 +73,11 @@ VALID = [
             class Meta:
                 db_table = "stocks"
                 indexes = [models.Index(fields=["symbol"], name="idx_stocks_symbol")]
-    """),
+    """
+    ),
     # A named UniqueConstraint.
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
@@ -76,7 +85,8 @@ VALID = [
 
             class Meta:
                 constraints = [models.UniqueConstraint(fields=["symbol"], name="uniq_stock_symbol")]
-    """),
+    """
+    ),
     # SQLAlchemy as the source of truth: the rule looks at Django models only.
     Case(
         sqlalchemy="""

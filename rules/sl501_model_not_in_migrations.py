@@ -33,12 +33,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from schemalint.compare import Comparison
-from schemalint.model import Column, Location, Schema, Table
+from schemalint.model import Column, ColumnPart, Location, Schema, Table
 from schemalint.registry import Case, Violation, rule
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
-_COLUMN_FACTS = (("type", "type"), ("nullable", "nullable"), ("default", "default"), ("identity", "identity"),
-                 ("generated", "generated"), ("comment", "comment"))
+_COLUMN_FACTS: tuple[tuple[ColumnPart, str], ...] = (
+    ("type", "type"),
+    ("nullable", "nullable"),
+    ("default", "default"),
+    ("identity", "identity"),
+    ("generated", "generated"),
+    ("comment", "comment"),
+)
 
 
 def _latest(schema: Schema, app: str) -> str | None:
@@ -97,42 +103,73 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
         for column in table.columns:
             found = theirs.get(column.name)
             if found is None:
-                yield f"{label}.{column.name} is not in migrations", column.location or table.location, table, column.name
+                yield (
+                    f"{label}.{column.name} is not in migrations",
+                    column.location or table.location,
+                    table,
+                    column.name,
+                )
                 continue
-            changed = [label_ for part, label_ in _COLUMN_FACTS
-                       if column.known(part) and found.known(part) and _value(column, part) != _value(found, part)]  # type: ignore[arg-type]
-            if table.primary_key and other.primary_key and (column.name in table.primary_key.columns) != (
-                    column.name in other.primary_key.columns):
+            changed = [
+                label_
+                for part, label_ in _COLUMN_FACTS
+                if column.known(part) and found.known(part) and _value(column, part) != _value(found, part)
+            ]
+            if (
+                table.primary_key
+                and other.primary_key
+                and (column.name in table.primary_key.columns) != (column.name in other.primary_key.columns)
+            ):
                 changed.append("primary key")
             if changed:
-                yield (f"{label}.{column.name} differs from migrations ({', '.join(changed)})",
-                       column.location or table.location, table, column.name)
+                yield (
+                    f"{label}.{column.name} differs from migrations ({', '.join(changed)})",
+                    column.location or table.location,
+                    table,
+                    column.name,
+                )
         for column in other.columns:
             if column.name not in ours:
                 yield f"{label}.{column.name} is in migrations but not in the model", table.location, table, column.name
-    for kind, part, noun in (("indexes", "indexes", "index"), ("constraints", "constraints", "constraint"),
-                             ("foreign_keys", "columns", "foreign key")):
+    for kind, part, noun in (
+        ("indexes", "indexes", "index"),
+        ("constraints", "constraints", "constraint"),
+        ("foreign_keys", "columns", "foreign key"),
+    ):
         if part in table.unknown + other.unknown:
             continue
         ours_, theirs_ = _objects(table, kind), _objects(other, kind)
         for key, item in ours_.items():
             if key not in theirs_ and not getattr(item, "unknown", ()):
                 name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
-                yield f"{label}: {noun} {name} is not in migrations", getattr(item, "location", None) or table.location, table, None
+                yield (
+                    f"{label}: {noun} {name} is not in migrations",
+                    getattr(item, "location", None) or table.location,
+                    table,
+                    None,
+                )
         for key, item in theirs_.items():
             if key not in ours_ and not getattr(item, "unknown", ()):
                 name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
                 yield f"{label}: {noun} {name} is in migrations but not in the model", table.location, table, None
 
 
-@rule("SL501", "model-not-in-migrations", "A model's schema differs from what its migrations build (run makemigrations)",
-      scope="migrations")
+@rule(
+    "SL501",
+    "model-not-in-migrations",
+    "A model's schema differs from what its migrations build (run makemigrations)",
+    scope="migrations",
+)
 def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
     for what, where, table, column in differences(cmp.truth, cmp.mirror):
         app = (table.model or "").split(".")[0]
         latest = _latest(cmp.mirror, app)
-        yield Violation(f"{what} (latest {latest}); run makemigrations", where or Location(cmp.truth_file, 1, 1),
-                        table=table.name, column=column)
+        yield Violation(
+            f"{what} (latest {latest}); run makemigrations",
+            where or Location(cmp.truth_file, 1, 1),
+            table=table.name,
+            column=column,
+        )
 
 
 _MODELS = """
@@ -143,7 +180,9 @@ _MODELS = """
         market_cap = models.BigIntegerField(null=True)
 """
 
-_INITIAL = ("0001_initial", """
+_INITIAL = (
+    "0001_initial",
+    """
     from django.db import migrations, models
 
 
@@ -162,9 +201,12 @@ _INITIAL = ("0001_initial", """
                 ],
             ),
         ]
-""")
+""",
+)
 
-_MARKET_CAP = ("0002_stock_market_cap", """
+_MARKET_CAP = (
+    "0002_stock_market_cap",
+    """
     from django.db import migrations, models
 
 
@@ -175,30 +217,55 @@ _MARKET_CAP = ("0002_stock_market_cap", """
         operations = [
             migrations.AddField(model_name="stock", name="market_cap", field=models.BigIntegerField(null=True)),
         ]
-""")
+""",
+)
 
 VALID = [
     Case(django=_MODELS, migrations=(_INITIAL, _MARKET_CAP)),
     # The same field, renamed in a later migration: replayed, so in sync.
-    Case(django=_MODELS.replace("symbol =", "ticker ="), migrations=(_INITIAL, _MARKET_CAP, ("0003_rename", """
+    Case(
+        django=_MODELS.replace("symbol =", "ticker ="),
+        migrations=(
+            _INITIAL,
+            _MARKET_CAP,
+            (
+                "0003_rename",
+                """
         from django.db import migrations
 
 
         class Migration(migrations.Migration):
             dependencies = [("shop", "0002_stock_market_cap")]
             operations = [migrations.RenameField(model_name="stock", old_name="symbol", new_name="ticker")]
-    """))),
+    """,
+            ),
+        ),
+    ),
     # A project without migrations is not checked.
     Case(django=_MODELS),
 ]
 
 INVALID = [
-    Case(django=_MODELS, migrations=(_INITIAL,), expect=("django:5",),
-         message="shop.Stock.market_cap is not in migrations (latest shop/0001_initial); run makemigrations"),
-    Case(django=_MODELS.replace("max_length=10", "max_length=12"), migrations=(_INITIAL, _MARKET_CAP),
-         expect=("django:4",), message="shop.Stock.symbol differs from migrations (type)"),
-    Case(django=_MODELS + """
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL,),
+        expect=("django:5",),
+        message="shop.Stock.market_cap is not in migrations (latest shop/0001_initial); run makemigrations",
+    ),
+    Case(
+        django=_MODELS.replace("max_length=10", "max_length=12"),
+        migrations=(_INITIAL, _MARKET_CAP),
+        expect=("django:4",),
+        message="shop.Stock.symbol differs from migrations (type)",
+    ),
+    Case(
+        django=_MODELS
+        + """
     class Market(models.Model):
         name = models.CharField(max_length=20)
-""", migrations=(_INITIAL, _MARKET_CAP), expect=("django:7",), message="shop.Market (table shop_market) is not in migrations"),
+""",
+        migrations=(_INITIAL, _MARKET_CAP),
+        expect=("django:7",),
+        message="shop.Market (table shop_market) is not in migrations",
+    ),
 ]

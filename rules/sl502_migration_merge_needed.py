@@ -28,7 +28,12 @@ from schemalint.model import Schema
 from schemalint.registry import Case, Violation, reader_diagnostics, rule
 
 
-@rule("SL502", "migration-merge-needed", "An app's migrations have two leaves (run makemigrations --merge)", scope="schema")
+@rule(
+    "SL502",
+    "migration-merge-needed",
+    "An app's migrations have two leaves (run makemigrations --merge)",
+    scope="schema",
+)
 def migration_merge_needed(schema: Schema) -> Iterator[Violation]:
     return reader_diagnostics(schema, "SL502")
 
@@ -40,7 +45,9 @@ _MODELS = """
         symbol = models.CharField(max_length=10)
 """
 
-_INITIAL = ("0001_initial", """
+_INITIAL = (
+    "0001_initial",
+    """
     from django.db import migrations, models
 
 
@@ -53,36 +60,63 @@ _INITIAL = ("0001_initial", """
                 ("symbol", models.CharField(max_length=10)),
             ]),
         ]
-""")
+""",
+)
 
 
 def _empty(name: str, *parents: str) -> tuple[str, str]:
     dependencies = ", ".join(f'("shop", "{p}")' for p in parents)
-    return (name, f"""
+    return (
+        name,
+        f"""
         from django.db import migrations
 
 
         class Migration(migrations.Migration):
             dependencies = [{dependencies}]
             operations = []
-    """)
+    """,
+    )
 
 
 VALID = [
     Case(django=_MODELS, migrations=(_INITIAL,)),
     Case(django=_MODELS, migrations=(_INITIAL, _empty("0002_a", "0001_initial"), _empty("0003_b", "0002_a"))),
     # Two branches joined by a merge migration.
-    Case(django=_MODELS, migrations=(_INITIAL, _empty("0002_a", "0001_initial"), _empty("0002_b", "0001_initial"),
-                                     _empty("0003_merge", "0002_a", "0002_b"))),
+    Case(
+        django=_MODELS,
+        migrations=(
+            _INITIAL,
+            _empty("0002_a", "0001_initial"),
+            _empty("0002_b", "0001_initial"),
+            _empty("0003_merge", "0002_a", "0002_b"),
+        ),
+    ),
 ]
 
 INVALID = [
-    Case(django=_MODELS, migrations=(_INITIAL, _empty("0002_a", "0001_initial"), _empty("0002_b", "0001_initial")),
-         expect=("migrations/0002_b:4",), message="app 'shop' has 2 leaf migrations (0002_a, 0002_b)"),
-    Case(django=_MODELS, migrations=(_INITIAL, _empty("0002_a", "0001_initial"), _empty("0003_a", "0002_a"),
-                                     _empty("0002_b", "0001_initial")),
-         expect=("migrations/0003_a:4",), message="run makemigrations --merge"),
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL, _empty("0002_a", "0001_initial"), _empty("0002_b", "0001_initial")),
+        expect=("migrations/0002_b:4",),
+        message="app 'shop' has 2 leaf migrations (0002_a, 0002_b)",
+    ),
+    Case(
+        django=_MODELS,
+        migrations=(
+            _INITIAL,
+            _empty("0002_a", "0001_initial"),
+            _empty("0003_a", "0002_a"),
+            _empty("0002_b", "0001_initial"),
+        ),
+        expect=("migrations/0003_a:4",),
+        message="run makemigrations --merge",
+    ),
     # Two initial migrations.
-    Case(django=_MODELS, migrations=(_INITIAL, _empty("0001_other")),
-         expect=("migrations/0001_other:4",), message="app 'shop' has 2 leaf migrations"),
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL, _empty("0001_other")),
+        expect=("migrations/0001_other:4",),
+        message="app 'shop' has 2 leaf migrations",
+    ),
 ]

@@ -42,7 +42,9 @@ _MODELS = """
 
 
 def _migration(name: str, dependencies: str) -> tuple[str, str]:
-    return (name, f"""
+    return (
+        name,
+        f"""
         from django.conf import settings
         from django.db import migrations
 
@@ -50,10 +52,13 @@ def _migration(name: str, dependencies: str) -> tuple[str, str]:
         class Migration(migrations.Migration):
             dependencies = {dependencies}
             operations = []
-    """)
+    """,
+    )
 
 
-_INITIAL = ("0001_initial", """
+_INITIAL = (
+    "0001_initial",
+    """
     from django.db import migrations, models
 
 
@@ -66,14 +71,26 @@ _INITIAL = ("0001_initial", """
                 ("symbol", models.CharField(max_length=10)),
             ]),
         ]
-""")
+""",
+)
 
 VALID = [
     Case(django=_MODELS, migrations=(_INITIAL, _migration("0002_a", '[("shop", "0001_initial")]'))),
-    Case(django=_MODELS, migrations=(_INITIAL, _migration(
-        "0002_a", '[migrations.swappable_dependency(settings.AUTH_USER_MODEL), ("shop", "__first__")]'))),
+    Case(
+        django=_MODELS,
+        migrations=(
+            _INITIAL,
+            _migration("0002_a", '[migrations.swappable_dependency(settings.AUTH_USER_MODEL), ("shop", "__first__")]'),
+        ),
+    ),
     # A squash stands for what it replaces.
-    Case(django=_MODELS, migrations=(_INITIAL, ("0001_squashed_0002", """
+    Case(
+        django=_MODELS,
+        migrations=(
+            _INITIAL,
+            (
+                "0001_squashed_0002",
+                """
         from django.db import migrations
 
 
@@ -81,14 +98,30 @@ VALID = [
             replaces = [("shop", "0001_initial"), ("shop", "0002_gone")]
             dependencies = []
             operations = []
-    """), _migration("0003_b", '[("shop", "0002_gone")]'))),
+    """,
+            ),
+            _migration("0003_b", '[("shop", "0002_gone")]'),
+        ),
+    ),
 ]
 
 INVALID = [
-    Case(django=_MODELS, migrations=(_INITIAL, _migration("0002_a", '[("shop", "0001_inital")]')),
-         expect=("migrations/0002_a:5",), message="shop/0002_a depends on shop/0001_inital, which does not exist"),
-    Case(django=_MODELS, migrations=(_INITIAL, _migration("0002_a", '[("shop", "0001_initial"), ("billing", "0001_initial")]')),
-         expect=("migrations/0002_a:5",), message="depends on billing/0001_initial"),
-    Case(django=_MODELS, migrations=(_INITIAL, _migration("0003_b", '[("shop", "0002_a")]')),
-         expect=("migrations/0003_b:5",), message="shop/0002_a, which does not exist"),
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL, _migration("0002_a", '[("shop", "0001_inital")]')),
+        expect=("migrations/0002_a:5",),
+        message="shop/0002_a depends on shop/0001_inital, which does not exist",
+    ),
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL, _migration("0002_a", '[("shop", "0001_initial"), ("billing", "0001_initial")]')),
+        expect=("migrations/0002_a:5",),
+        message="depends on billing/0001_initial",
+    ),
+    Case(
+        django=_MODELS,
+        migrations=(_INITIAL, _migration("0003_b", '[("shop", "0002_a")]')),
+        expect=("migrations/0003_b:5",),
+        message="shop/0002_a, which does not exist",
+    ),
 ]

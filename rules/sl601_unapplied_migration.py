@@ -47,12 +47,14 @@ def unapplied_migration(schema: Schema) -> Iterator[Violation]:
 # what the VALID case shows. The reports themselves are tested against a real PostgreSQL in
 # tests/database/test_database_mirror.py (a Case that claimed to show them would be dishonest).
 VALID = [
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=10)
-    """),
+    """
+    ),
 ]
 
 INVALID: list[Case] = []

@@ -271,7 +271,7 @@ def _read_pack(path: Path) -> dict[str, bytes]:
     if not data.startswith(_MAGIC):
         return {}
     try:
-        entries = pickle.loads(memoryview(data)[len(_MAGIC):])
+        entries = pickle.loads(memoryview(data)[len(_MAGIC) :])
     except Exception:  # truncated or foreign: start afresh
         return {}
     if not isinstance(entries, dict):
@@ -341,7 +341,9 @@ def link_key(source: str, reader_version: str, config: Config, tree_signature: s
 def config_digest(config: Config) -> str:
     """Everything in the config a reader may look at; rule selection and runtime options are
     left out so that `--select` or `jobs` never cost a relink."""
-    relevant = replace(config, select=(), ignore=(), extend_select=(), per_file_ignores=(), plugins=(), jobs=0, cache_dir="")
+    relevant = replace(
+        config, select=(), ignore=(), extend_select=(), per_file_ignores=(), plugins=(), jobs=0, cache_dir=""
+    )
     return hashlib.blake2b(repr(relevant).encode(), digest_size=16).hexdigest()
 
 

@@ -65,18 +65,29 @@ SOURCE_NAMES = ["django", "sqlalchemy", "sql", "migrations", "database"]
 
 def database_options(func):
     """--database-url / --database-snapshot: the live database as one more source."""
-    func = click.option("--database-snapshot", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                        help="A `dump --source database --format json` file to use as the database.")(func)
-    return click.option("--database-url", envvar="SCHEMALINT_DATABASE_URL", metavar="URL",
-                        help="PostgreSQL to check as one more mirror (also SCHEMALINT_DATABASE_URL); parts left "
-                             "out (`postgresql://`) come from libpq's PG* variables and ~/.pgpass. Read only. "
-                             "Needs pip install 'schemalint[postgres]'.")(func)
+    func = click.option(
+        "--database-snapshot",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="A `dump --source database --format json` file to use as the database.",
+    )(func)
+    return click.option(
+        "--database-url",
+        envvar="SCHEMALINT_DATABASE_URL",
+        metavar="URL",
+        help="PostgreSQL to check as one more mirror (also SCHEMALINT_DATABASE_URL); parts left "
+        "out (`postgresql://`) come from libpq's PG* variables and ~/.pgpass. Read only. "
+        "Needs pip install 'schemalint[postgres]'.",
+    )(func)
 
 
 def _database(database_url: str | None, database_snapshot: Path | None) -> dict:
     if database_url is not None and database_snapshot is not None:
         _fail("give --database-url or --database-snapshot, not both")
-    return {"database_url": database_url, "database_snapshot": str(database_snapshot.resolve()) if database_snapshot else None}
+    return {
+        "database_url": database_url,
+        "database_snapshot": str(database_snapshot.resolve()) if database_snapshot else None,
+    }
+
 
 CHECK_EPILOG = """\b
 Examples:
@@ -96,33 +107,81 @@ Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed
 
 @main.command(epilog=CHECK_EPILOG)
 @click.argument("paths", nargs=-1, metavar="[ROOT | FILE... | -]")
-@click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(FORMAT_NAMES),
-              help="text: path:line:col: CODE message (flake8 style); full: with the source lines of every side; "
-                   "json; sarif (SARIF 2.1.0); github (workflow annotations); gitlab (Code Quality report).")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the report to this file instead of standard output.")
-@click.option("--color", "color_mode", default="auto", show_default=True, type=click.Choice(["auto", "always", "never"]),
-              help="Colour text/full output. auto: only on a terminal, and never when NO_COLOR is set.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
-              help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
-@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to run, e.g. SL2,SL301 (replaces the default set; ALL for every rule).")
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(FORMAT_NAMES),
+    help="text: path:line:col: CODE message (flake8 style); full: with the source lines of every side; "
+    "json; sarif (SARIF 2.1.0); github (workflow annotations); gitlab (Code Quality report).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--color",
+    "color_mode",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "always", "never"]),
+    help="Colour text/full output. auto: only on a terminal, and never when NO_COLOR is set.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).",
+)
+@click.option(
+    "--select",
+    metavar="CODES",
+    help="Comma-separated codes or prefixes to run, e.g. SL2,SL301 (replaces the default set; ALL for every rule).",
+)
 @click.option("--ignore", metavar="CODES", help="Comma-separated codes or prefixes to skip.")
-@click.option("--extend-select", metavar="CODES", help="Comma-separated codes or prefixes to run in addition to the selection.")
+@click.option(
+    "--extend-select", metavar="CODES", help="Comma-separated codes or prefixes to run in addition to the selection."
+)
 @click.option("--statistics", is_flag=True, help="Print how many findings each code has instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else (no summary line).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--add-noqa", is_flag=True,
-              help="Append `# noqa: CODES` (`-- noqa: CODES` in SQL) to every line with a finding, to adopt "
-                   "schemalint on an existing project; then exit 0.")
-@click.option("--stdin-filename", metavar="PATH",
-              help="With ROOT `-`: read this file's content from standard input instead of disk and report "
-                   "findings for this file only (for editors).")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Append `# noqa: CODES` (`-- noqa: CODES` in SQL) to every line with a finding, to adopt "
+    "schemalint on an existing project; then exit 0.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With ROOT `-`: read this file's content from standard input instead of disk and report "
+    "findings for this file only (for editors).",
+)
 @click.option("--no-cache", is_flag=True, help="Read every file afresh; neither read nor write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default: ROOT/.schemalint_cache).")
 @database_options
-def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, color_mode: str, config_file, select, ignore,
-          extend_select, statistics: bool, quiet: bool, exit_zero: bool, add_noqa: bool, stdin_filename: str | None,
-          no_cache: bool, cache_dir, database_url: str | None, database_snapshot: Path | None) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output_file: Path | None,
+    color_mode: str,
+    config_file,
+    select,
+    ignore,
+    extend_select,
+    statistics: bool,
+    quiet: bool,
+    exit_zero: bool,
+    add_noqa: bool,
+    stdin_filename: str | None,
+    no_cache: bool,
+    cache_dir,
+    database_url: str | None,
+    database_snapshot: Path | None,
+) -> None:
     """Compare each mirror (SQLAlchemy models, schema.sql) with the source of truth (Django).
 
     ROOT is the project root (default: the current directory). Given files instead, checks
@@ -145,8 +204,11 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
         _fail(f"{root}: not a directory")
     try:
         config = _load(
-            root_path, config_file,
-            select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select),
+            root_path,
+            config_file,
+            select=_codes(select),
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
             cache_dir=str(Path(cache_dir).resolve()) if cache_dir else None,
             **_database(database_url, database_snapshot),
         )
@@ -172,8 +234,17 @@ def check(paths: tuple[str, ...], output_format: str, output_file: Path | None, 
         shown = dict(overrides or {})
         if output_format == "full":
             shown.update({label: write().encode() for label, write in result.listings.items()})
-        _report(findings, result, config.root, output_format, output_file, color_mode, statistics,
-                quiet=quiet or stdin is not None, overrides=shown)
+        _report(
+            findings,
+            result,
+            config.root,
+            output_format,
+            output_file,
+            color_mode,
+            statistics,
+            quiet=quiet or stdin is not None,
+            overrides=shown,
+        )
     for error in result.errors:
         click.echo(f"schemalint: error: {error}", err=True)
     if result.errors:
@@ -235,8 +306,17 @@ def _use_color(mode: str, output_file: Path | None) -> bool:
     return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _report(findings, result, root: Path, output_format: str, output_file: Path | None, color_mode: str,
-            statistics: bool, quiet: bool, overrides) -> None:
+def _report(
+    findings,
+    result,
+    root: Path,
+    output_format: str,
+    output_file: Path | None,
+    color_mode: str,
+    statistics: bool,
+    quiet: bool,
+    overrides,
+) -> None:
     from schemalint.report import ReportContext, get_formatter
 
     color = output_format in ("text", "full") and _use_color(color_mode, output_file)
@@ -246,8 +326,13 @@ def _report(findings, result, root: Path, output_format: str, output_file: Path 
         text = format_statistics(findings, as_json=output_format == "json")
     else:
         sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
-        context = ReportContext(root=root, rules=tuple(result.rules), color=color, tool_version=__version__,
-                                extra={"sources": sources, "overrides": overrides or {}})
+        context = ReportContext(
+            root=root,
+            rules=tuple(result.rules),
+            color=color,
+            tool_version=__version__,
+            extra={"sources": sources, "overrides": overrides or {}},
+        )
         text = get_formatter(output_format)(findings, context)
     if output_file is not None:
         try:
@@ -278,13 +363,20 @@ def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
     own = {r.code for r in result.rules if getattr(r.check, "__schemalint_reads_noqa__", False)}
     outcome = add_noqa([f for f in findings if f.code not in own], root)
     for where in outcome.skipped:
-        click.echo(f"schemalint: {where}: line ends with a backslash continuation; add the noqa comment by hand", err=True)
+        click.echo(
+            f"schemalint: {where}: line ends with a backslash continuation; add the noqa comment by hand", err=True
+        )
     if not quiet:
-        click.echo(f"Added {outcome.added} noqa comment{'s' if outcome.added != 1 else ''} "
-                   f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.", err=True)
+        click.echo(
+            f"Added {outcome.added} noqa comment{'s' if outcome.added != 1 else ''} "
+            f"to {len(outcome.files)} file{'s' if len(outcome.files) != 1 else ''}.",
+            err=True,
+        )
 
 
-def _read_one_source(source: str, paths: tuple[Path, ...], root: Path | None, config_file, database: dict | None = None):
+def _read_one_source(
+    source: str, paths: tuple[Path, ...], root: Path | None, config_file, database: dict | None = None
+):
     """The schema of one source: the files under PATHS, or those discovered under the root
     (by default the project PATHS belong to, else the current directory); for `database`,
     the database or snapshot given."""
@@ -334,14 +426,24 @@ def _read_database_source(config, paths: tuple[Path, ...]):
 @main.command()
 @click.option("--source", required=True, type=click.Choice(SOURCE_NAMES), help="Which reader.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Project root: paths in the output are relative to it (default: the folder of the nearest "
-                   "pyproject.toml above PATHS, else their common folder; without PATHS the current directory).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project root: paths in the output are relative to it (default: the folder of the nearest "
+    "pyproject.toml above PATHS, else their common folder; without PATHS the current directory).",
+)
 @click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), help="pyproject.toml to use.")
 @database_options
-def dump(source: str, paths: tuple[Path, ...], root: Path | None, output_format: str, config_file,
-         database_url: str | None, database_snapshot: Path | None) -> None:
+def dump(
+    source: str,
+    paths: tuple[Path, ...],
+    root: Path | None,
+    output_format: str,
+    config_file,
+    database_url: str | None,
+    database_snapshot: Path | None,
+) -> None:
     """Print the schema one reader sees (to see why a finding appears).
 
     PATHS are files or folders of that source; by default the source's files are discovered
@@ -365,20 +467,54 @@ Exit status: 0 written (or, with --check, current), 1 --check found the file sta
 
 
 @main.command(epilog=EXPORT_EPILOG)
-@click.option("--source", required=True, type=click.Choice(SOURCE_NAMES), help="The source whose schema to print as DDL.")
+@click.option(
+    "--source", required=True, type=click.Choice(SOURCE_NAMES), help="The source whose schema to print as DDL."
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Project root (default: the project PATHS belong to, else the current directory).")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the DDL to this file instead of standard output.")
-@click.option("--idempotent", is_flag=True, help="CREATE ... IF NOT EXISTS and guarded constraints: the output can run twice.")
-@click.option("--include-contrib", is_flag=True,
-              help="Also create the django.contrib tables the exported ones refer to (auth_user, ...): the output runs on an empty database.")
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when --output-file is not what export would write.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
-              help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Project root (default: the project PATHS belong to, else the current directory).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the DDL to this file instead of standard output.",
+)
+@click.option(
+    "--idempotent", is_flag=True, help="CREATE ... IF NOT EXISTS and guarded constraints: the output can run twice."
+)
+@click.option(
+    "--include-contrib",
+    is_flag=True,
+    help="Also create the django.contrib tables the exported ones refer to (auth_user, ...): the output runs on an empty database.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 when --output-file is not what export would write.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="pyproject.toml to read [tool.schemalint] from (default: the root's, or the nearest parent's).",
+)
 @database_options
-def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file: Path | None, idempotent: bool,
-           include_contrib: bool, check_only: bool, config_file, database_url: str | None, database_snapshot: Path | None) -> None:
+def export(
+    source: str,
+    paths: tuple[Path, ...],
+    root: Path | None,
+    output_file: Path | None,
+    idempotent: bool,
+    include_contrib: bool,
+    check_only: bool,
+    config_file,
+    database_url: str | None,
+    database_snapshot: Path | None,
+) -> None:
     """Print the PostgreSQL DDL that creates the schema of one source (what `dump` shows).
 
     Replaces a script that needs Django settings, SQLAlchemy imports and a database to write
@@ -390,7 +526,11 @@ def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file:
     if check_only and output_file is None:
         _fail("--check needs --output-file: the file to compare with")
     schema = _read_one_source(source, paths, root, config_file, _database(database_url, database_snapshot))
-    command = f"schemalint export --source {source}" + (" --idempotent" if idempotent else "") + (" --include-contrib" if include_contrib else "")
+    command = (
+        f"schemalint export --source {source}"
+        + (" --idempotent" if idempotent else "")
+        + (" --include-contrib" if include_contrib else "")
+    )
     text = export_ddl(schema, ExportOptions(idempotent=idempotent, include_contrib=include_contrib, command=command))
     if output_file is None:
         click.echo(text, nl=False)
@@ -407,10 +547,15 @@ def export(source: str, paths: tuple[Path, ...], root: Path | None, output_file:
 
 
 @main.command("rules")
-@click.option("--format", "output_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "markdown"]))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
-              help="pyproject.toml whose `plugins` to load (default: the current directory's).")
+@click.option(
+    "--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json", "markdown"])
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="pyproject.toml whose `plugins` to load (default: the current directory's).",
+)
 def list_rules(output_format: str, config_file) -> None:
     """List every rule (built-in and plugins): code, name, severity and summary.
 
@@ -436,8 +581,12 @@ def list_rules(output_format: str, config_file) -> None:
 @main.command("rule")
 @click.argument("code")
 @click.option("--format", "output_format", default="text", show_default=True, type=click.Choice(["text", "json"]))
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
-              help="pyproject.toml whose `plugins` to load (default: the current directory's).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="pyproject.toml whose `plugins` to load (default: the current directory's).",
+)
 def show_rule(code: str, output_format: str, config_file) -> None:
     """Print the documentation of one rule, by code or name (`schemalint rule SL204`,
     `schemalint rule nullability-mismatch`): what it does, why it matters, an example, how to
@@ -471,8 +620,15 @@ def run_rule_cases(modules: tuple[str, ...]) -> None:
 
 
 def _rule_dict(r) -> dict:
-    return {"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity, "scope": r.scope,
-            "default_enabled": r.default_enabled, "origin": r.module}
+    return {
+        "code": r.code,
+        "name": r.name,
+        "summary": r.summary,
+        "severity": r.severity,
+        "scope": r.scope,
+        "default_enabled": r.default_enabled,
+        "origin": r.module,
+    }
 
 
 def _all_rules(config_file: str | None):
@@ -497,5 +653,8 @@ def run() -> None:
     except Exception as exc:  # pragma: no cover - last resort
         if os.environ.get("SCHEMALINT_DEBUG"):
             raise
-        click.echo(f"schemalint: internal error: {type(exc).__name__}: {exc} (set SCHEMALINT_DEBUG=1 for a traceback)", err=True)
+        click.echo(
+            f"schemalint: internal error: {type(exc).__name__}: {exc} (set SCHEMALINT_DEBUG=1 for a traceback)",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)

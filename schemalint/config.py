@@ -204,8 +204,7 @@ def parse_table(table: dict[str, Any], origin: str) -> dict[str, Any]:
             close = [k for k in _KEYS if k.replace("-", "_") == key.replace("-", "_")]
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(
-                f"{origin}: unknown key '{key}' in [tool.schemalint]{hint}; "
-                f"known keys: {', '.join(sorted(_KEYS))}"
+                f"{origin}: unknown key '{key}' in [tool.schemalint]{hint}; known keys: {', '.join(sorted(_KEYS))}"
             )
         attribute, convert = _KEYS[key]
         try:

@@ -20,9 +20,27 @@ from schemalint.config import Config
 # Directories no project wants linted: tooling state, dependencies, generated files.
 SKIPPED_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
-        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".schemalint_cache",
-        "site-packages", "build", "dist", "migrations", ".hypothesis", ".eggs",
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "env",
+        ".env",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".schemalint_cache",
+        "site-packages",
+        "build",
+        "dist",
+        "migrations",
+        ".hypothesis",
+        ".eggs",
     }
 )
 # Exports regenerated from the other sources (the seed's export_schema.sh): never a source.

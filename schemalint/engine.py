@@ -69,7 +69,9 @@ def tuned_gc() -> Iterator[None]:
 # --------------------------------------------------------------------------- read
 
 
-def _load_files(paths: Iterable[Path], root: Path, overrides: dict[str, bytes]) -> tuple[list[SourceFile], list[Diagnostic]]:
+def _load_files(
+    paths: Iterable[Path], root: Path, overrides: dict[str, bytes]
+) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Each path's bytes (an override's when the editor sends unsaved text); a file that cannot
     be read (dangling symlink, a folder named models.py, no permission) is an SL001."""
     files, problems = [], []
@@ -87,13 +89,22 @@ def _load_files(paths: Iterable[Path], root: Path, overrides: dict[str, bytes]) 
     return files, problems
 
 
-def read_schema(source: str, paths: Iterable[Path], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None) -> Schema:
+def read_schema(
+    source: str,
+    paths: Iterable[Path],
+    config: Config,
+    cache: Cache | None = None,
+    overrides: dict[str, bytes] | None = None,
+) -> Schema:
     """Read one source: extract each file (from the cache when its content is known), then link."""
     return read_schemas({source: paths}, config, cache, overrides)[source]
 
 
 def read_schemas(
-    paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache | None = None, overrides: dict[str, bytes] | None = None
+    paths: Mapping[str, Iterable[Path]],
+    config: Config,
+    cache: Cache | None = None,
+    overrides: dict[str, bytes] | None = None,
 ) -> dict[str, Schema]:
     """Read several sources at once.
 
@@ -118,7 +129,9 @@ def read_schemas(
     facts, crashed = _facts(pending, {s: keys[s] for s in pending}, config, cache)
     for source, files in pending.items():
         kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
-        project = RecordingProject(root=config.root, config=config, settings=ReaderSettings.from_config(config), files=[f for f, _ in kept])
+        project = RecordingProject(
+            root=config.root, config=config, settings=ReaderSettings.from_config(config), files=[f for f, _ in kept]
+        )
         schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
             cache.links(source).put(link_keys[source], project.entry(schema))
@@ -129,11 +142,19 @@ def read_schemas(
     schemas = {}
     for source, (files, problems) in loaded.items():
         schema = linked[source]
-        schemas[source] = replace(schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics)
+        schemas[source] = replace(
+            schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics
+        )
     return schemas
 
 
-def cached_findings(paths: Mapping[str, Iterable[Path]], config: Config, cache: Cache, rules: list[Rule], overrides: dict[str, bytes] | None = None) -> list[Finding] | None:
+def cached_findings(
+    paths: Mapping[str, Iterable[Path]],
+    config: Config,
+    cache: Cache,
+    rules: list[Rule],
+    overrides: dict[str, bytes] | None = None,
+) -> list[Finding] | None:
     """The findings of an earlier run over the same files, project, configuration and rules,
     or None. Costs reading and hashing the files and checking what each source's link read;
     no schema is loaded. Editor buffers (`overrides`) are never served from the cache."""
@@ -156,7 +177,9 @@ def cached_findings(paths: Mapping[str, Iterable[Path]], config: Config, cache: 
     return None if found is MISSING else list(found)
 
 
-def remember_findings(cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: RunResult) -> None:
+def remember_findings(
+    cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: RunResult
+) -> None:
     """Store a run's findings for `cached_findings`, unless something was not cacheable (a
     reader or rule crashed, a source was not linked from cacheable facts)."""
     sources = list(sources)
@@ -205,7 +228,9 @@ def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[st
 
     crashed: dict[str, list[Diagnostic]] = {source: [] for source in files_by_source}
     settings = ReaderSettings.from_config(config)
-    for (source, index), (extracted, blob) in zip(missed, extract_all_pickled(tasks, settings, resolve_jobs(config.jobs))):
+    for (source, index), (extracted, blob) in zip(
+        missed, extract_all_pickled(tasks, settings, resolve_jobs(config.jobs))
+    ):
         if isinstance(extracted, Failed):
             crashed[source].append(extracted.diagnostic)
         elif cache.enabled and blob is not None:  # pickled by the worker that made it
@@ -312,17 +337,23 @@ def _ignored_per_file(finding: Finding, config: Config) -> bool:
 def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]]:
     truth = config.source_of_truth
     if not discovered.files.get(truth):
-        hint = f"set `{truth} = [\"glob\", ...]` in [tool.schemalint]" if not getattr(config, truth) else "check its globs"
+        hint = (
+            f'set `{truth} = ["glob", ...]` in [tool.schemalint]' if not getattr(config, truth) else "check its globs"
+        )
         raise UsageError(f"no {truth} files found under {config.root} (the source of truth); {hint}")
     if config.mirrors:
         mirrors = [m for m in config.mirrors if m != truth]
         for mirror in mirrors:
             if mirror == "database":
                 if not config.uses_database:
-                    raise UsageError("mirror 'database' is configured but no database is given: "
-                                     "pass --database-url URL (or SCHEMALINT_DATABASE_URL) or --database-snapshot FILE")
+                    raise UsageError(
+                        "mirror 'database' is configured but no database is given: "
+                        "pass --database-url URL (or SCHEMALINT_DATABASE_URL) or --database-snapshot FILE"
+                    )
             elif not discovered.files.get(mirror):
-                raise UsageError(f"mirror '{mirror}' is configured but no {mirror} files were found under {config.root}")
+                raise UsageError(
+                    f"mirror '{mirror}' is configured but no {mirror} files were found under {config.root}"
+                )
     else:
         mirrors = [s for s in SOURCES if s != truth and discovered.files.get(s)]
     if config.uses_database and "database" not in mirrors:
@@ -389,9 +420,15 @@ def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | No
     findings = [f for f in findings if not _ignored_per_file(f, config)]
     # noqa comments silence findings on their line; SL010 then reports the ones that silence nothing.
     findings = silence_noqa(
-        findings, sources, config.root, overrides, all_rules, rules,
+        findings,
+        sources,
+        config.root,
+        overrides,
+        all_rules,
+        rules,
         report=lambda rule, target: [
-            f for f in (_to_finding(rule, v, sources) for v in _violations(rule, target, result))
+            f
+            for f in (_to_finding(rule, v, sources) for v in _violations(rule, target, result))
             if not _ignored_per_file(f, config)
         ],
     )

@@ -39,7 +39,9 @@ TablePart = Literal["exists", "name", "columns", "primary_key", "foreign_keys", 
 cannot decide (a runtime `if`); `columns` (and the others): the list may be incomplete, so the
 absence of a column (index, ...) on this side proves nothing, while what is listed is right."""
 
-ObjectPart = Literal["columns", "where", "expression", "using", "orders", "opclasses", "include", "ref_table", "ref_columns", "on_delete"]
+ObjectPart = Literal[
+    "columns", "where", "expression", "using", "orders", "opclasses", "include", "ref_table", "ref_columns", "on_delete"
+]
 """What of an index, constraint or foreign key can be unknown (e.g. an index predicate
 `postgresql_where=` the reader cannot print): such an object is never compared in full."""
 

@@ -95,7 +95,13 @@ RuleFunction = TypeVar("RuleFunction", bound=Callable[..., Iterable[Violation]])
 
 
 def rule(
-    code: str, name: str, summary: str, *, severity: str = "error", scope: str = "comparison", default_enabled: bool = True
+    code: str,
+    name: str,
+    summary: str,
+    *,
+    severity: str = "error",
+    scope: str = "comparison",
+    default_enabled: bool = True,
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Declare a rule. The decorated function stays callable as-is (so it can be unit-tested)."""
     if not CODE_PATTERN.match(code):

@@ -215,7 +215,9 @@ def _is_ours(code: str, known_codes: list[str], families: set[str]) -> bool:
     return any(c.startswith(code) for c in known_codes) or _letters(code) in families
 
 
-def find_unused(suppression: Suppression, known_codes: Iterable[str], ran_codes: Iterable[str]) -> list[UnusedDirective]:
+def find_unused(
+    suppression: Suppression, known_codes: Iterable[str], ran_codes: Iterable[str]
+) -> list[UnusedDirective]:
     """Directives that silence nothing. Only schemalint's own codes are judged, and only codes
     whose rules ran in this run (a code deselected today may be needed tomorrow); a blanket
     inline `# noqa` may serve another linter and is never reported."""
@@ -229,8 +231,14 @@ def find_unused(suppression: Suppression, known_codes: Iterable[str], ran_codes:
 
 def _judge(directive: Directive, known: list[str], ran: list[str]) -> list[UnusedDirective]:
     def problem(kind: str, codes: tuple[str, ...] = ()) -> UnusedDirective:
-        return UnusedDirective(path=directive.path, line=directive.line, col=directive.col, kind=kind, codes=codes,
-                               file_level=directive.file_level)
+        return UnusedDirective(
+            path=directive.path,
+            line=directive.line,
+            col=directive.col,
+            kind=kind,
+            codes=codes,
+            file_level=directive.file_level,
+        )
 
     if not directive.codes:
         if directive.file_level and "*" not in directive.used:
@@ -244,10 +252,7 @@ def _judge(directive: Directive, known: list[str], ran: list[str]) -> list[Unuse
     unknown = tuple(c for c in ours if not any(k.startswith(c) for k in known))
     if unknown:
         problems.append(problem("unknown-codes", unknown))
-    idle = tuple(
-        c for c in ours
-        if c not in unknown and c not in directive.used and any(r.startswith(c) for r in ran)
-    )
+    idle = tuple(c for c in ours if c not in unknown and c not in directive.used and any(r.startswith(c) for r in ran))
     if idle:
         problems.append(problem("unused-codes", idle))
     return problems
@@ -300,7 +305,7 @@ def _add_to_text(rel: str, text: str, wanted: dict[int, set[str]]) -> tuple[str,
             continue
         body = lines[number - 1]
         content = body.rstrip("\r\n")
-        ending = body[len(content):]
+        ending = body[len(content) :]
         if content.rstrip().endswith("\\"):
             skipped.append(f"{rel}:{number}")
             continue
@@ -320,7 +325,7 @@ def _with_codes(content: str, codes: set[str], marker: str, inline_re: re.Patter
         return content
     merged = list(written) + sorted(c for c in codes if not any(c.startswith(w) for w in written))
     replacement = f"{marker} noqa: {', '.join(merged)}"
-    return content[: existing.start()] + replacement + content[existing.end():]
+    return content[: existing.start()] + replacement + content[existing.end() :]
 
 
 # --------------------------------------------------------------------------- the engine's hook
@@ -332,8 +337,15 @@ def reads_noqa(func: _Function) -> _Function:
     return func
 
 
-def silence_noqa(findings: list[Finding], files: Iterable[str], root: Path, overrides: dict[str, bytes] | None,
-                 all_rules, selected_rules, report) -> list[Finding]:
+def silence_noqa(
+    findings: list[Finding],
+    files: Iterable[str],
+    root: Path,
+    overrides: dict[str, bytes] | None,
+    all_rules,
+    selected_rules,
+    report,
+) -> list[Finding]:
     """Drop the findings a noqa comment silences; rules marked `reads_noqa` (SL010) then get
     the directives that silenced nothing, through `report(rule, NoqaReport) -> [Finding]`.
     Their findings can be silenced too (`# noqa: SL010`)."""

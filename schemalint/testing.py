@@ -157,7 +157,8 @@ def rule_case_tests(*modules: str, known_bugs: Mapping[str, str] | None = None) 
         raise ValueError(f"known_bugs names cases that do not exist: {', '.join(unknown)}")
     params = [
         pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=bugs[c.id], raises=CaseFailure, strict=True)])
-        if c.id in bugs else pytest.param(c, id=c.id)
+        if c.id in bugs
+        else pytest.param(c, id=c.id)
         for c in found
     ]
 
@@ -195,6 +196,16 @@ def report_cases(rules: Iterable[Rule], echo: Callable[[str], Any] = print) -> b
 
 
 __all__ = [
-    "CASE_PATHS", "CaseFailure", "RuleCase", "cases_of", "check_case", "expected_places", "report_cases",
-    "rule_case_tests", "rules_of", "run_case", "run_cases", "write_case",
+    "CASE_PATHS",
+    "CaseFailure",
+    "RuleCase",
+    "cases_of",
+    "check_case",
+    "expected_places",
+    "report_cases",
+    "rule_case_tests",
+    "rules_of",
+    "run_case",
+    "run_cases",
+    "write_case",
 ]

@@ -44,7 +44,11 @@ class FakeReader:
         text = file.data.decode("utf-8", "replace")
         if "boom" in text.split():
             raise ValueError("the fake reader cannot read 'boom'")
-        return (file.rel, tuple(line.split()[1] for line in text.splitlines() if line.startswith("table ")), os.getpid())
+        return (
+            file.rel,
+            tuple(line.split()[1] for line in text.splitlines() if line.startswith("table ")),
+            os.getpid(),
+        )
 
     def link(self, facts, project):
         LINKED.append(len(facts))
@@ -189,7 +193,10 @@ def test_cache_folder_ignores_itself_and_is_tagged(tmp_path):
     folder = tmp_path / ".schemalint_cache"
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pack")) == [f"facts-{cache_module.PACK_FORMAT}/django.pack", f"links-{cache_module.PACK_FORMAT}/django.pack"]
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pack")) == [
+        f"facts-{cache_module.PACK_FORMAT}/django.pack",
+        f"links-{cache_module.PACK_FORMAT}/django.pack",
+    ]
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
 
 
@@ -197,12 +204,20 @@ def test_cache_folder_is_invisible_to_git(tmp_path):
     paths = make_project(tmp_path, APPS)
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     read(tmp_path, paths)
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert ".schemalint_cache" not in status.stdout
     assert "apps/a0/models.py" in status.stdout
 
 
-@pytest.mark.parametrize("garbage", [b"", b"schemalint-pack\n", b"schemalint-pack\n\x80\x05junk", b"not a pack at all", pickle.dumps([1, 2])])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"schemalint-pack\n", b"schemalint-pack\n\x80\x05junk", b"not a pack at all", pickle.dumps([1, 2])]
+)
 def test_a_damaged_pack_is_an_empty_cache_and_gets_rewritten(tmp_path, garbage):
     paths = make_project(tmp_path, APPS)
     expected = read(tmp_path, paths)
@@ -328,7 +343,9 @@ def test_auto_jobs_is_the_usable_cpu_count(monkeypatch):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_reader_crash_is_an_sl001_and_other_files_still_count(tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 1)
-    paths = make_project(tmp_path, {"a/models.py": "table ok\n", "b/models.py": "boom\n", "c/models.py": "table fine\n"})
+    paths = make_project(
+        tmp_path, {"a/models.py": "table ok\n", "b/models.py": "boom\n", "c/models.py": "table fine\n"}
+    )
     schema = read(tmp_path, paths, jobs=jobs)
     assert [t.name for t in schema.tables] == ["ok", "fine"]
     (problem,) = schema.diagnostics
@@ -468,7 +485,15 @@ def test_a_warm_run_imports_neither_libcst_nor_sqlglot(tmp_path, monkeypatch):
 def _rules():
     from schemalint.registry import Rule
 
-    return [Rule(code="SL999", name="fake-rule", summary="a rule of this test module", check=lambda target: [], module=__name__)]
+    return [
+        Rule(
+            code="SL999",
+            name="fake-rule",
+            summary="a rule of this test module",
+            check=lambda target: [],
+            module=__name__,
+        )
+    ]
 
 
 def _run_once(root: Path, paths, cache: Cache, config: Config):
@@ -477,7 +502,12 @@ def _run_once(root: Path, paths, cache: Cache, config: Config):
     from schemalint.findings import Finding
 
     schemas = read_schemas({"django": paths}, config, cache)
-    result = RunResult(findings=[Finding(path=t.location.path if t.location else "settings.txt", line=1, col=1, code="SL999", message=t.name) for t in schemas["django"].tables])
+    result = RunResult(
+        findings=[
+            Finding(path=t.location.path if t.location else "settings.txt", line=1, col=1, code="SL999", message=t.name)
+            for t in schemas["django"].tables
+        ]
+    )
     remember_findings(cache, ["django"], config, _rules(), result)
     return result.findings
 

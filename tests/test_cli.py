@@ -38,8 +38,15 @@ def schemalint_process(*args: str, cwd: Path | None = None, stdin: str | None = 
     """`python -m schemalint` in its own process: for what only a real process shows (its exit
     status, its standard input)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    return subprocess.run([sys.executable, "-m", "schemalint", *args], cwd=cwd, input=stdin, capture_output=True,
-                          text=True, timeout=120, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "schemalint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
 
 
 @pytest.fixture
@@ -64,8 +71,24 @@ def test_version():
     "args, must_say",
     [
         ([], ["check", "rules", "rule", "dump", "schemalint rule SL204"]),
-        (["check"], ["--select", "--ignore", "--extend-select", "--format", "--stdin-filename", "--add-noqa",
-                     "--statistics", "--exit-zero", "--output-file", "--color", "NO_COLOR", "Exit status", "noqa"]),
+        (
+            ["check"],
+            [
+                "--select",
+                "--ignore",
+                "--extend-select",
+                "--format",
+                "--stdin-filename",
+                "--add-noqa",
+                "--statistics",
+                "--exit-zero",
+                "--output-file",
+                "--color",
+                "NO_COLOR",
+                "Exit status",
+                "noqa",
+            ],
+        ),
         (["rules"], ["--format", "SL2"]),
         (["rule"], ["CODE", "how to silence"]),
         (["dump"], ["--source"]),
@@ -147,8 +170,13 @@ def test_output_file_that_cannot_be_written(project, tmp_path):
     "fmt, expected",
     [
         ("text", "1  SL203  type-mismatch\n1  SL204  nullability-mismatch\n"),
-        ("json", [{"code": "SL203", "name": "type-mismatch", "count": 1},
-                  {"code": "SL204", "name": "nullability-mismatch", "count": 1}]),
+        (
+            "json",
+            [
+                {"code": "SL203", "name": "type-mismatch", "count": 1},
+                {"code": "SL204", "name": "nullability-mismatch", "count": 1},
+            ],
+        ),
     ],
 )
 def test_statistics(project, fmt, expected):
@@ -183,8 +211,9 @@ def _on_a_terminal(args: list[str], env: dict) -> str:
     master, slave = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.update(env)
-    proc = subprocess.Popen([sys.executable, "-m", "schemalint", *args], stdout=slave, stderr=subprocess.DEVNULL,
-                            env=environment)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schemalint", *args], stdout=slave, stderr=subprocess.DEVNULL, env=environment
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -256,8 +285,11 @@ def test_noqa_in_a_project(project, file, old, new, left):
 
 
 def test_stale_noqa_is_reported(project):
-    _edit(project / SA, "symbol = Column(String(10), nullable=False)",
-          "symbol = Column(String(10), nullable=False)  # noqa: SL204, E501")
+    _edit(
+        project / SA,
+        "symbol = Column(String(10), nullable=False)",
+        "symbol = Column(String(10), nullable=False)  # noqa: SL204, E501",
+    )
     run = schemalint("check", "--select", "SL204,SL010", "-q", str(project))
     assert (SA, 10, "SL010") in _places(run.stdout)
     assert "unused noqa code(s) SL204" in run.stdout and "E501" not in run.stdout.split("SL010")[1]
@@ -281,7 +313,9 @@ def test_add_noqa_adopts_a_legacy_project(project):
 
 
 def test_stdin_reports_the_unsaved_content_of_one_file(project):
-    fixed = (project / SA).read_text().replace("name = Column(String(200))", "name = Column(String(200), nullable=False)")
+    fixed = (
+        (project / SA).read_text().replace("name = Column(String(200))", "name = Column(String(200), nullable=False)")
+    )
     # A real process reading its real standard input.
     run = schemalint_process("check", "--select", "SL2", "--stdin-filename", SA, "-", cwd=project, stdin=fixed)
     # The buffer fixes SL204; the SQL file's finding is not this file's business.
@@ -297,13 +331,29 @@ def test_stdin_reports_the_unsaved_content_of_one_file(project):
 def test_stdin_with_an_absolute_path_from_another_directory(project, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = schemalint("check", "--select", "SL2", "--stdin-filename", str(project / SQL), "-", cwd=elsewhere,
-                     stdin=(project / SQL).read_text())
+    run = schemalint(
+        "check",
+        "--select",
+        "SL2",
+        "--stdin-filename",
+        str(project / SQL),
+        "-",
+        cwd=elsewhere,
+        stdin=(project / SQL).read_text(),
+    )
     # No pyproject.toml: the current directory is the root, and the file is outside it.
     assert run.returncode == 2 and "outside the project root" in run.stderr
     (project / "pyproject.toml").write_text("[tool.schemalint]\n")
-    run = schemalint("check", "--select", "SL2", "--stdin-filename", str(project / SQL), "-", cwd=elsewhere,
-                     stdin=(project / SQL).read_text())
+    run = schemalint(
+        "check",
+        "--select",
+        "SL2",
+        "--stdin-filename",
+        str(project / SQL),
+        "-",
+        cwd=elsewhere,
+        stdin=(project / SQL).read_text(),
+    )
     assert _places(run.stdout) == {(SQL, 4, "SL203")}, run.stderr
 
 
@@ -364,8 +414,12 @@ def test_vim_errorformat_parses_our_output(project, tmp_path):
         f"'{result}')\n"
         "qa!\n"
     )
-    subprocess.run(["vim", "-N", "-u", "NONE", "-i", "NONE", "-es", "-S", str(script)], cwd=project, timeout=60,
-                   capture_output=True)
+    subprocess.run(
+        ["vim", "-N", "-u", "NONE", "-i", "NONE", "-es", "-S", str(script)],
+        cwd=project,
+        timeout=60,
+        capture_output=True,
+    )
     rows = [line.split("|", 3) for line in result.read_text().splitlines()]
     assert {(path, int(line), text.split()[0]) for path, line, _, text in rows} == DRIFTS
     assert all(int(col) >= 1 for _, _, col, _ in rows)

@@ -15,7 +15,9 @@ def table(name, *cols, model=None, mirrors=None):
     return Table(name=name, columns=tuple(Column(c, "integer") for c in cols), model=model, mirrors=mirrors)
 
 
-TRUTH = Schema("django", (table("stocks", "id", "symbol", model="options.Stock"), table("auth_user", "id", model="auth.User")))
+TRUTH = Schema(
+    "django", (table("stocks", "id", "symbol", model="options.Stock"), table("auth_user", "id", model="auth.User"))
+)
 
 
 def test_tables_pair_by_name_and_columns_by_name():

@@ -12,7 +12,9 @@ from schemalint.config import Config
 from schemalint.discover import classify_python, discover
 
 DJANGO = "from django.db import models\n\n\nclass Stock(models.Model):\n    symbol = models.CharField(max_length=10)\n"
-SQLALCHEMY = "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n"
+SQLALCHEMY = (
+    "from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n"
+)
 SEED = {
     "app_django/apps/options/models.py": DJANGO,
     "app_django/apps/strategies/models.py": DJANGO,
@@ -102,7 +104,10 @@ def test_symlink_loops_do_not_hang_and_are_not_followed(tmp_path):
     os.symlink("b.py", tmp_path / "app_django/apps/a.py")
     os.symlink("a.py", tmp_path / "app_django/apps/b.py")
     found = _discover_with_timeout(Config(root=tmp_path))
-    assert rels(tmp_path, found)["django"] == ["app_django/apps/options/models.py", "app_django/apps/strategies/models.py"]
+    assert rels(tmp_path, found)["django"] == [
+        "app_django/apps/options/models.py",
+        "app_django/apps/strategies/models.py",
+    ]
 
 
 @pytest.mark.parametrize("kind", ["dangling", "loop"])
@@ -132,7 +137,10 @@ def test_spaces_and_non_ascii_in_paths(tmp_path):
 
 
 def test_the_cache_folder_and_virtualenvs_are_skipped(tmp_path):
-    write(tmp_path, SEED | {".schemalint_cache/x/models.py": DJANGO, "custom_cache/models.py": DJANGO, "env2/models.py": DJANGO})
+    write(
+        tmp_path,
+        SEED | {".schemalint_cache/x/models.py": DJANGO, "custom_cache/models.py": DJANGO, "env2/models.py": DJANGO},
+    )
     (tmp_path / "env2/pyvenv.cfg").write_text("home = /usr\n")
     found = discover(Config(root=tmp_path, cache_dir="custom_cache"))
     assert len(found.files["django"]) == 2

@@ -64,10 +64,13 @@ def test_idempotent_output_uses_guards(project):
     assert "`schemalint export --source django --idempotent`" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--source", "django", "--check"], "--check needs --output-file"),
-    (["--source", "oracle"], "Invalid value for '--source'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--source", "django", "--check"], "--check needs --output-file"),
+        (["--source", "oracle"], "Invalid value for '--source'"),
+    ],
+)
 def test_usage_errors_exit_2(project, args, message):
     code, _, err = export(*args, "--root", str(project))
     assert code == 2

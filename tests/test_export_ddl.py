@@ -31,7 +31,7 @@ def test_a_column_of_unknown_type_and_what_stands_on_it_are_comments():
     assert "-- unknown: columns of index stocks_symbol_idx of stocks" in ddl
     assert "-- unknown: columns of constraint stocks_symbol_key of stocks" in ddl
     assert "-- unknown: columns of foreign key stocks_owner_fk of stocks" in ddl
-    assert 'CREATE INDEX stocks_price_idx ON stocks (price);' in ddl
+    assert "CREATE INDEX stocks_price_idx ON stocks (price);" in ddl
 
 
 def test_an_unknown_default_is_left_out_and_said():
@@ -42,7 +42,7 @@ def test_an_unknown_default_is_left_out_and_said():
 
 def test_commas_stay_right_around_comment_lines():
     ddl = export_ddl(_schema(), ExportOptions(idempotent=True))
-    body = ddl[ddl.index("CREATE TABLE IF NOT EXISTS stocks ("):]
+    body = ddl[ddl.index("CREATE TABLE IF NOT EXISTS stocks (") :]
     body = body[: body.index(");") + 2]
     definitions = [line.strip() for line in body.splitlines()[1:-1] if not line.strip().startswith("--")]
     assert all(line.endswith(",") for line in definitions[:-1]) and not definitions[-1].endswith(",")

@@ -38,14 +38,35 @@ def project(tmp_path: Path) -> Path:
 def _findings() -> list[Finding]:
     truth = Location(DJANGO, 4, 5)
     return [
-        Finding(SQL, 2, 5, "SL204", "stocks.symbol is NULL here but null=False, with a comma: and colon",
-                severity="error", rule="nullability-mismatch", table="stocks", column="symbol", source="sql",
-                related=(truth,)),
-        Finding(SQLALCHEMY, 3, 5, "SL204", "stocks.symbol is NULL here\nbut 100% NOT NULL there",
-                severity="error", rule="nullability-mismatch", table="stocks", column="symbol",
-                source="sqlalchemy", related=(truth, Location(SQL, 2, 5))),
-        Finding(SQLALCHEMY, 1, 1, "XMP101", "plugin says hi", severity="warning", rule="example-rule",
-                source="sqlalchemy"),
+        Finding(
+            SQL,
+            2,
+            5,
+            "SL204",
+            "stocks.symbol is NULL here but null=False, with a comma: and colon",
+            severity="error",
+            rule="nullability-mismatch",
+            table="stocks",
+            column="symbol",
+            source="sql",
+            related=(truth,),
+        ),
+        Finding(
+            SQLALCHEMY,
+            3,
+            5,
+            "SL204",
+            "stocks.symbol is NULL here\nbut 100% NOT NULL there",
+            severity="error",
+            rule="nullability-mismatch",
+            table="stocks",
+            column="symbol",
+            source="sqlalchemy",
+            related=(truth, Location(SQL, 2, 5)),
+        ),
+        Finding(
+            SQLALCHEMY, 1, 1, "XMP101", "plugin says hi", severity="warning", rule="example-rule", source="sqlalchemy"
+        ),
     ]
 
 
@@ -118,7 +139,9 @@ def test_full_survives_a_missing_file_and_uses_stdin_text(project):
 def test_json(project):
     data = json.loads(_render("json", project))
     assert [(d["code"], d["filename"], d["line"], d["col"]) for d in data] == [
-        ("SL204", SQL, 2, 5), ("SL204", SQLALCHEMY, 3, 5), ("XMP101", SQLALCHEMY, 1, 1),
+        ("SL204", SQL, 2, 5),
+        ("SL204", SQLALCHEMY, 3, 5),
+        ("XMP101", SQLALCHEMY, 1, 1),
     ]
     assert data[0]["related"] == [{"filename": DJANGO, "line": 4, "col": 5}]
 
@@ -159,7 +182,10 @@ def test_github_annotations(project):
 
 def test_github_escapes_properties(project):
     finding = Finding("weird,dir:x/models.py", 1, 1, "SL204", "m")
-    assert _render("github", project, findings=[finding]) == "::error file=weird%2Cdir%3Ax/models.py,line=1,col=1,title=SL204::SL204 m\n"
+    assert (
+        _render("github", project, findings=[finding])
+        == "::error file=weird%2Cdir%3Ax/models.py,line=1,col=1,title=SL204::SL204 m\n"
+    )
 
 
 def test_gitlab_code_quality(project):
@@ -173,8 +199,12 @@ def test_gitlab_code_quality(project):
 
 def test_gitlab_fingerprint_is_stable_across_line_moves_and_unique_for_duplicates(project):
     finding = _findings()[0]
-    moved = Finding(finding.path, finding.line + 10, finding.col, finding.code, finding.message, table="stocks", column="symbol")
-    same = Finding(finding.path, finding.line, finding.col, finding.code, finding.message, table="stocks", column="symbol")
+    moved = Finding(
+        finding.path, finding.line + 10, finding.col, finding.code, finding.message, table="stocks", column="symbol"
+    )
+    same = Finding(
+        finding.path, finding.line, finding.col, finding.code, finding.message, table="stocks", column="symbol"
+    )
     one = json.loads(_render("gitlab", project, findings=[same]))[0]["fingerprint"]
     two = json.loads(_render("gitlab", project, findings=[moved]))[0]["fingerprint"]
     assert one == two
@@ -186,4 +216,8 @@ def test_statistics():
     findings = _findings()
     assert count_by_code(findings) == [("SL204", "nullability-mismatch", 2), ("XMP101", "example-rule", 1)]
     assert format_statistics(findings) == "2  SL204  nullability-mismatch\n1  XMP101  example-rule\n"
-    assert json.loads(format_statistics(findings, as_json=True))[0] == {"code": "SL204", "name": "nullability-mismatch", "count": 2}
+    assert json.loads(format_statistics(findings, as_json=True))[0] == {
+        "code": "SL204",
+        "name": "nullability-mismatch",
+        "count": 2,
+    }

@@ -74,10 +74,14 @@ def test_sql_inline_noqa(tmp_path, line, silenced):
 
 
 def test_noqa_only_silences_its_own_line(tmp_path):
-    rel = _write(tmp_path, "src/database/models.py", """
+    rel = _write(
+        tmp_path,
+        "src/database/models.py",
+        """
         a = Column(Integer)  # noqa: SL204
         b = Column(Integer)
-    """)
+    """,
+    )
     result = apply_noqa([_finding(rel, 1), _finding(rel, 2)], read_texts([rel], tmp_path))
     assert [f.line for f in result.kept] == [2]
 
@@ -184,7 +188,12 @@ def test_unused_noqa_in_sql(tmp_path):
         # keeps other comments, merges into an existing noqa
         ("m.py", "a = Column(Integer)  # legacy\n", ["SL204"], "a = Column(Integer)  # legacy  # noqa: SL204\n"),
         ("m.py", "a = Column(Integer)  # noqa: E501\n", ["SL204"], "a = Column(Integer)  # noqa: E501, SL204\n"),
-        ("m.py", "a = Column(Integer)  # noqa: E501  # why\n", ["SL204"], "a = Column(Integer)  # noqa: E501, SL204  # why\n"),
+        (
+            "m.py",
+            "a = Column(Integer)  # noqa: E501  # why\n",
+            ["SL204"],
+            "a = Column(Integer)  # noqa: E501, SL204  # why\n",
+        ),
         # a blanket noqa already covers the line: unchanged
         ("m.py", "a = Column(Integer)  # noqa\n", ["SL204"], "a = Column(Integer)  # noqa\n"),
         # line endings are kept
@@ -202,10 +211,14 @@ def test_add_noqa(tmp_path, rel, before, codes, after):
 
 
 def test_add_noqa_is_idempotent_and_silences(tmp_path):
-    rel = _write(tmp_path, "src/database/models.py", """
+    rel = _write(
+        tmp_path,
+        "src/database/models.py",
+        """
         a = Column(Integer)
         b = Column(String)  # keep me
-    """)
+    """,
+    )
     findings = [_finding(rel, 1), _finding(rel, 2, "SL203")]
     first = add_noqa(findings, tmp_path)
     text = (tmp_path / rel).read_text()

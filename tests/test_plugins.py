@@ -43,7 +43,10 @@ def _pip_install(target: Path, work: Path) -> None:
     subprocess.run(
         # pip builds the wheel in an isolated environment (setuptools from the package index).
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
-        check=True, capture_output=True, text=True, timeout=180,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -51,13 +54,18 @@ def _lay_out(target: Path) -> None:
     """What pip puts in `target`, made from the plugin's pyproject.toml: the package and a
     dist-info folder whose entry_points.txt holds the `schemalint.rules` group."""
     project = tomllib.loads((PLUGIN_SOURCE / "pyproject.toml").read_text())["project"]
-    shutil.copytree(PLUGIN_SOURCE / "schemalint_example_plugin", target / "schemalint_example_plugin",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PLUGIN_SOURCE / "schemalint_example_plugin",
+        target / "schemalint_example_plugin",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     dist = target / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
     dist.mkdir(parents=True)
     (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
-    groups = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in entries.items())
-                     for group, entries in project["entry-points"].items())
+    groups = "".join(
+        f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in entries.items())
+        for group, entries in project["entry-points"].items()
+    )
     (dist / "entry_points.txt").write_text(groups)
 
 
@@ -87,11 +95,17 @@ def project(tmp_path) -> Path:
 def test_plugin_rules_are_listed_with_their_docs(plugin_path, project):
     listed = json.loads(_run(["rules", "--format", "json"], project, plugin_path).stdout)
     plugin = [r for r in listed if r["code"] == "XMP101"]
-    assert plugin == [{
-        "code": "XMP101", "name": "table-without-comment", "summary": "A source-of-truth table has no comment",
-        "severity": "warning", "scope": "comparison", "default_enabled": True,
-        "origin": "schemalint_example_plugin.rules",
-    }]
+    assert plugin == [
+        {
+            "code": "XMP101",
+            "name": "table-without-comment",
+            "summary": "A source-of-truth table has no comment",
+            "severity": "warning",
+            "scope": "comparison",
+            "default_enabled": True,
+            "origin": "schemalint_example_plugin.rules",
+        }
+    ]
     assert any(r["code"] == "SL204" for r in listed)
     docs = _run(["rule", "XMP101"], project, plugin_path).stdout
     assert "## How to silence" in docs and "db_table_comment" in docs
@@ -105,7 +119,9 @@ def _plugin_findings(fmt: str, out: str) -> list[tuple[str, str]]:
         rows = [re.match(r"^([^:\s]+):\d+:\d+: (XMP\d+) ", line) for line in out.splitlines()]
         return [m.groups() for m in rows if m]
     if fmt == "github":
-        rows = [re.match(r"^::warning file=([^,]+),line=\d+,col=\d+,title=(XMP\d+)::", line) for line in out.splitlines()]
+        rows = [
+            re.match(r"^::warning file=([^,]+),line=\d+,col=\d+,title=(XMP\d+)::", line) for line in out.splitlines()
+        ]
         return [m.groups() for m in rows if m]
     data = json.loads(out)
     if fmt == "json":
@@ -116,8 +132,11 @@ def _plugin_findings(fmt: str, out: str) -> list[tuple[str, str]]:
     jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text())).validate(data)
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert "XMP101" in rule_ids
-    return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
-            for r in run["results"] if r["ruleId"].startswith("XMP")]
+    return [
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"])
+        for r in run["results"]
+        if r["ruleId"].startswith("XMP")
+    ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -132,7 +151,9 @@ def test_plugin_prefix_can_be_ignored_and_noqa_ed(plugin_path, project):
     run = _run(["check", "--no-cache", "--format", "json", "--ignore", "XMP"], project, plugin_path)
     assert not [d for d in json.loads(run.stdout) if d["code"].startswith("XMP")]
     models = project / "app_django/apps/shop/models.py"
-    models.write_text(models.read_text().replace("class Stock(models.Model):", "class Stock(models.Model):  # noqa: XMP101"))
+    models.write_text(
+        models.read_text().replace("class Stock(models.Model):", "class Stock(models.Model):  # noqa: XMP101")
+    )
     run = _run(["check", "--no-cache", "--format", "json", "--select", "XMP,SL010"], project, plugin_path)
     assert json.loads(run.stdout) == [] and run.returncode == 0, run.stdout + run.stderr
 
@@ -165,7 +186,9 @@ def test_plugins_key_loads_a_module_kept_in_the_project(project):
     _with_config(project, 'plugins = ["team_rules"]\nselect = ["TEAM"]')
     run = _run(["check", "--no-cache", "."], project, None)
     assert run.returncode == 1, run.stderr
-    assert re.search(r"^app_django/apps/shop/models\.py:\d+:\d+: TEAM001 column called name$", run.stdout, re.M), run.stdout
+    assert re.search(r"^app_django/apps/shop/models\.py:\d+:\d+: TEAM001 column called name$", run.stdout, re.M), (
+        run.stdout
+    )
     assert "TEAM001" in _run(["rules"], project, None).stdout
 
 
@@ -203,7 +226,13 @@ def test_a_pip_installed_plugin_works_in_a_real_process(tmp_path):
     assert list(target.glob("schemalint_example_plugin-*.dist-info"))
     project = make_project(tmp_path / "p")
     env = dict(os.environ, NO_COLOR="1", PYTHONPATH=os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")]))
-    run = subprocess.run([sys.executable, "-m", "schemalint", "check", "--no-cache", "--select", "XMP", "."],
-                         cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "schemalint", "check", "--no-cache", "--select", "XMP", "."],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stderr
     assert re.search(r"^app_django/apps/shop/models\.py:\d+:\d+: XMP101 table stocks has no comment$", run.stdout, re.M)

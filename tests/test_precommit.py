@@ -56,8 +56,9 @@ def test_files_pattern(hook, path, runs):
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True, capture_output=True
+    )
 
 
 @pytest.mark.slow
@@ -85,7 +86,11 @@ def test_pre_commit_try_repo_on_bifrost(tmp_path):
     env.pop("SCHEMALINT_DEBUG", None)
     run = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "schemalint", "--color", "never"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=240,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
@@ -112,7 +117,9 @@ def test_local_hook_snippet_matches_the_manifest(hook):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("git") is None or shutil.which("schemalint") is None, reason="needs git and schemalint")
+@pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("schemalint") is None, reason="needs git and schemalint"
+)
 def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     if not (BIFROST / "app_django").is_dir():
         pytest.skip("fixtures/bifrost is not there")
@@ -126,10 +133,17 @@ def test_local_hook_from_the_docs_on_bifrost(tmp_path):
     env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), NO_COLOR="1", PATH=path)
 
     def commit(message: str) -> subprocess.CompletedProcess:
-        subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, env=env, check=True,
-                       capture_output=True)
-        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message],
-                              cwd=project, env=env, capture_output=True, text=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "pre_commit", "install"], cwd=project, env=env, check=True, capture_output=True
+        )
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     first = commit("bifrost, in sync")
     assert first.returncode == 0, first.stdout + first.stderr

@@ -53,7 +53,9 @@ def test_builtin_rules_live_in_schemalint_rules_one_module_per_code():
 
 
 def _readme_tool():
-    spec = importlib.util.spec_from_file_location("readme_rules", Path(__file__).resolve().parents[1] / "tools/readme_rules.py")
+    spec = importlib.util.spec_from_file_location(
+        "readme_rules", Path(__file__).resolve().parents[1] / "tools/readme_rules.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -67,7 +69,9 @@ def test_readme_rule_table_is_current():
 
 def test_readme_tool_rewrites_a_stale_table():
     text = README.read_text(encoding="utf-8")
-    stale = re.sub(r"^\| SL204 \|.*\n", "", text, flags=re.M).replace("| SL203 | `type-mismatch`", "| SL203 | `old-name`")
+    stale = re.sub(r"^\| SL204 \|.*\n", "", text, flags=re.M).replace(
+        "| SL203 | `type-mismatch`", "| SL203 | `old-name`"
+    )
     assert stale != text
     assert _readme_tool().current_readme(stale) == text
 

@@ -20,8 +20,15 @@ def _rule(code: str, default_enabled: bool = True) -> Rule:
     return Rule(code=code, name="x", summary="x", check=lambda target: (), default_enabled=default_enabled)
 
 
-RULES = [_rule("SL001"), _rule("SL010"), _rule("SL203"), _rule("SL204"), _rule("SL210", default_enabled=False),
-         _rule("SL301"), _rule("XMP101")]
+RULES = [
+    _rule("SL001"),
+    _rule("SL010"),
+    _rule("SL203"),
+    _rule("SL204"),
+    _rule("SL210", default_enabled=False),
+    _rule("SL301"),
+    _rule("XMP101"),
+]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +72,9 @@ def test_unknown_codes_are_an_error(changes, bad):
         check_codes(RULES, Config(**changes))
 
 
-@pytest.mark.parametrize("changes", [dict(select=("SL2", "XMP")), dict(ignore=("ALL",)), dict(extend_select=("SL210",))])
+@pytest.mark.parametrize(
+    "changes", [dict(select=("SL2", "XMP")), dict(ignore=("ALL",)), dict(extend_select=("SL210",))]
+)
 def test_known_codes_pass(changes):
     check_codes(RULES, Config(**changes))
 
@@ -167,10 +176,16 @@ def test_cli_selection(project, args, expected):
         # the command line replaces the config's select
         ('select = ["SL203"]', ["--select", "SL204"], {("src/database/models.py", 11, "SL204")}),
         ('select = ["SL1"]\nextend-select = ["SL204"]', [], {("src/database/models.py", 11, "SL204")}),
-        ('select = ["SL2"]\n[tool.schemalint.per-file-ignores]\n"scripts/*" = ["SL203"]', [],
-         {("src/database/models.py", 11, "SL204")}),
-        ('select = ["SL2"]\n[tool.schemalint.per-file-ignores]\n"src/database/models.py" = ["SL2"]', [],
-         {("scripts/database/schema.sql", 4, "SL203")}),
+        (
+            'select = ["SL2"]\n[tool.schemalint.per-file-ignores]\n"scripts/*" = ["SL203"]',
+            [],
+            {("src/database/models.py", 11, "SL204")},
+        ),
+        (
+            'select = ["SL2"]\n[tool.schemalint.per-file-ignores]\n"src/database/models.py" = ["SL2"]',
+            [],
+            {("scripts/database/schema.sql", 4, "SL203")},
+        ),
         ('select = ["SL2"]\n[tool.schemalint.per-file-ignores]\n"*.sql" = ["SL204"]', [], DRIFTS),
     ],
 )
@@ -185,7 +200,11 @@ def test_config_selection(tmp_path, table, args, expected):
     [
         ('select = ["SL999"]', [], "'select' names unknown rule code 'SL999'"),
         ('ignore = ["E501"]', [], "'ignore' names unknown rule code 'E501'"),
-        ('[tool.schemalint.per-file-ignores]\n"src/*" = ["SL9"]', [], "'per-file-ignores' names unknown rule code 'SL9'"),
+        (
+            '[tool.schemalint.per-file-ignores]\n"src/*" = ["SL9"]',
+            [],
+            "'per-file-ignores' names unknown rule code 'SL9'",
+        ),
         ("", ["--select", "SL2,SL77"], "'select' names unknown rule code 'SL77'"),
         ("", ["--extend-select", "NOPE1"], "'extend-select' names unknown rule code 'NOPE1'"),
         ('selct = ["SL2"]', [], "unknown key 'selct'"),

@@ -72,8 +72,12 @@ def test_dump_a_file_from_any_directory(tmp_path, with_pyproject, location):
 def test_dump_keeps_an_explicit_root(project, tmp_path):
     run = schemalint("dump", "--source", "sqlalchemy", "--root", str(tmp_path), str(project / SA))
     assert run.returncode == 0, run.stderr
-    assert "p/src/database/models.py" in schemalint("dump", "--source", "sqlalchemy", "--format", "json", "--root",
-                                                     str(tmp_path), str(project / SA)).stdout
+    assert (
+        "p/src/database/models.py"
+        in schemalint(
+            "dump", "--source", "sqlalchemy", "--format", "json", "--root", str(tmp_path), str(project / SA)
+        ).stdout
+    )
 
 
 # --------------------------------------------------------------------- Python version
@@ -82,7 +86,11 @@ def test_dump_keeps_an_explicit_root(project, tmp_path):
 def test_python_311_is_the_oldest_declared():
     text = (REPO / "pyproject.toml").read_text()
     assert re.search(r'^requires-python = ">=3.11"$', text, re.M)
-    claims = [p for p in (REPO / "pyproject.toml", REPO / "README.md", REPO / ".ci/run") if re.search(r"3\.10\b", p.read_text())]
+    claims = [
+        p
+        for p in (REPO / "pyproject.toml", REPO / "README.md", REPO / ".ci/run")
+        if re.search(r"3\.10\b", p.read_text())
+    ]
     assert claims == []
 
 
@@ -91,7 +99,9 @@ def test_python_311_is_the_oldest_declared():
 
 @pytest.fixture
 def own_copy(tmp_path) -> tuple[Path, Path]:
-    package = shutil.copytree(REPO / "schemalint", tmp_path / "schemalint", ignore=shutil.ignore_patterns("__pycache__"))
+    package = shutil.copytree(
+        REPO / "schemalint", tmp_path / "schemalint", ignore=shutil.ignore_patterns("__pycache__")
+    )
     rules = shutil.copytree(REPO / "rules", tmp_path / "rules", ignore=shutil.ignore_patterns("__pycache__"))
     return package, rules
 
@@ -142,7 +152,11 @@ def test_every_cache_key_depends_on_schemalints_code(monkeypatch, project):
     config = Config(root=project)
 
     def keys() -> tuple[str, str, str]:
-        return cache_key("sql", "1", "f", "a.sql", b"x"), link_key("sql", "1", config, "t", ["k"]), run_key({"sql": "k"}, config, [])
+        return (
+            cache_key("sql", "1", "f", "a.sql", b"x"),
+            link_key("sql", "1", config, "t", ["k"]),
+            run_key({"sql": "k"}, config, []),
+        )
 
     before = keys()
     monkeypatch.setattr(cache_module, "code_digest", lambda: "changed")

@@ -28,7 +28,9 @@ def _stocks() -> Table:
         comment="Listed stocks",
         columns=(
             Column("id", "bigint", nullable=False),
-            Column("symbol", "character varying(10)", nullable=False, default="'x'::character varying", comment="Ticker"),
+            Column(
+                "symbol", "character varying(10)", nullable=False, default="'x'::character varying", comment="Ticker"
+            ),
             Column("sector_id", "bigint", nullable=False),
             Column("price", "numeric(10,2)"),
             Column("note", "text"),
@@ -48,7 +50,12 @@ def _stocks() -> Table:
 
 
 def _sectors() -> Table:
-    return Table(name="sectors", model="shop.Sector", columns=(Column("id", "bigint", nullable=False),), primary_key=PrimaryKey(("id",)))
+    return Table(
+        name="sectors",
+        model="shop.Sector",
+        columns=(Column("id", "bigint", nullable=False),),
+        primary_key=PrimaryKey(("id",)),
+    )
 
 
 TRUTH = Schema("django", (_stocks(), _sectors()))
@@ -57,7 +64,12 @@ MIRROR = Schema("sql", (_stocks(), _sectors()))
 
 def findings(truth: Schema, mirror: Schema) -> list[tuple[str, str]]:
     cmp = compare(truth, mirror, Config())
-    return [(code, v.message) for code, rule in RULES.items() if rule.scope == "comparison" and rule.default_enabled for v in rule.check(cmp)]
+    return [
+        (code, v.message)
+        for code, rule in RULES.items()
+        if rule.scope == "comparison" and rule.default_enabled
+        for v in rule.check(cmp)
+    ]
 
 
 # Edits of one table of a schema ------------------------------------------------------------
@@ -72,7 +84,9 @@ def table_part(*parts: str, name: str = "stocks") -> Edit:
 
 
 def column(name: str, **changes: object) -> Edit:
-    return on_table(lambda t: replace(t, columns=tuple(replace(c, **changes) if c.name == name else c for c in t.columns)))
+    return on_table(
+        lambda t: replace(t, columns=tuple(replace(c, **changes) if c.name == name else c for c in t.columns))
+    )
 
 
 def column_part(name: str, *parts: str) -> Edit:
@@ -155,13 +169,44 @@ T, M = "truth", "mirror"
 def either(edit: Edit) -> list[tuple[str, Edit]]:
     return [(T, edit), (M, edit)]
 
+
 CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
     # id, code, mirror edit, truth edit, suppressors
-    ("SL203", "type", column("symbol", type="text"), None, [(T, column_part("symbol", "type")), (M, column_part("symbol", "type"))]),
-    ("SL204", "nullable", column("symbol", nullable=True), None, [(T, column_part("symbol", "nullable")), (M, column_part("symbol", "nullable"))]),
-    ("SL206", "default", column("symbol", default=None), None, [(s, column_part("symbol", p)) for s in (T, M) for p in ("default", "identity")]),
-    ("SL209", "column-comment", column("symbol", comment=None), None, [(T, column_part("symbol", "comment")), (M, column_part("symbol", "comment"))]),
-    ("SL209", "table-comment", on_table(lambda t: replace(t, comment=None)), None, [(T, table_part("comment")), (M, table_part("comment"))]),
+    (
+        "SL203",
+        "type",
+        column("symbol", type="text"),
+        None,
+        [(T, column_part("symbol", "type")), (M, column_part("symbol", "type"))],
+    ),
+    (
+        "SL204",
+        "nullable",
+        column("symbol", nullable=True),
+        None,
+        [(T, column_part("symbol", "nullable")), (M, column_part("symbol", "nullable"))],
+    ),
+    (
+        "SL206",
+        "default",
+        column("symbol", default=None),
+        None,
+        [(s, column_part("symbol", p)) for s in (T, M) for p in ("default", "identity")],
+    ),
+    (
+        "SL209",
+        "column-comment",
+        column("symbol", comment=None),
+        None,
+        [(T, column_part("symbol", "comment")), (M, column_part("symbol", "comment"))],
+    ),
+    (
+        "SL209",
+        "table-comment",
+        on_table(lambda t: replace(t, comment=None)),
+        None,
+        [(T, table_part("comment")), (M, table_part("comment"))],
+    ),
     (
         "SL208",
         "unique",
@@ -184,11 +229,22 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
         "missing-table",
         drop_table("sectors"),
         None,
-        [(M, incomplete), (T, table_part("exists", name="sectors")), (T, table_part("name", name="sectors")), (M, add_unnamed_table)],
+        [
+            (M, incomplete),
+            (T, table_part("exists", name="sectors")),
+            (T, table_part("name", name="sectors")),
+            (M, add_unnamed_table),
+        ],
     ),
     ("SL102", "extra-table", None, drop_table("sectors"), [(T, incomplete), (T, add_unnamed_table)]),
     ("SL103", "table-name", renamed_mirror, None, [(T, table_part("name")), (M, table_part("name", name="stock"))]),
-    ("SL205", "primary-key", on_table(lambda t: replace(t, primary_key=PrimaryKey(("symbol",)))), None, either(table_part("primary_key"))),
+    (
+        "SL205",
+        "primary-key",
+        on_table(lambda t: replace(t, primary_key=PrimaryKey(("symbol",)))),
+        None,
+        either(table_part("primary_key")),
+    ),
     (
         "SL207",
         "missing-fk",
@@ -199,7 +255,17 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
             (M, column_part("sector_id", "references")),
             (T, column_part("sector_id", "references")),
             (T, fk(unknown=("on_delete",))),
-            (M, both(DROP_FK, on_table(lambda t: replace(t, foreign_keys=(ForeignKey(("?",), "sectors", ("id",), unknown=("columns",)),))))),
+            (
+                M,
+                both(
+                    DROP_FK,
+                    on_table(
+                        lambda t: replace(
+                            t, foreign_keys=(ForeignKey(("?",), "sectors", ("id",), unknown=("columns",)),)
+                        )
+                    ),
+                ),
+            ),
         ],
     ),
     (
@@ -209,8 +275,20 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
         DROP_FK,
         [(T, table_part("foreign_keys")), (T, column_part("sector_id", "references")), (M, fk(unknown=("ref_table",)))],
     ),
-    ("SL207", "fk-target", fk(ref_table="sector"), None, [(s, fk(unknown=(p,))) for s in (T, M) for p in ("ref_table", "ref_columns")]),
-    ("SL207", "fk-action", fk(on_delete="SET NULL"), None, [*either(fk(unknown=("on_delete",))), (M, column_part("sector_id", "references"))]),
+    (
+        "SL207",
+        "fk-target",
+        fk(ref_table="sector"),
+        None,
+        [(s, fk(unknown=(p,))) for s in (T, M) for p in ("ref_table", "ref_columns")],
+    ),
+    (
+        "SL207",
+        "fk-action",
+        fk(on_delete="SET NULL"),
+        None,
+        [*either(fk(unknown=("on_delete",))), (M, column_part("sector_id", "references"))],
+    ),
     (
         "SL301",
         "missing-index",
@@ -242,7 +320,13 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
             (T, add_index(Index("idx_price", ("price",), unknown=("where",)))),
         ],
     ),
-    ("SL303", "index-differs", index("idx_price", where="price > 0"), None, either(index("idx_price", unknown=("where",)))),
+    (
+        "SL303",
+        "index-differs",
+        index("idx_price", where="price > 0"),
+        None,
+        either(index("idx_price", unknown=("where",))),
+    ),
     (
         "SL304",
         "missing-constraint",
@@ -265,7 +349,13 @@ CASES: list[tuple[str, str, Edit, Edit | None, list[tuple[str, Edit]]]] = [
             (M, add_index(Index("u", ("sector_id", "symbol"), unique=True, unknown=("where",)))),
         ],
     ),
-    ("SL304", "constraint-differs", constraint("chk_price", expression="price > 1"), None, either(constraint("chk_price", unknown=("expression",)))),
+    (
+        "SL304",
+        "constraint-differs",
+        constraint("chk_price", expression="price > 1"),
+        None,
+        either(constraint("chk_price", unknown=("expression",))),
+    ),
 ]
 
 
@@ -273,7 +363,9 @@ def _apply(edit: Edit | None, schema: Schema) -> Schema:
     return edit(schema) if edit else schema
 
 
-@pytest.mark.parametrize("code, what, mirror_edit, truth_edit, suppressors", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    "code, what, mirror_edit, truth_edit, suppressors", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_a_known_difference_is_reported(code, what, mirror_edit, truth_edit, suppressors):
     also = {"SL208"} if code == "SL205" else set()  # `id` is no longer unique in the mirror
     assert {c for c, _ in findings(_apply(truth_edit, TRUTH), _apply(mirror_edit, MIRROR))} == {code} | also
@@ -313,7 +405,11 @@ STILL = [
     ("SL301", drop_index("idx_price"), add_index(Index("idx_note", ("note",), unknown=("where",)))),
     ("SL301", both(drop_index("idx_price"), add_index(Index("idx_note", ("note",), unknown=("where",)))), None),
     ("SL302", add_index(Index("idx_extra", ("note",))), index("idx_price", unknown=("where",))),
-    ("SL303", both(index("idx_price", using="hash"), add_index(Index("idx_note", ("note",), unknown=("where",)))), None),
+    (
+        "SL303",
+        both(index("idx_price", using="hash"), add_index(Index("idx_note", ("note",), unknown=("where",)))),
+        None,
+    ),
     ("SL304", drop_constraint("chk_price"), constraint("uniq_symbol_sector", unknown=("where",))),
     ("SL101", drop_table("sectors"), table_part("columns", "indexes", name="stocks")),
     ("SL102", table_part("exists", name="sectors"), drop_table("sectors")),
@@ -348,8 +444,12 @@ NOT_DJANGO = [("sqlalchemy", "sql"), ("sql", "sqlalchemy")]
 
 
 @pytest.mark.parametrize("truth_source, mirror_source", NOT_DJANGO)
-@pytest.mark.parametrize("code, what, mirror_edit, truth_edit", [c[:4] for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_no_message_says_django_when_the_truth_is_not_django(truth_source, mirror_source, code, what, mirror_edit, truth_edit):
+@pytest.mark.parametrize(
+    "code, what, mirror_edit, truth_edit", [c[:4] for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
+def test_no_message_says_django_when_the_truth_is_not_django(
+    truth_source, mirror_source, code, what, mirror_edit, truth_edit
+):
     truth = replace(_apply(truth_edit, TRUTH), source=truth_source)
     mirror = replace(_apply(mirror_edit, MIRROR), source=mirror_source)
     found = findings(truth, mirror)
@@ -453,17 +553,28 @@ def test_dump_json_prints_an_unknown_part_as_null_and_lists_it(edit, path, key, 
     assert element["unknown"] == [part]
     if key:
         assert element[key] is None
-    known = [e for kind in ("columns", "indexes", "constraints", "foreign_keys") for e in stocks[kind] if e is not element]
+    known = [
+        e for kind in ("columns", "indexes", "constraints", "foreign_keys") for e in stocks[kind] if e is not element
+    ]
     assert not [e for e in known if "unknown" in e]
 
 
 @pytest.mark.parametrize(
     "edit, line",
     [
-        (column_part("symbol", "type"), "  symbol                   ? NOT NULL DEFAULT 'x'::character varying  -- unknown: type"),
-        (column_part("symbol", "default"), "  symbol                   character varying(10) NOT NULL DEFAULT ?  -- unknown: default"),
+        (
+            column_part("symbol", "type"),
+            "  symbol                   ? NOT NULL DEFAULT 'x'::character varying  -- unknown: type",
+        ),
+        (
+            column_part("symbol", "default"),
+            "  symbol                   character varying(10) NOT NULL DEFAULT ?  -- unknown: default",
+        ),
         (index("idx_price", unknown=("where",)), "  INDEX idx_price USING btree (price) WHERE ?  -- unknown: where"),
-        (fk(unknown=("ref_table",)), "  FOREIGN KEY  (sector_id) REFERENCES ?(id) ON DELETE NO ACTION  -- unknown: ref_table"),
+        (
+            fk(unknown=("ref_table",)),
+            "  FOREIGN KEY  (sector_id) REFERENCES ?(id) ON DELETE NO ACTION  -- unknown: ref_table",
+        ),
         (table_part("columns"), "TABLE stocks  (shop.Stock)  -- unknown: columns"),
     ],
 )
@@ -505,13 +616,23 @@ def test_dump_gives_each_column_of_a_composite_key_its_reference_as_postgres_doe
     [database] = read_catalog(dsn)["tables"]
     quotes = Table(
         "quotes",
-        columns=(Column("id", "bigint", nullable=False), Column("sym", "text", nullable=False), Column("exch", "text", nullable=False)),
+        columns=(
+            Column("id", "bigint", nullable=False),
+            Column("sym", "text", nullable=False),
+            Column("exch", "text", nullable=False),
+        ),
         primary_key=PrimaryKey(("id",), "quotes_pkey"),
-        foreign_keys=(ForeignKey(("sym", "exch"), "listings", ("symbol", "exchange"), name="quotes_listing_fkey", ref_schema="ref"),),
+        foreign_keys=(
+            ForeignKey(
+                ("sym", "exch"), "listings", ("symbol", "exchange"), name="quotes_listing_fkey", ref_schema="ref"
+            ),
+        ),
     )
     [dumped] = schema_to_dict(Schema("sql", (quotes,)))["tables"]
     assert [c["references"] for c in dumped["columns"]] == [c["references"] for c in database["columns"]]
     assert [c["references"] and (c["references"]["schema"], c["references"]["column"]) for c in dumped["columns"]] == [
-        None, ("ref", "symbol"), ("ref", "exchange"),
+        None,
+        ("ref", "symbol"),
+        ("ref", "exchange"),
     ]
     assert dumped["foreign_keys"][0]["ref_schema"] == database["foreign_keys"][0]["ref_schema"] == "ref"

@@ -1,7 +1,7 @@
 """Rewrite README.md's rule table from the registry (the built-in rules only).
 
-    python tools/readme_rules.py          # rewrite the table in place
-    python tools/readme_rules.py --check  # exit 1 if the table is not current (what the tests check)
+python tools/readme_rules.py          # rewrite the table in place
+python tools/readme_rules.py --check  # exit 1 if the table is not current (what the tests check)
 """
 
 from __future__ import annotations

@@ -188,7 +188,9 @@ def _undecided_unique(table: Table) -> set[str] | None:
     """Columns whose single-column uniqueness `table` leaves undecided (None: all of them)."""
     if not table.known("indexes") or not table.known("constraints") or not table.known("primary_key"):
         return None
-    objects = [i for i in table.indexes if i.unknown and i.unique] + [c for c in table.constraints if c.unknown and c.kind == "unique"]
+    objects = [i for i in table.indexes if i.unknown and i.unique] + [
+        c for c in table.constraints if c.unknown and c.kind == "unique"
+    ]
     if any("columns" in o.unknown for o in objects):
         return None
     return {o.columns[0] for o in objects if len(o.columns) == 1}
@@ -231,7 +233,9 @@ def _equivalences(config: Config) -> tuple[tuple[str, str], ...]:
     # `types` holds custom field classes (dotted names, read by the readers) and accepted
     # type equivalences (plain type spellings); only the latter matter here.
     return tuple(
-        (normalize_type(a), normalize_type(b)) for a, b in config.types if not any(ch.isupper() for ch in a) and "." not in a
+        (normalize_type(a), normalize_type(b))
+        for a, b in config.types
+        if not any(ch.isupper() for ch in a) and "." not in a
     )
 
 
@@ -317,7 +321,15 @@ IndexKey = tuple[tuple[str, ...], bool, str | None, str, tuple[str, ...], tuple[
 
 def index_key(index: Index) -> IndexKey:
     """What makes two indexes the same index, names aside."""
-    return (index.columns, index.unique, index.where or None, index.using, index.orders or (), index.opclasses or (), index.include)
+    return (
+        index.columns,
+        index.unique,
+        index.where or None,
+        index.using,
+        index.orders or (),
+        index.opclasses or (),
+        index.include,
+    )
 
 
 __all__ = [

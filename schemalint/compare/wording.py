@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from schemalint.model import Location, Table
 
-SOURCE_TITLES = {"django": "Django", "sqlalchemy": "SQLAlchemy", "sql": "schema.sql", "migrations": "the migrations", "database": "the database"}
+SOURCE_TITLES = {
+    "django": "Django",
+    "sqlalchemy": "SQLAlchemy",
+    "sql": "schema.sql",
+    "migrations": "the migrations",
+    "database": "the database",
+}
 
 
 def nullability(source: str, nullable: bool) -> str:

@@ -74,10 +74,10 @@ def reparseable(expression: str) -> str:
         end = _closing_bracket(expression, start + 5)
         if end < 0:
             break
-        out.append(expression[i:end + 1])
+        out.append(expression[i : end + 1])
         i = end + 1
         outer = re.match(r"::([a-z][a-z0-9_ ]*(?:\([0-9,]+\))?)\[\]", expression[i:])
-        element_types = {_trailing_cast(e) for e in _top_level_items(expression[start + 6:end])}
+        element_types = {_trailing_cast(e) for e in _top_level_items(expression[start + 6 : end])}
         if outer and len(element_types) == 1 and None not in element_types and element_types != {outer[1]}:
             out.append(f"::{element_types.pop()}[]")
     out.append(expression[i:])
@@ -167,7 +167,9 @@ def create_table(table: Table, *, idempotent: bool = False) -> str:
     if table.primary_key is not None and table.known("primary_key"):
         missing = missing_columns(table, table.primary_key.columns)
         if missing:
-            lines.append((unknown_note(f"primary key {table.primary_key.name} (on {', '.join(missing)})", ("columns",)), False))
+            lines.append(
+                (unknown_note(f"primary key {table.primary_key.name} (on {', '.join(missing)})", ("columns",)), False)
+            )
         else:
             lines.append((primary_key_clause(table.primary_key), True))
     last = max((i for i, (_, is_def) in enumerate(lines) if is_def), default=-1)

@@ -265,7 +265,9 @@ class Resolver:
             return Typed("func", resolved[-1].type, tuple(resolved), text=name)
         else:
             resolved = [coerce(a, "text") if a.type == "unknown" else a for a in resolved]
-        result = RESULT_TYPES.get(name, resolved[0].type if name in ("abs", "round", "trunc") and resolved else "unknown")
+        result = RESULT_TYPES.get(
+            name, resolved[0].type if name in ("abs", "round", "trunc") and resolved else "unknown"
+        )
         return Typed("func", result, tuple(resolved), text=name)
 
 
@@ -349,7 +351,10 @@ def binary(op: str, lhs: Typed, rhs: Typed) -> tuple[Typed, Typed, str]:
     if lt == "unknown" and rt == "unknown" and "func" in (lhs.kind, rhs.kind):
         # A function whose result type is not in the table: most compared with a string
         # literal return text.
-        lhs, rhs = coerce(lhs, "text") if lhs.kind == "const" else lhs, coerce(rhs, "text") if rhs.kind == "const" else rhs
+        lhs, rhs = (
+            coerce(lhs, "text") if lhs.kind == "const" else lhs,
+            coerce(rhs, "text") if rhs.kind == "const" else rhs,
+        )
     elif lt == "unknown" and rt != "unknown":
         lhs = coerce(lhs, _text_family(rt))
         rhs = _text_side(rhs) if rt == "character varying" else rhs
@@ -497,7 +502,7 @@ def const_text(value: str, type_: str, label: bool = True) -> str:
     if type_ == "null":
         return "NULL"
     if type_.startswith("typednull:"):
-        return "NULL::" + type_[len("typednull:"):]
+        return "NULL::" + type_[len("typednull:") :]
     if type_ == "boolean":
         return "true" if value.lower() in ("t", "true", "y", "yes", "on", "1") else "false"
     if type_ == "integer" and value.lstrip("-").isdigit():
@@ -658,7 +663,7 @@ def _const_tree(item: Typed):
     if shown == "null":
         return ("null",)
     if shown.startswith("typednull:"):
-        return ("cast", ("null",), shown[len("typednull:"):])
+        return ("cast", ("null",), shown[len("typednull:") :])
     if shown == "unknown":
         return ("str", item.text)
     if shown == "boolean":

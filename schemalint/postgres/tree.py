@@ -224,7 +224,11 @@ class TreeBuilder:
         scalar = isinstance(node, exp.JSONExtractScalar)
         result = self.build(node.this)
         path = node.expression
-        steps = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)] if isinstance(path, exp.JSONPath) else []
+        steps = (
+            [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
+            if isinstance(path, exp.JSONPath)
+            else []
+        )
         if not steps:
             return ("op", "->>" if scalar else "->", result, self.build(path))
         for number, step in enumerate(steps):
@@ -243,17 +247,35 @@ class TreeBuilder:
 
     def date_trunc(self, node: exp.Expression):
         unit = node.args.get("unit")
-        return ("func", "date_trunc", (("str", unit.name.lower() if unit is not None else "day"), self.build(node.this)))
+        return (
+            "func",
+            "date_trunc",
+            (("str", unit.name.lower() if unit is not None else "day"), self.build(node.this)),
+        )
 
 
 class NotAnExpression(ValueError):
     """SQL text that PostgreSQL would not read as one expression."""
 
 
-_SQL_SYNTAX = frozenset({
-    "COALESCE", "GREATEST", "LEAST", "NULLIF", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME",
-    "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE", "SESSION_USER", "CURRENT_CATALOG", "CURRENT_SCHEMA",
-})
+_SQL_SYNTAX = frozenset(
+    {
+        "COALESCE",
+        "GREATEST",
+        "LEAST",
+        "NULLIF",
+        "CURRENT_DATE",
+        "CURRENT_TIME",
+        "CURRENT_TIMESTAMP",
+        "LOCALTIME",
+        "LOCALTIMESTAMP",
+        "CURRENT_USER",
+        "CURRENT_ROLE",
+        "SESSION_USER",
+        "CURRENT_CATALOG",
+        "CURRENT_SCHEMA",
+    }
+)
 
 
 class PostgresCalls(Postgres):

@@ -87,7 +87,7 @@ def normalize_type(spelling: str) -> str:
     """The `format_type()` spelling of a PostgreSQL type name as written in DDL or by an ORM."""
     text = " ".join(spelling.strip().lower().replace('"', "").split())
     if text.startswith("pg_catalog."):
-        text = text[len("pg_catalog."):]
+        text = text[len("pg_catalog.") :]
     if text.endswith("[]"):
         return normalize_type(text[:-2]) + "[]"
     array = re.match(r"^(.*?)\s*array(\[\d*\])?$", text)

@@ -133,7 +133,9 @@ def decode_or_diagnose(file: SourceFile) -> tuple[str | None, Diagnostic | None]
         line = file.data[: exc.start].count(b"\n") + 1
         col = exc.start - (file.data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, Diagnostic(
-            "SL001", f"file is not valid UTF-8 (byte 0x{file.data[exc.start]:02x}); save it as UTF-8", Location(file.rel, line, col)
+            "SL001",
+            f"file is not valid UTF-8 (byte 0x{file.data[exc.start]:02x}); save it as UTF-8",
+            Location(file.rel, line, col),
         )
 
 

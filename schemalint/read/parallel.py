@@ -148,7 +148,9 @@ def _extract_in_workers(tasks: list[Task], settings: ReaderSettings, workers: in
     order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].file.data))
     results: list[Any] = [None] * len(tasks)
     initargs = (gc.get_threshold(),)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=initargs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=initargs
+    ) as pool:
         futures = {i: pool.submit(_extract_pickled, tasks[i], settings) for i in order}
         for i, future in futures.items():
             results[i] = future.result()

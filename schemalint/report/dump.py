@@ -156,7 +156,12 @@ def schema_to_dict(schema: Schema) -> dict:
     }
     if schema.enums:
         facts["enums"] = [
-            {"name": e.name, "schema": e.schema, "labels": list(e.labels), "location": str(e.location) if e.location else None}
+            {
+                "name": e.name,
+                "schema": e.schema,
+                "labels": list(e.labels),
+                "location": str(e.location) if e.location else None,
+            }
             for e in sorted(schema.enums, key=lambda e: (e.schema or "", e.name))
         ]
     if not schema.complete:
@@ -201,7 +206,11 @@ def format_dump_text(schema: Schema) -> str:
                 bits.append(f"DEFAULT {col.default}")
             out.append(f"  {col.name:<24} {' '.join(bits)}{_unknown_note(col)}")
         for fk in table.foreign_keys:
-            declared = f" (declared: {fk.declared_on_delete})" if fk.declared_on_delete and "on_delete" not in fk.unknown else ""
+            declared = (
+                f" (declared: {fk.declared_on_delete})"
+                if fk.declared_on_delete and "on_delete" not in fk.unknown
+                else ""
+            )
             target = _shown(fk, "ref_table", f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table)
             out.append(
                 f"  FOREIGN KEY {fk.name or ''} ({_shown(fk, 'columns', ', '.join(fk.columns))}) REFERENCES {target}"

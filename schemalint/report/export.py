@@ -50,7 +50,11 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     _section(out, "Schemas", [ddl.create_schema(s, idempotent=idem) for s in schemas])
     enums = sorted(schema.enums, key=lambda e: (e.schema or "", e.name))
     _section(out, "Types", [ddl.create_enum(e.name, e.labels, e.schema, idempotent=idem) for e in enums])
-    _section(out, "Sequences", [f"CREATE SEQUENCE {'IF NOT EXISTS ' if idem else ''}{seq};" for seq in _free_sequences(tables)])
+    _section(
+        out,
+        "Sequences",
+        [f"CREATE SEQUENCE {'IF NOT EXISTS ' if idem else ''}{seq};" for seq in _free_sequences(tables)],
+    )
 
     for table in tables:
         block = [ddl.create_table(table, idempotent=idem)]
@@ -61,12 +65,18 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     for table in tables:
         for constraint in sorted(table.constraints, key=lambda c: c.name):
             if constraint.unknown or ddl.missing_columns(table, constraint.columns):
-                constraints.append(ddl.unknown_note(f"constraint {constraint.name} of {table.name}", constraint.unknown or ("columns",)))
+                constraints.append(
+                    ddl.unknown_note(
+                        f"constraint {constraint.name} of {table.name}", constraint.unknown or ("columns",)
+                    )
+                )
                 continue
             constraints.append(ddl.add_constraint(table, constraint, idempotent=idem))
         for index in sorted(table.indexes, key=lambda i: i.name):
             if index.unknown or ddl.missing_columns(table, index.columns + index.include):
-                constraints.append(ddl.unknown_note(f"index {index.name} of {table.name}", index.unknown or ("columns",)))
+                constraints.append(
+                    ddl.unknown_note(f"index {index.name} of {table.name}", index.unknown or ("columns",))
+                )
                 continue
             constraints.append(ddl.create_index(table, index, idempotent=idem))
     _section(out, "Constraints and indexes", constraints)
@@ -75,7 +85,11 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     for table in tables:
         for fk in sorted(table.foreign_keys, key=lambda f: (f.name or "", f.columns)):
             if fk.unknown or ddl.missing_columns(table, fk.columns):
-                fks.append(ddl.unknown_note(f"foreign key {fk.name or ', '.join(fk.columns)} of {table.name}", fk.unknown or ("columns",)))
+                fks.append(
+                    ddl.unknown_note(
+                        f"foreign key {fk.name or ', '.join(fk.columns)} of {table.name}", fk.unknown or ("columns",)
+                    )
+                )
                 continue
             fks.append(ddl.add_foreign_key(table, fk, idempotent=idem))
     _section(out, "Foreign keys", fks)
@@ -84,7 +98,9 @@ def export_ddl(schema: Schema, options: ExportOptions = ExportOptions()) -> str:
     for table in tables:
         if table.comment is not None and table.known("comment"):
             comments.append(ddl.comment_on_table(table))
-        comments += [ddl.comment_on_column(table, c) for c in table.columns if c.comment is not None and c.known("comment")]
+        comments += [
+            ddl.comment_on_column(table, c) for c in table.columns if c.comment is not None and c.known("comment")
+        ]
     _section(out, "Comments", comments)
     return "\n".join(out).rstrip() + "\n"
 
@@ -117,7 +133,12 @@ def _header(schema: Schema, tables: list[Table], defined: set, options: ExportOp
         lines.append("-- Also created, as django.contrib's migrations create them (--include-contrib):")
         lines += [f"--   {name}" for name in contrib]
     external = sorted(
-        {ddl.qualified(fk.ref_table, fk.ref_schema) for t in tables for fk in t.foreign_keys if (fk.ref_schema, fk.ref_table) not in defined}
+        {
+            ddl.qualified(fk.ref_table, fk.ref_schema)
+            for t in tables
+            for fk in t.foreign_keys
+            if (fk.ref_schema, fk.ref_table) not in defined
+        }
     )
     if external:
         lines.append("-- Foreign keys refer to tables this file does not create (they must exist first):")

@@ -46,7 +46,11 @@ def _side(label: str, location: Location, sources: SourceLines, color: bool) -> 
     caret = " " * (location.col - 1) + "^"
     rows = [head, f"  {number} | {text.rstrip()}", f"  {gutter} | {caret}"]
     if color:
-        rows = [f"{_DIM}{rows[0]}{_RESET}", f"{_BLUE}  {number} |{_RESET} {text.rstrip()}", f"{_BLUE}  {gutter} |{_RESET} {caret}"]
+        rows = [
+            f"{_DIM}{rows[0]}{_RESET}",
+            f"{_BLUE}  {number} |{_RESET} {text.rstrip()}",
+            f"{_BLUE}  {gutter} |{_RESET} {caret}",
+        ]
     return rows
 
 

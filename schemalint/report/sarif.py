@@ -55,7 +55,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             {"id": number, "physicalLocation": _physical(loc), "message": {"text": str(loc)}}
             for number, loc in enumerate(finding.related, start=1)
         ]
-    properties = {k: v for k, v in (("table", finding.table), ("column", finding.column), ("source", finding.source)) if v}
+    properties = {
+        k: v for k, v in (("table", finding.table), ("column", finding.column), ("source", finding.source)) if v
+    }
     if properties:
         result["properties"] = properties
     return result

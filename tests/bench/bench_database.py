@@ -83,8 +83,12 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         queries = []
         with psycopg.connect(server.dsn("bench")) as conn:
-            sqls = [catalog.TABLES_SQL, catalog.COLUMNS_SQL, catalog.INDEXES_SQL,
-                    catalog.CONSTRAINTS_SQL.format(nulls_not_distinct="ix.indnullsnotdistinct")]
+            sqls = [
+                catalog.TABLES_SQL,
+                catalog.COLUMNS_SQL,
+                catalog.INDEXES_SQL,
+                catalog.CONSTRAINTS_SQL.format(nulls_not_distinct="ix.indnullsnotdistinct"),
+            ]
             for _ in range(args.repeat):
                 started = time.perf_counter()
                 for sql in sqls:
@@ -94,8 +98,10 @@ def main() -> None:
         indexes = sum(len(t.indexes) for t in schema.tables)
         print(f"read {len(schema.tables)} tables, {columns} columns, {indexes} indexes")
         print("runs: " + ", ".join(f"{t:.3f}s" for t in times))
-        print(f"median: {statistics.median(times):.3f}s (catalog queries alone: {statistics.median(queries):.3f}s; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(
+            f"median: {statistics.median(times):.3f}s (catalog queries alone: {statistics.median(queries):.3f}s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
     finally:
         server.stop()
 

@@ -31,22 +31,99 @@ GENERATOR_VERSION = "5"
 """Bumped when the output changes: the runner regenerates projects with another stamp."""
 
 APP_WORDS = (
-    "options", "strategies", "data_collection", "accounts", "billing", "catalog", "orders",
-    "inventory", "shipping", "reports", "alerts", "pricing", "risk", "ledger", "market",
-    "portfolio", "signals", "research", "compliance", "audit",
+    "options",
+    "strategies",
+    "data_collection",
+    "accounts",
+    "billing",
+    "catalog",
+    "orders",
+    "inventory",
+    "shipping",
+    "reports",
+    "alerts",
+    "pricing",
+    "risk",
+    "ledger",
+    "market",
+    "portfolio",
+    "signals",
+    "research",
+    "compliance",
+    "audit",
 )
 NOUNS = (
-    "Stock", "Snapshot", "Contract", "Quote", "Trade", "Position", "Account", "Invoice",
-    "Payment", "Order", "Item", "Shipment", "Carrier", "Report", "Alert", "Rule", "Price",
-    "Bucket", "Limit", "Entry", "Journal", "Signal", "Score", "Note", "Review", "Event",
-    "Job", "Run", "Batch", "Source", "Vendor", "Exchange", "Sector", "Currency", "Rate",
+    "Stock",
+    "Snapshot",
+    "Contract",
+    "Quote",
+    "Trade",
+    "Position",
+    "Account",
+    "Invoice",
+    "Payment",
+    "Order",
+    "Item",
+    "Shipment",
+    "Carrier",
+    "Report",
+    "Alert",
+    "Rule",
+    "Price",
+    "Bucket",
+    "Limit",
+    "Entry",
+    "Journal",
+    "Signal",
+    "Score",
+    "Note",
+    "Review",
+    "Event",
+    "Job",
+    "Run",
+    "Batch",
+    "Source",
+    "Vendor",
+    "Exchange",
+    "Sector",
+    "Currency",
+    "Rate",
 )
 ADJECTIVES = ("", "Daily", "Historic", "Pending", "Archived", "Market", "User", "Option", "Core", "External")
 FIELD_WORDS = (
-    "symbol", "name", "title", "status", "code", "label", "description", "notes", "price",
-    "amount", "quantity", "volume", "score", "ratio", "strike", "premium", "delta", "gamma",
-    "opened_at", "closed_at", "expires_on", "traded_on", "external_ref", "payload", "metadata",
-    "is_active", "is_archived", "priority", "attempts", "region", "currency", "email", "uuid",
+    "symbol",
+    "name",
+    "title",
+    "status",
+    "code",
+    "label",
+    "description",
+    "notes",
+    "price",
+    "amount",
+    "quantity",
+    "volume",
+    "score",
+    "ratio",
+    "strike",
+    "premium",
+    "delta",
+    "gamma",
+    "opened_at",
+    "closed_at",
+    "expires_on",
+    "traded_on",
+    "external_ref",
+    "payload",
+    "metadata",
+    "is_active",
+    "is_archived",
+    "priority",
+    "attempts",
+    "region",
+    "currency",
+    "email",
+    "uuid",
 )
 ON_DELETE = ("CASCADE", "SET_NULL", "CASCADE", "CASCADE")
 
@@ -99,11 +176,21 @@ def _pick_fields(rng: random.Random, count: int) -> list[str]:
 def _field_for(name: str, rng: random.Random) -> FieldSpec:
     if name in ("symbol", "code", "status", "region", "currency", "label"):
         length = rng.choice((10, 16, 20, 32, 50))
-        return FieldSpec(name, "char", max_length=length, db_index=rng.random() < 0.3,
-                         old_max_length=length // 2 if rng.random() < 0.2 else 0)
+        return FieldSpec(
+            name,
+            "char",
+            max_length=length,
+            db_index=rng.random() < 0.3,
+            old_max_length=length // 2 if rng.random() < 0.2 else 0,
+        )
     if name in ("name", "title", "external_ref"):
-        return FieldSpec(name, "char", max_length=rng.choice((100, 200, 255)), null=rng.random() < 0.3,
-                         unique=name == "external_ref" and rng.random() < 0.5)
+        return FieldSpec(
+            name,
+            "char",
+            max_length=rng.choice((100, 200, 255)),
+            null=rng.random() < 0.3,
+            unique=name == "external_ref" and rng.random() < 0.5,
+        )
     if name in ("description", "notes"):
         return FieldSpec(name, "text", null=True)
     if name in ("price", "amount", "strike", "premium"):
@@ -146,7 +233,10 @@ def _snake(name: str) -> str:
 def build_models(count: int, seed: int) -> list[ModelSpec]:
     rng = random.Random(seed)
     apps_needed = max(1, round(count / 10))
-    apps = [APP_WORDS[i % len(APP_WORDS)] + ("" if i < len(APP_WORDS) else f"_{i // len(APP_WORDS)}") for i in range(apps_needed)]
+    apps = [
+        APP_WORDS[i % len(APP_WORDS)] + ("" if i < len(APP_WORDS) else f"_{i // len(APP_WORDS)}")
+        for i in range(apps_needed)
+    ]
     models: list[ModelSpec] = []
     used_names: set[str] = set()
     for i in range(count):
@@ -171,10 +261,18 @@ def build_models(count: int, seed: int) -> list[ModelSpec]:
             if any(f.name == fk_name for f in model.fields):
                 continue
             on_delete = rng.choice(ON_DELETE)
-            model.fields.append(FieldSpec(fk_name, "fk", target=target, on_delete=on_delete, null=on_delete == "SET_NULL", app_of_owner=app))
+            model.fields.append(
+                FieldSpec(
+                    fk_name, "fk", target=target, on_delete=on_delete, null=on_delete == "SET_NULL", app_of_owner=app
+                )
+            )
         model.fields.append(FieldSpec("created_at", "datetime"))
         model.fields.append(FieldSpec("updated_at", "datetime"))
-        indexable = [f for f in model.fields if f.kind in ("char", "datetime", "date", "int", "bigint") and not f.unique and not f.db_index]
+        indexable = [
+            f
+            for f in model.fields
+            if f.kind in ("char", "datetime", "date", "int", "bigint") and not f.unique and not f.db_index
+        ]
         for f in rng.sample(indexable, min(len(indexable), rng.choice((0, 1, 2)))):
             model.indexes.append((_index_name(model.number, f.column, "by"), (f.column,)))
         if len(indexable) >= 2 and rng.random() < 0.3:
@@ -202,10 +300,19 @@ def _django_field(f: FieldSpec) -> str:
             args += ["null=True", "blank=True"]
         return f"models.ForeignKey({', '.join(args)})"
     cls = {
-        "char": "CharField", "text": "TextField", "int": "IntegerField", "bigint": "BigIntegerField",
-        "smallint": "SmallIntegerField", "decimal": "DecimalField", "bool": "BooleanField",
-        "datetime": "DateTimeField", "date": "DateField", "json": "JSONField", "uuid": "UUIDField",
-        "float": "FloatField", "email": "EmailField",
+        "char": "CharField",
+        "text": "TextField",
+        "int": "IntegerField",
+        "bigint": "BigIntegerField",
+        "smallint": "SmallIntegerField",
+        "decimal": "DecimalField",
+        "bool": "BooleanField",
+        "datetime": "DateTimeField",
+        "date": "DateField",
+        "json": "JSONField",
+        "uuid": "UUIDField",
+        "float": "FloatField",
+        "email": "EmailField",
     }[f.kind]
     if f.kind == "char":
         args.append(f"max_length={f.max_length}")
@@ -315,7 +422,9 @@ def _queryset_py(model: ModelSpec) -> list[str]:
     names = {f.name for f in model.fields}
     active = "is_active=True" if "is_active" in names else "created_at__isnull=False"
     return [
-        "", "", f"class {model.name}QuerySet(models.QuerySet):",
+        "",
+        "",
+        f"class {model.name}QuerySet(models.QuerySet):",
         f'    """Queries on {model.name} rows that the views and tasks share."""',
         "",
         "    def active(self):",
@@ -342,50 +451,70 @@ def _methods_py(model: ModelSpec, rng: random.Random) -> list[str]:
     lines = ["", "    def __str__(self):"]
     lines.append(f"        return str(self.{label})" if label else f"        return f'{model.name} #{{self.pk}}'")
     lines += [
-        "", "    def get_absolute_url(self):",
+        "",
+        "    def get_absolute_url(self):",
         f'        """The detail page of this {model.name.lower()}."""',
         f"        return reverse('{model.app}:{_snake(model.name)}-detail', kwargs={{'pk': self.pk}})",
-        "", "    def clean(self):",
+        "",
+        "    def clean(self):",
         '        """Validation the form layer and the API share."""',
         "        super().clean()",
         "        errors = {}",
     ]
     for f in model.fields:
         if f.kind == "decimal" and rng.random() < 0.6:
-            lines += [f"        if self.{f.name} is not None and self.{f.name} < Decimal('0'):",
-                      f"            errors['{f.name}'] = _('Must not be negative.')"]
+            lines += [
+                f"        if self.{f.name} is not None and self.{f.name} < Decimal('0'):",
+                f"            errors['{f.name}'] = _('Must not be negative.')",
+            ]
         elif f.kind == "char" and f.name in CODE_FIELDS:
-            lines += [f"        if self.{f.name} and not self.{f.name}.replace('_', '').isalnum():",
-                      f"            errors['{f.name}'] = _('Letters, digits and underscores only.')"]
+            lines += [
+                f"        if self.{f.name} and not self.{f.name}.replace('_', '').isalnum():",
+                f"            errors['{f.name}'] = _('Letters, digits and underscores only.')",
+            ]
     if "opened_at" in names and "closed_at" in names:
-        lines += ["        if self.closed_at and self.opened_at and self.closed_at < self.opened_at:",
-                  "            errors['closed_at'] = _('Closed before it was opened.')"]
+        lines += [
+            "        if self.closed_at and self.opened_at and self.closed_at < self.opened_at:",
+            "            errors['closed_at'] = _('Closed before it was opened.')",
+        ]
     lines += ["        if errors:", "            raise ValidationError(errors)"]
     if rng.random() < 0.5:
         lines += [
-            "", "    def save(self, *args, **kwargs):",
+            "",
+            "    def save(self, *args, **kwargs):",
             '        """Normalise before writing: the database keeps what the API returns."""',
         ]
         for f in model.fields:
             if f.kind == "char" and f.name not in CODE_FIELDS and not f.null:
                 lines.append(f"        self.{f.name} = (self.{f.name} or '').strip()")
-        lines += ["        if self._state.adding and hasattr(self, 'on_create'):", "            self.on_create()",
-                  "        super().save(*args, **kwargs)"]
+        lines += [
+            "        if self._state.adding and hasattr(self, 'on_create'):",
+            "            self.on_create()",
+            "        super().save(*args, **kwargs)",
+        ]
     numbers = [f for f in model.fields if f.kind in ("decimal", "int", "smallint", "float")]
     if len(numbers) >= 2:
         a, b = numbers[:2]
         lines += [
-            "", "    @property", f"    def {a.name}_per_{b.name}(self):",
+            "",
+            "    @property",
+            f"    def {a.name}_per_{b.name}(self):",
             f'        """{a.name.title()} per unit of {b.name}, or None when {b.name} is zero or unknown."""',
-            f"        if not self.{b.name} or self.{a.name} is None:", "            return None",
+            f"        if not self.{b.name} or self.{a.name} is None:",
+            "            return None",
             f"        return self.{a.name} / self.{b.name}",
         ]
     if "status" in names:
         lines += [
-            "", "    @property", "    def is_open(self):", "        return self.status in (Status.NEW, Status.OPEN)",
-            "", "    def close(self, save=True):",
+            "",
+            "    @property",
+            "    def is_open(self):",
+            "        return self.status in (Status.NEW, Status.OPEN)",
+            "",
+            "    def close(self, save=True):",
             '        """Mark the record done; closing twice is a no-op."""',
-            "        if self.status == Status.DONE:", "            return False",
+            "        if self.status == Status.DONE:",
+            "            return False",
             "        self.status = Status.DONE",
         ]
         if "closed_at" in names:
@@ -393,9 +522,12 @@ def _methods_py(model: ModelSpec, rng: random.Random) -> list[str]:
         lines += ["        if save:", "            self.save()", "        return True"]
     if rng.random() < 0.4:
         lines += [
-            "", "    @classmethod", "    def for_export(cls, since=None):",
+            "",
+            "    @classmethod",
+            "    def for_export(cls, since=None):",
             '        """Rows for the nightly export, oldest first (the consumer appends)."""',
-            "        rows = cls.objects.all()", "        if since is not None:",
+            "        rows = cls.objects.all()",
+            "        if since is not None:",
             "            rows = rows.filter(updated_at__gte=since)",
             "        return rows.order_by('created_at', 'pk')",
         ]
@@ -412,10 +544,16 @@ def django_models_py(app: str, models: list[ModelSpec]) -> str:
         managed = rng.random() < 0.4
         if managed:
             lines += _queryset_py(model)
-        lines += ["", "", f"class {model.name}(TimeStampedModel):",
-                  f'    """{model.name} records of the {app} app.', "",
-                  f"    One row per {model.name.lower()}; see the {app} service for how rows are created.",
-                  '    """', ""]
+        lines += [
+            "",
+            "",
+            f"class {model.name}(TimeStampedModel):",
+            f'    """{model.name} records of the {app} app.',
+            "",
+            f"    One row per {model.name.lower()}; see the {app} service for how rows are created.",
+            '    """',
+            "",
+        ]
         for f in model.fields:
             if f.name in INHERITED:
                 continue
@@ -427,10 +565,15 @@ def django_models_py(app: str, models: list[ModelSpec]) -> str:
             lines.append(f"    {f.name} = {field_py}")
         if managed:
             lines += ["", f"    objects = {model.name}QuerySet.as_manager()"]
-        lines += ["", "    class Meta:", f"        db_table = '{model.table}'", "        ordering = ['-created_at']",
-                  f"        verbose_name = _('{_snake(model.name).replace('_', ' ')}')",
-                  f"        verbose_name_plural = _('{_snake(model.name).replace('_', ' ')}s')",
-                  "        get_latest_by = 'created_at'"]
+        lines += [
+            "",
+            "    class Meta:",
+            f"        db_table = '{model.table}'",
+            "        ordering = ['-created_at']",
+            f"        verbose_name = _('{_snake(model.name).replace('_', ' ')}')",
+            f"        verbose_name_plural = _('{_snake(model.name).replace('_', ' ')}s')",
+            "        get_latest_by = 'created_at'",
+        ]
         if model.indexes:
             lines.append("        indexes = [")
             for name, columns in model.indexes:
@@ -513,10 +656,20 @@ def write_django(root: Path, models: list[ModelSpec]) -> list[str]:
 
 def _sa_type(f: FieldSpec) -> str:
     return {
-        "char": f"String({f.max_length})", "email": "String(254)", "text": "Text", "int": "Integer",
-        "bigint": "BigInteger", "smallint": "SmallInteger", "decimal": f"Numeric({f.digits[0]}, {f.digits[1]})",
-        "bool": "Boolean", "datetime": "DateTime(timezone=True)", "date": "Date", "json": "JSONB",
-        "uuid": "UUID(as_uuid=True)", "float": "Float", "fk": "BigInteger",
+        "char": f"String({f.max_length})",
+        "email": "String(254)",
+        "text": "Text",
+        "int": "Integer",
+        "bigint": "BigInteger",
+        "smallint": "SmallInteger",
+        "decimal": f"Numeric({f.digits[0]}, {f.digits[1]})",
+        "bool": "Boolean",
+        "datetime": "DateTime(timezone=True)",
+        "date": "Date",
+        "json": "JSONB",
+        "uuid": "UUID(as_uuid=True)",
+        "float": "Float",
+        "fk": "BigInteger",
     }[f.kind]
 
 
@@ -538,10 +691,15 @@ def sqlalchemy_models_py(models: list[ModelSpec]) -> str:
         "",
     ]
     for model in models:
-        lines += ["", "", f"class {model.name}(Base):",
-                  f'    """{model.name} (mirrors Django apps.{model.app}.models.{model.name})."""',
-                  f"    __tablename__ = '{model.table}'", "",
-                  "    id = Column(BigInteger, primary_key=True)"]
+        lines += [
+            "",
+            "",
+            f"class {model.name}(Base):",
+            f'    """{model.name} (mirrors Django apps.{model.app}.models.{model.name})."""',
+            f"    __tablename__ = '{model.table}'",
+            "",
+            "    id = Column(BigInteger, primary_key=True)",
+        ]
         for f in model.fields:
             args = [_sa_type(f)]
             if f.kind == "fk":
@@ -571,10 +729,20 @@ def _column_of(model: ModelSpec, field_name: str) -> str:
 
 def _sql_type(f: FieldSpec, length: int | None = None) -> str:
     return {
-        "char": f"VARCHAR({length or f.max_length})", "email": "VARCHAR(254)", "text": "TEXT", "int": "INTEGER",
-        "bigint": "BIGINT", "smallint": "SMALLINT", "decimal": f"NUMERIC({f.digits[0]},{f.digits[1]})",
-        "bool": "BOOLEAN", "datetime": "TIMESTAMP WITH TIME ZONE", "date": "DATE", "json": "JSONB",
-        "uuid": "UUID", "float": "DOUBLE PRECISION", "fk": "BIGINT",
+        "char": f"VARCHAR({length or f.max_length})",
+        "email": "VARCHAR(254)",
+        "text": "TEXT",
+        "int": "INTEGER",
+        "bigint": "BIGINT",
+        "smallint": "SMALLINT",
+        "decimal": f"NUMERIC({f.digits[0]},{f.digits[1]})",
+        "bool": "BOOLEAN",
+        "datetime": "TIMESTAMP WITH TIME ZONE",
+        "date": "DATE",
+        "json": "JSONB",
+        "uuid": "UUID",
+        "float": "DOUBLE PRECISION",
+        "fk": "BIGINT",
     }[f.kind]
 
 
@@ -617,19 +785,27 @@ def schema_sql(models: list[ModelSpec], seed: int) -> str:
         later = rng.randrange(model.version_added, 12)
         for f in created:
             if f.kind == "fk" or f.db_index:
-                section.append(f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});")
+                section.append(
+                    f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});"
+                )
         section.append("")
         for f in late:
             releases[later].append(f"ALTER TABLE {model.table} ADD COLUMN IF NOT EXISTS {_column_sql(f)};")
             if f.db_index:
-                releases[later].append(f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});")
+                releases[later].append(
+                    f"CREATE INDEX IF NOT EXISTS {_index_name(model.number, f.column)} ON {model.table} ({f.column});"
+                )
         for f in created:
             if f.old_max_length:
-                releases[later].append(f"ALTER TABLE {model.table} ALTER COLUMN {f.column} TYPE VARCHAR({f.max_length});")
+                releases[later].append(
+                    f"ALTER TABLE {model.table} ALTER COLUMN {f.column} TYPE VARCHAR({f.max_length});"
+                )
         if rng.random() < 0.2:
             # A column that lived for a while and was dropped: the history schema.sql keeps.
             gone = f"legacy_{rng.choice(FIELD_WORDS)}"
-            releases[model.version_added].append(f"ALTER TABLE {model.table} ADD COLUMN IF NOT EXISTS {gone} VARCHAR(40);")
+            releases[model.version_added].append(
+                f"ALTER TABLE {model.table} ADD COLUMN IF NOT EXISTS {gone} VARCHAR(40);"
+            )
             releases[later].append(f"ALTER TABLE {model.table} DROP COLUMN IF EXISTS {gone};")
         for name, cols in model.indexes:
             releases[later].append(f"CREATE INDEX IF NOT EXISTS {name} ON {model.table} ({', '.join(cols)});")
@@ -665,7 +841,9 @@ def generate(out: Path, count: int, seed: int = 0, migrations: bool = True) -> N
 def make_migrations(out: Path) -> None:
     """Initial migrations by the real `makemigrations`, as the project would have them."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    subprocess.run([sys.executable, "manage.py", "makemigrations", "-v", "0"], cwd=out / "app_django", env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "-v", "0"], cwd=out / "app_django", env=env, check=True
+    )
 
 
 def stamp(count: int, seed: int) -> str:

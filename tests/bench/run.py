@@ -45,8 +45,16 @@ import generate  # noqa: E402
 
 PYTHON = sys.executable
 MEASURES = (
-    "python -c pass", "import libcst+sqlglot", "parse every file", "makemigrations --check",
-    "cold", "warm", "one file changed", "baseline: cold", "baseline: warm", "baseline: one file changed",
+    "python -c pass",
+    "import libcst+sqlglot",
+    "parse every file",
+    "makemigrations --check",
+    "cold",
+    "warm",
+    "one file changed",
+    "baseline: cold",
+    "baseline: warm",
+    "baseline: one file changed",
 )
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
@@ -170,18 +178,34 @@ def with_bytecode(env: dict) -> dict:
 def warm_up(roots: list[Path], env: dict, baseline: Path | None) -> None:
     """Untimed: .pyc files of schemalint (editable install: nothing compiled them) and of the
     projects' Django code, written by one makemigrations run each."""
-    for package in (Path(generate.__file__).resolve().parents[2] / "schemalint", Path(generate.__file__).resolve().parents[2] / "rules"):
-        subprocess.run([PYTHON, "-m", "compileall", "-q", str(package)], stdout=subprocess.DEVNULL, env=with_bytecode(env))
+    for package in (
+        Path(generate.__file__).resolve().parents[2] / "schemalint",
+        Path(generate.__file__).resolve().parents[2] / "rules",
+    ):
+        subprocess.run(
+            [PYTHON, "-m", "compileall", "-q", str(package)], stdout=subprocess.DEVNULL, env=with_bytecode(env)
+        )
     if baseline is not None:
-        subprocess.run([PYTHON, "-m", "compileall", "-q", str(baseline)], stdout=subprocess.DEVNULL, env=with_bytecode(env))
+        subprocess.run(
+            [PYTHON, "-m", "compileall", "-q", str(baseline)], stdout=subprocess.DEVNULL, env=with_bytecode(env)
+        )
     for root in roots:
-        subprocess.run(MAKEMIGRATIONS, cwd=root / "app_django", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=with_bytecode(env))
+        subprocess.run(
+            MAKEMIGRATIONS,
+            cwd=root / "app_django",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=with_bytecode(env),
+        )
 
 
 def baseline_copy(root: Path) -> Path:
     """The project again, for the baseline checkout: its cache must not serve ours."""
     copy = root.with_name(root.name + "-baseline")
-    if not (copy / ".generator-stamp").exists() or (copy / ".generator-stamp").read_text() != (root / ".generator-stamp").read_text():
+    if (
+        not (copy / ".generator-stamp").exists()
+        or (copy / ".generator-stamp").read_text() != (root / ".generator-stamp").read_text()
+    ):
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".schemalint_cache"))
     return copy
@@ -199,8 +223,14 @@ def measure_schemalint(root: Path, round_: int, record, env: dict, prefix: str =
         path.write_text(original)
 
 
-def measure_round(root: Path, round_: int, results: dict[str, Series], schemalint_env: dict,
-                  baseline: Path | None = None, floors: bool = True) -> None:
+def measure_round(
+    root: Path,
+    round_: int,
+    results: dict[str, Series],
+    schemalint_env: dict,
+    baseline: Path | None = None,
+    floors: bool = True,
+) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
 
@@ -211,7 +241,9 @@ def measure_round(root: Path, round_: int, results: dict[str, Series], schemalin
     record("makemigrations --check", run(MAKEMIGRATIONS, root / "app_django", env=with_bytecode(dict(os.environ))))
     measure_schemalint(root, round_, record, schemalint_env)
     if baseline is not None:
-        env = dict(schemalint_env, PYTHONPATH=os.pathsep.join(filter(None, [str(baseline), schemalint_env.get("PYTHONPATH")])))
+        env = dict(
+            schemalint_env, PYTHONPATH=os.pathsep.join(filter(None, [str(baseline), schemalint_env.get("PYTHONPATH")]))
+        )
         measure_schemalint(baseline_copy(root), round_, record, env, "baseline: ")
 
 
@@ -250,7 +282,10 @@ def markdown(results: dict[int, dict[str, Series]], repeat: int) -> str:
             verdict = "met" if peak <= goal else f"missed by {peak - goal:.0f} MB"
             lines.append(f"| peak RSS, cold | {n} | ≤ {goal} MB | {peak:.0f} MB | {verdict} |")
     exits = {n: sorted({s.exit_code for s in results[n]["warm"].samples}) for n in sizes}
-    lines += ["", f"`schemalint check` exit codes (warm): {exits}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}"]
+    lines += [
+        "",
+        f"`schemalint check` exit codes (warm): {exits}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -273,10 +308,21 @@ def main() -> None:
     parser.add_argument("--projects", type=Path, default=HERE / "projects", help="where generated projects live")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--jobs", help="SCHEMALINT_JOBS for the schemalint runs (default: schemalint decides)")
-    parser.add_argument("--no-floors", action="store_true", help="skip the floors (python -c pass, imports, parse every file)")
-    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier schemalint (git worktree or archive), measured in the same rounds")
-    parser.add_argument("--report", nargs="+", type=Path, metavar="JSON",
-                        help="print the table for earlier results (several files: their rounds pooled) and exit")
+    parser.add_argument(
+        "--no-floors", action="store_true", help="skip the floors (python -c pass, imports, parse every file)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of an earlier schemalint (git worktree or archive), measured in the same rounds",
+    )
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="print the table for earlier results (several files: their rounds pooled) and exit",
+    )
     args = parser.parse_args()
     if args.report:
         pooled = load_results(args.report)

@@ -35,7 +35,9 @@ _copies = itertools.count()
 def migrated(pg, tmp_path_factory) -> str:
     """The name of a database that Django's `migrate` built from fixtures/bifrost."""
     pg.create_database("mirror_bifrost")
-    django_manage(pg, FIXTURES / "bifrost", "mirror_bifrost", tmp_path_factory.mktemp("settings"), "migrate", "--verbosity", "0")
+    django_manage(
+        pg, FIXTURES / "bifrost", "mirror_bifrost", tmp_path_factory.mktemp("settings"), "migrate", "--verbosity", "0"
+    )
     return "mirror_bifrost"
 
 
@@ -85,14 +87,17 @@ def test_django_migrated_database_gives_no_finding(pg, migrated, project):
 
 
 def test_dump_database_is_dump_django_fact_by_fact(pg, migrated, project):
-    result = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, migrated), "--root", str(project))
+    result = cli(
+        "dump", "--source", "database", "--format", "json", "--database-url", url(pg, migrated), "--root", str(project)
+    )
     assert result.exit_code == 0, result.stderr
     database = json.loads(result.stdout)
     assert database["source"] == "database"
     assert "options.0002_add_market_cap" in database["properties"]["django_migrations"].splitlines()
     database["tables"] = [t for t in database["tables"] if t["name"] != "django_migrations"]
-    agreement = compare_catalogs(schemalint_dump(project, "django"), database, names=True, comments=True,
-                                 labels=("django", "database"))
+    agreement = compare_catalogs(
+        schemalint_dump(project, "django"), database, names=True, comments=True, labels=("django", "database")
+    )
     assert agreement.differences == [], str(agreement)
     assert agreement.compared == 336  # as many facts as tests/differential/test_bifrost.py compares
 
@@ -110,9 +115,16 @@ DRIFTS = {
     "type": ("ALTER TABLE stocks ALTER COLUMN name TYPE character varying(100)", "SL203", "stocks", "name"),
     "nullability": (
         "ALTER TABLE option_snapshots ALTER COLUMN underlying_price DROP NOT NULL",
-        "SL204", "option_snapshots", "underlying_price",
+        "SL204",
+        "option_snapshots",
+        "underlying_price",
     ),
-    "default": ("ALTER TABLE collection_jobs ALTER COLUMN status SET DEFAULT 'queued'", "SL206", "collection_jobs", "status"),
+    "default": (
+        "ALTER TABLE collection_jobs ALTER COLUMN status SET DEFAULT 'queued'",
+        "SL206",
+        "collection_jobs",
+        "status",
+    ),
     "dropped index": ("DROP INDEX idx_collection_jobs_status", "SL301", "collection_jobs", None),
     "extra column": ("ALTER TABLE stocks ADD COLUMN isin text", "SL202", "stocks", "isin"),
     "missing table": ("DROP TABLE strategy_history", "SL101", "strategy_history", None),
@@ -120,13 +132,28 @@ DRIFTS = {
         "ALTER TABLE collection_jobs DROP CONSTRAINT collection_jobs_stock_id_02219251_fk_stocks_id, "
         "ADD CONSTRAINT collection_jobs_stock_id_02219251_fk_stocks_id FOREIGN KEY (stock_id) "
         "REFERENCES stocks(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
-        "SL207", "collection_jobs", "stock_id",
+        "SL207",
+        "collection_jobs",
+        "stock_id",
     ),
-    "unique": ("ALTER TABLE market_conditions DROP CONSTRAINT market_conditions_date_key", "SL208", "market_conditions", "date"),
+    "unique": (
+        "ALTER TABLE market_conditions DROP CONSTRAINT market_conditions_date_key",
+        "SL208",
+        "market_conditions",
+        "date",
+    ),
     "check constraint": (
-        "ALTER TABLE collection_jobs DROP CONSTRAINT chk_collection_jobs_finished_after_start", "SL304", "collection_jobs", None
+        "ALTER TABLE collection_jobs DROP CONSTRAINT chk_collection_jobs_finished_after_start",
+        "SL304",
+        "collection_jobs",
+        None,
     ),
-    "comment": ("COMMENT ON COLUMN option_snapshots.raw_chain IS 'something else'", "SL209", "option_snapshots", "raw_chain"),
+    "comment": (
+        "COMMENT ON COLUMN option_snapshots.raw_chain IS 'something else'",
+        "SL209",
+        "option_snapshots",
+        "raw_chain",
+    ),
 }
 
 
@@ -140,7 +167,10 @@ def test_drift_applied_with_sql_gives_its_finding(pg, migrated, project, sql, co
     models = f"app_django/apps/{_app(table)}/models.py"
     if code == "SL101":  # what the database lacks is shown where Django declares it
         assert (finding["source"], finding["filename"]) == ("django", models)
-        assert finding["message"] == "table strategy_history (strategies.StrategyHistory) is missing from the database (<database>)"
+        assert (
+            finding["message"]
+            == "table strategy_history (strategies.StrategyHistory) is missing from the database (<database>)"
+        )
         return
     assert (finding["source"], finding["filename"]) == ("database", "<database>")
     if code != "SL202":  # an extra column has no Django line
@@ -189,7 +219,8 @@ def test_djangos_own_tables_are_known_not_extra(pg, project, tmp_path):
     pg.create_database("mirror_contrib")
     settings = tmp_path / "settings"
     settings.mkdir()
-    (settings / "contrib_settings.py").write_text(textwrap.dedent(f"""
+    (settings / "contrib_settings.py").write_text(
+        textwrap.dedent(f"""
         from bifrost.settings import *  # noqa: F401,F403
         INSTALLED_APPS = [
             "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.messages",
@@ -199,11 +230,22 @@ def test_djangos_own_tables_are_known_not_extra(pg, project, tmp_path):
         SITE_ID = 1
         DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": "mirror_contrib",
                                    "USER": {pg.user!r}, "HOST": {pg.host!r}, "PORT": {str(pg.port)!r}}}}}
-    """))
-    env = {"PYTHONPATH": f"{settings}:{project / 'app_django'}", "DJANGO_SETTINGS_MODULE": "contrib_settings",
-           "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "django", "migrate", "--verbosity", "0"], cwd=project / "app_django",
-                          env=env, capture_output=True, text=True, timeout=300)
+    """)
+    )
+    env = {
+        "PYTHONPATH": f"{settings}:{project / 'app_django'}",
+        "DJANGO_SETTINGS_MODULE": "contrib_settings",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--verbosity", "0"],
+        cwd=project / "app_django",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     with psycopg.connect(pg.dsn("mirror_contrib")) as conn:
         tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
@@ -226,9 +268,13 @@ def test_migration_on_disk_not_applied_is_sl601(pg, migrated, project):
 
 def test_a_new_migration_file_is_sl601_and_per_file_ignores_silence_it(pg, migrated, project):
     new = project / "app_django/apps/strategies/migrations/0002_later.py"
-    new.write_text("from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"strategies\", \"0001_initial\")]\n")
+    new.write_text(
+        'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("strategies", "0001_initial")]\n'
+    )
     findings = check_json(project, "--database-url", url(pg, migrated))
-    assert [(f["code"], f["filename"]) for f in findings] == [("SL601", "app_django/apps/strategies/migrations/0002_later.py")]
+    assert [(f["code"], f["filename"]) for f in findings] == [
+        ("SL601", "app_django/apps/strategies/migrations/0002_later.py")
+    ]
     with (project / "pyproject.toml").open("a") as config:
         config.write('per-file-ignores = { "*/migrations/0002_later.py" = ["SL601"] }\n')
     assert check_json(project, "--database-url", url(pg, migrated)) == []
@@ -251,8 +297,10 @@ def _writes(pg, database: str) -> int:
     with psycopg.connect(pg.dsn("postgres"), autocommit=True) as conn:
         conn.execute("SELECT pg_stat_force_next_flush()")
         conn.execute("SELECT pg_stat_clear_snapshot()")
-        row = conn.execute("SELECT tup_inserted + tup_updated + tup_deleted, xact_rollback FROM pg_stat_database "
-                           "WHERE datname = %s", (database,)).fetchone()
+        row = conn.execute(
+            "SELECT tup_inserted + tup_updated + tup_deleted, xact_rollback FROM pg_stat_database WHERE datname = %s",
+            (database,),
+        ).fetchone()
     return row
 
 
@@ -283,11 +331,15 @@ def test_snapshot_round_trip(pg, migrated, project, tmp_path):
     database = copy_of(pg, migrated)
     run_sql(pg, database, DRIFTS["nullability"][0] + "; " + DRIFTS["dropped index"][0])
     run_sql(pg, database, "DELETE FROM django_migrations WHERE name = '0002_add_market_cap'")
-    dumped = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, database), "--root", str(project))
+    dumped = cli(
+        "dump", "--source", "database", "--format", "json", "--database-url", url(pg, database), "--root", str(project)
+    )
     snapshot = tmp_path / "prod-schema.json"
     snapshot.write_text(dumped.stdout)
 
-    again = cli("dump", "--source", "database", "--format", "json", "--database-snapshot", str(snapshot), "--root", str(project))
+    again = cli(
+        "dump", "--source", "database", "--format", "json", "--database-snapshot", str(snapshot), "--root", str(project)
+    )
     assert json.loads(again.stdout) == json.loads(dumped.stdout)
     live = check_json(project, "--database-url", url(pg, database))
     offline = check_json(project, "--database-snapshot", str(snapshot))
@@ -295,11 +347,14 @@ def test_snapshot_round_trip(pg, migrated, project, tmp_path):
     assert offline == live
 
 
-@pytest.mark.parametrize("content, error", [
-    ("not json", "not a database snapshot (not JSON"),
-    ('{"source": "django", "tables": []}', "not a database snapshot; write one with"),
-    ('{"source": "database", "tables": [{"columns": []}]}', "damaged database snapshot"),
-])
+@pytest.mark.parametrize(
+    "content, error",
+    [
+        ("not json", "not a database snapshot (not JSON"),
+        ('{"source": "django", "tables": []}', "not a database snapshot; write one with"),
+        ('{"source": "database", "tables": [{"columns": []}]}', "damaged database snapshot"),
+    ],
+)
 def test_a_bad_snapshot_is_one_clear_line(project, tmp_path, content, error):
     snapshot = tmp_path / "snap.json"
     snapshot.write_text(content)
@@ -322,7 +377,9 @@ def _error_cases(pg) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["unreachable server", "bad credentials", "missing database", "malformed url", "key=value form"])
+@pytest.mark.parametrize(
+    "case", ["unreachable server", "bad credentials", "missing database", "malformed url", "key=value form"]
+)
 @pytest.mark.parametrize("command", ["check", "dump"])
 def test_connection_errors_are_one_line_without_the_password(pg, project, case, command):
     target, reason = _error_cases(pg)[case]
@@ -354,7 +411,9 @@ def test_the_password_never_appears_in_a_report(pg, migrated, project, output_fo
     drifted database must still not contain it."""
     database = copy_of(pg, migrated)
     run_sql(pg, database, DRIFTS["type"][0])
-    result = cli("check", str(project), "--no-cache", "--format", output_format, "--database-url", url(pg, database, PASSWORD))
+    result = cli(
+        "check", str(project), "--no-cache", "--format", output_format, "--database-url", url(pg, database, PASSWORD)
+    )
     assert result.exit_code == 1 and result.stdout
     assert PASSWORD not in result.stdout + result.stderr
 
@@ -408,15 +467,30 @@ except SystemExit as exit:
 
 
 def test_without_psycopg_a_database_is_a_one_line_error(project):
-    done = subprocess.run([sys.executable, "-c", _WITHOUT_PSYCOPG, "check", str(project), "--no-cache",
-                           "--database-url", f"postgresql://u:{PASSWORD}@localhost/x"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _WITHOUT_PSYCOPG,
+            "check",
+            str(project),
+            "--no-cache",
+            "--database-url",
+            f"postgresql://u:{PASSWORD}@localhost/x",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert done.stderr == "schemalint: error: reading a database needs psycopg 3: pip install 'schemalint[postgres]'\n"
 
 
 def test_a_normal_check_never_imports_psycopg(project):
-    done = subprocess.run([sys.executable, "-c", _IMPORTS_AFTER_CHECK, "check", str(project), "--no-cache"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_AFTER_CHECK, "check", str(project), "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout == "0 False\n", done.stderr
 
 
@@ -452,14 +526,27 @@ def test_every_object_points_at_its_line_of_the_listing(pg, migrated, project, t
     from schemalint.read.database import read_database
 
     database = copy_of(pg, migrated)
-    run_sql(pg, database, "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id serial PRIMARY KEY, "
-                          "total numeric CHECK (total > 0), UNIQUE NULLS NOT DISTINCT (total))")
+    run_sql(
+        pg,
+        database,
+        "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id serial PRIMARY KEY, "
+        "total numeric CHECK (total > 0), UNIQUE NULLS NOT DISTINCT (total))",
+    )
     with (project / "pyproject.toml").open("a") as config_file:
         config_file.write('database-schemas = ["public", "billing"]\n')
     config = load_config(project).override(database_url=url(pg, database))
     if via == "snapshot":
-        dumped = cli("dump", "--source", "database", "--format", "json", "--database-url", url(pg, database),
-                     "--root", str(project))
+        dumped = cli(
+            "dump",
+            "--source",
+            "database",
+            "--format",
+            "json",
+            "--database-url",
+            url(pg, database),
+            "--root",
+            str(project),
+        )
         (tmp_path / "snap.json").write_text(dumped.stdout)
         config = replace(config, database_url=None, database_snapshot=str(tmp_path / "snap.json"))
     mirror = read_database(config)

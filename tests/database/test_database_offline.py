@@ -27,17 +27,20 @@ def _app(root: Path, folder: str, migrations: dict[str, str], apps_py: str | Non
 SQUASHED = "class Migration:\n    replaces = [('shop', '0001_initial'), ('shop', '0002_price')]\n"
 
 
-@pytest.mark.parametrize("applied, on_disk, unapplied", [
-    ({"shop.0001_initial"}, {"0001_initial": "", "0002_price": ""}, ["shop.0002_price"]),
-    ({"shop.0001_initial", "shop.0002_price"}, {"0001_initial": "", "0002_price": ""}, []),
-    (set(), {"0001_initial": ""}, ["shop.0001_initial"]),
-    # a squashed migration is applied when all it replaces is, and the other way round
-    ({"shop.0001_initial", "shop.0002_price"}, {"0001_squashed_0002": SQUASHED}, []),
-    ({"shop.0001_squashed_0002"}, {"0001_initial": "", "0002_price": "", "0001_squashed_0002": SQUASHED}, []),
-    ({"shop.0001_initial"}, {"0001_squashed_0002": SQUASHED}, ["shop.0001_squashed_0002"]),
-    # Django's loader skips modules whose names start with _ or ~
-    (set(), {"_helpers": "", "~0001_backup": ""}, []),
-])
+@pytest.mark.parametrize(
+    "applied, on_disk, unapplied",
+    [
+        ({"shop.0001_initial"}, {"0001_initial": "", "0002_price": ""}, ["shop.0002_price"]),
+        ({"shop.0001_initial", "shop.0002_price"}, {"0001_initial": "", "0002_price": ""}, []),
+        (set(), {"0001_initial": ""}, ["shop.0001_initial"]),
+        # a squashed migration is applied when all it replaces is, and the other way round
+        ({"shop.0001_initial", "shop.0002_price"}, {"0001_squashed_0002": SQUASHED}, []),
+        ({"shop.0001_squashed_0002"}, {"0001_initial": "", "0002_price": "", "0001_squashed_0002": SQUASHED}, []),
+        ({"shop.0001_initial"}, {"0001_squashed_0002": SQUASHED}, ["shop.0001_squashed_0002"]),
+        # Django's loader skips modules whose names start with _ or ~
+        (set(), {"_helpers": "", "~0001_backup": ""}, []),
+    ],
+)
 def test_unapplied_migrations(tmp_path, applied, on_disk, unapplied):
     models = _app(tmp_path, "apps/shop", on_disk)
     found = unapplied_migrations(tmp_path, (models,), applied)
@@ -61,30 +64,51 @@ def test_a_models_package_finds_its_apps_migrations(tmp_path):
     assert [d.location.path for d in found] == ["shop/migrations/0001_initial.py"]
 
 
-@pytest.mark.parametrize("conninfo, message", [
-    ("postgresql://alice:hunter2@db/x", 'missing "=" after "postgresql://alice:hunter2@db/x"'),
-    ("host=db password=hunter2 user=alice", "bad value near password=hunter2"),
-    ("host=db password='hun ter2'", "near 'hun ter2' and hun ter2"),
-])
+@pytest.mark.parametrize(
+    "conninfo, message",
+    [
+        ("postgresql://alice:hunter2@db/x", 'missing "=" after "postgresql://alice:hunter2@db/x"'),
+        ("host=db password=hunter2 user=alice", "bad value near password=hunter2"),
+        ("host=db password='hun ter2'", "near 'hun ter2' and hun ter2"),
+    ],
+)
 def test_redact_removes_the_password(conninfo, message):
     redacted = redact(message, conninfo)
     assert "hunter2" not in redacted and "hun ter2" not in redacted and "****" in redacted
 
 
-@pytest.mark.parametrize("name, implicit", [
-    ("stocks_pkey", True), ("stocks_symbol_key", True), ("stocks_symbol_e83edf1e_like", True),
-    ("collection_jobs_stock_id_02219251_fk_stocks_id", True), ("ix_stocks_symbol", True),
-    ("idx_stocks_market_cap", False), ("uniq_snapshot_stock_time", False),
-])
+@pytest.mark.parametrize(
+    "name, implicit",
+    [
+        ("stocks_pkey", True),
+        ("stocks_symbol_key", True),
+        ("stocks_symbol_e83edf1e_like", True),
+        ("collection_jobs_stock_id_02219251_fk_stocks_id", True),
+        ("ix_stocks_symbol", True),
+        ("idx_stocks_market_cap", False),
+        ("uniq_snapshot_stock_time", False),
+    ],
+)
 def test_names_nobody_wrote_are_implicit(name, implicit):
     assert implicit_name(name, "stocks" if "stock_id" not in name else "collection_jobs") is implicit
 
 
 def test_config_keys():
-    values = parse_table({"database-schemas": ["public", "billing"], "database-timeout": 5,
-                          "database-snapshot": "ci/prod.json", "mirrors": ["database"]}, "pyproject.toml")
-    assert values == {"database_schemas": ("public", "billing"), "database_timeout": 5,
-                      "database_snapshot": "ci/prod.json", "mirrors": ("database",)}
+    values = parse_table(
+        {
+            "database-schemas": ["public", "billing"],
+            "database-timeout": 5,
+            "database-snapshot": "ci/prod.json",
+            "mirrors": ["database"],
+        },
+        "pyproject.toml",
+    )
+    assert values == {
+        "database_schemas": ("public", "billing"),
+        "database_timeout": 5,
+        "database_snapshot": "ci/prod.json",
+        "mirrors": ("database",),
+    }
     with pytest.raises(ConfigError, match="'source-of-truth' must be one of django, sqlalchemy, sql"):
         parse_table({"source-of-truth": "database"}, "pyproject.toml")
     with pytest.raises(ConfigError, match="unknown key 'database-url'"):

@@ -38,7 +38,12 @@ pytestmark = pytest.mark.postgres
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 BIFROST_APPS = ["apps.options", "apps.strategies", "apps.data_collection"]
 BIFROST_TABLES = [
-    "collection_jobs", "market_conditions", "option_contracts", "option_snapshots", "stocks", "strategy_history",
+    "collection_jobs",
+    "market_conditions",
+    "option_contracts",
+    "option_snapshots",
+    "stocks",
+    "strategy_history",
 ]
 # What Django's `migrate` adds besides the apps' tables.
 DJANGO_BOOKKEEPING = {"django_migrations"}
@@ -167,9 +172,7 @@ def drifted(pg, tmp_path_factory):
 
 
 def _compare(catalogs: dict[str, dict], mirror: str):
-    return compare_catalogs(
-        catalogs["django"], catalogs[mirror], names=False, comments=True, labels=("django", mirror)
-    )
+    return compare_catalogs(catalogs["django"], catalogs[mirror], names=False, comments=True, labels=("django", mirror))
 
 
 @pytest.mark.parametrize("source", ["django", "sqlalchemy", "sql"])

@@ -58,16 +58,20 @@ def migrate_corpus(dsn: str, workdir: Path) -> None:
         textwrap.dedent(
             f"""
             from config.settings import *  # noqa: F401,F403
-            DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params['dbname']!r},
-                "USER": {params['user']!r}, "HOST": {params['host']!r}, "PORT": {params['port']!r}}}}}
+            DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params["dbname"]!r},
+                "USER": {params["user"]!r}, "HOST": {params["host"]!r}, "PORT": {params["port"]!r}}}}}
             MIGRATION_MODULES = {{label: "corpus_migrations." + label for label in {APP_LABELS!r}}}
             """
         )
     )
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="corpus_test_settings",
-               PYTHONPATH=os.pathsep.join([str(CORPUS), str(workdir)]))
-    done = subprocess.run([sys.executable, "-c", _RUNNER, *APP_LABELS], env=env, cwd=workdir,
-                          capture_output=True, text=True, timeout=300)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="corpus_test_settings",
+        PYTHONPATH=os.pathsep.join([str(CORPUS), str(workdir)]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, *APP_LABELS], env=env, cwd=workdir, capture_output=True, text=True, timeout=300
+    )
     if done.returncode != 0:
         raise AssertionError(f"Django could not migrate the corpus:\n{done.stdout}\n{done.stderr}")
 
@@ -147,7 +151,7 @@ def test_every_location_points_at_its_declaration():
     checked = 0
     for table in schema.tables:
         lines = (CORPUS / table.location.path).read_text().splitlines()
-        declaration = lines[table.location.line - 1][table.location.col - 1:]
+        declaration = lines[table.location.line - 1][table.location.col - 1 :]
         model_class, _, m2m_field = table.model.split(".")[1].partition("_")
         if m2m_field:  # an auto-created many-to-many table: declared by its field
             assert declaration.startswith(m2m_field + " ="), (table.name, declaration)
@@ -156,7 +160,7 @@ def test_every_location_points_at_its_declaration():
         for column in table.columns:
             # An inherited field is declared in its abstract base's file.
             own_lines = (CORPUS / column.location.path).read_text().splitlines()
-            line = own_lines[column.location.line - 1][column.location.col - 1:]
+            line = own_lines[column.location.line - 1][column.location.col - 1 :]
             if line.startswith("class "):  # auto-created: id, <parent>_ptr, _order
                 continue
             assert line.startswith(column.field_name), (table.name, column.name, line)

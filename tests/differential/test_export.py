@@ -44,8 +44,12 @@ def apply_ddl(dsn: str, ddl: str, tmp_path: Path, name: str = "export.sql") -> N
     script = tmp_path / name
     script.write_text(ddl, encoding="utf-8")
     psql = find_bin_dir() / "psql"
-    done = subprocess.run([str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", str(script)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, f"psql failed on the export:\n{done.stderr}\n--- export ---\n{ddl}"
 
 
@@ -96,14 +100,21 @@ def migrate_contrib(dsn: str, workdir: Path) -> None:
     """The django.contrib tables the corpus refers to (auth_user) exist before the export runs,
     as they do in a project: the export keeps references to them and does not create them."""
     params = dict(part.split("=", 1) for part in dsn.split())
-    (workdir / "contrib_settings.py").write_text(textwrap.dedent(f"""
+    (workdir / "contrib_settings.py").write_text(
+        textwrap.dedent(f"""
         from config.settings import *  # noqa: F401,F403
-        DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params['dbname']!r},
-            "USER": {params['user']!r}, "HOST": {params['host']!r}, "PORT": {params['port']!r}}}}}
-    """))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="contrib_settings",
-               PYTHONPATH=os.pathsep.join([str(django_diff.CORPUS), str(workdir)]))
-    done = subprocess.run([sys.executable, "-c", _MIGRATE_CONTRIB], env=env, cwd=workdir, capture_output=True, text=True, timeout=300)
+        DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params["dbname"]!r},
+            "USER": {params["user"]!r}, "HOST": {params["host"]!r}, "PORT": {params["port"]!r}}}}}
+    """)
+    )
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="contrib_settings",
+        PYTHONPATH=os.pathsep.join([str(django_diff.CORPUS), str(workdir)]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _MIGRATE_CONTRIB], env=env, cwd=workdir, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -178,14 +189,19 @@ def _managed(dump: dict) -> dict:
 @pytest.mark.parametrize("source", ["django", "sqlalchemy", "sql"])
 def test_an_export_reads_back_as_the_schema_it_was_printed_from(source, idempotent, tmp_path):
     schema = source_schema(source, FIXTURES / "bifrost")
-    agreement = compare_catalogs(_managed(schema_to_dict(schema)), _round_trip(schema, tmp_path, idempotent), comments=True)
+    agreement = compare_catalogs(
+        _managed(schema_to_dict(schema)), _round_trip(schema, tmp_path, idempotent), comments=True
+    )
     assert agreement.rate == 1.0, str(agreement)
 
 
 @pytest.mark.parametrize("corpus", ["django", "sqlalchemy"])
 def test_corpus_exports_read_back(corpus, tmp_path):
-    schema = (source_schema("django", django_diff.CORPUS) if corpus == "django"
-              else source_schema("sqlalchemy", sa_diff.CORPUS, sa_diff.corpus_paths()))
+    schema = (
+        source_schema("django", django_diff.CORPUS)
+        if corpus == "django"
+        else source_schema("sqlalchemy", sa_diff.CORPUS, sa_diff.corpus_paths())
+    )
     agreement = compare_catalogs(_managed(schema_to_dict(schema)), _round_trip(schema, tmp_path, True), comments=True)
     assert agreement.rate == 1.0, str(agreement)
 
@@ -235,11 +251,16 @@ def test_a_swapped_user_model_leaves_auth_user_out(tmp_path):
     project = tmp_path / "project"
     (project / "config").mkdir(parents=True)
     (project / "shop").mkdir()
-    (project / "manage.py").write_text('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n')
+    (project / "manage.py").write_text(
+        'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n'
+    )
     (project / "config" / "__init__.py").write_text("")
-    (project / "config" / "settings.py").write_text('AUTH_USER_MODEL = "shop.Customer"\nINSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop"]\n')
+    (project / "config" / "settings.py").write_text(
+        'AUTH_USER_MODEL = "shop.Customer"\nINSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop"]\n'
+    )
     (project / "shop" / "__init__.py").write_text("")
-    (project / "shop" / "models.py").write_text(textwrap.dedent("""
+    (project / "shop" / "models.py").write_text(
+        textwrap.dedent("""
         from django.contrib.auth.models import AbstractUser, Group
         from django.db import models
 
@@ -248,7 +269,8 @@ def test_a_swapped_user_model_leaves_auth_user_out(tmp_path):
 
         class Team(models.Model):
             group = models.ForeignKey(Group, on_delete=models.CASCADE)
-    """))
+    """)
+    )
     schema = source_schema("django", project)
     external = {t.name for t in schema.external}
     assert "auth_user" not in external and "auth_group" in external

@@ -49,15 +49,27 @@ def corpus(pg, tmp_path_factory) -> tuple[Path, dict]:
     root = work / "corpus"
     shutil.copytree(CORPUS, root)
     params = dict(part.split("=", 1) for part in pg.create_database("migrations_corpus").split())
-    (work / "migrations_test_settings.py").write_text(textwrap.dedent(f"""
+    (work / "migrations_test_settings.py").write_text(
+        textwrap.dedent(f"""
         from config.settings import *  # noqa: F401,F403
-        DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params['dbname']!r},
-            "USER": {params['user']!r}, "HOST": {params['host']!r}, "PORT": {params['port']!r}}}}}
-        """))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="migrations_test_settings", PYTHONDONTWRITEBYTECODE="1",
-               PYTHONPATH=os.pathsep.join([str(root), str(work)]))
-    done = subprocess.run([sys.executable, "-c", _RUNNER.format(labels=APP_LABELS)], env=env, cwd=work,
-                          capture_output=True, text=True, timeout=300)
+        DATABASES = {{"default": {{"ENGINE": "django.db.backends.postgresql", "NAME": {params["dbname"]!r},
+            "USER": {params["user"]!r}, "HOST": {params["host"]!r}, "PORT": {params["port"]!r}}}}}
+        """)
+    )
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="migrations_test_settings",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONPATH=os.pathsep.join([str(root), str(work)]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER.format(labels=APP_LABELS)],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, f"Django could not migrate the corpus:\n{done.stdout}\n{done.stderr}"
     dsn = " ".join(f"{k}={v}" for k, v in params.items())
     return root, without_django_tables(read_catalog(dsn))

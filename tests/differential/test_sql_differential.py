@@ -74,7 +74,9 @@ def test_static_read_matches_postgres(pg, path):
     print(f"\n{path.name}: {agreement}")
     _record(path.name, agreement)
     assert agreement.rate >= MINIMUM_AGREEMENT, str(agreement)
-    reported = sorted(int(d["location"].split(":")[1]) for d in expected["diagnostics"] if d["code"] in ("SL402", "SL403"))
+    reported = sorted(
+        int(d["location"].split(":")[1]) for d in expected["diagnostics"] if d["code"] in ("SL402", "SL403")
+    )
     assert reported == sorted(failed_lines)
 
 

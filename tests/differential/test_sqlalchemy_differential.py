@@ -21,7 +21,18 @@ from schemalint.report.dump import schema_to_dict
 from tests.support.catalog import compare_catalogs, read_catalog
 
 CORPUS = Path(__file__).resolve().parent / "sqlalchemy_corpus"
-MODULES = ["options", "strategies", "legacy", "imperative", "inheritance", "misc", "extras", "styles", "realworld", "thirdparty"]
+MODULES = [
+    "options",
+    "strategies",
+    "legacy",
+    "imperative",
+    "inheritance",
+    "misc",
+    "extras",
+    "styles",
+    "realworld",
+    "thirdparty",
+]
 SCHEMAS = ["public", "corpus_s"]
 
 # Differences the reader cannot avoid: (difference prefix, why, the SL002 message fragment that
@@ -51,8 +62,15 @@ def create_with_sqlalchemy(url: str) -> None:
         sys.path.insert(0, str(CORPUS))
     modules = {name: importlib.import_module(f"sacorpus.{name}") for name in MODULES}
     base = importlib.import_module("sacorpus.base")
-    metadatas = [base.Base.metadata, base.LegacyBase.metadata, modules["imperative"].metadata_obj, modules["extras"].ExtraBase.metadata,
-                 modules["styles"].styles_metadata, modules["realworld"].RealBase.metadata, modules["thirdparty"].thirdparty_metadata]
+    metadatas = [
+        base.Base.metadata,
+        base.LegacyBase.metadata,
+        modules["imperative"].metadata_obj,
+        modules["extras"].ExtraBase.metadata,
+        modules["styles"].styles_metadata,
+        modules["realworld"].RealBase.metadata,
+        modules["thirdparty"].thirdparty_metadata,
+    ]
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -98,7 +116,9 @@ def test_static_read_matches_create_all(pg):
 @pytest.mark.parametrize("prefix, why, message, path", LIMITATIONS, ids=[limit[0] for limit in LIMITATIONS])
 def test_every_limitation_is_reported_as_sl002(prefix, why, message, path):
     diagnostics = static_dump()["diagnostics"]
-    matching = [d for d in diagnostics if d["code"] == "SL002" and message in d["message"] and d["location"].startswith(path)]
+    matching = [
+        d for d in diagnostics if d["code"] == "SL002" and message in d["message"] and d["location"].startswith(path)
+    ]
     assert matching, f"{prefix}: {why} -- no SL002 saying so in {diagnostics}"
 
 

@@ -15,15 +15,19 @@ from schemalint.engine import read_schema
 from schemalint.model import Schema
 
 APP = "app_django/apps/shop"
-HEAD = "from django.conf import settings\nfrom django.db import migrations, models\nimport django.db.models.deletion\n\n\n"
+HEAD = (
+    "from django.conf import settings\nfrom django.db import migrations, models\nimport django.db.models.deletion\n\n\n"
+)
 ID = '("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"))'
 CREATE = f'migrations.CreateModel(name="Stock", fields=[{ID}, ("symbol", models.CharField(max_length=10))])'
 
 
 def migration(dependencies: str = "[]", operations: str = "", extra: str = "") -> str:
     body = textwrap.indent(textwrap.dedent(operations).strip(), " " * 8)
-    return HEAD + f"class Migration(migrations.Migration):\n    dependencies = {dependencies}\n    {extra}\n" \
-                  f"    operations = [\n{body}\n    ]\n"
+    return (
+        HEAD + f"class Migration(migrations.Migration):\n    dependencies = {dependencies}\n    {extra}\n"
+        f"    operations = [\n{body}\n    ]\n"
+    )
 
 
 def read(tmp_path: Path, files: dict[str, str]) -> Schema:
@@ -47,34 +51,67 @@ def codes(schema: Schema) -> list[str]:
     return [d.code for d in schema.diagnostics]
 
 
-@pytest.mark.parametrize("operation, table, expected", [
-    ('migrations.AddField("stock", "cap", models.BigIntegerField(null=True))', "shop_stock",
-     {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL", "cap": "bigint"}),
-    ('migrations.AlterField(model_name="stock", name="symbol", field=models.CharField(max_length=12, null=True))', "shop_stock",
-     {"id": "bigint NOT NULL", "symbol": "character varying(12)"}),
-    ('migrations.RemoveField(model_name="stock", name="symbol")', "shop_stock", {"id": "bigint NOT NULL"}),
-    ('migrations.RenameField(model_name="stock", old_name="symbol", new_name="ticker")', "shop_stock",
-     {"id": "bigint NOT NULL", "ticker": "character varying(10) NOT NULL"}),
-    ('migrations.RenameModel(old_name="Stock", new_name="Share")', "shop_share",
-     {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"}),
-    ('migrations.AlterModelTable(name="stock", table="stocks")', "stocks",
-     {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"}),
-    ('migrations.RunPython(migrations.RunPython.noop)', "shop_stock",
-     {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"}),
-    ('migrations.RunSQL("UPDATE shop_stock SET symbol = upper(symbol)", state_operations=[migrations.AddField("stock", "x", models.IntegerField())])',
-     "shop_stock", {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL", "x": "integer NOT NULL"}),
-])
+@pytest.mark.parametrize(
+    "operation, table, expected",
+    [
+        (
+            'migrations.AddField("stock", "cap", models.BigIntegerField(null=True))',
+            "shop_stock",
+            {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL", "cap": "bigint"},
+        ),
+        (
+            'migrations.AlterField(model_name="stock", name="symbol", field=models.CharField(max_length=12, null=True))',
+            "shop_stock",
+            {"id": "bigint NOT NULL", "symbol": "character varying(12)"},
+        ),
+        ('migrations.RemoveField(model_name="stock", name="symbol")', "shop_stock", {"id": "bigint NOT NULL"}),
+        (
+            'migrations.RenameField(model_name="stock", old_name="symbol", new_name="ticker")',
+            "shop_stock",
+            {"id": "bigint NOT NULL", "ticker": "character varying(10) NOT NULL"},
+        ),
+        (
+            'migrations.RenameModel(old_name="Stock", new_name="Share")',
+            "shop_share",
+            {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"},
+        ),
+        (
+            'migrations.AlterModelTable(name="stock", table="stocks")',
+            "stocks",
+            {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"},
+        ),
+        (
+            "migrations.RunPython(migrations.RunPython.noop)",
+            "shop_stock",
+            {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL"},
+        ),
+        (
+            'migrations.RunSQL("UPDATE shop_stock SET symbol = upper(symbol)", state_operations=[migrations.AddField("stock", "x", models.IntegerField())])',
+            "shop_stock",
+            {"id": "bigint NOT NULL", "symbol": "character varying(10) NOT NULL", "x": "integer NOT NULL"},
+        ),
+    ],
+)
 def test_operation_is_replayed(tmp_path, operation, table, expected):
-    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE),
-                             "0002_change": migration('[("shop", "0001_initial")]', operation)})
+    schema = read(
+        tmp_path,
+        {
+            "0001_initial": migration(operations=CREATE),
+            "0002_change": migration('[("shop", "0001_initial")]', operation),
+        },
+    )
     assert codes(schema) == []
     assert columns(schema, table) == expected
 
 
 def test_indexes_constraints_options_and_delete(tmp_path):
-    schema = read(tmp_path, {
-        "0001_initial": migration(operations=CREATE + ",\n" + f'migrations.CreateModel("Gone", [{ID}])'),
-        "0002_more": migration('[("shop", "0001_initial")]', """
+    schema = read(
+        tmp_path,
+        {
+            "0001_initial": migration(operations=CREATE + ",\n" + f'migrations.CreateModel("Gone", [{ID}])'),
+            "0002_more": migration(
+                '[("shop", "0001_initial")]',
+                """
                 migrations.AddIndex("stock", models.Index(fields=["symbol"], name="idx_a")),
                 migrations.RenameIndex("stock", new_name="idx_b", old_name="idx_a"),
                 migrations.AddConstraint("stock", models.UniqueConstraint(fields=["symbol"], name="uq_symbol")),
@@ -83,7 +120,10 @@ def test_indexes_constraints_options_and_delete(tmp_path):
                 migrations.AlterModelTableComment("stock", "the stocks"),
                 migrations.AlterModelOptions("stock", {"ordering": ["symbol"]}),
                 migrations.DeleteModel("Gone"),
-        """)})
+        """,
+            ),
+        },
+    )
     assert codes(schema) == []
     table = schema.table("shop_stock")
     assert table is not None and [t.name for t in schema.tables] == ["shop_stock"]
@@ -93,36 +133,57 @@ def test_indexes_constraints_options_and_delete(tmp_path):
 
 
 def test_squash_replaces_what_it_replaces_and_run_before_orders(tmp_path):
-    schema = read(tmp_path, {
-        "0001_initial": migration(operations=CREATE),
-        "0002_gone": migration('[("shop", "0001_initial")]', 'migrations.AddField("stock", "old", models.IntegerField())'),
-        "0001_squashed_0002": migration(operations=CREATE, extra='replaces = [("shop", "0001_initial"), ("shop", "0002_gone")]'),
-        "0003_next": migration('[("shop", "0002_gone")]', 'migrations.AddField("stock", "new", models.IntegerField())'),
-    })
+    schema = read(
+        tmp_path,
+        {
+            "0001_initial": migration(operations=CREATE),
+            "0002_gone": migration(
+                '[("shop", "0001_initial")]', 'migrations.AddField("stock", "old", models.IntegerField())'
+            ),
+            "0001_squashed_0002": migration(
+                operations=CREATE, extra='replaces = [("shop", "0001_initial"), ("shop", "0002_gone")]'
+            ),
+            "0003_next": migration(
+                '[("shop", "0002_gone")]', 'migrations.AddField("stock", "new", models.IntegerField())'
+            ),
+        },
+    )
     assert codes(schema) == []
     assert set(columns(schema, "shop_stock")) == {"id", "symbol", "new"}
     assert dict(schema.properties)["latest:shop"] == "0003_next"
 
 
 def test_swappable_dependency_and_foreign_key_to_the_user_model(tmp_path):
-    schema = read(tmp_path, {"0001_initial": migration(
-        "[migrations.swappable_dependency(settings.AUTH_USER_MODEL)]",
-        f'migrations.CreateModel("Stock", [{ID}, ("owner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, '
-        'to=settings.AUTH_USER_MODEL))])')})
+    schema = read(
+        tmp_path,
+        {
+            "0001_initial": migration(
+                "[migrations.swappable_dependency(settings.AUTH_USER_MODEL)]",
+                f'migrations.CreateModel("Stock", [{ID}, ("owner", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, '
+                "to=settings.AUTH_USER_MODEL))])",
+            )
+        },
+    )
     assert codes(schema) == []
     table = schema.table("shop_stock")
     assert table is not None and [(f.columns, f.ref_table, f.declared_on_delete) for f in table.foreign_keys] == [
-        (("owner_id",), "auth_user", "CASCADE")]
+        (("owner_id",), "auth_user", "CASCADE")
+    ]
 
 
-@pytest.mark.parametrize("operation, unknown", [
-    ('myapp.operations.Custom("stock")', ("columns", "indexes", "constraints")),
-    ('migrations.RunSQL("ALTER TABLE shop_stock ADD COLUMN x int")', ()),
-    ('migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField("stock", "symbol")])', ()),
-])
+@pytest.mark.parametrize(
+    "operation, unknown",
+    [
+        ('myapp.operations.Custom("stock")', ("columns", "indexes", "constraints")),
+        ('migrations.RunSQL("ALTER TABLE shop_stock ADD COLUMN x int")', ()),
+        ('migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField("stock", "symbol")])', ()),
+    ],
+)
 def test_what_cannot_be_replayed_is_one_sl002(tmp_path, operation, unknown):
-    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE),
-                             "0002_x": migration('[("shop", "0001_initial")]', operation)})
+    schema = read(
+        tmp_path,
+        {"0001_initial": migration(operations=CREATE), "0002_x": migration('[("shop", "0001_initial")]', operation)},
+    )
     assert codes(schema) == ["SL002"]
     assert schema.diagnostics[0].location.path.endswith("0002_x.py")
     table = schema.table("shop_stock")
@@ -134,15 +195,22 @@ def test_what_cannot_be_replayed_is_one_sl002(tmp_path, operation, unknown):
 
 
 def test_unparsable_and_classless_files_are_sl001(tmp_path):
-    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_broken": "class Migration(:\n",
-                             "0003_helper": "X = 1\n"})
+    schema = read(
+        tmp_path,
+        {"0001_initial": migration(operations=CREATE), "0002_broken": "class Migration(:\n", "0003_helper": "X = 1\n"},
+    )
     assert sorted(codes(schema)) == ["SL001", "SL001"]
     assert columns(schema, "shop_stock")
 
 
 def test_graph_problems(tmp_path):
-    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE),
-                             "0002_a": migration('[("shop", "0001_initial")]'),
-                             "0002_b": migration('[("shop", "0001_initial")]'),
-                             "0003_c": migration('[("shop", "0002_missing"), ("auth", "0012_alter_user_first_name_max_length")]')})
+    schema = read(
+        tmp_path,
+        {
+            "0001_initial": migration(operations=CREATE),
+            "0002_a": migration('[("shop", "0001_initial")]'),
+            "0002_b": migration('[("shop", "0001_initial")]'),
+            "0003_c": migration('[("shop", "0002_missing"), ("auth", "0012_alter_user_first_name_max_length")]'),
+        },
+    )
     assert sorted(codes(schema)) == ["SL502", "SL503"]

@@ -39,49 +39,124 @@ class Mutation:
 
 
 MUTATIONS = [
-    Mutation("add-field", OPTIONS, "    is_active = models.BooleanField(default=True, db_default=True)\n",
-             "    beta = models.FloatField(null=True)\n    is_active = models.BooleanField(default=True, db_default=True)\n",
-             "options.Stock.beta is not in migrations (latest options/0002_add_market_cap)", "beta ="),
-    Mutation("remove-field", OPTIONS, "    put_call_ratio = models.FloatField(null=True, blank=True)\n", "",
-             "options.OptionSnapshot.put_call_ratio is in migrations but not in the model", "class OptionSnapshot"),
-    Mutation("max-length", OPTIONS, "name = models.CharField(max_length=200)", "name = models.CharField(max_length=250)",
-             "options.Stock.name differs from migrations (type)", "max_length=250"),
-    Mutation("null", OPTIONS, "expiration = models.DateField()", "expiration = models.DateField(null=True)",
-             "options.OptionContract.expiration differs from migrations (nullable)", "expiration ="),
-    Mutation("db-default", OPTIONS, "BigIntegerField(default=0, db_default=0)", "BigIntegerField(default=0, db_default=1)",
-             "options.OptionSnapshot.total_volume differs from migrations (default)", "total_volume ="),
-    Mutation("add-index", OPTIONS, '            models.Index(fields=["market_cap"], name="idx_stocks_market_cap"),\n',
-             '            models.Index(fields=["market_cap"], name="idx_stocks_market_cap"),\n'
-             '            models.Index(fields=["name"], name="idx_stocks_name"),\n',
-             "options.Stock: index idx_stocks_name is not in migrations", 'name="idx_stocks_name"'),
-    Mutation("add-constraint", OPTIONS,
-             '            models.UniqueConstraint(fields=["stock", "captured_at"], name="uniq_snapshot_stock_time"),\n',
-             '            models.UniqueConstraint(fields=["stock", "captured_at"], name="uniq_snapshot_stock_time"),\n'
-             '            models.CheckConstraint(condition=Q(total_volume__gte=0), name="chk_volume_positive"),\n',
-             "options.OptionSnapshot: constraint chk_volume_positive is not in migrations", "chk_volume_positive"),
-    Mutation("add-model", STRATEGIES, "class MarketCondition(models.Model):",
-             "class Benchmark(models.Model):\n    code = models.CharField(max_length=8)\n\n\nclass MarketCondition(models.Model):",
-             "strategies.Benchmark (table strategies_benchmark) is not in migrations", "class Benchmark"),
-    Mutation("delete-model", STRATEGIES, "class MarketCondition(models.Model):", "class MarketCondition:",
-             "strategies.MarketCondition (table market_conditions) is in migrations but not in the models"),
-    Mutation("db-table", OPTIONS, 'db_table = "option_contracts"', 'db_table = "option_contract"',
-             "options.OptionContract's table is option_contract in the model, option_contracts in migrations",
-             "class OptionContract"),
-    Mutation("unique", OPTIONS, "contract_symbol = models.CharField(max_length=32, unique=True)",
-             "contract_symbol = models.CharField(max_length=32)",
-             "constraint option_contracts_contract_symbol_key is in migrations but not in the model"),
-    Mutation("on-delete", OPTIONS, "stock = models.ForeignKey(Stock, on_delete=models.PROTECT",
-             "stock = models.ForeignKey(Stock, on_delete=models.CASCADE",
-             "options.OptionContract: foreign key option_contracts_stock_id_d11cfa46_fk_stocks_id is not in migrations",
-             "on_delete=models.CASCADE, related_name=\"contracts\")\n    contract"),
+    Mutation(
+        "add-field",
+        OPTIONS,
+        "    is_active = models.BooleanField(default=True, db_default=True)\n",
+        "    beta = models.FloatField(null=True)\n    is_active = models.BooleanField(default=True, db_default=True)\n",
+        "options.Stock.beta is not in migrations (latest options/0002_add_market_cap)",
+        "beta =",
+    ),
+    Mutation(
+        "remove-field",
+        OPTIONS,
+        "    put_call_ratio = models.FloatField(null=True, blank=True)\n",
+        "",
+        "options.OptionSnapshot.put_call_ratio is in migrations but not in the model",
+        "class OptionSnapshot",
+    ),
+    Mutation(
+        "max-length",
+        OPTIONS,
+        "name = models.CharField(max_length=200)",
+        "name = models.CharField(max_length=250)",
+        "options.Stock.name differs from migrations (type)",
+        "max_length=250",
+    ),
+    Mutation(
+        "null",
+        OPTIONS,
+        "expiration = models.DateField()",
+        "expiration = models.DateField(null=True)",
+        "options.OptionContract.expiration differs from migrations (nullable)",
+        "expiration =",
+    ),
+    Mutation(
+        "db-default",
+        OPTIONS,
+        "BigIntegerField(default=0, db_default=0)",
+        "BigIntegerField(default=0, db_default=1)",
+        "options.OptionSnapshot.total_volume differs from migrations (default)",
+        "total_volume =",
+    ),
+    Mutation(
+        "add-index",
+        OPTIONS,
+        '            models.Index(fields=["market_cap"], name="idx_stocks_market_cap"),\n',
+        '            models.Index(fields=["market_cap"], name="idx_stocks_market_cap"),\n'
+        '            models.Index(fields=["name"], name="idx_stocks_name"),\n',
+        "options.Stock: index idx_stocks_name is not in migrations",
+        'name="idx_stocks_name"',
+    ),
+    Mutation(
+        "add-constraint",
+        OPTIONS,
+        '            models.UniqueConstraint(fields=["stock", "captured_at"], name="uniq_snapshot_stock_time"),\n',
+        '            models.UniqueConstraint(fields=["stock", "captured_at"], name="uniq_snapshot_stock_time"),\n'
+        '            models.CheckConstraint(condition=Q(total_volume__gte=0), name="chk_volume_positive"),\n',
+        "options.OptionSnapshot: constraint chk_volume_positive is not in migrations",
+        "chk_volume_positive",
+    ),
+    Mutation(
+        "add-model",
+        STRATEGIES,
+        "class MarketCondition(models.Model):",
+        "class Benchmark(models.Model):\n    code = models.CharField(max_length=8)\n\n\nclass MarketCondition(models.Model):",
+        "strategies.Benchmark (table strategies_benchmark) is not in migrations",
+        "class Benchmark",
+    ),
+    Mutation(
+        "delete-model",
+        STRATEGIES,
+        "class MarketCondition(models.Model):",
+        "class MarketCondition:",
+        "strategies.MarketCondition (table market_conditions) is in migrations but not in the models",
+    ),
+    Mutation(
+        "db-table",
+        OPTIONS,
+        'db_table = "option_contracts"',
+        'db_table = "option_contract"',
+        "options.OptionContract's table is option_contract in the model, option_contracts in migrations",
+        "class OptionContract",
+    ),
+    Mutation(
+        "unique",
+        OPTIONS,
+        "contract_symbol = models.CharField(max_length=32, unique=True)",
+        "contract_symbol = models.CharField(max_length=32)",
+        "constraint option_contracts_contract_symbol_key is in migrations but not in the model",
+    ),
+    Mutation(
+        "on-delete",
+        OPTIONS,
+        "stock = models.ForeignKey(Stock, on_delete=models.PROTECT",
+        "stock = models.ForeignKey(Stock, on_delete=models.CASCADE",
+        "options.OptionContract: foreign key option_contracts_stock_id_d11cfa46_fk_stocks_id is not in migrations",
+        'on_delete=models.CASCADE, related_name="contracts")\n    contract',
+    ),
     # Negative controls: Python-only changes.
-    Mutation("method", OPTIONS, "    def __str__(self):\n        return self.symbol\n",
-             "    def __str__(self):\n        return self.symbol\n\n    def label(self):\n        return self.name\n"),
-    Mutation("property", OPTIONS, "    def __str__(self):\n        return self.symbol\n",
-             "    def __str__(self):\n        return self.symbol\n\n    @property\n    def spread(self):\n        return 1\n"),
-    Mutation("docstring", OPTIONS, "class Stock(models.Model):\n", 'class Stock(models.Model):\n    """An underlying."""\n\n'),
-    Mutation("comment", OPTIONS, "    name = models.CharField(max_length=200)\n",
-             "    # the company's name\n    name = models.CharField(max_length=200)\n"),
+    Mutation(
+        "method",
+        OPTIONS,
+        "    def __str__(self):\n        return self.symbol\n",
+        "    def __str__(self):\n        return self.symbol\n\n    def label(self):\n        return self.name\n",
+    ),
+    Mutation(
+        "property",
+        OPTIONS,
+        "    def __str__(self):\n        return self.symbol\n",
+        "    def __str__(self):\n        return self.symbol\n\n    @property\n    def spread(self):\n        return 1\n",
+    ),
+    Mutation(
+        "docstring", OPTIONS, "class Stock(models.Model):\n", 'class Stock(models.Model):\n    """An underlying."""\n\n'
+    ),
+    Mutation(
+        "comment",
+        OPTIONS,
+        "    name = models.CharField(max_length=200)\n",
+        "    # the company's name\n    name = models.CharField(max_length=200)\n",
+    ),
 ]
 
 _SETTINGS = """
@@ -91,10 +166,20 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
 
 
 def _django(project: Path, settings: Path, *command: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="sync_test_settings", PYTHONDONTWRITEBYTECODE="1",
-               PYTHONPATH=os.pathsep.join([str(settings), str(project / "app_django")]))
-    return subprocess.run([sys.executable, "-m", "django", *command], cwd=project / "app_django", env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="sync_test_settings",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONPATH=os.pathsep.join([str(settings), str(project / "app_django")]),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "django", *command],
+        cwd=project / "app_django",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _mutated(tmp_path: Path, mutations: list[Mutation]) -> tuple[Path, Path]:
@@ -157,5 +242,7 @@ def test_migrations_django_writes_for_the_changes_replay_exactly(pg, tmp_path: P
     # migration renamed the table (the db-table change); the replay names them after the final
     # state, a documented limitation. Written names must still be equal.
     agreement = compare_catalogs(dumped, catalog, names=False, comments=True, labels=("schemalint", "postgres"))
-    print(f"\nmigrations differential (bifrost + {len(MUTATIONS)} changes): {agreement.agreeing}/{agreement.compared} facts agree")
+    print(
+        f"\nmigrations differential (bifrost + {len(MUTATIONS)} changes): {agreement.agreeing}/{agreement.compared} facts agree"
+    )
     assert not agreement.differences, str(agreement)

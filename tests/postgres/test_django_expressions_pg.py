@@ -83,7 +83,7 @@ DEFAULTS = [
     ("models.DecimalField", "3"),
     ("models.FloatField", "1.5"),
     ("models.CharField", "'draft'"),
-    ("models.CharField", "Value(\"it's\")"),
+    ("models.CharField", 'Value("it\'s")'),
     ("models.TextField", "''"),
     ("models.BooleanField", "False"),
     ("models.DateField", "'2020-01-01'"),
@@ -102,14 +102,23 @@ from django.contrib.postgres.functions import RandomUUID
 
 
 def model_source() -> str:
-    checks = ",\n            ".join(f"models.CheckConstraint(condition={c}, name='c{i}')" for i, c in enumerate(CONDITIONS))
+    checks = ",\n            ".join(
+        f"models.CheckConstraint(condition={c}, name='c{i}')" for i, c in enumerate(CONDITIONS)
+    )
     defaults = "\n".join(
         f"    d{i} = {field}({_OPTIONS.get(field, '') + ', ' if field in _OPTIONS else ''}db_default={value}, null=True)"
         for i, (field, value) in enumerate(DEFAULTS)
     )
-    return (IMPORTS + "\n\nclass Thing(models.Model):\n" + textwrap.dedent(FIELDS).replace("\n", "\n    ").rstrip()
-            + "\n" + defaults + "\n\n    class Meta:\n        app_label = 'shop'\n        constraints = [\n            "
-            + checks + ",\n        ]\n")
+    return (
+        IMPORTS
+        + "\n\nclass Thing(models.Model):\n"
+        + textwrap.dedent(FIELDS).replace("\n", "\n    ").rstrip()
+        + "\n"
+        + defaults
+        + "\n\n    class Meta:\n        app_label = 'shop'\n        constraints = [\n            "
+        + checks
+        + ",\n        ]\n"
+    )
 
 
 _COMPILE = """
@@ -136,19 +145,27 @@ def created_by_django(pg, name: str, source: str, models: list[str]) -> dict:
 
     dsn = pg.create_database(name)
     params = dict(part.split("=", 1) for part in dsn.split())
-    done = subprocess.run([sys.executable, "-c", _COMPILE, params["dbname"], params["host"], params["port"], params["user"], *models],
-                          input=source, capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILE, params["dbname"], params["host"], params["port"], params["user"], *models],
+        input=source,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
     assert done.returncode == 0, done.stderr
     printed: dict = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
         for statement in json.loads(done.stdout):
             conn.execute(statement)
         for con, definition in conn.execute(
-                "SELECT conname, pg_get_constraintdef(oid, true) FROM pg_constraint WHERE contype = 'c'"):
+            "SELECT conname, pg_get_constraintdef(oid, true) FROM pg_constraint WHERE contype = 'c'"
+        ):
             printed[con] = definition.removeprefix("CHECK (").removesuffix(")")
         for column, default in conn.execute(
-                "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
-                "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"):
+            "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+            "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+        ):
             printed[column] = default
     return printed
 
@@ -188,7 +205,11 @@ TIME_FUNCTIONS = [
     ("models.DateTimeField", "TruncHour(Now())"),
     ("models.DateField", "TruncDate(Now())"),
 ]
-_PG_TYPES = {"models.IntegerField": "integer", "models.DateTimeField": "timestamp with time zone", "models.DateField": "date"}
+_PG_TYPES = {
+    "models.IntegerField": "integer",
+    "models.DateTimeField": "timestamp with time zone",
+    "models.DateField": "date",
+}
 
 
 def _facts(source: str) -> Call:
@@ -198,10 +219,14 @@ def _facts(source: str) -> Call:
 
 
 def test_extract_and_trunc_print_as_postgresql_does(pg):
-    body = "".join(f"    t{i} = {field}(db_default={value}, null=True)\n" for i, (field, value) in enumerate(TIME_FUNCTIONS))
+    body = "".join(
+        f"    t{i} = {field}(db_default={value}, null=True)\n" for i, (field, value) in enumerate(TIME_FUNCTIONS)
+    )
     source = IMPORTS + "\n\nclass Clock(models.Model):\n" + body + "\n    class Meta:\n        app_label = 'shop'\n"
     printed = created_by_django(pg, "django_time_functions", source, ["Clock"])
-    writer = ExpressionWriter(lambda name: (name, "unknown"), lambda call: call.func, lambda value: value, time_zone="Europe/Paris")
+    writer = ExpressionWriter(
+        lambda name: (name, "unknown"), lambda call: call.func, lambda value: value, time_zone="Europe/Paris"
+    )
     for i, (field, value) in enumerate(TIME_FUNCTIONS):
         assert writer.default(_facts(value), _PG_TYPES[field]) == printed[f"t{i}"], value
 

@@ -14,13 +14,20 @@ pytestmark = pytest.mark.postgres
 LONG = "a_rather_long_column_name_that_goes_on_and_on_and_on_"
 
 MODELS = [
-    ("Plain", "shop_plain", f"""
+    (
+        "Plain",
+        "shop_plain",
+        f"""
     {LONG}1 = models.IntegerField(unique=True)
     {LONG}2 = models.IntegerField(unique=True)
     {LONG}3 = models.PositiveIntegerField()
     {LONG}4 = models.PositiveIntegerField()
-"""),
-    ("Accented", "tablé_with_accénts_" + "é" * 30, """
+""",
+    ),
+    (
+        "Accented",
+        "tablé_with_accénts_" + "é" * 30,
+        """
     prix_unitaire_en_euros_ééééé_1 = models.IntegerField(unique=True)
     prix_unitaire_en_euros_ééééé_2 = models.IntegerField(unique=True)
     quantité = models.PositiveSmallIntegerField(db_index=True)
@@ -34,7 +41,8 @@ MODELS = [
             models.UniqueConstraint(fields=["libellé", "quantité"], name="unicité_" + "ü" * 40),
         ]
         indexes = [models.Index(fields=["libellé"], name="idx_libellé")]
-"""),
+""",
+    ),
 ]
 
 

@@ -23,8 +23,14 @@ TABLES = [
     ("stocks", [("symbol", "unique"), ("qty", "check")]),
     ("é" * 40, [("ü" * 30, "unique"), ("ü" * 30 + "x", "check")]),
     ("t" * 70, [("c", "unique")]),
-    ("日本語のテーブル" * 3, [("列" * 20 + "一", "unique"), ("列" * 20 + "二", "unique"), ("列" * 19 + "三", "unique")]),
-    ("mixed_é_" + "a" * 50, [("b" * 60 + "1", "unique"), ("b" * 60 + "2", "unique"), ("b" * 60 + "3", "check"), ("b" * 60 + "4", "check")]),
+    (
+        "日本語のテーブル" * 3,
+        [("列" * 20 + "一", "unique"), ("列" * 20 + "二", "unique"), ("列" * 19 + "三", "unique")],
+    ),
+    (
+        "mixed_é_" + "a" * 50,
+        [("b" * 60 + "1", "unique"), ("b" * 60 + "2", "unique"), ("b" * 60 + "3", "check"), ("b" * 60 + "4", "check")],
+    ),
     ("emoji_🙂" * 8, [("🙂" * 15, "unique"), ("🙂" * 15 + "x", "unique")]),
     ("orders", [("interval", "check"), ("user", "unique")]),
 ]
@@ -33,7 +39,9 @@ TABLES = [
 def _create(name: str, columns: list[tuple[str, str | None]]) -> str:
     parts = ["id integer PRIMARY KEY"]
     for column, kind in columns:
-        suffix = {"unique": " UNIQUE", "check": f" CHECK ({quote_ident(truncate_identifier(column))} > 0)"}.get(kind or "", "")
+        suffix = {"unique": " UNIQUE", "check": f" CHECK ({quote_ident(truncate_identifier(column))} > 0)"}.get(
+            kind or "", ""
+        )
         parts.append(f"{quote_ident(column)} integer{suffix}")
     return f"CREATE TABLE {quote_ident(name)} ({', '.join(parts)})"
 
@@ -62,7 +70,9 @@ def conn(pg):
 @pytest.mark.parametrize("name, columns", TABLES, ids=[t[0][:20] for t in TABLES])
 def test_implicit_constraint_names_are_postgresqls(conn, name, columns):
     conn.execute(_create(name, columns))
-    rows = conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [quote_ident(truncate_identifier(name))]).fetchall()
+    rows = conn.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [quote_ident(truncate_identifier(name))]
+    ).fetchall()
     assert {r[0] for r in rows} == _expected(name, columns)
     assert all(byte_length(r[0]) <= 63 for r in rows)
 
@@ -72,7 +82,9 @@ IDENTIFIERS = ["a" * 64, "é" * 32, "a" + "é" * 32, "日" * 22, "🙂" * 16, "x
 
 def _created_name(conn, name: str) -> str:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {quote_ident(name)} ()")
-    [(relname,)] = conn.execute("SELECT relname FROM pg_class WHERE relname = %s", [truncate_identifier(name)]).fetchall()
+    [(relname,)] = conn.execute(
+        "SELECT relname FROM pg_class WHERE relname = %s", [truncate_identifier(name)]
+    ).fetchall()
     return relname
 
 
@@ -86,8 +98,10 @@ def test_unnamed_indexes_take_a_number_when_the_name_is_taken(conn):
     conn.execute(f"CREATE TABLE {quote_ident(table)} ({', '.join(quote_ident(c) + ' integer' for c in columns)})")
     for _ in range(3):
         conn.execute(f"CREATE INDEX ON {quote_ident(table)} ({', '.join(quote_ident(c) for c in columns)})")
-    rows = conn.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass ORDER BY indexrelid",
-                        [quote_ident(table)]).fetchall()
+    rows = conn.execute(
+        "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass ORDER BY indexrelid",
+        [quote_ident(table)],
+    ).fetchall()
     names = NameSpace()
     names.relations.add(table)
     expected = [names.relation(table, join_column_names(columns), "idx") for _ in range(3)]
@@ -102,7 +116,11 @@ def test_make_object_name_counts_bytes():
 
 def test_choose_constraint_name_numbers_taken_names():
     taken: set[str] = set()
-    assert [choose_constraint_name("t", ["c"], "check", taken) for _ in range(3)] == ["t_c_check", "t_c_check1", "t_c_check2"]
+    assert [choose_constraint_name("t", ["c"], "check", taken) for _ in range(3)] == [
+        "t_c_check",
+        "t_c_check1",
+        "t_c_check2",
+    ]
 
 
 def test_keyword_table_is_postgresqls(conn):
@@ -110,8 +128,30 @@ def test_keyword_table_is_postgresqls(conn):
     assert dict(rows) == KEYWORDS
 
 
-NAMES = ["interval", "position", "user", "name", "type", "text", "value", "order", "select", "left", "between",
-         "Mixed", "with space", 'quo"te', "é", "_x", "x1", "1x", "a$", "system_user", "cross", "year"]
+NAMES = [
+    "interval",
+    "position",
+    "user",
+    "name",
+    "type",
+    "text",
+    "value",
+    "order",
+    "select",
+    "left",
+    "between",
+    "Mixed",
+    "with space",
+    'quo"te',
+    "é",
+    "_x",
+    "x1",
+    "1x",
+    "a$",
+    "system_user",
+    "cross",
+    "year",
+]
 
 
 def test_quote_ident_matches_postgresql(conn):

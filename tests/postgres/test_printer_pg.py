@@ -13,8 +13,15 @@ from schemalint.read.sqlalchemy.sqltext import default_display, predicate_displa
 pytestmark = pytest.mark.postgres
 
 COLUMNS = {
-    "qty": "integer", "price": "numeric(10,2)", "name": "character varying(20)", "body": "text",
-    "interval": "integer", "score": "double precision", "active": "boolean", "big": "bigint", "day": "date",
+    "qty": "integer",
+    "price": "numeric(10,2)",
+    "name": "character varying(20)",
+    "body": "text",
+    "interval": "integer",
+    "score": "double precision",
+    "active": "boolean",
+    "big": "bigint",
+    "day": "date",
 }
 CHECKS = [
     '"interval" > 0',
@@ -80,9 +87,17 @@ def catalog(pg):
 
     with psycopg.connect(pg.create_database("printer"), autocommit=True) as conn:
         conn.execute(_table_sql())
-        checks = dict(conn.execute("SELECT conname, pg_get_constraintdef(oid, true) FROM pg_constraint WHERE contype = 'c'").fetchall())
-        defaults = dict(conn.execute("SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
-                                     "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum").fetchall())
+        checks = dict(
+            conn.execute(
+                "SELECT conname, pg_get_constraintdef(oid, true) FROM pg_constraint WHERE contype = 'c'"
+            ).fetchall()
+        )
+        defaults = dict(
+            conn.execute(
+                "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+                "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+            ).fetchall()
+        )
     return {k: v.removeprefix("CHECK (").removesuffix(")") for k, v in checks.items()}, defaults
 
 

@@ -32,12 +32,17 @@ from tests.read.test_django_reader import read_models, table
         ("~Q(qty__in=[5]) & ~(Q(low=7) | Q(low=8))", "NOT qty = 5 AND NOT (low = 7 OR low = 8)"),
         ("~Q(qty__range=(2, 3))", "NOT (qty >= 2 AND qty <= 3)"),
         ("Q(code__in=['a']) | Q(qty=1)", "code::text = 'a'::text OR qty = 1"),
-        ("Q(code__in=['a', 'b']) | Q(qty=1)", "(code::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])) OR qty = 1"),
+        (
+            "Q(code__in=['a', 'b']) | Q(qty=1)",
+            "(code::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])) OR qty = 1",
+        ),
         ("Q(position__gte=0)", '"position" >= 0'),
     ],
 )
 def test_check_conditions(tmp_path, condition, printed):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from decimal import Decimal
         from django.db import models
         from django.db.models import F, Q
@@ -55,7 +60,8 @@ def test_check_conditions(tmp_path, condition, printed):
 
             class Meta:
                 constraints = [models.CheckConstraint(condition={condition}, name="c")]
-    """)
+    """,
+    )
     [check] = [c for c in table(schema, "shop_thing").constraints if c.name == "c"]
     assert check.expression == printed
 
@@ -70,7 +76,9 @@ def test_check_conditions(tmp_path, condition, printed):
     ],
 )
 def test_generated_columns(tmp_path, expression, output, printed):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
         from django.db.models import F
         from django.db.models.functions import Lower, Upper
@@ -81,5 +89,6 @@ def test_generated_columns(tmp_path, expression, output, printed):
             label = models.CharField(max_length=9)
             body = models.TextField()
             value = models.GeneratedField(expression={expression}, output_field={output}, db_persist=True)
-    """)
+    """,
+    )
     assert table(schema, "shop_thing").column("value").generated == printed

@@ -49,13 +49,16 @@ FIELDS = [
 
 @pytest.mark.parametrize(("field", "pg_type", "nullable", "identity"), FIELDS)
 def test_builtin_field_types(tmp_path, field, pg_type, nullable, identity):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
         from django.contrib.postgres.fields import ArrayField, HStoreField, DateTimeRangeField, IntegerRangeField
 
         class Thing(models.Model):
             value = {field}
-    """)
+    """,
+    )
     column = table(schema, "shop_thing").column("value")
     assert (column.type, column.nullable, column.identity) == (pg_type, nullable, identity)
     assert column.default is None  # default= is Python-only
@@ -63,13 +66,16 @@ def test_builtin_field_types(tmp_path, field, pg_type, nullable, identity):
 
 @pytest.mark.parametrize("kind", ["PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"])
 def test_positive_fields_get_a_named_check(tmp_path, kind):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
 
         class Thing(models.Model):
             qty = models.{kind}()
             position = models.{kind}()
-    """)
+    """,
+    )
     checks = {c.name: c.expression for c in table(schema, "shop_thing").constraints if c.kind == "check"}
     assert checks == {"shop_thing_qty_check": "qty >= 0", "shop_thing_position_check": '"position" >= 0'}
 
@@ -80,7 +86,7 @@ def test_positive_fields_get_a_named_check(tmp_path, kind):
         ("models.IntegerField(db_default=0)", "0"),
         ("models.IntegerField(db_default=-3)", "'-3'::integer"),
         ("models.CharField(max_length=5, db_default='new')", "'new'::character varying"),
-        ("models.TextField(db_default=\"it's\")", "'it''s'::text"),
+        ('models.TextField(db_default="it\'s")', "'it''s'::text"),
         ("models.BooleanField(db_default=True)", "true"),
         ("models.DecimalField(max_digits=5, decimal_places=2, db_default=Decimal('1.50'))", "1.50"),
         ("models.FloatField(db_default=2.5)", "2.5"),
@@ -92,7 +98,9 @@ def test_positive_fields_get_a_named_check(tmp_path, kind):
     ],
 )
 def test_db_default_is_a_database_default(tmp_path, field, default):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from decimal import Decimal
         from django.db import models
         from django.db.models import Value
@@ -109,12 +117,15 @@ def test_db_default_is_a_database_default(tmp_path, field, default):
 
         class Thing(models.Model):
             value = {field}
-    """)
+    """,
+    )
     assert table(schema, "shop_thing").column("value").default == default
 
 
 def test_field_options(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Thing(models.Model):
@@ -125,7 +136,8 @@ def test_field_options(tmp_path):
 
             class Meta:
                 db_table_comment = "things"
-    """)
+    """,
+    )
     thing = table(schema, "shop_thing")
     assert [c.name for c in thing.columns] == ["code", "lbl", "body", "rank"]
     assert thing.primary_key.columns == ("code",) and thing.primary_key.name == "shop_thing_pkey"

@@ -34,21 +34,31 @@ def django_meta_index_name(table: str, columns: list[str], descending: list[bool
     return index.name
 
 
-identifier = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=70).filter(lambda s: s[0].isalpha())
+identifier = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=70).filter(
+    lambda s: s[0].isalpha()
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(identifier, st.lists(identifier, min_size=1, max_size=3), st.sampled_from(["", "_like", "_uniq", "_fk_auth_user_id"]))
+@given(
+    identifier,
+    st.lists(identifier, min_size=1, max_size=3),
+    st.sampled_from(["", "_like", "_uniq", "_fk_auth_user_id"]),
+)
 def test_create_index_name_matches_django(table, columns, suffix):
     assert names.create_index_name(table, columns, suffix) == django_index_name(table, columns, suffix)
 
 
 @settings(max_examples=300, deadline=None)
-@given(identifier, st.lists(st.tuples(identifier, st.booleans()), min_size=1, max_size=3), st.sampled_from(["idx", "gin"]))
+@given(
+    identifier, st.lists(st.tuples(identifier, st.booleans()), min_size=1, max_size=3), st.sampled_from(["idx", "gin"])
+)
 def test_meta_index_name_matches_django(table, parts, suffix):
     columns = [c for c, _ in parts]
     descending = [d for _, d in parts]
-    assert names.meta_index_name(table, columns, descending, suffix) == django_meta_index_name(table, columns, descending, suffix)
+    assert names.meta_index_name(table, columns, descending, suffix) == django_meta_index_name(
+        table, columns, descending, suffix
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -58,4 +68,6 @@ def test_truncate_name_matches_django(identifier_text):
 
 
 def test_names_digest_matches_django():
-    assert names.names_digest("shop_stock", "symbol", length=8) == django_utils.names_digest("shop_stock", "symbol", length=8)
+    assert names.names_digest("shop_stock", "symbol", length=8) == django_utils.names_digest(
+        "shop_stock", "symbol", length=8
+    )

@@ -52,7 +52,9 @@ def messages(schema: Schema, code: str = "SL002") -> list[str]:
 
 
 def test_table_and_column_locations_point_at_class_and_field(tmp_path):
-    schema = read_models(tmp_path, '''
+    schema = read_models(
+        tmp_path,
+        '''
         from django.db import models
 
 
@@ -62,7 +64,8 @@ def test_table_and_column_locations_point_at_class_and_field(tmp_path):
 
             symbol = models.CharField(max_length=10)
             name: str = models.TextField()
-    ''')
+    ''',
+    )
     stock = table(schema, "shop_stock")
     assert stock.location == Location(MODELS, 5, 1)
     assert stock.model == "shop.Stock"
@@ -72,7 +75,9 @@ def test_table_and_column_locations_point_at_class_and_field(tmp_path):
 
 
 def test_fk_column_keeps_its_field_name(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class A(models.Model):
@@ -80,7 +85,8 @@ def test_fk_column_keeps_its_field_name(tmp_path):
 
         class B(models.Model):
             a = models.ForeignKey(A, on_delete=models.CASCADE)
-    """)
+    """,
+    )
     assert table(schema, "shop_b").column("a_id").field_name == "a"
 
 
@@ -88,12 +94,15 @@ def test_fk_column_keeps_its_field_name(tmp_path):
 
 
 def test_syntax_error_is_sl001_with_position(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=10
-    """)
+    """,
+    )
     [diagnostic] = [d for d in schema.diagnostics if d.code == "SL001"]
     assert diagnostic.location.path == MODELS
     assert diagnostic.location.line >= 4
@@ -125,26 +134,32 @@ def test_binary_file_is_sl001(tmp_path):
     ],
 )
 def test_unresolvable_constructs_give_sl002_at_the_field(tmp_path, field, expected):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
         import thirdparty
 
         class Stock(models.Model):
             value = {field}
-    """)
+    """,
+    )
     found = [d for d in schema.diagnostics if d.code == "SL002"]
     assert any(expected in d.message for d in found), [d.message for d in found]
     assert all(d.location == Location(MODELS, 5, 5) for d in found)
 
 
 def test_unresolved_field_is_kept_with_its_type_unknown(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=length())
             name = models.CharField(max_length=5)
-    """)
+    """,
+    )
     stock = table(schema, "shop_stock")
     assert stock.column("symbol").unknown == ("type",)
     assert stock.column("symbol").nullable is False
@@ -157,14 +172,21 @@ def test_unresolved_field_is_kept_with_its_type_unknown(tmp_path):
     [
         ('indexes = [models.Index(fields=["nope"], name="ix")]', "field name cannot be resolved statically: 'nope'"),
         ("indexes = make_indexes()", "Meta.indexes cannot be resolved statically: make_indexes()"),
-        ('constraints = [models.CheckConstraint(condition=models.Q(qty__regex="x"), name="c")]',
-         "cannot be resolved statically: qty__regex='x'"),
-        ('constraints = [ExclusionConstraint(name="x", expressions=[])]', "cannot be resolved statically: ExclusionConstraint"),
+        (
+            'constraints = [models.CheckConstraint(condition=models.Q(qty__regex="x"), name="c")]',
+            "cannot be resolved statically: qty__regex='x'",
+        ),
+        (
+            'constraints = [ExclusionConstraint(name="x", expressions=[])]',
+            "cannot be resolved statically: ExclusionConstraint",
+        ),
         ("db_table = table_name()", "Meta.db_table cannot be resolved statically: table_name()"),
     ],
 )
 def test_unresolvable_meta_gives_sl002(tmp_path, meta, expected):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
         from django.contrib.postgres.constraints import ExclusionConstraint
 
@@ -173,12 +195,15 @@ def test_unresolvable_meta_gives_sl002(tmp_path, meta, expected):
 
             class Meta:
                 {meta}
-    """)
+    """,
+    )
     assert any(expected in m for m in messages(schema)), messages(schema)
 
 
 def test_unsupported_generated_expression_is_sl002_and_documented_limitation(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
         from django.db.models.functions import Concat
 
@@ -186,19 +211,25 @@ def test_unsupported_generated_expression_is_sl002_and_documented_limitation(tmp
             a = models.CharField(max_length=5)
             b = models.CharField(max_length=5)
             ab = models.GeneratedField(expression=Concat("a", "b"), output_field=models.CharField(max_length=10), db_persist=True)
-    """)
-    assert any(m.startswith("GeneratedField expression cannot be resolved statically: Concat(") for m in messages(schema))
+    """,
+    )
+    assert any(
+        m.startswith("GeneratedField expression cannot be resolved statically: Concat(") for m in messages(schema)
+    )
     column = table(schema, "shop_stock").column("ab")
     assert column.type == "character varying(10)" and column.nullable
 
 
 def test_jsonb_db_default_is_sl002(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Stock(models.Model):
             data = models.JSONField(db_default={})
-    """)
+    """,
+    )
     assert any(m.startswith("db_default cannot be resolved statically") for m in messages(schema))
 
 
@@ -222,12 +253,16 @@ ODD_MODELS = [
 
 @pytest.mark.parametrize("body", ODD_MODELS)
 def test_odd_model_code_never_crashes(tmp_path, body):
-    schema = read_models(tmp_path, "from django.db import models\nfrom django.contrib.postgres.fields import ArrayField\n" + body)
+    schema = read_models(
+        tmp_path, "from django.db import models\nfrom django.contrib.postgres.fields import ArrayField\n" + body
+    )
     assert all(d.code == "SL002" for d in schema.diagnostics), schema.diagnostics
 
 
 def test_a_name_assigned_twice_keeps_its_last_value(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class A(models.Model):
@@ -235,7 +270,8 @@ def test_a_name_assigned_twice_keeps_its_last_value(tmp_path):
             y = models.IntegerField()
             x = models.TextField()
             y = 3
-    """)
+    """,
+    )
     assert [(c.name, c.type) for c in table(schema, "shop_a").columns] == [("id", "bigint"), ("x", "text")]
 
 
@@ -262,7 +298,9 @@ def test_positions_survive_multiline_calls_and_any_indentation(tmp_path, indent)
 
 
 def test_composite_primary_key_and_db_collation(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Line(models.Model):
@@ -270,16 +308,21 @@ def test_composite_primary_key_and_db_collation(tmp_path):
             order = models.IntegerField()
             number = models.SmallIntegerField()
             code = models.CharField(max_length=5, unique=True, db_collation="case_insensitive")
-    """)
+    """,
+    )
     line = table(schema, "shop_line")
     assert [c.name for c in line.columns] == ["order", "number", "code"]
     assert line.primary_key.columns == ("order", "number") and line.primary_key.name == "shop_line_pkey"
-    assert any("_like index of a db_collation column cannot be resolved statically: 'case_insensitive'" in m
-               for m in messages(schema))
+    assert any(
+        "_like index of a db_collation column cannot be resolved statically: 'case_insensitive'" in m
+        for m in messages(schema)
+    )
 
 
 def test_meta_list_items_have_their_own_positions(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class Stock(models.Model):
@@ -292,7 +335,8 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
                     models.Index(fields=["qty"]), models.Index(fields=["nope"], name="c"),
                 ]
                 constraints = [models.CheckConstraint(condition=models.Q(qty__regex="x"), name="q")]
-    """)
+    """,
+    )
     stock = table(schema, "shop_stock")
     locations = {i.name: i.location for i in stock.indexes if i.origin == "index"}
     assert locations["a"] == Location(MODELS, 9, 13)
@@ -305,7 +349,10 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
 @pytest.mark.parametrize(
     ("field", "expected"),
     [
-        ("TreeForeignKey('self', on_delete=models.CASCADE)", "field type cannot be resolved statically: mptt.fields.TreeForeignKey"),
+        (
+            "TreeForeignKey('self', on_delete=models.CASCADE)",
+            "field type cannot be resolved statically: mptt.fields.TreeForeignKey",
+        ),
         ("gis.PointField()", "field type cannot be resolved statically: django.contrib.gis.db.models.PointField"),
         ("money_field()", "class attribute built by a function cannot be resolved statically: money_field()"),
         ("models.DecimalField(max_digits=5)", "DecimalField precision cannot be resolved statically"),
@@ -313,7 +360,9 @@ def test_meta_list_items_have_their_own_positions(tmp_path):
     ],
 )
 def test_fields_that_cannot_be_known_are_never_silently_dropped(tmp_path, field, expected):
-    schema = read_models(tmp_path, f"""
+    schema = read_models(
+        tmp_path,
+        f"""
         from django.db import models
         from django.contrib.gis.db import models as gis
         from mptt.fields import TreeForeignKey
@@ -324,7 +373,8 @@ def test_fields_that_cannot_be_known_are_never_silently_dropped(tmp_path, field,
         class Stock(models.Model):
             value = {field}
             objects = models.Manager()
-    """)
+    """,
+    )
     assert any(expected in m for m in messages(schema)), messages(schema)
     assert len(messages(schema)) == 1
 
@@ -372,12 +422,17 @@ def test_linking_cached_facts_does_not_import_libcst(tmp_path):
     from schemalint.read import ReaderSettings, SourceFile
     from schemalint.read.django import READER
 
-    write(tmp_path, {MODELS: """
+    write(
+        tmp_path,
+        {
+            MODELS: """
         from django.db import models
 
         class Stock(models.Model):
             symbol = models.CharField(max_length=10)
-    """})
+    """
+        },
+    )
     path = tmp_path / MODELS
     facts = READER.extract(SourceFile(path, MODELS, path.read_bytes()), ReaderSettings())
     (tmp_path / "facts.pickle").write_bytes(pickle.dumps([facts]))
@@ -398,17 +453,69 @@ print("libcst" in sys.modules)
     assert done.stdout.strip() == "False"
 
 
-_OPTION_VALUES = ["1", "-3", "0.5", "'x'", "None", "True", "[1, 2]", "{'a': 1}", "UNKNOWN", "f()", "lambda: 1",
-                  "models.CASCADE", "'self'", "Decimal('1')", "('a', 'b')", "models.Q(a=1)", "models.F('x')"]
-_OPTIONS = ["max_length", "null", "unique", "primary_key", "db_index", "db_default", "db_column", "db_comment",
-            "max_digits", "decimal_places", "to_field", "db_constraint", "on_delete", "to", "through", "db_table"]
-_FIELDS = ["CharField", "DecimalField", "ForeignKey", "ManyToManyField", "IntegerField", "TextField",
-           "PositiveIntegerField", "OneToOneField", "GeneratedField", "CompositePrimaryKey", "BooleanField"]
+_OPTION_VALUES = [
+    "1",
+    "-3",
+    "0.5",
+    "'x'",
+    "None",
+    "True",
+    "[1, 2]",
+    "{'a': 1}",
+    "UNKNOWN",
+    "f()",
+    "lambda: 1",
+    "models.CASCADE",
+    "'self'",
+    "Decimal('1')",
+    "('a', 'b')",
+    "models.Q(a=1)",
+    "models.F('x')",
+]
+_OPTIONS = [
+    "max_length",
+    "null",
+    "unique",
+    "primary_key",
+    "db_index",
+    "db_default",
+    "db_column",
+    "db_comment",
+    "max_digits",
+    "decimal_places",
+    "to_field",
+    "db_constraint",
+    "on_delete",
+    "to",
+    "through",
+    "db_table",
+]
+_FIELDS = [
+    "CharField",
+    "DecimalField",
+    "ForeignKey",
+    "ManyToManyField",
+    "IntegerField",
+    "TextField",
+    "PositiveIntegerField",
+    "OneToOneField",
+    "GeneratedField",
+    "CompositePrimaryKey",
+    "BooleanField",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(_FIELDS), st.lists(st.tuples(st.sampled_from(_OPTIONS), st.sampled_from(_OPTION_VALUES)),
-                                                              max_size=4)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_FIELDS),
+            st.lists(st.tuples(st.sampled_from(_OPTIONS), st.sampled_from(_OPTION_VALUES)), max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_field_options_give_diagnostics_not_crashes(tmp_path_factory, fields):
     root = tmp_path_factory.mktemp("fuzz")
     lines = ["from decimal import Decimal", "from django.db import models", "", "class Thing(models.Model):"]
@@ -421,29 +528,71 @@ def test_any_field_options_give_diagnostics_not_crashes(tmp_path_factory, fields
 
 
 _META_ITEMS = [
-    "models.Index(fields=['a'])", "models.Index(fields='a')", "models.Index(fields=['-a', 'b'], name='n')",
-    "models.Index(fields=['zz'], name='n')", "models.Index(Lower('a'), name='n')", "models.Index(name='n')",
-    "models.Index(fields=['a'], name=1)", "models.Index(fields=['a'], name='%(x)s')", "models.Index(fields=[1])",
+    "models.Index(fields=['a'])",
+    "models.Index(fields='a')",
+    "models.Index(fields=['-a', 'b'], name='n')",
+    "models.Index(fields=['zz'], name='n')",
+    "models.Index(Lower('a'), name='n')",
+    "models.Index(name='n')",
+    "models.Index(fields=['a'], name=1)",
+    "models.Index(fields=['a'], name='%(x)s')",
+    "models.Index(fields=[1])",
     "models.Index(fields=['a'], name='n', condition=models.Q(b__gt=1), include=['b'], opclasses=['x'])",
-    "models.Index(fields=['a'], name='n', condition=5)", "models.Index(fields=['a'], include='b', name='n')",
-    "models.UniqueConstraint(fields=['a'], name='u')", "models.UniqueConstraint(fields=['a'])",
-    "models.UniqueConstraint(Lower('a'), name='u')", "models.UniqueConstraint(fields=['a'], name='u', nulls_distinct=1)",
-    "models.CheckConstraint(condition=models.Q(b__gte=0), name='c')", "models.CheckConstraint(name='c')",
-    "models.CheckConstraint(check=models.Q(a='x') | ~models.Q(b__in=[1]), name='c')", "1", "None", "'x'", "f()",
+    "models.Index(fields=['a'], name='n', condition=5)",
+    "models.Index(fields=['a'], include='b', name='n')",
+    "models.UniqueConstraint(fields=['a'], name='u')",
+    "models.UniqueConstraint(fields=['a'])",
+    "models.UniqueConstraint(Lower('a'), name='u')",
+    "models.UniqueConstraint(fields=['a'], name='u', nulls_distinct=1)",
+    "models.CheckConstraint(condition=models.Q(b__gte=0), name='c')",
+    "models.CheckConstraint(name='c')",
+    "models.CheckConstraint(check=models.Q(a='x') | ~models.Q(b__in=[1]), name='c')",
+    "1",
+    "None",
+    "'x'",
+    "f()",
 ]
-_META_KEYS = ["indexes", "constraints", "unique_together", "index_together", "db_table", "managed", "abstract",
-              "proxy", "app_label", "db_table_comment", "order_with_respect_to"]
+_META_KEYS = [
+    "indexes",
+    "constraints",
+    "unique_together",
+    "index_together",
+    "db_table",
+    "managed",
+    "abstract",
+    "proxy",
+    "app_label",
+    "db_table_comment",
+    "order_with_respect_to",
+]
 _META_VALUES = ["[{0}]", "[{0}, {1}]", "('a', 'b')", "[('a',), ('b', 'zz')]", "5", "None", "'t'", "True", "X"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(_META_KEYS), st.sampled_from(_META_VALUES), st.sampled_from(_META_ITEMS),
-                          st.sampled_from(_META_ITEMS)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_META_KEYS),
+            st.sampled_from(_META_VALUES),
+            st.sampled_from(_META_ITEMS),
+            st.sampled_from(_META_ITEMS),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_meta_options_give_diagnostics_not_crashes(tmp_path_factory, options):
     root = tmp_path_factory.mktemp("fuzz")
-    lines = ["from django.db import models", "from django.db.models.functions import Lower", "",
-             "class Thing(models.Model):", "    a = models.CharField(max_length=5)", "    b = models.IntegerField()",
-             "", "    class Meta:"]
+    lines = [
+        "from django.db import models",
+        "from django.db.models.functions import Lower",
+        "",
+        "class Thing(models.Model):",
+        "    a = models.CharField(max_length=5)",
+        "    b = models.IntegerField()",
+        "",
+        "    class Meta:",
+    ]
     for key, template, first, second in options:
         lines.append(f"        {key} = {template.format(first, second)}")
     schema = read_models(root, "\n".join(lines) + "\n")
@@ -470,7 +619,9 @@ def test_circular_and_unknowable_keys_are_contained(tmp_path, body):
 
 
 def test_mutually_referring_primary_keys_are_not_guessed(tmp_path):
-    schema = read_models(tmp_path, """
+    schema = read_models(
+        tmp_path,
+        """
         from django.db import models
 
         class A(models.Model):
@@ -478,6 +629,7 @@ def test_mutually_referring_primary_keys_are_not_guessed(tmp_path):
 
         class B(models.Model):
             a = models.OneToOneField(A, on_delete=models.CASCADE, primary_key=True)
-    """)
+    """,
+    )
     assert any("circular" in m for m in messages(schema)), messages(schema)
     assert table(schema, "shop_a").column("b_id").unknown == ("type", "references")

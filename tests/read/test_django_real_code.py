@@ -65,7 +65,9 @@ def django_tables(root: Path, outside: dict[str, str] | None = None) -> dict[str
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / APP), str(site)]))
-    done = subprocess.run([sys.executable, "-c", _ORACLE], env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _ORACLE], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -119,7 +121,10 @@ UNKNOWN_CASES = [
         class Stock(models.Model):
             symbol = models.CharField(max_length=symbol_length())
         """,
-        "shop_stock", {"symbol": ("type",)}, (), "max_length cannot be resolved statically: symbol_length(): os.environ",
+        "shop_stock",
+        {"symbol": ("type",)},
+        (),
+        "max_length cannot be resolved statically: symbol_length(): os.environ",
         id="max_length-from-a-function",
     ),
     pytest.param(
@@ -131,7 +136,10 @@ UNKNOWN_CASES = [
             parent = TreeForeignKey("self", on_delete=models.CASCADE, db_column="up")
         """,
         # (whether the key's indexes include a `_like` one depends on its type)
-        "shop_stock", {"price": ("type",), "up": ("type", "references")}, ("indexes",), None,
+        "shop_stock",
+        {"price": ("type",), "up": ("type", "references")},
+        ("indexes",),
+        None,
         id="third-party-field-classes",
     ),
     pytest.param(
@@ -148,7 +156,10 @@ UNKNOWN_CASES = [
             tags = GenericRelation(Tag)
             first_tag = models.ForeignObject(Tag, on_delete=models.CASCADE, from_fields=["id"], to_fields=["id"])
         """,
-        "shop_stock", {}, (), "",
+        "shop_stock",
+        {},
+        (),
+        "",
         id="virtual-fields-make-no-column-and-no-warning",
     ),
     pytest.param(
@@ -164,7 +175,10 @@ UNKNOWN_CASES = [
         class Stock(with_code(8), models.Model):
             name = models.CharField(max_length=20)
         """,
-        "shop_stock", {}, ("columns",), "model base class cannot be resolved statically: with_code(8)",
+        "shop_stock",
+        {},
+        ("columns",),
+        "model base class cannot be resolved statically: with_code(8)",
         id="a-base-that-is-a-call",
     ),
     pytest.param(
@@ -180,7 +194,10 @@ UNKNOWN_CASES = [
             class Meta:
                 indexes = stock_indexes()
         """,
-        "shop_stock", {}, ("indexes",), "Meta.indexes cannot be resolved statically: stock_indexes()",
+        "shop_stock",
+        {},
+        ("indexes",),
+        "Meta.indexes cannot be resolved statically: stock_indexes()",
         id="meta-indexes-from-a-function",
     ),
     pytest.param(
@@ -191,7 +208,10 @@ UNKNOWN_CASES = [
             class Meta:
                 constraints = [models.CheckConstraint(condition=models.Q(name__startswith="A"), name="stock_name_a")]
         """,
-        "shop_stock", {}, ("constraints",), "constraint cannot be resolved statically: name__startswith='A'",
+        "shop_stock",
+        {},
+        ("constraints",),
+        "constraint cannot be resolved statically: name__startswith='A'",
         id="a-check-it-cannot-print",
     ),
     pytest.param(
@@ -202,7 +222,10 @@ UNKNOWN_CASES = [
             code = models.CharField(max_length=8, unique=os.environ.get("UNIQUE_CODES") == "1")
         """,
         # (whether Django adds a `_like` index depends on whether the column is unique)
-        "shop_stock", {"code": ("unique",)}, ("indexes",), 'unique cannot be resolved statically: os.environ.get("UNIQUE_CODES") == "1"',
+        "shop_stock",
+        {"code": ("unique",)},
+        ("indexes",),
+        'unique cannot be resolved statically: os.environ.get("UNIQUE_CODES") == "1"',
         id="unique-from-the-environment",
     ),
     pytest.param(
@@ -216,7 +239,10 @@ UNKNOWN_CASES = [
             if WITH_NOTES:
                 notes = models.TextField()
         """,
-        "shop_stock", {}, ("columns",), "fields under a runtime if/try/for cannot be resolved statically: notes",
+        "shop_stock",
+        {},
+        ("columns",),
+        "fields under a runtime if/try/for cannot be resolved statically: notes",
         id="field-under-a-runtime-if",
     ),
     pytest.param(
@@ -230,7 +256,10 @@ UNKNOWN_CASES = [
                 if os.environ.get("LEGACY"):
                     db_table = "legacy_stock"
         """,
-        "shop_stock", {}, ("name",), "Meta options under a runtime if/try/for cannot be resolved statically: db_table",
+        "shop_stock",
+        {},
+        ("name",),
+        "Meta options under a runtime if/try/for cannot be resolved statically: db_table",
         id="meta-under-a-runtime-if",
     ),
     pytest.param(
@@ -245,7 +274,10 @@ UNKNOWN_CASES = [
         class Stock(models.Model, metaclass=Audited):
             name = models.CharField(max_length=20)
         """,
-        "shop_stock", {}, ("columns",), "metaclass (it may add fields) cannot be resolved statically: Audited",
+        "shop_stock",
+        {},
+        ("columns",),
+        "metaclass (it may add fields) cannot be resolved statically: Audited",
         id="a-metaclass-that-adds-fields",
     ),
     pytest.param(
@@ -256,7 +288,10 @@ UNKNOWN_CASES = [
             class Stock(models.Model):
                 name = models.CharField(max_length=20)
         """,
-        "shop_stock", {}, ("exists",), "model defined under if/try cannot be resolved statically: Stock",
+        "shop_stock",
+        {},
+        ("exists",),
+        "model defined under if/try cannot be resolved statically: Stock",
         id="a-model-under-a-module-level-if",
     ),
     pytest.param(
@@ -270,7 +305,10 @@ UNKNOWN_CASES = [
         class Stock(models.Model):
             embedding = Vector()
         """,
-        "shop_stock", {"embedding": ("type",)}, (), "field type cannot be resolved statically: db_type() with several returns",
+        "shop_stock",
+        {"embedding": ("type",)},
+        (),
+        "field type cannot be resolved statically: db_type() with several returns",
         id="db_type-with-several-returns",
     ),
 ]
@@ -296,7 +334,9 @@ def test_unknown_is_kept_marked_and_explained_once(tmp_path, body, name, columns
 
 
 def test_an_unknown_many_to_many_class_makes_the_schema_incomplete(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
         from thirdparty import SortedManyToManyField
 
@@ -305,7 +345,8 @@ def test_an_unknown_many_to_many_class_makes_the_schema_incomplete(tmp_path):
 
         class Stock(models.Model):
             tags = SortedManyToManyField(Tag)
-    """)
+    """,
+    )
     assert not schema.complete  # its table cannot be known ...
     assert messages(schema) == ["field type cannot be resolved statically: thirdparty.SortedManyToManyField"]
     assert {t.name for t in schema.tables} <= set(django_tables(tmp_path / "project", THIRD_PARTY))
@@ -314,7 +355,7 @@ def test_an_unknown_many_to_many_class_makes_the_schema_incomplete(tmp_path):
 # ----------------------------------------------------------------------------- resolved
 
 
-CUSTOM_FIELDS = '''
+CUSTOM_FIELDS = """
 from django.conf import settings
 from django.db import models
 
@@ -375,11 +416,13 @@ class CodeKey(models.ForeignKey):
     def __init__(self, *args, **kwargs):
         kwargs["to_field"] = getattr(settings, self.attr, "code")
         super().__init__(*args, **kwargs)
-'''
+"""
 
 
 def test_custom_field_classes_as_django_builds_them(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
         from .fields import CodeKey, Counter, Derived, Fixed, Sized, Sku, Slug, Tag
 
@@ -398,24 +441,31 @@ def test_custom_field_classes_as_django_builds_them(tmp_path):
             hits = Counter()
             total = Derived()
             currency = CodeKey(Currency, on_delete=models.CASCADE)
-    """, {f"{APP}/shop/fields.py": CUSTOM_FIELDS})
+    """,
+        {f"{APP}/shop/fields.py": CUSTOM_FIELDS},
+    )
     ours = table(schema, "shop_stock")
     assert messages(schema) == []
     theirs = django_tables(tmp_path / "project")["shop_stock"]
     assert {c.name: (c.type, c.nullable) for c in ours.columns} == {
-        name: (normalize_type(c["type"]), c["null"]) for name, c in theirs.items()}
+        name: (normalize_type(c["type"]), c["null"]) for name, c in theirs.items()
+    }
     assert ours.foreign_keys[0].ref_columns == ("code",)
 
 
 def test_custom_field_class_reads_its_defaults_in_its_own_module(tmp_path):
     # `max_length=LENGTH`: LENGTH is a constant of the field's module, not of models.py.
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
         from .fields import Code
 
         class Stock(models.Model):
             code = Code()
-    """, {f"{APP}/shop/fields.py": """
+    """,
+        {
+            f"{APP}/shop/fields.py": """
         from django.db import models
 
         LENGTH = 7
@@ -424,7 +474,9 @@ def test_custom_field_class_reads_its_defaults_in_its_own_module(tmp_path):
             def __init__(self, *args, **kwargs):
                 kwargs.setdefault("max_length", LENGTH)
                 super().__init__(*args, **kwargs)
-    """})
+    """
+        },
+    )
     assert table(schema, "shop_stock").column("code").type == "character varying(7)"
     assert django_tables(tmp_path / "project")["shop_stock"]["code"]["type"] == "varchar(7)"
 
@@ -502,8 +554,10 @@ def test_inheritance_as_modelbase_does_it(tmp_path):
     theirs = django_tables(tmp_path / "project")
     assert messages(schema) == []
     ours = {t.name: {c.name: (c.type, c.nullable) for c in t.columns} for t in schema.tables}
-    assert ours == {name: {c: (normalize_type(f["type"]), f["null"]) for c, f in columns.items()}
-                    for name, columns in theirs.items()}
+    assert ours == {
+        name: {c: (normalize_type(f["type"]), f["null"]) for c, f in columns.items()}
+        for name, columns in theirs.items()
+    }
     keys = {t.name: t.primary_key.columns for t in schema.tables}
     assert keys == {name: tuple(c for c, f in columns.items() if f["pk"]) for name, columns in theirs.items()}
     branch = table(schema, "shop_branch")
@@ -519,7 +573,9 @@ def test_inheritance_as_modelbase_does_it(tmp_path):
     ],
 )
 def test_required_db_features_on_postgresql(tmp_path, features, migrated):
-    schema = read(tmp_path, f"""
+    schema = read(
+        tmp_path,
+        f"""
         from django.db import models
 
         class Stock(models.Model):
@@ -527,14 +583,17 @@ def test_required_db_features_on_postgresql(tmp_path, features, migrated):
 
             class Meta:
                 required_db_features = {features!r}
-    """)
+    """,
+    )
     assert (schema.table("shop_stock") is not None) is migrated
     assert ("shop_stock" in django_tables(tmp_path / "project")) is migrated
     assert messages(schema) == []
 
 
 def test_required_db_features_that_depend_on_the_server_are_unknown(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
 
         class Stock(models.Model):
@@ -542,9 +601,12 @@ def test_required_db_features_that_depend_on_the_server_are_unknown(tmp_path):
 
             class Meta:
                 required_db_features = ["is_postgresql_16"]
-    """)
+    """,
+    )
     assert table(schema, "shop_stock").unknown == ("exists",)
-    assert messages(schema) == ["Meta.required_db_features on PostgreSQL cannot be resolved statically: is_postgresql_16"]
+    assert messages(schema) == [
+        "Meta.required_db_features on PostgreSQL cannot be resolved statically: is_postgresql_16"
+    ]
 
 
 def test_models_package_registers_only_what_its_init_imports(tmp_path):
@@ -559,11 +621,17 @@ def test_models_package_registers_only_what_its_init_imports(tmp_path):
     }
     root = tmp_path / "project"
     schema = read_project(root, files)
-    assert sorted(t.name for t in schema.tables) == sorted(django_tables(root)) == ["shop_extra", "shop_helper", "shop_stock"]
+    assert (
+        sorted(t.name for t in schema.tables)
+        == sorted(django_tables(root))
+        == ["shop_extra", "shop_helper", "shop_stock"]
+    )
 
 
 def test_a_model_whose_only_base_is_a_call_is_reported_and_the_schema_incomplete(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
 
         def base():
@@ -571,14 +639,17 @@ def test_a_model_whose_only_base_is_a_call_is_reported_and_the_schema_incomplete
 
         class Stock(base()):
             name = models.CharField(max_length=20)
-    """)
+    """,
+    )
     assert schema.tables == () and not schema.complete  # a table absent here proves nothing
     assert messages(schema) == ["model base class cannot be resolved statically: base()"]
     assert "shop_stock" in django_tables(tmp_path / "project")
 
 
 def test_type_checking_blocks_never_run_and_other_branches_may(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from typing import TYPE_CHECKING
         from django.db import models
 
@@ -593,14 +664,17 @@ def test_type_checking_blocks_never_run_and_other_branches_may(tmp_path):
                 if TYPE_CHECKING:
                     hint = models.Manager()
                 name = models.CharField(max_length=20)
-    """)
+    """,
+    )
     assert [(t.name, t.unknown) for t in schema.tables] == [("shop_stock", ("exists",))]
     assert messages(schema) == ["model defined under if/try cannot be resolved statically: Stock"]
     assert set(django_tables(tmp_path / "project")) == {"shop_stock"}
 
 
 def test_a_forced_to_field_that_cannot_be_resolved_leaves_the_key_unknown(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
 
         import os
@@ -618,7 +692,8 @@ def test_a_forced_to_field_that_cannot_be_resolved_leaves_the_key_unknown(tmp_pa
 
         class Stock(models.Model):
             currency = CodeKey(Currency, on_delete=models.CASCADE)
-    """)
+    """,
+    )
     stock = table(schema, "shop_stock")
     assert stock.column("currency_id").unknown == ("type", "references")
     assert stock.foreign_keys == ()
@@ -627,14 +702,17 @@ def test_a_forced_to_field_that_cannot_be_resolved_leaves_the_key_unknown(tmp_pa
 
 
 def test_hidden_field_arguments_leave_the_column_unknown(tmp_path):
-    schema = read(tmp_path, """
+    schema = read(
+        tmp_path,
+        """
         from django.db import models
 
         OPTIONS = {"max_length": 30, "null": True}
 
         class Stock(models.Model):
             name = models.CharField(**OPTIONS)
-    """)
+    """,
+    )
     name = table(schema, "shop_stock").column("name")
     assert name.unknown == ("type", "nullable", "default", "unique", "comment")
     assert messages(schema) == ["field arguments cannot be resolved statically: models.CharField(*...)"]

@@ -64,8 +64,10 @@ SETTINGS = f"INSTALLED_APPS = {APPS!r}\nAUTH_USER_MODEL = 'accounts.User'\nSECRE
 
 
 def apps_py(default_auto_field: str) -> str:
-    return ("from django.apps import AppConfig\nfrom django.conf import settings\n\n"
-            f"class ShopConfig(AppConfig):\n    name = 'apps.shop'\n    default_auto_field = {default_auto_field}\n")
+    return (
+        "from django.apps import AppConfig\nfrom django.conf import settings\n\n"
+        f"class ShopConfig(AppConfig):\n    name = 'apps.shop'\n    default_auto_field = {default_auto_field}\n"
+    )
 
 
 _ORACLE = """
@@ -85,22 +87,35 @@ def django_columns(root: Path, settings_module: str | None, workdir: Path, pytho
     star = f"from {settings_module} import *  # noqa\n" if settings_module else ""
     (workdir / "oracle_settings.py").write_text(
         star + f"INSTALLED_APPS = {APPS!r}\nSECRET_KEY = 'x'\n"
-        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'unused'}}\n")
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'unused'}}\n"
+    )
     paths = [str(workdir), str(root / "app_django"), *(str(root / p) for p in python_path)]
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="oracle_settings", PYTHONPATH=os.pathsep.join(paths),
-               PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run([sys.executable, "-c", _ORACLE], env=env, capture_output=True, text=True, timeout=120, check=False)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="oracle_settings",
+        PYTHONPATH=os.pathsep.join(paths),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _ORACLE], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     # Django writes `numeric(12, 2)`; format_type() and schemalint write `numeric(12,2)`.
-    return {t: {c: (db_type or "").replace(", ", ",") for c, db_type in columns.items()}
-            for t, columns in json.loads(done.stdout).items()}
+    return {
+        t: {c: (db_type or "").replace(", ", ",") for c, db_type in columns.items()}
+        for t, columns in json.loads(done.stdout).items()
+    }
 
 
 def our_columns(schema: Schema) -> dict:
     spelled = {"character varying": "varchar", "timestamp with time zone": "timestamp with time zone"}
     result = {}
     for t in schema.tables:
-        if not t.name.startswith(("auth_", "django_")) and "_" in t.name and not t.name.endswith(("_groups", "_user_permissions")):
+        if (
+            not t.name.startswith(("auth_", "django_"))
+            and "_" in t.name
+            and not t.name.endswith(("_groups", "_user_permissions"))
+        ):
             result[t.name] = {c.name: _spell(c.type, spelled) for c in t.columns}
     return result
 
@@ -117,43 +132,101 @@ def _spell(pg_type: str, spelled: dict) -> str:
 @pytest.mark.parametrize(
     ("files", "settings_module", "pk"),
     [
-        pytest.param({"app_django/manage.py": manage("config.settings"),
-                      "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n"},
-                     "config.settings", "bigint", id="manage.py"),
-        pytest.param({"app_django/config/wsgi.py": manage("config.settings"),
-                      "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n"},
-                     "config.settings", "bigint", id="wsgi.py"),
-        pytest.param({"app_django/config/asgi.py": manage("config.settings", "assign"),
-                      "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n"},
-                     "config.settings", "smallint", id="asgi.py-assigned"),
-        pytest.param({"app_django/manage.py": manage("config.settings.production"),
-                      "app_django/config/settings/__init__.py": "",
-                      "app_django/config/settings/base.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'\n",
-                      "app_django/config/settings/production.py":
-                          "from .base import *  # noqa\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n"},
-                     "config.settings.production", "bigint", id="star-import-then-override"),
-        pytest.param({"app_django/manage.py": manage("config.settings"),
-                      "app_django/config/settings/__init__.py": "from .base import *  # noqa\ntry:\n"
-                                                                "    from .local import *  # noqa\nexcept ImportError:\n    pass\n",
-                      "app_django/config/settings/base.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
-                      "app_django/config/settings/local.py": "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n"},
-                     "config.settings", "smallint", id="try-import-local"),
-        pytest.param({"docs/sample/manage.py": manage("settings"),
-                      "docs/sample/settings.py": "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
-                      "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n"},
-                     None, "integer", id="a-stray-sample-decides-nothing"),
-        pytest.param({"app_django/manage.py": manage("config.settings"),
-                      "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
-                      "app_django/apps/shop/apps.py": apps_py("'django.db.models.SmallAutoField'")},
-                     "config.settings", "smallint", id="appconfig-wins-over-setting"),
-        pytest.param({"app_django/manage.py": manage("config.settings"),
-                      "app_django/config/settings.py": SETTINGS + "SHOP_AUTO = 'django.db.models.BigAutoField'\n",
-                      "app_django/apps/shop/apps.py": apps_py("getattr(settings, 'SHOP_AUTO', None) or 'django.db.models.SmallAutoField'")},
-                     "config.settings", "bigint", id="appconfig-getter-set"),
-        pytest.param({"app_django/manage.py": manage("config.settings"),
-                      "app_django/config/settings.py": SETTINGS,
-                      "app_django/apps/shop/apps.py": apps_py("getattr(settings, 'SHOP_AUTO', None) or 'django.db.models.SmallAutoField'")},
-                     "config.settings", "smallint", id="appconfig-getter-default"),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings"),
+                "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+            },
+            "config.settings",
+            "bigint",
+            id="manage.py",
+        ),
+        pytest.param(
+            {
+                "app_django/config/wsgi.py": manage("config.settings"),
+                "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+            },
+            "config.settings",
+            "bigint",
+            id="wsgi.py",
+        ),
+        pytest.param(
+            {
+                "app_django/config/asgi.py": manage("config.settings", "assign"),
+                "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
+            },
+            "config.settings",
+            "smallint",
+            id="asgi.py-assigned",
+        ),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings.production"),
+                "app_django/config/settings/__init__.py": "",
+                "app_django/config/settings/base.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'\n",
+                "app_django/config/settings/production.py": "from .base import *  # noqa\nDEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+            },
+            "config.settings.production",
+            "bigint",
+            id="star-import-then-override",
+        ),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings"),
+                "app_django/config/settings/__init__.py": "from .base import *  # noqa\ntry:\n"
+                "    from .local import *  # noqa\nexcept ImportError:\n    pass\n",
+                "app_django/config/settings/base.py": SETTINGS
+                + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+                "app_django/config/settings/local.py": "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
+            },
+            "config.settings",
+            "smallint",
+            id="try-import-local",
+        ),
+        pytest.param(
+            {
+                "docs/sample/manage.py": manage("settings"),
+                "docs/sample/settings.py": "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
+                "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+            },
+            None,
+            "integer",
+            id="a-stray-sample-decides-nothing",
+        ),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings"),
+                "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+                "app_django/apps/shop/apps.py": apps_py("'django.db.models.SmallAutoField'"),
+            },
+            "config.settings",
+            "smallint",
+            id="appconfig-wins-over-setting",
+        ),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings"),
+                "app_django/config/settings.py": SETTINGS + "SHOP_AUTO = 'django.db.models.BigAutoField'\n",
+                "app_django/apps/shop/apps.py": apps_py(
+                    "getattr(settings, 'SHOP_AUTO', None) or 'django.db.models.SmallAutoField'"
+                ),
+            },
+            "config.settings",
+            "bigint",
+            id="appconfig-getter-set",
+        ),
+        pytest.param(
+            {
+                "app_django/manage.py": manage("config.settings"),
+                "app_django/config/settings.py": SETTINGS,
+                "app_django/apps/shop/apps.py": apps_py(
+                    "getattr(settings, 'SHOP_AUTO', None) or 'django.db.models.SmallAutoField'"
+                ),
+            },
+            "config.settings",
+            "smallint",
+            id="appconfig-getter-default",
+        ),
     ],
 )
 def test_settings_module_and_auto_field_as_django_sees_them(tmp_path, files, settings_module, pk):
@@ -173,9 +246,12 @@ def test_settings_module_and_auto_field_as_django_sees_them(tmp_path, files, set
 
 
 def test_config_key_names_the_settings_module(tmp_path):
-    files = {**BASE, "app_django/manage.py": manage("config.settings"),
-             "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
-             "app_django/config/production.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n"}
+    files = {
+        **BASE,
+        "app_django/manage.py": manage("config.settings"),
+        "app_django/config/settings.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
+        "app_django/config/production.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
+    }
     assert table(read_project(tmp_path, files), "shop_stock").column("id").type == "bigint"
     schema = read_project(tmp_path, files, django_settings="config.production")
     assert table(schema, "shop_stock").column("id").type == "smallint"
@@ -191,9 +267,16 @@ def test_appconfig_wins_over_the_config_key(tmp_path):
 @pytest.mark.parametrize(
     ("settings", "expected", "line"),
     [
-        ("import os\nDEFAULT_AUTO_FIELD = os.environ['AUTO']\n", "DEFAULT_AUTO_FIELD cannot be resolved statically: os.environ", 2),
-        ("DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'\nif DEBUG:\n    DEFAULT_AUTO_FIELD = 'x'\n",
-         "DEFAULT_AUTO_FIELD cannot be resolved statically: DEFAULT_AUTO_FIELD (assigned under `if`)", 3),
+        (
+            "import os\nDEFAULT_AUTO_FIELD = os.environ['AUTO']\n",
+            "DEFAULT_AUTO_FIELD cannot be resolved statically: os.environ",
+            2,
+        ),
+        (
+            "DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'\nif DEBUG:\n    DEFAULT_AUTO_FIELD = 'x'\n",
+            "DEFAULT_AUTO_FIELD cannot be resolved statically: DEFAULT_AUTO_FIELD (assigned under `if`)",
+            3,
+        ),
     ],
 )
 def test_a_setting_that_cannot_be_read_is_one_sl002_at_the_setting(tmp_path, settings, expected, line):
@@ -208,7 +291,8 @@ def test_an_appconfig_getter_that_cannot_be_read_is_sl002(tmp_path):
     files = {**BASE, "app_django/apps/shop/apps.py": apps_py("compute_auto_field()")}
     schema = read_project(tmp_path, files)
     assert [d.message for d in schema.diagnostics if "default_auto_field" in d.message] == [
-        "AppConfig.default_auto_field cannot be resolved statically: compute_auto_field()"]
+        "AppConfig.default_auto_field cannot be resolved statically: compute_auto_field()"
+    ]
 
 
 # --------------------------------------------------------------------------- settings values in fields
@@ -334,15 +418,25 @@ PROJECT = {
     "app_django/config/settings/base.py": SETTINGS + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
     "docs/sample/settings.py": "SHOP_CODE_LENGTH = 99\nDEFAULT_AUTO_FIELD = 'django.db.models.SmallAutoField'\n",
 }
-SET = ("from .base import *  # noqa\nSHOP_CODE_LENGTH = 12\nSHOP_API = {'PAGE_SIZE': 40}\nSHOP_TAG_LENGTH = 11\n"
-       "SHOP_TITLE_LENGTH = 33\nSHOP_LABEL_LENGTH = 25\nSHOP_DIGITS = 9\n")
+SET = (
+    "from .base import *  # noqa\nSHOP_CODE_LENGTH = 12\nSHOP_API = {'PAGE_SIZE': 40}\nSHOP_TAG_LENGTH = 11\n"
+    "SHOP_TITLE_LENGTH = 33\nSHOP_LABEL_LENGTH = 25\nSHOP_DIGITS = 9\n"
+)
 
 
-@pytest.mark.parametrize("production", [pytest.param("from .base import *  # noqa\n", id="defaults-in-code"),
-                                        pytest.param(SET, id="values-from-settings")])
+@pytest.mark.parametrize(
+    "production",
+    [
+        pytest.param("from .base import *  # noqa\n", id="defaults-in-code"),
+        pytest.param(SET, id="values-from-settings"),
+    ],
+)
 def test_settings_values_in_fields_as_django_evaluates_them(tmp_path, production):
-    files = {**PROJECT, "app_django/manage.py": manage("config.settings.production"),
-             "app_django/config/settings/production.py": production}
+    files = {
+        **PROJECT,
+        "app_django/manage.py": manage("config.settings.production"),
+        "app_django/config/settings/production.py": production,
+    }
     schema = read_project(tmp_path, files)
     assert not [d.message for d in schema.diagnostics]
     ours = our_columns(schema)
@@ -350,31 +444,41 @@ def test_settings_values_in_fields_as_django_evaluates_them(tmp_path, production
     product = ours["shop_product"]
     if production == SET:  # the values come from the settings, not from the code's defaults
         assert (product["code"], product["page"], product["tag"], product["price"]) == (
-            "varchar(12)", "varchar(40)", "varchar(11)", "numeric(9,2)")
+            "varchar(12)",
+            "varchar(40)",
+            "varchar(11)",
+            "numeric(9,2)",
+        )
     assert (product["stamp"], product["color"], product["owner_id"]) == ("varchar(7)", "varchar(18)", "bigint")
 
 
 @pytest.mark.parametrize(
     ("field", "expected"),
     [
-        ("models.CharField(max_length=settings.SHOP_MISSING)", "max_length cannot be resolved statically: settings.SHOP_MISSING"),
+        (
+            "models.CharField(max_length=settings.SHOP_MISSING)",
+            "max_length cannot be resolved statically: settings.SHOP_MISSING",
+        ),
         ("models.CharField(max_length=getattr(settings, 'SHOP_MISSING'))", "getattr(settings, 'SHOP_MISSING')"),
         ("models.CharField(max_length=getattr(settings, 'SHOP_FROM_ENV', 5))", "getattr(settings, 'SHOP_FROM_ENV', 5)"),
         ("models.CharField(max_length=api_settings.NOT_A_DEFAULT)", "api_settings.NOT_A_DEFAULT"),
     ],
 )
 def test_settings_values_that_cannot_be_known_are_one_sl002(tmp_path, field, expected):
-    files = {**BASE, "app_django/manage.py": manage("config.settings"),
-             "app_django/config/settings.py": SETTINGS + "import os\nSHOP_FROM_ENV = int(os.environ['N'])\n",
-             "app_django/apps/shop/conf.py": CONF,
-             "app_django/apps/shop/models.py": f"""
+    files = {
+        **BASE,
+        "app_django/manage.py": manage("config.settings"),
+        "app_django/config/settings.py": SETTINGS + "import os\nSHOP_FROM_ENV = int(os.environ['N'])\n",
+        "app_django/apps/shop/conf.py": CONF,
+        "app_django/apps/shop/models.py": f"""
                 from django.conf import settings
                 from django.db import models
                 from .conf import api_settings
 
                 class Product(models.Model):
                     value = {field}
-             """}
+             """,
+    }
     schema = read_project(tmp_path, files)
     found = [d for d in schema.diagnostics if d.column == "value" or "value" in d.message or expected in d.message]
     assert any(d.code == "SL002" and expected in d.message for d in found), [d.message for d in schema.diagnostics]
@@ -388,7 +492,11 @@ def test_settings_values_that_cannot_be_known_are_one_sl002(tmp_path, field, exp
     [
         ({f"{SITE}/django/__init__.py": "VERSION = (6, 0, 1, 'final', 0)\n"}, "6.0.1", "bigint"),
         ({f"{SITE}/Django-5.1.4.dist-info/METADATA": "Name: Django\n"}, "5.1.4", "integer"),
-        ({f"{SITE}/django/__init__.py": "VERSION = (5, 2, 3, 'final', 0)\n", "requirements.txt": "Django>=6\n"}, "5.2.3", "integer"),
+        (
+            {f"{SITE}/django/__init__.py": "VERSION = (5, 2, 3, 'final', 0)\n", "requirements.txt": "Django>=6\n"},
+            "5.2.3",
+            "integer",
+        ),
     ],
 )
 def test_django_version_of_the_virtualenv(tmp_path, monkeypatch, files, version, pk):
@@ -401,14 +509,18 @@ def test_django_version_of_the_virtualenv(tmp_path, monkeypatch, files, version,
 def test_a_django_folder_in_the_root_does_not_shadow_django(tmp_path):
     """A root that holds a vendored `django/` (or is a site-packages folder): `django.*`
     imports still mean Django, whose AbstractUser brings `password`, `username`, ..."""
-    schema = read_project(tmp_path, {
-        **BASE,
-        "app_django/django/__init__.py": "",
-        "app_django/django/contrib/auth/models.py": (
-            "from django.db import models\n\nclass AbstractUser(models.Model):\n    nick = models.CharField(max_length=5)\n\n"
-            "    class Meta:\n        abstract = True\n"),
-        "app_django/django/db/models/__init__.py": "class CharField:\n    pass\n",
-    })
+    schema = read_project(
+        tmp_path,
+        {
+            **BASE,
+            "app_django/django/__init__.py": "",
+            "app_django/django/contrib/auth/models.py": (
+                "from django.db import models\n\nclass AbstractUser(models.Model):\n    nick = models.CharField(max_length=5)\n\n"
+                "    class Meta:\n        abstract = True\n"
+            ),
+            "app_django/django/db/models/__init__.py": "class CharField:\n    pass\n",
+        },
+    )
     user = table(schema, "accounts_user")
     assert {"password", "username", "phone"} <= {c.name for c in user.columns}
     assert "nick" not in {c.name for c in user.columns}
@@ -416,8 +528,11 @@ def test_a_django_folder_in_the_root_does_not_shadow_django(tmp_path):
 
 def test_a_changed_installed_package_relinks(tmp_path, monkeypatch):
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    files = {**PROJECT, "app_django/config/settings/production.py": "from .base import *  # noqa\n",
-             "app_django/manage.py": manage("config.settings.production")}
+    files = {
+        **PROJECT,
+        "app_django/config/settings/production.py": "from .base import *  # noqa\n",
+        "app_django/manage.py": manage("config.settings.production"),
+    }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(textwrap.dedent(text))
@@ -425,7 +540,12 @@ def test_a_changed_installed_package_relinks(tmp_path, monkeypatch):
     paths = discover(config, ("django",)).files["django"]
 
     def stamp_type() -> str:
-        return read_schema("django", paths, config, Cache(tmp_path / ".schemalint_cache")).table("shop_product").column("stamp").type
+        return (
+            read_schema("django", paths, config, Cache(tmp_path / ".schemalint_cache"))
+            .table("shop_product")
+            .column("stamp")
+            .type
+        )
 
     assert stamp_type() == "character varying(7)"
     installed = tmp_path / SITE / "thirdparty_app/models.py"
@@ -442,8 +562,11 @@ def test_settings_project_matches_postgres(pg, tmp_path):
     from schemalint.report.dump import schema_to_dict
     from tests.support.catalog import compare_catalogs, read_catalog
 
-    files = {**PROJECT, "app_django/manage.py": manage("config.settings.production"),
-             "app_django/config/settings/production.py": SET}
+    files = {
+        **PROJECT,
+        "app_django/manage.py": manage("config.settings.production"),
+        "app_django/config/settings/production.py": SET,
+    }
     schema = read_project(tmp_path / "project", files)
     dsn = pg.create_database("django_settings_project")
     params = dict(part.split("=", 1) for part in dsn.split())
@@ -456,13 +579,22 @@ def test_settings_project_matches_postgres(pg, tmp_path):
         "from config.settings.production import *  # noqa\n"
         f"DATABASES = {{'default': {{'ENGINE': 'django.db.backends.postgresql', 'NAME': {params['dbname']!r}, "
         f"'USER': {params['user']!r}, 'HOST': {params['host']!r}, 'PORT': {params['port']!r}}}}}\n"
-        "MIGRATION_MODULES = {'shop': 'settings_migrations.shop', 'accounts': 'settings_migrations.accounts'}\n")
-    runner = ("import django\nfrom django.core.management import call_command\ndjango.setup()\n"
-              "call_command('makemigrations', 'accounts', 'shop', verbosity=0)\ncall_command('migrate', verbosity=0)\n")
+        "MIGRATION_MODULES = {'shop': 'settings_migrations.shop', 'accounts': 'settings_migrations.accounts'}\n"
+    )
+    runner = (
+        "import django\nfrom django.core.management import call_command\ndjango.setup()\n"
+        "call_command('makemigrations', 'accounts', 'shop', verbosity=0)\ncall_command('migrate', verbosity=0)\n"
+    )
     root = tmp_path / "project"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="migrate_settings", PYTHONDONTWRITEBYTECODE="1",
-               PYTHONPATH=os.pathsep.join([str(work), str(root / "app_django"), str(root / SITE)]))
-    done = subprocess.run([sys.executable, "-c", runner], env=env, cwd=work, capture_output=True, text=True, timeout=300, check=False)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="migrate_settings",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONPATH=os.pathsep.join([str(work), str(root / "app_django"), str(root / SITE)]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", runner], env=env, cwd=work, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr
     catalog = read_catalog(dsn)
     migrated = dict(catalog, tables=[t for t in catalog["tables"] if not t["name"].startswith(("auth_", "django_"))])

@@ -48,12 +48,19 @@ def test_version_from_spec(spec, version):
         ({"requirements/base.txt": "django>=4.2,<5.0\n"}, "4.2", "requirements/base.txt"),
         ({"pyproject.toml": '[project]\nname="x"\ndependencies=["django>=5.2,<6"]\n'}, "5.2", "pyproject.toml"),
         ({"pyproject.toml": '[tool.poetry.dependencies]\npython="^3.11"\nDjango="^5.1"\n'}, "5.2", "pyproject.toml"),
-        ({"poetry.lock": '[[package]]\nname = "django"\nversion = "5.1.4"\n', "pyproject.toml": ""}, "5.1.4", "poetry.lock"),
+        (
+            {"poetry.lock": '[[package]]\nname = "django"\nversion = "5.1.4"\n', "pyproject.toml": ""},
+            "5.1.4",
+            "poetry.lock",
+        ),
         ({"uv.lock": '[[package]]\nname = "django"\nversion = "6.0.1"\n'}, "6.0.1", "uv.lock"),
         ({"Pipfile.lock": '{"default": {"django": {"version": "==4.2.9"}}}'}, "4.2.9", "Pipfile.lock"),
         ({"requirements.txt": "django-environ==0.11\n"}, "6.0", "default (latest)"),
-        ({"requirements.txt": "fastapi\n", "app_django/requirements.txt": "Django>=5.1,<5.2\n"}, "5.1",
-         "app_django/requirements.txt"),
+        (
+            {"requirements.txt": "fastapi\n", "app_django/requirements.txt": "Django>=5.1,<5.2\n"},
+            "5.1",
+            "app_django/requirements.txt",
+        ),
         ({}, "6.0", "default (latest)"),
     ],
 )
@@ -75,15 +82,33 @@ def test_config_django_version_wins(tmp_path):
         ({"requirements.txt": "Django==5.2\n"}, {}, "integer", "django.db.models.AutoField"),
         ({"requirements.txt": "Django==6.0\n"}, {}, "bigint", "django.db.models.BigAutoField"),
         ({}, {}, "bigint", "django.db.models.BigAutoField"),
-        ({"requirements.txt": "Django==5.2\n", "app_django/manage.py": MANAGE.format("config.settings"),
-          "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n'}, {}, "bigint",
-         "django.db.models.BigAutoField"),
-        ({"requirements.txt": "Django==6.0\n", "app_django/manage.py": MANAGE.format("settings"),
-          "app_django/settings/__init__.py": "from .base import *  # noqa\n",
-          "app_django/settings/base.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n'}, {}, "integer",
-         "django.db.models.AutoField"),
-        ({"requirements.txt": "Django==6.0\n"}, {"default_auto_field": "django.db.models.SmallAutoField"}, "smallint",
-         "django.db.models.SmallAutoField"),
+        (
+            {
+                "requirements.txt": "Django==5.2\n",
+                "app_django/manage.py": MANAGE.format("config.settings"),
+                "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n',
+            },
+            {},
+            "bigint",
+            "django.db.models.BigAutoField",
+        ),
+        (
+            {
+                "requirements.txt": "Django==6.0\n",
+                "app_django/manage.py": MANAGE.format("settings"),
+                "app_django/settings/__init__.py": "from .base import *  # noqa\n",
+                "app_django/settings/base.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
+            },
+            {},
+            "integer",
+            "django.db.models.AutoField",
+        ),
+        (
+            {"requirements.txt": "Django==6.0\n"},
+            {"default_auto_field": "django.db.models.SmallAutoField"},
+            "smallint",
+            "django.db.models.SmallAutoField",
+        ),
     ],
 )
 def test_default_primary_key(tmp_path, files, config, pk_type, auto):
@@ -95,17 +120,20 @@ def test_default_primary_key(tmp_path, files, config, pk_type, auto):
 
 
 def test_app_config_default_auto_field_and_label(tmp_path):
-    schema = read_project(tmp_path, {
-        MODELS: SIMPLE,
-        "requirements.txt": "Django==6.0\n",
-        "app_django/apps/shop/apps.py": (
-            "from django.apps import AppConfig\n\n"
-            "class ShopConfig(AppConfig):\n"
-            "    name = 'apps.shop'\n"
-            "    label = 'store'\n"
-            "    default_auto_field = 'django.db.models.AutoField'\n"
-        ),
-    })
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: SIMPLE,
+            "requirements.txt": "Django==6.0\n",
+            "app_django/apps/shop/apps.py": (
+                "from django.apps import AppConfig\n\n"
+                "class ShopConfig(AppConfig):\n"
+                "    name = 'apps.shop'\n"
+                "    label = 'store'\n"
+                "    default_auto_field = 'django.db.models.AutoField'\n"
+            ),
+        },
+    )
     stock = table(schema, "store_stock")
     assert stock.column("id").type == "integer"
     assert stock.model == "store.Stock"
@@ -128,7 +156,10 @@ def test_app_config_default_auto_field_and_label(tmp_path):
     ],
 )
 def test_on_delete(tmp_path, handler, database, declared):
-    schema = read_project(tmp_path, {MODELS: f"""
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: f"""
 from django.db import models
 from django.db.models import DB_CASCADE
 
@@ -137,7 +168,9 @@ class Stock(models.Model):
 
 class Quote(models.Model):
     stock = models.ForeignKey(Stock, on_delete={handler}, null=True)
-"""})
+"""
+        },
+    )
     [fk] = table(schema, "shop_quote").foreign_keys
     assert (fk.on_delete, fk.declared_on_delete) == (database, declared)
     assert fk.deferrable and fk.initially_deferred
@@ -148,7 +181,10 @@ class Quote(models.Model):
 def test_index_together_follows_the_version(tmp_path, version, indexed):
     from tests.read.test_django_names import django_index_name
 
-    schema = read_project(tmp_path, {MODELS: """
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: """
 from django.db import models
 
 class Stock(models.Model):
@@ -157,7 +193,10 @@ class Stock(models.Model):
 
     class Meta:
         index_together = ["symbol", "day"]
-"""}, django_version=version)
+"""
+        },
+        django_version=version,
+    )
     indexes = [i.name for i in table(schema, "shop_stock").indexes]
     if indexed:
         assert indexes == [django_index_name("shop_stock", ["symbol", "day"], "_idx")]
@@ -167,27 +206,39 @@ class Stock(models.Model):
 
 
 def test_a_sample_projects_settings_do_not_decide(tmp_path):
-    schema = read_project(tmp_path, {
-        MODELS: SIMPLE,
-        "app_django/manage.py": MANAGE.format("config.settings"),
-        "docs/example/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"\n',
-        "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
-    })
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: SIMPLE,
+            "app_django/manage.py": MANAGE.format("config.settings"),
+            "docs/example/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"\n',
+            "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n',
+        },
+    )
     assert table(schema, "shop_stock").column("id").type == "integer"
 
 
 def test_default_auto_field_can_be_a_project_class(tmp_path):
-    schema = read_project(tmp_path, {
-        MODELS: SIMPLE,
-        "app_django/apps/core/fields.py": "from django.db import models\n\nclass IdField(models.SmallAutoField):\n    pass\n",
-        "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "apps.core.fields.IdField"\n',
-        "app_django/manage.py": MANAGE.format("config.settings"),
-    }, django_version="5.2")
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: SIMPLE,
+            "app_django/apps/core/fields.py": "from django.db import models\n\nclass IdField(models.SmallAutoField):\n    pass\n",
+            "app_django/config/settings.py": 'DEFAULT_AUTO_FIELD = "apps.core.fields.IdField"\n',
+            "app_django/manage.py": MANAGE.format("config.settings"),
+        },
+        django_version="5.2",
+    )
     assert table(schema, "shop_stock").column("id").type == "smallint"
 
 
 def test_unknown_default_auto_field_is_reported(tmp_path):
-    schema = read_project(tmp_path, {MODELS: SIMPLE}, default_auto_field="hashid_field.HashidAutoField", django_version="5.2")
+    schema = read_project(
+        tmp_path, {MODELS: SIMPLE}, default_auto_field="hashid_field.HashidAutoField", django_version="5.2"
+    )
     assert table(schema, "shop_stock").column("id").type == "integer"
-    assert any(d.message == "DEFAULT_AUTO_FIELD cannot be resolved statically: hashid_field.HashidAutoField (assuming AutoField)"
-               for d in schema.diagnostics)
+    assert any(
+        d.message
+        == "DEFAULT_AUTO_FIELD cannot be resolved statically: hashid_field.HashidAutoField (assuming AutoField)"
+        for d in schema.diagnostics
+    )

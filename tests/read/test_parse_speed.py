@@ -31,7 +31,10 @@ from schemalint.read.sqlalchemy import extract as sqlalchemy_extract
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parent / "differential"
 DJANGO_FILES = sorted(
-    [*CORPORA.joinpath("django_corpus").rglob("*.py"), *Path(django.__file__).parent.joinpath("contrib").glob("*/models.py")]
+    [
+        *CORPORA.joinpath("django_corpus").rglob("*.py"),
+        *Path(django.__file__).parent.joinpath("contrib").glob("*/models.py"),
+    ]
 )
 SQLALCHEMY_FILES = sorted(CORPORA.joinpath("sqlalchemy_corpus").rglob("*.py"))
 
@@ -46,11 +49,14 @@ def test_the_validation_hook_is_where_libcst_has_it() -> None:
         cst.Name("")  # restored
 
 
-@pytest.mark.parametrize("text", [
-    "x = 1\n",
-    "class A(models.Model):\n    '''Doc.'''\n    name = models.CharField(max_length=3)\n\n    def f(self):\n        return 1\n",
-    "@dataclass\nclass B:\n    a: int = 0\n    async def g(self):\n        await x\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1\n",
+        "class A(models.Model):\n    '''Doc.'''\n    name = models.CharField(max_length=3)\n\n    def f(self):\n        return 1\n",
+        "@dataclass\nclass B:\n    a: int = 0\n    async def g(self):\n        await x\n",
+    ],
+)
 def test_unvalidated_parse_is_the_same_tree(text: str) -> None:
     tree = parse_for_reading(text)
     assert tree.deep_equals(cst.parse_module(text))
@@ -93,12 +99,21 @@ class Order(models.Model):
 '''
 
 
-@pytest.mark.parametrize("keep, keep_last_return, gone", [
-    (frozenset(), False, {'            return "big"', '        kwargs.setdefault("total", 0)', "        docstring.\"\"\""}),
-    (frozenset({"__init__"}), False, {'            return "big"', "        if self.total:"}),
-    (frozenset(), True, {'            return "big"', '        kwargs.setdefault("total", 0)'}),
-])
-def test_reduce_bodies_keeps_positions_and_what_is_read(keep: frozenset[str], keep_last_return: bool, gone: set[str]) -> None:
+@pytest.mark.parametrize(
+    "keep, keep_last_return, gone",
+    [
+        (
+            frozenset(),
+            False,
+            {'            return "big"', '        kwargs.setdefault("total", 0)', '        docstring."""'},
+        ),
+        (frozenset({"__init__"}), False, {'            return "big"', "        if self.total:"}),
+        (frozenset(), True, {'            return "big"', '        kwargs.setdefault("total", 0)'}),
+    ],
+)
+def test_reduce_bodies_keeps_positions_and_what_is_read(
+    keep: frozenset[str], keep_last_return: bool, gone: set[str]
+) -> None:
     reduced = reduce_bodies(METHODS, keep, keep_last_return)
     before, after = METHODS.split("\n"), reduced.split("\n")
     assert len(after) == len(before)
@@ -106,7 +121,7 @@ def test_reduce_bodies_keeps_positions_and_what_is_read(keep: frozenset[str], ke
     assert not changed & {line for line in before if not line.startswith("        ")}  # only body lines change
     assert gone <= changed
     assert ('        return f"{self.total}"' in after) is keep_last_return
-    assert ('        super().__init__(*args, **kwargs)' in after) is ("__init__" in keep)
+    assert ("        super().__init__(*args, **kwargs)" in after) is ("__init__" in keep)
     assert '    def __str__(self): return "order"' in after  # one-line body: nothing to gain
     assert ("        ); return value" in after) is keep_last_return  # a return not starting its line: body kept whole
     cst.parse_module(reduced)

@@ -173,13 +173,37 @@ CLASSMETHOD = Limits.doubled()
 STATICMETHOD = Limits().fixed()
 """
 
-NAMES = ["FROM_DEFAULTS", "FROM_USER_DICT", "PROPERTY_LITERAL", "PROPERTY_SETTING", "METHOD", "FUNCTION",
-         "INLINE", "OR_DEFAULT", "ARITHMETIC", "FSTRING", "LISTED", "LOOKUP", "SUBSCRIPT",
-         "CLASSMETHOD", "STATICMETHOD"]
+NAMES = [
+    "FROM_DEFAULTS",
+    "FROM_USER_DICT",
+    "PROPERTY_LITERAL",
+    "PROPERTY_SETTING",
+    "METHOD",
+    "FUNCTION",
+    "INLINE",
+    "OR_DEFAULT",
+    "ARITHMETIC",
+    "FSTRING",
+    "LISTED",
+    "LOOKUP",
+    "SUBSCRIPT",
+    "CLASSMETHOD",
+    "STATICMETHOD",
+]
 SETTINGS_CASES = [
     pytest.param({}, id="no-settings"),
-    pytest.param({"PKG_API": {"CODE_LENGTH": 40}, "PKG_NAME_LENGTH": 99, "PKG_LENGTH": 7, "PKG_CODE": 3,
-                  "PKG_INLINE": 50, "PKG_FIXED": 70, "PKG_AUTO": "django.db.models.BigAutoField"}, id="every-setting-set"),
+    pytest.param(
+        {
+            "PKG_API": {"CODE_LENGTH": 40},
+            "PKG_NAME_LENGTH": 99,
+            "PKG_LENGTH": 7,
+            "PKG_CODE": 3,
+            "PKG_INLINE": 50,
+            "PKG_FIXED": 70,
+            "PKG_AUTO": "django.db.models.BigAutoField",
+        },
+        id="every-setting-set",
+    ),
 ]
 
 
@@ -243,18 +267,42 @@ def test_star_imports_and_try_imports_follow_python(tmp_path):
     ("files", "config", "dotted", "expected"),
     [
         ({"app/util.py": ""}, {}, "app.util", "app/util.py"),
-        ({f"{SITE}/thirdparty/models.py": "", ".venv/pyvenv.cfg": VENV_CFG}, {}, "thirdparty.models",
-         f"{SITE}/thirdparty/models.py"),
-        ({"venv/Lib/site-packages/thirdparty/__init__.py": "", "venv/pyvenv.cfg": "version_info = 3.11.2\n"}, {},
-         "thirdparty", "venv/Lib/site-packages/thirdparty/__init__.py"),
-        ({"deps/thirdparty.py": "", f"{SITE}/thirdparty.py": "", ".venv/pyvenv.cfg": VENV_CFG},
-         {"python_path": ("deps",)}, "thirdparty", "deps/thirdparty.py"),
+        (
+            {f"{SITE}/thirdparty/models.py": "", ".venv/pyvenv.cfg": VENV_CFG},
+            {},
+            "thirdparty.models",
+            f"{SITE}/thirdparty/models.py",
+        ),
+        (
+            {"venv/Lib/site-packages/thirdparty/__init__.py": "", "venv/pyvenv.cfg": "version_info = 3.11.2\n"},
+            {},
+            "thirdparty",
+            "venv/Lib/site-packages/thirdparty/__init__.py",
+        ),
+        (
+            {"deps/thirdparty.py": "", f"{SITE}/thirdparty.py": "", ".venv/pyvenv.cfg": VENV_CFG},
+            {"python_path": ("deps",)},
+            "thirdparty",
+            "deps/thirdparty.py",
+        ),
         # A project module wins over an installed one of the same name, as on sys.path ...
-        ({"thirdparty/__init__.py": "", f"{SITE}/thirdparty/__init__.py": "", ".venv/pyvenv.cfg": VENV_CFG}, {},
-         "thirdparty", "thirdparty/__init__.py"),
+        (
+            {"thirdparty/__init__.py": "", f"{SITE}/thirdparty/__init__.py": "", ".venv/pyvenv.cfg": VENV_CFG},
+            {},
+            "thirdparty",
+            "thirdparty/__init__.py",
+        ),
         # ... but `django` is always installed Django, never a folder in the project.
-        ({"django/db/models/__init__.py": "", f"{SITE}/django/db/models/__init__.py": "", ".venv/pyvenv.cfg": VENV_CFG},
-         {}, "django.db.models", f"{SITE}/django/db/models/__init__.py"),
+        (
+            {
+                "django/db/models/__init__.py": "",
+                f"{SITE}/django/db/models/__init__.py": "",
+                ".venv/pyvenv.cfg": VENV_CFG,
+            },
+            {},
+            "django.db.models",
+            f"{SITE}/django/db/models/__init__.py",
+        ),
         ({"django/db/models/__init__.py": ""}, {}, "django.db.models", None),
         ({f"{SITE}/thirdparty.py": ""}, {}, "thirdparty", None),  # no pyvenv.cfg: not a virtualenv
         ({}, {}, "not a module", None),

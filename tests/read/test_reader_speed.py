@@ -31,13 +31,19 @@ class Base(DeclarativeBase):
 
 # (name, body after HEADER, top-level statements the scan should find in the body)
 SOURCES = [
-    ("plain", """
+    (
+        "plain",
+        """
 class Stock(Base):
     __tablename__ = "stock"
     id = Column(Integer, primary_key=True)
     symbol = Column(String(10), nullable=False)
-""", 1),
-    ("column-0 text inside strings", '''
+""",
+        1,
+    ),
+    (
+        "column-0 text inside strings",
+        '''
 class Note(Base):
     """A docstring with
 class Fake(Base):
@@ -47,8 +53,12 @@ class Fake(Base):
     body = Column(Text, server_default="""
 x = 1
 """)
-''', 1),
-    ("brackets, comments and continuations", """
+''',
+        1,
+    ),
+    (
+        "brackets, comments and continuations",
+        """
 NAME_LEN = (
     10
 )  # a comment with a quote ' and a bracket (
@@ -63,8 +73,12 @@ Index("by_name", "name"),
     )
     id = Column(Integer, primary_key=True)
     name = Column(String(NAME_LEN))
-""", 3),
-    ("decorators and compound statements", """
+""",
+        3,
+    ),
+    (
+        "decorators and compound statements",
+        """
 def helper():
     return 1
 
@@ -90,8 +104,12 @@ if TYPE_CHECKING:
     from x import y
 elif False:
     pass
-""", 4),
-    ("strings with escapes and semicolons", r"""
+""",
+        4,
+    ),
+    (
+        "strings with escapes and semicolons",
+        r"""
 A = 'it\'s'; B = "a \"quoted\" (";  C = '''x'''
 D = "line \
 continued"
@@ -100,12 +118,20 @@ continued"
 class Esc(Base):
     __tablename__ = 'esc'
     id = Column(Integer, primary_key=True)
-""", 3),
-    ("no newline at the end", """
+""",
+        3,
+    ),
+    (
+        "no newline at the end",
+        """
 class Last(Base):
     __tablename__ = "last"
-    id = Column(Integer, primary_key=True)""", 1),
-    ("same statement names twice", """
+    id = Column(Integer, primary_key=True)""",
+        1,
+    ),
+    (
+        "same statement names twice",
+        """
 class A(Base):
     __tablename__ = "a"
     id = Column(Integer, primary_key=True)
@@ -116,7 +142,9 @@ class B(Base):
     id = Column(Integer, primary_key=True)
     a_id = Column(ForeignKey("a.id"))
 Index("by_a", B.a_id)
-""", 3),
+""",
+        3,
+    ),
 ]
 
 BROKEN = [
@@ -267,7 +295,7 @@ print("libcst" in sys.modules)
 
 
 DJANGO_SOURCES = {
-    "meta, methods and constants": '''
+    "meta, methods and constants": """
 from django.db import models
 
 NAME_LEN = 20
@@ -286,7 +314,7 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
-''',
+""",
     "tabs and a conditional class": '''
 from django.db import models
 try:
@@ -308,7 +336,7 @@ class Fake(models.Model):
 \tbody = models.TextField(db_default="""x
 """)
 ''',
-    "a syntax error after good statements": '''
+    "a syntax error after good statements": """
 from django.db import models
 
 
@@ -318,7 +346,7 @@ class Good(models.Model):
 
 class Bad(models.Model)
     name = models.CharField(max_length=10)
-''',
+""",
 }
 
 
@@ -342,5 +370,7 @@ def test_chunked_django_facts_equal_one_whole_parse(tmp_path, name):
         assert facts.diagnostics[0].location.line == 8  # the `class Bad(...)` line, not the next
         return
     finder = django_extract.LineFinder(text, tree.default_indent)
-    assert facts == django_extract._module_facts([tree], finder, rel, "app_django.apps.shop", "app_django.apps.shop.models")
+    assert facts == django_extract._module_facts(
+        [tree], finder, rel, "app_django.apps.shop", "app_django.apps.shop.models"
+    )
     assert len(top_level_chunks(text)) > 2

@@ -89,7 +89,10 @@ def test_mysql_defaults_keys_and_indexes(tmp_path):
     assert stocks.primary_key.columns == ("id",)
     assert not stocks.column("id").nullable
     assert [(c.name, c.columns) for c in stocks.constraints] == [("uq_symbol", ("symbol",))]
-    assert [(i.name, i.columns) for i in stocks.indexes] == [("idx_created", ("created_at",)), ("idx_cap", ("market_cap",))]
+    assert [(i.name, i.columns) for i in stocks.indexes] == [
+        ("idx_created", ("created_at",)),
+        ("idx_cap", ("market_cap",)),
+    ]
     assert schema.diagnostics == ()
     assert dict(schema.properties)["dialect"] == "mysql"
 

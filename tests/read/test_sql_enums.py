@@ -71,11 +71,14 @@ def test_enum_labels_equal_pg_enum(pg, tmp_path, sql):
     assert read_enums(tmp_path, sql) == {(schema, name): labels for schema, name, labels in rows}
 
 
-@pytest.mark.parametrize("sql, message", [
-    ("CREATE TYPE mood AS ENUM ('up');\nCREATE TYPE mood AS ENUM ('up');", 'type "mood" already exists'),
-    ("ALTER TYPE mood ADD VALUE 'x';", 'type "mood" does not exist'),
-    ("CREATE TYPE mood AS ENUM ('up');\nCREATE TABLE t (m mood);\nDROP TYPE mood;", "cannot drop type mood"),
-])
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("CREATE TYPE mood AS ENUM ('up');\nCREATE TYPE mood AS ENUM ('up');", 'type "mood" already exists'),
+        ("ALTER TYPE mood ADD VALUE 'x';", 'type "mood" does not exist'),
+        ("CREATE TYPE mood AS ENUM ('up');\nCREATE TABLE t (m mood);\nDROP TYPE mood;", "cannot drop type mood"),
+    ],
+)
 def test_what_postgresql_rejects_is_sl403(tmp_path, sql, message):
     path = tmp_path / "schema.sql"
     path.write_text(sql)

@@ -23,7 +23,12 @@ LONG = "a_table_name_that_is_long_enough_to_need_truncation_by_postgres"
         ("stocks", None, "pkey", "stocks_pkey"),
         ("stocks", "symbol", "key", "stocks_symbol_key"),
         (LONG, None, "pkey", "a_table_name_that_is_long_enough_to_need_truncation_by_pos_pkey"),
-        (LONG, "another_rather_long_column_name_for_the_unique_key", "key", "a_table_name_that_is_long_eno_another_rather_long_column_na_key"),
+        (
+            LONG,
+            "another_rather_long_column_name_for_the_unique_key",
+            "key",
+            "a_table_name_that_is_long_eno_another_rather_long_column_na_key",
+        ),
         ("t", "x" * 63, "idx", "t_" + "x" * 57 + "_idx"),
         ("täble_" + "ü" * 40, "cöl" * 10, "check", "täble_üüüüüüüüüü_cölcölcölcölcölcölcöl_check"),
         ("täble_" + "ü" * 40, "u", "key", "täble_" + "ü" * 25 + "_u_key"),

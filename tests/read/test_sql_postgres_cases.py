@@ -300,5 +300,7 @@ def test_case_matches_postgres(pg, tmp_path, name):
     actual = {"tables": read_catalog(dsn, "public")["tables"] + read_catalog(dsn, "crm")["tables"]}
     agreement = compare_catalogs(static, actual, names=True, comments=True, labels=("schemalint", "postgres"))
     assert agreement.agreeing == agreement.compared, str(agreement)
-    reported = sorted(int(d["location"].split(":")[1]) for d in static["diagnostics"] if d["code"] in ("SL402", "SL403"))
+    reported = sorted(
+        int(d["location"].split(":")[1]) for d in static["diagnostics"] if d["code"] in ("SL402", "SL403")
+    )
     assert reported == failed

@@ -16,11 +16,52 @@ CORPUS = Path(__file__).resolve().parent.parent / "differential" / "sql_corpus"
 VALID_SQL = [path.read_text(encoding="utf-8-sig") for path in sorted(CORPUS.glob("*.sql"))]
 ROOT = Path("/nonexistent-schemalint-root")
 FRAGMENTS = [
-    "(", ")", ",", ";", "'", '"', "$$", "$x$", "--", "/*", "*/", "\\", "\n", "\r\n", "E'",
-    "CREATE TABLE ", "IF NOT EXISTS ", "ALTER TABLE ", "ADD COLUMN ", "DROP ", "CONSTRAINT ",
-    "PRIMARY KEY", "REFERENCES ", "CHECK (", "DEFAULT ", "serial", "varchar(", "::", "ARRAY[",
-    "CREATE INDEX ", "ON ", "USING gin ", "WHERE ", "DO ", "BEGIN", "END", "RENAME TO ", "COMMENT ON ",
-    "IS NULL", "NOT ", "IN (", "BETWEEN ", "GENERATED ALWAYS AS IDENTITY", "\x00", "é", "🙂",
+    "(",
+    ")",
+    ",",
+    ";",
+    "'",
+    '"',
+    "$$",
+    "$x$",
+    "--",
+    "/*",
+    "*/",
+    "\\",
+    "\n",
+    "\r\n",
+    "E'",
+    "CREATE TABLE ",
+    "IF NOT EXISTS ",
+    "ALTER TABLE ",
+    "ADD COLUMN ",
+    "DROP ",
+    "CONSTRAINT ",
+    "PRIMARY KEY",
+    "REFERENCES ",
+    "CHECK (",
+    "DEFAULT ",
+    "serial",
+    "varchar(",
+    "::",
+    "ARRAY[",
+    "CREATE INDEX ",
+    "ON ",
+    "USING gin ",
+    "WHERE ",
+    "DO ",
+    "BEGIN",
+    "END",
+    "RENAME TO ",
+    "COMMENT ON ",
+    "IS NULL",
+    "NOT ",
+    "IN (",
+    "BETWEEN ",
+    "GENERATED ALWAYS AS IDENTITY",
+    "\x00",
+    "é",
+    "🙂",
 ]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,9 +90,9 @@ def mutated_sql(draw) -> str:
         if operation == "insert":
             text = text[:at] + draw(st.sampled_from(FRAGMENTS)) + text[at:]
         elif operation == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 200)):]
+            text = text[:at] + text[at + draw(st.integers(1, 200)) :]
         else:
-            text = text[:at] + text[at:at + draw(st.integers(1, 300))] + text[at:]
+            text = text[:at] + text[at : at + draw(st.integers(1, 300))] + text[at:]
     return text
 
 

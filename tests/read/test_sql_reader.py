@@ -56,7 +56,9 @@ def test_final_state_after_years_of_alters(tmp_path):
     assert stocks.column("symbol").type == "character varying(20)"
     assert stocks.primary_key.name == "stocks_pkey" and stocks.primary_key.implicit
     assert [(c.name, c.kind, c.implicit) for c in stocks.constraints] == [("stocks_symbol_key", "unique", True)]
-    assert [(i.name, i.columns, i.implicit) for i in stocks.indexes] == [("idx_stocks_market_cap", ("market_cap",), False)]
+    assert [(i.name, i.columns, i.implicit) for i in stocks.indexes] == [
+        ("idx_stocks_market_cap", ("market_cap",), False)
+    ]
     assert schema.diagnostics == ()
 
 
@@ -132,7 +134,11 @@ def test_unparsable_statement_is_skipped_alone(tmp_path):
         ("CREATE TABLE t (a int);\nCREATE INDEX ON t (b);", 2, 'column "b" does not exist'),
         ("CREATE TABLE t (a int);\nCOMMENT ON COLUMN t.b IS 'x';", 2, 'column "b"'),
         ("CREATE TABLE t (a int PRIMARY KEY);\nALTER TABLE t ALTER COLUMN a DROP NOT NULL;", 2, "primary key"),
-        ("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT * FROM t;\nALTER TABLE t ALTER COLUMN a TYPE bigint;", 3, "used by a view"),
+        (
+            "CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT * FROM t;\nALTER TABLE t ALTER COLUMN a TYPE bigint;",
+            3,
+            "used by a view",
+        ),
         ("CREATE TABLE t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nDROP TABLE t;", 3, "other objects depend on it"),
     ],
 )
@@ -193,9 +199,18 @@ def test_several_files_apply_in_path_order(tmp_path):
         ("CREATE TABLE t (a int);", [("create_table", False)]),
         ("CREATE TABLE IF NOT EXISTS t (a int);", [("create_table", True)]),
         ("DROP TABLE IF EXISTS t;\nCREATE TABLE t (a int);", [("drop_table", True), ("create_table", True)]),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX ON t (a);", [("create_table", True), ("create_index", False)]),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX IF NOT EXISTS i ON t (a);", [("create_table", True), ("create_index", True)]),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ADD COLUMN b int;", [("create_table", True), ("add_column", False)]),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX ON t (a);",
+            [("create_table", True), ("create_index", False)],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX IF NOT EXISTS i ON t (a);",
+            [("create_table", True), ("create_index", True)],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ADD COLUMN b int;",
+            [("create_table", True), ("add_column", False)],
+        ),
         (
             "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t DROP CONSTRAINT IF EXISTS c, ADD CONSTRAINT c CHECK (a > 0);",
             [("create_table", True), ("drop_constraint", True), ("add_constraint", True)],
@@ -204,15 +219,27 @@ def test_several_files_apply_in_path_order(tmp_path):
             "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);",
             [("create_table", True), ("add_constraint", False)],
         ),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t RENAME COLUMN a TO b;", [("create_table", True), ("rename", False)]),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;", [("create_table", True), ("alter_column", True)]),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t RENAME COLUMN a TO b;",
+            [("create_table", True), ("rename", False)],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+            [("create_table", True), ("alter_column", True)],
+        ),
         ("CREATE TABLE IF NOT EXISTS t (a int);\nDROP INDEX i;", [("create_table", True), ("drop_index", False)]),
-        ("CREATE TABLE IF NOT EXISTS t (a int);\nCOMMENT ON TABLE t IS 'x';", [("create_table", True), ("comment", True)]),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nCOMMENT ON TABLE t IS 'x';",
+            [("create_table", True), ("comment", True)],
+        ),
         (
             "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE VIEW v AS SELECT a FROM t;\nCREATE OR REPLACE VIEW w AS SELECT a FROM t;",
             [("create_table", True), ("create_view", False), ("create_view", True)],
         ),
-        ("CREATE SEQUENCE s;\nCREATE SEQUENCE IF NOT EXISTS s2;", [("create_sequence", False), ("create_sequence", True)]),
+        (
+            "CREATE SEQUENCE s;\nCREATE SEQUENCE IF NOT EXISTS s2;",
+            [("create_sequence", False), ("create_sequence", True)],
+        ),
         (
             "CREATE TABLE IF NOT EXISTS t (a int);\nDO $$ BEGIN ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0); "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
@@ -252,7 +279,9 @@ def test_non_utf8_file_is_sl001(tmp_path):
 
 def test_extract_is_picklable_and_link_is_deterministic(tmp_path):
     path = tmp_path / "schema.sql"
-    path.write_text("CREATE TABLE t (a serial PRIMARY KEY, b text DEFAULT 'x' CHECK (b <> ''));\nCREATE INDEX ON t (lower(b));\n")
+    path.write_text(
+        "CREATE TABLE t (a serial PRIMARY KEY, b text DEFAULT 'x' CHECK (b <> ''));\nCREATE INDEX ON t (lower(b));\n"
+    )
     facts = READER.extract(SourceFile(path, "schema.sql", path.read_bytes()), ReaderSettings())
     copy = pickle.loads(pickle.dumps(facts))
     assert copy == facts

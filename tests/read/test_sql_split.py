@@ -21,13 +21,19 @@ def starts(text: str, dialect: str = "postgres") -> list[tuple[int, int, str]]:
         ("INSERT INTO t VALUES (E'a\\';b');\nSELECT 2;", [(1, 1, "INSERT"), (2, 1, "SELECT")]),
         ('CREATE TABLE "we;ird" (x int);\nSELECT 2;', [(1, 1, "CREATE"), (2, 1, "SELECT")]),
         ("DO $$ BEGIN PERFORM 1; END $$;\nSELECT 2;", [(1, 1, "DO"), (2, 1, "SELECT")]),
-        ("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT 2;", [(1, 1, "CREATE"), (2, 1, "SELECT")]),
+        (
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT 2;",
+            [(1, 1, "CREATE"), (2, 1, "SELECT")],
+        ),
         ("SELECT $1;\nSELECT 2;", [(1, 1, "SELECT"), (2, 1, "SELECT")]),
         ("\\connect db\nSELECT 1;\n\\i other.sql\n", [(2, 1, "SELECT")]),
         ("SELECT 1;\r\n\r\n   SELECT 2;\r\n", [(1, 1, "SELECT"), (3, 4, "SELECT")]),
         ("SELECT 1", [(1, 1, "SELECT")]),
         ("  ;; ;\n", []),
-        ("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;", [(1, 1, "CREATE"), (2, 1, "SELECT")]),
+        (
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;",
+            [(1, 1, "CREATE"), (2, 1, "SELECT")],
+        ),
     ],
 )
 def test_statement_starts(text, expected):
@@ -64,7 +70,7 @@ def test_statement_text_excludes_the_semicolon_and_offset_points_into_the_file()
     text = "-- x\nCREATE TABLE t (a int)  ;"
     [statement] = split_statements(text)
     assert statement.text == "CREATE TABLE t (a int)"
-    assert text[statement.offset:].startswith("CREATE")
+    assert text[statement.offset :].startswith("CREATE")
 
 
 @pytest.mark.parametrize(

@@ -216,9 +216,17 @@ def test_registry_mapped_decorator_and_imperative_tables(tmp_path):
     source = REGISTRY_SOURCE
     schema = read(tmp_path, {"models.py": source})
     users = table(schema, "users", "auth")
-    assert (users.comment, [c.name for c in users.columns], users.constraints[0].name) == ("people", ["id", "email"], "users_email_key")
+    assert (users.comment, [c.name for c in users.columns], users.constraints[0].name) == (
+        "people",
+        ["id", "email"],
+        "users_email_key",
+    )
     sessions = table(schema, "sessions")
-    assert (sessions.model, sessions.foreign_keys[0].ref_table, sessions.foreign_keys[0].ref_schema) == ("Session", "users", "auth")
+    assert (sessions.model, sessions.foreign_keys[0].ref_table, sessions.foreign_keys[0].ref_schema) == (
+        "Session",
+        "users",
+        "auth",
+    )
     assert table(schema, "tokens").model == "Token"
     assert table(schema, "tokens").primary_key.columns == ("value",)
 
@@ -297,7 +305,10 @@ def test_column_name_differs_from_attribute(tmp_path):
     body = COLUMN_NAMES_BODY
     things = table(read_body(tmp_path, body), "things")
     assert [(c.name, c.field_name) for c in things.columns] == [
-        ("thing_id", "id"), ("is_flag", "flag"), ("remark", "note"), ("other_col", "other")
+        ("thing_id", "id"),
+        ("is_flag", "flag"),
+        ("remark", "note"),
+        ("other_col", "other"),
     ]
     assert things.primary_key.columns == ("thing_id",)
 
@@ -378,7 +389,10 @@ class Product(Coded, Base):
     schema = read(tmp_path, files, models=["app/db/models.py"])
     products = table(schema, "products")
     assert [(c.name, c.type) for c in products.columns] == [
-        ("id", "integer"), ("name", "character varying(80)"), ("price", "numeric(14,2)"), ("code", "character varying(8)")
+        ("id", "integer"),
+        ("name", "character varying(80)"),
+        ("price", "numeric(14,2)"),
+        ("code", "character varying(8)"),
     ]
     assert codes(schema) == []
 
@@ -388,7 +402,9 @@ def test_star_imports_from_sqlalchemy(tmp_path):
     schema = read(tmp_path, {"models.py": source})
     things = table(schema, "things")
     assert [(c.name, c.type, c.nullable) for c in things.columns] == [
-        ("id", "integer", False), ("name", "character varying(20)", True), ("count", "integer", False)
+        ("id", "integer", False),
+        ("name", "character varying(20)", True),
+        ("count", "integer", False),
     ]
     assert things.mirrors == "catalog.Thing"
 
@@ -434,7 +450,7 @@ def test_each_key_index_and_constraint_is_located_at_its_own_call(tmp_path):
     lines = source.splitlines()
 
     def at(location):
-        return lines[location.line - 1][location.col - 1:]
+        return lines[location.line - 1][location.col - 1 :]
 
     parents = table(schema, "parents")
     assert at(parents.location).startswith("class Parent(Base):")

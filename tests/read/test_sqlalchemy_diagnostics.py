@@ -25,7 +25,9 @@ SYNTAX_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("source, line, col", SYNTAX_ERRORS, ids=["bad-bases", "dangling-operator", "no-indent", "unclosed"])
+@pytest.mark.parametrize(
+    "source, line, col", SYNTAX_ERRORS, ids=["bad-bases", "dangling-operator", "no-indent", "unclosed"]
+)
 def test_syntax_error_is_sl001_at_its_position(tmp_path, source, line, col):
     schema = read(tmp_path, {"models.py": source})
     assert codes(schema) == ["SL001"]
@@ -34,7 +36,9 @@ def test_syntax_error_is_sl001_at_its_position(tmp_path, source, line, col):
     assert schema.tables == ()
 
 
-@pytest.mark.parametrize("data, line", [(b"x = 1\n\xff\xfe = 2\n", 2), (b"a = 1\nb = 2\x00\n", 2)], ids=["latin-1", "binary"])
+@pytest.mark.parametrize(
+    "data, line", [(b"x = 1\n\xff\xfe = 2\n", 2), (b"a = 1\nb = 2\x00\n", 2)], ids=["latin-1", "binary"]
+)
 def test_undecodable_file_is_sl001(tmp_path, data, line):
     (tmp_path / "models.py").write_bytes(data)
     from schemalint.config import Config
@@ -59,7 +63,11 @@ UNRESOLVABLE = [
     ("value = Column(String(length_from_settings()))", "value", "String length"),
     ("value = Column(UnknownType)", "value", "UnknownType"),
     ("value: Mapped[dict]", "value", "no SQL type for annotation builtins.dict"),
-    ("value = Column(Integer, server_default=default_sql())", "value", "server_default 'default_sql()' cannot be resolved statically"),
+    (
+        "value = Column(Integer, server_default=default_sql())",
+        "value",
+        "server_default 'default_sql()' cannot be resolved statically",
+    ),
     ("value = Column(Enum(Color, values_callable=helper))", "value", "values_callable"),
     ("value = Column(ForeignKey(target()))", "value", "cannot be resolved statically"),
     ("value = Column(Enum('a', 'b'))", "value", "needs name="),
@@ -144,7 +152,9 @@ class Thing(Base):
     schema = read_body(tmp_path, body)
     things = table(schema, "things")
     # the referenced table is outside the files read: the FK is still what create_all emits
-    assert [(f.columns, f.ref_table, f.ref_columns) for f in things.foreign_keys] == [(("other_id",), "elsewhere", ("id",))]
+    assert [(f.columns, f.ref_table, f.ref_columns) for f in things.foreign_keys] == [
+        (("other_id",), "elsewhere", ("id",))
+    ]
     assert codes(schema) == []
 
 
@@ -163,7 +173,7 @@ def test_reading_never_imports_sqlalchemy_or_the_models(tmp_path):
         from pathlib import Path
         from schemalint.config import Config
         from schemalint.engine import read_schema
-        schema = read_schema("sqlalchemy", [Path({str(tmp_path / 'models.py')!r})], Config(root=Path({str(tmp_path)!r})))
+        schema = read_schema("sqlalchemy", [Path({str(tmp_path / "models.py")!r})], Config(root=Path({str(tmp_path)!r})))
         assert "sqlalchemy" not in sys.modules, "sqlalchemy was imported"
         print("ok", len(schema.tables))
     """)
@@ -171,14 +181,48 @@ def test_reading_never_imports_sqlalchemy_or_the_models(tmp_path):
     assert result.stdout.strip() == "ok 0", result.stderr
 
 
-PIECES = st.sampled_from([
-    "class A(Base):\n", "    __tablename__ = 'a'\n", "    id = Column(Integer, primary_key=True)\n",
-    "    x: Mapped[", "int]\n", "Optional[", "    __table_args__ = (", "Index('i', 'x')", ")\n", "{'schema': 1}",
-    "    y = Column(ForeignKey(", "'a.id'", "A.id", "))\n", "class B(A):\n", "    @declared_attr\n",
-    "    def z(cls):\n", "        return Column(String(", "N", "))\n", "N = N + 1\n", "from . import *\n",
-    "from .models import Base\n", "import sqlalchemy as sa\n", "Base = sa.orm.declarative_base()\n", "    pass\n",
-    "(", ")", "[", "]", ", ", "lambda: ", "**kw", "*args", "'''", "\\", "\n", "    ",
-])
+PIECES = st.sampled_from(
+    [
+        "class A(Base):\n",
+        "    __tablename__ = 'a'\n",
+        "    id = Column(Integer, primary_key=True)\n",
+        "    x: Mapped[",
+        "int]\n",
+        "Optional[",
+        "    __table_args__ = (",
+        "Index('i', 'x')",
+        ")\n",
+        "{'schema': 1}",
+        "    y = Column(ForeignKey(",
+        "'a.id'",
+        "A.id",
+        "))\n",
+        "class B(A):\n",
+        "    @declared_attr\n",
+        "    def z(cls):\n",
+        "        return Column(String(",
+        "N",
+        "))\n",
+        "N = N + 1\n",
+        "from . import *\n",
+        "from .models import Base\n",
+        "import sqlalchemy as sa\n",
+        "Base = sa.orm.declarative_base()\n",
+        "    pass\n",
+        "(",
+        ")",
+        "[",
+        "]",
+        ", ",
+        "lambda: ",
+        "**kw",
+        "*args",
+        "'''",
+        "\\",
+        "\n",
+        "    ",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

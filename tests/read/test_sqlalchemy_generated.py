@@ -13,9 +13,18 @@ from tests.read.test_sqlalchemy_types import DEFAULTS, PRELUDE, TYPES
 
 MODIFIERS = ["nullable=False", "unique=True", "index=True", "comment='about it'", "index=True, unique=True"]
 ANNOTATED = [
-    "Mapped[int]", "Mapped[Optional[str]] = mapped_column(String(12))", "Mapped[Decimal] = mapped_column(Numeric(8, 3))",
-    "Mapped[datetime.datetime | None]", "Mapped[Color]", "Mapped[Literal['x', 'yy']]", "Mapped[bool] = mapped_column(server_default='t')",
-    "Mapped[str50]", "Mapped[money | None]", "Mapped[uuid.UUID]", "Mapped[bytes | None]", "Mapped[int] = mapped_column(SmallInteger, server_default='3')",
+    "Mapped[int]",
+    "Mapped[Optional[str]] = mapped_column(String(12))",
+    "Mapped[Decimal] = mapped_column(Numeric(8, 3))",
+    "Mapped[datetime.datetime | None]",
+    "Mapped[Color]",
+    "Mapped[Literal['x', 'yy']]",
+    "Mapped[bool] = mapped_column(server_default='t')",
+    "Mapped[str50]",
+    "Mapped[money | None]",
+    "Mapped[uuid.UUID]",
+    "Mapped[bytes | None]",
+    "Mapped[int] = mapped_column(SmallInteger, server_default='3')",
 ]
 SIMPLE_TYPES = [d for d, _ in TYPES if "other_name" not in d and "type_=" not in d]
 PLAIN_DEFAULTS = [d for d, _, _ in DEFAULTS if "Identity" not in d]
@@ -28,9 +37,15 @@ def _with(declaration: str, extra: str) -> str:
 def _table(rng: random.Random, index: int, earlier: list[str]) -> str:
     name = f"gen_{index}"
     lines = [f"class Gen{index}(Base):", f"    __tablename__ = {name!r}"]
-    pk = rng.choice(["id = Column(Integer, primary_key=True)", "id = Column(BigInteger, primary_key=True)",
-                     "id: Mapped[int] = mapped_column(primary_key=True)", "id = Column(String(8), primary_key=True)",
-                     "id = Column(Integer, Identity(), primary_key=True)"])
+    pk = rng.choice(
+        [
+            "id = Column(Integer, primary_key=True)",
+            "id = Column(BigInteger, primary_key=True)",
+            "id: Mapped[int] = mapped_column(primary_key=True)",
+            "id = Column(String(8), primary_key=True)",
+            "id = Column(Integer, Identity(), primary_key=True)",
+        ]
+    )
     lines.append(f"    {pk}")
     columns = []
     for number in range(rng.randint(2, 7)):
@@ -57,7 +72,7 @@ def _table(rng: random.Random, index: int, earlier: list[str]) -> str:
     if len(columns) >= 2 and rng.random() < 0.5:
         args.append(f"Index('ix_{name}_pair', {columns[0]!r}, sa.desc({columns[1]!r}))")
     if rng.random() < 0.4:
-        args.append("CheckConstraint(\"id IS NOT NULL\")")
+        args.append('CheckConstraint("id IS NOT NULL")')
     if rng.random() < 0.3:
         args.append(f"{{'comment': 'generated table {index}'}}")
     if args:

@@ -28,18 +28,37 @@ def test_postgresql_make_object_name(parts, expected):
 
 def test_postgresql_appends_a_number_when_a_name_is_taken():
     taken: set[str] = set()
-    assert [choose_constraint_name("t", ["c"], "check", taken) for _ in range(3)] == ["t_c_check", "t_c_check1", "t_c_check2"]
+    assert [choose_constraint_name("t", ["c"], "check", taken) for _ in range(3)] == [
+        "t_c_check",
+        "t_c_check1",
+        "t_c_check2",
+    ]
 
 
 CONVENTIONS = [
     ("ix_%(column_0_label)s", dict(table="stocks", schema=None, columns=["symbol"], name=None), "ix_stocks_symbol"),
-    ("ix_%(column_0_label)s", dict(table="stocks", schema="market", columns=["symbol"], name=None), "ix_market_stocks_symbol"),
+    (
+        "ix_%(column_0_label)s",
+        dict(table="stocks", schema="market", columns=["symbol"], name=None),
+        "ix_market_stocks_symbol",
+    ),
     ("uq_%(table_name)s_%(column_0_N_name)s", dict(table="t", schema=None, columns=["a", "b"], name=None), "uq_t_a_b"),
     ("uq_%(table_name)s_%(column_0N_name)s", dict(table="t", schema=None, columns=["a", "b"], name=None), "uq_t_ab"),
-    ("ck_%(table_name)s_%(constraint_name)s", dict(table="t", schema=None, columns=[], name="positive"), "ck_t_positive"),
-    ("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-     dict(table="t", schema=None, columns=["u_id"], name=None, referred_table="u", referred_columns=["id"]), "fk_t_u_id_u"),
-    ("fk_%(referred_column_0_name)s", dict(table="t", schema=None, columns=["u_id"], name=None, referred_table="u", referred_columns=["id"]), "fk_id"),
+    (
+        "ck_%(table_name)s_%(constraint_name)s",
+        dict(table="t", schema=None, columns=[], name="positive"),
+        "ck_t_positive",
+    ),
+    (
+        "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        dict(table="t", schema=None, columns=["u_id"], name=None, referred_table="u", referred_columns=["id"]),
+        "fk_t_u_id_u",
+    ),
+    (
+        "fk_%(referred_column_0_name)s",
+        dict(table="t", schema=None, columns=["u_id"], name=None, referred_table="u", referred_columns=["id"]),
+        "fk_id",
+    ),
 ]
 
 
@@ -75,7 +94,9 @@ class Child(Base):
 """
     child = table(read_body(tmp_path, body), "children")
     assert (child.primary_key.name, child.primary_key.implicit) == ("children_pkey", True)
-    assert [(f.name, f.on_delete, f.implicit) for f in child.foreign_keys] == [("children_parent_id_fkey", "CASCADE", True)]
+    assert [(f.name, f.on_delete, f.implicit) for f in child.foreign_keys] == [
+        ("children_parent_id_fkey", "CASCADE", True)
+    ]
     assert sorted((c.name, c.kind, c.columns, c.implicit) for c in child.constraints) == [
         ("children_a_b_key", "unique", ("a", "b"), True),
         ("children_a_check", "check", ("a",), True),
@@ -84,7 +105,9 @@ class Child(Base):
     ]
     _same_as_postgres(request, tmp_path, "sa_implicit")
     assert sorted((i.name, i.columns, i.unique) for i in child.indexes) == [
-        ("ix_children_b", ("b",), False), ("ix_children_c", ("c",), True), ("my_index", ("b",), False)
+        ("ix_children_b", ("b",), False),
+        ("ix_children_c", ("c",), True),
+        ("my_index", ("b",), False),
     ]
 
 
@@ -135,7 +158,10 @@ class Child(Base):
     assert sorted(i.name for i in child.indexes) == ["ix_children_b", "named_index"]
     # a convention's name for an unnamed constraint was written by nobody: compare by content
     assert {c.name: c.implicit for c in child.constraints} == {
-        "ck_children_a_positive": False, "explicit_uq": False, "uq_children_a": True, "uq_children_c": True
+        "ck_children_a_positive": False,
+        "explicit_uq": False,
+        "uq_children_a": True,
+        "uq_children_c": True,
     }
     _same_as_postgres(request, tmp_path, "sa_convention")
 
@@ -183,10 +209,20 @@ PREDICATES = [
     ("x BETWEEN 1 AND 2", "x >= 1 AND x <= 2"),
     ("x <= b", "x <= b"),
     ("(x > 0)", "x > 0"),
-    ("y IN ('a', 'b') AND x > 0", "(y::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])) AND x > 0"),
+    (
+        "y IN ('a', 'b') AND x > 0",
+        "(y::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])) AND x > 0",
+    ),
 ]
-COLUMNS = {"x": "integer", "n": "numeric(10,2)", "b": "bigint", "y": "character varying(5)", "flag": "boolean",
-           "t": "text", "d": "double precision"}
+COLUMNS = {
+    "x": "integer",
+    "n": "numeric(10,2)",
+    "b": "bigint",
+    "y": "character varying(5)",
+    "flag": "boolean",
+    "t": "text",
+    "d": "double precision",
+}
 
 
 @pytest.mark.parametrize("sql, printed", PREDICATES, ids=[p[0] for p in PREDICATES])
@@ -244,6 +280,7 @@ class Scoped(Base):
     upper = table(schema, "UpperCase")
     assert upper.column("id").default == """nextval('"UpperCase_id_seq"'::regclass)"""
     assert [(i.name, i.columns, i.orders) for i in upper.indexes] == [
-        ("ix_upper_name_desc", ("name",), ("DESC",)), ("ix_upper_lower", ("lower(name::text)",), ())
+        ("ix_upper_name_desc", ("name",), ("DESC",)),
+        ("ix_upper_lower", ("lower(name::text)",), ()),
     ]
     _same_as_postgres(request, tmp_path, "sa_quoted")

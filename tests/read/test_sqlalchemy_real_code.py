@@ -12,12 +12,16 @@ from tests.read.test_sqlalchemy_support import read_body, table
 
 # Each case: a models.py body (after HEADER), and the MetaData owners create_all() runs for.
 CASES = {
-    "loop-over-literal-list": ("""
+    "loop-over-literal-list": (
+        """
 metadata = MetaData()
 for name in ["alpha", "beta"]:
     Table(f"{name}_log", metadata, Column("id", Integer, primary_key=True), Column(f"{name}_note", String(20)))
-""", ("metadata",)),
-    "loop-over-tuples-and-module-constant": ("""
+""",
+        ("metadata",),
+    ),
+    "loop-over-tuples-and-module-constant": (
+        """
 metadata = MetaData()
 KINDS = (("small", 3), ("large", 300))
 for kind, size in KINDS:
@@ -25,8 +29,11 @@ for kind, size in KINDS:
 for suffix in ("a", "b"):
     Table("part_{}".format(suffix), metadata, Column("id", Integer, primary_key=True),
           Column("box_id", ForeignKey("box_small.id")), Index(f"ix_part_{suffix}_box", "box_id"))
-""", ("metadata",)),
-    "extend-existing-class": ("""
+""",
+        ("metadata",),
+    ),
+    "extend-existing-class": (
+        """
 class Account(Base):
     __tablename__ = "accounts"
     id = Column(BigInteger, primary_key=True)
@@ -39,15 +46,21 @@ class AccountExtended(Base):
     id = Column(BigInteger, primary_key=True)
     name = Column(String(20), nullable=False)
     extra = Column(Integer, index=True)
-""", ("Base",)),
-    "extend-existing-table": ("""
+""",
+        ("Base",),
+    ),
+    "extend-existing-table": (
+        """
 metadata = MetaData()
 events = Table("events", metadata, Column("id", Integer, primary_key=True), Column("kind", String(5)))
 events = Table("events", metadata, Column("kind", Text), Column("at", DateTime), extend_existing=True)
 kept = Table("kept", metadata, Column("id", Integer, primary_key=True))
 kept = Table("kept", metadata, Column("other", Integer), keep_existing=True)
-""", ("metadata",)),
-    "with-variant": ("""
+""",
+        ("metadata",),
+    ),
+    "with-variant": (
+        """
 class Sample(Base):
     __tablename__ = "samples"
     id = Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -55,8 +68,11 @@ class Sample(Base):
     big = Column(Integer().with_variant(BigInteger(), "postgresql"))
     doc = Column(JSON().with_variant(postgresql.JSONB(), "postgresql", "mysql"))
     name: Mapped[str] = mapped_column(String(30).with_variant(Text, "oracle").with_variant(String(40), "postgresql"))
-""", ("Base",)),
-    "nested-enum": ("""
+""",
+        ("Base",),
+    ),
+    "nested-enum": (
+        """
 class Order(Base):
     __tablename__ = "orders"
 
@@ -78,8 +94,11 @@ class Refund(Base):
     __tablename__ = "refunds"
     id: Mapped[int] = mapped_column(primary_key=True)
     status = Column(Enum(Order.Status, name="refund_status"))
-""", ("Base",)),
-    "type-decorator-arguments": ("""
+""",
+        ("Base",),
+    ),
+    "type-decorator-arguments": (
+        """
 from sqlalchemy.types import TypeDecorator
 
 
@@ -114,8 +133,11 @@ class Thing(Base):
     fixed = Column(Fixed(10))
     amount = Column(Money(12, 2))
     tiny = Column(Tiny(3))
-""", ("Base",)),
-    "foreign-key-type": ("""
+""",
+        ("Base",),
+    ),
+    "foreign-key-type": (
+        """
 class Parent(Base):
     __tablename__ = "parents"
     id = Column(BigInteger, primary_key=True)
@@ -128,8 +150,11 @@ class Child(Base):
     parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
     parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey(Parent.code))
     other_id = Column(ForeignKey("parents.id"), nullable=False)
-""", ("Base",)),
-    "index-desc-and-where": ("""
+""",
+        ("Base",),
+    ),
+    "index-desc-and-where": (
+        """
 class Task(Base):
     __tablename__ = "tasks"
     id = Column(Integer, primary_key=True)
@@ -154,7 +179,9 @@ jobs = Table("jobs", Base.metadata, Column("id", Integer, primary_key=True), Col
              Column("tries", Integer))
 Index("ix_jobs_pending", jobs.c.tries.desc(), postgresql_where=jobs.c.state != "done")
 Index("ix_jobs_retry", jobs.c.state, postgresql_where=(jobs.c.tries > 0) & (jobs.c.state.is_(None) | (jobs.c.state == "x")))
-""", ("Base",)),
+""",
+        ("Base",),
+    ),
 }
 
 
@@ -181,31 +208,60 @@ def test_real_model_constructs_match_create_all(tmp_path, pg, body, owners):
 # Each: body, (table, column or None, index name or None), the unknown parts expected there,
 # the table's unknown parts, whether the schema is complete, and a fragment of the one SL002.
 UNKNOWNS = {
-    "type-from-function": ("""
+    "type-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     code = Column(String(get_length()))
     after = Column(Text)
-""", ("things", "code", None), ("type",), (), True, "String length"),
-    "serial-candidate-type": ("""
+""",
+        ("things", "code", None),
+        ("type",),
+        (),
+        True,
+        "String length",
+    ),
+    "serial-candidate-type": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(make_type(), primary_key=True)
-""", ("things", "id", None), ("type", "default"), (), True, "type cannot be resolved"),
-    "annotation-without-sql-type": ("""
+""",
+        ("things", "id", None),
+        ("type", "default"),
+        (),
+        True,
+        "type cannot be resolved",
+    ),
+    "annotation-without-sql-type": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[dict]
-""", ("things", "data", None), ("type",), (), True, "no SQL type for annotation"),
-    "fk-type-from-unknown-target": ("""
+""",
+        ("things", "data", None),
+        ("type",),
+        (),
+        True,
+        "no SQL type for annotation",
+    ),
+    "fk-type-from-unknown-target": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     owner_id = Column(ForeignKey(target()))
-""", ("things", "owner_id", None), ("type", "references"), (), True, "type comes from foreign key"),
-    "fk-to-a-column-of-unknown-type": ("""
+""",
+        ("things", "owner_id", None),
+        ("type", "references"),
+        (),
+        True,
+        "type comes from foreign key",
+    ),
+    "fk-to-a-column-of-unknown-type": (
+        """
 class Parent(Base):
     __tablename__ = "parents"
     id = Column(make_type(), primary_key=True)
@@ -215,57 +271,120 @@ class Child(Base):
     __tablename__ = "children"
     id = Column(Integer, primary_key=True)
     parent_id = Column(ForeignKey("parents.id"))
-""", ("children", "parent_id", None), ("type",), (), True, "column id: type cannot be resolved"),
-    "fk-to-a-table-not-read": ("""
+""",
+        ("children", "parent_id", None),
+        ("type",),
+        (),
+        True,
+        "column id: type cannot be resolved",
+    ),
+    "fk-to-a-table-not-read": (
+        """
 class Child(Base):
     __tablename__ = "children"
     id = Column(Integer, primary_key=True)
     parent_id = Column(ForeignKey("elsewhere.id"))
-""", ("children", "parent_id", None), ("type",), (), True, "elsewhere.id, which is not in the models read"),
-    "fk-target-unknown": ("""
+""",
+        ("children", "parent_id", None),
+        ("type",),
+        (),
+        True,
+        "elsewhere.id, which is not in the models read",
+    ),
+    "fk-target-unknown": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     owner_id = Column(Integer, ForeignKey(target()))
-""", ("things", "owner_id", None), ("references",), (), True, "foreign key target"),
-    "server-default-from-function": ("""
+""",
+        ("things", "owner_id", None),
+        ("references",),
+        (),
+        True,
+        "foreign key target",
+    ),
+    "server-default-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     region = Column(String(5), server_default=default_region())
-""", ("things", "region", None), ("default",), (), True, "server_default"),
-    "unresolved-column-argument": ("""
+""",
+        ("things", "region", None),
+        ("default",),
+        (),
+        True,
+        "server_default",
+    ),
+    "unresolved-column-argument": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     owner_id = Column(Integer, make_key())
-""", ("things", "owner_id", None), ("default", "identity", "generated", "references"), (), True, "make_key()"),
-    "nullable-from-function": ("""
+""",
+        ("things", "owner_id", None),
+        ("default", "identity", "generated", "references"),
+        (),
+        True,
+        "make_key()",
+    ),
+    "nullable-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     note = Column(Text, nullable=lenient())
-""", ("things", "note", None), ("nullable",), (), True, "nullable='lenient()'"),
-    "unique-and-comment-from-functions": ("""
+""",
+        ("things", "note", None),
+        ("nullable",),
+        (),
+        True,
+        "nullable='lenient()'",
+    ),
+    "unique-and-comment-from-functions": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     code = Column(String(8), unique=is_unique(), comment=describe())
-""", ("things", "code", None), ("comment", "unique"), (), True, "unique='is_unique()', comment='describe()'"),
-    "index-from-function": ("""
+""",
+        ("things", "code", None),
+        ("comment", "unique"),
+        (),
+        True,
+        "unique='is_unique()', comment='describe()'",
+    ),
+    "index-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     code = Column(String(8), index=indexed())
-""", ("things", "code", None), (), ("indexes",), True, "index='indexed()'"),
-    "where-from-function": ("""
+""",
+        ("things", "code", None),
+        (),
+        ("indexes",),
+        True,
+        "index='indexed()'",
+    ),
+    "where-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     state = Column(String(5))
     __table_args__ = (Index("ix_things_state", state, postgresql_where=state.in_(open_states())),)
-""", ("things", None, "ix_things_state"), ("where",), (), True, "postgresql_where"),
-    "where-on-another-table": ("""
+""",
+        ("things", None, "ix_things_state"),
+        ("where",),
+        (),
+        True,
+        "postgresql_where",
+    ),
+    "where-on-another-table": (
+        """
 class Other(Base):
     __tablename__ = "others"
     id = Column(Integer, primary_key=True)
@@ -275,69 +394,152 @@ class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     __table_args__ = (Index("ix_things_id", id, postgresql_where=Other.id > 3),)
-""", ("things", None, "ix_things_id"), ("where",), (), True, "not a column of this table"),
-    "index-part-unknown": ("""
+""",
+        ("things", None, "ix_things_id"),
+        ("where",),
+        (),
+        True,
+        "not a column of this table",
+    ),
+    "index-part-unknown": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     __table_args__ = (Index(None, expression()),)
-""", ("things", None, None), (), ("indexes",), True, "index part"),
-    "table-args-from-function": ("""
+""",
+        ("things", None, None),
+        (),
+        ("indexes",),
+        True,
+        "index part",
+    ),
+    "table-args-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     __table_args__ = build_args()
     id = Column(Integer, primary_key=True)
-""", ("things", None, None), (), ("primary_key", "foreign_keys", "indexes", "constraints", "comment"), True, "__table_args__"),
-    "check-from-function": ("""
+""",
+        ("things", None, None),
+        (),
+        ("primary_key", "foreign_keys", "indexes", "constraints", "comment"),
+        True,
+        "__table_args__",
+    ),
+    "check-from-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     __table_args__ = (CheckConstraint(rule()),)
-""", ("things", None, None), (), ("constraints",), True, "CheckConstraint"),
-    "column-factory-function": ("""
+""",
+        ("things", None, None),
+        (),
+        ("constraints",),
+        True,
+        "CheckConstraint",
+    ),
+    "column-factory-function": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     created: Mapped[datetime.datetime] = timestamp_column()
-""", ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
-    "column-factory-function-unannotated": ("""
+""",
+        ("things", None, None),
+        (),
+        ("columns", "primary_key", "foreign_keys", "indexes", "constraints"),
+        True,
+        "timestamp_column()",
+    ),
+    "column-factory-function-unannotated": (
+        """
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     created = timestamp_column()
-""", ("things", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "timestamp_column()"),
-    "reflected-table": ("""
+""",
+        ("things", None, None),
+        (),
+        ("columns", "primary_key", "foreign_keys", "indexes", "constraints"),
+        True,
+        "timestamp_column()",
+    ),
+    "reflected-table": (
+        """
 legacy = Table("legacy", Base.metadata, autoload_with=sa.create_engine("postgresql://"))
-""", ("legacy", None, None), (), ("columns", "primary_key", "foreign_keys", "indexes", "constraints"), True, "reflected"),
-    "class-under-runtime-if": ("""
+""",
+        ("legacy", None, None),
+        (),
+        ("columns", "primary_key", "foreign_keys", "indexes", "constraints"),
+        True,
+        "reflected",
+    ),
+    "class-under-runtime-if": (
+        """
 import os
 
 if os.environ.get("WITH_AUDIT"):
     class Audit(Base):
         __tablename__ = "audits"
         id = Column(Integer, primary_key=True)
-""", ("audits", None, None), (), ("exists",), True, "declared under `if os.environ.get(\"WITH_AUDIT\")`"),
-    "table-under-runtime-if": ("""
+""",
+        ("audits", None, None),
+        (),
+        ("exists",),
+        True,
+        'declared under `if os.environ.get("WITH_AUDIT")`',
+    ),
+    "table-under-runtime-if": (
+        """
 FEATURE = True
 if FEATURE:
     pass
 elif FEATURE is None:
     archive = Table("archive", Base.metadata, Column("id", Integer, primary_key=True))
-""", ("archive", None, None), (), ("exists",), True, "whether it exists"),
-    "loop-over-function": ("""
+""",
+        ("archive", None, None),
+        (),
+        ("exists",),
+        True,
+        "whether it exists",
+    ),
+    "loop-over-function": (
+        """
 metadata = MetaData()
 for name in table_names():
     Table(name, metadata, Column("id", Integer, primary_key=True))
-""", (None, None, None), (), (), False, "this loop builds"),
-    "table-object-from-function": ("""
+""",
+        (None, None, None),
+        (),
+        (),
+        False,
+        "this loop builds",
+    ),
+    "table-object-from-function": (
+        """
 class Thing(Base):
     __table__ = reflect_table("things")
-""", (None, None, None), (), (), False, "__table__ of Thing"),
-    "table-name-from-function": ("""
+""",
+        (None, None, None),
+        (),
+        (),
+        False,
+        "__table__ of Thing",
+    ),
+    "table-name-from-function": (
+        """
 class Thing(Base):
     __tablename__ = make_name()
     id = Column(Integer, primary_key=True)
-""", (None, None, None), (), (), False, "__tablename__"),
+""",
+        (None, None, None),
+        (),
+        (),
+        False,
+        "__tablename__",
+    ),
 }
 
 
@@ -368,7 +570,9 @@ def test_a_foreign_key_whose_type_is_unknown_keeps_its_reference(tmp_path, case)
 
 
 def test_type_checking_blocks_are_not_conditions(tmp_path):
-    schema = read_body(tmp_path, """
+    schema = read_body(
+        tmp_path,
+        """
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -377,14 +581,17 @@ else:
     class Thing(Base):
         __tablename__ = "things"
         id = Column(Integer, primary_key=True)
-""")
+""",
+    )
     assert table(schema, "things").unknown == () and schema.diagnostics == ()
 
 
 def test_a_loop_that_builds_no_table_is_not_reported(tmp_path):
-    schema = read_body(tmp_path, """
+    schema = read_body(
+        tmp_path,
+        """
 for name in compute_names():
     print(name)
-""")
+""",
+    )
     assert schema.diagnostics == () and schema.complete
-

@@ -59,7 +59,9 @@ def read_body(root: Path, body: str, header: str = HEADER) -> Schema:
 
 def table(schema: Schema, name: str, schema_name: str | None = None) -> Table:
     found = schema.table(name, schema_name)
-    assert found is not None, f"no table {name}; have {[t.name for t in schema.tables]}; diagnostics {schema.diagnostics}"
+    assert found is not None, (
+        f"no table {name}; have {[t.name for t in schema.tables]}; diagnostics {schema.diagnostics}"
+    )
     return found
 
 

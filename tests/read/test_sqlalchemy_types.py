@@ -116,13 +116,20 @@ money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
 
 
 def one_column(tmp_path, declaration: str, annotation: str | None = None):
-    target = f"value: {annotation} = {declaration}" if annotation and declaration else (f"value: {annotation}" if annotation else f"value = {declaration}")
-    body = PRELUDE + f"""
+    target = (
+        f"value: {annotation} = {declaration}"
+        if annotation and declaration
+        else (f"value: {annotation}" if annotation else f"value = {declaration}")
+    )
+    body = (
+        PRELUDE
+        + f"""
 class Thing(Base):
     __tablename__ = "things"
     id = Column(Integer, primary_key=True)
     {target}
 """
+    )
     schema = read_body(tmp_path, body)
     return table(schema, "things"), schema
 
@@ -188,7 +195,7 @@ DEFAULTS = [
     ("Column(Boolean, server_default=sa.false())", "false", None),
     ("Column(Boolean, server_default=text('FALSE'))", "false", None),
     ("Column(String(5), server_default='x')", "'x'::character varying", None),
-    ("Column(String(5), server_default=\"it's\")", "'it''s'::character varying", None),
+    ('Column(String(5), server_default="it\'s")', "'it''s'::character varying", None),
     ("Column(Text, server_default='')", "''::text", None),
     ("Column(sa.CHAR(2), server_default='ab')", "'ab'::bpchar", None),
     ("Column(postgresql.JSONB, server_default=text(\"'{}'::jsonb\"))", "'{}'::jsonb", None),
@@ -202,7 +209,11 @@ DEFAULTS = [
     ("Column(ARRAY(String(3)), server_default='{}')", "'{}'::character varying[]", None),
     ("Column(Enum('a', 'b', name='ab'), server_default='a')", "'a'::ab", None),
     ("Column(DateTime, server_default=text(\"(now() at time zone 'utc')\"))", "(now() AT TIME ZONE 'utc'::text)", None),
-    ("Column(DateTime(timezone=True), server_default=func.timezone('utc', func.now()))", "timezone('utc'::text, now())", None),
+    (
+        "Column(DateTime(timezone=True), server_default=func.timezone('utc', func.now()))",
+        "timezone('utc'::text, now())",
+        None,
+    ),
     ("Column(DateTime, server_default=text(\"date_trunc('day', now())\"))", "date_trunc('day'::text, now())", None),
     ("Column(Text, server_default=func.to_char(func.now(), 'YYYY'))", "to_char(now(), 'YYYY'::text)", None),
     ("Column(String(5), server_default=func.upper('x'))", "upper('x'::text)", None),
@@ -231,7 +242,11 @@ SERIALS = [
     ("id = Column(Integer, primary_key=True, default=1)", "integer", None),
     ("id = Column(Integer, primary_key=True, server_default='1')", "integer", "1"),
     ("id = Column(Integer, ForeignKey('other.id'), primary_key=True)", "integer", None),
-    ("id = Column(Integer, ForeignKey('other.id'), primary_key=True, autoincrement=True)", "integer", "nextval('things_id_seq'::regclass)"),
+    (
+        "id = Column(Integer, ForeignKey('other.id'), primary_key=True, autoincrement=True)",
+        "integer",
+        "nextval('things_id_seq'::regclass)",
+    ),
     ("id = Column(String(5), primary_key=True)", "character varying(5)", None),
     ("id = Column(Numeric(10, 0), primary_key=True)", "numeric(10,0)", None),
 ]
@@ -316,11 +331,18 @@ def test_the_expectations_above_are_what_postgresql_shows(tmp_path, pg):
     from tests.read.test_sqlalchemy_support import created_by_sqlalchemy
     from tests.support.catalog import compare_catalogs
 
-    lines = [f"    c{i} = {declaration}" for i, (declaration, _) in enumerate(TYPES) if "'other_name'" not in declaration]
+    lines = [
+        f"    c{i} = {declaration}" for i, (declaration, _) in enumerate(TYPES) if "'other_name'" not in declaration
+    ]
     lines += [f"    d{i} = {declaration}" for i, (declaration, _, _) in enumerate(DEFAULTS)]
     lines += [f"    a{i}: {annotation}" for i, (annotation, _, _) in enumerate(ANNOTATIONS)]
     lines += ["    " + line.replace("value", f"n{i}", 1) for i, (line, _) in enumerate(NULLABILITY)]
-    body = PRELUDE + "\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n" + "\n".join(lines) + "\n"
+    body = (
+        PRELUDE
+        + "\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n"
+        + "\n".join(lines)
+        + "\n"
+    )
     body += "\n\nclass Other(Base):\n    __tablename__ = 'other'\n    id = Column(Integer, primary_key=True)\n"
     for i, (line, _, _) in enumerate(SERIALS):
         body += f"\n\nclass Serial{i}(Base):\n    __tablename__ = 'serial_{i}'\n    {line}\n"

@@ -65,6 +65,7 @@ from django.core.management import call_command  # noqa: E402
 django.setup()
 call_command("migrate", run_syncdb=True, verbosity=0)
 
+
 def declared_at(model):
     """`path:first:last` lines of each class statement in the model's MRO outside Django (for an
     auto-created many-to-many table, the MRO of the model that declares the field): where an

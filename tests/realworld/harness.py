@@ -61,8 +61,12 @@ _NOT_COPIED = (".pyc", ".mo", ".po")
 
 
 def _copy_python(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=lambda folder, names: [n for n in names if n == "__pycache__" or n.endswith(_NOT_COPIED)])
+    shutil.copytree(
+        source,
+        target,
+        dirs_exist_ok=True,
+        ignore=lambda folder, names: [n for n in names if n == "__pycache__" or n.endswith(_NOT_COPIED)],
+    )
 
 
 def _write_project(project: Path, venv: Path, globs: dict[str, list[str]]) -> None:
@@ -91,8 +95,10 @@ def _env(project: Path) -> dict[str, str]:
 
 def dump(project: Path, source: str) -> dict:
     """`schemalint dump --source <source> --format json` of the project, as a user runs it."""
-    done = _run([sys.executable, "-m", "schemalint", "dump", "--source", source, "--format", "json",
-                 "--root", str(project)], cwd=project)
+    done = _run(
+        [sys.executable, "-m", "schemalint", "dump", "--source", source, "--format", "json", "--root", str(project)],
+        cwd=project,
+    )
     return json.loads(done.stdout)
 
 
@@ -128,8 +134,11 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
         "defaults": package.defaults,
     }
     (workdir / f"{package.id}.json").write_text(json.dumps(spec))
-    done = _run([str(python_of(venv)), str(HERE / "django_oracle.py"), str(workdir / f"{package.id}.json")],
-                cwd=project, env=_env(project))
+    done = _run(
+        [str(python_of(venv)), str(HERE / "django_oracle.py"), str(workdir / f"{package.id}.json")],
+        cwd=project,
+        env=_env(project),
+    )
     if done.returncode != 0:
         raise AssertionError(f"Django could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     own = json.loads(done.stdout.strip().splitlines()[-1])
@@ -146,7 +155,9 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
     catalog = read_catalog(dsn)
     expected = dict(catalog, tables=[t for t in catalog["tables"] if t["name"] in declared])
     measurement = _measure(package.id, project, dumped, expected, declared)
-    measurement.export_uncovered = export_differences(project, "django", pg, _database_name(package.id), expected, dumped, declared)
+    measurement.export_uncovered = export_differences(
+        project, "django", pg, _database_name(package.id), expected, dumped, declared
+    )
     return measurement
 
 
@@ -186,8 +197,11 @@ def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path
     dsn = pg.create_database(name)
     spec = {"url": pg.url(name), "module": package.user_module if package.user_models else "", "oracle": package.oracle}
     (workdir / f"{package.id}.json").write_text(json.dumps(spec))
-    done = _run([str(python_of(venv)), str(HERE / "sqlalchemy_oracle.py"), str(workdir / f"{package.id}.json")],
-                cwd=project, env=_env(project))
+    done = _run(
+        [str(python_of(venv)), str(HERE / "sqlalchemy_oracle.py"), str(workdir / f"{package.id}.json")],
+        cwd=project,
+        env=_env(project),
+    )
     if done.returncode != 0:
         raise AssertionError(f"SQLAlchemy could not build {package.id}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
@@ -204,8 +218,9 @@ def measure_sqlalchemy(package: SQLAlchemyPackage, venv: Path, pg, workdir: Path
 # export: the DDL of the dump, run where the library ran, must rebuild the package's tables
 
 
-def export_differences(project: Path, source: str, pg, oracle: str, expected: dict, dumped: dict,
-                       declared: dict[str, list[Span]]) -> list[str]:
+def export_differences(
+    project: Path, source: str, pg, oracle: str, expected: dict, dumped: dict, declared: dict[str, list[Span]]
+) -> list[str]:
     """`schemalint export` of the project, run with `psql -v ON_ERROR_STOP=1` in a copy of the
     library's database from which the package's own tables were dropped (so that the tables
     they refer to in other packages exist, as in a real project). Returns the differences from
@@ -213,7 +228,9 @@ def export_differences(project: Path, source: str, pg, oracle: str, expected: di
     where the export is not exactly what dump describes."""
     import psycopg
 
-    ddl = _run([sys.executable, "-m", "schemalint", "export", "--source", source, "--root", str(project)], cwd=project).stdout
+    ddl = _run(
+        [sys.executable, "-m", "schemalint", "export", "--source", source, "--root", str(project)], cwd=project
+    ).stdout
     copy = oracle + "_x"
     with psycopg.connect(pg.dsn("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
@@ -229,8 +246,12 @@ def export_differences(project: Path, source: str, pg, oracle: str, expected: di
     script = project / "export.sql"
     script.write_text(ddl, encoding="utf-8")
     psql = Path(pg.bin_dir) / "psql"
-    done = subprocess.run([str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg.dsn(copy), "-f", str(script)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg.dsn(copy), "-f", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         return [f"psql failed on the export: {done.stderr.strip()[:500]}"]
     catalog = read_catalog(pg.dsn(copy))
@@ -253,8 +274,9 @@ def _managed(dumped: dict) -> dict:
 # Comparing, and which differences an SL002 explains
 
 
-def _measure(package_id: str, project: Path, dumped: dict, expected: dict,
-             declared: dict[str, list[Span]] | None = None) -> Measurement:
+def _measure(
+    package_id: str, project: Path, dumped: dict, expected: dict, declared: dict[str, list[Span]] | None = None
+) -> Measurement:
     actual = dict(dumped, tables=[t for t in dumped["tables"] if t.get("managed", True)])
     agreement = compare_catalogs(actual, expected, comments=True, labels=LABELS)
     sl002 = [d for d in dumped["diagnostics"] if d["code"] == "SL002"]
@@ -301,8 +323,14 @@ def class_spans(project: Path, dumped: dict) -> dict[str, Span]:
     return spans
 
 
-def covered(difference: str, dumped: dict, sl002: list[dict], *, declared: dict[str, list[Span]] | None = None,
-            spans: dict[str, Span] | None = None) -> bool:
+def covered(
+    difference: str,
+    dumped: dict,
+    sl002: list[dict],
+    *,
+    declared: dict[str, list[Span]] | None = None,
+    spans: dict[str, Span] | None = None,
+) -> bool:
     """Whether the dump owns up to `difference`:
 
     * a column's fact: the column is marked `unknown`, or an SL002 sits on the line that

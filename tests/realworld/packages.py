@@ -81,26 +81,64 @@ class SQLAlchemyPackage:
 # Oscar's apps.py files hold more than one AppConfig: the documented INSTALLED_APPS name the class.
 _OSCAR_APPS = tuple(
     f"oscar.apps.{app}.apps.{config}Config"
-    for app, config in (("analytics", "Analytics"), ("checkout", "Checkout"), ("address", "Address"),
-                        ("shipping", "Shipping"), ("catalogue", "Catalogue"), ("catalogue.reviews", "CatalogueReviews"),
-                        ("communication", "Communication"), ("partner", "Partner"), ("basket", "Basket"),
-                        ("payment", "Payment"), ("offer", "Offer"), ("order", "Order"), ("customer", "Customer"),
-                        ("search", "Search"), ("voucher", "Voucher"), ("wishlists", "Wishlists"))
+    for app, config in (
+        ("analytics", "Analytics"),
+        ("checkout", "Checkout"),
+        ("address", "Address"),
+        ("shipping", "Shipping"),
+        ("catalogue", "Catalogue"),
+        ("catalogue.reviews", "CatalogueReviews"),
+        ("communication", "Communication"),
+        ("partner", "Partner"),
+        ("basket", "Basket"),
+        ("payment", "Payment"),
+        ("offer", "Offer"),
+        ("order", "Order"),
+        ("customer", "Customer"),
+        ("search", "Search"),
+        ("voucher", "Voucher"),
+        ("wishlists", "Wishlists"),
+    )
 )
 
 _OSCAR_DASHBOARD = ("oscar.apps.dashboard.apps.DashboardConfig",) + tuple(
     f"oscar.apps.dashboard.{app}.apps.{app.capitalize()}DashboardConfig"
-    for app in ("catalogue", "communications", "offers", "orders", "pages", "partners", "ranges", "reports", "reviews",
-                "shipping", "users", "vouchers")
+    for app in (
+        "catalogue",
+        "communications",
+        "offers",
+        "orders",
+        "pages",
+        "partners",
+        "ranges",
+        "reports",
+        "reviews",
+        "shipping",
+        "users",
+        "vouchers",
+    )
 )
 
 DJANGO: list[DjangoPackage] = [
     DjangoPackage(
         "wagtail",
-        apps=("wagtail", "wagtail.admin", "wagtail.documents", "wagtail.embeds", "wagtail.images", "wagtail.snippets",
-              "wagtail.users", "wagtail.search", "wagtail.sites", "wagtail.contrib.forms", "wagtail.contrib.redirects",
-              "wagtail.contrib.search_promotions", "wagtail.contrib.settings", "wagtail.contrib.simple_translation",
-              "wagtail.locales"),
+        apps=(
+            "wagtail",
+            "wagtail.admin",
+            "wagtail.documents",
+            "wagtail.embeds",
+            "wagtail.images",
+            "wagtail.snippets",
+            "wagtail.users",
+            "wagtail.search",
+            "wagtail.sites",
+            "wagtail.contrib.forms",
+            "wagtail.contrib.redirects",
+            "wagtail.contrib.search_promotions",
+            "wagtail.contrib.settings",
+            "wagtail.contrib.simple_translation",
+            "wagtail.locales",
+        ),
         requires=("taggit", "modelcluster", "modelsearch"),
         settings={"WAGTAIL_SITE_NAME": "realworld", "WAGTAILADMIN_BASE_URL": "http://localhost"},
     ),
@@ -256,11 +294,12 @@ SQLALCHEMY: list[SQLAlchemyPackage] = [
         "apscheduler",
         files=("apscheduler/jobstores/sqlalchemy.py",),
         oracle="from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore\n"
-               "store = SQLAlchemyJobStore(url=url); store.jobs_t.create(store.engine, True); store.engine.dispose()",
+        "store = SQLAlchemyJobStore(url=url); store.jobs_t.create(store.engine, True); store.engine.dispose()",
     ),
     SQLAlchemyPackage(
         "authlib",
-        user_models=_DECLARATIVE + """
+        user_models=_DECLARATIVE
+        + """
 from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
 
 
@@ -285,7 +324,8 @@ class Token(Base, OAuth2TokenMixin):
     ),
     SQLAlchemyPackage(
         "flask-dance",
-        user_models=_DECLARATIVE + """
+        user_models=_DECLARATIVE
+        + """
 from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
 
 
@@ -368,6 +408,6 @@ class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):
     pass
 """,
         oracle="from flask import Flask\napp = Flask('realworld'); app.config['SQLALCHEMY_DATABASE_URI'] = url\n"
-               "models.db.init_app(app)\nwith app.app_context():\n    models.db.create_all()",
+        "models.db.init_app(app)\nwith app.app_context():\n    models.db.create_all()",
     ),
 ]

@@ -88,13 +88,20 @@ def render(results: list[Measurement]) -> str:
     for m in results:
         a = m.agreement
         version = versions.get(m.package, "")
-        lines.append(f"| {m.package} | {version} | {m.tables} | {a.agreeing} / {a.compared} | {m.database_facts} | "
-                     f"{m.percent} | "
-                     f"{m.sl002} | {len(a.differences)} | {len(m.uncovered)} |")
+        lines.append(
+            f"| {m.package} | {version} | {m.tables} | {a.agreeing} / {a.compared} | {m.database_facts} | "
+            f"{m.percent} | "
+            f"{m.sl002} | {len(a.differences)} | {len(m.uncovered)} |"
+        )
     agreeing = sum(m.agreement.agreeing for m in results)
     compared = sum(max(m.agreement.compared, m.database_facts) for m in results)
-    lines += ["", f"All packages: {agreeing} / {compared} facts agree ({100 * agreeing / max(compared, 1):.1f}%).", "",
-              "## Differences by kind", ""]
+    lines += [
+        "",
+        f"All packages: {agreeing} / {compared} facts agree ({100 * agreeing / max(compared, 1):.1f}%).",
+        "",
+        "## Differences by kind",
+        "",
+    ]
     for m in results:
         if not m.agreement.differences:
             continue

@@ -11,35 +11,68 @@ from tests.support.catalog import compare_catalogs
 
 
 def _column(name: str, line: int, type_: str = "integer", **extra) -> dict:
-    return {"name": name, "type": type_, "nullable": False, "primary_key": False, "default": None,
-            "identity": None, "generated": None, "comment": None, "references": None,
-            "location": f"app/models.py:{line}:5", **extra}
+    return {
+        "name": name,
+        "type": type_,
+        "nullable": False,
+        "primary_key": False,
+        "default": None,
+        "identity": None,
+        "generated": None,
+        "comment": None,
+        "references": None,
+        "location": f"app/models.py:{line}:5",
+        **extra,
+    }
 
 
 def _table(name: str, line: int, *columns: dict, **extra) -> dict:
-    return {"name": name, "schema": None, "model": None, "managed": True, "comment": None,
-            "columns": list(columns), "primary_key": None, "foreign_keys": [], "indexes": [],
-            "constraints": [], "location": f"app/models.py:{line}:1", **extra}
+    return {
+        "name": name,
+        "schema": None,
+        "model": None,
+        "managed": True,
+        "comment": None,
+        "columns": list(columns),
+        "primary_key": None,
+        "foreign_keys": [],
+        "indexes": [],
+        "constraints": [],
+        "location": f"app/models.py:{line}:1",
+        **extra,
+    }
 
 
-DUMP = {"tables": [
-    _table("shop_item", 10, _column("price", 11, "numeric(10,2)"), _column("code", 12, "character varying(10)")),
-    _table("shop_tag", 20, _column("label", 21, "text", unknown=["type"])),
-]}
-DB = {"tables": [
-    _table("shop_item", 0, _column("price", 0, "numeric(12,2)"), _column("code", 0, "character varying(64)"),
-           _column("extra", 0)),
-    _table("shop_tag", 0, _column("label", 0, "character varying(5)")),
-    _table("shop_other", 0),
-]}
+DUMP = {
+    "tables": [
+        _table("shop_item", 10, _column("price", 11, "numeric(10,2)"), _column("code", 12, "character varying(10)")),
+        _table("shop_tag", 20, _column("label", 21, "text", unknown=["type"])),
+    ]
+}
+DB = {
+    "tables": [
+        _table(
+            "shop_item",
+            0,
+            _column("price", 0, "numeric(12,2)"),
+            _column("code", 0, "character varying(64)"),
+            _column("extra", 0),
+        ),
+        _table("shop_tag", 0, _column("label", 0, "character varying(5)")),
+        _table("shop_other", 0),
+    ]
+}
 
 
-@pytest.mark.parametrize("difference, expected", [
-    ("table shop_other: missing in schemalint", ("shop_other", None)),
-    ("column shop_item.price: type: schemalint 'a', postgres 'b'", ("shop_item", "price")),
-    ("column shop_item.extra: missing in schemalint", ("shop_item", "extra")),
-    ("shop_item: index shop_item_code_idx (('code',),): missing in postgres", ("shop_item", None)),
-])
+@pytest.mark.parametrize(
+    "difference, expected",
+    [
+        ("table shop_other: missing in schemalint", ("shop_other", None)),
+        ("column shop_item.price: type: schemalint 'a', postgres 'b'", ("shop_item", "price")),
+        ("column shop_item.extra: missing in schemalint", ("shop_item", "extra")),
+        ("shop_item: index shop_item_code_idx (('code',),): missing in postgres", ("shop_item", None)),
+    ],
+)
 def test_subject(difference, expected):
     assert subject(difference) == expected
 
@@ -95,14 +128,19 @@ def test_an_sl002_in_an_inherited_class_covers_the_tables_that_inherit_it():
     assert not covered(missing, DUMP, [in_base])
 
 
-@pytest.mark.parametrize("difference, kind", [
-    ("column a.b: type: schemalint 'integer', postgres 'bigint'",
-     "column type: schemalint 'integer', postgres 'bigint'"),
-    ("column a.b: missing in postgres", "column missing in postgres"),
-    ("table a: missing in schemalint", "table missing in schemalint"),
-    ("a: index a_b_idx (('b',), False): missing in schemalint", "index missing in schemalint"),
-    ("a: foreign key a_b_fk: named a_b_fk_2 in postgres", "foreign key named differently"),
-    ("a: constraint a_b_key: schemalint ('unique',), postgres ('unique', ('c',))", "constraint differs in content"),
-])
+@pytest.mark.parametrize(
+    "difference, kind",
+    [
+        (
+            "column a.b: type: schemalint 'integer', postgres 'bigint'",
+            "column type: schemalint 'integer', postgres 'bigint'",
+        ),
+        ("column a.b: missing in postgres", "column missing in postgres"),
+        ("table a: missing in schemalint", "table missing in schemalint"),
+        ("a: index a_b_idx (('b',), False): missing in schemalint", "index missing in schemalint"),
+        ("a: foreign key a_b_fk: named a_b_fk_2 in postgres", "foreign key named differently"),
+        ("a: constraint a_b_key: schemalint ('unique',), postgres ('unique', ('c',))", "constraint differs in content"),
+    ],
+)
 def test_alike_differences_group_together(difference, kind):
     assert cause(difference) == kind

@@ -58,8 +58,10 @@ FLOORS: dict[str, float] = {
 
 def _check(measurement: Measurement) -> None:
     a = measurement.agreement
-    print(f"\n{measurement.package}: {a.agreeing}/{a.compared} facts agree ({measurement.percent}%), "
-          f"{measurement.sl002} SL002, {len(a.differences)} differences, {len(measurement.uncovered)} uncovered")
+    print(
+        f"\n{measurement.package}: {a.agreeing}/{a.compared} facts agree ({measurement.percent}%), "
+        f"{measurement.sl002} SL002, {len(a.differences)} differences, {len(measurement.uncovered)} uncovered"
+    )
     for difference in measurement.uncovered:
         print(f"  uncovered: {difference}")
     assert measurement.tables > 0, "the oracle built no table: the corpus entry measures nothing"
@@ -69,7 +71,9 @@ def _check(measurement: Measurement) -> None:
         f"{measurement.package} got worse: {measurement.percent}% < floor {FLOORS[measurement.package]}%\n{a}"
     )
     # `schemalint export` of the same files, run where the library ran, builds what dump says.
-    assert not measurement.export_uncovered, "the export differs from the dump:\n" + "\n".join(measurement.export_uncovered)
+    assert not measurement.export_uncovered, "the export differs from the dump:\n" + "\n".join(
+        measurement.export_uncovered
+    )
 
 
 @pytest.mark.parametrize("package", DJANGO, ids=[p.id for p in DJANGO])

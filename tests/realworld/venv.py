@@ -37,8 +37,12 @@ def python_of(venv: Path) -> Path:
 
 
 def site_packages(venv: Path) -> Path:
-    found = subprocess.run([str(python_of(venv)), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                           capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        [str(python_of(venv)), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return Path(found.stdout.strip())
 
 

@@ -96,7 +96,9 @@ def test_a_symlink_loop_named_models_py_is_an_sl001(tmp_path):
     (root / "app_django/apps/loop").mkdir()
     os.symlink("models.py", root / "app_django/apps/loop/models.py")
     run = check(root)
-    assert any(line.startswith("app_django/apps/loop/models.py") and "SL001" in line for line in run.stdout.splitlines())
+    assert any(
+        line.startswith("app_django/apps/loop/models.py") and "SL001" in line for line in run.stdout.splitlines()
+    )
 
 
 def test_a_folder_named_models_py_is_ignored(tmp_path, baseline):
@@ -127,7 +129,12 @@ def test_directory_symlink_loops_do_not_hang(tmp_path, baseline):
 
 def test_spaces_and_non_ascii_in_paths(tmp_path):
     root = tmp_path / "my project" / "données ünï"
-    files = {DJANGO_PATH: None, "app_django/apps/café shop/models.py": DJANGO.replace("name = models.CharField(max_length=200", "name = models.CharField(max_length=201")}
+    files = {
+        DJANGO_PATH: None,
+        "app_django/apps/café shop/models.py": DJANGO.replace(
+            "name = models.CharField(max_length=200", "name = models.CharField(max_length=201"
+        ),
+    }
     write_project(root, files)
     run = check(root)
     assert "SL203" in run.stdout, run.stdout

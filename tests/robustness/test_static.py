@@ -19,11 +19,7 @@ from tests.robustness.support import DJANGO, DJANGO_PATH, SQLALCHEMY, SQLALCHEMY
 
 def trap(marker: Path) -> str:
     """Python that, if it ever ran, leaves `marker` behind and exits at once."""
-    return (
-        "import os as _os\n"
-        f"open({str(marker)!r}, 'w').write(__name__)\n"
-        "_os._exit(3)\n"
-    )
+    return f"import os as _os\nopen({str(marker)!r}, 'w').write(__name__)\n_os._exit(3)\n"
 
 
 def trapped_project(root: Path, marker: Path) -> Path:
@@ -36,7 +32,8 @@ def trapped_project(root: Path, marker: Path) -> Path:
         DJANGO_PATH: django,
         SQLALCHEMY_PATH: sqlalchemy,
         "app_django/apps/shop/__init__.py": code,
-        "app_django/apps/shop/apps.py": code + "from django.apps import AppConfig\nclass ShopConfig(AppConfig):\n    name = 'apps.shop'\n",
+        "app_django/apps/shop/apps.py": code
+        + "from django.apps import AppConfig\nclass ShopConfig(AppConfig):\n    name = 'apps.shop'\n",
         "app_django/config/settings.py": code + "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'\n",
         "app_django/manage.py": code,
         "src/database/__init__.py": code,
@@ -63,9 +60,14 @@ def test_no_user_code_runs(tmp_path, args):
     for _ in range(runs):
         done = subprocess.run(
             [sys.executable, "-m", "schemalint", *args, *(["--root", "."] if args[0] == "dump" else ["."])],
-            cwd=root, capture_output=True, text=True, timeout=120,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
-        assert done.returncode != 3 and not marker.exists(), f"user code ran: {marker.read_text() if marker.exists() else done.stderr}"
+        assert done.returncode != 3 and not marker.exists(), (
+            f"user code ran: {marker.read_text() if marker.exists() else done.stderr}"
+        )
         assert done.returncode in (0, 1), done.stderr
         assert "Traceback" not in done.stderr
     if args[0] == "dump":

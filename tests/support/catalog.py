@@ -150,9 +150,7 @@ def _table_dict(table, *, schema, columns, constraints, indexes, attnames) -> di
         "primary_key": None if pk is None else {"name": pk["conname"], "columns": pk_columns},
         "foreign_keys": fks,
         "indexes": [dict(ix, implicit_name=looks_generated(ix["name"], name)) for ix in indexes],
-        "constraints": [
-            _constraint_dict(name, c, attnames) for c in constraints if c["contype"] in ("u", "c", "x")
-        ],
+        "constraints": [_constraint_dict(name, c, attnames) for c in constraints if c["contype"] in ("u", "c", "x")],
         "location": None,
     }
 
@@ -348,9 +346,7 @@ def _compare_table(key, exp, act, result: Agreement, *, names, comments, labels)
         ("index", "indexes", _index_content, lambda ix: tuple(ix["columns"])),
         ("constraint", "constraints", _constraint_content, lambda c: _constraint_content(c)[:2]),
     ):
-        _compare_objects(
-            f"{key}: {kind}", exp[items], act[items], content, anchor, result, names=names, labels=labels
-        )
+        _compare_objects(f"{key}: {kind}", exp[items], act[items], content, anchor, result, names=names, labels=labels)
 
 
 def _record_values(result: Agreement, what: str, exp: Any, act: Any, labels) -> None:

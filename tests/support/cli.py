@@ -38,8 +38,9 @@ def _cwd(path: Path | None) -> Iterator[None]:
         os.chdir(before)
 
 
-def schemalint(*args: str, cwd: Path | None = None, stdin: str | None = None,
-               env: dict[str, str | None] | None = None) -> Ran:
+def schemalint(
+    *args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str | None] | None = None
+) -> Ran:
     """Run the command line in-process. An exception other than the command's own exit is
     re-raised: a test must see a traceback, where a user would get `internal error`."""
     with _cwd(cwd):

@@ -112,8 +112,20 @@ def start_server() -> PgServer:
         server.socket_dir.mkdir()
         _hand_to_server_user(base_dir)
         _run_as_server_user(
-            [str(bin_dir / "initdb"), "-D", str(server.data_dir), "-A", "trust", "-U", SERVER_USER,
-             "--no-sync", "-E", "UTF8", "--locale", "C"]
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(server.data_dir),
+                "-A",
+                "trust",
+                "-U",
+                SERVER_USER,
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale",
+                "C",
+            ]
         )
         _start_on_a_free_port(server)
     except Exception:
@@ -133,8 +145,19 @@ def _start_on_a_free_port(server: PgServer, attempts: int = 3) -> None:
         )
         try:
             _run_as_server_user(
-                [str(server.bin_dir / "pg_ctl"), "start", "-D", str(server.data_dir), "-w", "-t", "60",
-                 "-l", str(server.base_dir / "server.log"), "-o", options]
+                [
+                    str(server.bin_dir / "pg_ctl"),
+                    "start",
+                    "-D",
+                    str(server.data_dir),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(server.base_dir / "server.log"),
+                    "-o",
+                    options,
+                ]
             )
             return
         except RuntimeError:

@@ -64,7 +64,11 @@ def _column(catalog, table, name):
 @pytest.mark.parametrize(
     "table, column, expected",
     [
-        ("stocks", "id", {"type": "bigint", "nullable": False, "primary_key": True, "default": None, "identity": "by default"}),
+        (
+            "stocks",
+            "id",
+            {"type": "bigint", "nullable": False, "primary_key": True, "default": None, "identity": "by default"},
+        ),
         ("stocks", "symbol", {"type": "character varying(10)", "nullable": False, "comment": "Exchange symbol"}),
         ("stocks", "price", {"type": "numeric(12,4)", "nullable": True, "default": "0"}),
         ("stocks", "status", {"default": "'active'::character varying"}),
@@ -90,7 +94,10 @@ def test_table_comment_and_primary_key(catalog):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("stocks_symbol_like", {"columns": ["symbol"], "opclasses": ["varchar_pattern_ops"], "orders": [], "unique": False}),
+        (
+            "stocks_symbol_like",
+            {"columns": ["symbol"], "opclasses": ["varchar_pattern_ops"], "orders": [], "unique": False},
+        ),
         ("idx_stocks_lower_name", {"columns": ["lower(name)", "created_at"], "orders": ["", "DESC"], "opclasses": []}),
         ("idx_stocks_active_name", {"unique": True, "include": ["price"], "where": "status::text = 'active'::text"}),
     ],
@@ -102,7 +109,9 @@ def test_indexes(catalog, name, expected):
 
 def test_constraint_indexes_are_not_listed_as_indexes(catalog):
     assert sorted(ix["name"] for ix in _table(catalog, "stocks")["indexes"]) == [
-        "idx_stocks_active_name", "idx_stocks_lower_name", "stocks_symbol_like"
+        "idx_stocks_active_name",
+        "idx_stocks_lower_name",
+        "stocks_symbol_like",
     ]
     assert [ix["name"] for ix in _table(catalog, "quotes")["indexes"]] == ["ix_quotes_stock_id"]
     assert _table(catalog, "quotes")["indexes"][0]["using"] == "hash"
@@ -111,8 +120,12 @@ def test_constraint_indexes_are_not_listed_as_indexes(catalog):
 def test_constraints(catalog):
     by_name = {c["name"]: c for c in _table(catalog, "quotes")["constraints"]}
     assert by_name["uniq_quote_day"] == {
-        "name": "uniq_quote_day", "kind": "unique", "columns": ["stock_id", "day"], "expression": None,
-        "nulls_distinct": True, "implicit_name": False,
+        "name": "uniq_quote_day",
+        "kind": "unique",
+        "columns": ["stock_id", "day"],
+        "expression": None,
+        "nulls_distinct": True,
+        "implicit_name": False,
     }
     assert by_name["quotes_quantity_check"]["expression"] == "quantity >= 0"
     assert by_name["quotes_quantity_check"]["implicit_name"] is True
@@ -122,8 +135,15 @@ def test_constraints(catalog):
 def test_foreign_keys(catalog):
     by_name = {fk["name"]: fk for fk in _table(catalog, "quotes")["foreign_keys"]}
     assert by_name["quotes_stock_id_fkey"] == {
-        "name": "quotes_stock_id_fkey", "columns": ["stock_id"], "ref_table": "stocks", "ref_schema": None, "ref_columns": ["id"],
-        "on_delete": "CASCADE", "django_on_delete": None, "deferrable": True, "initially_deferred": True,
+        "name": "quotes_stock_id_fkey",
+        "columns": ["stock_id"],
+        "ref_table": "stocks",
+        "ref_schema": None,
+        "ref_columns": ["id"],
+        "on_delete": "CASCADE",
+        "django_on_delete": None,
+        "deferrable": True,
+        "initially_deferred": True,
         "implicit_name": True,
     }
     assert by_name["quotes_parent_fk"]["on_delete"] == "SET NULL"

@@ -27,12 +27,24 @@ SOURCE = "database"
 
 # What `migrate` of Django itself and of its contrib apps creates (Django 5.2): tables the
 # models of a project never declare and a database of a Django project always has.
-DJANGO_TABLES = frozenset({
-    "django_migrations", "django_content_type", "django_session", "django_admin_log", "django_site",
-    "django_redirect", "django_flatpage", "django_flatpage_sites",
-    "auth_permission", "auth_group", "auth_group_permissions",
-    "auth_user", "auth_user_groups", "auth_user_user_permissions",
-})
+DJANGO_TABLES = frozenset(
+    {
+        "django_migrations",
+        "django_content_type",
+        "django_session",
+        "django_admin_log",
+        "django_site",
+        "django_redirect",
+        "django_flatpage",
+        "django_flatpage_sites",
+        "auth_permission",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_user",
+        "auth_user_groups",
+        "auth_user_user_permissions",
+    }
+)
 
 
 @dataclass(frozen=True)

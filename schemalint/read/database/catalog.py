@@ -122,7 +122,9 @@ def implicit_name(name: str | None, table: str) -> bool:
     return bool(_PG_DEFAULT.search(name)) and name.startswith(table[:10])
 
 
-def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tuple[list[Table], list[EnumType], dict[str, str]]:
+def read_catalog(
+    conn: Any, schemas: tuple[str, ...], default_schema: str
+) -> tuple[list[Table], list[EnumType], dict[str, str]]:
     """Tables (located in the `<database>` listing), enums and properties (`server_version`,
     `django_migrations`) of `schemas`."""
     params = {"schemas": list(schemas)}
@@ -130,7 +132,11 @@ def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tu
     nulls = "ix.indnullsnotdistinct" if version >= 150000 else "false"
     tables = _rows(conn, TABLES_SQL, params)
     grouped: dict[str, dict[int, list]] = {kind: defaultdict(list) for kind in ("columns", "constraints", "indexes")}
-    queries = {"columns": COLUMNS_SQL, "constraints": CONSTRAINTS_SQL.format(nulls_not_distinct=nulls), "indexes": INDEXES_SQL}
+    queries = {
+        "columns": COLUMNS_SQL,
+        "constraints": CONSTRAINTS_SQL.format(nulls_not_distinct=nulls),
+        "indexes": INDEXES_SQL,
+    }
     for kind, sql in queries.items():
         for row in _rows(conn, sql, params):
             grouped[kind][row[0]].append(row)
@@ -145,10 +151,23 @@ def read_catalog(conn: Any, schemas: tuple[str, ...], default_schema: str) -> tu
 
     lines = Lines()
     built = []
-    for oid, nspname, name, comment in sorted(tables, key=lambda r: table_order(None if r[1] == default_schema else r[1], r[2])):
+    for oid, nspname, name, comment in sorted(
+        tables, key=lambda r: table_order(None if r[1] == default_schema else r[1], r[2])
+    ):
         schema = None if nspname == default_schema else nspname
-        built.append(_table(lines, name, schema, comment, default_schema, grouped["columns"][oid],
-                            grouped["constraints"][oid], grouped["indexes"][oid], opclasses))
+        built.append(
+            _table(
+                lines,
+                name,
+                schema,
+                comment,
+                default_schema,
+                grouped["columns"][oid],
+                grouped["constraints"][oid],
+                grouped["indexes"][oid],
+                opclasses,
+            )
+        )
     enum_types = [EnumType(name, tuple(labels), None if nsp == default_schema else nsp) for nsp, name, labels in enums]
     return built, enum_types, properties
 
@@ -161,8 +180,17 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _table(lines: Lines, name: str, schema: str | None, comment: str | None, default_schema: str, columns: list[tuple],
-           constraints: list[tuple], indexes: list[tuple], opclasses: dict[int, str]) -> Table:
+def _table(
+    lines: Lines,
+    name: str,
+    schema: str | None,
+    comment: str | None,
+    default_schema: str,
+    columns: list[tuple],
+    constraints: list[tuple],
+    indexes: list[tuple],
+    opclasses: dict[int, str],
+) -> Table:
     """One table, its objects built in the order of the listing (see `listing.render`)."""
     attnames = {c[1]: c[2] for c in columns}
 
@@ -177,29 +205,77 @@ def _table(lines: Lines, name: str, schema: str | None, comment: str | None, def
             primary_key = PrimaryKey(names(row[3]), row[1], implicit_name(row[1], name), lines.take(2))
     foreign_keys = tuple(
         ForeignKey(
-            names(conkey), ref_table, tuple(ref_columns), on_delete=ACTIONS[ondelete], on_update=ACTIONS[onupdate],
-            deferrable=deferrable, initially_deferred=deferred, name=conname, implicit=implicit_name(conname, name),
-            ref_schema=None if ref_schema == default_schema else ref_schema, location=lines.take(2),
+            names(conkey),
+            ref_table,
+            tuple(ref_columns),
+            on_delete=ACTIONS[ondelete],
+            on_update=ACTIONS[onupdate],
+            deferrable=deferrable,
+            initially_deferred=deferred,
+            name=conname,
+            implicit=implicit_name(conname, name),
+            ref_schema=None if ref_schema == default_schema else ref_schema,
+            location=lines.take(2),
         )
-        for (_, conname, contype, conkey, _k, ondelete, onupdate, deferrable, deferred,
-             ref_table, ref_schema, ref_columns, _e, _n) in constraints
+        for (
+            _,
+            conname,
+            contype,
+            conkey,
+            _k,
+            ondelete,
+            onupdate,
+            deferrable,
+            deferred,
+            ref_table,
+            ref_schema,
+            ref_columns,
+            _e,
+            _n,
+        ) in constraints
         if contype == "f"
     )
     others = tuple(
         Constraint(
-            conname, CONSTRAINT_KINDS[contype], names(conkey) if contype != "x" else (), expression,
+            conname,
+            CONSTRAINT_KINDS[contype],
+            names(conkey) if contype != "x" else (),
+            expression,
             nulls_distinct=None if contype != "u" else not nulls_not_distinct,
-            deferrable=deferrable, implicit=implicit_name(conname, name), location=lines.take(2),
+            deferrable=deferrable,
+            implicit=implicit_name(conname, name),
+            location=lines.take(2),
         )
-        for (_, conname, contype, conkey, _k, _d, _u, deferrable, _i, _t, _s, _c, expression, nulls_not_distinct)
-        in constraints
+        for (
+            _,
+            conname,
+            contype,
+            conkey,
+            _k,
+            _d,
+            _u,
+            deferrable,
+            _i,
+            _t,
+            _s,
+            _c,
+            expression,
+            nulls_not_distinct,
+        ) in constraints
         if contype in CONSTRAINT_KINDS
     )
     built_indexes = tuple(_index(ix, name, attnames, opclasses, lines.take(2)) for ix in indexes)
     lines.blank()
     return Table(
-        name=name, schema=schema, columns=built_columns, primary_key=primary_key, foreign_keys=foreign_keys,
-        indexes=built_indexes, constraints=others, comment=comment, location=location,
+        name=name,
+        schema=schema,
+        columns=built_columns,
+        primary_key=primary_key,
+        foreign_keys=foreign_keys,
+        indexes=built_indexes,
+        constraints=others,
+        comment=comment,
+        location=location,
     )
 
 
@@ -207,8 +283,14 @@ def _column(row: tuple, location: Location) -> Column:
     _, _, name, type_, nullable, identity, generated, expr, comment = row
     stored = expr if generated == "s" else None
     return Column(
-        name=name, type=type_, nullable=nullable, default=None if stored is not None else expr,
-        identity=IDENTITY.get(identity), generated=stored, comment=comment, location=location,
+        name=name,
+        type=type_,
+        nullable=nullable,
+        default=None if stored is not None else expr,
+        identity=IDENTITY.get(identity),
+        generated=stored,
+        comment=comment,
+        location=location,
     )
 
 

@@ -77,7 +77,9 @@ def render(tables: Iterable[Table]) -> str:
     """The listing of `tables`, as the readers numbered it."""
     out: list[str] = []
     for table in tables:
-        out.append(f"TABLE {table.qualified_name}" + (f"  COMMENT {table.comment!r}" if table.comment is not None else ""))
+        out.append(
+            f"TABLE {table.qualified_name}" + (f"  COMMENT {table.comment!r}" if table.comment is not None else "")
+        )
         out += [f"  {_column(c)}" for c in table.columns]
         if table.primary_key is not None:
             out.append(f"  PRIMARY KEY {table.primary_key.name} ({', '.join(table.primary_key.columns)})")

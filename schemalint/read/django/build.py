@@ -78,8 +78,14 @@ def build_schema(linker: Linker) -> Schema:
         ("default_auto_field", auto),
     )
     external = contrib_tables(linker)
-    return Schema("django", tables=tuple(tables), diagnostics=tuple(linker.diagnostics), properties=properties,
-                  complete=linker.complete, external=tuple(external))
+    return Schema(
+        "django",
+        tables=tuple(tables),
+        diagnostics=tuple(linker.diagnostics),
+        properties=properties,
+        complete=linker.complete,
+        external=tuple(external),
+    )
 
 
 def contrib_tables(linker: Linker) -> list[Table]:
@@ -126,8 +132,11 @@ def _unimported_modules(linker: Linker) -> set[str]:
     others: Django imports `<app>.models` (the package's `__init__`) and what it imports, so
     their models are never registered and get no table."""
     by_name = {m.module: m for m in linker.facts}
-    candidates = {m.module for m in linker.facts
-                  if m.package.rsplit(".", 1)[-1] == "models" and m.module != m.package and m.package in by_name}
+    candidates = {
+        m.module
+        for m in linker.facts
+        if m.package.rsplit(".", 1)[-1] == "models" and m.module != m.package and m.package in by_name
+    }
     reached: set[str] = set()
     queue = [m for m in linker.facts if m.module not in candidates]
     while queue:
@@ -149,7 +158,9 @@ def _report_unknown_model_base(linker: Linker, module: ModuleFacts, cls: ClassFa
     for base in class_bases(cls):
         symbol = linker.resolver.resolve(module, base.dotted)
         last = symbol.name.rsplit(".", 1)[-1]
-        if symbol.kind == "unknown" or (symbol.kind == "django" and (last.startswith("Abstract") or last.endswith("Model"))):
+        if symbol.kind == "unknown" or (
+            symbol.kind == "django" and (last.startswith("Abstract") or last.endswith("Model"))
+        ):
             unknown.append(base.dotted)
     if not unknown:
         return
@@ -273,15 +284,23 @@ class TableBuilder:
                     linker.unresolved(exc.what or "field", exc.text, spec.location, self.table_name, spec.name)
                     self.unknown.append("columns")
         if "order_with_respect_to" in info.meta:
-            self.specs.append(ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order")))
+            self.specs.append(
+                ColumnSpec(None, Column("_order", "integer", False, location=info.location, field_name="_order"))
+            )
         for made in self.specs:
             # Meta options name fields (`author`) or columns (`author_id`): both resolve.
-            self.by_field[made.column.field_name or made.column.name] = (made.column.name, made.column.type, made.primary_key)
+            self.by_field[made.column.field_name or made.column.name] = (
+                made.column.name,
+                made.column.type,
+                made.primary_key,
+            )
             self.by_field.setdefault(made.column.name, (made.column.name, made.column.type, made.primary_key))
         return composite
 
     def _primary_key(self, composite: FieldSpec | None) -> PrimaryKey | None:
-        columns = self._composite_key(composite) if composite else tuple(s.column.name for s in self.specs if s.primary_key)
+        columns = (
+            self._composite_key(composite) if composite else tuple(s.column.name for s in self.specs if s.primary_key)
+        )
         if not columns:
             return None
         return PrimaryKey(columns, pg_names.make_object_name(self.pg_table, None, "pkey"), True, self.info.location)
@@ -298,8 +317,15 @@ class TableBuilder:
     def _auto_pk(self) -> None:
         auto, _ = self.linker.default_auto_field(self.info)
         pg_type = REL_TYPES[auto]  # auto is always one of the three built-in auto fields
-        column = Column("id", pg_type, False, identity="by default", location=self.info.location, field_name="id",
-                        extra=(("field", auto),))
+        column = Column(
+            "id",
+            pg_type,
+            False,
+            identity="by default",
+            location=self.info.location,
+            field_name="id",
+            extra=(("field", auto),),
+        )
         self.specs.insert(0, ColumnSpec(None, column, primary_key=True, unique=True))
 
     def _parent_links(self, explicit_pk: bool) -> None:
@@ -317,16 +343,34 @@ class TableBuilder:
             try:
                 ref_column, rel_type, _ = linker.pk_of(parent)
             except Unresolved as exc:
-                linker.unresolved(f"primary key of parent {parent.cls.name}", exc.text, self.info.location, self.table_name)
+                linker.unresolved(
+                    f"primary key of parent {parent.cls.name}", exc.text, self.info.location, self.table_name
+                )
                 self.unknown.append("columns")
                 continue
             column_name = f"{parent.model_name}_ptr_id"
-            column = Column(column_name, rel_type, False, location=self.info.location, field_name=f"{parent.model_name}_ptr",
-                            extra=(("field", "OneToOneField"),))
+            column = Column(
+                column_name,
+                rel_type,
+                False,
+                location=self.info.location,
+                field_name=f"{parent.model_name}_ptr",
+                extra=(("field", "OneToOneField"),),
+            )
             ref_schema, ref_table = names.split_table(parent.db_table)
-            fk = ForeignKey((column_name,), pg_names.truncate_identifier(ref_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
-                            initially_deferred=True, implicit=True, location=self.info.location, ref_schema=ref_schema,
-                            name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column))
+            fk = ForeignKey(
+                (column_name,),
+                pg_names.truncate_identifier(ref_table),
+                (ref_column,),
+                "NO ACTION",
+                "CASCADE",
+                deferrable=True,
+                initially_deferred=True,
+                implicit=True,
+                location=self.info.location,
+                ref_schema=ref_schema,
+                name=names.fk_constraint_name(self.table_name, column_name, ref_table, ref_column),
+            )
             self.specs.append(ColumnSpec(None, column, primary_key=first, unique=True, fk=fk))
 
     def _column(self, spec: FieldSpec) -> ColumnSpec:
@@ -337,8 +381,13 @@ class TableBuilder:
         problems: list[tuple[str, str]] = []
         unknown: list[ColumnPart] = []
 
-        def part(where: ColumnPart | TablePart, compute: Callable[[], Any], placeholder: Any, table_part: bool = False,
-                 what: str = "") -> Any:
+        def part(
+            where: ColumnPart | TablePart,
+            compute: Callable[[], Any],
+            placeholder: Any,
+            table_part: bool = False,
+            what: str = "",
+        ) -> Any:
             try:
                 return compute()
             except Unresolved as exc:
@@ -375,9 +424,20 @@ class TableBuilder:
                     database, declared, fk_unknown = "NO ACTION", None, ("on_delete",)
                 if part("references", lambda: linker.kw(spec, "db_constraint", True), True) is not False:
                     ref_schema, ref_table = names.split_table(target.db_table)
-                    fk = ForeignKey((name,), pg_names.truncate_identifier(ref_table), (ref_column,), database, declared, deferrable=True,
-                                    initially_deferred=True, implicit=True, location=spec.location, ref_schema=ref_schema,
-                                    name=names.fk_constraint_name(table, name, ref_table, ref_column), unknown=fk_unknown)
+                    fk = ForeignKey(
+                        (name,),
+                        pg_names.truncate_identifier(ref_table),
+                        (ref_column,),
+                        database,
+                        declared,
+                        deferrable=True,
+                        initially_deferred=True,
+                        implicit=True,
+                        location=spec.location,
+                        ref_schema=ref_schema,
+                        name=names.fk_constraint_name(table, name, ref_table, ref_column),
+                        unknown=fk_unknown,
+                    )
         else:
             pg_type = part("type", lambda: linker.column_type(spec, table), UNKNOWN_TYPE)
         if spec.hidden_arguments is not None:
@@ -390,21 +450,41 @@ class TableBuilder:
             self.unknown.append("indexes")  # a `_like` index depends on the type
         if "unique" in unknown and _is_like_type(pg_type):
             self.unknown.append("indexes")  # ... and on whether the column is unique
-        identity = "by default" if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown else None
+        identity = (
+            "by default"
+            if spec.internal in AUTO_FIELDS and spec.custom_type is None and "type" not in unknown
+            else None
+        )
         if spec.internal == "GeneratedField":
             null = True  # Django writes no NOT NULL for a generated column; filled in by _generated_columns
         default = None
         if "db_default" in spec.kwargs:
             writer = linker.writer(self.info, spec.module, self.by_field)
-            default = part("default", lambda: writer.default(spec.kwargs["db_default"], pg_type), None, what="db_default")
+            default = part(
+                "default", lambda: writer.default(spec.kwargs["db_default"], pg_type), None, what="db_default"
+            )
         comment = part("comment", lambda: linker.kw(spec, "db_comment", None), None)
         check = f"{quote_ident(name)} >= 0" if spec.internal in POSITIVE_FIELDS and spec.custom_type is None else None
         extra = (("field", spec.class_name.rsplit(".", 1)[-1] or spec.builtin),)
         if problems:
-            (what, text), more = problems[0], "".join(f"; {w} cannot be resolved statically: {t}" for w, t in problems[1:])
+            (what, text), more = (
+                problems[0],
+                "".join(f"; {w} cannot be resolved statically: {t}" for w, t in problems[1:]),
+            )
             linker.unresolved(what, text + more, spec.location, table, spec.name)
-        column = Column(name, pg_type, null, default, identity, None, comment if isinstance(comment, str) else None,
-                        spec.location, spec.name, extra, tuple(dict.fromkeys(unknown)))
+        column = Column(
+            name,
+            pg_type,
+            null,
+            default,
+            identity,
+            None,
+            comment if isinstance(comment, str) else None,
+            spec.location,
+            spec.name,
+            extra,
+            tuple(dict.fromkeys(unknown)),
+        )
         return ColumnSpec(spec, column, primary, unique, db_index, check, fk)
 
     def _generated_columns(self) -> None:
@@ -420,9 +500,10 @@ class TableBuilder:
         try:
             return writer.generated(expression)
         except Unresolved:
-            self.linker.unresolved("GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name)
+            self.linker.unresolved(
+                "GeneratedField expression", describe(expression), spec.location, self.table_name, spec.name
+            )
             return None
-
 
     # ------------------------------------------------------------------ per-field objects
 
@@ -439,17 +520,37 @@ class TableBuilder:
                 self.constraints.append(Constraint(name, "check", (), spec.check, implicit=True, location=location))
             if spec.db_index and not spec.unique:
                 origin = "fk" if spec.field is not None and spec.field.relation == "fk" else "db_index"
-                self.indexes.append(Index(names.create_index_name(table, [col.name]), (col.name,), implicit=True,
-                                          origin=origin, location=location))
+                self.indexes.append(
+                    Index(
+                        names.create_index_name(table, [col.name]),
+                        (col.name,),
+                        implicit=True,
+                        origin=origin,
+                        location=location,
+                    )
+                )
             if (spec.db_index or spec.unique) and _is_like_type(col.type):
                 if spec.field is not None and spec.field.kwargs.get("db_collation") is not None:
                     # Django skips the _like index for a non-deterministic collation, which
                     # only the database knows: keep it, but say so.
-                    self.linker.unresolved("_like index of a db_collation column", describe(spec.field.kwargs["db_collation"]),
-                                           location or self.info.location, self.pg_table, col.name)
+                    self.linker.unresolved(
+                        "_like index of a db_collation column",
+                        describe(spec.field.kwargs["db_collation"]),
+                        location or self.info.location,
+                        self.pg_table,
+                        col.name,
+                    )
                 opclass = "varchar_pattern_ops" if col.type.startswith("character varying") else "text_pattern_ops"
-                self.indexes.append(Index(names.create_index_name(table, [col.name], "_like"), (col.name,),
-                                          opclasses=(opclass,), implicit=True, origin="like", location=location))
+                self.indexes.append(
+                    Index(
+                        names.create_index_name(table, [col.name], "_like"),
+                        (col.name,),
+                        opclasses=(opclass,),
+                        implicit=True,
+                        origin="like",
+                        location=location,
+                    )
+                )
 
     def _columns_of(self, field_names, location: Location) -> tuple[str, ...]:
         columns = []
@@ -467,7 +568,9 @@ class TableBuilder:
         location = info.meta["unique_together"][2]
         groups = _field_groups(value)
         if groups is None:
-            linker.unresolved("Meta.unique_together", describe(info.meta["unique_together"][0]), location, self.table_name)
+            linker.unresolved(
+                "Meta.unique_together", describe(info.meta["unique_together"][0]), location, self.table_name
+            )
             return
         for group in groups:
             try:
@@ -475,8 +578,15 @@ class TableBuilder:
             except Unresolved as exc:
                 linker.unresolved("unique_together field", exc.text, location, self.table_name)
                 continue
-            self.constraints.append(Constraint(names.create_index_name(self.table_name, list(columns), "_uniq"), "unique",
-                                               columns, implicit=True, location=location))
+            self.constraints.append(
+                Constraint(
+                    names.create_index_name(self.table_name, list(columns), "_uniq"),
+                    "unique",
+                    columns,
+                    implicit=True,
+                    location=location,
+                )
+            )
 
     def _index_together(self) -> None:
         """Django < 5.1 creates `<table>_<cols>_<hash>_idx` for each index_together group;
@@ -486,12 +596,19 @@ class TableBuilder:
             return
         location = info.meta["index_together"][2]
         if version_key(linker.version) >= (5, 1):
-            linker.unresolved("Meta.index_together", f"removed in Django 5.1 (project uses {linker.version})", location, self.table_name)
+            linker.unresolved(
+                "Meta.index_together",
+                f"removed in Django 5.1 (project uses {linker.version})",
+                location,
+                self.table_name,
+            )
             return
         value = linker.meta_value(info.meta, "index_together", ())
         groups = _field_groups(value) if value else ()
         if groups is None:
-            linker.unresolved("Meta.index_together", describe(info.meta["index_together"][0]), location, self.table_name)
+            linker.unresolved(
+                "Meta.index_together", describe(info.meta["index_together"][0]), location, self.table_name
+            )
             return
         for group in groups:
             try:
@@ -499,8 +616,15 @@ class TableBuilder:
             except Unresolved as exc:
                 linker.unresolved("index_together field", exc.text, location, self.table_name)
                 continue
-            self.indexes.append(Index(names.create_index_name(self.table_name, list(columns), "_idx"), columns,
-                                      implicit=True, origin="index", location=location))
+            self.indexes.append(
+                Index(
+                    names.create_index_name(self.table_name, list(columns), "_idx"),
+                    columns,
+                    implicit=True,
+                    origin="index",
+                    location=location,
+                )
+            )
 
     # ------------------------------------------------------------------ Meta.indexes / constraints
 
@@ -519,7 +643,9 @@ class TableBuilder:
         if "%(" not in name:
             return pg_names.truncate_identifier(name)
         try:
-            return pg_names.truncate_identifier(name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()})
+            return pg_names.truncate_identifier(
+                name % {"app_label": self.info.app_label.lower(), "class": self.info.cls.name.lower()}
+            )
         except (KeyError, ValueError, TypeError):
             raise Unresolved(repr(name), "name") from None
 
@@ -578,8 +704,19 @@ class TableBuilder:
         opclasses = tuple(evaluate(call.kw("opclasses", ())))
         include = self._columns_of(evaluate(call.kw("include", ())) or (), location)
         where = writer.condition(call.kw("condition")) if call.kw("condition") is not None else None
-        return Index(name, tuple(columns), False, where, using, tuple(orders) if any(orders) else (), opclasses,
-                     include, implicit=implicit, origin="index", location=location)
+        return Index(
+            name,
+            tuple(columns),
+            False,
+            where,
+            using,
+            tuple(orders) if any(orders) else (),
+            opclasses,
+            include,
+            implicit=implicit,
+            origin="index",
+            location=location,
+        )
 
     def _meta_constraints(self) -> None:
         for call, module, location in self._meta_items("constraints"):
@@ -622,11 +759,34 @@ class TableBuilder:
             # An unnamed UniqueConstraint (Django refuses it) is kept as an implicit unique
             # index so that SL305 can point at it.
             where = writer.condition(condition) if condition is not None else None
-            self.indexes.append(Index(name, tuple(columns), True, where, "btree", (), opclasses, include,
-                                      implicit=implicit, origin="constraint", location=location))
+            self.indexes.append(
+                Index(
+                    name,
+                    tuple(columns),
+                    True,
+                    where,
+                    "btree",
+                    (),
+                    opclasses,
+                    include,
+                    implicit=implicit,
+                    origin="constraint",
+                    location=location,
+                )
+            )
             return
-        self.constraints.append(Constraint(name, "unique", tuple(columns), None, nulls if nulls is False else None,
-                                           deferrable, implicit=implicit, location=location))
+        self.constraints.append(
+            Constraint(
+                name,
+                "unique",
+                tuple(columns),
+                None,
+                nulls if nulls is False else None,
+                deferrable,
+                implicit=implicit,
+                location=location,
+            )
+        )
 
     # ------------------------------------------------------------------ many-to-many
 
@@ -636,7 +796,9 @@ class TableBuilder:
             try:
                 table = self._m2m_table(spec)
             except Unresolved as exc:
-                self.linker.unresolved(exc.what or "ManyToManyField", exc.text, spec.location, self.table_name, spec.name)
+                self.linker.unresolved(
+                    exc.what or "ManyToManyField", exc.text, spec.location, self.table_name, spec.name
+                )
                 continue
             if table is not None:
                 tables.append(table)
@@ -651,7 +813,9 @@ class TableBuilder:
             raise Unresolved(spec.hidden_arguments, "field arguments")
         target = linker.target(spec, info)
         db_table = linker.kw(spec, "db_table", None)
-        table = db_table if isinstance(db_table, str) and db_table else names.truncate_name(f"{info.db_table}_{spec.name}")
+        table = (
+            db_table if isinstance(db_table, str) and db_table else names.truncate_name(f"{info.db_table}_{spec.name}")
+        )
         source_name, target_name = info.model_name, target.model_name
         if source_name == target_name:
             source_name, target_name = f"from_{source_name}", f"to_{target_name}"
@@ -667,18 +831,53 @@ class TableBuilder:
             ref_column, rel_type, _ = linker.pk_of(model)
             columns.append(Column(column_name, rel_type, False, location=location, field_name=column_name[:-3]))
             if constraint:
-                fks.append(ForeignKey((column_name,), pg_names.truncate_identifier(model.db_table), (ref_column,), "NO ACTION", "CASCADE", deferrable=True,
-                                      initially_deferred=True, implicit=True, location=location,
-                                      name=names.fk_constraint_name(table, column_name, model.db_table, ref_column)))
-            indexes.append(Index(names.create_index_name(table, [column_name]), (column_name,), implicit=True, origin="fk",
-                                 location=location))
+                fks.append(
+                    ForeignKey(
+                        (column_name,),
+                        pg_names.truncate_identifier(model.db_table),
+                        (ref_column,),
+                        "NO ACTION",
+                        "CASCADE",
+                        deferrable=True,
+                        initially_deferred=True,
+                        implicit=True,
+                        location=location,
+                        name=names.fk_constraint_name(table, column_name, model.db_table, ref_column),
+                    )
+                )
+            indexes.append(
+                Index(
+                    names.create_index_name(table, [column_name]),
+                    (column_name,),
+                    implicit=True,
+                    origin="fk",
+                    location=location,
+                )
+            )
             if _is_like_type(rel_type):
-                indexes.append(Index(names.create_index_name(table, [column_name], "_like"), (column_name,),
-                                     opclasses=("varchar_pattern_ops" if rel_type != "text" else "text_pattern_ops",),
-                                     implicit=True, origin="like", location=location))
+                indexes.append(
+                    Index(
+                        names.create_index_name(table, [column_name], "_like"),
+                        (column_name,),
+                        opclasses=("varchar_pattern_ops" if rel_type != "text" else "text_pattern_ops",),
+                        implicit=True,
+                        origin="like",
+                        location=location,
+                    )
+                )
         pair = [columns[1].name, columns[2].name]
-        unique = Constraint(names.create_index_name(table, pair, "_uniq"), "unique", tuple(pair), implicit=True, location=location)
+        unique = Constraint(
+            names.create_index_name(table, pair, "_uniq"), "unique", tuple(pair), implicit=True, location=location
+        )
         pg_table = pg_names.truncate_identifier(table)
-        return Table(pg_table, columns=tuple(columns), primary_key=PrimaryKey(("id",), pg_names.make_object_name(pg_table, None, "pkey"), True, location),
-                     foreign_keys=tuple(fks), indexes=tuple(indexes), constraints=(unique,), location=location,
-                     model=f"{info.app_label}.{info.cls.name}_{spec.name}", managed=info.managed or target.managed)
+        return Table(
+            pg_table,
+            columns=tuple(columns),
+            primary_key=PrimaryKey(("id",), pg_names.make_object_name(pg_table, None, "pkey"), True, location),
+            foreign_keys=tuple(fks),
+            indexes=tuple(indexes),
+            constraints=(unique,),
+            location=location,
+            model=f"{info.app_label}.{info.cls.name}_{spec.name}",
+            managed=info.managed or target.managed,
+        )

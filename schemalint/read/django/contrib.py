@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from schemalint.read.django.facts import ModuleFacts
 
-AUTH_MODELS = '''
+AUTH_MODELS = """
 from django.db import models
 from django.contrib.contenttypes.models import ContentType
 
@@ -63,9 +63,9 @@ class AbstractUser(AbstractBaseUser, PermissionsMixin):
 
 class User(AbstractUser):
     pass
-'''
+"""
 
-CONTENTTYPES_MODELS = '''
+CONTENTTYPES_MODELS = """
 from django.db import models
 
 
@@ -76,9 +76,9 @@ class ContentType(models.Model):
     class Meta:
         db_table = "django_content_type"
         unique_together = [["app_label", "model"]]
-'''
+"""
 
-SITES_MODELS = '''
+SITES_MODELS = """
 from django.db import models
 
 
@@ -88,7 +88,7 @@ class Site(models.Model):
 
     class Meta:
         db_table = "django_site"
-'''
+"""
 
 # module -> (source, app label, default auto field)
 VIRTUAL_MODULES = {
@@ -106,7 +106,17 @@ def contrib_rel(module: str) -> str:
 
 # The fact classes contrib_facts.py imports, in the order isort keeps them.
 _FACT_CLASSES = (
-    "Assign", "BinOp", "Call", "ClassFact", "FieldInit", "FString", "Mapping", "ModuleFacts", "Opaque", "Ref", "Spread",
+    "Assign",
+    "BinOp",
+    "Call",
+    "ClassFact",
+    "FieldInit",
+    "FString",
+    "Mapping",
+    "ModuleFacts",
+    "Opaque",
+    "Ref",
+    "Spread",
     "Unary",
 )
 

@@ -23,7 +23,13 @@ from schemalint.read.django.resolve import Unresolved, describe
 
 _LOOKUPS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 # django.db.models.lookups classes used as conditions (`When(GreaterThan(a, b), ...)`).
-_LOOKUP_CLASSES = {"Exact": "=", "GreaterThan": ">", "GreaterThanOrEqual": ">=", "LessThan": "<", "LessThanOrEqual": "<="}
+_LOOKUP_CLASSES = {
+    "Exact": "=",
+    "GreaterThan": ">",
+    "GreaterThanOrEqual": ">=",
+    "LessThan": "<",
+    "LessThanOrEqual": "<=",
+}
 _ARITHMETIC = {"+", "-", "*", "/", "%"}
 # Functions Django writes as `NAME(args)` on PostgreSQL: Django's class -> PostgreSQL's name.
 _FUNCTIONS = {
@@ -42,11 +48,28 @@ _FUNCTIONS = {
     "RandomUUID": "gen_random_uuid",
 }
 # ExtractX / TruncX: the field Django passes to EXTRACT / DATE_TRUNC.
-_EXTRACT = {"ExtractYear": "year", "ExtractIsoYear": "isoyear", "ExtractQuarter": "quarter", "ExtractMonth": "month",
-            "ExtractWeek": "week", "ExtractDay": "day", "ExtractHour": "hour", "ExtractMinute": "minute",
-            "ExtractSecond": "second", "ExtractIsoWeekDay": "isodow"}
-_TRUNC = {"TruncYear": "year", "TruncQuarter": "quarter", "TruncMonth": "month", "TruncWeek": "week",
-          "TruncDay": "day", "TruncHour": "hour", "TruncMinute": "minute", "TruncSecond": "second"}
+_EXTRACT = {
+    "ExtractYear": "year",
+    "ExtractIsoYear": "isoyear",
+    "ExtractQuarter": "quarter",
+    "ExtractMonth": "month",
+    "ExtractWeek": "week",
+    "ExtractDay": "day",
+    "ExtractHour": "hour",
+    "ExtractMinute": "minute",
+    "ExtractSecond": "second",
+    "ExtractIsoWeekDay": "isodow",
+}
+_TRUNC = {
+    "TruncYear": "year",
+    "TruncQuarter": "quarter",
+    "TruncMonth": "month",
+    "TruncWeek": "week",
+    "TruncDay": "day",
+    "TruncHour": "hour",
+    "TruncMinute": "minute",
+    "TruncSecond": "second",
+}
 _DATETIME_FUNCTIONS = {"Now"}
 
 
@@ -81,8 +104,13 @@ class ExpressionWriter:
     for Extract/Trunc over datetimes (`""` when USE_TZ is off; None when unknown, and then
     those are unresolved)."""
 
-    def __init__(self, column: Callable[[str], tuple[str, str]], call_name: Callable[[Call], str | None], evaluate,
-                 time_zone: str | None = None) -> None:
+    def __init__(
+        self,
+        column: Callable[[str], tuple[str, str]],
+        call_name: Callable[[Call], str | None],
+        evaluate,
+        time_zone: str | None = None,
+    ) -> None:
         self.column = column
         self.call_name = call_name
         self.evaluate = evaluate
@@ -150,8 +178,12 @@ class ExpressionWriter:
                 connector = "or" if self.evaluate(val) == "OR" else "and"
         lookups = [kv for kv in call.kwargs if not kv[0].startswith("_")]
         # A positional `("field__lookup", value)` pair is how migrations write a lookup.
-        parts = [self._lookup(c[0], c[1]) if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str)
-                 else self._condition(c) for c in call.args] + self._lookups(lookups)
+        parts = [
+            self._lookup(c[0], c[1])
+            if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str)
+            else self._condition(c)
+            for c in call.args
+        ] + self._lookups(lookups)
         if not parts:
             raise Unresolved(describe(call))
         node = parts[0] if len(parts) == 1 else (connector, tuple(parts))
@@ -170,7 +202,10 @@ class ExpressionWriter:
             return ("nulltest", col, not self.evaluate(value))
         if lookup == "range":  # BETWEEN, which PostgreSQL keeps as two comparisons
             low, high = self.evaluate(value)
-            return ("and", (("op", ">=", col, constant(_prepared(low, kind))), ("op", "<=", col, constant(_prepared(high, kind)))))
+            return (
+                "and",
+                (("op", ">=", col, constant(_prepared(low, kind))), ("op", "<=", col, constant(_prepared(high, kind)))),
+            )
         if lookup == "in":
             values = self.evaluate(value)
             if not isinstance(values, (tuple, list)):
@@ -245,7 +280,12 @@ class ExpressionWriter:
 
         def pair(items: list[Tree]) -> Tree:
             right = items[1] if len(items) == 2 else pair(items[1:])
-            return ("op", "||", ("func", "coalesce", (items[0], ("str", ""))), ("func", "coalesce", (right, ("str", ""))))
+            return (
+                "op",
+                "||",
+                ("func", "coalesce", (items[0], ("str", ""))),
+                ("func", "coalesce", (right, ("str", ""))),
+            )
 
         return pair(parts)
 
@@ -275,7 +315,8 @@ class ExpressionWriter:
         (`x AT TIME ZONE 'Europe/Paris'`, only when USE_TZ is on)."""
         tree = self._expression(value)
         is_datetime = (isinstance(value, Call) and self.call_name(value) in _DATETIME_FUNCTIONS) or (
-            tree[0] == "col" and base_type(self.types.get(tree[1], "")) == "timestamp with time zone")
+            tree[0] == "col" and base_type(self.types.get(tree[1], "")) == "timestamp with time zone"
+        )
         if not is_datetime:
             raise Unresolved(describe(value))
         if self.time_zone is None:

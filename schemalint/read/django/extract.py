@@ -42,9 +42,18 @@ _READ_BODIES = frozenset({"__init__", "db_type", "get_internal_type"})
 to a placeholder (read/python/prepass.py)."""
 
 _BINARY = {
-    cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/", cst.FloorDivide: "//",
-    cst.Modulo: "%", cst.Power: "**", cst.BitOr: "|", cst.BitAnd: "&", cst.BitXor: "^",
-    cst.LeftShift: "<<", cst.RightShift: ">>",
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.Divide: "/",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+    cst.Power: "**",
+    cst.BitOr: "|",
+    cst.BitAnd: "&",
+    cst.BitXor: "^",
+    cst.LeftShift: "<<",
+    cst.RightShift: ">>",
 }
 _UNARY = {cst.Minus: "-", cst.Plus: "+", cst.Not: "not", cst.BitInvert: "~"}
 _CONSTANTS = {"True": True, "False": False, "None": None}
@@ -235,8 +244,9 @@ def _targets(statement: cst.BaseSmallStatement) -> tuple[list[str], cst.BaseExpr
     return [], None
 
 
-def _assignments(body, finder: LineFinder, start: int, indent: str | None = None,
-                 conditional: list[Assign] | None = None) -> tuple[list[Assign], int]:
+def _assignments(
+    body, finder: LineFinder, start: int, indent: str | None = None, conditional: list[Assign] | None = None
+) -> tuple[list[Assign], int]:
     """Simple `name = value` statements of a block, with their positions. With `conditional`,
     the assignments under `if`/`try`/`for`/`while` are collected there."""
     found = []
@@ -313,7 +323,11 @@ def _imports(statement: cst.BaseSmallStatement, package: str) -> list[tuple[str,
                 name = dotted(alias.name)
                 if not name:
                     continue
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                local = (
+                    alias.asname.name.value
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                    else name
+                )
                 found.append((local, f"{origin}.{name}" if origin else name))
     return found
 
@@ -382,7 +396,12 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                 name = dotted(call.func) or ""
                 receiver, _, method = name.rpartition(".")
                 if method == "setdefault" and len(call.args) == 2:
-                    add(receiver if receiver in dicts else None, value_of(call.args[0].value), value_of(call.args[1].value), False)
+                    add(
+                        receiver if receiver in dicts else None,
+                        value_of(call.args[0].value),
+                        value_of(call.args[1].value),
+                        False,
+                    )
                 elif method == "update" and (receiver in dicts or receiver == kwargs):
                     for arg in call.args:
                         if arg.keyword is not None:
@@ -412,8 +431,12 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                     index = target.slice[0].slice
                     if isinstance(index, cst.Index):
                         subscripted = dotted(target.value)
-                        add(subscripted if subscripted in dicts else None, value_of(index.value), value_of(small.value),
-                            subscripted not in dicts or subscripted in merged)
+                        add(
+                            subscripted if subscripted in dicts else None,
+                            value_of(index.value),
+                            value_of(small.value),
+                            subscripted not in dicts or subscripted in merged,
+                        )
                 elif isinstance(target, cst.Name) and isinstance(small.value, cst.Dict):
                     found, is_merged = _dict_items(small.value, kwargs, dicts)
                     if target.value == kwargs:  # `kwargs = {**defaults, **kwargs}`
@@ -422,8 +445,12 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                         dicts[target.value] = found
                         if is_merged:
                             merged.add(target.value)
-                elif (isinstance(target, cst.Attribute) and dotted(target.value) == "self"
-                      and isinstance(small.value, cst.Name) and small.value.value in params + tuple(d for d, _ in defaults)):
+                elif (
+                    isinstance(target, cst.Attribute)
+                    and dotted(target.value) == "self"
+                    and isinstance(small.value, cst.Name)
+                    and small.value.value in params + tuple(d for d, _ in defaults)
+                ):
                     attributes.append((target.attr.value, small.value.value))
     return FieldInit(tuple(defaults), tuple(forced), params, tuple(attributes))
 
@@ -459,7 +486,9 @@ def _block_indent(block, outer: str | None, finder: LineFinder) -> str | None:
 def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None = "") -> tuple[ClassFact, int]:
     line, col = finder.class_line(node.name.value, start, outer)
     bases = tuple(value_of(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
-    keywords = tuple((arg.keyword.value, value_of(arg.value)) for arg in (*node.bases, *node.keywords) if arg.keyword is not None)
+    keywords = tuple(
+        (arg.keyword.value, value_of(arg.value)) for arg in (*node.bases, *node.keywords) if arg.keyword is not None
+    )
     body_statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     indent = _block_indent(node.body, outer, finder)
     conditional: list[Assign] = []
@@ -475,7 +504,9 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
             meta_line, _ = finder.class_line("Meta", line, indent)
             inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
-            found, _ = _assignments(inner, finder, meta_line, _block_indent(statement.body, indent or "", finder), meta_conditional)
+            found, _ = _assignments(
+                inner, finder, meta_line, _block_indent(statement.body, indent or "", finder), meta_conditional
+            )
             meta = tuple(found)
             meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
@@ -489,8 +520,22 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
             elif statement.name.value == "get_internal_type":
                 internal = _returned_literal(statement)
     end = max([line] + [a.line for a in body + conditional])
-    return ClassFact(node.name.value, bases, line, col, tuple(body), meta, meta_bases, init, db_type, internal, keywords,
-                     tuple(methods), tuple(conditional), tuple(meta_conditional)), end
+    return ClassFact(
+        node.name.value,
+        bases,
+        line,
+        col,
+        tuple(body),
+        meta,
+        meta_bases,
+        init,
+        db_type,
+        internal,
+        keywords,
+        tuple(methods),
+        tuple(conditional),
+        tuple(meta_conditional),
+    ), end
 
 
 def _syntax_error(file: SourceFile, text: str, exc: cst.ParserSyntaxError) -> Diagnostic:
@@ -503,8 +548,11 @@ def _syntax_error(file: SourceFile, text: str, exc: cst.ParserSyntaxError) -> Di
         ast.parse(text)
     except SyntaxError as python_error:
         if python_error.lineno:
-            return Diagnostic("SL001", f"syntax error: {python_error.msg}",
-                              Location(file.rel, python_error.lineno, max(python_error.offset or 1, 1)))
+            return Diagnostic(
+                "SL001",
+                f"syntax error: {python_error.msg}",
+                Location(file.rel, python_error.lineno, max(python_error.offset or 1, 1)),
+            )
     except (ValueError, RecursionError, MemoryError):
         pass
     message = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
@@ -524,7 +572,12 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(file.rel, package, module, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
-        return ModuleFacts(file.rel, package, module, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
+        return ModuleFacts(
+            file.rel,
+            package,
+            module,
+            diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),),
+        )
     return _module_facts([tree], LineFinder(text, tree.default_indent), file.rel, package, module)
 
 
@@ -584,8 +637,16 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
             cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
-    return ModuleFacts(rel, package, module, tuple(imports), tuple(constants), tuple(classes), functions=tuple(functions),
-                       conditional_classes=tuple(conditional))
+    return ModuleFacts(
+        rel,
+        package,
+        module,
+        tuple(imports),
+        tuple(constants),
+        tuple(classes),
+        functions=tuple(functions),
+        conditional_classes=tuple(conditional),
+    )
 
 
 def _is_type_checking(statement: cst.CSTNode) -> bool:

@@ -38,8 +38,13 @@ VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
 MODEL_BASES = {"django.db.models.Model", "django.db.models.base.Model"}
 # Class names that say "a field" (`FSMField`, mptt's `TreeForeignKey`), and the built-in class
 # such an unknown field is taken as: its column name is known, its type is not.
-_FIELD_LIKE = {"ForeignKey": "ForeignKey", "OneToOneField": "ForeignKey", "ManyToManyField": "ManyToManyField",
-               "ManyToMany": "ManyToManyField", "Field": "Field"}
+_FIELD_LIKE = {
+    "ForeignKey": "ForeignKey",
+    "OneToOneField": "ForeignKey",
+    "ManyToManyField": "ManyToManyField",
+    "ManyToMany": "ManyToManyField",
+    "Field": "Field",
+}
 # The metaclass every model has; any other may add fields the reader cannot see.
 MODEL_METACLASSES = {"django.db.models.base.ModelBase", "django.db.models.ModelBase"}
 
@@ -175,10 +180,22 @@ class ColumnSpec:
 # Meta options under a runtime `if`: what of the table they make unknown (None: nothing the
 # schema holds). Any other option (abstract, proxy, managed, ...) decides whether it exists.
 _META_PARTS: dict[str, TablePart | None] = {
-    "db_table": "name", "indexes": "indexes", "index_together": "indexes", "constraints": "constraints",
-    "unique_together": "constraints", "db_table_comment": "comment", "ordering": None, "verbose_name": None,
-    "verbose_name_plural": None, "get_latest_by": None, "default_permissions": None, "permissions": None,
-    "default_related_name": None, "base_manager_name": None, "default_manager_name": None, "select_on_save": None,
+    "db_table": "name",
+    "indexes": "indexes",
+    "index_together": "indexes",
+    "constraints": "constraints",
+    "unique_together": "constraints",
+    "db_table_comment": "comment",
+    "ordering": None,
+    "verbose_name": None,
+    "verbose_name_plural": None,
+    "get_latest_by": None,
+    "default_permissions": None,
+    "permissions": None,
+    "default_related_name": None,
+    "base_manager_name": None,
+    "default_manager_name": None,
+    "select_on_save": None,
 }
 
 
@@ -206,11 +223,15 @@ class Linker:
 
     # ------------------------------------------------------------------ diagnostics
 
-    def unresolved(self, what: str, text: str, location: Location, table: str | None = None, column: str | None = None) -> None:
+    def unresolved(
+        self, what: str, text: str, location: Location, table: str | None = None, column: str | None = None
+    ) -> None:
         key = (what, text, location)
         if key not in self._reported:
             self._reported.add(key)
-            self.diagnostics.append(Diagnostic("SL002", f"{what} cannot be resolved statically: {text}", location, table, column))
+            self.diagnostics.append(
+                Diagnostic("SL002", f"{what} cannot be resolved statically: {text}", location, table, column)
+            )
 
     # ------------------------------------------------------------------ apps and settings
 
@@ -262,7 +283,11 @@ class Linker:
         if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None:
             for base in class_bases(symbol.cls):
                 found = self.field_class(symbol.module, base.dotted, location)
-                if found is not None and found.unknown is None and found.builtin in ("AutoField", "BigAutoField", "SmallAutoField"):
+                if (
+                    found is not None
+                    and found.unknown is None
+                    and found.builtin in ("AutoField", "BigAutoField", "SmallAutoField")
+                ):
                     return found.builtin
         fallback = "BigAutoField" if major(self.version) >= 6 else "AutoField"
         self.unresolved("DEFAULT_AUTO_FIELD", f"{dotted} (assuming {fallback})", location)
@@ -285,7 +310,10 @@ class Linker:
             if symbol.kind == "django" and (symbol.name in MODEL_BASES or symbol.name.endswith(".models.Model")):
                 return True
             if (
-                symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not cls
+                symbol.kind == "class"
+                and symbol.module is not None
+                and symbol.cls is not None
+                and symbol.cls is not cls
                 and self.is_model_class(symbol.module, symbol.cls, depth + 1)
             ):
                 return True
@@ -309,7 +337,12 @@ class Linker:
         found = []
         for base in class_bases(info.cls):
             symbol = self.resolver.resolve(info.module, base.dotted)
-            if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not info.cls:
+            if (
+                symbol.kind == "class"
+                and symbol.module is not None
+                and symbol.cls is not None
+                and symbol.cls is not info.cls
+            ):
                 parent = self.model(symbol.module, symbol.cls)
                 if parent is not None:
                     found.append(parent)
@@ -320,7 +353,13 @@ class Linker:
         concrete bases, and those an abstract base itself inherits from."""
         found: list[ModelInfo] = []
         for base in self.base_models(info):
-            for parent in ([self.concrete(base)] if not base.abstract else self.parent_models(base, depth + 1) if depth < 20 else []):
+            for parent in (
+                [self.concrete(base)]
+                if not base.abstract
+                else self.parent_models(base, depth + 1)
+                if depth < 20
+                else []
+            ):
                 if all(parent is not other for other in found):
                     found.append(parent)
         return found
@@ -331,14 +370,24 @@ class Linker:
             # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
             for base in class_bases(cls):
                 symbol = self.resolver.resolve(module, base.dotted)
-                if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.cls is not cls:
+                if (
+                    symbol.kind == "class"
+                    and symbol.module is not None
+                    and symbol.cls is not None
+                    and symbol.cls is not cls
+                ):
                     parent = self.model(symbol.module, symbol.cls)
                     if parent is not None and parent.abstract:
                         return {k: v for k, v in parent.meta.items() if k != "abstract"}
             return meta
         for dotted in cls.meta_bases:
             symbol = self.resolver.resolve(module, dotted)
-            if symbol.kind == "class" and symbol.module is not None and symbol.cls is not None and symbol.name.endswith(".Meta"):
+            if (
+                symbol.kind == "class"
+                and symbol.module is not None
+                and symbol.cls is not None
+                and symbol.name.endswith(".Meta")
+            ):
                 parent = self.model(symbol.module, symbol.cls)
                 if parent is not None:
                     meta.update({k: v for k, v in parent.meta.items() if k != "abstract"})
@@ -346,7 +395,8 @@ class Linker:
             meta[assign.name] = (assign.value, module, Location(module.rel, assign.line, assign.col))
             if assign.items:
                 self.item_locations[(module.rel, assign.line, assign.col)] = tuple(
-                    Location(module.rel, line, col) for line, col in assign.items)
+                    Location(module.rel, line, col) for line, col in assign.items
+                )
         return meta
 
     def meta_value(self, meta: dict, key: str, default=None, what: str | None = None):
@@ -362,7 +412,9 @@ class Linker:
     def _make_model(self, module: ModuleFacts, cls: ClassFact) -> ModelInfo:
         meta = self._meta(module, cls)
         location = Location(module.rel, cls.line, cls.col)
-        abstract = bool(cls.meta and any(a.name == "abstract" for a in cls.meta)) and bool(self.meta_value(meta, "abstract", False))
+        abstract = bool(cls.meta and any(a.name == "abstract" for a in cls.meta)) and bool(
+            self.meta_value(meta, "abstract", False)
+        )
         proxy = bool(self.meta_value(meta, "proxy", False))
         managed = self.meta_value(meta, "managed", True) is not False
         label = self.meta_value(meta, "app_label", None) or self.default_label(module)
@@ -403,13 +455,19 @@ class Linker:
                 parts.append("columns")
         runtime = [a for a in cls.conditional if isinstance(a.value, Call)]
         if runtime:
-            self.unresolved("fields under a runtime if/try/for", ", ".join(a.name for a in runtime),
-                            Location(module.rel, runtime[0].line, runtime[0].col))
+            self.unresolved(
+                "fields under a runtime if/try/for",
+                ", ".join(a.name for a in runtime),
+                Location(module.rel, runtime[0].line, runtime[0].col),
+            )
             parts.append("columns")
         if cls.meta_conditional:
             first = cls.meta_conditional[0]
-            self.unresolved("Meta options under a runtime if/try/for", ", ".join(a.name for a in cls.meta_conditional),
-                            Location(module.rel, first.line, first.col))
+            self.unresolved(
+                "Meta options under a runtime if/try/for",
+                ", ".join(a.name for a in cls.meta_conditional),
+                Location(module.rel, first.line, first.col),
+            )
             for assign in cls.meta_conditional:
                 part = _META_PARTS.get(assign.name, "exists")
                 if part is not None:
@@ -462,11 +520,23 @@ class Linker:
         kwargs.update(resolved.defaults)
         kwargs.update(dict(call.kwargs))
         kwargs.update(resolved.forced)
-        spec = FieldSpec(assign.name, resolved.builtin, call.args, kwargs, module, location, resolved.custom_type,
-                         resolved.name, local=local, field_class=resolved)
+        spec = FieldSpec(
+            assign.name,
+            resolved.builtin,
+            call.args,
+            kwargs,
+            module,
+            location,
+            resolved.custom_type,
+            resolved.name,
+            local=local,
+            field_class=resolved,
+        )
         # A value the caller passes is read where the field is used; a default or forced
         # value of the field class where the class is written.
-        spec.modules = {key: where for key, where in resolved.modules if key not in dict(call.kwargs) or key in resolved.forced}
+        spec.modules = {
+            key: where for key, where in resolved.modules if key not in dict(call.kwargs) or key in resolved.forced
+        }
         if call.star:
             shown = describe(call)[:-1]
             spec.hidden_arguments = f"{shown}{', ' if call.args or call.kwargs else ''}*...)"
@@ -529,8 +599,19 @@ class Linker:
         attributes = (init.attributes + parent.attributes) if init else parent.attributes
         params = init.params if init else parent.params
         modules = parent.modules + (tuple((key, module) for key, _ in init.defaults + init.forced) if init else ())
-        return FieldClass(builtin, defaults, forced, configured or custom, f"{module.module}.{cls.name}", db_type,
-                          attributes, params, parent.unknown, no_column, modules)
+        return FieldClass(
+            builtin,
+            defaults,
+            forced,
+            configured or custom,
+            f"{module.module}.{cls.name}",
+            db_type,
+            attributes,
+            params,
+            parent.unknown,
+            no_column,
+            modules,
+        )
 
     def configured_type(self, symbol: Symbol, dotted: str) -> str | None:
         """A `[tool.schemalint] types` entry naming this field class."""
@@ -600,9 +681,15 @@ class Linker:
         try:
             return self.resolver.evaluate(module, value, local=local)
         except Unresolved:
-            if (isinstance(value, Call) and value.func == "getattr" and len(value.args) == 3 and not value.kwargs
-                    and not isinstance(value.args[1], str)
-                    and isinstance(value.args[0], Ref) and self.resolver.resolve(module, value.args[0].dotted).kind == "settings"):
+            if (
+                isinstance(value, Call)
+                and value.func == "getattr"
+                and len(value.args) == 3
+                and not value.kwargs
+                and not isinstance(value.args[1], str)
+                and isinstance(value.args[0], Ref)
+                and self.resolver.resolve(module, value.args[0].dotted).kind == "settings"
+            ):
                 return self.evaluate(module, value.args[2], local)
             raise
 
@@ -775,7 +862,9 @@ class Linker:
     def makes_column(self, spec: FieldSpec) -> bool:
         """False for fields Django makes no column for (`GenericForeignKey`, `ForeignObject`,
         a `db_type()` that returns None) and for many-to-many fields."""
-        return spec.relation not in ("m2m", "virtual") and not (spec.field_class is not None and spec.field_class.no_column)
+        return spec.relation not in ("m2m", "virtual") and not (
+            spec.field_class is not None and spec.field_class.no_column
+        )
 
     def _db_type(self, spec: FieldSpec, found: FieldClass) -> str:
         """A `db_type()` that formats the field's arguments (`"vector(%s)" % self.dimensions`,
@@ -818,8 +907,11 @@ class Linker:
             raise Unresolved(describe(value))
         return inner
 
-    def writer(self, info: ModelInfo, module: ModuleFacts, columns: dict[str, tuple[str, str, bool]]) -> ExpressionWriter:
+    def writer(
+        self, info: ModelInfo, module: ModuleFacts, columns: dict[str, tuple[str, str, bool]]
+    ) -> ExpressionWriter:
         """Expression translation over `columns`: field name (or column) -> (column, type, is pk)."""
+
         def column(name: str) -> tuple[str, str]:
             if name == "pk":
                 name = next((n for n, c in columns.items() if c[2]), name)
@@ -840,4 +932,3 @@ class Linker:
             return self.resolver.evaluate(module, value)
 
         return ExpressionWriter(column, call_name, evaluate)
-

@@ -83,14 +83,18 @@ def _pyproject_spec(text: str) -> str | None:
         if spec is not None:
             return spec
     poetry = data.get("tool", {}).get("poetry", {})
-    for table in [poetry.get("dependencies", {})] + [g.get("dependencies", {}) for g in (poetry.get("group") or {}).values()]:
+    for table in [poetry.get("dependencies", {})] + [
+        g.get("dependencies", {}) for g in (poetry.get("group") or {}).values()
+    ]:
         for name, value in (table or {}).items():
             if name.lower() == "django":
                 return value.get("version", "*") if isinstance(value, dict) else str(value)
     return None
 
 
-def django_version(project: Project, model_files: Sequence[str] = (), modules: ModuleResolver | None = None) -> tuple[str, str]:
+def django_version(
+    project: Project, model_files: Sequence[str] = (), modules: ModuleResolver | None = None
+) -> tuple[str, str]:
     """(version, where it came from). The config; the Django installed in the project's
     virtualenv (what runs); then the dependency files: the project root first, then the
     folders holding the model files (the seed keeps Django's requirements in `app_django/`),
@@ -147,7 +151,11 @@ def _requirement_files(project: Project, base: str = "") -> list[str]:
             entries = sorted(os.listdir(directory)) if directory.is_dir() else []
         except OSError:
             entries = []
-        names += [folder + e for e in entries if e.endswith(".txt") and (e.startswith("requirements") or folder.endswith("requirements/"))]
+        names += [
+            folder + e
+            for e in entries
+            if e.endswith(".txt") and (e.startswith("requirements") or folder.endswith("requirements/"))
+        ]
     return names
 
 
@@ -177,8 +185,14 @@ def django_defaults(version: str) -> dict[str, object]:
     """The settings Django defines itself (django/conf/global_settings.py) that a model may
     read; DEFAULT_AUTO_FIELD changed in 6.0."""
     auto = "django.db.models.BigAutoField" if major(version) >= 6 else "django.db.models.AutoField"
-    return {"AUTH_USER_MODEL": "auth.User", "DEFAULT_AUTO_FIELD": auto, "USE_TZ": version_key(version) >= (5, 0),
-            "LANGUAGE_CODE": "en-us", "TIME_ZONE": "America/Chicago", "USE_I18N": True}
+    return {
+        "AUTH_USER_MODEL": "auth.User",
+        "DEFAULT_AUTO_FIELD": auto,
+        "USE_TZ": version_key(version) >= (5, 0),
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "America/Chicago",
+        "USE_I18N": True,
+    }
 
 
 def find_settings_module(project: Project, model_files: Sequence[str]) -> tuple[str, str] | None:
@@ -193,8 +207,12 @@ def find_settings_module(project: Project, model_files: Sequence[str]) -> tuple[
             entries = sorted(os.listdir(directory))
         except OSError:
             entries = []
-        candidates += [f"{folder}{entry}/{name}" for entry in entries for name in _ENTRY_POINTS
-                       if not entry.startswith(".") and (directory / entry / name).is_file()]
+        candidates += [
+            f"{folder}{entry}/{name}"
+            for entry in entries
+            for name in _ENTRY_POINTS
+            if not entry.startswith(".") and (directory / entry / name).is_file()
+        ]
         for rel in candidates:
             match = _SETTINGS_MODULE.search(project.read_text(rel) or "")
             if match:
@@ -244,7 +262,9 @@ class DjangoProject:
         self.settings_origin: str | None = named[1] if named else None
         self.settings_path: str | None = None
         if self.settings_name:
-            near = self.settings_origin if self.settings_origin != "config" else (model_files[0] if model_files else None)
+            near = (
+                self.settings_origin if self.settings_origin != "config" else (model_files[0] if model_files else None)
+            )
             found = self.modules.find(self.settings_name, near)
             if found is not None and not found.installed:
                 self.settings_object.module = self.evaluator.load(found, self.settings_name)
@@ -267,10 +287,18 @@ class DjangoProject:
             if isinstance(value, str):
                 values[name] = value
             elif value not in (None, MISSING):
-                diagnostics.append(Diagnostic("SL002", f"{name} cannot be resolved statically: {value!r}", self._setting_location(name)))
+                diagnostics.append(
+                    Diagnostic(
+                        "SL002", f"{name} cannot be resolved statically: {value!r}", self._setting_location(name)
+                    )
+                )
         user = values.get("AUTH_USER_MODEL")
-        return SettingsFacts(values.get("DEFAULT_AUTO_FIELD"), user if isinstance(user, str) else "auth.User",
-                             self.settings_path, tuple(diagnostics))
+        return SettingsFacts(
+            values.get("DEFAULT_AUTO_FIELD"),
+            user if isinstance(user, str) else "auth.User",
+            self.settings_path,
+            tuple(diagnostics),
+        )
 
     def _setting_location(self, name: str) -> Location:
         path = self.settings_path or "."

@@ -78,9 +78,15 @@ def describe(value) -> str:
 
 
 _OPS = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "//": lambda a, b: a // b, "/": lambda a, b: a / b, "%": lambda a, b: a % b, "**": lambda a, b: a ** b,
-    "|": lambda a, b: a | b, "&": lambda a, b: a & b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "//": lambda a, b: a // b,
+    "/": lambda a, b: a / b,
+    "%": lambda a, b: a % b,
+    "**": lambda a, b: a**b,
+    "|": lambda a, b: a | b,
+    "&": lambda a, b: a & b,
 }
 
 
@@ -121,7 +127,9 @@ class Resolver:
                 rel = contrib_rel(name)
                 # Precomputed (contrib_facts.py): parsing them here would import libcst.
                 facts = CONTRIB_FACTS.get(rel) or self._extract_text(rel, source)
-                by_source[source] = ModuleFacts(rel, name.rsplit(".", 1)[0], name, facts.imports, facts.constants, facts.classes)
+                by_source[source] = ModuleFacts(
+                    rel, name.rsplit(".", 1)[0], name, facts.imports, facts.constants, facts.classes
+                )
             self.modules[name] = by_source[source]
             self.virtual[by_source[source].module] = (label, auto)
 
@@ -234,7 +242,7 @@ class Resolver:
         if target == "django.conf.settings":
             return Symbol("settings", name="")
         if target.startswith("django.conf.settings."):
-            return Symbol("settings", name=target[len("django.conf.settings."):])
+            return Symbol("settings", name=target[len("django.conf.settings.") :])
         parts = target.split(".")
         for cut in range(len(parts), 0, -1):
             prefix = ".".join(parts[:cut])
@@ -283,7 +291,9 @@ class Resolver:
                 return self.setting(symbol.name, value.dotted)
             return self.python(module, value, local)
         if isinstance(value, FString):
-            return "".join(p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1, local)) for p in value.parts)
+            return "".join(
+                p if isinstance(p, str) else str(self.evaluate(module, p, depth + 1, local)) for p in value.parts
+            )
         if isinstance(value, BinOp) and value.op in _OPS:
             left = self.evaluate(module, value.left, depth + 1, local)
             right = self.evaluate(module, value.right, depth + 1, local)

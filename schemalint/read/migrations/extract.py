@@ -58,7 +58,9 @@ def _written(value: object) -> object:
         return Mapping(tuple((_written(k), _written(v)) for k, v in value.items))
     if not isinstance(value, Call):
         return value
-    call = Call(value.func, tuple(_written(a) for a in value.args), tuple((k, _written(v)) for k, v in value.kwargs), value.star)
+    call = Call(
+        value.func, tuple(_written(a) for a in value.args), tuple((k, _written(v)) for k, v in value.kwargs), value.star
+    )
     last = (call.func or "").rsplit(".", 1)[-1]
     if last == "CombinedExpression" and len(call.args) == 3 and isinstance(call.args[1], str) and not call.kwargs:
         return BinOp(call.args[1], call.args[0], call.args[2])
@@ -90,7 +92,9 @@ def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
     for statement in wrapper.module.body:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Migration":
             start = positions[statement].start
-            return _migration(replace(facts, line=start.line, col=start.column + 1, found=True), statement, imports, positions)
+            return _migration(
+                replace(facts, line=start.line, col=start.column + 1, found=True), statement, imports, positions
+            )
     return facts
 
 
@@ -111,15 +115,23 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
             else:
                 continue
             for target in (t for t in targets if t in _LISTS):
-                if not isinstance(value, (cst.List, cst.Tuple)) or any(isinstance(e, cst.StarredElement) for e in value.elements):
+                if not isinstance(value, (cst.List, cst.Tuple)) or any(
+                    isinstance(e, cst.StarredElement) for e in value.elements
+                ):
                     unknown.append(target)
                     continue
                 if target == "operations":
                     operations = [_operation(e.value, imports, positions) for e in value.elements]
                 else:
                     found[target] = tuple(absolute(value_of(e.value), imports) for e in value.elements)
-    return replace(facts, dependencies=found.get("dependencies", ()), replaces=found.get("replaces", ()),
-                   run_before=found.get("run_before", ()), operations=tuple(operations), unknown=tuple(unknown))
+    return replace(
+        facts,
+        dependencies=found.get("dependencies", ()),
+        replaces=found.get("replaces", ()),
+        run_before=found.get("run_before", ()),
+        operations=tuple(operations),
+        unknown=tuple(unknown),
+    )
 
 
 def _operation(node: cst.BaseExpression, imports: dict[str, str], positions) -> Operation:

@@ -15,8 +15,25 @@ from schemalint.read.migrations.facts import MigrationFacts
 Key = tuple[str, str]
 
 # Apps whose migrations ship with Django: a dependency on them is satisfied as written.
-CONTRIB_APPS = frozenset({"admin", "auth", "contenttypes", "sessions", "sites", "messages", "staticfiles",
-                          "flatpages", "redirects", "sitemaps", "humanize", "postgres", "gis", "admindocs", "syndication"})
+CONTRIB_APPS = frozenset(
+    {
+        "admin",
+        "auth",
+        "contenttypes",
+        "sessions",
+        "sites",
+        "messages",
+        "staticfiles",
+        "flatpages",
+        "redirects",
+        "sitemaps",
+        "humanize",
+        "postgres",
+        "gis",
+        "admindocs",
+        "syndication",
+    }
+)
 
 
 @dataclass
@@ -60,9 +77,14 @@ def _pairs(values: tuple[object, ...], auth_user_model: str | None) -> list[tupl
     for value in values:
         if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
             found.append(((value[0], value[1]), value))
-        elif (isinstance(value, Call) and (value.func or "").endswith("swappable_dependency") and len(value.args) == 1
-              and isinstance(value.args[0], Ref) and value.args[0].dotted == "django.conf.settings.AUTH_USER_MODEL"
-              and auth_user_model):
+        elif (
+            isinstance(value, Call)
+            and (value.func or "").endswith("swappable_dependency")
+            and len(value.args) == 1
+            and isinstance(value.args[0], Ref)
+            and value.args[0].dotted == "django.conf.settings.AUTH_USER_MODEL"
+            and auth_user_model
+        ):
             found.append(((auth_user_model.split(".")[0], "__first__"), value))
         else:
             found.append((None, value))
@@ -104,15 +126,22 @@ def build_graph(migrations: list[tuple[str, MigrationFacts]], auth_user_model: s
         where = Location(facts.rel, facts.line, facts.col)
         for dependency, value in pairs:
             if dependency is None:
-                graph.diagnostics.append(Diagnostic("SL002", f"migration dependency cannot be resolved statically: {describe(value)}", where))
+                graph.diagnostics.append(
+                    Diagnostic("SL002", f"migration dependency cannot be resolved statically: {describe(value)}", where)
+                )
                 continue
             dependency = replaced.get(dependency, dependency)
             target = resolve(dependency) if dependency[0] not in CONTRIB_APPS else None
             if dependency[0] in CONTRIB_APPS or (target is None and dependency[1] in ("__first__", "__latest__")):
                 continue
             if target not in graph.nodes:
-                graph.diagnostics.append(Diagnostic(
-                    "SL503", f"{key[0]}/{key[1]} depends on {dependency[0]}/{dependency[1]}, which does not exist", where))
+                graph.diagnostics.append(
+                    Diagnostic(
+                        "SL503",
+                        f"{key[0]}/{key[1]} depends on {dependency[0]}/{dependency[1]}, which does not exist",
+                        where,
+                    )
+                )
                 continue
             if target != key:
                 graph.parents[key].append(target)

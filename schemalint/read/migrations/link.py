@@ -42,8 +42,13 @@ def link(facts: list[MigrationFacts], project: Project) -> Schema:
     diagnostics += replay.diagnostics
     schema = _tables(replay, app_dirs, project)
     properties = schema.properties + tuple((f"latest:{app}", name) for app, name in sorted(replay.latest.items()))
-    return dataclasses.replace(schema, source="migrations", diagnostics=tuple(diagnostics) + schema.diagnostics,
-                               properties=properties, complete=schema.complete and replay.complete)
+    return dataclasses.replace(
+        schema,
+        source="migrations",
+        diagnostics=tuple(diagnostics) + schema.diagnostics,
+        properties=properties,
+        complete=schema.complete and replay.complete,
+    )
 
 
 def _merges_needed(graph: Graph, app_dirs: dict[str, str]) -> list[Diagnostic]:
@@ -53,8 +58,13 @@ def _merges_needed(graph: Graph, app_dirs: dict[str, str]) -> list[Diagnostic]:
         if len(leaves) > 1:
             last = graph.nodes[leaves[-1]]
             names = ", ".join(name for _, name in leaves)
-            found.append(Diagnostic("SL502", f"app '{app}' has {len(leaves)} leaf migrations ({names}); "
-                                    "run makemigrations --merge", Location(last.rel, last.line, last.col)))
+            found.append(
+                Diagnostic(
+                    "SL502",
+                    f"app '{app}' has {len(leaves)} leaf migrations ({names}); run makemigrations --merge",
+                    Location(last.rel, last.line, last.col),
+                )
+            )
     return found
 
 
@@ -81,7 +91,9 @@ class _Writer:
         heads: set[str] = {"django"}
         for model in models:
             line = self.at(rel, model.location)
-            body = tuple(Assign(name, state.call, self.at(rel, state.location), 5) for name, state in model.fields.items())
+            body = tuple(
+                Assign(name, state.call, self.at(rel, state.location), 5) for name, state in model.fields.items()
+            )
             meta = [Assign("app_label", app, line, 9)]
             for key, value in model.options.items():
                 where = model.option_locations.get(key, model.location)

@@ -42,15 +42,38 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "SeparateDatabaseAndState": ("database_operations", "state_operations"),
 }
 # django.contrib.postgres operations with no effect on tables (extensions, collations).
-NO_TABLE_EFFECT = frozenset({
-    "CreateExtension", "BtreeGinExtension", "BtreeGistExtension", "CITextExtension", "CryptoExtension",
-    "HStoreExtension", "TrigramExtension", "UnaccentExtension", "BloomExtension", "CreateCollation",
-    "RemoveCollation", "ValidateConstraint", "AlterModelManagers", "RunPython",
-})
+NO_TABLE_EFFECT = frozenset(
+    {
+        "CreateExtension",
+        "BtreeGinExtension",
+        "BtreeGistExtension",
+        "CITextExtension",
+        "CryptoExtension",
+        "HStoreExtension",
+        "TrigramExtension",
+        "UnaccentExtension",
+        "BloomExtension",
+        "CreateCollation",
+        "RemoveCollation",
+        "ValidateConstraint",
+        "AlterModelManagers",
+        "RunPython",
+    }
+)
 # AlterModelOptions replaces these keys (AlterModelOptions.ALTER_OPTION_KEYS).
-ALTER_OPTION_KEYS = ("base_manager_name", "default_manager_name", "default_related_name", "get_latest_by", "managed",
-                     "ordering", "permissions", "default_permissions", "select_on_save", "verbose_name",
-                     "verbose_name_plural")
+ALTER_OPTION_KEYS = (
+    "base_manager_name",
+    "default_manager_name",
+    "default_related_name",
+    "get_latest_by",
+    "managed",
+    "ordering",
+    "permissions",
+    "default_permissions",
+    "select_on_save",
+    "verbose_name",
+    "verbose_name_plural",
+)
 _OPERATION_MODULES = ("django.db.migrations.", "django.contrib.postgres.operations.")
 _DML = re.compile(r"^\s*(insert|update|delete|select|truncate|with)\b", re.I)
 _ALL_PARTS: tuple[TablePart, ...] = ("columns", "indexes", "constraints")
@@ -108,7 +131,9 @@ class Replay:
     def migration(self, app: str, facts: MigrationFacts) -> None:
         self.latest[app] = facts.name
         if facts.unknown:
-            self.unresolved("Migration attributes", ", ".join(facts.unknown), Location(facts.rel, facts.line, facts.col))
+            self.unresolved(
+                "Migration attributes", ", ".join(facts.unknown), Location(facts.rel, facts.line, facts.col)
+            )
             if "operations" in facts.unknown:
                 self.complete = False
                 for model in (m for m in self.models.values() if m.app == app):
@@ -178,8 +203,12 @@ class Replay:
             for state in other.fields.values():
                 call = state.call
                 if isinstance(call, Call) and isinstance(call.kw("to"), str) and str(call.kw("to")).lower() == before:
-                    state.call = Call(call.func, call.args, tuple((k, f"{app}.{new.lower()}" if k == "to" else v)
-                                                                  for k, v in call.kwargs), call.star)
+                    state.call = Call(
+                        call.func,
+                        call.args,
+                        tuple((k, f"{app}.{new.lower()}" if k == "to" else v) for k, v in call.kwargs),
+                        call.star,
+                    )
 
     def _set_option(self, app: str, name: object, key: str, value: object, where: Location) -> None:
         model = self._model(app, name, where)
@@ -244,8 +273,9 @@ class Replay:
         for option in ("unique_together", "index_together"):
             groups = model.options.get(option)
             if isinstance(groups, tuple):
-                model.options[option] = tuple(tuple(new if n == old else n for n in g) if isinstance(g, tuple) else g
-                                              for g in groups)
+                model.options[option] = tuple(
+                    tuple(new if n == old else n for n in g) if isinstance(g, tuple) else g for g in groups
+                )
         if model.options.get("order_with_respect_to") == old:
             model.options["order_with_respect_to"] = new
 
@@ -262,8 +292,11 @@ class Replay:
         model = self._model(app, args.get("model_name"), where)
         if model is not None:
             items = model.options.get(key, ())
-            model.options[key] = tuple(i for i in (items if isinstance(items, tuple) else ())
-                                       if not (isinstance(i, Call) and i.kw("name") == args.get("name")))
+            model.options[key] = tuple(
+                i
+                for i in (items if isinstance(items, tuple) else ())
+                if not (isinstance(i, Call) and i.kw("name") == args.get("name"))
+            )
 
     def _AddIndex(self, app: str, args: dict, where: Location) -> None:
         self._add_item(app, args, "indexes", "index", where)
@@ -281,13 +314,18 @@ class Replay:
         if old is not None:
             model.options["indexes"] = tuple(
                 Call(i.func, i.args, tuple((k, new if k == "name" else v) for k, v in i.kwargs), i.star)
-                if isinstance(i, Call) and i.kw("name") == old else i for i in items)
+                if isinstance(i, Call) and i.kw("name") == old
+                else i
+                for i in items
+            )
             return
         # An unnamed index_together entry becomes a named Index.
         groups = model.options.get("index_together", ())
         if isinstance(groups, tuple) and isinstance(old_fields, tuple):
             model.options["index_together"] = tuple(g for g in groups if g != old_fields)
-        model.options["indexes"] = items + (Call("django.db.models.Index", (), (("fields", old_fields), ("name", new))),)
+        model.options["indexes"] = items + (
+            Call("django.db.models.Index", (), (("fields", old_fields), ("name", new))),
+        )
 
     def _AddConstraint(self, app: str, args: dict, where: Location) -> None:
         self._add_item(app, args, "constraints", "constraint", where)
@@ -306,8 +344,13 @@ class Replay:
 
     def _state_operations(self, app: str, value: object, where: Location) -> None:
         for item in value if isinstance(value, tuple) else ():
-            self.operation(app, Operation(item, where.line, where.col) if isinstance(item, Call) else
-                           Operation(Call(None, (item,)), where.line, where.col), where.path)
+            self.operation(
+                app,
+                Operation(item, where.line, where.col)
+                if isinstance(item, Call)
+                else Operation(Call(None, (item,)), where.line, where.col),
+                where.path,
+            )
 
     def _RunSQL(self, app: str, args: dict, where: Location) -> None:
         self._state_operations(app, args.get("state_operations", ()), where)
@@ -320,8 +363,11 @@ class Replay:
         state, database = args.get("state_operations", ()), args.get("database_operations", ())
         self._state_operations(app, state, where)
         if state != database:
-            self.unresolved("SeparateDatabaseAndState (the database operations are not replayed; the state's are)",
-                            describe(database)[:80], where)
+            self.unresolved(
+                "SeparateDatabaseAndState (the database operations are not replayed; the state's are)",
+                describe(database)[:80],
+                where,
+            )
             self.complete = False
 
 

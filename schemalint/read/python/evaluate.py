@@ -84,9 +84,15 @@ class Builtin:
 
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
-    ast.BitOr: operator.or_, ast.BitAnd: operator.and_,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
 }
 _PLAIN = (type(None), bool, int, float, complex, str, bytes)
 _BUILTINS = {"getattr", "str", "int", "bool", "dict", "list", "tuple", "len", "_", "gettext_lazy", "gettext"}
@@ -301,7 +307,13 @@ class Evaluator:
                     items.extend(_iterable(evaluate(item.value), node))
                 else:
                     items.append(evaluate(item))
-            return tuple(items) if isinstance(node, ast.Tuple) else items if isinstance(node, ast.List) else frozenset(items)
+            return (
+                tuple(items)
+                if isinstance(node, ast.Tuple)
+                else items
+                if isinstance(node, ast.List)
+                else frozenset(items)
+            )
         if isinstance(node, ast.Dict):
             result: dict[Any, Any] = {}
             for key, value in zip(node.keys, node.values):
@@ -335,7 +347,11 @@ class Evaluator:
             operand = evaluate(node.operand)
             if isinstance(node.op, ast.Not):
                 return not _truth(operand, node)
-            if isinstance(node.op, (ast.USub, ast.UAdd)) and isinstance(operand, (int, float)) and not isinstance(operand, bool):
+            if (
+                isinstance(node.op, (ast.USub, ast.UAdd))
+                and isinstance(operand, (int, float))
+                and not isinstance(operand, bool)
+            ):
                 return -operand if isinstance(node.op, ast.USub) else operand
             raise Unresolved(_text(node))
         if isinstance(node, ast.BoolOp):
@@ -424,12 +440,23 @@ class Evaluator:
                         raise Unresolved(name)
                     return self.call(function, [], {}, name, depth + 1)
                 return function
-            if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in statement.targets
+            ):
                 return self.expression(cls.module, statement.value, {}, depth + 1)
-            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.target.id == name and statement.value:
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and statement.target.id == name
+                and statement.value
+            ):
                 return self.expression(cls.module, statement.value, {}, depth + 1)
         for base in cls.node.bases:
-            parent = self.expression(cls.module, base, {}, depth + 1) if not isinstance(base, ast.Name) or base.id != "object" else None
+            parent = (
+                self.expression(cls.module, base, {}, depth + 1)
+                if not isinstance(base, ast.Name) or base.id != "object"
+                else None
+            )
             if isinstance(parent, Class):
                 found = self._class_attribute(parent, name, instance, depth, seen + 1)
                 if found is not MISSING:
@@ -463,8 +490,14 @@ class Evaluator:
     def _namespace_dict(self, cls: Class, depth: int) -> Any:
         """The dict `getattr(settings, "REST_FRAMEWORK", {})` reads, written inside the class."""
         for node in ast.walk(cls.node):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+            ):
                 return self.expression(cls.module, node, _local_imports(self, cls.module, cls.node), depth + 1)
         return None
 
@@ -541,7 +574,11 @@ class Evaluator:
         for statement in _body(function.node):
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 local.update(_imported(self, module, statement))
-            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            elif (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
                 local[statement.targets[0].id] = self.expression(module, statement.value, local, depth + 1)
             elif isinstance(statement, ast.Return) and statement.value is not None:
                 return self.expression(module, statement.value, local, depth + 1)
@@ -558,7 +595,9 @@ class Evaluator:
             return instance
         init = Function(init.module, init.node, instance)
         local = self._bind(init, args, dict(kwargs), text)
-        instance.args = {k: v for k, v in local.items() if k != init.node.args.args[0].arg} if init.node.args.args else dict(local)
+        instance.args = (
+            {k: v for k, v in local.items() if k != init.node.args.args[0].arg} if init.node.args.args else dict(local)
+        )
         self_name = init.node.args.args[0].arg if init.node.args.args else "self"
         for statement in _body(init.node):
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
@@ -567,7 +606,11 @@ class Evaluator:
             if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
                 continue
             target = statement.targets[0]
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self_name
+            ):
                 try:
                     instance.attrs[target.attr] = self.expression(init.module, statement.value, local, depth + 1)
                 except Unresolved:
@@ -581,7 +624,7 @@ class Evaluator:
 def _too_big(op: ast.operator, left: Any, right: Any) -> bool:
     """`10 ** 10 ** 10`, `"x" * 10 ** 9`: values no model needs, and too costly to compute."""
     if isinstance(op, ast.Pow):
-        return not isinstance(right, (int, float)) or abs(right) > 256 or (isinstance(left, int) and abs(left) > 2 ** 64)
+        return not isinstance(right, (int, float)) or abs(right) > 256 or (isinstance(left, int) and abs(left) > 2**64)
     if isinstance(op, ast.Mult):
         sizes = [len(v) for v in (left, right) if isinstance(v, (str, bytes, tuple, list))]
         counts = [v for v in (left, right) if isinstance(v, int)]
@@ -636,7 +679,12 @@ def _defines(cls: Class, name: str) -> bool:
 
 def _body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
     body = list(node.body)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]
     return body
 

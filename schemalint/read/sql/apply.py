@@ -168,7 +168,9 @@ class Catalog:
     def relation_taken(self, schema: str | None, name: str) -> bool:
         return (schema, name) in self.relations
 
-    def choose(self, table: TableState, middle: str | None, label: str, *, constraint: bool, relation: bool, batch=()) -> str:
+    def choose(
+        self, table: TableState, middle: str | None, label: str, *, constraint: bool, relation: bool, batch=()
+    ) -> str:
         def taken(candidate: str) -> bool:
             if candidate in batch:
                 return True
@@ -262,7 +264,9 @@ class Session:
             raise Rejected("no schema has been selected to create in")
         return ops.QualifiedName(name.name, path[0])
 
-    def found(self, name: ops.QualifiedName, catalog: Catalog, creating: ops.QualifiedName | None = None) -> ops.QualifiedName:
+    def found(
+        self, name: ops.QualifiedName, catalog: Catalog, creating: ops.QualifiedName | None = None
+    ) -> ops.QualifiedName:
         if name.schema is not None:
             return ops.QualifiedName(name.name, self.schema_key(name.schema))
         path = self.existing_path()
@@ -359,7 +363,9 @@ class Applier:
 
     def reject(self, pos: ops.Pos, message: str, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(
-            Diagnostic("SL403", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column)
+            Diagnostic(
+                "SL403", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column
+            )
         )
 
     def apply_file(self, facts: ops.FileFacts) -> None:
@@ -421,7 +427,13 @@ class Applier:
             self.statement("create_table", guarded, op.pos, f"CREATE TABLE {op.table.name}", op.table.name)
         elif isinstance(op, ops.CreateIndex):
             guarded = (op.if_not_exists and op.name is not None) or ("index", op.table.schema, op.name) in self.guards
-            self.statement("create_index", guarded, op.pos, f"CREATE INDEX {op.name or '(unnamed)'} ON {op.table.name}", op.table.name)
+            self.statement(
+                "create_index",
+                guarded,
+                op.pos,
+                f"CREATE INDEX {op.name or '(unnamed)'} ON {op.table.name}",
+                op.table.name,
+            )
         elif isinstance(op, ops.DropObjects):
             for name in op.names:
                 if op.if_exists:
@@ -436,7 +448,9 @@ class Applier:
             self.statement("create_type", False, op.pos, f"CREATE TYPE {op.name.name}", None)
         elif isinstance(op, ops.CreateRelation):
             guarded = op.if_not_exists or op.replace
-            self.statement(f"create_{op.kind}", guarded, op.pos, f"CREATE {op.kind.upper()} {op.name.name}", op.name.name)
+            self.statement(
+                f"create_{op.kind}", guarded, op.pos, f"CREATE {op.kind.upper()} {op.name.name}", op.name.name
+            )
         elif isinstance(op, ops.AlterTable):
             for action in op.actions:
                 pos = op.pos if len(op.actions) == 1 else action.pos
@@ -459,7 +473,9 @@ class Applier:
         elif isinstance(action, ops.DropConstraint):
             if action.if_exists:
                 self.guards.add(("constraint", table, action.name))
-            self.statement("drop_constraint", action.if_exists, pos, f"ALTER TABLE {t} DROP CONSTRAINT {action.name}", t)
+            self.statement(
+                "drop_constraint", action.if_exists, pos, f"ALTER TABLE {t} DROP CONSTRAINT {action.name}", t
+            )
         elif isinstance(action, ops.AlterColumn):
             self.statement("alter_column", True, pos, f"ALTER TABLE {t} ALTER COLUMN {action.name}", t)
         elif isinstance(action, ops.RenameColumn):
@@ -558,7 +574,9 @@ class Applier:
         for spec in specs:
             if spec.kind != "unique":
                 continue
-            same = next((c for c in chosen if c.columns == spec.columns and c.nulls_distinct == spec.nulls_distinct), None)
+            same = next(
+                (c for c in chosen if c.columns == spec.columns and c.nulls_distinct == spec.nulls_distinct), None
+            )
             if same is None and primaries and spec.columns == primaries[0].columns:
                 same = primaries[0]
             if same is None:
@@ -599,7 +617,11 @@ class Applier:
         reference = spec.references
         if reference is None:
             return
-        target = table if (reference.table.schema, reference.table.name) == (table.schema, table.name) else self.catalog.table(reference.table)
+        target = (
+            table
+            if (reference.table.schema, reference.table.name) == (table.schema, table.name)
+            else self.catalog.table(reference.table)
+        )
         if target is None:
             raise Rejected(f'relation "{reference.table.name}" does not exist')
         ref_columns = list(reference.columns)
@@ -618,7 +640,9 @@ class Applier:
             raise Rejected("number of referencing and referenced columns for foreign key disagree")
         name = spec.name
         if name is None:
-            name = self.catalog.choose(table, join_column_names(list(spec.columns)), "fkey", constraint=True, relation=False)
+            name = self.catalog.choose(
+                table, join_column_names(list(spec.columns)), "fkey", constraint=True, relation=False
+            )
         elif table.constraint(name) is not None:
             raise Rejected(f'constraint "{name}" for relation "{table.name}" already exists')
         self.catalog.add_constraint_name(table, name)
@@ -719,10 +743,14 @@ class Applier:
             raise Rejected(f'column "{action.name}" of relation "{table.name}" does not exist')
         for other, fk in self.catalog.foreign_keys_to((table.schema, table.name)):
             if action.name in fk.ref_columns and other is not table:
-                raise Rejected(f"cannot drop column {action.name} of table {table.name} because other objects depend on it")
+                raise Rejected(
+                    f"cannot drop column {action.name} of table {table.name} because other objects depend on it"
+                )
         for view in self.views_using((table.schema, table.name), action.name):
             if not action.cascade:
-                raise Rejected(f"cannot drop column {action.name} of table {table.name} because other objects depend on it")
+                raise Rejected(
+                    f"cannot drop column {action.name} of table {table.name} because other objects depend on it"
+                )
             self.drop_view(view)
         for constraint in [c for c in table.constraints if action.name in c.columns]:
             self.drop_constraint(table, constraint)
@@ -733,7 +761,10 @@ class Applier:
         table.columns.remove(column)
 
     def index_uses(self, index: IndexState, column: str) -> bool:
-        if any(p.column == column or (p.expression is not None and column in column_refs(p.expression)) for p in index.parts):
+        if any(
+            p.column == column or (p.expression is not None and column in column_refs(p.expression))
+            for p in index.parts
+        ):
             return True
         return column in index.include or (index.where is not None and column in column_refs(index.where))
 
@@ -758,7 +789,11 @@ class Applier:
         elif action.change == "set_default":
             if column.identity:
                 raise Rejected(f'column "{action.name}" of relation "{table.name}" is an identity column')
-            column.default = None if is_null(action.default) else self.session.regclasses(action.default, self.catalog, self.complete)
+            column.default = (
+                None
+                if is_null(action.default)
+                else self.session.regclasses(action.default, self.catalog, self.complete)
+            )
             column.default_text = None
         elif action.change == "add_identity":
             self.add_identity(table, column, action)
@@ -797,7 +832,9 @@ class Applier:
         for index in table.indexes:
             if self.index_uses(index, column.name):
                 index.parts = [
-                    p if p.expression is None else ops.IndexPart(None, freeze_expression(p.expression, types), p.desc, p.opclass)
+                    p
+                    if p.expression is None
+                    else ops.IndexPart(None, freeze_expression(p.expression, types), p.desc, p.opclass)
                     for p in index.parts
                 ]
                 if index.where is not None:
@@ -917,7 +954,9 @@ class Applier:
             raise Rejected(f'relation "{name}" already exists')
         self.catalog.add_index_relation(table, name)
         table.indexes.append(
-            IndexState(name, list(op.parts), op.unique, op.using, op.where, list(op.include), op.name is None, self.loc(op.pos))
+            IndexState(
+                name, list(op.parts), op.unique, op.using, op.where, list(op.include), op.name is None, self.loc(op.pos)
+            )
         )
 
     def _DropObjects(self, op: ops.DropObjects) -> None:
@@ -967,7 +1006,9 @@ class Applier:
         if table is None:
             return
         if table.constraint(name.name) is not None:
-            raise Rejected(f"cannot drop index {name.name} because constraint {name.name} on table {table.name} requires it")
+            raise Rejected(
+                f"cannot drop index {name.name} because constraint {name.name} on table {table.name} requires it"
+            )
         index = next(i for i in table.indexes if i.name == name.name)
         self.drop_index(table, index)
 
@@ -1100,7 +1141,9 @@ class Applier:
             if key not in self.catalog.enums and not op.if_exists:
                 raise Rejected(f'type "{name.name}" does not exist')
         for key in keys:
-            if key in self.catalog.enums and any(c.type == key[1] for t in self.catalog.tables.values() for c in t.columns):
+            if key in self.catalog.enums and any(
+                c.type == key[1] for t in self.catalog.tables.values() for c in t.columns
+            ):
                 raise Rejected(f"cannot drop type {key[1]} because other objects depend on it")
         for key in keys:
             self.catalog.enums.pop(key, None)
@@ -1121,7 +1164,9 @@ class Applier:
         keys = [k for k in keys if k in self.session.schemas]
         holding = [k for k in keys if any(schema == k for schema, _ in self.catalog.relations)]
         if holding and not op.cascade:
-            raise Rejected(f'cannot drop schema {holding[0] or self.session.default_schema} because other objects depend on it')
+            raise Rejected(
+                f"cannot drop schema {holding[0] or self.session.default_schema} because other objects depend on it"
+            )
         for key in keys:
             for table in [t for t in self.catalog.tables.values() if t.schema == key]:
                 self.drop_table(table, cascade=True)
@@ -1286,7 +1331,9 @@ def link_facts(facts: list[ops.FileFacts]) -> Schema:
         complete=applier.complete,
         enums=tuple(
             EnumType(name, tuple(labels), schema, location)
-            for (schema, name), (labels, location) in sorted(applier.catalog.enums.items(), key=lambda item: (item[0][0] or "", item[0][1]))
+            for (schema, name), (labels, location) in sorted(
+                applier.catalog.enums.items(), key=lambda item: (item[0][0] or "", item[0][1])
+            )
         ),
     )
 
@@ -1299,7 +1346,12 @@ def _with_unknowns(table: Table, applier: Applier) -> Table:
     """The parts SL002 statements made unknown (see `Applier.mark_unknown`)."""
     parts = applier.unknown_tables.get((table.schema, table.name), set())
     columns = tuple(
-        replace(c, unknown=tuple(sorted(p for p in _COLUMN_PARTS if p in applier.unknown_columns[(table.schema, table.name, c.name)])))
+        replace(
+            c,
+            unknown=tuple(
+                sorted(p for p in _COLUMN_PARTS if p in applier.unknown_columns[(table.schema, table.name, c.name)])
+            ),
+        )
         if (table.schema, table.name, c.name) in applier.unknown_columns
         else c
         for c in table.columns

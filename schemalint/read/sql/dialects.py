@@ -74,7 +74,7 @@ def postgres_type(spelling: str, default_schema: str = "public") -> str:
     text = spelling.strip()
     prefix = f"{default_schema.lower()}."
     if text.lower().startswith(prefix):
-        text = text[len(prefix):]
+        text = text[len(prefix) :]
     if text.startswith('"') and text.endswith('"') and text[1:-1] != text[1:-1].lower():
         return text  # a quoted mixed-case user type: format_type keeps the quotes
     if text.upper().startswith("INTERVAL "):

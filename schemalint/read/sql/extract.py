@@ -50,14 +50,25 @@ def extract_text(text: str, path: str, dialect: str, default_schema: str) -> ops
     return ops.FileFacts(path=path, dialect=dialect, default_schema=default_schema, operations=tuple(operations))
 
 
-def _statement_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
+def _statement_operations(
+    statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str
+) -> list:
     kind = statement_kind(words(statement.text, 6, dialect))
     pos = (statement.line, statement.col)
     if kind is None:
         head = " ".join(words(statement.text, 2, dialect)).upper()
-        return [ops.Problem(f"unknown statement ({head} ...), skipped: not SQL PostgreSQL accepts, or not one the reader knows", pos)]
+        return [
+            ops.Problem(
+                f"unknown statement ({head} ...), skipped: not SQL PostgreSQL accepts, or not one the reader knows", pos
+            )
+        ]
     if kind == "harmless" and _DROP_CASCADE.match(" ".join(_blank_quoted(statement.text, dialect).split())):
-        return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
+        return [
+            ops.Unknown(
+                "DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed",
+                pos,
+            )
+        ]
     if kind == "harmless" and dialect == "postgres":
         return _routine_operations(statement)
     if kind in ("harmless", "temporary"):
@@ -76,7 +87,9 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
         return _type_operations(statement, dialect)
     if kind == "comment" and _COMMENT_NULL.search(statement.text):
         # sqlglot requires a string after IS; NULL removes the comment.
-        statement = RawStatement(_COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col)
+        statement = RawStatement(
+            _COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col
+        )
     try:
         parsed = _dialect(dialect).parse(statement.text)
     except SqlglotError as error:
@@ -95,11 +108,27 @@ def _statement_operations(statement: RawStatement, text: str, index: LineIndex, 
     except _Unsupported as reason:
         return [ops.Problem(f"cannot parse this statement, skipped: {reason}", pos)]
     except Exception as error:  # a shape of sqlglot tree the builder does not expect
-        return [ops.Problem(f"cannot read this statement (internal error: {type(error).__name__}: {error}), skipped", pos)]
+        return [
+            ops.Problem(f"cannot read this statement (internal error: {type(error).__name__}: {error}), skipped", pos)
+        ]
 
 
-_DROP_CASCADE = re.compile(r"^drop\s+(type|domain|function|procedure|routine|extension|operator|collation|aggregate|cast)\b.*\bcascade\s*$", re.IGNORECASE | re.DOTALL)
-_SESSION_KINDS = ("set", "reset", "select", "begin", "commit", "rollback", "call", "create_schema", "drop_schema", "alter_schema")
+_DROP_CASCADE = re.compile(
+    r"^drop\s+(type|domain|function|procedure|routine|extension|operator|collation|aggregate|cast)\b.*\bcascade\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SESSION_KINDS = (
+    "set",
+    "reset",
+    "select",
+    "begin",
+    "commit",
+    "rollback",
+    "call",
+    "create_schema",
+    "drop_schema",
+    "alter_schema",
+)
 _TRANSACTIONS = {"begin": "begin", "commit": "commit", "rollback": "rollback"}
 # Case-sensitive classes (both cases spelled): under re.IGNORECASE a class with \x80-\uffff is
 # case-folded character by character, ~50 ms per pattern, 0.6 s of every run that reads SQL.
@@ -122,23 +151,39 @@ def _session_operations(statement: RawStatement, kind: str, dialect: str) -> lis
     if kind in _TRANSACTIONS:
         return [ops.Transaction(_TRANSACTIONS[kind], pos)] if dialect == "postgres" else []
     if kind == "call":
-        return [ops.Unknown("CALL runs a procedure whose effect on the schema the reader cannot know; tables it creates or changes are not read", pos)]
+        return [
+            ops.Unknown(
+                "CALL runs a procedure whose effect on the schema the reader cannot know; tables it creates or changes are not read",
+                pos,
+            )
+        ]
     if kind == "create_schema":
         match = _CREATE_SCHEMA.match(text)
         name = match and (match.group("name") or match.group("role"))
         if match is None or not name or name.lower() in ("current_user", "session_user", "current_role"):
-            return [ops.Unknown("CREATE SCHEMA the reader cannot read (schema elements or a role it cannot know): tables it creates are not read", pos)]
+            return [
+                ops.Unknown(
+                    "CREATE SCHEMA the reader cannot read (schema elements or a role it cannot know): tables it creates are not read",
+                    pos,
+                )
+            ]
         return [ops.CreateSchema(_name(name), bool(match.group("exists")), pos)]
     if kind == "drop_schema":
         match = _DROP_SCHEMA.match(text)
         if match is None:
             return [ops.Problem("cannot parse this DROP SCHEMA, skipped", pos)]
         names = tuple(_name(n.strip()) for n in re.findall(_NAME, match.group("names")))
-        return [ops.DropSchema(names, bool(match.group("exists")), (match.group("mode") or "").lower() == "cascade", pos)]
+        return [
+            ops.DropSchema(names, bool(match.group("exists")), (match.group("mode") or "").lower() == "cascade", pos)
+        ]
     if kind == "alter_schema":
         if _ALTER_SCHEMA_OWNER.match(text):
             return []
-        return [ops.Unknown("ALTER SCHEMA (a rename moves every table in it) is not followed: the tables it moves are not read", pos)]
+        return [
+            ops.Unknown(
+                "ALTER SCHEMA (a rename moves every table in it) is not followed: the tables it moves are not read", pos
+            )
+        ]
     if dialect != "postgres":
         return []
     try:
@@ -151,7 +196,9 @@ def _session_operations(statement: RawStatement, kind: str, dialect: str) -> lis
     return [ops.SetSearchPath(path, local, pos)]
 
 
-_ROUTINE_HEAD = re.compile(rf"^create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(?:{_NAME}\s*\.\s*)?(?P<name>{_NAME})\s*\(", re.IGNORECASE)
+_ROUTINE_HEAD = re.compile(
+    rf"^create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+(?:{_NAME}\s*\.\s*)?(?P<name>{_NAME})\s*\(", re.IGNORECASE
+)
 _MENTIONS_SEARCH_PATH = re.compile(r"search_path", re.IGNORECASE)
 _CALLED = re.compile(rf"(?:{_NAME}\s*\.\s*)?({_NAME})\s*\(")
 
@@ -162,7 +209,7 @@ def _routine_operations(statement: RawStatement) -> list:
     head = _ROUTINE_HEAD.match(statement.text)
     if head is None:
         return []
-    body = statement.text[head.end():]
+    body = statement.text[head.end() :]
     if _DDL_HEAD.search(body) is None and _DYNAMIC_SQL.search(body) is None:
         return []
     return [ops.Routine(_name(head.group("name")), (statement.line, statement.col))]
@@ -190,8 +237,8 @@ def _blank_quoted_comments(text: str, dialect: str) -> str:
         end = skip_token(text, match.start(), dialect)
         if end is None:
             continue
-        token = text[match.start():end]
-        out.append(text[i:match.start()])
+        token = text[match.start() : end]
+        out.append(text[i : match.start()])
         out.append(" " if token.startswith(("--", "/*")) else token)
         i = end
     out.append(text[i:])
@@ -207,7 +254,9 @@ _DDL_HEAD = re.compile(
 )
 
 
-def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str) -> list:
+def _do_block_operations(
+    statement: RawStatement, text: str, index: LineIndex, dialect: str, default_schema: str
+) -> list:
     """The DDL statements inside a PL/pgSQL `DO` block, as one `Guarded` operation. Statements
     built as strings for EXECUTE are not seen."""
     pos = (statement.line, statement.col)
@@ -219,7 +268,11 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
     body = statement.text[body_start:body_end]
     unknown: list[ops.Unknown] = []
     if _DYNAMIC_SQL.search(_blank_quoted(body, dialect)):
-        unknown += [ops.Unknown("this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos)]
+        unknown += [
+            ops.Unknown(
+                "this DO block runs SQL built at run time (EXECUTE): what it creates or changes is not known", pos
+            )
+        ]
     found: list[ops.Operation] = []
     for piece in split_statements(body, dialect):
         blanked = _blank_quoted(piece.text, dialect)
@@ -228,8 +281,12 @@ def _do_block_operations(statement: RawStatement, text: str, index: LineIndex, d
             continue
         offset = statement.offset + body_start + piece.offset + match.start()
         line, col = index.position(offset)
-        inner = RawStatement(piece.text[match.start():], offset, line, col)
-        found.extend(op for op in _statement_operations(inner, text, index, dialect, default_schema) if not isinstance(op, ops.Problem))
+        inner = RawStatement(piece.text[match.start() :], offset, line, col)
+        found.extend(
+            op
+            for op in _statement_operations(inner, text, index, dialect, default_schema)
+            if not isinstance(op, ops.Problem)
+        )
     return ([ops.Guarded(tuple(found), pos)] if found else []) + unknown
 
 
@@ -247,7 +304,9 @@ _ADD_VALUE = re.compile(
     rf"(?:\s+(?P<where>before|after)\s+{_LABEL})?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_RENAME_VALUE = re.compile(rf"^alter\s+type\s+{_QNAME}\s+rename\s+value\s+{_LABEL}\s+to\s+{_LABEL}\s*$", re.IGNORECASE | re.DOTALL)
+_RENAME_VALUE = re.compile(
+    rf"^alter\s+type\s+{_QNAME}\s+rename\s+value\s+{_LABEL}\s+to\s+{_LABEL}\s*$", re.IGNORECASE | re.DOTALL
+)
 _DROP_TYPE = re.compile(
     rf"^drop\s+type\s+(?P<exists>if\s+exists\s+)?(?P<names>{_NAME}(?:\s*\.\s*{_NAME})?(?:\s*,\s*{_NAME}(?:\s*\.\s*{_NAME})?)*)"
     r"\s*(?P<mode>cascade|restrict)?\s*$",
@@ -286,15 +345,32 @@ def _type_operations(statement: RawStatement, dialect: str) -> list:
         return [ops.CreateEnum(_qualified(match.group("name")), labels, pos)]
     if match := _ADD_VALUE.match(text):
         _, _, label, where, other = match.groups()
-        return [ops.AlterEnum(_qualified(match.group("name")), "add", label.replace("''", "'"), pos,
-                              other=other.replace("''", "'") if other is not None else None,
-                              after=(where or "").lower() != "before", if_not_exists=bool(match.group("exists")))]
+        return [
+            ops.AlterEnum(
+                _qualified(match.group("name")),
+                "add",
+                label.replace("''", "'"),
+                pos,
+                other=other.replace("''", "'") if other is not None else None,
+                after=(where or "").lower() != "before",
+                if_not_exists=bool(match.group("exists")),
+            )
+        ]
     if match := _RENAME_VALUE.match(text):
         old, new = match.groups()[1:3]
-        return [ops.AlterEnum(_qualified(match.group("name")), "rename", old.replace("''", "'"), pos, other=new.replace("''", "'"))]
+        return [
+            ops.AlterEnum(
+                _qualified(match.group("name")), "rename", old.replace("''", "'"), pos, other=new.replace("''", "'")
+            )
+        ]
     if match := _DROP_TYPE.match(" ".join(_blank_quoted_comments(text, dialect).split())):
         if (match.group("mode") or "").lower() == "cascade":
-            return [ops.Unknown("DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed", pos)]
+            return [
+                ops.Unknown(
+                    "DROP ... CASCADE also drops the columns, defaults and constraints that use what it drops: which ones is not followed",
+                    pos,
+                )
+            ]
         names = re.findall(rf"{_NAME}(?:\s*\.\s*{_NAME})?", match.group("names"))
         return [ops.DropEnum(tuple(_qualified(n) for n in names), bool(match.group("exists")), pos)]
     return []
@@ -307,7 +383,7 @@ def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str
     if head is None:
         return []
     kind = "sequence" if head.group(1).lower() == "sequence" else "view"
-    name_text = statement.text[head.end(): _name_end(statement.text, head.end(), dialect)]
+    name_text = statement.text[head.end() : _name_end(statement.text, head.end(), dialect)]
     try:
         tree = sqlglot.parse_one(f"DROP TABLE {name_text}", read=dialect)
     except SqlglotError:
@@ -318,7 +394,7 @@ def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str
     builder = _Builder(statement, index, dialect, default_schema)
     name = builder.table_name(tables[0])
     replace = bool(re.match(r"\s*create\s+or\s+replace\b", statement.text, re.IGNORECASE))
-    uses = builder.view_uses(statement.text[head.end():]) if kind == "view" else ()
+    uses = builder.view_uses(statement.text[head.end() :]) if kind == "view" else ()
     return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col), replace, uses)]
 
 
@@ -403,7 +479,11 @@ class _Builder:
         spellings = []
         for match in _TIMESTAMP_SPELLING.finditer(blanked):
             word = match.group(1).lower()
-            spellings.append("now" if word.startswith("now") else ("transaction_timestamp" if word.startswith("trans") else "CURRENT_TIMESTAMP"))
+            spellings.append(
+                "now"
+                if word.startswith("now")
+                else ("transaction_timestamp" if word.startswith("trans") else "CURRENT_TIMESTAMP")
+            )
         return iter(spellings)
 
     # ------------------------------------------------------------------ statements
@@ -427,11 +507,21 @@ class _Builder:
         pos = (self.statement.line, self.statement.col)
         table = self.table_name(tree.this)
         properties = tree.args.get("properties")
-        borrowed = not isinstance(tree.this, exp.Schema) or any(isinstance(e, exp.LikeProperty) for e in tree.this.expressions)
-        borrowed = borrowed or properties is not None and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions)
+        borrowed = not isinstance(tree.this, exp.Schema) or any(
+            isinstance(e, exp.LikeProperty) for e in tree.this.expressions
+        )
+        borrowed = (
+            borrowed
+            or properties is not None
+            and any(isinstance(p, exp.InheritsProperty) for p in properties.expressions)
+        )
         if borrowed:
             # AS / LIKE / INHERITS / PARTITION OF: the table exists; its columns come from elsewhere.
-            written = tuple(self.column(e, self.pos_of(e)) for e in getattr(tree.this, "expressions", []) if isinstance(e, exp.ColumnDef))
+            written = tuple(
+                self.column(e, self.pos_of(e))
+                for e in getattr(tree.this, "expressions", [])
+                if isinstance(e, exp.ColumnDef)
+            )
             message = "CREATE TABLE ... AS / LIKE / INHERITS / PARTITION OF takes columns, keys and indexes from elsewhere: they are not read"
             create = ops.CreateTable(table, bool(tree.args.get("exists")), written, (), pos)
             return [create, ops.Unknown(message, pos, table, _TABLE_PARTS)]
@@ -455,7 +545,13 @@ class _Builder:
                 constraints.extend(found)
                 if not found and not unknown:
                     unknown.append(ops.Unknown(_UNREAD_CONSTRAINT, pos, table, ("constraints",)))
-        create = ops.CreateTable(table, bool(tree.args.get("exists")), tuple(columns), tuple(constraints), (self.statement.line, self.statement.col))
+        create = ops.CreateTable(
+            table,
+            bool(tree.args.get("exists")),
+            tuple(columns),
+            tuple(constraints),
+            (self.statement.line, self.statement.col),
+        )
         return [create, *indexes, *unknown]
 
     def inline_index(self, node: exp.IndexColumnConstraint, table: ops.QualifiedName, pos: ops.Pos) -> ops.CreateIndex:
@@ -502,11 +598,15 @@ class _Builder:
             if isinstance(what, exp.NotNullColumnConstraint):
                 not_null = not what.args.get("allow_null")
             elif isinstance(what, exp.DefaultColumnConstraint):
-                default = self.expr(what.this) if self.dialect == "postgres" else dialect_default(what.this, self.dialect)
+                default = (
+                    self.expr(what.this) if self.dialect == "postgres" else dialect_default(what.this, self.dialect)
+                )
             elif isinstance(what, exp.PrimaryKeyColumnConstraint):
                 inline.append(ops.ConstraintSpec("primary", cname, (name,), pos=pos))
             elif isinstance(what, exp.UniqueColumnConstraint):
-                inline.append(ops.ConstraintSpec("unique", cname, (name,), nulls_distinct=not what.args.get("nulls"), pos=pos))
+                inline.append(
+                    ops.ConstraintSpec("unique", cname, (name,), nulls_distinct=not what.args.get("nulls"), pos=pos)
+                )
             elif isinstance(what, exp.CheckColumnConstraint):
                 inline.append(ops.ConstraintSpec("check", cname, (), expression=self.expr(what.this), pos=pos))
             elif isinstance(what, exp.Reference):
@@ -547,9 +647,9 @@ class _Builder:
         for option in node.args.get("options") or []:
             text = " ".join(str(option).upper().split())
             if text.startswith("ON DELETE "):
-                on_delete = text[len("ON DELETE "):]
+                on_delete = text[len("ON DELETE ") :]
             elif text.startswith("ON UPDATE "):
-                on_update = text[len("ON UPDATE "):]
+                on_update = text[len("ON UPDATE ") :]
             elif text == "DEFERRABLE":
                 deferrable = True
             elif text == "INITIALLY DEFERRED":
@@ -659,7 +759,11 @@ class _Builder:
             renames = [a for a in tree.args.get("actions") or [] if isinstance(a, exp.AlterRename)]
             if not renames:
                 return []
-            return [ops.RenameIndex(self.table_name(tree.this), self.ident(renames[0].this.this), bool(tree.args.get("exists")), pos)]
+            return [
+                ops.RenameIndex(
+                    self.table_name(tree.this), self.ident(renames[0].this.this), bool(tree.args.get("exists")), pos
+                )
+            ]
         if (tree.args.get("kind") or "TABLE").upper() != "TABLE":
             return []
         actions = []
@@ -701,7 +805,9 @@ class _Builder:
         """An ALTER TABLE action whose effect the reader does not know: the table's (or the
         column's) facts it may change become unknown."""
         parts = _COLUMN_PARTS if column else _TABLE_PARTS
-        return ops.Unknown(f"{what} is not interpreted: what it changes in the table is not known", pos, None, parts, column)
+        return ops.Unknown(
+            f"{what} is not interpreted: what it changes in the table is not known", pos, None, parts, column
+        )
 
     def alter_column(self, action: exp.AlterColumn, pos: ops.Pos) -> ops.AlterColumn | ops.Unknown:
         name = self.ident(action.this)
@@ -723,7 +829,7 @@ class _Builder:
         if head is None or kind != "alter_table":
             return []
         name_end = _name_end(text, head.end(), self.dialect)
-        prefix = text[: name_end]
+        prefix = text[:name_end]
         actions: list[ops.AlterAction] = []
         table = None
         for start, end in top_level_pieces(text, name_end, len(text), self.dialect):
@@ -748,7 +854,14 @@ class _Builder:
             if not isinstance(tree, exp.Alter) or not tree.args.get("actions"):
                 what = f"ALTER TABLE action {' '.join(flat.split()[:3]).upper()}"
                 if flat.startswith("set schema "):
-                    actions.append(ops.Unknown(f"{what} moves the table: where it ends up is not followed", self.at(start), None, ("exists",)))
+                    actions.append(
+                        ops.Unknown(
+                            f"{what} moves the table: where it ends up is not followed",
+                            self.at(start),
+                            None,
+                            ("exists",),
+                        )
+                    )
                     continue
                 column = _ALTER_COLUMN.match(piece)
                 name = _name_token(column.group(1), self.ident) if column else None
@@ -772,7 +885,13 @@ class _Builder:
             tables = sqlglot.parse_one(as_drop, read=self.dialect).args.get("tables") or []
             sequence = self.table_name(tables[0]) if tables else None
         identity = "always" if match.group("kind").lower() == "always" else "by default"
-        return ops.AlterColumn(_name_token(match.group("column"), self.ident), "add_identity", pos=pos, identity=identity, sequence=sequence)
+        return ops.AlterColumn(
+            _name_token(match.group("column"), self.ident),
+            "add_identity",
+            pos=pos,
+            identity=identity,
+            sequence=sequence,
+        )
 
     def _table_from_prefix(self, prefix: str) -> ops.QualifiedName | None:
         as_drop = re.sub(r"^\s*alter\s+table\s+(if\s+exists\s+)?(only\s+)?", "DROP TABLE ", prefix, flags=re.IGNORECASE)
@@ -837,7 +956,15 @@ class _Builder:
         if kind not in ("table", "index", "view", "sequence"):
             return []
         names = tuple(self.table_name(t) for t in tree.args.get("tables") or [])
-        return [ops.DropObjects(kind, names, bool(tree.args.get("exists")), bool(tree.args.get("cascade")), (self.statement.line, self.statement.col))]
+        return [
+            ops.DropObjects(
+                kind,
+                names,
+                bool(tree.args.get("exists")),
+                bool(tree.args.get("cascade")),
+                (self.statement.line, self.statement.col),
+            )
+        ]
 
     def comment(self, tree: exp.Expression) -> list:
         if not isinstance(tree, exp.Comment):
@@ -922,9 +1049,17 @@ _UNREAD_CONSTRAINT = "a constraint the reader does not model (EXCLUDE, ...): the
 # ALTER TABLE actions that change no column, key or index: skipped quietly. Matched against the
 # action with comments and quoted text blanked, lowercased, spaces collapsed.
 HARMLESS_ALTER_ACTIONS = (
-    r"owner to ", r"(enable|disable|force|no force) ", r"set (tablespace|logged|unlogged|without|with|access method|\()",
-    r"reset \(", r"cluster on ", r"replica identity ", r"validate constraint ", r"inherit ", r"no inherit ",
-    r"(alter )?(column )?\S+ (set|reset) (statistics|storage|compression|\()", r"(attach|detach) partition ",
+    r"owner to ",
+    r"(enable|disable|force|no force) ",
+    r"set (tablespace|logged|unlogged|without|with|access method|\()",
+    r"reset \(",
+    r"cluster on ",
+    r"replica identity ",
+    r"validate constraint ",
+    r"inherit ",
+    r"no inherit ",
+    r"(alter )?(column )?\S+ (set|reset) (statistics|storage|compression|\()",
+    r"(attach|detach) partition ",
 )
 _TABLE_PARTS = ("columns", "primary_key", "foreign_keys", "indexes", "constraints")
 _COLUMN_PARTS = ("type", "nullable", "default", "identity", "generated")
@@ -934,14 +1069,18 @@ _ADD_IDENTITY = re.compile(
     r"\s*(?:\((?P<options>.*)\))?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_SEQUENCE_NAME = re.compile(r'sequence\s+name\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+))?)', re.IGNORECASE)
+_SEQUENCE_NAME = re.compile(
+    r'sequence\s+name\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+))?)', re.IGNORECASE
+)
 
 
 def _name_token(token: str, ident) -> str:
     return _unquote(token) if token.startswith('"') else ident(token)
 
 
-_RENAME_CONSTRAINT = re.compile(r'^rename\s+constraint\s+("(?:[^"]|"")+"|\w+)\s+to\s+("(?:[^"]|"")+"|\w+)\s*$', re.IGNORECASE)
+_RENAME_CONSTRAINT = re.compile(
+    r'^rename\s+constraint\s+("(?:[^"]|"")+"|\w+)\s+to\s+("(?:[^"]|"")+"|\w+)\s*$', re.IGNORECASE
+)
 
 
 def _unquote(name: str) -> str:
@@ -965,7 +1104,7 @@ def _blank_quoted(text: str, dialect: str) -> str:
         at = match.start()
         end = skip_token(text, at, dialect)
         if end is None:
-            out.append(text[i:at + 1])
+            out.append(text[i : at + 1])
             i = at + 1
             continue
         out.append(text[i:at])

@@ -134,7 +134,17 @@ class RenameConstraint:
     pos: Pos
 
 
-AlterAction = Union["Unknown", RenameConstraint, AddColumn, DropColumn, AlterColumn, RenameColumn, RenameTable, AddConstraint, DropConstraint]
+AlterAction = Union[
+    "Unknown",
+    RenameConstraint,
+    AddColumn,
+    DropColumn,
+    AlterColumn,
+    RenameColumn,
+    RenameTable,
+    AddConstraint,
+    DropConstraint,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,9 +333,25 @@ class DropEnum:
 
 
 Operation = (
-    CreateTable | AlterTable | CreateIndex | DropObjects | RenameIndex | Comment | CreateRelation | Problem
-    | Guarded | Unknown | SetSearchPath | Transaction | CreateSchema | DropSchema | Routine | Calls | CreateEnum
-    | AlterEnum | DropEnum
+    CreateTable
+    | AlterTable
+    | CreateIndex
+    | DropObjects
+    | RenameIndex
+    | Comment
+    | CreateRelation
+    | Problem
+    | Guarded
+    | Unknown
+    | SetSearchPath
+    | Transaction
+    | CreateSchema
+    | DropSchema
+    | Routine
+    | Calls
+    | CreateEnum
+    | AlterEnum
+    | DropEnum
 )
 
 

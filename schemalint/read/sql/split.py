@@ -143,7 +143,8 @@ _STRUCTURE = {
     "sqlite": re.compile(r"--|/\*|['\"`;(),\[\]]"),
 }
 _STRUCTURE_WITH_WORDS = {
-    dialect: re.compile(pattern.pattern + r"|\b(?:begin|case|end)\b", re.IGNORECASE) for dialect, pattern in _STRUCTURE.items()
+    dialect: re.compile(pattern.pattern + r"|\b(?:begin|case|end)\b", re.IGNORECASE)
+    for dialect, pattern in _STRUCTURE.items()
 }
 
 

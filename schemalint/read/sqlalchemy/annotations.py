@@ -35,7 +35,12 @@ class Resolution:
 
 def mapped_inner(annotation):
     """X of `Mapped[X]`, or None for any other annotation."""
-    if isinstance(annotation, Subscript) and isinstance(annotation.base, Ext) and annotation.base.sa == "Mapped" and annotation.items:
+    if (
+        isinstance(annotation, Subscript)
+        and isinstance(annotation.base, Ext)
+        and annotation.base.sa == "Mapped"
+        and annotation.items
+    ):
         return annotation.items[0]
     return None
 
@@ -84,7 +89,12 @@ class AnnotationTypes:
             found = _map_get(type_map, candidate)
             if found is None:
                 continue
-            if self.types.is_enum_class(python_type) and isinstance(found, Call) and found.sa in ("Enum", "ENUM") and not found.args:
+            if (
+                self.types.is_enum_class(python_type)
+                and isinstance(found, Call)
+                and found.sa in ("Enum", "ENUM")
+                and not found.args
+            ):
                 return self._enum_class(python_type, found)
             return Resolution(type_value=found)
         literal = _literal_values(python_type)
@@ -99,15 +109,19 @@ class AnnotationTypes:
             return Resolution(type_value=ANNOTATION_DEFAULTS[python_type.path])
         if isinstance(python_type, ClassRef) and self.is_mapped(python_type):
             return Resolution(relationship=True)
-        return Resolution(problem=f"no SQL type for annotation {_describe(python_type)} "
-                                  "(add it to type_annotation_map or give mapped_column() a type)")
+        return Resolution(
+            problem=f"no SQL type for annotation {_describe(python_type)} "
+            "(add it to type_annotation_map or give mapped_column() a type)"
+        )
 
     def _enum_class(self, cls: ClassRef, template: Call | None) -> Resolution:
         """Mapped[SomeEnum]: a native ENUM named after the class unless the map says otherwise."""
         name = template.kwargs.get("name") if template is not None else None
         try:
             values = self.types.enum_members(cls)
-            return Resolution(info=self.types.enum_type(values, name if isinstance(name, str) else cls.facts.name.lower(), template))
+            return Resolution(
+                info=self.types.enum_type(values, name if isinstance(name, str) else cls.facts.name.lower(), template)
+            )
         except TypeProblem as problem:
             return Resolution(problem=str(problem))
 

@@ -43,7 +43,9 @@ class Builder:
         self.diagnostics: list[Diagnostic] = []
         self.tables_by_name: dict[tuple[str | None, str], TableSpec] = {}
 
-    def warn(self, message: str, location: Location | None, table: str | None = None, column: str | None = None) -> None:
+    def warn(
+        self, message: str, location: Location | None, table: str | None = None, column: str | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic("SL002", message, location or Location("", 1, 1), table, column))
 
     def build(self) -> list[Table]:
@@ -66,7 +68,9 @@ class Builder:
             ref = self.tables_by_name.get((schema, table)) or (None if schema else self._by_bare_name(table))
             return ref, schema if schema else (ref.schema if ref else None), table, column
         if isinstance(target, MemberRef) and len(target.path) == 1:
-            ref = self.decl.mapped_class(target.owner) if target.owner.module.rel in self.decl.resolver.modules else None
+            ref = (
+                self.decl.mapped_class(target.owner) if target.owner.module.rel in self.decl.resolver.modules else None
+            )
             ref = ref or self.decl.by_class.get(target.owner.key)
             if ref is None:
                 return None, None, None, None
@@ -74,7 +78,12 @@ class Builder:
             return ref, ref.schema, ref.name, key_column
         if isinstance(target, AttrOf) and len(target.path) == 2 and target.path[0] in ("c", "columns"):
             table_call = target.base
-            if isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args and isinstance(table_call.args[0], str):
+            if (
+                isinstance(table_call, Call)
+                and table_call.sa == "Table"
+                and table_call.args
+                and isinstance(table_call.args[0], str)
+            ):
                 name = table_call.args[0]
                 ref = self._by_bare_name(name)
                 return ref, ref.schema if ref else None, name, target.path[1]
@@ -97,7 +106,12 @@ class Builder:
             target = column.foreign_keys[0].target
             ref, _, table, name = self._target(target, spec)
             referenced = ref.columns.get(name) if ref is not None and name else None
-            if ref is not None and referenced is not None and referenced.type_info is None and not referenced.type_problem:
+            if (
+                ref is not None
+                and referenced is not None
+                and referenced.type_info is None
+                and not referenced.type_problem
+            ):
                 self._fk_types(ref, visiting | {id(column)})
             if referenced is not None and referenced.type_info is not None:
                 column.type_info = referenced.type_info  # the type only: SERIAL-ness is per column
@@ -106,11 +120,15 @@ class Builder:
                 column.type_explained = True  # (the referenced column's SL002 says why)
             elif table is None or name is None:
                 column.type_from_fk = True
-                column.type_problem = (f"column {column.name}: type comes from foreign key {_fk_text(target)}, "
-                                       "which cannot be resolved statically; its reference is not compared either")
+                column.type_problem = (
+                    f"column {column.name}: type comes from foreign key {_fk_text(target)}, "
+                    "which cannot be resolved statically; its reference is not compared either"
+                )
             else:
-                column.type_problem = (f"column {column.name}: type comes from the referenced column {table}.{name}, "
-                                       "which is not in the models read")
+                column.type_problem = (
+                    f"column {column.name}: type comes from the referenced column {table}.{name}, "
+                    "which is not in the models read"
+                )
 
     # ------------------------------------------------------------------ tables
 
@@ -124,7 +142,11 @@ class Builder:
             name, implicit = self._name(spec, "pk", pk_name, pk_columns, taken, label="pkey", no_columns=True)
             primary_key = PrimaryKey(tuple(pk_columns), name, implicit, spec.location)
         foreign_keys = self._foreign_keys(spec, items, taken)
-        columns = tuple(self._column(spec, c, pk_columns, c is autoinc) for c in spec.columns.values() if c.type_info or c.type_problem)
+        columns = tuple(
+            self._column(spec, c, pk_columns, c is autoinc)
+            for c in spec.columns.values()
+            if c.type_info or c.type_problem
+        )
         indexes: list[Index] = []
         constraints: list[Constraint] = []
         for column in spec.columns.values():
@@ -163,8 +185,12 @@ class Builder:
                 names.append(value.path[1])
             else:
                 spec.unknown.add(part)
-                self.warn(f"table {spec.name}: {what} column {_show(value)} cannot be resolved statically; "
-                          f"its {part.replace('_', ' ')} are not compared", location, spec.name)
+                self.warn(
+                    f"table {spec.name}: {what} column {_show(value)} cannot be resolved statically; "
+                    f"its {part.replace('_', ' ')} are not compared",
+                    location,
+                    spec.name,
+                )
                 return None
         return names
 
@@ -240,18 +266,31 @@ class Builder:
         """A column whose type cannot be resolved: kept, its type unknown (and its default,
         when the type alone decides whether it is a SERIAL)."""
         unknown = ["type", *column.unknown]
-        may_be_serial = (pk_columns == [column.name] and column.autoincrement in (True, "auto", "ignore_fk")
-                         and column.identity is None and column.server_default is None and not column.sequence)
+        may_be_serial = (
+            pk_columns == [column.name]
+            and column.autoincrement in (True, "auto", "ignore_fk")
+            and column.identity is None
+            and column.server_default is None
+            and not column.sequence
+        )
         if may_be_serial:
             unknown.append("default")
         if not column.type_explained:
-            self.warn(f"{column.type_problem or f'column {column.name}: type unknown'}; its type is not compared",
-                      column.location, spec.name, column.name)
+            self.warn(
+                f"{column.type_problem or f'column {column.name}: type unknown'}; its type is not compared",
+                column.location,
+                spec.name,
+                column.name,
+            )
         return Column(
             name=column.name,
             type="",
             nullable=bool(column.nullable) and column.name not in pk_columns and column.identity is None,
-            identity=None if column.identity is None else "always" if column.identity.kwargs.get("always") is True else "by default",
+            identity=None
+            if column.identity is None
+            else "always"
+            if column.identity.kwargs.get("always") is True
+            else "by default",
             comment=column.comment,
             location=column.location,
             field_name=column.key or None,
@@ -265,7 +304,12 @@ class Builder:
             return generated_display(render(sql, strings_are="sql"), types)
         except NotStatic as exc:
             column.unknown.append("generated")
-            self.warn(f"column {column.name}: Computed expression {exc}; not compared", column.location, spec.name, column.name)
+            self.warn(
+                f"column {column.name}: Computed expression {exc}; not compared",
+                column.location,
+                spec.name,
+                column.name,
+            )
             return None
 
     def _server_default(self, spec: TableSpec, column: ColSpec, info: TypeInfo) -> str | None:
@@ -276,22 +320,40 @@ class Builder:
             sql = render(value, strings_are="literal")
         except NotStatic as exc:
             column.unknown.append("default")
-            self.warn(f"column {column.name}: server_default {exc}; not compared", column.location, spec.name, column.name)
+            self.warn(
+                f"column {column.name}: server_default {exc}; not compared", column.location, spec.name, column.name
+            )
             return None
         return default_display(sql, info.pg, info.family)
 
     # ------------------------------------------------------------------ names
 
-    def _name(self, spec: TableSpec, kind: str, given: str | None, columns: list[str], taken: set[str], *,
-              label: str, no_columns: bool = False, referred: tuple[str | None, list[str]] | None = None,
-              location: Location | None = None) -> tuple[str, bool]:
+    def _name(
+        self,
+        spec: TableSpec,
+        kind: str,
+        given: str | None,
+        columns: list[str],
+        taken: set[str],
+        *,
+        label: str,
+        no_columns: bool = False,
+        referred: tuple[str | None, list[str]] | None = None,
+        location: Location | None = None,
+    ) -> tuple[str, bool]:
         """(name, implicit): the naming convention's name, the given one, or PostgreSQL's."""
         convention = spec.metadata.naming_convention.get(kind)
         if convention and (given is None or "%(constraint_name)s" in convention):
             try:
-                name = apply_convention(convention, table=spec.name, schema=spec.schema, columns=columns, name=given,
-                                        referred_table=referred[0] if referred else None,
-                                        referred_columns=referred[1] if referred else None)
+                name = apply_convention(
+                    convention,
+                    table=spec.name,
+                    schema=spec.schema,
+                    columns=columns,
+                    name=given,
+                    referred_table=referred[0] if referred else None,
+                    referred_columns=referred[1] if referred else None,
+                )
                 name = truncate_convention_name(name)
                 taken.add(name)
                 # a convention's name for an unnamed object: nobody wrote it for this object
@@ -329,8 +391,12 @@ class Builder:
             remote = call.args[1] if len(call.args) > 1 else call.kwargs.get("refcolumns")
             if not isinstance(local, tuple) or not isinstance(remote, tuple):
                 spec.unknown.add("foreign_keys")
-                self.warn(f"table {spec.name}: ForeignKeyConstraint columns cannot be resolved statically; "
-                          "its foreign keys are not compared", location, spec.name)
+                self.warn(
+                    f"table {spec.name}: ForeignKeyConstraint columns cannot be resolved statically; "
+                    "its foreign keys are not compared",
+                    location,
+                    spec.name,
+                )
                 continue
             names = self._column_names(spec, local, location, "foreign key", "foreign_keys")
             if names is None:
@@ -341,8 +407,15 @@ class Builder:
                 result.append(built)
         return result
 
-    def _foreign_key(self, spec: TableSpec, fk: FKSpec, columns: list[str], targets: list, taken: set[str],
-                     owner: ColSpec | None = None) -> ForeignKey | None:
+    def _foreign_key(
+        self,
+        spec: TableSpec,
+        fk: FKSpec,
+        columns: list[str],
+        targets: list,
+        taken: set[str],
+        owner: ColSpec | None = None,
+    ) -> ForeignKey | None:
         """The foreign key; None when a target cannot be resolved (then the owning column's
         `references`, or the table's foreign keys, are unknown)."""
         ref_table: str | None = None
@@ -357,14 +430,21 @@ class Builder:
                         return None  # (said by the column's type SL002)
                 else:
                     spec.unknown.add("foreign_keys")
-                self.warn(f"table {spec.name}: foreign key target {_fk_text(target)} cannot be resolved statically; "
-                          "not compared", fk.location, spec.name, columns[0])
+                self.warn(
+                    f"table {spec.name}: foreign key target {_fk_text(target)} cannot be resolved statically; "
+                    "not compared",
+                    fk.location,
+                    spec.name,
+                    columns[0],
+                )
                 return None
             ref_table, ref_schema = table, schema
             ref_columns.append(column)
         if ref_table is None:
             return None  # no target column: nothing to create
-        name, implicit = self._name(spec, "fk", fk.name, columns, taken, label="fkey", referred=(ref_table, ref_columns), location=fk.location)
+        name, implicit = self._name(
+            spec, "fk", fk.name, columns, taken, label="fkey", referred=(ref_table, ref_columns), location=fk.location
+        )
         return ForeignKey(
             columns=tuple(columns),
             ref_table=ref_table,
@@ -379,12 +459,23 @@ class Builder:
             location=fk.location,
         )
 
-    def _column_objects(self, spec: TableSpec, column: ColSpec, indexes: list, constraints: list, taken: set[str]) -> None:
+    def _column_objects(
+        self, spec: TableSpec, column: ColSpec, indexes: list, constraints: list, taken: set[str]
+    ) -> None:
         if "indexes" in column.unknown:
             spec.unknown.add("indexes")
         if column.index:
             name, implicit = self._index_name(spec, None, [column.name], column.location)
-            indexes.append(Index(name, (column.name,), unique=bool(column.unique), implicit=implicit, origin="db_index", location=column.location))
+            indexes.append(
+                Index(
+                    name,
+                    (column.name,),
+                    unique=bool(column.unique),
+                    implicit=implicit,
+                    origin="db_index",
+                    location=column.location,
+                )
+            )
         elif column.unique:
             name, implicit = self._name(spec, "uq", None, [column.name], taken, label="key", location=column.location)
             constraints.append(Constraint(name, "unique", (column.name,), implicit=implicit, location=column.location))
@@ -397,13 +488,19 @@ class Builder:
             ck_name = spec.metadata.naming_convention.get("ck") and enum.name
             self._check_sql(spec, sql, ck_name, column.location, constraints, taken, column_name=column.name)
 
-    def _check(self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None) -> None:
+    def _check(
+        self, spec: TableSpec, call: Call, location, constraints: list, taken: set[str], column_name: str | None = None
+    ) -> None:
         sql = call.args[0] if call.args else call.kwargs.get("sqltext")
         try:
             text = _check_text(sql, lambda ref: self._column_of(spec, ref))
         except NotStatic as exc:
             spec.unknown.add("constraints")
-            self.warn(f"table {spec.name}: CheckConstraint {exc}; the table's constraints are not compared", location, spec.name)
+            self.warn(
+                f"table {spec.name}: CheckConstraint {exc}; the table's constraints are not compared",
+                location,
+                spec.name,
+            )
             return
         name = call.kwargs.get("name")
         self._check_sql(spec, text, name if isinstance(name, str) else None, location, constraints, taken, column_name)
@@ -414,15 +511,23 @@ class Builder:
         order = list(types)
         used = sorted(set(used), key=lambda c: order.index(c) if c in order else len(order))
         convention_columns = [column_name] if column_name else used
-        if name is None and spec.metadata.naming_convention.get("ck") and "%(constraint_name)s" not in spec.metadata.naming_convention["ck"]:
+        if (
+            name is None
+            and spec.metadata.naming_convention.get("ck")
+            and "%(constraint_name)s" not in spec.metadata.naming_convention["ck"]
+        ):
             final, implicit = self._name(spec, "ck", None, convention_columns, taken, label="check", location=location)
         elif name is None:
             final, implicit = choose_constraint_name(spec.name, used if len(used) == 1 else None, "check", taken), True
         else:
             final, implicit = self._name(spec, "ck", name, convention_columns, taken, label="check", location=location)
-        constraints.append(Constraint(final, "check", tuple(used), expression=expression, implicit=implicit, location=location))
+        constraints.append(
+            Constraint(final, "check", tuple(used), expression=expression, implicit=implicit, location=location)
+        )
 
-    def _table_object(self, spec: TableSpec, call: Call, location, indexes: list, constraints: list, taken: set[str]) -> None:
+    def _table_object(
+        self, spec: TableSpec, call: Call, location, indexes: list, constraints: list, taken: set[str]
+    ) -> None:
         kind = call.sa
         if kind == "Index":
             self._index(spec, call, location, indexes)
@@ -431,18 +536,33 @@ class Builder:
             if names is None:
                 return
             given = call.kwargs.get("name")
-            name, implicit = self._name(spec, "uq", given if isinstance(given, str) else None, names, taken, label="key", location=location)
+            name, implicit = self._name(
+                spec, "uq", given if isinstance(given, str) else None, names, taken, label="key", location=location
+            )
             nulls = call.kwargs.get("postgresql_nulls_not_distinct")
-            constraints.append(Constraint(name, "unique", tuple(names), nulls_distinct=False if nulls is True else None,
-                                          deferrable=call.kwargs.get("deferrable") is True, implicit=implicit, location=location))
+            constraints.append(
+                Constraint(
+                    name,
+                    "unique",
+                    tuple(names),
+                    nulls_distinct=False if nulls is True else None,
+                    deferrable=call.kwargs.get("deferrable") is True,
+                    implicit=implicit,
+                    location=location,
+                )
+            )
         elif kind == "CheckConstraint":
             self._check(spec, call, location, constraints, taken)
         elif kind in ("PrimaryKeyConstraint", "ForeignKeyConstraint"):
             return
         else:
             spec.unknown.update(("indexes", "constraints"))
-            self.warn(f"table {spec.name}: table argument '{call.text}' is not understood; the table's indexes and "
-                      "constraints are not compared", location, spec.name)
+            self.warn(
+                f"table {spec.name}: table argument '{call.text}' is not understood; the table's indexes and "
+                "constraints are not compared",
+                location,
+                spec.name,
+            )
 
     def _index(self, spec: TableSpec, call: Call, location, indexes: list) -> None:
         given = call.args[0] if call.args and (isinstance(call.args[0], str) or call.args[0] is None) else None
@@ -455,8 +575,12 @@ class Builder:
             rendered = self._index_part(spec, part, types)
             if rendered is None:
                 spec.unknown.add("indexes")
-                self.warn(f"table {spec.name}: index part {_show(part)} cannot be resolved statically; the table's "
-                          "indexes are not compared", location, spec.name)
+                self.warn(
+                    f"table {spec.name}: index part {_show(part)} cannot be resolved statically; the table's "
+                    "indexes are not compared",
+                    location,
+                    spec.name,
+                )
                 return
             column, order = rendered
             columns.append(column)
@@ -470,24 +594,32 @@ class Builder:
                 where, _ = predicate_display(clause_sql(where_value, lambda ref: self._column_of(spec, ref)), types)
             except NotStatic as exc:
                 unknown = ("where",)
-                self.warn(f"table {spec.name}: postgresql_where {exc}; the index's condition is not compared", location, spec.name)
+                self.warn(
+                    f"table {spec.name}: postgresql_where {exc}; the index's condition is not compared",
+                    location,
+                    spec.name,
+                )
         include = call.kwargs.get("postgresql_include")
         using = call.kwargs.get("postgresql_using")
         name, implicit = self._index_name(spec, given, columns, location)
-        indexes.append(Index(
-            name=name,
-            columns=tuple(columns),
-            unique=call.kwargs.get("unique") is True,
-            where=where,
-            using=using.lower() if isinstance(using, str) else "btree",
-            orders=tuple(orders) if any(orders) else (),
-            opclasses=tuple(opclasses) if any(opclasses) else (),
-            include=tuple(include) if isinstance(include, tuple) and all(isinstance(i, str) for i in include) else (),
-            implicit=implicit,
-            origin="index",
-            location=location,
-            unknown=unknown,
-        ))
+        indexes.append(
+            Index(
+                name=name,
+                columns=tuple(columns),
+                unique=call.kwargs.get("unique") is True,
+                where=where,
+                using=using.lower() if isinstance(using, str) else "btree",
+                orders=tuple(orders) if any(orders) else (),
+                opclasses=tuple(opclasses) if any(opclasses) else (),
+                include=tuple(include)
+                if isinstance(include, tuple) and all(isinstance(i, str) for i in include)
+                else (),
+                implicit=implicit,
+                origin="index",
+                location=location,
+                unknown=unknown,
+            )
+        )
 
     def _column_of(self, spec: TableSpec, ref) -> str | None:
         """The column a reference in an expression names (`Model.attr` of this table's class or
@@ -498,8 +630,14 @@ class Builder:
                 return _column_for_key(spec, ref.path[0])
             return None
         table_call = ref.base if isinstance(ref, AttrOf) else None
-        if (isinstance(table_call, Call) and table_call.sa == "Table" and table_call.args[:1] == (spec.name,)
-                and len(ref.path) == 2 and ref.path[0] in ("c", "columns") and ref.path[1] in spec.columns):
+        if (
+            isinstance(table_call, Call)
+            and table_call.sa == "Table"
+            and table_call.args[:1] == (spec.name,)
+            and len(ref.path) == 2
+            and ref.path[0] in ("c", "columns")
+            and ref.path[1] in spec.columns
+        ):
             return ref.path[1]
         return None
 
@@ -525,14 +663,16 @@ class Builder:
                 return None
             column = inner[0]
             arg = f"{column}::text" if types.get(column, "").startswith("character varying") else column
-            return f"{part.sa[len('func.'):]}({arg})", ""
+            return f"{part.sa[len('func.') :]}({arg})", ""
         if isinstance(part, Call) and part.sa in ("text", "literal_column"):
             text = part.args[0] if part.args and isinstance(part.args[0], str) else None
             if text is None:
                 return None
             order = re.search(r"\s+(asc|desc)$", text.strip(), re.I)
             if order:  # text("name DESC"): the direction is the index's, not the expression's
-                return _index_expression(text.strip()[: order.start()], types), order.group(1).upper().replace("ASC", "")
+                return _index_expression(text.strip()[: order.start()], types), order.group(1).upper().replace(
+                    "ASC", ""
+                )
             return _index_expression(text, types), ""
         return None
 

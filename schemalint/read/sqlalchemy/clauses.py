@@ -96,7 +96,9 @@ class _Printer:
         name = value.func.path[-1]
         if name not in _METHODS or value.kwargs:
             return None
-        column = type(value.func)(value.func.owner if isinstance(value.func, MemberRef) else value.func.base, value.func.path[:-1])
+        column = type(value.func)(
+            value.func.owner if isinstance(value.func, MemberRef) else value.func.base, value.func.path[:-1]
+        )
         if name in ("in_", "not_in", "notin_"):
             if len(value.args) != 1 or not isinstance(value.args[0], tuple) or not value.args[0]:
                 raise NotStatic(f"'{value.text}'", "only a literal, non-empty list is read")
@@ -124,7 +126,7 @@ class _Printer:
             return name
         function = value.sa if isinstance(value, Call) else None
         if function is not None and function.startswith("func."):
-            return f"{function[len('func.'):]}({', '.join(self.operand(a) for a in value.args)})"
+            return f"{function[len('func.') :]}({', '.join(self.operand(a) for a in value.args)})"
         if isinstance(value, Call) and value.sa in ("true", "false"):
             return value.sa
         if isinstance(value, Call) and value.sa == "null":

@@ -24,9 +24,21 @@ from schemalint.read.sqlalchemy.sqltypes import TypeInfo, TypeProblem, TypeRende
 
 # Attribute values that map something other than a column.
 NOT_COLUMNS = {
-    "relationship", "relation", "backref", "column_property", "synonym", "composite", "query_expression",
-    "association_proxy", "hybrid_property", "hybrid_method", "dynamic_loader", "comparable_property",
-    "deferred_expression", "WriteOnlyMapped", "DynamicMapped",
+    "relationship",
+    "relation",
+    "backref",
+    "column_property",
+    "synonym",
+    "composite",
+    "query_expression",
+    "association_proxy",
+    "hybrid_property",
+    "hybrid_method",
+    "dynamic_loader",
+    "comparable_property",
+    "deferred_expression",
+    "WriteOnlyMapped",
+    "DynamicMapped",
 }
 COLUMN_FACTORIES = {"Column", "mapped_column"}
 # The table parts an unreadable table-level item may add to (model.TablePart).
@@ -222,7 +234,9 @@ class Declarations:
                 return True
         for decorator in cls.facts.decorators:
             value = self.resolver.evaluate(cls.module, decorator)
-            if (isinstance(value, Call) and value.sa == "as_declarative") or (isinstance(value, Ext) and value.sa == "as_declarative"):
+            if (isinstance(value, Call) and value.sa == "as_declarative") or (
+                isinstance(value, Ext) and value.sa == "as_declarative"
+            ):
                 return True
         return False
 
@@ -270,7 +284,10 @@ class Declarations:
         if isinstance(value, Call) and value.sa == "MetaData":
             convention = value.kwargs.get("naming_convention")
             schema = value.kwargs.get("schema")
-            return MetaInfo(_convention_keys(convention) if isinstance(convention, dict) else {}, schema if isinstance(schema, str) else None)
+            return MetaInfo(
+                _convention_keys(convention) if isinstance(convention, dict) else {},
+                schema if isinstance(schema, str) else None,
+            )
         return MetaInfo()
 
     def metadata_of(self, base) -> MetaInfo:
@@ -299,12 +316,16 @@ class Declarations:
                 self.mapped_class(cls)
             elif self._flask_model(cls):
                 self.complete = False
-                self.warn(f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
-                          Location(module.rel, facts.line, facts.col))
+                self.warn(
+                    f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
+                    Location(module.rel, facts.line, facts.col),
+                )
             elif self._sqlmodel_table(cls):
                 self.complete = False
-                self.warn(f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
-                          Location(module.rel, facts.line, facts.col))
+                self.warn(
+                    f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
+                    Location(module.rel, facts.line, facts.col),
+                )
 
     def _sqlmodel_table(self, cls: ClassRef) -> bool:
         """`class Hero(SQLModel, table=True)`: a table declared through SQLModel."""
@@ -328,7 +349,9 @@ class Declarations:
         base = self.declarative_base(cls)
         lineage = self.mro(cls)
         parent = next((c for c in lineage[1:] if self.is_mapped(c)), None)
-        parent_table = self.mapped_class(parent) if parent is not None and parent.module.rel in self.resolver.modules else None
+        parent_table = (
+            self.mapped_class(parent) if parent is not None and parent.module.rel in self.resolver.modules else None
+        )
         location = Location(cls.module.rel, cls.facts.line, cls.facts.col)
         inherited = {c.key for c in self.mro(parent)} if parent is not None else set()
         contributors = [c for c in lineage if c.key not in inherited and (c.key == cls.key or not self.is_mapped(c))]
@@ -339,7 +362,10 @@ class Declarations:
             where = Location(cls.module.rel, table_member.line, table_member.col)
             if not (isinstance(value, Call) and value.sa == "Table"):
                 self.complete = False
-                self.warn(f"__table__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); the table is not read", where)
+                self.warn(
+                    f"__table__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); the table is not read",
+                    where,
+                )
                 return None
             spec = self.imperative_table(value, cls.module, where, table_member.calls)
             if spec is not None:
@@ -356,7 +382,10 @@ class Declarations:
                     self.complete = False
                 if parent is None and name_member is None:  # (an unresolvable one was reported already)
                     self.complete = False
-                    self.warn(f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped", location)
+                    self.warn(
+                        f"class {cls.facts.name}: no __tablename__ could be resolved statically; table skipped",
+                        location,
+                    )
                 return None
             # Single-table inheritance: columns go to the parent's table (whose mapping `base` is).
             if base is not None:
@@ -368,7 +397,9 @@ class Declarations:
 
         args_items, options, args_unknown = self._table_args(cls, contributors, location)
         schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
-        spec = TableSpec(tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key, unknown=set(args_unknown))
+        spec = TableSpec(
+            tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key, unknown=set(args_unknown)
+        )
         if name_member is not None:
             spec.name_location = Location(name_owner.module.rel, name_member.line, name_member.col)
         if isinstance(options.get("comment"), str):
@@ -385,8 +416,12 @@ class Declarations:
         """A table declared under a runtime `if`: whether it exists is decided when it runs."""
         if condition is not None and "exists" not in spec.unknown:
             spec.unknown.add("exists")
-            self.warn(f"table {spec.name} is declared under `if {condition}`: whether it exists is decided when the "
-                      "code runs, so its absence elsewhere is not reported", location, spec.name)
+            self.warn(
+                f"table {spec.name} is declared under `if {condition}`: whether it exists is decided when the "
+                "code runs, so its absence elsewhere is not reported",
+                location,
+                spec.name,
+            )
 
     def add_table(self, spec: TableSpec, options: dict) -> TableSpec:
         """Add a table to the metadata, as `Table()` does when the name is taken:
@@ -431,8 +466,10 @@ class Declarations:
             return value
         if value is None:
             return None
-        self.warn(f"__tablename__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})",
-                  Location(owner.module.rel, member.line, member.col))
+        self.warn(
+            f"__tablename__ of {cls.facts.name} cannot be resolved statically ({_describe(value)})",
+            Location(owner.module.rel, member.line, member.col),
+        )
         return None
 
     def _computed_tablename(self, cls: ClassRef, owner: ClassRef, member: Member) -> str | None:
@@ -443,8 +480,10 @@ class Declarations:
             value = self.resolver.evaluate(owner.module, _with_class_name(expr, cls.facts.name))
             if isinstance(value, str):
                 return value
-        self.warn(f"__tablename__ of {cls.facts.name} is computed by a function schemalint cannot evaluate ({text})",
-                  Location(owner.module.rel, member.line, member.col))
+        self.warn(
+            f"__tablename__ of {cls.facts.name} is computed by a function schemalint cannot evaluate ({text})",
+            Location(owner.module.rel, member.line, member.col),
+        )
         return None
 
     def _table_args(self, cls: ClassRef, contributors, location: Location) -> tuple[list, dict, tuple[str, ...]]:
@@ -466,15 +505,22 @@ class Declarations:
             items = list(value)
         else:
             unknown = _TABLE_OBJECTS + ("comment",)
-            self.warn(f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); "
-                      "its indexes, constraints and comment are not compared", where)
+            self.warn(
+                f"__table_args__ of {cls.facts.name} cannot be resolved statically ({_describe(value)}); "
+                "its indexes, constraints and comment are not compared",
+                where,
+            )
         located = []
         places = CallPlaces(owner.module.rel, member.calls, items)
         for item in items:
             if isinstance(item, Unresolved) or not isinstance(item, Call) or isinstance(item.func, Unresolved):
                 reason = item.func.reason if isinstance(item, Call) and isinstance(item.func, Unresolved) else None
-                self.warn(f"__table_args__ item {_describe(item)} cannot be resolved statically" + (f" ({reason})" if reason else "")
-                          + "; the table's indexes and constraints are not compared", where)
+                self.warn(
+                    f"__table_args__ item {_describe(item)} cannot be resolved statically"
+                    + (f" ({reason})" if reason else "")
+                    + "; the table's indexes and constraints are not compared",
+                    where,
+                )
                 unknown = _TABLE_OBJECTS
                 continue
             located.append((item, places.next(item) or where))
@@ -522,12 +568,22 @@ class Declarations:
             return self.column(None, member.name, location, base, mapped, owner, table)
         if isinstance(value, Call) and isinstance(value.func, Unresolved):  # (annotated or not: it may return a Column)
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
-            self.warn(f"attribute {member.name}: '{value.text}' cannot be resolved statically; the columns, keys and "
-                      "indexes it may add are not compared", location, table, member.name)
+            self.warn(
+                f"attribute {member.name}: '{value.text}' cannot be resolved statically; the columns, keys and "
+                "indexes it may add are not compared",
+                location,
+                table,
+                member.name,
+            )
         elif member.kind == "def" and value is not None and not isinstance(value, Call):
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
-            self.warn(f"declared_attr {member.name} returns something schemalint cannot evaluate; the columns, keys "
-                      "and indexes it may add are not compared", location, table, member.name)
+            self.warn(
+                f"declared_attr {member.name} returns something schemalint cannot evaluate; the columns, keys "
+                "and indexes it may add are not compared",
+                location,
+                table,
+                member.name,
+            )
         return None
 
     def _is_declared_attr(self, owner: ClassRef, member: Member) -> bool:
@@ -539,8 +595,9 @@ class Declarations:
                 return True
         return False
 
-    def column(self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table,
-               calls: tuple = ()) -> ColSpec | None:
+    def column(
+        self, call: Call | None, key: str, location: Location, base: DeclBase, mapped, owner, table, calls: tuple = ()
+    ) -> ColSpec | None:
         """One Column(...) / mapped_column(...) (call None: annotation only)."""
         unwrapped = unwrap(mapped) if mapped is not None else Unwrapped(False, None, ())
         optional, python_type = unwrapped.optional, unwrapped.python_type
@@ -575,14 +632,21 @@ class Declarations:
         if unresolved_args:
             # a key, a check, a default or an identity that cannot be read: not compared
             spec.unknown += ["references", "default", "identity", "generated"]
-            self.warn(f"column {spec.name}: argument {', '.join(_describe(a) for a in unresolved_args)} cannot be "
-                      "resolved statically; its keys, default and identity are not compared", location, table, spec.name)
+            self.warn(
+                f"column {spec.name}: argument {', '.join(_describe(a) for a in unresolved_args)} cannot be "
+                "resolved statically; its keys, default and identity are not compared",
+                location,
+                table,
+                spec.name,
+            )
         return spec
 
     def _unreadable_keywords(self, spec: ColSpec, kwargs: dict, table: str) -> None:
         """`nullable=`, `unique=`, `index=`, `comment=` given a value that cannot be read: that part
         is unknown (one SL002 for the column), never the keyword's default."""
-        unreadable = {key: kwargs[key] for key in _KEYWORD_PARTS if kwargs.get(key) is not None and getattr(spec, key) is None}
+        unreadable = {
+            key: kwargs[key] for key in _KEYWORD_PARTS if kwargs.get(key) is not None and getattr(spec, key) is None
+        }
         if not unreadable:
             return
         for key in unreadable:
@@ -590,7 +654,9 @@ class Declarations:
         if "unique" in unreadable and spec.index:
             spec.unknown.append("indexes")  # index=True, unique=?: a unique index or a plain one
         shown = ", ".join(f"{key}={_describe(value)}" for key, value in unreadable.items())
-        self.warn(f"column {spec.name}: {shown} cannot be resolved statically; not compared", spec.location, table, spec.name)
+        self.warn(
+            f"column {spec.name}: {shown} cannot be resolved statically; not compared", spec.location, table, spec.name
+        )
 
     def _positional(self, spec: ColSpec, positional: list, places: CallPlaces) -> tuple[Any, list]:
         """Sort Column()'s positional arguments: name, type, keys, checks, identity...
@@ -642,8 +708,11 @@ class Declarations:
             return None
         if not value.args or not isinstance(value.args[0], str):
             self.complete = False
-            self.warn(f"Table(...) name {_describe(value.args[0]) if value.args else ''} cannot be resolved statically; "
-                      "the table is not read", location)
+            self.warn(
+                f"Table(...) name {_describe(value.args[0]) if value.args else ''} cannot be resolved statically; "
+                "the table is not read",
+                location,
+            )
             return None
         name = value.args[0]
         metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
@@ -651,7 +720,11 @@ class Declarations:
         spec = TableSpec(name, schema, metadata, location, module=module)
         if value.kwargs.get("autoload_with") is not None or value.kwargs.get("autoload") is True:
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
-            self.warn(f"Table({name!r}) is reflected from a database (autoload_with): its columns are not in the source", location, name)
+            self.warn(
+                f"Table({name!r}) is reflected from a database (autoload_with): its columns are not in the source",
+                location,
+                name,
+            )
         if isinstance(value.kwargs.get("comment"), str):
             spec.comment = value.kwargs["comment"]
         empty_base = DeclBase(metadata, {})
@@ -662,7 +735,11 @@ class Declarations:
         for item in items:
             if isinstance(item, Call) and item.sa == "Column":
                 at = places.next(item) or location
-                own_calls = segments[columns_seen] if len(segments) == sum(1 for i in items if isinstance(i, Call) and i.sa == "Column") else ()
+                own_calls = (
+                    segments[columns_seen]
+                    if len(segments) == sum(1 for i in items if isinstance(i, Call) and i.sa == "Column")
+                    else ()
+                )
                 columns_seen += 1
                 column = self.column(item, "", at, empty_base, None, None, name, own_calls)
                 if column is not None:
@@ -671,8 +748,12 @@ class Declarations:
                 spec.items.append((item, places.next(item) or location))
             else:
                 spec.unknown.update(_TABLE_OBJECTS + ("columns",))
-                self.warn(f"Table({name!r}) item {_describe(item)} cannot be resolved statically; the columns, keys "
-                          "and indexes it may add are not compared", location, name)
+                self.warn(
+                    f"Table({name!r}) item {_describe(item)} cannot be resolved statically; the columns, keys "
+                    "and indexes it may add are not compared",
+                    location,
+                    name,
+                )
         return self.add_table(spec, value.kwargs)
 
 
@@ -771,7 +852,12 @@ def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, d
     return positional, kwargs
 
 
-_KEYWORD_PARTS: dict[str, list[str]] = {"nullable": ["nullable"], "unique": ["unique"], "index": ["indexes"], "comment": ["comment"]}
+_KEYWORD_PARTS: dict[str, list[str]] = {
+    "nullable": ["nullable"],
+    "unique": ["unique"],
+    "index": ["indexes"],
+    "comment": ["comment"],
+}
 """Column() keywords whose value must be a literal, and what is unknown when it cannot be read
 (`indexes`: the table's, see ColSpec.unknown)."""
 
@@ -796,7 +882,13 @@ def _apply_keywords(spec: ColSpec, kwargs: dict) -> None:
 
 def _convention_keys(convention: dict) -> dict:
     """Naming-convention keys as strings (`"ix"`, or the classes `Index`, `UniqueConstraint`)."""
-    aliases = {"Index": "ix", "PrimaryKeyConstraint": "pk", "CheckConstraint": "ck", "UniqueConstraint": "uq", "ForeignKeyConstraint": "fk"}
+    aliases = {
+        "Index": "ix",
+        "PrimaryKeyConstraint": "pk",
+        "CheckConstraint": "ck",
+        "UniqueConstraint": "uq",
+        "ForeignKeyConstraint": "fk",
+    }
     result = {}
     for key, value in convention.items():
         if isinstance(key, Ext) and key.sa in aliases:
@@ -836,5 +928,7 @@ def mirrored_model(docstring: str | None) -> str | None:
         return None
     import re
 
-    match = re.search(r"\bmirrors\s+(?:the\s+)?(?:Django\s+)?(?:model\s+)?`?([A-Za-z_][\w.]*[A-Za-z0-9_])", docstring, re.I)
+    match = re.search(
+        r"\bmirrors\s+(?:the\s+)?(?:Django\s+)?(?:model\s+)?`?([A-Za-z_][\w.]*[A-Za-z0-9_])", docstring, re.I
+    )
     return match.group(1) if match else None

@@ -71,9 +71,13 @@ def _extract_whole(text: str, rel: str) -> FileFacts:
     except cst.ParserSyntaxError as exc:
         line, col, message = _syntax_error_position(text, exc)
         where = Location(rel, line, col)
-        return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"syntax error, file skipped: {message}", where),), parsed=False)
+        return FileFacts(
+            rel, diagnostics=(Diagnostic("SL001", f"syntax error, file skipped: {message}", where),), parsed=False
+        )
     except (RecursionError, ValueError) as exc:  # pathological input must not be a traceback
-        return FileFacts(rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False)
+        return FileFacts(
+            rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False
+        )
     try:
         return _ModuleReader(text, rel).read(module)
     except RecursionError:
@@ -103,7 +107,9 @@ def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:
 _compiled = functools.lru_cache(maxsize=4096)(re.compile)
 
 # Calls located one by one (each key, index and constraint at its own call).
-_LOCATED_CALL = re.compile(r"\b(ForeignKey|ForeignKeyConstraint|Index|UniqueConstraint|CheckConstraint|PrimaryKeyConstraint|Column)\s*\(")
+_LOCATED_CALL = re.compile(
+    r"\b(ForeignKey|ForeignKeyConstraint|Index|UniqueConstraint|CheckConstraint|PrimaryKeyConstraint|Column)\s*\("
+)
 
 
 class _Lines:
@@ -126,7 +132,12 @@ class _Lines:
         while index < len(self.lines):
             text = self.lines[index]
             stripped = text.lstrip()
-            if index > line - 1 and stripped and not stripped.startswith((")", "]", "}", "#")) and len(text) - len(stripped) <= depth:
+            if (
+                index > line - 1
+                and stripped
+                and not stripped.startswith((")", "]", "}", "#"))
+                and len(text) - len(stripped) <= depth
+            ):
                 break
             for match in _LOCATED_CALL.finditer(text):
                 found.append((match.group(1), index + 1, match.start(1) + 1))
@@ -148,7 +159,9 @@ def _name_pattern(name: str, indent: str | None = None) -> re.Pattern:
     """A statement binding `name`; with `indent`, only at exactly that indentation (a class
     body's own statements, not lines inside its methods)."""
     lead = re.escape(indent) if indent is not None else r"\s*"
-    return _compiled(rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)")
+    return _compiled(
+        rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)"
+    )
 
 
 class _ModuleReader:
@@ -227,7 +240,11 @@ class _ModuleReader:
                 return
             for alias in small.names:
                 name = _dotted(alias.name)
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                local = (
+                    alias.asname.name.value
+                    if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                    else name
+                )
                 self.imports.append(Import(local, module, name, level))
         elif isinstance(small, (cst.Assign, cst.AnnAssign)):
             targets = _assign_targets(small)
@@ -241,27 +258,44 @@ class _ModuleReader:
                     self.assignments.append(Assignment(name, expr, line, col, annotation, calls, self.condition))
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             func = _dotted_or_none(small.value.func) or ""
-            line, col = self.lines.find(_compiled(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
+            line, col = (
+                self.lines.find(_compiled(rf"^(\s*){re.escape(func)}\s*\(")) if func else (self.lines.cursor + 1, 1)
+            )
             self.calls.append((to_expr(small.value), line, col))
 
     def _loop(self, node: cst.For) -> Loop:
         """A module-level `for`: its targets, what it iterates over, and the calls of its body."""
         line, col = self.lines.find(_compiled(r"^(\s*)(?:async\s+)?for\b"))
         target = node.target
-        names = [target] if isinstance(target, cst.Name) else [
-            e.value if isinstance(e, cst.Element) else e for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else []
+        names = (
+            [target]
+            if isinstance(target, cst.Name)
+            else [e.value if isinstance(e, cst.Element) else e for e in target.elements]
+            if isinstance(target, (cst.Tuple, cst.List))
+            else []
+        )
         plain = bool(names) and all(isinstance(n, cst.Name) for n in names)
         body = []
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
         for statement in statements:
-            smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+            smalls = (
+                statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+            )
             for small in smalls:
                 value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign, cst.Expr)) else None
                 if isinstance(value, cst.Call):
                     func = _dotted_or_none(value.func) or ""
-                    at, at_col = self.lines.find(_compiled(rf"^(\s*).*\b{re.escape(func)}\s*\(")) if func else (line, col)
+                    at, at_col = (
+                        self.lines.find(_compiled(rf"^(\s*).*\b{re.escape(func)}\s*\(")) if func else (line, col)
+                    )
                     body.append((to_expr(value), at, at_col, self.lines.calls_from(at)))
-        return Loop(tuple(n.value for n in names if isinstance(n, cst.Name)) if plain else (), to_expr(node.iter) if plain else None, tuple(body), line, col)
+        return Loop(
+            tuple(n.value for n in names if isinstance(n, cst.Name)) if plain else (),
+            to_expr(node.iter) if plain else None,
+            tuple(body),
+            line,
+            col,
+        )
 
     def _class(self, node: cst.ClassDef, outer: str = "") -> ClassFacts:
         name = node.name.value
@@ -283,8 +317,19 @@ class _ModuleReader:
                 nested.append(self._class(statement, qualname or name))
             else:
                 members += self._members(statement, indent)
-        return ClassFacts(name, bases, keywords, decorators, docstring, tuple(members), line, col, tuple(nested), qualname,
-                          self.condition if not outer else None)
+        return ClassFacts(
+            name,
+            bases,
+            keywords,
+            decorators,
+            docstring,
+            tuple(members),
+            line,
+            col,
+            tuple(nested),
+            qualname,
+            self.condition if not outer else None,
+        )
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -301,7 +346,9 @@ class _ModuleReader:
             line, col = self.lines.find(_name_pattern(name, indent))
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
-            found.append(Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line)))
+            found.append(
+                Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line))
+            )
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
         return found
@@ -374,7 +421,11 @@ def to_expr(node) -> Expr:
         if isinstance(node.operator, cst.BitInvert):
             return ("invert", inner)
         return ("other", _code(node))
-    if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 and type(node.comparisons[0].operator) in _COMPARISONS:
+    if (
+        isinstance(node, cst.Comparison)
+        and len(node.comparisons) == 1
+        and type(node.comparisons[0].operator) in _COMPARISONS
+    ):
         target = node.comparisons[0]
         return ("cmp", _COMPARISONS[type(target.operator)], to_expr(node.left), to_expr(target.comparator))
     if isinstance(node, cst.FormattedString):
@@ -383,7 +434,9 @@ def to_expr(node) -> Expr:
         return _call(node)
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
         tag = {cst.Tuple: "tuple", cst.List: "list", cst.Set: "set"}[type(node)]
-        items = tuple(("star", to_expr(e.value)) if isinstance(e, cst.StarredElement) else to_expr(e.value) for e in node.elements)
+        items = tuple(
+            ("star", to_expr(e.value)) if isinstance(e, cst.StarredElement) else to_expr(e.value) for e in node.elements
+        )
         return (tag, items)
     if isinstance(node, cst.Dict):
         pairs: list[tuple[Expr | None, Expr]] = []
@@ -414,7 +467,12 @@ def _fstring(node: cst.FormattedString) -> Expr:
             if "\\" in part.value:  # an escape sequence: Python decides what it means
                 return ("other", _code(node))
             parts.append(("const", part.value.replace("{{", "{").replace("}}", "}")))
-        elif isinstance(part, cst.FormattedStringExpression) and part.conversion is None and part.format_spec is None and part.equal is None:
+        elif (
+            isinstance(part, cst.FormattedStringExpression)
+            and part.conversion is None
+            and part.format_spec is None
+            and part.equal is None
+        ):
             parts.append(to_expr(part.expression))
         else:
             return ("other", _code(node))

@@ -33,8 +33,13 @@ def link(facts_list: list[FileFacts], project) -> Schema:
     tables = builder.build()
     diagnostics = [d for facts in facts_list for d in facts.diagnostics]
     diagnostics += declarations.diagnostics + builder.diagnostics
-    return Schema(source="sqlalchemy", tables=tuple(tables), diagnostics=tuple(_unique(diagnostics)), enums=_native_enums(declarations),
-                  complete=declarations.complete)
+    return Schema(
+        source="sqlalchemy",
+        tables=tuple(tables),
+        diagnostics=tuple(_unique(diagnostics)),
+        enums=_native_enums(declarations),
+        complete=declarations.complete,
+    )
 
 
 def _native_enums(declarations: Declarations) -> tuple[EnumType, ...]:
@@ -71,17 +76,27 @@ def _loop_tables(declarations: Declarations, module: Module) -> None:
     one SL002, and the schema may miss tables (`Schema.complete`)."""
     resolver = declarations.resolver
     for loop in module.facts.loops:
-        builds = [(expr, line, col, calls) for expr, line, col, calls in loop.body
-                  if getattr(resolver.evaluate(module, expr[1]), "sa", None) == "Table"]
+        builds = [
+            (expr, line, col, calls)
+            for expr, line, col, calls in loop.body
+            if getattr(resolver.evaluate(module, expr[1]), "sa", None) == "Table"
+        ]
         if not builds:
             continue
-        rounds = _loop_rounds(loop.targets, resolver.evaluate(module, loop.iterable) if loop.iterable is not None else None)
+        rounds = _loop_rounds(
+            loop.targets, resolver.evaluate(module, loop.iterable) if loop.iterable is not None else None
+        )
         if rounds is None:
             declarations.complete = False
-            why = (f"it runs over {expr_text(loop.iterable)}, not a literal list of matching items" if loop.iterable is not None
-                   else "its target is not plain names")
-            declarations.warn(f"the tables this loop builds cannot be listed statically ({why}); they are not read",
-                              Location(module.rel, loop.line, loop.col))
+            why = (
+                f"it runs over {expr_text(loop.iterable)}, not a literal list of matching items"
+                if loop.iterable is not None
+                else "its target is not plain names"
+            )
+            declarations.warn(
+                f"the tables this loop builds cannot be listed statically ({why}); they are not read",
+                Location(module.rel, loop.line, loop.col),
+            )
             continue
         for scope in rounds:
             for expr, line, col, calls in builds:
@@ -102,7 +117,11 @@ def _loop_rounds(targets: tuple[str, ...], values) -> list[dict] | None:
         else:
             return None
     literal = (str, int, float, bool, type(None))
-    if not all(isinstance(v, literal) or (isinstance(v, tuple) and all(isinstance(i, literal) for i in v)) for r in rounds for v in r.values()):
+    if not all(
+        isinstance(v, literal) or (isinstance(v, tuple) and all(isinstance(i, literal) for i in v))
+        for r in rounds
+        for v in r.values()
+    ):
         return None
     return rounds
 
@@ -115,7 +134,9 @@ def _module_level_objects(declarations: Declarations, module: Module) -> None:
             continue
         target = _table_of(declarations, value)
         if target is None:
-            declarations.warn(f"Index {value.text}: its table cannot be resolved statically", Location(module.rel, line, col))
+            declarations.warn(
+                f"Index {value.text}: its table cannot be resolved statically", Location(module.rel, line, col)
+            )
             continue
         target.items.append((value, Location(module.rel, line, col)))
 

@@ -27,8 +27,16 @@ class ConventionError(Exception):
     pass
 
 
-def apply_convention(template: str, *, table: str, schema: str | None, columns: list[str], name: str | None,
-                     referred_table: str | None = None, referred_columns: list[str] | None = None) -> str:
+def apply_convention(
+    template: str,
+    *,
+    table: str,
+    schema: str | None,
+    columns: list[str],
+    name: str | None,
+    referred_table: str | None = None,
+    referred_columns: list[str] | None = None,
+) -> str:
     """Fill a naming-convention template the way sqlalchemy.sql.naming.ConventionDict does."""
 
     def column_values(kind: str) -> list[str]:

@@ -14,13 +14,47 @@ from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts
 
 _BUILTINS = frozenset(dir(builtins))
 # Calls whose arguments never reach the DDL, and keyword arguments whose value never does.
-_OPAQUE_CALLS = frozenset({"relationship", "relation", "backref", "synonym", "composite", "association_proxy",
-                           "column_property", "query_expression", "dynamic_loader", "validates"})
-_PYTHON_SIDE_KEYWORDS = frozenset({"default", "insert_default", "default_factory", "onupdate", "info", "doc",
-                                   "repr", "init", "compare", "kw_only", "hash", "active_history", "deferred_group"})
+_OPAQUE_CALLS = frozenset(
+    {
+        "relationship",
+        "relation",
+        "backref",
+        "synonym",
+        "composite",
+        "association_proxy",
+        "column_property",
+        "query_expression",
+        "dynamic_loader",
+        "validates",
+    }
+)
+_PYTHON_SIDE_KEYWORDS = frozenset(
+    {
+        "default",
+        "insert_default",
+        "default_factory",
+        "onupdate",
+        "info",
+        "doc",
+        "repr",
+        "init",
+        "compare",
+        "kw_only",
+        "hash",
+        "active_history",
+        "deferred_group",
+    }
+)
 _MAX_DEPTH = 40
 # Arithmetic on two numbers (`|` is reached only with two ints: other operands make a Union).
-_NUMBER_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv, "%": operator.mod, "|": operator.or_}
+_NUMBER_OPERATORS = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "|": operator.or_,
+}
 
 
 @dataclass(frozen=True)
@@ -169,7 +203,9 @@ def expr_text(expr) -> str:
     if tag == "const":
         return repr(expr[1])
     if tag == "call":
-        args = [expr_text(a) for a in expr[2]] + [f"{k}={expr_text(v)}" if k else f"**{expr_text(v)}" for k, v in expr[3]]
+        args = [expr_text(a) for a in expr[2]] + [
+            f"{k}={expr_text(v)}" if k else f"**{expr_text(v)}" for k, v in expr[3]
+        ]
         return f"{expr_text(expr[1])}({', '.join(args)})"
     if tag in ("tuple", "list", "set"):
         return "(" + ", ".join(expr_text(e) for e in expr[1]) + ")"
@@ -203,7 +239,15 @@ class Resolver:
     # ------------------------------------------------------------------ modules
 
     def module_by_name(self, dotted: str, near: str | None) -> Module | None:
-        if not dotted or dotted.split(".")[0] in ("sqlalchemy", "typing", "typing_extensions", "datetime", "decimal", "uuid", "enum"):
+        if not dotted or dotted.split(".")[0] in (
+            "sqlalchemy",
+            "typing",
+            "typing_extensions",
+            "datetime",
+            "decimal",
+            "uuid",
+            "enum",
+        ):
             return None
         rel = self.project.module_file(dotted, near) if self.project is not None else None
         if rel is None:
@@ -256,7 +300,9 @@ class Resolver:
         if name in module.imports:
             return self._imported(module, module.imports[name], depth + 1)
         if name in module.functions:
-            return Unresolved(name, f"'{name}' is a function of {module.rel}; what it returns is only known when it runs")
+            return Unresolved(
+                name, f"'{name}' is a function of {module.rel}; what it returns is only known when it runs"
+            )
         external_star = None
         for star in module.star_imports:
             target = self.module_by_name(self.absolute(module, star.module, star.level), module.rel)
@@ -281,7 +327,13 @@ class Resolver:
         if source is None and imp.level and not imp.module:
             source = None
         if source is not None:
-            if imp.name in source.classes or imp.name in source.assignments or imp.name in source.imports or imp.name in source.functions or source.star_imports:
+            if (
+                imp.name in source.classes
+                or imp.name in source.assignments
+                or imp.name in source.imports
+                or imp.name in source.functions
+                or source.star_imports
+            ):
                 return self.lookup(source, imp.name, depth)
             submodule = self.module_by_name(f"{dotted}.{imp.name}", module.rel)
             if submodule is not None:

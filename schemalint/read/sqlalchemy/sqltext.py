@@ -18,8 +18,17 @@ from schemalint.postgres.tree import NotAnExpression, Tree, parse_expression
 from schemalint.read.sqlalchemy.resolve import Call, Ext, MemberRef, Unresolved
 
 # SQL functions SQLAlchemy renders without parentheses (sql/functions.py AnsiFunction).
-ANSI_FUNCTIONS = {"current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
-                  "current_user", "session_user", "user", "current_schema"}
+ANSI_FUNCTIONS = {
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "current_user",
+    "session_user",
+    "user",
+    "current_schema",
+}
 
 
 class NotStatic(Exception):
@@ -62,7 +71,7 @@ def render(value, *, strings_are: str = "literal") -> str:
         if name == "literal" and value.args:
             return render(value.args[0], strings_are="literal")
         if name.startswith("func."):
-            fname = name[len("func."):]
+            fname = name[len("func.") :]
             if fname.lower() in ANSI_FUNCTIONS and not value.args:
                 return fname.upper()
             args = ", ".join(render(a, strings_are="literal") for a in value.args)

@@ -33,26 +33,60 @@ class TypeInfo:
 
 # Types spelled by one fixed word, by SQLAlchemy class name.
 _FIXED = {
-    "Text": "text", "TEXT": "text", "UnicodeText": "text", "CLOB": "text",
-    "Boolean": "boolean", "BOOLEAN": "boolean",
-    "Date": "date", "DATE": "date",
+    "Text": "text",
+    "TEXT": "text",
+    "UnicodeText": "text",
+    "CLOB": "text",
+    "Boolean": "boolean",
+    "BOOLEAN": "boolean",
+    "Date": "date",
+    "DATE": "date",
     "Interval": "interval",
-    "LargeBinary": "bytea", "BYTEA": "bytea", "PickleType": "bytea", "BLOB": "bytea", "_Binary": "bytea",
-    "JSON": "json", "JSONB": "jsonb", "JSONPATH": "jsonpath",
-    "Double": "double precision", "DOUBLE": "double precision", "DOUBLE_PRECISION": "double precision",
+    "LargeBinary": "bytea",
+    "BYTEA": "bytea",
+    "PickleType": "bytea",
+    "BLOB": "bytea",
+    "_Binary": "bytea",
+    "JSON": "json",
+    "JSONB": "jsonb",
+    "JSONPATH": "jsonpath",
+    "Double": "double precision",
+    "DOUBLE": "double precision",
+    "DOUBLE_PRECISION": "double precision",
     "REAL": "real",
-    "INET": "inet", "CIDR": "cidr", "MACADDR": "macaddr", "MACADDR8": "macaddr8", "MONEY": "money",
-    "OID": "oid", "REGCLASS": "regclass", "REGCONFIG": "regconfig", "TSVECTOR": "tsvector", "TSQUERY": "tsquery",
-    "CITEXT": "citext", "HSTORE": "hstore",
-    "INT4RANGE": "int4range", "INT8RANGE": "int8range", "NUMRANGE": "numrange", "DATERANGE": "daterange",
-    "TSRANGE": "tsrange", "TSTZRANGE": "tstzrange", "INT4MULTIRANGE": "int4multirange",
-    "INT8MULTIRANGE": "int8multirange", "NUMMULTIRANGE": "nummultirange", "DATEMULTIRANGE": "datemultirange",
-    "TSMULTIRANGE": "tsmultirange", "TSTZMULTIRANGE": "tstzmultirange",
+    "INET": "inet",
+    "CIDR": "cidr",
+    "MACADDR": "macaddr",
+    "MACADDR8": "macaddr8",
+    "MONEY": "money",
+    "OID": "oid",
+    "REGCLASS": "regclass",
+    "REGCONFIG": "regconfig",
+    "TSVECTOR": "tsvector",
+    "TSQUERY": "tsquery",
+    "CITEXT": "citext",
+    "HSTORE": "hstore",
+    "INT4RANGE": "int4range",
+    "INT8RANGE": "int8range",
+    "NUMRANGE": "numrange",
+    "DATERANGE": "daterange",
+    "TSRANGE": "tsrange",
+    "TSTZRANGE": "tstzrange",
+    "INT4MULTIRANGE": "int4multirange",
+    "INT8MULTIRANGE": "int8multirange",
+    "NUMMULTIRANGE": "nummultirange",
+    "DATEMULTIRANGE": "datemultirange",
+    "TSMULTIRANGE": "tsmultirange",
+    "TSTZMULTIRANGE": "tstzmultirange",
 }
 _INTEGERS = {
-    "Integer": "integer", "INTEGER": "integer", "INT": "integer",
-    "BigInteger": "bigint", "BIGINT": "bigint",
-    "SmallInteger": "smallint", "SMALLINT": "smallint",
+    "Integer": "integer",
+    "INTEGER": "integer",
+    "INT": "integer",
+    "BigInteger": "bigint",
+    "BIGINT": "bigint",
+    "SmallInteger": "smallint",
+    "SMALLINT": "smallint",
 }
 _STRINGS = {"String", "VARCHAR", "Unicode", "NVARCHAR"}
 _CHARS = {"CHAR", "NCHAR"}
@@ -64,8 +98,18 @@ _UUIDS = {"Uuid", "UUID"}
 _ENUMS = {"Enum", "ENUM"}
 _ARRAYS = {"ARRAY"}
 TYPE_NAMES = (
-    set(_FIXED) | set(_INTEGERS) | _STRINGS | _CHARS | _NUMERICS | _FLOATS | _TIMESTAMPS | _TIMES | _UUIDS | _ENUMS
-    | _ARRAYS | {"INTERVAL", "BIT", "TypeDecorator", "Computed"}
+    set(_FIXED)
+    | set(_INTEGERS)
+    | _STRINGS
+    | _CHARS
+    | _NUMERICS
+    | _FLOATS
+    | _TIMESTAMPS
+    | _TIMES
+    | _UUIDS
+    | _ENUMS
+    | _ARRAYS
+    | {"INTERVAL", "BIT", "TypeDecorator", "Computed"}
 )
 
 
@@ -81,7 +125,12 @@ def is_type(value) -> bool:
 
 def _variant(value) -> tuple[object, object, tuple[object, ...]] | None:
     """(base type, variant type, dialect names) of `base.with_variant(variant, *dialects)`."""
-    if isinstance(value, Call) and isinstance(value.func, AttrOf) and value.func.path == ("with_variant",) and value.args:
+    if (
+        isinstance(value, Call)
+        and isinstance(value.func, AttrOf)
+        and value.func.path == ("with_variant",)
+        and value.args
+    ):
         return value.func.base, value.args[0], value.args[1:]
     return None
 
@@ -134,9 +183,17 @@ class TypeRenderer:
             # TypeEngine.with_variant: the variant for the dialects named, else the base type
             base, other, dialects = variant
             if not all(isinstance(d, str) for d in dialects):
-                raise TypeProblem(f"with_variant() dialect {', '.join(_show(d) for d in dialects)} is not a literal string")
+                raise TypeProblem(
+                    f"with_variant() dialect {', '.join(_show(d) for d in dialects)} is not a literal string"
+                )
             return self.render(other if "postgresql" in dialects else base, depth + 1)
-        project_class = value if isinstance(value, ClassRef) else value.func if isinstance(value, Call) and isinstance(value.func, ClassRef) else None
+        project_class = (
+            value
+            if isinstance(value, ClassRef)
+            else value.func
+            if isinstance(value, Call) and isinstance(value.func, ClassRef)
+            else None
+        )
         if project_class is not None:
             return self._decorator(project_class, value if isinstance(value, Call) else None, depth)
         name = _sa_name(value)
@@ -217,7 +274,11 @@ class TypeRenderer:
             raise TypeProblem("type definition is cyclic")
         if any(m.name == "load_dialect_impl" and m.kind == "def" for m in cls.facts.members):
             raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
-        if call is not None and (call.args or call.kwargs) and any(m.name == "__init__" and m.kind == "def" for m in cls.facts.members):
+        if (
+            call is not None
+            and (call.args or call.kwargs)
+            and any(m.name == "__init__" and m.kind == "def" for m in cls.facts.members)
+        ):
             raise TypeProblem(f"{cls.facts.name}.__init__() decides what its arguments do ({_show(call)})")
         for member in cls.facts.members:
             if member.name == "impl" and member.value is not None:
@@ -231,7 +292,9 @@ class TypeRenderer:
                 return self._decorator(parent, call, depth + 1)
             if _sa_name(parent) in TYPE_NAMES and _sa_name(parent) != "TypeDecorator":
                 # a subclass of a SQLAlchemy type: its constructor takes the arguments
-                return self.render(Call(parent, call.args, call.kwargs, call.text) if call is not None else parent, depth + 1)
+                return self.render(
+                    Call(parent, call.args, call.kwargs, call.text) if call is not None else parent, depth + 1
+                )
         raise TypeProblem(f"class {cls.facts.name} is not a type with a known 'impl'")
 
     # ------------------------------------------------------------------ enums
@@ -240,7 +303,12 @@ class TypeRenderer:
         """The member names of a Python Enum class in the project."""
         names = []
         for member in cls.facts.members:
-            if member.kind == "assign" and not member.name.startswith("_") and member.value is not None and member.annotation is None:
+            if (
+                member.kind == "assign"
+                and not member.name.startswith("_")
+                and member.value is not None
+                and member.annotation is None
+            ):
                 names.append(member.name)
         return tuple(names)
 
@@ -248,7 +316,12 @@ class TypeRenderer:
         """The member values of a Python Enum class whose values are literal strings."""
         values = []
         for member in cls.facts.members:
-            if member.kind == "assign" and not member.name.startswith("_") and member.value is not None and member.annotation is None:
+            if (
+                member.kind == "assign"
+                and not member.name.startswith("_")
+                and member.value is not None
+                and member.annotation is None
+            ):
                 value = self.resolver.evaluate(cls.module, member.value)
                 if not isinstance(value, str):
                     raise TypeProblem(f"Enum member {cls.facts.name}.{member.name} has no literal string value")
@@ -262,7 +335,9 @@ class TypeRenderer:
         text = body[1] if body is not None and body[0] == "other" else ""
         if re.fullmatch(r"\[\s*(\w+)\.value\s+for\s+\1\s+in\s+\w+\s*\]", text.strip()):
             return self.enum_values(cls)
-        raise TypeProblem("Enum(values_callable=...) other than `lambda e: [m.value for m in e]` cannot be evaluated statically")
+        raise TypeProblem(
+            "Enum(values_callable=...) other than `lambda e: [m.value for m in e]` cannot be evaluated statically"
+        )
 
     def is_enum_class(self, value) -> bool:
         if not isinstance(value, ClassRef):
@@ -299,13 +374,21 @@ class TypeRenderer:
         native = kwargs.get("native_enum", True) is not False
         length = kwargs.get("length")
         create_constraint = kwargs.get("create_constraint", False) is True
-        info = EnumInfo(name if isinstance(name, str) else None, values, native, create_constraint, length if isinstance(length, int) else None)
+        info = EnumInfo(
+            name if isinstance(name, str) else None,
+            values,
+            native,
+            create_constraint,
+            length if isinstance(length, int) else None,
+        )
         if native:
             if not isinstance(name, str):
                 raise TypeProblem("a native Enum of literal strings needs name='...'")
             schema = kwargs.get("schema")
             if kwargs.get("inherit_schema") is True:
-                raise TypeProblem("Enum(inherit_schema=True): the type's schema is the table's, which format_type() may qualify")
+                raise TypeProblem(
+                    "Enum(inherit_schema=True): the type's schema is the table's, which format_type() may qualify"
+                )
             spelled = _quote_type_name(name)
             if isinstance(schema, str) and schema != "public":  # outside the search path: qualified
                 spelled = f"{_quote_type_name(schema)}.{spelled}"

@@ -37,7 +37,8 @@ _MIRROR = """
 """
 
 VALID = [
-    Case(django="""
+    Case(
+        django="""
         from django.db import models
 
         class Stock(models.Model):
@@ -45,7 +46,9 @@ VALID = [
 
             class Meta:
                 db_table_comment = "Listed stocks"
-    """, sql=_MIRROR),
+    """,
+        sql=_MIRROR,
+    ),
 ]
 
 INVALID = [
