@@ -6,6 +6,7 @@ are proven against everywhere else."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -51,6 +52,15 @@ def ensure_venv() -> Path:
     venv = venv_dir()
     if (venv / "installed").is_file():
         return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with venv.with_name(venv.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # test workers (pytest-xdist) build it once, the others wait
+        if (venv / "installed").is_file():
+            return venv
+        return _build(venv)
+
+
+def _build(venv: Path) -> Path:
     building = venv.with_name(venv.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.parent.mkdir(parents=True, exist_ok=True)
