@@ -33,11 +33,10 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-@pytest.fixture(autouse=True)
-def _no_active_virtualenv(monkeypatch):
-    """The reader reads installed packages from `$VIRTUAL_ENV` when a project has no `.venv`:
-    a test run inside an activated virtualenv must not read that one's Django."""
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+# The reader reads installed packages from `$VIRTUAL_ENV` when a project has no `.venv`: a test
+# run inside an activated virtualenv must not read that one's Django. Removed for the whole
+# session (module- and session-scoped fixtures read projects too), before any test runs.
+os.environ.pop("VIRTUAL_ENV", None)
 
 
 def _flag(name: str) -> bool:
