@@ -27,13 +27,17 @@ import hashlib
 import io
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from schemalint import __version__
 from schemalint.config import Config
 from schemalint.read import Project
+from schemalint.read.versions import READER_VERSIONS
+
+T = TypeVar("T")
 
 PACK_FORMAT = "2"
 """Bumped when the pack layout itself changes."""
@@ -123,8 +127,8 @@ class Pack:
         self._dirty = False
 
     def get(self, key: str) -> Any:
-        """The facts stored under `key`, or `MISSING`."""
-        blob = self._entries.get(key)
+        """The facts stored under `key` (by an earlier run, or by `put` in this one), or `MISSING`."""
+        blob = self._used.get(key) or self._entries.get(key)
         if blob is None:
             return MISSING
         try:
@@ -358,6 +362,21 @@ class RecordingProject(Project):
 
     reads: dict[str, str | None] = field(default_factory=dict)
     lookups: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+    facts_cache: Cache | None = None
+    """Where the facts of modules a link reads beyond its files are kept (`module_facts`)."""
+
+    def module_facts(self, reader: str, rel: str, text: str, extract: Callable[[str, str], T]) -> T:
+        """From the facts cache, under the key a source file with this text has: a models
+        module a migration imports was usually just extracted as a Django file."""
+        if self.facts_cache is None or not self.facts_cache.enabled:
+            return extract(rel, text)
+        key = cache_key(reader, READER_VERSIONS[reader], self.config.fingerprint(), rel, text.encode("utf-8"))
+        pack = self.facts_cache.pack(reader)
+        found = pack.get(key)
+        if found is MISSING:
+            found = extract(rel, text)
+            pack.put(key, found)
+        return found  # the pack holds what this reader's extract made of that text
 
     def read_text(self, rel: str) -> str | None:
         text = super().read_text(rel)

@@ -130,7 +130,11 @@ def read_schemas(
     for source, files in pending.items():
         kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
         project = RecordingProject(
-            root=config.root, config=config, settings=ReaderSettings.from_config(config), files=[f for f, _ in kept]
+            root=config.root,
+            config=config,
+            settings=ReaderSettings.from_config(config),
+            files=[f for f, _ in kept],
+            facts_cache=cache,
         )
         schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:

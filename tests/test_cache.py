@@ -580,3 +580,37 @@ def test_an_entry_written_by_another_layout_of_a_class_is_a_miss(tmp_path, monke
     # The class gains a field in the middle, as a development checkout might.
     monkeypatch.setitem(cache_module._LAYOUTS, Location, 12345)
     assert Cache(tmp_path / "c").pack("django").get("k") is MISSING
+
+
+def test_modules_a_link_reads_beyond_its_files_come_from_the_facts_cache(tmp_path):
+    """A migration imports `apps.shop.models` for a custom field: the migrations link reads that
+    module's facts under the key the Django source's own file has, instead of parsing it again."""
+    config = Config(root=tmp_path)
+    cache = Cache(tmp_path / "cache")
+    made: list[str] = []
+
+    def extract(rel: str, text: str) -> str:
+        made.append(rel)
+        return f"facts of {rel}: {len(text)}"
+
+    def project() -> cache_module.RecordingProject:
+        return cache_module.RecordingProject(
+            root=tmp_path, config=config, settings=ReaderSettings.from_config(config), facts_cache=cache
+        )
+
+    assert (
+        project().module_facts("django", "apps/shop/models.py", "x = 1\n", extract) == "facts of apps/shop/models.py: 6"
+    )
+    assert (
+        project().module_facts("django", "apps/shop/models.py", "x = 1\n", extract) == "facts of apps/shop/models.py: 6"
+    )
+    assert made == ["apps/shop/models.py"]
+    project().module_facts("django", "apps/shop/models.py", "x = 2\n", extract)  # changed text: extracted again
+    assert made == ["apps/shop/models.py"] * 2
+    # The key is the one a source file with the same bytes gets.
+    key = cache_key("django", READER_VERSIONS["django"], config.fingerprint(), "apps/shop/models.py", b"x = 1\n")
+    assert cache.pack("django").get(key) == "facts of apps/shop/models.py: 6"
+    # Without a cache (--no-cache), every call extracts.
+    plain = cache_module.RecordingProject(root=tmp_path, config=config, settings=ReaderSettings.from_config(config))
+    plain.module_facts("django", "apps/shop/models.py", "x = 1\n", extract)
+    assert len(made) == 3

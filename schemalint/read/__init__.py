@@ -15,13 +15,16 @@ facts never imports libcst or sqlglot.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from schemalint.config import Config
 from schemalint.model import Diagnostic, Location
 from schemalint.read.python.syntax import syntax_diagnostic as python_syntax_diagnostic  # noqa: F401 - its one home
+
+T = TypeVar("T")
 
 # source -> module defining READER. Imported lazily. The database (schemalint.read.database)
 # has no files to extract and link: the engine reads it live, apart from these.
@@ -94,6 +97,13 @@ class Project:
             except (OSError, UnicodeDecodeError):
                 self._texts[rel] = None
         return self._texts[rel]
+
+    def module_facts(self, reader: str, rel: str, text: str, extract: Callable[[str, str], T]) -> T:
+        """The facts `extract(rel, text)` gives a module a link reads beyond its source's files
+        (a custom field's module imported by a migration). The engine's project answers from
+        the facts cache when that text was extracted before, as one of a source's own files
+        or by an earlier link."""
+        return extract(rel, text)
 
     def module_file(self, dotted: str, near: str | None = None) -> str | None:
         """The relative path of a project module named `dotted` (`apps.options.constants`),

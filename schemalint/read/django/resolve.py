@@ -107,12 +107,11 @@ class Resolver:
         self._resolved: dict[tuple[str, str], Symbol] = {}
         self._virtual_loaded = False
 
-    @staticmethod
-    def _extract_text(rel: str, text: str) -> ModuleFacts:
+    def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         # Imported here: a link that needs no extra module never imports libcst.
         from schemalint.read.django.extract import extract_text
 
-        return extract_text(rel, text)
+        return self.project.module_facts("django", rel, text, extract_text)
 
     def load_virtual(self) -> None:
         """Read the django.contrib model sources (contrib.py), the first time one is needed."""
