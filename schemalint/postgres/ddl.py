@@ -23,7 +23,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, PrimaryKey, 
 from schemalint.postgres.keywords import quote_ident, quote_qualified
 
 _SERIAL = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
-_NEXTVAL = re.compile(r"^nextval\('(?P<seq>(?:[^']|'')+)'::regclass\)$")
+_NEXTVAL = re.compile(r"nextval\('(?P<seq>(?:[^']|'')+)'::regclass\)")
 
 
 def quote_literal(value: str) -> str:
@@ -51,7 +51,7 @@ def _columns(names: tuple[str, ...] | list[str]) -> str:
 def serial_type(table: Table, column: Column) -> str | None:
     """`serial`/`bigserial`/`smallserial` when the column is exactly what that shorthand makes:
     an integer column whose default is the sequence PostgreSQL names `<table>_<column>_seq`."""
-    match = _NEXTVAL.match(column.default or "")
+    match = _NEXTVAL.fullmatch(column.default or "")
     if not match or column.type not in _SERIAL or column.nullable:
         return None
     sequence = match["seq"].replace("''", "'")
@@ -118,6 +118,11 @@ def _top_level_items(text: str) -> list[str]:
 def _trailing_cast(item: str) -> str | None:
     match = re.fullmatch(r"'(?:[^']|'')*'::([a-z][a-z0-9_ ]*(?:\([0-9,]+\))?)", item)
     return match[1] if match else None
+
+
+def sequences_used(expression: str) -> set[str]:
+    """The sequences `nextval('...'::regclass)` calls in an expression name (as written there)."""
+    return {m.replace("''", "'") for m in _NEXTVAL.findall(expression)}
 
 
 def column_definition(table: Table, column: Column) -> str | None:
@@ -296,6 +301,7 @@ __all__ = [
     "qualified",
     "reparseable",
     "quote_literal",
+    "sequences_used",
     "serial_type",
     "missing_columns",
     "table_name",

@@ -15,13 +15,10 @@ not create (`managed = False`) are listed, not created.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from schemalint.model import Schema, Table
 from schemalint.postgres import ddl
-
-_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'::regclass\)")
 
 SOURCE_TITLES = {"django": "Django models", "sqlalchemy": "SQLAlchemy models", "sql": "SQL files"}
 
@@ -171,7 +168,7 @@ def _free_sequences(tables: list[Table]) -> list[str]:
     for table in tables:
         for column in table.columns:
             if column.default and not ddl.serial_type(table, column):
-                found |= {m.replace("''", "'") for m in _NEXTVAL.findall(column.default)}
+                found |= ddl.sequences_used(column.default)
     return sorted(found)
 
 

@@ -11,6 +11,7 @@ deterministic.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -223,7 +224,8 @@ def test_export_is_deterministic_and_has_no_timestamp():
     one = export_ddl(source_schema("django", root, files))
     two = export_ddl(source_schema("django", root, list(reversed(files))))
     assert one == two
-    assert not any(ch.isdigit() for line in one.splitlines()[:6] for ch in line if line.startswith("-- PostgreSQL"))
+    header = one[: one.index("\n-- Table ")]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b20\d\d\b", header), header
 
 
 def test_include_contrib_creates_the_contrib_tables_the_project_refers_to(pg, tmp_path):

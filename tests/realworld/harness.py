@@ -277,7 +277,7 @@ def _managed(dumped: dict) -> dict:
 def _measure(
     package_id: str, project: Path, dumped: dict, expected: dict, declared: dict[str, list[Span]] | None = None
 ) -> Measurement:
-    actual = dict(dumped, tables=[t for t in dumped["tables"] if t.get("managed", True)])
+    actual = _managed(dumped)
     agreement = compare_catalogs(actual, expected, comments=True, labels=LABELS)
     sl002 = [d for d in dumped["diagnostics"] if d["code"] == "SL002"]
     spans = class_spans(project, actual)
