@@ -57,6 +57,9 @@ class Config:
     python_path: tuple[str, ...] = ()
     """Folders holding installed packages (site-packages), relative to the root or absolute;
     by default the virtualenv in `.venv/`, `venv/` or `$VIRTUAL_ENV`."""
+    sql_fix_style: str = "append"
+    """How `check --fix` changes a schema.sql: `append` idempotent statements under a dated
+    comment block (a cumulative script), or edit the `CREATE TABLE` `inline` (a reference)."""
     on_delete_policy: str = "declared"
     """declared: mirrors must state Django's declared on_delete (the seed's convention);
     database: mirrors must state what the database really gets."""
@@ -169,6 +172,7 @@ _KEYS = {
     "django-settings": ("django_settings", _str),
     "python-path": ("python_path", _str_list),
     "on-delete-policy": ("on_delete_policy", _choice("declared", "database")),
+    "sql-fix-style": ("sql_fix_style", _choice("append", "inline")),
     "select": ("select", _str_list),
     "ignore": ("ignore", _str_list),
     "extend-select": ("extend_select", _str_list),

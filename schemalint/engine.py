@@ -17,6 +17,7 @@ from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_k
 from schemalint.config import Config, ConfigError
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
+from schemalint.fix.writers import WRITER_SOURCES
 from schemalint.model import SOURCES, Diagnostic, Location, Schema
 from schemalint.read import Project, ReaderSettings, SourceFile, get_reader
 from schemalint.read.parallel import Failed, Task, extract_all_pickled, resolve_jobs
@@ -325,6 +326,9 @@ def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
         column=v.column,
         source=sources.get(v.location.path),
         related=tuple(loc for loc in v.related if loc is not None),
+        fix=v.fix if v.fix is not None and v.fix.source in WRITER_SOURCES else None,
+        end_line=v.location.end_line,
+        end_col=v.location.end_col,
     )
 
 

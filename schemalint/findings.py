@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemalint.fix import Fix
 from schemalint.model import Location
 
 
@@ -23,10 +24,14 @@ class Finding:
     source: str | None = field(default=None, compare=False)
     """The source whose file the finding points into (django, sqlalchemy, sql)."""
     related: tuple[Location, ...] = field(default=(), compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+    end_line: int = field(default=0, compare=False)
+    end_col: int = field(default=0, compare=False)
+    """Where the construct ends (exclusive), when the reader knows it; 0 when it does not."""
 
     @property
     def location(self) -> Location:
-        return Location(self.path, self.line, self.col)
+        return Location(self.path, self.line, self.col, self.end_line, self.end_col)
 
     def to_dict(self) -> dict:
         return {

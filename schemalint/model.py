@@ -48,11 +48,15 @@ ObjectPart = Literal[
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
-    """Where something was declared: a path relative to the project root, 1-based line/col."""
+    """Where something was declared: a path relative to the project root, 1-based line/col,
+    and where the construct ends (exclusive; 0 when the reader does not say). The end is
+    not part of a location's identity: two locations at one place are equal."""
 
     path: str
     line: int = 1
     col: int = 1
+    end_line: int = field(default=0, compare=False)
+    end_col: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
 
+from schemalint.fix import Fix
 from schemalint.model import Location, Schema
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
@@ -51,6 +52,9 @@ class Violation:
     related: tuple[Location | None, ...] = ()
     """The other sides of the finding (the Django field a mirror column disagrees with); a
     side whose location is unknown may be given as None and is left out."""
+    fix: Fix | None = None
+    """What makes the mirror agree, in schema terms (`schemalint.fix`); written by the mirror
+    kind's writer, never by the rule."""
 
 
 @dataclass(frozen=True)
