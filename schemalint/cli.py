@@ -155,6 +155,20 @@ Exit status: 0 no findings, 1 findings, 2 usage/configuration error or a crashed
     "schemalint on an existing project; then exit 0.",
 )
 @click.option(
+    "--fix",
+    "fix",
+    is_flag=True,
+    help="Apply every safe fix to the mirrors (never to the source of truth), then report what remains.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff: also apply unsafe fixes (drops, narrowing).")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print a unified diff of what --fix would write; write nothing (exit 1 when there would be changes).",
+)
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and print only a summary of what was fixed.")
+@click.option(
     "--stdin-filename",
     metavar="PATH",
     help="With ROOT `-`: read this file's content from standard input instead of disk and report "
@@ -176,6 +190,10 @@ def check(
     quiet: bool,
     exit_zero: bool,
     add_noqa: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    fix_only: bool,
     stdin_filename: str | None,
     no_cache: bool,
     cache_dir,
@@ -199,6 +217,10 @@ def check(
     stdin = _stdin_target(root, stdin_filename, config_file)
     if stdin is not None and add_noqa:
         _fail("--add-noqa edits files on disk; it cannot be combined with --stdin-filename")
+    fixing = fix or show_diff or fix_only
+    if fixing and (stdin is not None or add_noqa or statistics):
+        other = "--stdin-filename" if stdin is not None else "--add-noqa" if add_noqa else "--statistics"
+        _fail(f"--fix, --diff and --fix-only cannot be combined with {other}")
     root_path = stdin.root if stdin else Path(root)
     if not root_path.is_dir():
         _fail(f"{root}: not a directory")
@@ -214,9 +236,22 @@ def check(
         )
         overrides = {stdin.rel: stdin.data} if stdin else None
         _make_plugins_importable(config.root)
-        result = run_check(config, use_cache=not no_cache, overrides=overrides)
+        if fixing:
+            from schemalint.fix.apply import fix_project
+
+            outcome = fix_project(config, unsafe=unsafe_fixes, write=not show_diff, use_cache=not no_cache)
+            result = outcome.result
+        else:
+            result = run_check(config, use_cache=not no_cache, overrides=overrides)
     except (ConfigError, UsageError) as exc:
         _fail(str(exc))
+    if fixing:
+        _report_fixes(outcome, show_diff, fix_only, quiet)
+        if show_diff or fix_only:
+            for error in result.errors:
+                click.echo(f"schemalint: error: {error}", err=True)
+            changed = show_diff and bool(outcome.changed)
+            sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if changed and not exit_zero else EXIT_CLEAN)
     findings = result.findings
     if stdin is not None:
         findings = [f for f in findings if f.path == stdin.rel]
@@ -244,6 +279,7 @@ def check(
             statistics,
             quiet=quiet or stdin is not None,
             overrides=shown,
+            unsafe_fixes=unsafe_fixes,
         )
     for error in result.errors:
         click.echo(f"schemalint: error: {error}", err=True)
@@ -316,6 +352,7 @@ def _report(
     statistics: bool,
     quiet: bool,
     overrides,
+    unsafe_fixes: bool = False,
 ) -> None:
     from schemalint.report import ReportContext, get_formatter
 
@@ -332,6 +369,8 @@ def _report(
             color=color,
             tool_version=__version__,
             extra={"sources": sources, "overrides": overrides or {}},
+            unsafe_fixes=unsafe_fixes,
+            edits=_edits_of(root, result, overrides) if output_format in ("json", "sarif") else None,
         )
         text = get_formatter(output_format)(findings, context)
     if output_file is not None:
@@ -345,15 +384,53 @@ def _report(
         click.echo(text, nl=False, color=color)
     if findings and not quiet and output_format in ("text", "full"):
         # A clean run prints nothing at all, like flake8: pre-commit and editors show silence.
-        click.echo(_summary(findings), err=True)
+        click.echo(_summary(findings, unsafe_fixes), err=True)
 
 
-def _summary(findings) -> str:
+def _summary(findings, unsafe_fixes: bool = False) -> str:
     warnings = sum(1 for f in findings if f.severity == "warning")
     files = len({f.path for f in findings})
     noun = "finding" if len(findings) == 1 else "findings"
     detail = f" ({len(findings) - warnings} errors, {warnings} warnings)" if warnings else ""
-    return f"Found {len(findings)} {noun}{detail} in {files} file{'s' if files != 1 else ''}."
+    lines = [f"Found {len(findings)} {noun}{detail} in {files} file{'s' if files != 1 else ''}."]
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "safe")
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "unsafe")
+    fixable = safe + (unsafe if unsafe_fixes else 0)
+    if fixable:
+        flags = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
+        lines.append(f"[*] {fixable} fixable with `schemalint check {flags}`.")
+    if unsafe and not unsafe_fixes:
+        lines.append(f"({unsafe} more fixable with `--unsafe-fixes`.)")
+    return "\n".join(lines)
+
+
+def _edits_of(root: Path, result, overrides):
+    """How JSON and SARIF get a finding's edits: its fix written alone by the mirror's writer."""
+
+    def edits(finding):
+        from schemalint.fix.apply import edits_for
+
+        return edits_for(finding, root, result, overrides)
+
+    return edits
+
+
+def _report_fixes(outcome, show_diff: bool, fix_only: bool, quiet: bool) -> None:
+    """What --fix / --diff / --fix-only say beside the findings: the diff, the fixes that could
+    not be applied, and how many were."""
+    if show_diff:
+        click.echo(outcome.diff(), nl=False)
+    for problem in outcome.problems:
+        click.echo(f"schemalint: {problem}", err=True)
+    if quiet and not fix_only:
+        return
+    files = len(outcome.changed)
+    verb = "Would fix" if show_diff else "Fixed"
+    noun = "finding" if outcome.applied == 1 else "findings"
+    remaining = len(outcome.result.findings)
+    tail = f" ({remaining} remaining)" if fix_only else ""
+    if outcome.applied or fix_only:
+        click.echo(f"{verb} {outcome.applied} {noun} in {files} file{'s' if files != 1 else ''}{tail}.", err=True)
 
 
 def _add_noqa(findings, result, root: Path, quiet: bool) -> None:

@@ -63,7 +63,7 @@ def format_full(findings: list[Finding], context: ReportContext) -> str:
     sources = SourceLines(context.root, context.extra.get("overrides"))
     blocks = []
     for finding in findings:
-        rows = [format_line(finding, context.color)]
+        rows = [format_line(finding, context.color, context.applicable(finding))]
         rows += _side(finding.source or _label(finding.path, context), finding.location, sources, context.color)
         for related in finding.related:
             rows += _side(_label(related.path, context), related, sources, context.color)

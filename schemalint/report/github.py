@@ -20,5 +20,6 @@ def format_github(findings: list[Finding], context: ReportContext) -> str:
     for f in findings:
         command = "warning" if f.severity == "warning" else "error"
         props = f"file={_escape_property(f.path)},line={f.line},col={f.col},title={_escape_property(f.code)}"
-        lines.append(f"::{command} {props}::{_escape_data(f'{f.code} {f.message}')}")
+        mark = "[*] " if context.applicable(f) else ""
+        lines.append(f"::{command} {props}::{_escape_data(f'{f.code} {mark}{f.message}')}")
     return "\n".join(lines) + ("\n" if lines else "")

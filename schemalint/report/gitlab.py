@@ -29,7 +29,7 @@ def format_gitlab(findings: list[Finding], context: ReportContext) -> str:
     seen: dict[str, int] = {}
     report = [
         {
-            "description": f"{f.code} {f.message}",
+            "description": f"{f.code} {'[*] ' if context.applicable(f) else ''}{f.message}",
             "check_name": f.code,
             "fingerprint": _fingerprint(f, seen),
             "severity": _SEVERITY.get(f.severity, "minor"),

@@ -41,7 +41,38 @@ def _physical(location: Location) -> dict:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _fixes(finding: Finding, context: ReportContext) -> list[dict[str, Any]]:
+    """SARIF `fixes`: the finding's fix as replacements of regions (end column exclusive, as
+    SARIF's `endColumn`); none when the fix has no edits to show."""
+    fix = finding.fix
+    edits = context.edits(finding) if fix is not None and context.edits is not None else []
+    if fix is None or not edits:
+        return []
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in edits:
+        changes.setdefault(edit.path, []).append(
+            {
+                "deletedRegion": {
+                    "startLine": edit.start_line,
+                    "startColumn": edit.start_col,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_col,
+                },
+                "insertedContent": {"text": edit.content},
+            }
+        )
+    return [
+        {
+            "description": {"text": f"{fix.description} ({fix.applicability})"},
+            "artifactChanges": [
+                {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "replacements": replacements}
+                for path, replacements in changes.items()
+            ],
+        }
+    ]
+
+
+def _result(finding: Finding, rule_index: dict[str, int], context: ReportContext) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVELS.get(finding.severity, "warning"),
@@ -60,6 +91,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if properties:
         result["properties"] = properties
+    fixes = _fixes(finding, context)
+    if fixes:
+        result["fixes"] = fixes
     return result
 
 
@@ -80,7 +114,7 @@ def build_sarif(findings: list[Finding], context: ReportContext) -> dict:
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": context.root.resolve().as_uri() + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, rule_index) for f in findings],
+                "results": [_result(f, rule_index, context) for f in findings],
             }
         ],
     }
