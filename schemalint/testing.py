@@ -30,6 +30,7 @@ from schemalint.fix import APPLICABILITIES
 from schemalint.registry import Case, Rule, load_rules, rules_in
 
 if TYPE_CHECKING:
+    from schemalint.config import Config
     from schemalint.engine import RunResult
 
 # Where each source's text goes: the seed's layout.
@@ -98,20 +99,25 @@ def run_case(rule: Rule, case: Case, root: Path) -> list[Finding]:
     return [f for f in run_case_check(rule, case, root).findings if f.code == rule.code]
 
 
-def run_case_check(rule: Rule, case: Case, root: Path) -> RunResult:
-    """The whole run of `rule` alone on the case's project (findings and the schemas read)."""
+def case_config(rule: Rule, case: Case, root: Path) -> Config:
+    """The config a case runs with: `rule` alone, and the case's own keys."""
     from schemalint.config import Config
-    from schemalint.engine import run_check
 
-    write_case(case, root)
     changes = {key.replace("-", "_"): value for key, value in case.config}
     # The rule's own module is loaded as a plugin: a rule runs whether its package is installed or not.
     base = Config(root=root.resolve(), select=(rule.code,), plugins=(rule.module,))
     try:
-        config = base.override(**changes)
+        return base.override(**changes)
     except TypeError as exc:
         raise CaseFailure(f"{rule.code}: the case's config is not valid: {exc}") from None
-    result = run_check(config, use_cache=False)
+
+
+def run_case_check(rule: Rule, case: Case, root: Path) -> RunResult:
+    """The whole run of `rule` alone on the case's project (findings and the schemas read)."""
+    from schemalint.engine import run_check
+
+    write_case(case, root)
+    result = run_check(case_config(rule, case, root), use_cache=False)
     if result.errors:
         raise CaseFailure(f"{rule.code}: the run failed: {'; '.join(result.errors)}")
     return result
@@ -220,6 +226,7 @@ __all__ = [
     "FIX_EXPECTATIONS",
     "CaseFailure",
     "RuleCase",
+    "case_config",
     "cases_of",
     "check_case",
     "expected_places",

@@ -105,7 +105,9 @@ def _rewrite(path: str, number: int, content: str, remove: frozenset[str] | None
         rest = f"{marker} {rest}"  # what followed the noqa was part of the comment
     if not before.strip():
         return bom + before + rest if rest else (bom or None)
-    return bom + before.rstrip() + (f"  {rest}" if rest else "")
+    if not rest:
+        return bom + before.rstrip()
+    return bom + before + ("" if before[-1].isspace() else "  ") + rest
 
 
 WRITER = NoqaWriter()
