@@ -19,6 +19,8 @@ symbol = Column(String(10), nullable=False)  # noqa: SL204   <- SL010: the colum
 
 ## How to fix
 Delete the comment (or the unused codes in it); add the colon: `# noqa: SL204`.
+`schemalint check --fix` removes unused and unknown codes, and a file-level noqa that silences
+nothing (a safe fix, as ruff's RUF100; other linters' codes stay). A missing colon is yours to add.
 
 ## How to silence
 Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]` in
@@ -27,6 +29,7 @@ Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]
 
 from collections.abc import Iterator
 
+from schemalint.fix import Fix, RemoveNoqa
 from schemalint.model import Location, Schema
 from schemalint.registry import Case, Violation, rule
 from schemalint.suppress import NoqaReport, UnusedDirective, reads_noqa
@@ -44,6 +47,15 @@ def _describe(unused: UnusedDirective) -> str:
     return f"unused {comment} code(s) {codes}: nothing to silence here"
 
 
+def _fix(unused: UnusedDirective, location: Location) -> Fix | None:
+    """Remove what silences nothing: the unused or unknown codes, or a blanket file-level noqa."""
+    if unused.kind == "missing-colon":
+        return None
+    what = f"code(s) {', '.join(unused.codes)}" if unused.codes else "comment"
+    change = RemoveNoqa(location, unused.codes)
+    return Fix(f"remove the {unused.kind.split('-')[0]} noqa {what}", "safe", (change,), "noqa", unused.path)
+
+
 @rule("SL010", "unused-noqa", "A noqa directive silences nothing", severity="warning", scope="schema")
 @reads_noqa
 def unused_noqa(target: Schema | NoqaReport) -> Iterator[Violation]:
@@ -52,7 +64,8 @@ def unused_noqa(target: Schema | NoqaReport) -> Iterator[Violation]:
     if not isinstance(target, NoqaReport):
         return
     for unused in target.unused:
-        yield Violation(_describe(unused), Location(unused.path, unused.line, unused.col))
+        location = Location(unused.path, unused.line, unused.col)
+        yield Violation(_describe(unused), location, fix=_fix(unused, location))
 
 
 _DJANGO = """
@@ -97,6 +110,7 @@ INVALID = [
         sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: SL204"),
         expect=("sqlalchemy:9",),
         message="unused noqa code(s) SL204",
+        fix="safe",
         config=_WITH_SL204,
     ),
     Case(
@@ -104,11 +118,13 @@ INVALID = [
         sqlalchemy=_sqlalchemy("symbol = Column(String(10), nullable=False)  # noqa: SL999"),
         expect=("sqlalchemy:9",),
         message="unknown code(s) SL999",
+        fix="safe",
     ),
     Case(
         django=_DJANGO,
         sqlalchemy=_sqlalchemy("symbol = Column(String(10))  # noqa SL204"),
         expect=("sqlalchemy:9",),
         message="with a colon",
+        fix="none",
     ),
 ]

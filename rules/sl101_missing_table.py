@@ -18,9 +18,9 @@ class CollectionJob(models.Model):          # SL101 if src/database/models.py
 ```
 
 ## How to fix
-Add the table to the mirror (a SQLAlchemy class with that `__tablename__`, or a
-`CREATE TABLE IF NOT EXISTS` in schema.sql), or, if the mirror leaves it out on purpose, list
-it in `ignore-tables`.
+`schemalint check --fix` adds the table to the mirror (a safe fix): a SQLAlchemy class with
+that `__tablename__`, or a `CREATE TABLE IF NOT EXISTS` in schema.sql. If the mirror leaves it
+out on purpose, list it in `ignore-tables`.
 
 ## How to silence
 `# noqa: SL101` on the model's `class` line, or `ignore-tables = ["django_*"]`.
@@ -31,7 +31,21 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import title
+from schemalint.fix import AddTable, Fix
+from schemalint.fix.describe import fully_known, mirror_fix, mirror_foreign_key, previous
+from schemalint.model import Table, replace
 from schemalint.registry import Case, Violation, rule
+
+
+def _fix(cmp: Comparison, table: Table) -> Fix | None:
+    """Create the truth's table (with its keys as the mirror declares them) after the truth's
+    previous table; only a table known in full can be written."""
+    if not fully_known(table):
+        return None
+    keys = tuple(mirror_foreign_key(fk, cmp.on_delete_policy) for fk in table.foreign_keys)
+    after = previous([t.name for t in cmp.truth.tables], table.name)
+    add = AddTable(replace(table, foreign_keys=keys), after)
+    return mirror_fix(cmp.mirror.source, None, f"add table {table.qualified_name}", "safe", add)
 
 
 @rule("SL101", "missing-table", "A table of the source of truth is missing from a mirror")
@@ -43,6 +57,7 @@ def missing_table(cmp: Comparison) -> Iterator[Violation]:
             f"table {table.qualified_name}{model} is missing from {title(cmp.mirror.source)} ({where})",
             first_location(table.location, fallback=cmp.truth_file),
             table=table.name,
+            fix=_fix(cmp, table),
         )
 
 
@@ -102,6 +117,7 @@ INVALID = [
         """,
         expect=("django:3",),
         message="table stocks (shop.Stock) is missing from schema.sql",
+        fix="safe",
     ),
     # The SQLAlchemy mirror has another table only.
     Case(
@@ -118,6 +134,7 @@ INVALID = [
         """,
         expect=("django:3",),
         message="table stocks (shop.Stock) is missing from SQLAlchemy",
+        fix="safe",
     ),
     # SQLAlchemy as the source of truth; schema.sql lacks its second table.
     Case(
@@ -139,5 +156,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sqlalchemy:10",),
         message="table sectors",
+        fix="safe",
     ),
 ]

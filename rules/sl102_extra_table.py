@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS legacy_quotes (id SERIAL PRIMARY KEY);  -- SL102
 ```
 
 ## How to fix
-Delete it from the mirror, add the Django model it stands for, or pair it explicitly with
+Delete it from the mirror (`schemalint check --fix --unsafe-fixes`: dropping a table loses its
+rows, so the fix is unsafe), add the Django model it stands for, or pair it explicitly with
 `[tool.schemalint.pairs]` when the two names differ on purpose.
 
 ## How to silence
@@ -27,6 +28,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import creates_none
+from schemalint.fix import DropTable
+from schemalint.fix.describe import mirror_fix
 from schemalint.registry import Case, Violation, rule
 
 
@@ -37,6 +40,7 @@ def extra_table(cmp: Comparison) -> Iterator[Violation]:
             f"table {table.qualified_name} is declared here but {creates_none(cmp.truth.source)}",
             first_location(table.location, fallback=cmp.mirror_file),
             table=table.name,
+            fix=mirror_fix(cmp.mirror.source, table, f"drop table {table.qualified_name}", "unsafe", DropTable(table)),
         )
 
 
@@ -95,6 +99,7 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="table legacy_quotes is declared here",
+        fix="unsafe",
     ),
     # An extra model in the SQLAlchemy mirror.
     Case(
@@ -115,6 +120,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:10",),
         message="table legacy_quotes is declared here but no Django model creates it",
+        fix="unsafe",
     ),
     # SQLAlchemy as the source of truth; schema.sql has a table it does not.
     Case(
@@ -135,5 +141,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:2",),
         message="no SQLAlchemy model creates it",
+        fix="unsafe",
     ),
 ]

@@ -17,7 +17,8 @@ class Stock(Base):
 ```
 
 ## How to fix
-Set `__tablename__` to the model's `db_table` (or the other way round, with a migration).
+`schemalint check --fix` sets `__tablename__` to the model's `db_table` (a safe fix); or rename
+the model's table instead, with a migration.
 
 ## How to silence
 `# noqa: SL103` on the class line, or pair the names on purpose in `[tool.schemalint.pairs]`.
@@ -28,6 +29,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, table_name_option
+from schemalint.fix import RenameTable
+from schemalint.fix.describe import mirror_fix
 from schemalint.registry import Case, Violation, rule
 
 
@@ -42,6 +45,13 @@ def table_name_mismatch(cmp: Comparison) -> Iterator[Violation]:
             first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror_file),
             table=pair.truth.name,
             related=(pair.truth.name_location or pair.truth.location,),
+            fix=mirror_fix(
+                cmp.mirror.source,
+                pair.mirror,
+                f"rename table {pair.mirror.name} to {pair.truth.name}",
+                "safe",
+                RenameTable(pair.mirror.name, pair.truth.name, pair.mirror.schema),
+            ),
         )
 
 
@@ -121,6 +131,7 @@ INVALID = [
         ''',
         expect=("sqlalchemy:8",),
         message="table is named stock here but shop.Stock it mirrors has db_table stocks",
+        fix="safe",
     ),
     # Django's default table name is shop_stock, not stocks.
     Case(
@@ -176,5 +187,6 @@ INVALID = [
         ''',
         expect=("sqlalchemy:13",),
         message="table is named sector here but shop.Sector it mirrors has db_table sectors",
+        fix="safe",
     ),
 ]

@@ -16,7 +16,8 @@ class Stock(models.Model):
 ```
 
 ## How to fix
-Add the column to the mirror: `market_cap = Column(BigInteger, nullable=True)` or
+`schemalint check --fix` adds the column to the mirror (a safe fix): `market_cap =
+Column(BigInteger, nullable=True)` after its Django neighbour, or
 `ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;`.
 
 ## How to silence
@@ -28,6 +29,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AddColumn, AddForeignKey, Change
+from schemalint.fix.describe import mirror_fix, mirror_foreign_key, previous_column
 from schemalint.registry import Case, Violation, rule
 
 
@@ -35,12 +38,22 @@ from schemalint.registry import Case, Violation, rule
 def missing_column(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         for column in pair.missing_columns:
+            table, schema = pair.mirror.name, pair.mirror.schema
+            changes: list[Change] = [AddColumn(table, column, previous_column(pair.truth, column), schema)]
+            # A new column's foreign key comes with it (SL207 leaves a missing column alone).
+            changes += [
+                AddForeignKey(table, mirror_foreign_key(fk, cmp.on_delete_policy), schema)
+                for fk in pair.known_objects("foreign_keys", "truth")
+                if fk.columns == (column.name,)
+            ]
+            fix = mirror_fix(cmp.mirror.source, pair.mirror, f"add column {table}.{column.name}", "safe", *changes)
             yield Violation(
                 f"{pair.mirror.name}.{column.name} is missing here; it is {column.type}{at(column.location)}",
                 first_location(pair.mirror.location, fallback=cmp.mirror_file),
                 table=pair.truth.name,
                 column=column.name,
                 related=(column.location,),
+                fix=None if column.unknown else fix,  # a column is written only when all of it is known
             )
 
 
@@ -111,6 +124,7 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="stocks.market_cap is missing here; it is bigint in app_django/apps/shop/models.py:5:5",
+        fix="safe",
     ),
     # The SQLAlchemy mirror lacks market_cap: reported at its class.
     Case(
@@ -128,6 +142,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:6",),
         message="stocks.market_cap is missing here; it is bigint",
+        fix="safe",
     ),
     # SQLAlchemy as the source of truth; schema.sql lacks symbol.
     Case(

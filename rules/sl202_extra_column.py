@@ -14,7 +14,8 @@ ALTER TABLE stocks ADD COLUMN IF NOT EXISTS legacy_code VARCHAR(20);  -- no such
 ```
 
 ## How to fix
-Remove the column from the mirror, or add the field to the Django model (and a migration).
+Remove the column from the mirror (`schemalint check --fix --unsafe-fixes`: dropping a column
+loses its data, so the fix is unsafe), or add the field to the Django model (and a migration).
 
 ## How to silence
 `# noqa: SL202` / `-- noqa: SL202` on the column's line, or `ignore-columns = ["stocks.legacy_*"]`.
@@ -25,6 +26,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import declarer
+from schemalint.fix import DropColumn
+from schemalint.fix.describe import mirror_fix
 from schemalint.registry import Case, Violation, rule
 
 
@@ -38,6 +41,13 @@ def extra_column(cmp: Comparison) -> Iterator[Violation]:
                 table=pair.truth.name,
                 column=column.name,
                 related=(pair.truth.location,),
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"drop column {pair.mirror.name}.{column.name}",
+                    "unsafe",
+                    DropColumn(pair.mirror.name, column, pair.mirror.schema),
+                ),
             )
 
 
@@ -99,6 +109,7 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="stocks.legacy_code is declared here but Django model shop.Stock has no such column",
+        fix="unsafe",
     ),
     # An extra column in the SQLAlchemy mirror, reported at its line.
     Case(
@@ -117,6 +128,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:10",),
         message="stocks.legacy_code is declared here but Django model shop.Stock has no such column",
+        fix="unsafe",
     ),
     # SQLAlchemy as the source of truth; schema.sql has a column it does not.
     Case(
@@ -139,5 +151,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:3",),
         message="stocks.notes is declared here but SQLAlchemy model",
+        fix="unsafe",
     ),
 ]

@@ -20,7 +20,10 @@ price = Column(Numeric(10, 4))                                  # SL203: numeric
 
 ## How to fix
 Make the mirror's type match the Django field's database type (`schemalint dump --source django`
-shows it).
+shows it). `schemalint check --fix` does it when the change widens the mirror's type
+(`varchar(10)` to `varchar(20)` or `text`, `integer` to `bigint`, more numeric precision): no
+value is lost. Any other change (narrowing, another type) is unsafe: it may truncate, round or
+reject existing values, and is applied only with `--unsafe-fixes`.
 
 ## How to silence
 `# noqa: SL203` on the column's line, or an equivalence in `[tool.schemalint.types]`
@@ -32,6 +35,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AlterColumn
+from schemalint.fix.describe import mirror_fix, type_change
 from schemalint.registry import Case, Violation, rule
 
 
@@ -46,6 +51,15 @@ def type_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     table=pair.truth.name,
                     column=cp.truth.name,
                     related=(cp.truth.location,),
+                    fix=mirror_fix(
+                        cmp.mirror.source,
+                        pair.mirror,
+                        f"change the type of {pair.mirror.name}.{cp.mirror.name} to {cp.truth.type}",
+                        type_change(cp.mirror.type, cp.truth.type),
+                        AlterColumn(
+                            pair.mirror.name, cp.mirror.name, ("type",), cp.truth, cp.mirror, pair.mirror.schema
+                        ),
+                    ),
                 )
 
 
@@ -116,6 +130,7 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="stocks.symbol is character varying(12) here but character varying(10) in app_django/apps/shop/models.py:4:5",
+        fix="unsafe",
     ),
     # The SQLAlchemy mirror: a longer string and a float for a decimal.
     Case(
@@ -157,5 +172,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:3",),
         message="notes.body is character varying(200) here but text",
+        fix="safe",
     ),
 ]

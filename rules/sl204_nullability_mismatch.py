@@ -18,6 +18,9 @@ market_cap = Column(BigInteger, nullable=False)    # SL204: NOT NULL here
 
 ## How to fix
 Say the same thing on both sides: `nullable=True` / drop `NOT NULL` (or the other way round).
+`schemalint check --fix` drops NOT NULL in the mirror (safe: it accepts more); setting NOT NULL
+fails on existing NULLs and rejects inserts that worked, so it is unsafe and applied only with
+`--unsafe-fixes`.
 
 ## How to silence
 `# noqa: SL204` / `-- noqa: SL204` on the column's line.
@@ -28,6 +31,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, nullability, sql_nullability
+from schemalint.fix import AlterColumn
+from schemalint.fix.describe import mirror_fix, nullability_change
 from schemalint.registry import Case, Violation, rule
 
 
@@ -43,6 +48,15 @@ def nullability_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     table=pair.truth.name,
                     column=cp.truth.name,
                     related=(cp.truth.location,),
+                    fix=mirror_fix(
+                        cmp.mirror.source,
+                        pair.mirror,
+                        f"{'drop' if cp.truth.nullable else 'set'} NOT NULL on {pair.mirror.name}.{cp.mirror.name}",
+                        nullability_change(cp.truth.nullable),
+                        AlterColumn(
+                            pair.mirror.name, cp.mirror.name, ("nullable",), cp.truth, cp.mirror, pair.mirror.schema
+                        ),
+                    ),
                 )
 
 
@@ -122,6 +136,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:9", "sqlalchemy:10"),
         message="stocks.symbol is NULL here but null=False in app_django/apps/shop/models.py:4:5",
+        fix="unsafe",
     ),
     # schema.sql: symbol may be NULL, market_cap may not.
     Case(
@@ -158,5 +173,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:3",),
         message="stocks.note is NOT NULL here",
+        fix="safe",
     ),
 ]

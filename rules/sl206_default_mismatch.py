@@ -20,7 +20,9 @@ status = Column(String(10), nullable=False, server_default="draft")   # SL206
 
 ## How to fix
 Declare the same database default on both sides; if one side only sets a Python default, use
-the database default there too, or drop it from the mirror.
+the database default there too, or drop it from the mirror. `schemalint check --fix` sets the
+mirror's default to the truth's (a safe fix: only rows inserted later see it). A change to or
+from auto-numbering (`SERIAL`, `IDENTITY`) is shown, never applied.
 
 ## How to silence
 `# noqa: SL206` / `-- noqa: SL206` on the column's line.
@@ -28,10 +30,12 @@ the database default there too, or drop it from the mirror.
 
 from collections.abc import Iterator
 
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import default, first_location
+from schemalint.compare import ColumnPair, Comparison, TablePair
+from schemalint.compare.normalize import default, first_location, is_autoincrement
 from schemalint.compare.wording import at
-from schemalint.model import Column
+from schemalint.fix import AlterColumn, Fix
+from schemalint.fix.describe import mirror_fix
+from schemalint.model import Column, ColumnPart
 from schemalint.registry import Case, Violation, rule
 
 
@@ -40,6 +44,27 @@ def _describe(column: Column) -> str:
     if value == "<auto>":
         return "auto-numbered"
     return f"DEFAULT {column.default}" if value is not None else "no database default"
+
+
+def _fix(cmp: Comparison, pair: TablePair, cp: ColumnPair) -> Fix:
+    """Set the mirror's default to the truth's; auto-numbering (a sequence or an identity) is a
+    change of mechanism a writer does not make: shown only."""
+    numbered = is_autoincrement(cp.truth) or is_autoincrement(cp.mirror)
+    parts: tuple[ColumnPart, ...] = ("default", "identity") if numbered else ("default",)
+    name = f"{pair.mirror.name}.{cp.mirror.name}"
+    if is_autoincrement(cp.truth):
+        description = f"auto-number {name}"
+    elif default(cp.truth) is None:
+        description = f"drop the default of {name}"
+    else:
+        description = f"set the default of {name} to {cp.truth.default}"
+    return mirror_fix(
+        cmp.mirror.source,
+        pair.mirror,
+        description,
+        "display" if numbered else "safe",
+        AlterColumn(pair.mirror.name, cp.mirror.name, parts, cp.truth, cp.mirror, pair.mirror.schema),
+    )
 
 
 @rule("SL206", "default-mismatch", "A mirror column's database default differs from the source of truth's")
@@ -54,6 +79,7 @@ def default_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     table=pair.truth.name,
                     column=cp.truth.name,
                     related=(cp.truth.location,),
+                    fix=_fix(cmp, pair, cp),
                 )
 
 
@@ -119,6 +145,7 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="orders.status has DEFAULT 'draft'::character varying here but DEFAULT 'new'::character varying",
+        fix="safe",
     ),
     # The SQLAlchemy mirror gives status a Python-side default only, where Django sets a database default.
     Case(
@@ -160,5 +187,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:3",),
         message="counters.hits has no database default here but DEFAULT 0",
+        fix="safe",
     ),
 ]

@@ -25,6 +25,9 @@ stock_id = Column(ForeignKey("stocks.id", ondelete="SET NULL"))   # SL207
 
 ## How to fix
 Point the mirror's key at the same table and column with the action the policy asks for.
+`schemalint check --fix --unsafe-fixes` adds, replaces or drops the mirror's key: every such
+fix is unsafe, since a new key rejects rows that break it and another action deletes (or
+keeps) other rows.
 
 ## How to silence
 `# noqa: SL207` / `-- noqa: SL207` on the column's line, or `on-delete-policy = "database"`.
@@ -32,9 +35,11 @@ Point the mirror's key at the same table and column with the action the policy a
 
 from collections.abc import Iterator
 
-from schemalint.compare import Comparison
+from schemalint.compare import Comparison, TablePair
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AddForeignKey, Change, DropForeignKey, Fix
+from schemalint.fix.describe import mirror_fix, mirror_foreign_key
 from schemalint.model import ForeignKey
 from schemalint.registry import Case, Violation, rule
 
@@ -51,6 +56,23 @@ def expected_action(fk: ForeignKey, policy: str) -> str:
 
 def _target(fk: ForeignKey) -> str:
     return f"{fk.ref_table}({', '.join(fk.ref_columns)})"
+
+
+def _fix(
+    cmp: Comparison, pair: TablePair, columns: tuple[str, ...], truth: ForeignKey | None, mirror: ForeignKey | None
+) -> Fix:
+    """Drop the mirror's key (when it has one) and add the truth's (when it has one), with the
+    action the policy asks for: one unsafe fix."""
+    table, schema = pair.mirror.name, pair.mirror.schema
+    changes: list[Change] = []
+    if mirror is not None:
+        changes.append(DropForeignKey(table, mirror, schema))
+    if truth is not None:
+        changes.append(AddForeignKey(table, mirror_foreign_key(truth, cmp.on_delete_policy), schema))
+    verb = "replace" if truth is not None and mirror is not None else "add" if truth is not None else "drop"
+    return mirror_fix(
+        cmp.mirror.source, pair.mirror, f"{verb} the foreign key on {table}.{', '.join(columns)}", "unsafe", *changes
+    )
 
 
 @rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror")
@@ -78,6 +100,7 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     pair.truth.name,
                     columns[0],
                     related,
+                    fix=_fix(cmp, pair, columns, truth, None),
                 )
                 continue
             if (mirror.ref_table, mirror.ref_columns) != (truth.ref_table, truth.ref_columns):
@@ -87,6 +110,7 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     pair.truth.name,
                     columns[0],
                     related,
+                    fix=_fix(cmp, pair, columns, truth, mirror),
                 )
             wanted = expected_action(truth, cmp.on_delete_policy)
             if not same_action(mirror.on_delete, wanted):
@@ -99,6 +123,7 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     pair.truth.name,
                     columns[0],
                     related,
+                    fix=_fix(cmp, pair, columns, truth, mirror),
                 )
         related_columns = {fk.columns for fk in pair.truth.foreign_keys}
         for mirror in pair.judgeable("foreign_keys", "mirror"):
@@ -112,6 +137,7 @@ def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     pair.truth.name,
                     columns[0],
                     (pair.truth.location,),
+                    fix=_fix(cmp, pair, columns, None, mirror),
                 )
 
 
@@ -185,6 +211,7 @@ INVALID = [
         """,
         expect=("sql:4",),
         message="quotes.stock_id is ON DELETE SET NULL here but CASCADE (declared in Python)",
+        fix="unsafe",
     ),
     Case(
         django=_DJANGO,
@@ -197,6 +224,7 @@ INVALID = [
         """,
         expect=("sql:4",),
         message="quotes.stock_id has no FOREIGN KEY here but references stocks(id)",
+        fix="unsafe",
     ),
     # SQLAlchemy as the source of truth; schema.sql has the column but no foreign key.
     Case(

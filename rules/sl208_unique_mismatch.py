@@ -18,7 +18,9 @@ symbol = Column(String(10), nullable=False)           # SL208: not unique here
 ```
 
 ## How to fix
-Add (or drop) `unique=True` / `UNIQUE` in the mirror.
+Add (or drop) `unique=True` / `UNIQUE` in the mirror: `schemalint check --fix --unsafe-fixes`
+(unsafe either way: a new UNIQUE fails on duplicates already there, and dropping one lets
+duplicates in).
 
 ## How to silence
 `# noqa: SL208` / `-- noqa: SL208` on the column's line.
@@ -29,6 +31,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AlterColumn
+from schemalint.fix.describe import mirror_fix
 from schemalint.registry import Case, Violation, rule
 
 
@@ -48,6 +52,13 @@ def unique_mismatch(cmp: Comparison) -> Iterator[Violation]:
                 table=pair.truth.name,
                 column=name,
                 related=(cp.truth.location,),
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"make {pair.mirror.name}.{cp.mirror.name} {there}",
+                    "unsafe",
+                    AlterColumn(pair.mirror.name, cp.mirror.name, ("unique",), cp.truth, cp.mirror, pair.mirror.schema),
+                ),
             )
 
 
@@ -114,6 +125,7 @@ INVALID = [
         """,
         expect=("sql:3", "sql:4"),
         message="stocks.symbol is not unique here but unique in app_django/apps/shop/models.py:4:5",
+        fix="unsafe",
     ),
     # The SQLAlchemy mirror forgets unique=True.
     Case(
@@ -155,5 +167,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:3",),
         message="users.email is UNIQUE here but not unique",
+        fix="unsafe",
     ),
 ]

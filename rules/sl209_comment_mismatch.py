@@ -19,7 +19,8 @@ COMMENT ON COLUMN stocks.price IS 'Last price';   -- SL209
 ```
 
 ## How to fix
-Copy the Django comment into the mirror.
+Copy the Django comment into the mirror: `schemalint check --fix` does it (a safe fix, metadata
+only).
 
 ## How to silence
 `# noqa: SL209` / `-- noqa: SL209` on the mirror's line.
@@ -30,6 +31,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AlterColumn, SetTableComment
+from schemalint.fix.describe import mirror_fix
 from schemalint.registry import Case, Violation, rule
 
 
@@ -47,6 +50,13 @@ def comment_mismatch(cmp: Comparison) -> Iterator[Violation]:
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 related=(pair.truth.location,),
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"set the comment of table {pair.mirror.name}",
+                    "safe",
+                    SetTableComment(pair.mirror.name, pair.truth.comment, pair.mirror.schema),
+                ),
             )
         for cp in pair.comparable("comment"):
             if cp.truth.comment is not None and cp.truth.comment != cp.mirror.comment:
@@ -57,6 +67,15 @@ def comment_mismatch(cmp: Comparison) -> Iterator[Violation]:
                     table=pair.truth.name,
                     column=cp.truth.name,
                     related=(cp.truth.location,),
+                    fix=mirror_fix(
+                        cmp.mirror.source,
+                        pair.mirror,
+                        f"set the comment of {pair.mirror.name}.{cp.mirror.name}",
+                        "safe",
+                        AlterColumn(
+                            pair.mirror.name, cp.mirror.name, ("comment",), cp.truth, cp.mirror, pair.mirror.schema
+                        ),
+                    ),
                 )
 
 
@@ -124,6 +143,7 @@ INVALID = [
         """,
         expect=("sql:3",),
         message="stocks.price has 'Last price' here but comment 'Last trade price in cents'",
+        fix="safe",
     ),
     # A table comment (db_table_comment) missing from schema.sql.
     Case(
@@ -142,6 +162,7 @@ INVALID = [
         """,
         expect=("sql:1",),
         message="table stocks has no comment here but comment 'Listed stocks'",
+        fix="safe",
     ),
     # SQLAlchemy as the source of truth; schema.sql words the column comment differently.
     Case(

@@ -28,6 +28,8 @@ class Meta:
 Add the index to the mirror with the same name and columns:
 `Index("idx_stocks_market_cap", "market_cap")` in `__table_args__`, or
 `CREATE INDEX IF NOT EXISTS idx_stocks_market_cap ON stocks (market_cap);`.
+`schemalint check --fix` does it (a safe fix); a unique index fails on duplicates already in
+the table, so adding one is unsafe (`--unsafe-fixes`).
 
 ## How to silence
 `# noqa: SL301` / `-- noqa: SL301` on the mirror's class or CREATE TABLE line.
@@ -38,6 +40,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import at, creates
+from schemalint.fix import AddIndex
+from schemalint.fix.describe import adding, mirror_fix
 from schemalint.model import Index, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -82,6 +86,13 @@ def missing_index(cmp: Comparison) -> Iterator[Violation]:
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,
                 related=(index.location,),
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"add index {index.name} on {pair.mirror.name} ({columns})",
+                    adding(index),
+                    AddIndex(pair.mirror.name, index, pair.mirror.schema),
+                ),
             )
 
 
@@ -155,6 +166,7 @@ INVALID = [
         """,
         expect=("sql:1",),
         message="index idx_stocks_market_cap on stocks (market_cap) is missing here",
+        fix="safe",
     ),
     Case(
         django="""
@@ -179,6 +191,7 @@ INVALID = [
         """,
         expect=("sql:2",),
         message="an index on quotes (stock_id) is missing here (for the foreign key)",
+        fix="safe",
     ),
     # SQLAlchemy as the source of truth; schema.sql lacks its index.
     Case(
@@ -200,5 +213,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:1",),
         message="index idx_stocks_market_cap on stocks (market_cap) is missing here",
+        fix="safe",
     ),
 ]

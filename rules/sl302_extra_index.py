@@ -15,7 +15,8 @@ __table_args__ = (Index("idx_stocks_sector", "sector"),)   # SL302: not in Meta.
 
 ## How to fix
 Add the index to the Django model's `Meta.indexes` (and make a migration) or remove it
-from the mirror.
+from the mirror: `schemalint check --fix --unsafe-fixes` drops it (unsafe: queries that use it
+slow down, and a unique index stops enforcing its rule).
 
 ## How to silence
 `# noqa: SL302` / `-- noqa: SL302` on the index's line.
@@ -26,6 +27,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison, index_key
 from schemalint.compare.normalize import first_location
 from schemalint.compare.wording import declarer
+from schemalint.fix import DropIndex
+from schemalint.fix.describe import mirror_fix
 from schemalint.model import Index, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -59,6 +62,13 @@ def extra_index(cmp: Comparison) -> Iterator[Violation]:
                 table=pair.truth.name,
                 column=index.columns[0] if len(index.columns) == 1 else None,
                 related=(pair.truth.location,),
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"drop index {index.name} on {pair.mirror.name}",
+                    "unsafe",
+                    DropIndex(pair.mirror.name, index, pair.mirror.schema),
+                ),
             )
 
 
@@ -144,6 +154,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:9",),
         message="on stocks (sector) is declared here but Django model shop.Stock does not create it",
+        fix="unsafe",
     ),
     # SQLAlchemy as the source of truth; schema.sql adds an index.
     Case(
@@ -165,5 +176,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:2",),
         message="index idx_stocks_sector on stocks (sector) is declared here",
+        fix="unsafe",
     ),
 ]

@@ -18,6 +18,8 @@ Index("idx_snap_symbol_date", "symbol")     # SL303: columns differ
 
 ## How to fix
 Make the mirror's index identical to Django's (`schemalint dump --source django` shows it).
+`schemalint check --fix --unsafe-fixes` drops the mirror's index and creates the truth's in one
+fix (unsafe: the index is missing in between, and a unique one may fail to build).
 
 ## How to silence
 `# noqa: SL303` / `-- noqa: SL303` on the index's line.
@@ -28,6 +30,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
 from schemalint.compare.wording import at
+from schemalint.fix import AddIndex, DropIndex
+from schemalint.fix.describe import mirror_fix
 from schemalint.model import Index
 from schemalint.registry import Case, Violation, rule
 
@@ -74,6 +78,14 @@ def index_differs(cmp: Comparison) -> Iterator[Violation]:
                     first_location(other.location, pair.mirror.location),
                     table=pair.truth.name,
                     related=(index.location,),
+                    fix=mirror_fix(
+                        cmp.mirror.source,
+                        pair.mirror,
+                        f"recreate index {index.name} on {pair.mirror.name}",
+                        "unsafe",
+                        DropIndex(pair.mirror.name, other, pair.mirror.schema),
+                        AddIndex(pair.mirror.name, index, pair.mirror.schema),
+                    ),
                 )
 
 
@@ -153,6 +165,7 @@ INVALID = [
         """,
         expect=("sql:6",),
         message="index idx_snap_symbol_date has columns (symbol) here but (symbol, taken_at)",
+        fix="unsafe",
     ),
     # The same name, the columns in another order.
     Case(
@@ -190,5 +203,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:2",),
         message="index idx_stocks_symbol has columns (name) here but (symbol)",
+        fix="unsafe",
     ),
 ]

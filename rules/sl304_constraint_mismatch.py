@@ -26,6 +26,8 @@ constraints = [models.UniqueConstraint(fields=["stock", "taken_at"], name="uniq_
 Add the constraint to the mirror with the same name and content: `UniqueConstraint("stock_id",
 "taken_at", name="uniq_snapshot_minute")`, or
 `ALTER TABLE ... ADD CONSTRAINT uniq_snapshot_minute UNIQUE (stock_id, taken_at)`.
+`schemalint check --fix --unsafe-fixes` adds it, or replaces a differing one (unsafe: rows
+already in the table may violate it).
 
 ## How to silence
 `# noqa: SL304` / `-- noqa: SL304` on the mirror's class or CREATE TABLE line.
@@ -36,6 +38,8 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
 from schemalint.compare.wording import at, creates
+from schemalint.fix import AddConstraint, DropConstraint, DropIndex
+from schemalint.fix.describe import adding, mirror_fix
 from schemalint.model import Constraint, Table
 from schemalint.registry import Case, Violation, rule
 
@@ -71,13 +75,9 @@ def _in_scope(c: Constraint) -> bool:
 def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
-        by_name.update(
-            {
-                i.name: Constraint(i.name, "unique", i.columns, i.where)
-                for i in pair.known_objects("indexes", "mirror")
-                if i.unique
-            }
-        )
+        unique_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror") if i.unique}
+        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in unique_indexes.values()})
+        table, schema = pair.mirror.name, pair.mirror.schema
         contents = _mirror_contents(pair.mirror)
         judgeable = set(map(id, pair.judgeable("constraints", "truth")))
         for constraint in pair.known_objects("constraints", "truth"):
@@ -91,11 +91,22 @@ def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
             other = None if constraint.implicit else by_name.get(constraint.name)
             if other is not None:
                 if _content(other) != _content(constraint):
+                    index = unique_indexes.get(other.name)
+                    drop = DropConstraint(table, other, schema) if index is None else DropIndex(table, index, schema)
+                    add = AddConstraint(table, constraint, schema)
                     yield Violation(
                         f"constraint {constraint.name} is {_describe(other)} here but {_describe(constraint)}{at(constraint.location)}",
                         first_location(other.location, pair.mirror.location),
                         table=pair.truth.name,
                         related=related,
+                        fix=mirror_fix(
+                            cmp.mirror.source,
+                            pair.mirror,
+                            f"replace constraint {constraint.name} on {table}",
+                            "unsafe",
+                            drop,
+                            add,
+                        ),
                     )
                 continue
             if (constraint.implicit and _content(constraint) in contents) or id(constraint) not in judgeable:
@@ -112,6 +123,13 @@ def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
                 first_location(pair.mirror.location),
                 table=pair.truth.name,
                 related=related,
+                fix=mirror_fix(
+                    cmp.mirror.source,
+                    pair.mirror,
+                    f"add constraint{named} {_describe(constraint)} on {table}",
+                    adding(constraint),
+                    AddConstraint(table, constraint, schema),
+                ),
             )
 
 
@@ -195,6 +213,7 @@ INVALID = [
         """,
         expect=("sql:1",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+        fix="unsafe",
     ),
     # The SQLAlchemy mirror has no constraint.
     Case(
@@ -213,6 +232,7 @@ INVALID = [
         """,
         expect=("sqlalchemy:6",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+        fix="unsafe",
     ),
     # SQLAlchemy as the source of truth; schema.sql lacks the constraint.
     Case(
@@ -239,5 +259,6 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:1",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+        fix="unsafe",
     ),
 ]

@@ -30,6 +30,9 @@ ALTER TABLE stocks DROP CONSTRAINT IF EXISTS stocks_cap;
 ALTER TABLE stocks ADD CONSTRAINT stocks_cap CHECK (market_cap >= 0);
 ```
 A `CREATE TABLE` right after `DROP TABLE IF EXISTS` of the same table counts as guarded.
+`schemalint check --fix` adds the `IF [NOT] EXISTS` (and `OR REPLACE` to a view) in place: a
+safe fix, the first run does what it did. An `ADD CONSTRAINT`, an unnamed index and a rename
+need a decision (a name, a guard) and are left to you.
 
 ## How to silence
 `-- noqa: SL401` on the statement's line, or `per-file-ignores` for a file of one-shot
@@ -38,7 +41,8 @@ migrations that is never re-run.
 
 from collections.abc import Iterator
 
-from schemalint.model import Schema
+from schemalint.fix import AddGuard, Fix
+from schemalint.model import Schema, Statement
 from schemalint.registry import Case, Violation, rule
 
 _ADVICE = {
@@ -59,6 +63,17 @@ _ADVICE = {
 }
 
 
+# The kinds a keyword makes safe to run twice (IF [NOT] EXISTS, OR REPLACE): fixed in place.
+_GUARDED_BY_A_KEYWORD = frozenset(_ADVICE) - {"create_unnamed_index", "add_constraint", "rename"}
+
+
+def _fix(schema: Schema, statement: Statement, kind: str) -> Fix | None:
+    if kind not in _GUARDED_BY_A_KEYWORD:
+        return None
+    add = AddGuard(statement.location, statement.kind)
+    return Fix(f"{statement.summary}: {_ADVICE[kind]}", "safe", (add,), schema.source, statement.location.path)
+
+
 @rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", scope="schema")
 def non_idempotent_ddl(schema: Schema) -> Iterator[Violation]:
     for statement in schema.statements:
@@ -68,7 +83,12 @@ def non_idempotent_ddl(schema: Schema) -> Iterator[Violation]:
         if kind == "create_index" and "(unnamed)" in statement.summary:
             kind = "create_unnamed_index"
         advice = _ADVICE.get(kind, "make it safe to run twice")
-        yield Violation(f"{statement.summary} is not idempotent: {advice}", statement.location, statement.target)
+        yield Violation(
+            f"{statement.summary} is not idempotent: {advice}",
+            statement.location,
+            statement.target,
+            fix=_fix(schema, statement, kind),
+        )
 
 
 _DJANGO = """
@@ -136,6 +156,7 @@ INVALID = [
             CREATE INDEX idx_stocks_cap ON stocks (market_cap);
         """,
         expect=("sql:1", "sql:5", "sql:6"),
+        fix="safe",
     ),
     Case(
         django=_DJANGO,
@@ -150,6 +171,7 @@ INVALID = [
             DROP INDEX stocks_symbol_idx;
         """,
         expect=("sql:6", "sql:7", "sql:8"),
+        fix="none",  # ADD CONSTRAINT needs a DROP ... IF EXISTS before it: not a keyword
     ),
     # A plain CREATE VIEW and CREATE SEQUENCE fail on the second run.
     Case(
@@ -165,5 +187,6 @@ INVALID = [
         """,
         expect=("sql:6", "sql:7"),
         message="is not idempotent: use CREATE OR REPLACE VIEW",
+        fix="safe",
     ),
 ]

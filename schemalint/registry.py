@@ -62,8 +62,9 @@ class Case:
     """A tiny project for a rule's VALID/INVALID lists. Each source's text is written where
     the seed keeps it (app_django/apps/shop/models.py, src/database/models.py,
     scripts/database/schema.sql); `expect` lists where the rule must report, as
-    `"<source>:<line>"` (`"sqlalchemy:7"`), and `message` a substring the first finding must
-    contain."""
+    `"<source>:<line>"` (`"sqlalchemy:7"`), `message` a substring the first finding must
+    contain, and `fix` the applicability of the first finding's fix (`"safe"`, `"unsafe"`,
+    `"display"`, or `"none"` when it must have none; None: not checked)."""
 
     django: str | None = None
     sqlalchemy: str | None = None
@@ -74,6 +75,7 @@ class Case:
     expect: tuple[str, ...] = ()
     message: str | None = None
     config: tuple[tuple[str, Any], ...] = ()
+    fix: str | None = None
 
 
 @dataclass(frozen=True)

@@ -113,22 +113,36 @@ def _directive(path: str, line: int, match: re.Match[str], file_level: bool) -> 
     )
 
 
+def directive_at(path: str, number: int, line: str) -> tuple[Directive, re.Match[str]] | None:
+    """The noqa directive written on line `number` (text `line`) of `path`, if any, with its
+    match: the comment's span, and the groups `colon`, `codes` and `bare` (codes written
+    without the colon). A file-level directive wins over an inline one."""
+    inline_re, file_re = _PATTERNS[comment_marker(path)]
+    whole_file = file_re.search(line)
+    if whole_file:
+        return _directive(path, number, whole_file, file_level=True), whole_file
+    inline = inline_re.search(line)
+    if inline:
+        return _directive(path, number, inline, file_level=False), inline
+    return None
+
+
 def scan(path: str, text: str) -> FileDirectives:
     """Every noqa directive of one file. Cheap: files without `noqa` are not split into lines."""
     found = FileDirectives()
     if "noqa" not in text.lower():
         return found
-    inline_re, file_re = _PATTERNS[comment_marker(path)]
     for number, line in enumerate(split_lines(text), start=1):
         if "noqa" not in line.lower():
             continue
-        whole_file = file_re.search(line)
-        if whole_file:
-            found.file_level.append(_directive(path, number, whole_file, file_level=True))
+        written = directive_at(path, number, line)
+        if written is None:
             continue
-        inline = inline_re.search(line)
-        if inline:
-            found.inline[number] = _directive(path, number, inline, file_level=False)
+        directive = written[0]
+        if directive.file_level:
+            found.file_level.append(directive)
+        else:
+            found.inline[number] = directive
     return found
 
 

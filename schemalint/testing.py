@@ -5,7 +5,8 @@ seed keeps it, the real pipeline runs on it with only the rule's code selected, 
 
 * a VALID case must give no finding of that code;
 * an INVALID case must give findings exactly at the places its `expect` lists
-  (`"sqlalchemy:7"`), and the first must contain its `message`.
+  (`"sqlalchemy:7"`), the first must contain its `message`, and the first's fix must have
+  the applicability its `fix` names (`"safe"`, `"unsafe"`, `"display"`; `"none"`: no fix).
 
 Three ways to use it:
 
@@ -22,10 +23,15 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemalint.findings import Finding
+from schemalint.fix import APPLICABILITIES
 from schemalint.registry import Case, Rule, load_rules, rules_in
+
+if TYPE_CHECKING:
+    from schemalint.config import Config
+    from schemalint.engine import RunResult
 
 # Where each source's text goes: the seed's layout.
 CASE_PATHS = {
@@ -36,6 +42,9 @@ CASE_PATHS = {
 
 
 MIGRATIONS_DIR = "app_django/apps/shop/migrations"
+
+FIX_EXPECTATIONS = (*APPLICABILITIES, "none")
+"""What a case's `fix` may say: an applicability, or `none` (the finding has no fix)."""
 
 
 class CaseFailure(AssertionError):
@@ -87,21 +96,31 @@ def write_case(case: Case, root: Path) -> None:
 def run_case(rule: Rule, case: Case, root: Path) -> list[Finding]:
     """The findings of `rule` alone on the case's project, written under `root`. Config keys may
     be spelt as in pyproject.toml (`source-of-truth`) or as `Config` fields (`source_of_truth`)."""
-    from schemalint.config import Config
-    from schemalint.engine import run_check
+    return [f for f in run_case_check(rule, case, root).findings if f.code == rule.code]
 
-    write_case(case, root)
+
+def case_config(rule: Rule, case: Case, root: Path) -> Config:
+    """The config a case runs with: `rule` alone, and the case's own keys."""
+    from schemalint.config import Config
+
     changes = {key.replace("-", "_"): value for key, value in case.config}
     # The rule's own module is loaded as a plugin: a rule runs whether its package is installed or not.
     base = Config(root=root.resolve(), select=(rule.code,), plugins=(rule.module,))
     try:
-        config = base.override(**changes)
+        return base.override(**changes)
     except TypeError as exc:
         raise CaseFailure(f"{rule.code}: the case's config is not valid: {exc}") from None
-    result = run_check(config, use_cache=False)
+
+
+def run_case_check(rule: Rule, case: Case, root: Path) -> RunResult:
+    """The whole run of `rule` alone on the case's project (findings and the schemas read)."""
+    from schemalint.engine import run_check
+
+    write_case(case, root)
+    result = run_check(case_config(rule, case, root), use_cache=False)
     if result.errors:
         raise CaseFailure(f"{rule.code}: the run failed: {'; '.join(result.errors)}")
-    return [f for f in result.findings if f.code == rule.code]
+    return result
 
 
 def expected_places(case: Case) -> set[tuple[str, int]]:
@@ -126,6 +145,8 @@ def check_case(rule: Rule, case: Case, root: Path, *, valid: bool) -> None:
         if findings:
             raise CaseFailure(f"{rule.code}: a VALID case gave findings:\n{shown}")
         return
+    if case.fix is not None and case.fix not in FIX_EXPECTATIONS:
+        raise CaseFailure(f"{rule.code}: a case's `fix` must be one of {', '.join(FIX_EXPECTATIONS)}, not {case.fix!r}")
     expected = expected_places(case)
     if not expected:
         raise CaseFailure(f"{rule.code}: an INVALID case must say where it reports (`expect`)")
@@ -135,6 +156,11 @@ def check_case(rule: Rule, case: Case, root: Path, *, valid: bool) -> None:
     first = sorted(findings, key=lambda f: (f.path, f.line, f.col))[0]
     if case.message and case.message not in first.message:
         raise CaseFailure(f"{rule.code}: the finding's message lacks {case.message!r}:\n{shown}")
+    if case.fix is not None:
+        got_fix = first.fix.applicability if first.fix is not None else "none"
+        if got_fix != case.fix:
+            described = f" ({first.fix.description})" if first.fix is not None else ""
+            raise CaseFailure(f"{rule.code}: the first finding's fix is {got_fix}{described}, not {case.fix}:\n{shown}")
 
 
 def rules_of(modules: Iterable[str]) -> list[Rule]:
@@ -197,8 +223,10 @@ def report_cases(rules: Iterable[Rule], echo: Callable[[str], Any] = print) -> b
 
 __all__ = [
     "CASE_PATHS",
+    "FIX_EXPECTATIONS",
     "CaseFailure",
     "RuleCase",
+    "case_config",
     "cases_of",
     "check_case",
     "expected_places",
@@ -206,6 +234,7 @@ __all__ = [
     "rule_case_tests",
     "rules_of",
     "run_case",
+    "run_case_check",
     "run_cases",
     "write_case",
 ]

@@ -45,6 +45,29 @@ def test_rule_is_documented_with_cases(rule):
     assert all(case.expect for case in rule.invalid), f"{rule.code}: an INVALID case must say where it reports"
 
 
+# The rules whose findings carry a fix (tests/fix/test_rule_fixes.py checks that exactly these do).
+FIXABLE = {
+    "SL010", "SL101", "SL102", "SL103", "SL201", "SL202", "SL203", "SL204", "SL206", "SL207",
+    "SL208", "SL209", "SL301", "SL302", "SL303", "SL304", "SL401",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.code in FIXABLE], ids=lambda r: r.code)
+def test_a_fixable_rule_checks_its_fix_and_says_how(rule):
+    expected = {case.fix for case in rule.invalid} - {None, "none"}
+    assert expected, f'{rule.code}: at least one INVALID case must say which fix it gets (`fix="safe"`)'
+    how = rule.docs.split("## How to fix", 1)[1].split("## ", 1)[0]
+    assert "schemalint check --fix" in how, f"{rule.code}: 'How to fix' must mention `schemalint check --fix`"
+    if "unsafe" in expected:
+        assert "--unsafe-fixes" in how, f"{rule.code}: 'How to fix' must mention `--unsafe-fixes`"
+
+
+def test_a_rule_without_a_fix_expects_none():
+    for rule in RULES:
+        if rule.code not in FIXABLE:
+            assert all(case.fix in (None, "none") for case in rule.invalid), rule.code
+
+
 def test_builtin_rules_live_in_schemalint_rules_one_module_per_code():
     builtin = [r for r in RULES if r.module.startswith("schemalint.rules.")]
     assert len({r.module for r in builtin}) == len(builtin)
