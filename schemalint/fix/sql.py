@@ -384,26 +384,49 @@ class SqlWriter:
         return result
 
     def _inline(self, file: _File, change: Change, context: WriteContext, result: _Result) -> bool:
-        """Edit the CREATE TABLE in place; False when the change is appended instead."""
+        """Edit the file in place; False when the change is appended instead."""
         if isinstance(change, AddColumn):
             edit = _inline_add_column(file, change, context)
-            if edit is not None and change.column.comment is not None and change.column.known("comment"):
+            if edit is None:
+                return False
+            result.edits.append(edit)
+            if change.column.comment is not None and change.column.known("comment"):
                 table = _table(context, change.table, change.schema)
                 result.appended.append((_RANK_COMMENT, ddl.comment_on_column(table, change.column)))
-        elif isinstance(change, AlterColumn):
-            edits = _inline_alter_column(file, change)
+            return True
+        if isinstance(change, AlterColumn):
+            in_line = tuple(p for p in change.parts if p != "comment")
+            edits = _inline_alter_column(file, replace(change, parts=in_line)) if in_line else []
             if edits is None:
                 return False
+            if "comment" in change.parts:
+                if not change.column.known("comment"):
+                    raise CannotWrite(f"the comment of column {change.name} is not known")
+                comment = _inline_comment(file, change.table, change.schema, change.name, change.column.comment)
+                if comment is None:
+                    table = _table(context, change.table, change.schema)
+                    result.appended.append(
+                        (_RANK_COMMENT, ddl.set_column_comment(table, change.name, change.column.comment))
+                    )
+                else:
+                    edits.append(comment)
             result.edits += edits
             return True
-        elif isinstance(change, AddTable):
+        if isinstance(change, DropColumn):
+            edit = _inline_drop_column(file, change)
+            if edit is None:
+                return False
+            result.edits.append(edit)
+            return True
+        if isinstance(change, SetTableComment):
+            edit = _inline_comment(file, change.table, change.schema, None, change.comment)
+            if edit is None:
+                return False
+            result.edits.append(edit)
+            return True
+        if isinstance(change, AddTable):
             return _inline_add_table(file, change, result)
-        else:
-            return False
-        if edit is None:
-            return False
-        result.edits.append(edit)
-        return True
+        return False
 
 
 _PREAMBLE_PATH = "\x00mirror"
@@ -843,7 +866,7 @@ def _neighbour(created: _CreateTable, change: AddColumn, context: WriteContext) 
 def _inline_alter_column(file: _File, change: AlterColumn) -> list[_Edit] | None:
     created = file.create_table(change.table, change.schema)
     piece = created.piece(change.name) if created is not None else None
-    if created is None or piece is None or "comment" in change.parts:
+    if created is None or piece is None or "comment" in change.parts or _touched_later(file, created, change.name):
         return None
     if set(change.parts) - {"type", "nullable", "default"}:
         return None
@@ -900,6 +923,81 @@ def _inline_alter_column(file: _File, change: AlterColumn) -> list[_Edit] | None
             if a is not b and a.start < b.end and b.start < a.end:
                 return None
     return edits
+
+
+def _touched_later(file: _File, created: _CreateTable, column: str) -> bool:
+    """Whether a statement after the CREATE TABLE may change the column again (an ALTER TABLE
+    of the table that names it, in a DO block too): editing the CREATE TABLE would then not
+    be what the file ends up saying, so the change is appended instead."""
+    k = file.statements.index(created.statement)
+    table = re.escape(created.name.lower())
+    name = re.escape(column.lower())
+    for statement in file.statements[k + 1 :]:
+        lowered = statement.text.lower()
+        if re.search(rf"\balter\s+table\b[^;]*?\b{table}\b", lowered) and re.search(rf"\b{name}\b", lowered):
+            return True
+        if re.search(rf"\bdrop\s+table\b[^;]*\b{table}\b", lowered):
+            return True
+    return False
+
+
+def _inline_drop_column(file: _File, change: DropColumn) -> _Edit | None:
+    """Remove the column's line from the CREATE TABLE (when it has one of its own and nothing
+    after the CREATE TABLE names the column)."""
+    created = file.create_table(change.table, change.schema)
+    piece = created.piece(change.column.name) if created is not None else None
+    if created is None or piece is None or len([p for p in created.pieces if p.column]) < 2:
+        return None
+    name = re.escape(change.column.name.lower())
+    k = file.statements.index(created.statement)
+    if any(re.search(rf"\b{name}\b", s.text.lower()) for s in file.statements[k + 1 :]):
+        return None
+    if any(re.search(rf"\b{name}\b", file.text[p.start : p.end].lower()) for p in created.pieces if p is not piece):
+        return None  # a table constraint names it
+    text = file.text
+    line_start = file.line_start(piece.start)
+    if text[line_start : piece.start].strip():
+        return None
+    pieces = created.pieces
+    at = pieces.index(piece)
+    if text[piece.after] == ",":
+        end = file.line_end(piece.after)
+        if text[piece.after + 1 : end].strip():
+            return None  # a comment or another item on the line
+        return _Edit(line_start, end + 1, "")
+    # the last item: the previous one loses its comma
+    previous = pieces[at - 1]
+    if text[previous.after + 1 : line_start].strip():
+        return None
+    return _Edit(previous.after, piece.end, "")
+
+
+_COMMENT_ON = re.compile(
+    rf"^comment\s+on\s+(?P<kind>table|column)\s+(?P<target>{_NAME}(?:\s*\.\s*{_NAME}){{0,2}})\s+is\s+", re.IGNORECASE
+)
+
+
+def _inline_comment(
+    file: _File, table: str, schema: str | None, column: str | None, comment: str | None
+) -> _Edit | None:
+    """Replace the value of the last COMMENT ON that sets this comment, or None (appended)."""
+    found = None
+    for statement in file.statements:
+        match = _COMMENT_ON.match(statement.text)
+        if match is None or (match["kind"].lower() == "column") != (column is not None):
+            continue
+        parts = _split_qualified(match["target"])
+        if column is not None:
+            if len(parts) < 2 or parts[-1] != column:
+                continue
+            parts = parts[:-1]
+        if parts[-1] == table and _same_schema(parts[0] if len(parts) == 2 else None, schema):
+            found = (statement, match)
+    if found is None:
+        return None
+    statement, match = found
+    value = "NULL" if comment is None else ddl.quote_literal(comment)
+    return _Edit(statement.offset + match.end(), statement.offset + len(statement.text), value)
 
 
 def _inline_add_table(file: _File, change: AddTable, result: _Result) -> bool:

@@ -14,18 +14,32 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemalint.fix import AddColumn, AddGuard, AddTable, Fix, Location
+from schemalint.fix import AddColumn, AddGuard, AddTable, AlterColumn, DropColumn, Fix, Location, SetTableComment
 from schemalint.fix.sql import WRITER
 from schemalint.fix.writers import WriteContext
 from schemalint.model import Column, Schema, Table
 from schemalint.report.dump import schema_to_dict
-from tests.fix.cases import BASE, CASES, STYLES, TODAY, UNGUARDED, Case, context, guard_cases, read, write
+from tests.fix.cases import (
+    BASE,
+    CASES,
+    STYLES,
+    TODAY,
+    UNGUARDED,
+    Case,
+    column_of,
+    context,
+    guard_cases,
+    read,
+    table_of,
+    write,
+)
 
 SEPARATOR = "-- " + "-" * 77
 HISTORY = "--   1.0.0 (2025-09-02)  initial schema: stocks, orders, legacy_prices\n"
@@ -131,6 +145,7 @@ INLINE = {
     "change_default": (EXCHANGE, "    exchange    VARCHAR(20)  NOT NULL DEFAULT 'NYSE',\n"),
     "drop_default": (EXCHANGE, "    exchange    VARCHAR(20)  NOT NULL,\n"),
     "type_nullable_default": (EXCHANGE, "    exchange    VARCHAR(40),\n"),
+    "drop_column": ("    note        TEXT,\n", ""),
     "add_table": (
         "COMMENT ON TABLE stocks IS 'Underlying symbols';\n",
         "COMMENT ON TABLE stocks IS 'Underlying symbols';\n\n"
@@ -353,6 +368,39 @@ def test_inline_two_columns_at_one_place_take_two_passes():
     assert again.text == "CREATE TABLE t (\n    a int,\n    d integer,\n    c integer,\n    b int\n);\n"
 
 
+def test_inline_comments_edit_the_comment_statement():
+    cases = by_id(CASES)
+    stocks = "COMMENT ON TABLE stocks IS 'Underlying symbols';\n"
+    text = BASE.replace(stocks, stocks + "COMMENT ON COLUMN stocks.symbol IS 'Ticker';\n")
+    fix = Fix("c", "safe", cases["column_comment"].changes, "sql")
+    table = Fix("t", "safe", (SetTableComment("stocks", None),), "sql")
+    written = WRITER.apply(text, [fix, table], context(text, "inline"))
+    assert written.text == BASE.replace(
+        stocks, "COMMENT ON TABLE stocks IS NULL;\nCOMMENT ON COLUMN stocks.symbol IS 'Ticker, upper case';\n"
+    )
+    schema = read(written.text)
+    assert cases["column_comment"].holds(schema) and table_of(schema, "stocks").comment is None
+
+
+def test_inline_drop_of_the_last_column_takes_the_comma_and_a_named_column_stays():
+    text = "CREATE TABLE t (\n    a int,\n    b int\n);\nCREATE INDEX i ON t (a);\n"
+    last = write(text, (DropColumn("t", Column("b", "integer")),), "inline").text
+    assert last == "CREATE TABLE t (\n    a int\n);\nCREATE INDEX i ON t (a);\n"
+    named = write(text, (DropColumn("t", Column("a", "integer")),), "inline").text
+    assert named.startswith(text) and named.endswith("ALTER TABLE t DROP COLUMN IF EXISTS a;\n")
+
+
+def test_inline_edit_of_a_column_a_later_alter_changes_is_appended():
+    text = "CREATE TABLE t (\n    a int,\n    b int\n);\nALTER TABLE t ALTER COLUMN a TYPE bigint;\n"
+    current = column_of(read(text), "t", "a")
+    change = AlterColumn("t", "a", ("type",), replace(current, type="numeric"), current)
+    written = write(text, (change,), "inline").text
+    assert written.startswith(text) and written.endswith(
+        "ALTER TABLE t ALTER COLUMN a TYPE numeric USING a::numeric;\n"
+    )
+    assert column_of(read(written), "t", "a").type == "numeric"
+
+
 # --------------------------------------------------------------------------- target, parses
 
 
@@ -436,12 +484,10 @@ CONSISTENT = [
 ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    chosen=st.lists(st.sampled_from(CONSISTENT), min_size=1, max_size=8, unique_by=lambda c: c.id),
-    style=st.sampled_from(STYLES),
-)
-def test_random_fix_sequences_converge_and_rewriting_is_a_no_op(chosen, style):
+SEQUENCES = st.lists(st.sampled_from(CONSISTENT), min_size=1, max_size=8, unique_by=lambda c: c.id)
+
+
+def converges_and_rewriting_is_a_no_op(chosen: list[Case], style: str) -> None:
     fixes = [Fix(c.id, "unsafe", c.changes, "sql") for c in chosen]
     text, dropped = run_passes(BASE, fixes, style)
     assert dropped == []
@@ -451,6 +497,19 @@ def test_random_fix_sequences_converge_and_rewriting_is_a_no_op(chosen, style):
         assert case.holds(schema), case.id
     again = WRITER.apply(text, fixes, context(text, style))
     assert again.text == text
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chosen=SEQUENCES, style=st.sampled_from(STYLES))
+def test_random_fix_sequences_converge_and_rewriting_is_a_no_op(chosen, style):
+    converges_and_rewriting_is_a_no_op(chosen, style)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chosen=SEQUENCES, style=st.sampled_from(STYLES))
+def test_random_fix_sequences_many(chosen, style):
+    converges_and_rewriting_is_a_no_op(chosen, style)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
