@@ -205,7 +205,7 @@ def add_constraint(table: Table, constraint: Constraint, *, idempotent: bool = F
         index = Index(constraint.name, constraint.columns, unique=True, where=constraint.expression)
         return create_index(table, index, idempotent=idempotent)
     statement = f"ALTER TABLE {table_name(table)} ADD {constraint_clause(constraint)};"
-    return _guard_constraint(table, constraint.name, statement) if idempotent else statement
+    return guard_constraint(table, constraint.name, statement) if idempotent else statement
 
 
 def _index_part(table: Table, part: str, order: str, opclass: str) -> str:
@@ -247,11 +247,12 @@ def add_foreign_key(table: Table, fk: ForeignKey, *, idempotent: bool = False) -
         clause += " DEFERRABLE INITIALLY DEFERRED" if fk.initially_deferred else " DEFERRABLE"
     name = f"CONSTRAINT {quote_ident(fk.name)} " if fk.name else ""
     statement = f"ALTER TABLE {table_name(table)} ADD {name}{clause};"
-    return _guard_constraint(table, fk.name, statement) if idempotent and fk.name else statement
+    return guard_constraint(table, fk.name, statement) if idempotent and fk.name else statement
 
 
-def _guard_constraint(table: Table, name: str, statement: str) -> str:
-    """ALTER TABLE ... ADD CONSTRAINT has no IF NOT EXISTS: look in pg_constraint first."""
+def guard_constraint(table: Table, name: str, statement: str) -> str:
+    """ALTER TABLE ... ADD CONSTRAINT has no IF NOT EXISTS: look in pg_constraint first (a DO
+    block the SQL reader reads as a guard)."""
     relation = quote_literal(table_name(table))
     return (
         "DO $$\nBEGIN\n"
@@ -262,12 +263,144 @@ def _guard_constraint(table: Table, name: str, statement: str) -> str:
     )
 
 
+def _comment_value(comment: str | None) -> str:
+    return "NULL" if comment is None else quote_literal(comment)
+
+
 def comment_on_table(table: Table) -> str:
-    return f"COMMENT ON TABLE {table_name(table)} IS {quote_literal(table.comment or '')};"
+    """COMMENT ON TABLE; `IS NULL` (removes the comment) when the table has none."""
+    return f"COMMENT ON TABLE {table_name(table)} IS {_comment_value(table.comment)};"
 
 
 def comment_on_column(table: Table, column: Column) -> str:
-    return f"COMMENT ON COLUMN {table_name(table)}.{quote_ident(column.name)} IS {quote_literal(column.comment or '')};"
+    """COMMENT ON COLUMN; `IS NULL` (removes the comment) when the column has none."""
+    return f"COMMENT ON COLUMN {table_name(table)}.{quote_ident(column.name)} IS {_comment_value(column.comment)};"
+
+
+# --------------------------------------------------------------------------- changes to a table
+# What `check --fix` appends to a cumulative schema.sql: each statement runs twice without
+# failing (ALTER COLUMN ... TYPE / SET / DROP and COMMENT ON are idempotent already).
+
+
+def add_column(table: Table, column: Column) -> str | None:
+    """ALTER TABLE ... ADD COLUMN IF NOT EXISTS, or None when the column's type is unknown."""
+    definition = column_definition(table, column)
+    if definition is None:
+        return None
+    return f"ALTER TABLE {table_name(table)} ADD COLUMN IF NOT EXISTS {definition};"
+
+
+def drop_column(table: Table, name: str) -> str:
+    return f"ALTER TABLE {table_name(table)} DROP COLUMN IF EXISTS {quote_ident(name)};"
+
+
+def _alter_column(table: Table, name: str, action: str) -> str:
+    return f"ALTER TABLE {table_name(table)} ALTER COLUMN {quote_ident(name)} {action};"
+
+
+_LITERAL_CAST = re.compile(r"(?P<literal>'(?:[^']|'')*')::(?P<type>[a-z][a-z ]*)")
+
+
+def plain_default(default: str, type_: str) -> str:
+    """A default as a person writes it: `'x'` for `'x'::character varying` on a varchar
+    column. PostgreSQL casts a bare literal to the column's type, so both store the same
+    expression; casts to another type are kept."""
+    match = _LITERAL_CAST.fullmatch(default)
+    if match and match["type"] == _type_family(type_):
+        return match["literal"]
+    return default
+
+
+def _type_family(type_: str) -> str:
+    """`character varying(10)` -> `character varying`: a change within one family needs no USING."""
+    return " ".join(re.sub(r"\([^)]*\)", " ", type_).split())
+
+
+def alter_column_type(table: Table, name: str, type_: str, old_type: str | None = None) -> str:
+    """ALTER COLUMN ... TYPE; with `USING c::type` when the type's family changes (PostgreSQL
+    has no implicit cast from, say, text to integer, but an explicit one converts the rows)."""
+    action = f"TYPE {type_}"
+    if old_type is None or _type_family(old_type) != _type_family(type_):
+        action += f" USING {quote_ident(name)}::{type_}"
+    return _alter_column(table, name, action)
+
+
+def alter_column_nullable(table: Table, name: str, nullable: bool) -> str:
+    return _alter_column(table, name, "DROP NOT NULL" if nullable else "SET NOT NULL")
+
+
+def alter_column_default(table: Table, name: str, default: str | None) -> str:
+    return _alter_column(table, name, "DROP DEFAULT" if default is None else f"SET DEFAULT {reparseable(default)}")
+
+
+def set_table_comment(table: Table, comment: str | None) -> str:
+    return f"COMMENT ON TABLE {table_name(table)} IS {_comment_value(comment)};"
+
+
+def set_column_comment(table: Table, name: str, comment: str | None) -> str:
+    return f"COMMENT ON COLUMN {table_name(table)}.{quote_ident(name)} IS {_comment_value(comment)};"
+
+
+def rename_table(table: Table, new_name: str) -> str:
+    """ALTER TABLE old RENAME TO new, when `old` exists and `new` does not. (`ALTER TABLE IF
+    EXISTS old` alone is not enough in a cumulative script: its `CREATE TABLE IF NOT EXISTS old`
+    creates `old` again on the next run, and the rename then fails on the existing `new`.)"""
+    old, new = quote_literal(table_name(table)), quote_literal(qualified(new_name, table.schema))
+    return (
+        "DO $$\nBEGIN\n"
+        f"    IF to_regclass({old}) IS NOT NULL AND to_regclass({new}) IS NULL THEN\n"
+        f"        ALTER TABLE {table_name(table)} RENAME TO {quote_ident(new_name)};\n"
+        "    END IF;\nEND $$;"
+    )
+
+
+def drop_table(table: Table) -> str:
+    return f"DROP TABLE IF EXISTS {table_name(table)};"
+
+
+def drop_index(table: Table, index: Index) -> str:
+    """DROP INDEX IF EXISTS (an index lives in its table's schema)."""
+    return f"DROP INDEX IF EXISTS {qualified(index.name, table.schema)};"
+
+
+def drop_constraint(table: Table, name: str) -> str:
+    return f"ALTER TABLE {table_name(table)} DROP CONSTRAINT IF EXISTS {quote_ident(name)};"
+
+
+def drop_unique(table: Table, constraint: Constraint) -> str:
+    """A conditional UNIQUE is an index in PostgreSQL (`is_partial_unique`): drop that."""
+    if is_partial_unique(constraint):
+        return drop_index(table, Index(constraint.name, constraint.columns, unique=True))
+    return drop_constraint(table, constraint.name)
+
+
+def table_statements(table: Table, *, idempotent: bool = False) -> list[str]:
+    """One table as `export` prints it, but together: CREATE TABLE, then its constraints and
+    indexes (by name), foreign keys and comments; unresolved parts as `-- unknown:` notes."""
+    out = [create_table(table, idempotent=idempotent)]
+    if table.unknown:
+        out.append(unknown_note(f"table {table.name}", table.unknown))
+    for constraint in sorted(table.constraints, key=lambda c: c.name):
+        if constraint.unknown or missing_columns(table, constraint.columns):
+            what = f"constraint {constraint.name} of {table.name}"
+            out.append(unknown_note(what, constraint.unknown or ("columns",)))
+        else:
+            out.append(add_constraint(table, constraint, idempotent=idempotent))
+    for index in sorted(table.indexes, key=lambda i: i.name):
+        if index.unknown or missing_columns(table, index.columns + index.include):
+            out.append(unknown_note(f"index {index.name} of {table.name}", index.unknown or ("columns",)))
+        else:
+            out.append(create_index(table, index, idempotent=idempotent))
+    for fk in sorted(table.foreign_keys, key=lambda f: (f.name or "", f.columns)):
+        if fk.unknown or missing_columns(table, fk.columns):
+            what = f"foreign key {fk.name or ', '.join(fk.columns)} of {table.name}"
+            out.append(unknown_note(what, fk.unknown or ("columns",)))
+        else:
+            out.append(add_foreign_key(table, fk, idempotent=idempotent))
+    if table.comment is not None and table.known("comment"):
+        out.append(comment_on_table(table))
+    out += [comment_on_column(table, c) for c in table.columns if c.comment is not None and c.known("comment")]
+    return out
 
 
 def create_schema(name: str, *, idempotent: bool = False) -> str:
@@ -288,8 +421,23 @@ def create_enum(name: str, labels: tuple[str, ...], schema: str | None = None, *
 
 
 __all__ = [
+    "add_column",
     "add_constraint",
     "add_foreign_key",
+    "alter_column_default",
+    "alter_column_nullable",
+    "alter_column_type",
+    "drop_column",
+    "drop_constraint",
+    "drop_index",
+    "drop_table",
+    "drop_unique",
+    "guard_constraint",
+    "plain_default",
+    "rename_table",
+    "set_column_comment",
+    "set_table_comment",
+    "table_statements",
     "column_definition",
     "comment_on_column",
     "comment_on_table",
