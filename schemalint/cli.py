@@ -242,7 +242,9 @@ def check(
             outcome = fix_project(config, unsafe=unsafe_fixes, write=not show_diff, use_cache=not no_cache)
             result = outcome.result
         else:
-            result = run_check(config, use_cache=not no_cache, overrides=overrides)
+            # JSON and SARIF carry each fix's edits, written from the schemas.
+            schemas = output_format in ("json", "sarif") and not statistics
+            result = run_check(config, use_cache=not no_cache, overrides=overrides, schemas=schemas)
     except (ConfigError, UsageError) as exc:
         _fail(str(exc))
     if fixing:

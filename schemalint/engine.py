@@ -371,12 +371,16 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
     return truth, mirrors
 
 
-def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
+def run_check(
+    config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None, schemas: bool = False
+) -> RunResult:
+    """`schemas`: the result must carry the schemas read (fixes are written from them), so
+    the findings of an earlier run cannot stand in for reading."""
     with tuned_gc():
-        return _run_check(config, use_cache, overrides)
+        return _run_check(config, use_cache, overrides, schemas)
 
 
-def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | None) -> RunResult:
+def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | None, schemas: bool) -> RunResult:
     result = RunResult()
     try:
         all_rules = load_rules(config.plugins)
@@ -392,7 +396,7 @@ def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | No
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
-    cached = None if "database" in mirrors else cached_findings(paths, config, cache, rules, overrides)
+    cached = None if "database" in mirrors or schemas else cached_findings(paths, config, cache, rules, overrides)
     if cached is not None:
         # Same files, project files, configuration and rule code as a run the cache remembers:
         # the same findings, without loading a schema. The report only needs file -> source.

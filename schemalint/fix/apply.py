@@ -80,11 +80,11 @@ def fix_project(
 ) -> FixOutcome:
     base = dict(overrides or {})
     outcome = FixOutcome(result=RunResult())
-    refused: set[Fix] = set()
+    refused = _Refused()
     date = today()
     for _ in range(MAX_PASSES):
         shown = {**base, **{path: text.encode("utf-8") for path, text in outcome.after.items()}}
-        outcome.result = run_check(config, use_cache=use_cache, overrides=shown or None)
+        outcome.result = run_check(config, use_cache=use_cache, overrides=shown or None, schemas=True)
         if outcome.result.errors:
             break
         if not _one_pass(config, outcome, refused, unsafe, date, shown):
@@ -92,11 +92,34 @@ def fix_project(
         outcome.passes += 1
     else:
         shown = {**base, **{path: text.encode("utf-8") for path, text in outcome.after.items()}}
-        outcome.result = run_check(config, use_cache=use_cache, overrides=shown or None)
+        outcome.result = run_check(config, use_cache=use_cache, overrides=shown or None, schemas=True)
     if write:
         for path in outcome.changed:
             _write(config.root / path, outcome.after[path])
     return outcome
+
+
+class _Refused:
+    """Fixes a writer would not or could not write, not to be tried again in a later pass. A
+    fix is known by what it does (source, file, description), not by its values: a pass that
+    inserts lines moves the locations the next pass's fixes carry."""
+
+    def __init__(self) -> None:
+        self._keys: set[tuple[str, str | None, str]] = set()
+
+    @staticmethod
+    def _key(fix: Fix) -> tuple[str, str | None, str]:
+        return (fix.source, fix.path, fix.description)
+
+    def add(self, fix: Fix) -> None:
+        self._keys.add(self._key(fix))
+
+    def update(self, fixes: list[Fix]) -> None:
+        for fix in fixes:
+            self.add(fix)
+
+    def __contains__(self, fix: Fix) -> bool:
+        return self._key(fix) in self._keys
 
 
 def applicable(findings: list[Finding], unsafe: bool) -> list[Fix]:
@@ -104,7 +127,7 @@ def applicable(findings: list[Finding], unsafe: bool) -> list[Fix]:
 
 
 def _one_pass(
-    config: Config, outcome: FixOutcome, refused: set[Fix], unsafe: bool, date: str, shown: dict[str, bytes]
+    config: Config, outcome: FixOutcome, refused: _Refused, unsafe: bool, date: str, shown: dict[str, bytes]
 ) -> bool:
     result = outcome.result
     truth_files = (
@@ -164,7 +187,7 @@ def _one_by_one(
     text: str,
     fixes: list[Fix],
     context: WriteContext,
-    refused: set[Fix],
+    refused: _Refused,
     outcome: FixOutcome,
     path: str,
 ) -> tuple[str, int]:
