@@ -76,7 +76,12 @@ def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
         by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
         unique_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror") if i.unique}
-        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in unique_indexes.values()})
+        by_name.update(
+            {
+                i.name: Constraint(i.name, "unique", i.columns, i.where, location=i.location)
+                for i in unique_indexes.values()
+            }
+        )
         table, schema = pair.mirror.name, pair.mirror.schema
         contents = _mirror_contents(pair.mirror)
         judgeable = set(map(id, pair.judgeable("constraints", "truth")))
@@ -259,6 +264,21 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:1",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+        fix="unsafe",
+    ),
+    # The mirror enforces the name with a unique index on other columns: replaced (unsafe).
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS uniq_snapshot_minute ON snapshots (symbol);
+        """,
+        expect=("sql:6",),
+        message="constraint uniq_snapshot_minute is UNIQUE (symbol) here but UNIQUE (symbol, minute)",
         fix="unsafe",
     ),
 ]
