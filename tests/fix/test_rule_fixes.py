@@ -31,7 +31,7 @@ from schemalint.fix import (
     RenameTable,
     SetTableComment,
 )
-from schemalint.fix.apply import fix_project
+from schemalint.fix.apply import edits_for, fix_project
 from schemalint.fix.describe import (
     adding,
     fully_known,
@@ -377,6 +377,11 @@ def test_fix_project_removes_stale_noqa_and_the_second_check_is_clean(tmp_path):
         ("src/database/models.py", 10, "SL010"),
     ]
     assert all(f.fix is not None and f.fix.applicability == "safe" for f in before.findings)
+    # What an editor is shown for one of them: `SL204, ` deleted from the comment, nothing else.
+    (edit,) = edits_for(sorted(before.findings)[2], tmp_path, before)
+    line = (tmp_path / edit.path).read_text().splitlines()[edit.start_line - 1]
+    assert (edit.path, edit.start_line, edit.end_line, edit.content) == ("src/database/models.py", 9, 9, "")
+    assert line[edit.start_col - 1 : edit.end_col - 1] == "SL204, "
 
     outcome = fix_project(config, use_cache=False)
 
