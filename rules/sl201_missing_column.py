@@ -162,4 +162,29 @@ INVALID = [
         expect=("sql:1",),
         message="stocks.symbol is missing here; it is character varying(10) in src/database/models.py:9:5",
     ),
+    # A missing foreign key column: its key comes with it, in the same fix.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                class Meta:
+                    db_table = "stocks"
+
+            class Quote(models.Model):
+                stock = models.ForeignKey(Stock, on_delete=models.CASCADE)
+
+                class Meta:
+                    db_table = "quotes"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGSERIAL PRIMARY KEY
+            );
+        """,
+        expect=("sql:2",),
+        message="quotes.stock_id is missing here; it is bigint",
+        fix="safe",
+    ),
 ]

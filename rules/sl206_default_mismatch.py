@@ -189,4 +189,25 @@ INVALID = [
         message="counters.hits has no database default here but DEFAULT 0",
         fix="safe",
     ),
+    # Auto-numbering (a sequence or an identity) is a change of mechanism: the fix is shown only.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+
+                class Meta:
+                    db_table = "stocks"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (
+                id BIGINT PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL
+            );
+        """,
+        expect=("sql:2",),
+        message="stocks.id has no database default here but auto-numbered",
+        fix="display",
+    ),
 ]

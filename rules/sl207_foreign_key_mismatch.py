@@ -254,4 +254,30 @@ INVALID = [
         expect=("sql:4",),
         message="quotes.stock_id has no FOREIGN KEY here but references stocks(id)",
     ),
+    # A key only the mirror has: dropping it is the (unsafe) fix.
+    Case(
+        django="""
+            from django.db import models
+
+            class Stock(models.Model):
+                class Meta:
+                    db_table = "stocks"
+
+            class Quote(models.Model):
+                stock_ref = models.BigIntegerField()
+
+                class Meta:
+                    db_table = "quotes"
+        """,
+        sql="""
+            CREATE TABLE IF NOT EXISTS stocks (id BIGSERIAL PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS quotes (
+                id BIGSERIAL PRIMARY KEY,
+                stock_ref BIGINT NOT NULL REFERENCES stocks(id)
+            );
+        """,
+        expect=("sql:4",),
+        message="quotes.stock_ref references stocks(id) here but shop.Quote declares no relation on it",
+        fix="unsafe",
+    ),
 ]

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
 from schemalint.compare.wording import at, creates
-from schemalint.fix import AddConstraint, DropConstraint, DropIndex
+from schemalint.fix import AddConstraint, Change, DropConstraint, DropIndex
 from schemalint.fix.describe import adding, mirror_fix
 from schemalint.model import Constraint, Table
 from schemalint.registry import Case, Violation, rule
@@ -74,9 +74,15 @@ def _in_scope(c: Constraint) -> bool:
 @rule("SL304", "constraint-mismatch", "A unique or check constraint is missing from a mirror or differs")
 def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
     for pair in cmp.pairs:
-        by_name = {c.name: c for c in pair.known_objects("constraints", "mirror")}
+        constraints = {c.name: c for c in pair.known_objects("constraints", "mirror")}
+        by_name = dict(constraints)
         unique_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror") if i.unique}
-        by_name.update({i.name: Constraint(i.name, "unique", i.columns, i.where) for i in unique_indexes.values()})
+        by_name.update(
+            {
+                i.name: Constraint(i.name, "unique", i.columns, i.where, location=i.location)
+                for i in unique_indexes.values()
+            }
+        )
         table, schema = pair.mirror.name, pair.mirror.schema
         contents = _mirror_contents(pair.mirror)
         judgeable = set(map(id, pair.judgeable("constraints", "truth")))
@@ -91,8 +97,13 @@ def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
             other = None if constraint.implicit else by_name.get(constraint.name)
             if other is not None:
                 if _content(other) != _content(constraint):
-                    index = unique_indexes.get(other.name)
-                    drop = DropConstraint(table, other, schema) if index is None else DropIndex(table, index, schema)
+                    # A unique index is dropped as an index, unless it backs a constraint of its name.
+                    mine = constraints.get(other.name)
+                    drop: Change = (
+                        DropConstraint(table, mine, schema)
+                        if mine is not None
+                        else DropIndex(table, unique_indexes[other.name], schema)
+                    )
                     add = AddConstraint(table, constraint, schema)
                     yield Violation(
                         f"constraint {constraint.name} is {_describe(other)} here but {_describe(constraint)}{at(constraint.location)}",
@@ -259,6 +270,21 @@ INVALID = [
         config=(("source-of-truth", "sqlalchemy"),),
         expect=("sql:1",),
         message="constraint uniq_snapshot_minute UNIQUE (symbol, minute) on snapshots is missing here",
+        fix="unsafe",
+    ),
+    # The mirror enforces the name with a unique index on other columns: replaced (unsafe).
+    Case(
+        django=_DJANGO,
+        sql="""
+            CREATE TABLE IF NOT EXISTS snapshots (
+                id BIGSERIAL PRIMARY KEY,
+                symbol VARCHAR(10) NOT NULL,
+                minute INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS uniq_snapshot_minute ON snapshots (symbol);
+        """,
+        expect=("sql:6",),
+        message="constraint uniq_snapshot_minute is UNIQUE (symbol) here but UNIQUE (symbol, minute)",
         fix="unsafe",
     ),
 ]

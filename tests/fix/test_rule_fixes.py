@@ -31,7 +31,7 @@ from schemalint.fix import (
     RenameTable,
     SetTableComment,
 )
-from schemalint.fix.apply import fix_project
+from schemalint.fix.apply import edits_for, fix_project
 from schemalint.fix.describe import (
     adding,
     fully_known,
@@ -209,6 +209,44 @@ def test_every_fix_is_made_of_the_truths_values(rule_case, tmp_path):
         _assert_truths_values(finding.fix, config, result.schemas)
 
 
+def _first_fix(code: str, message: str, root: Path) -> Fix:
+    rule_case = next(c for c in INVALID if c.rule.code == code and message in (c.case.message or ""))
+    findings = sorted(run_case_check(rule_case.rule, rule_case.case, root).findings)
+    assert findings[0].fix is not None
+    return findings[0].fix
+
+
+@pytest.mark.parametrize(
+    "code, message, kinds, applicability",
+    [
+        # A new foreign key column brings its key, stating the declared ON DELETE.
+        ("SL201", "quotes.stock_id is missing", (AddColumn, AddForeignKey), "safe"),
+        ("SL101", "missing from schema.sql", (AddTable,), "safe"),
+        ("SL203", "notes.body is character varying(200)", (AlterColumn,), "safe"),
+        ("SL206", "auto-numbered", (AlterColumn,), "display"),
+        ("SL207", "ON DELETE SET NULL", (DropForeignKey, AddForeignKey), "unsafe"),
+        ("SL207", "declares no relation", (DropForeignKey,), "unsafe"),
+        ("SL303", "has columns (symbol) here", (DropIndex, AddIndex), "unsafe"),
+        # A constraint the mirror enforces with a unique index of that name: the index goes.
+        ("SL304", "is UNIQUE (symbol) here", (DropIndex, AddConstraint), "unsafe"),
+        ("SL010", "unused noqa code(s) SL204", (RemoveNoqa,), "safe"),
+    ],
+)
+def test_the_shape_of_a_fix(code, message, kinds, applicability, tmp_path):
+    fix = _first_fix(code, message, tmp_path)
+    assert tuple(type(c) for c in fix.changes) == kinds
+    assert fix.applicability == applicability
+
+
+def test_a_new_foreign_key_column_states_the_declared_action(tmp_path):
+    fix = _first_fix("SL201", "quotes.stock_id is missing", tmp_path)
+    add_column, add_key = fix.changes
+    assert isinstance(add_column, AddColumn) and add_column.after == "id"
+    assert isinstance(add_key, AddForeignKey)
+    assert (add_key.foreign_key.ref_table, add_key.foreign_key.on_delete) == ("stocks", "CASCADE")
+    assert fix.description == "add column quotes.stock_id"
+
+
 def test_the_fixable_rules_are_the_ones_that_fix(tmp_path):
     fixing = set()
     for index, rule_case in enumerate(INVALID):
@@ -339,6 +377,11 @@ def test_fix_project_removes_stale_noqa_and_the_second_check_is_clean(tmp_path):
         ("src/database/models.py", 10, "SL010"),
     ]
     assert all(f.fix is not None and f.fix.applicability == "safe" for f in before.findings)
+    # What an editor is shown for one of them: `SL204, ` deleted from the comment, nothing else.
+    (edit,) = edits_for(sorted(before.findings)[2], tmp_path, before)
+    line = (tmp_path / edit.path).read_text().splitlines()[edit.start_line - 1]
+    assert (edit.path, edit.start_line, edit.end_line, edit.content) == ("src/database/models.py", 9, 9, "")
+    assert line[edit.start_col - 1 : edit.end_col - 1] == "SL204, "
 
     outcome = fix_project(config, use_cache=False)
 
