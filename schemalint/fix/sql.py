@@ -26,6 +26,7 @@ as a whole. The SQL text is printed by `schemalint.postgres.ddl`.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -450,7 +451,10 @@ def _preamble(context: WriteContext) -> str:
     return "\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=8)
 def _read(text: str, preamble: str) -> Schema:
+    """The file as the SQL reader reads it, after the preamble (cached: `edits_for` writes one
+    fix at a time over the same text)."""
     from schemalint.read.sql.apply import link_facts
     from schemalint.read.sql.extract import extract_text
 

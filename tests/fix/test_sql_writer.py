@@ -589,3 +589,65 @@ def test_guarded_file_runs_twice(pg, tmp_path):
     dsn = pg.create_database("fixsql_guards")
     psql(pg, dsn, path)
     psql(pg, dsn, path)
+
+
+BIFROST_SQL = Path(__file__).resolve().parents[2] / "fixtures" / "bifrost" / "scripts" / "database" / "schema.sql"
+
+
+def bifrost_fixes() -> list[Fix]:
+    from schemalint.fix import AddConstraint, AddIndex
+    from schemalint.model import Constraint, Index
+
+    mirror = read(BIFROST_SQL.read_text(encoding="utf-8"))
+
+    def alter(table: str, name: str, **values: object) -> AlterColumn:
+        current = column_of(mirror, table, name)
+        return AlterColumn(table, name, tuple(values), replace(current, **values), current)  # type: ignore[arg-type]
+
+    changes = [
+        AddColumn("stocks", Column("country", "character varying(2)", False, "'US'::character varying"), "market_cap"),
+        alter("stocks", "sector", type="character varying(150)"),
+        alter("stocks", "symbol", comment="Exchange ticker"),
+        alter("collection_jobs", "status", default="'queued'::character varying"),
+        AddIndex("collection_jobs", Index("idx_collection_jobs_started_at", ("started_at",))),
+        AddConstraint("stocks", Constraint("chk_stocks_market_cap", "check", ("market_cap",), "market_cap >= 0")),
+        AddTable(replace(cases_brokers(), name="brokers"), after="stocks"),
+        SetTableComment("collection_jobs", "One row per collection run"),
+    ]
+    return [Fix(type(c).__name__, "safe", (c,), "sql") for c in changes]
+
+
+def cases_brokers() -> Table:
+    from tests.fix.cases import BROKERS
+
+    return BROKERS
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("style", STYLES)
+def test_bifrost_schema_fixed_runs_twice_and_builds_what_it_says(pg, style, tmp_path):
+    """The seed's own schema.sql: fixed, it runs twice on the database the old file built
+    (append: the cumulative script) or on an empty one (inline: the plain reference), and
+    PostgreSQL holds what the reader says the fixed file describes."""
+    from tests.support.catalog import compare_catalogs, read_catalog
+
+    original = BIFROST_SQL.read_text(encoding="utf-8")
+    text, dropped = run_passes(original, bifrost_fixes(), style)
+    assert dropped == []
+    assert WRITER.parses(text) is None
+    dsn = pg.create_database(f"fixsql_bifrost_{style}")
+    if style == "append":
+        assert text.startswith(original.split("-- Version history")[0])
+        psql(pg, dsn, BIFROST_SQL)
+    path = tmp_path / "schema.sql"
+    path.write_text(text, encoding="utf-8")
+    psql(pg, dsn, path)
+    first = read_catalog(dsn)
+    psql(pg, dsn, path)
+    assert read_catalog(dsn) == first
+    schema = read(text)
+    agreement = compare_catalogs(schema_to_dict(schema), first, names=True, comments=True)
+    assert agreement.rate == 1.0, str(agreement)
+    assert column_of(schema, "stocks", "country").default == "'US'::character varying"
+    assert column_of(schema, "stocks", "symbol").comment == "Exchange ticker"
+    assert table_of(schema, "collection_jobs").comment == "One row per collection run"
