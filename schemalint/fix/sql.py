@@ -378,10 +378,16 @@ class SqlWriter:
                 continue
             if isinstance(change, AddGuard):
                 result.edits += _guard(file, change)
-            elif inline and self._inline(file, change, context, result):
                 continue
-            else:
-                result.appended += _statements(change, context)
+            if inline:
+                trial = _Result()
+                if self._inline(file, change, context, trial) and not any(
+                    _overlap(a, b) for a in trial.edits for b in result.edits
+                ):
+                    result.edits += trial.edits
+                    result.appended += trial.appended
+                    continue
+            result.appended += _statements(change, context)
         return result
 
     def _inline(self, file: _File, change: Change, context: WriteContext, result: _Result) -> bool:
@@ -806,7 +812,7 @@ def _inline_add_column(file: _File, change: AddColumn, context: WriteContext) ->
     if created is None or not any(p.column for p in created.pieces):
         return None
     if created.piece(change.column.name) is not None:
-        return _Edit(created.open_at, created.open_at, "")  # already there: nothing to write
+        return None  # in the CREATE TABLE, and gone after it: appended
     table = _table(context, change.table, change.schema)
     column = _plain(change.column)
     definition = ddl.column_definition(table, column)
@@ -831,17 +837,9 @@ def _inline_add_column(file: _File, change: AddColumn, context: WriteContext) ->
         return _Edit(model.start, model.start, f"{name}{' ' * max(1, type_col - len(name))}{rest},\n{indent}")
     if text[neighbour.after] == ",":
         end = file.line_end(neighbour.after)
-        following = first_significant(text, neighbour.after + 1, DIALECT)
-        if following < end and following < created.close_at:
-            return None
-        if "--" in text[neighbour.after : end] or "/*" in text[neighbour.after : end]:
-            end = neighbour.after + 1  # a comment after the comma stays with its line
-            if text[end : file.line_end(end)].strip() and not text[end : file.line_end(end)].strip().startswith(
-                ("--", "/*")
-            ):
-                return None
-            end = file.line_end(end)
-        return _Edit(end, end, f"\n{line},")
+        if first_significant(text, neighbour.after + 1, DIALECT) < end or "/*" in text[neighbour.after : end]:
+            return None  # another item, or a block comment, on the neighbour's line
+        return _Edit(end, end, f"\n{line},")  # after the line, a trailing `--` comment included
     # the last item: it gains a comma
     tail = text[neighbour.end : file.line_end(neighbour.end)]
     if tail.strip() and not tail.strip().startswith(")"):
@@ -1018,11 +1016,8 @@ def _inline_add_table(file: _File, change: AddTable, result: _Result) -> bool:
             return False
         at = _end_of_group(file, created)
         before = False
-    defined = {
-        (t.schema or "public", t.name)
-        for t in file.tables
-        if (t.statement.offset < at if not before else t.statement.offset < at)
-    } | {(table.schema or "public", table.name)}
+    defined = {(t.schema or "public", t.name) for t in file.tables if t.statement.offset < at}
+    defined.add((table.schema or "public", table.name))
     statements: list[str] = []
     for statement in ddl.table_statements(table, idempotent=idempotent):
         fk = next(
