@@ -338,7 +338,7 @@ class SqlWriter:
             applied.append(number)
         new = _apply_edits(text, edits)
         if appended:
-            statements = [statement for _, _, statement in sorted(appended)]
+            statements = list(dict.fromkeys(statement for _, _, statement in sorted(appended)))
             new = _append(new, statements, context.today)
         return Written(new, tuple(applied), tuple(skipped))
 
@@ -548,7 +548,10 @@ def _statements(change: Change, context: WriteContext) -> list[tuple[int, str]]:
         table = change.table
         out = [(_RANK_TABLE, statement) for statement in ddl.table_statements(_plain_table(table), idempotent=True)]
         fk_statements = {ddl.add_foreign_key(table, fk, idempotent=True) for fk in table.foreign_keys}
-        return [(_RANK_FK if s in fk_statements else rank, s) for rank, s in out]
+        out = [(_RANK_FK if s in fk_statements else rank, s) for rank, s in out]
+        if table.schema not in (None, "public") and all(t.schema != table.schema for t in context.mirror.tables):
+            out.insert(0, (_RANK_RENAME, ddl.create_schema(table.schema, idempotent=True)))
+        return out
     if isinstance(change, DropTable):
         return [(_RANK_DROP_TABLE, ddl.drop_table(change.table))]
     if isinstance(change, RenameTable):
@@ -685,7 +688,6 @@ def _guard(file: _File, change: AddGuard) -> list[_Edit]:
         ),
         "create_index": (r"create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?", "IF NOT EXISTS "),
         "create_sequence": (r"create\s+(?:(?:temp|temporary|unlogged)\s+)?sequence\s+", "IF NOT EXISTS "),
-        "create_materialized view": (r"create\s+materialized\s+view\s+", "IF NOT EXISTS "),
         "drop_table": (r"drop\s+table\s+", "IF EXISTS "),
         "drop_index": (r"drop\s+index\s+(?:concurrently\s+)?", "IF EXISTS "),
     }
@@ -718,6 +720,10 @@ def _guard(file: _File, change: AddGuard) -> list[_Edit]:
         return [_Edit(statement.offset + match.end(), statement.offset + match.end(), words)]
     if kind == "add_constraint":
         return [_guard_constraint(statement, lowered)]
+    if kind == "create_view":
+        return _guard_view(statement, lowered)
+    if kind == "create_type":
+        return [_guard_type(statement, lowered)]
     raise CannotWrite(f"the SQL writer cannot guard a {kind.replace('_', ' ')} statement")
 
 
@@ -757,6 +763,38 @@ def _guard_constraint(statement: RawStatement, lowered: str) -> _Edit:
     guarded = ddl.guard_constraint(table, name, text.rstrip() + ";")
     # The statement's own `;` stays after the block: replace the text and drop the `;` printed.
     return _Edit(statement.offset, statement.offset + len(text), guarded.removesuffix(";"))
+
+
+_CREATE_VIEW = re.compile(
+    r"^create\s+(?P<replace>or\s+replace\s+)?(?:(?:temp|temporary)\s+)?(?:recursive\s+)?"
+    r"(?P<materialized>materialized\s+)?view\s+(?P<exists>if\s+not\s+exists\s+)?",
+    re.IGNORECASE,
+)
+_CREATE_TYPE = re.compile(rf"^create\s+type\s+{_QNAME}", re.IGNORECASE)
+
+
+def _guard_view(statement: RawStatement, lowered: str) -> list[_Edit]:
+    """CREATE OR REPLACE VIEW; a materialized view takes IF NOT EXISTS."""
+    match = _CREATE_VIEW.match(lowered)
+    if match is None:
+        raise CannotWrite("not a CREATE VIEW statement")
+    if match["replace"] or match["exists"]:
+        return []
+    if match["materialized"]:
+        return [_Edit(statement.offset + match.end(), statement.offset + match.end(), "IF NOT EXISTS ")]
+    head = re.match(r"create\s+", lowered, re.IGNORECASE)
+    at = statement.offset + (head.end() if head else len("create "))
+    return [_Edit(at, at, "OR REPLACE ")]
+
+
+def _guard_type(statement: RawStatement, lowered: str) -> _Edit:
+    """CREATE TYPE has no IF NOT EXISTS: wrapped in a DO block that looks in pg_type."""
+    match = _CREATE_TYPE.match(lowered)
+    if match is None or "$$" in statement.text:
+        raise CannotWrite("only a CREATE TYPE can be wrapped in a guarding DO block")
+    parts = _split_qualified(statement.text[match.start("name") : match.end("name")])
+    guarded = ddl.guard_type(parts[-1], parts[0] if len(parts) == 2 else None, statement.text.rstrip() + ";")
+    return _Edit(statement.offset, statement.offset + len(statement.text), guarded.removesuffix(";"))
 
 
 def _top_level_comma(text: str) -> bool:

@@ -227,6 +227,14 @@ GUARDED = {
     "drop_index-12:1": ("DROP INDEX idx_stocks_symbol", "DROP INDEX IF EXISTS idx_stocks_symbol"),
     "create_table-13:1": ("CREATE TABLE scratch", "CREATE TABLE IF NOT EXISTS scratch"),
     "drop_table-14:1": ("DROP TABLE scratch", "DROP TABLE IF EXISTS scratch"),
+    "create_view-15:1": ("CREATE VIEW stock_symbols", "CREATE OR REPLACE VIEW stock_symbols"),
+    "create_view-16:1": ("CREATE MATERIALIZED VIEW stock_count", "CREATE MATERIALIZED VIEW IF NOT EXISTS stock_count"),
+    "create_sequence-17:1": ("CREATE SEQUENCE stock_seq", "CREATE SEQUENCE IF NOT EXISTS stock_seq"),
+    "create_type-18:1": (
+        "CREATE TYPE mood AS ENUM ('up', 'down');\n",
+        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN\n"
+        "        CREATE TYPE mood AS ENUM ('up', 'down');\n    END IF;\nEND $$;\n",
+    ),
 }
 
 
@@ -251,7 +259,7 @@ def test_guard_in_place(cid, guard, style):
         for s in read(written.text).statements
         if (s.location.line, s.summary) == (before.location.line, before.summary)
     ]
-    if guard.kind == "add_constraint":
+    if guard.kind in ("add_constraint", "create_type"):
         assert at == []  # inside a DO block: a guard, never an SL401 statement
     else:
         assert [s.guarded for s in at] == [True]
@@ -324,6 +332,20 @@ def test_appended_statements_run_in_dependency_order():
     assert text.index("CREATE TABLE IF NOT EXISTS brokers") < text.index("ADD COLUMN IF NOT EXISTS isin")
     assert text.index("ADD COLUMN IF NOT EXISTS isin") < text.index("idx_stocks_isin ON stocks (isin)")
     assert WRITER.parses(text) is None
+
+
+def test_a_table_in_a_new_schema_creates_the_schema_once():
+    fixes = [
+        Fix(name, "safe", (AddTable(Table(name, "crm", columns=(Column("id", "bigint", False),))),), "sql")
+        for name in ("contacts", "accounts")
+    ]
+    written = WRITER.apply(BASE, fixes, context(BASE, "append"))
+    assert written.text == appended(
+        "CREATE SCHEMA IF NOT EXISTS crm;\n\n"
+        "CREATE TABLE IF NOT EXISTS crm.contacts (\n    id bigint NOT NULL\n);\n\n"
+        "CREATE TABLE IF NOT EXISTS crm.accounts (\n    id bigint NOT NULL\n);\n"
+    )
+    assert {(t.schema, t.name) for t in read(written.text).tables} >= {("crm", "contacts"), ("crm", "accounts")}
 
 
 # --------------------------------------------------------------------------- inline specifics
