@@ -21,6 +21,18 @@ is added to the statement, or an `ADD CONSTRAINT` is wrapped in a guarding `DO` 
 Statements are found with the SQL reader's splitter (`schemalint.read.sql.split`): every
 position used is that of a statement, or of a token inside one; the file is never searched
 as a whole. The SQL text is printed by `schemalint.postgres.ddl`.
+
+The writer reads the file with the SQL reader before writing (after the tables the mirror's
+other files create, printed as a preamble, so that an ALTER of one of them reads as it does in
+the project). A change the file already makes is not written again, so writing the same fixes
+twice changes nothing. `parses` compares the SL402/SL403 problems of the new text with those
+of the text the last `apply` was given: a fix is refused for the problems it adds, never for
+those the file already had.
+
+A rename is a `DO` block (rename when the old name exists and the new one does not), since
+`ALTER TABLE IF EXISTS old RENAME TO new` fails on the second run of a cumulative script whose
+`CREATE TABLE IF NOT EXISTS old` has created `old` again. That second run still leaves an
+empty `old` behind: a cumulative script cannot express a rename exactly.
 """
 
 from __future__ import annotations
@@ -330,6 +342,9 @@ class SqlWriter:
                 result = self._write(file, fix, context, current)
             except CannotWrite as error:
                 skipped.append((number, str(error)))
+                continue
+            except Exception as error:  # a writer bug costs one fix, not the run
+                skipped.append((number, f"internal error in the SQL writer ({type(error).__name__}: {error})"))
                 continue
             if any(_overlap(a, b) for a in result.edits for b in edits):
                 continue  # the next pass, re-checked from the new text, brings it back

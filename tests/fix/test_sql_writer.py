@@ -710,3 +710,15 @@ def test_the_pass_loop_writes_sql_fixes_to_the_file_with_most_tables(tmp_path, m
     assert "ALTER TABLE stocks ADD COLUMN IF NOT EXISTS country" in after
     assert after.count("-- schemalint --fix (2026-12-07)") == 1
     assert (root / "scripts/database/schema.sql").read_text(encoding="utf-8") == BIFROST_SQL.read_text(encoding="utf-8")
+
+
+def test_a_writer_bug_costs_one_fix(monkeypatch):
+    from schemalint.fix import sql
+
+    def broken(change, ctx):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(sql, "_statements", broken)
+    written = write(BASE, by_id(CASES)["add_index"].changes, "append")
+    assert written.text == BASE and written.applied == ()
+    assert written.skipped == ((0, "internal error in the SQL writer (KeyError: 'boom')"),)
