@@ -21,11 +21,24 @@ is added to the statement, or an `ADD CONSTRAINT` is wrapped in a guarding `DO` 
 Statements are found with the SQL reader's splitter (`schemalint.read.sql.split`): every
 position used is that of a statement, or of a token inside one; the file is never searched
 as a whole. The SQL text is printed by `schemalint.postgres.ddl`.
+
+The writer reads the file with the SQL reader before writing (after the tables the mirror's
+other files create, printed as a preamble, so that an ALTER of one of them reads as it does in
+the project). A change the file already makes is not written again, so writing the same fixes
+twice changes nothing. `parses` compares the SL402/SL403 problems of the new text with those
+of the text the last `apply` was given: a fix is refused for the problems it adds, never for
+those the file already had.
+
+A rename is a `DO` block (rename when the old name exists and the new one does not), since
+`ALTER TABLE IF EXISTS old RENAME TO new` fails on the second run of a cumulative script whose
+`CREATE TABLE IF NOT EXISTS old` has created `old` again. That second run still leaves an
+empty `old` behind: a cumulative script cannot express a rename exactly.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -330,6 +343,9 @@ class SqlWriter:
             except CannotWrite as error:
                 skipped.append((number, str(error)))
                 continue
+            except Exception as error:  # a writer bug costs one fix, not the run
+                skipped.append((number, f"internal error in the SQL writer ({type(error).__name__}: {error})"))
+                continue
             if any(_overlap(a, b) for a in result.edits for b in edits):
                 continue  # the next pass, re-checked from the new text, brings it back
             edits += result.edits
@@ -337,7 +353,7 @@ class SqlWriter:
             applied.append(number)
         new = _apply_edits(text, edits)
         if appended:
-            statements = [statement for _, _, statement in sorted(appended)]
+            statements = list(dict.fromkeys(statement for _, _, statement in sorted(appended)))
             new = _append(new, statements, context.today)
         return Written(new, tuple(applied), tuple(skipped))
 
@@ -377,10 +393,16 @@ class SqlWriter:
                 continue
             if isinstance(change, AddGuard):
                 result.edits += _guard(file, change)
-            elif inline and self._inline(file, change, context, result):
                 continue
-            else:
-                result.appended += _statements(change, context)
+            if inline:
+                trial = _Result()
+                if self._inline(file, change, context, trial) and not any(
+                    _overlap(a, b) for a in trial.edits for b in result.edits
+                ):
+                    result.edits += trial.edits
+                    result.appended += trial.appended
+                    continue
+            result.appended += _statements(change, context)
         return result
 
     def _inline(self, file: _File, change: Change, context: WriteContext, result: _Result) -> bool:
@@ -450,7 +472,10 @@ def _preamble(context: WriteContext) -> str:
     return "\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=8)
 def _read(text: str, preamble: str) -> Schema:
+    """The file as the SQL reader reads it, after the preamble (cached: `edits_for` writes one
+    fix at a time over the same text)."""
     from schemalint.read.sql.apply import link_facts
     from schemalint.read.sql.extract import extract_text
 
@@ -538,7 +563,10 @@ def _statements(change: Change, context: WriteContext) -> list[tuple[int, str]]:
         table = change.table
         out = [(_RANK_TABLE, statement) for statement in ddl.table_statements(_plain_table(table), idempotent=True)]
         fk_statements = {ddl.add_foreign_key(table, fk, idempotent=True) for fk in table.foreign_keys}
-        return [(_RANK_FK if s in fk_statements else rank, s) for rank, s in out]
+        out = [(_RANK_FK if s in fk_statements else rank, s) for rank, s in out]
+        if table.schema not in (None, "public") and all(t.schema != table.schema for t in context.mirror.tables):
+            out.insert(0, (_RANK_RENAME, ddl.create_schema(table.schema, idempotent=True)))
+        return out
     if isinstance(change, DropTable):
         return [(_RANK_DROP_TABLE, ddl.drop_table(change.table))]
     if isinstance(change, RenameTable):
@@ -675,7 +703,6 @@ def _guard(file: _File, change: AddGuard) -> list[_Edit]:
         ),
         "create_index": (r"create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?", "IF NOT EXISTS "),
         "create_sequence": (r"create\s+(?:(?:temp|temporary|unlogged)\s+)?sequence\s+", "IF NOT EXISTS "),
-        "create_materialized view": (r"create\s+materialized\s+view\s+", "IF NOT EXISTS "),
         "drop_table": (r"drop\s+table\s+", "IF EXISTS "),
         "drop_index": (r"drop\s+index\s+(?:concurrently\s+)?", "IF EXISTS "),
     }
@@ -708,6 +735,10 @@ def _guard(file: _File, change: AddGuard) -> list[_Edit]:
         return [_Edit(statement.offset + match.end(), statement.offset + match.end(), words)]
     if kind == "add_constraint":
         return [_guard_constraint(statement, lowered)]
+    if kind == "create_view":
+        return _guard_view(statement, lowered)
+    if kind == "create_type":
+        return [_guard_type(statement, lowered)]
     raise CannotWrite(f"the SQL writer cannot guard a {kind.replace('_', ' ')} statement")
 
 
@@ -747,6 +778,38 @@ def _guard_constraint(statement: RawStatement, lowered: str) -> _Edit:
     guarded = ddl.guard_constraint(table, name, text.rstrip() + ";")
     # The statement's own `;` stays after the block: replace the text and drop the `;` printed.
     return _Edit(statement.offset, statement.offset + len(text), guarded.removesuffix(";"))
+
+
+_CREATE_VIEW = re.compile(
+    r"^create\s+(?P<replace>or\s+replace\s+)?(?:(?:temp|temporary)\s+)?(?:recursive\s+)?"
+    r"(?P<materialized>materialized\s+)?view\s+(?P<exists>if\s+not\s+exists\s+)?",
+    re.IGNORECASE,
+)
+_CREATE_TYPE = re.compile(rf"^create\s+type\s+{_QNAME}", re.IGNORECASE)
+
+
+def _guard_view(statement: RawStatement, lowered: str) -> list[_Edit]:
+    """CREATE OR REPLACE VIEW; a materialized view takes IF NOT EXISTS."""
+    match = _CREATE_VIEW.match(lowered)
+    if match is None:
+        raise CannotWrite("not a CREATE VIEW statement")
+    if match["replace"] or match["exists"]:
+        return []
+    if match["materialized"]:
+        return [_Edit(statement.offset + match.end(), statement.offset + match.end(), "IF NOT EXISTS ")]
+    head = re.match(r"create\s+", lowered, re.IGNORECASE)
+    at = statement.offset + (head.end() if head else len("create "))
+    return [_Edit(at, at, "OR REPLACE ")]
+
+
+def _guard_type(statement: RawStatement, lowered: str) -> _Edit:
+    """CREATE TYPE has no IF NOT EXISTS: wrapped in a DO block that looks in pg_type."""
+    match = _CREATE_TYPE.match(lowered)
+    if match is None or "$$" in statement.text:
+        raise CannotWrite("only a CREATE TYPE can be wrapped in a guarding DO block")
+    parts = _split_qualified(statement.text[match.start("name") : match.end("name")])
+    guarded = ddl.guard_type(parts[-1], parts[0] if len(parts) == 2 else None, statement.text.rstrip() + ";")
+    return _Edit(statement.offset, statement.offset + len(statement.text), guarded.removesuffix(";"))
 
 
 def _top_level_comma(text: str) -> bool:
@@ -802,7 +865,7 @@ def _inline_add_column(file: _File, change: AddColumn, context: WriteContext) ->
     if created is None or not any(p.column for p in created.pieces):
         return None
     if created.piece(change.column.name) is not None:
-        return _Edit(created.open_at, created.open_at, "")  # already there: nothing to write
+        return None  # in the CREATE TABLE, and gone after it: appended
     table = _table(context, change.table, change.schema)
     column = _plain(change.column)
     definition = ddl.column_definition(table, column)
@@ -827,17 +890,9 @@ def _inline_add_column(file: _File, change: AddColumn, context: WriteContext) ->
         return _Edit(model.start, model.start, f"{name}{' ' * max(1, type_col - len(name))}{rest},\n{indent}")
     if text[neighbour.after] == ",":
         end = file.line_end(neighbour.after)
-        following = first_significant(text, neighbour.after + 1, DIALECT)
-        if following < end and following < created.close_at:
-            return None
-        if "--" in text[neighbour.after : end] or "/*" in text[neighbour.after : end]:
-            end = neighbour.after + 1  # a comment after the comma stays with its line
-            if text[end : file.line_end(end)].strip() and not text[end : file.line_end(end)].strip().startswith(
-                ("--", "/*")
-            ):
-                return None
-            end = file.line_end(end)
-        return _Edit(end, end, f"\n{line},")
+        if first_significant(text, neighbour.after + 1, DIALECT) < end or "/*" in text[neighbour.after : end]:
+            return None  # another item, or a block comment, on the neighbour's line
+        return _Edit(end, end, f"\n{line},")  # after the line, a trailing `--` comment included
     # the last item: it gains a comma
     tail = text[neighbour.end : file.line_end(neighbour.end)]
     if tail.strip() and not tail.strip().startswith(")"):
@@ -1014,11 +1069,8 @@ def _inline_add_table(file: _File, change: AddTable, result: _Result) -> bool:
             return False
         at = _end_of_group(file, created)
         before = False
-    defined = {
-        (t.schema or "public", t.name)
-        for t in file.tables
-        if (t.statement.offset < at if not before else t.statement.offset < at)
-    } | {(table.schema or "public", table.name)}
+    defined = {(t.schema or "public", t.name) for t in file.tables if t.statement.offset < at}
+    defined.add((table.schema or "public", table.name))
     statements: list[str] = []
     for statement in ddl.table_statements(table, idempotent=idempotent):
         fk = next(

@@ -409,9 +409,12 @@ def create_schema(name: str, *, idempotent: bool = False) -> str:
 
 def create_enum(name: str, labels: tuple[str, ...], schema: str | None = None, *, idempotent: bool = False) -> str:
     statement = f"CREATE TYPE {qualified(name, schema)} AS ENUM ({', '.join(quote_literal(v) for v in labels)});"
-    if not idempotent:
-        return statement
-    namespace = f" AND typnamespace = {quote_literal(schema)}::regnamespace" if schema else ""
+    return guard_type(name, schema, statement) if idempotent else statement
+
+
+def guard_type(name: str, schema: str | None, statement: str) -> str:
+    """CREATE TYPE has no IF NOT EXISTS: look in pg_type first."""
+    namespace = f" AND typnamespace = {quote_literal(quote_ident(schema))}::regnamespace" if schema else ""
     return (
         "DO $$\nBEGIN\n"
         f"    IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = {quote_literal(name)}{namespace}) THEN\n"
@@ -433,6 +436,7 @@ __all__ = [
     "drop_table",
     "drop_unique",
     "guard_constraint",
+    "guard_type",
     "plain_default",
     "rename_table",
     "set_column_comment",

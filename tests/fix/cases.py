@@ -95,6 +95,10 @@ ALTER TABLE stocks DROP CONSTRAINT chk_symbol;
 DROP INDEX idx_stocks_symbol;
 CREATE TABLE scratch (id INT);
 DROP TABLE scratch;
+CREATE VIEW stock_symbols AS SELECT symbol FROM stocks;
+CREATE MATERIALIZED VIEW stock_count AS SELECT count(*) AS n FROM stocks;
+CREATE SEQUENCE stock_seq;
+CREATE TYPE mood AS ENUM ('up', 'down');
 """
 
 

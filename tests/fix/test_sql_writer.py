@@ -205,7 +205,7 @@ def test_round_trip(case, style):
     schema = read(written.text)
     assert case.holds(schema)
     assert not [d for d in schema.diagnostics if d.code in ("SL402", "SL403")]
-    assert all(s.guarded for s in schema.statements if s.kind != "rename")
+    assert [s.summary for s in schema.statements if not s.guarded] == []  # nothing for SL401
     assert WRITER.parses(written.text) is None
     again = write(written.text, case.changes, style)
     assert again.text == written.text and again.applied == (0,)
@@ -227,6 +227,14 @@ GUARDED = {
     "drop_index-12:1": ("DROP INDEX idx_stocks_symbol", "DROP INDEX IF EXISTS idx_stocks_symbol"),
     "create_table-13:1": ("CREATE TABLE scratch", "CREATE TABLE IF NOT EXISTS scratch"),
     "drop_table-14:1": ("DROP TABLE scratch", "DROP TABLE IF EXISTS scratch"),
+    "create_view-15:1": ("CREATE VIEW stock_symbols", "CREATE OR REPLACE VIEW stock_symbols"),
+    "create_view-16:1": ("CREATE MATERIALIZED VIEW stock_count", "CREATE MATERIALIZED VIEW IF NOT EXISTS stock_count"),
+    "create_sequence-17:1": ("CREATE SEQUENCE stock_seq", "CREATE SEQUENCE IF NOT EXISTS stock_seq"),
+    "create_type-18:1": (
+        "CREATE TYPE mood AS ENUM ('up', 'down');\n",
+        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN\n"
+        "        CREATE TYPE mood AS ENUM ('up', 'down');\n    END IF;\nEND $$;\n",
+    ),
 }
 
 
@@ -251,7 +259,7 @@ def test_guard_in_place(cid, guard, style):
         for s in read(written.text).statements
         if (s.location.line, s.summary) == (before.location.line, before.summary)
     ]
-    if guard.kind == "add_constraint":
+    if guard.kind in ("add_constraint", "create_type"):
         assert at == []  # inside a DO block: a guard, never an SL401 statement
     else:
         assert [s.guarded for s in at] == [True]
@@ -324,6 +332,20 @@ def test_appended_statements_run_in_dependency_order():
     assert text.index("CREATE TABLE IF NOT EXISTS brokers") < text.index("ADD COLUMN IF NOT EXISTS isin")
     assert text.index("ADD COLUMN IF NOT EXISTS isin") < text.index("idx_stocks_isin ON stocks (isin)")
     assert WRITER.parses(text) is None
+
+
+def test_a_table_in_a_new_schema_creates_the_schema_once():
+    fixes = [
+        Fix(name, "safe", (AddTable(Table(name, "crm", columns=(Column("id", "bigint", False),))),), "sql")
+        for name in ("contacts", "accounts")
+    ]
+    written = WRITER.apply(BASE, fixes, context(BASE, "append"))
+    assert written.text == appended(
+        "CREATE SCHEMA IF NOT EXISTS crm;\n\n"
+        "CREATE TABLE IF NOT EXISTS crm.contacts (\n    id bigint NOT NULL\n);\n\n"
+        "CREATE TABLE IF NOT EXISTS crm.accounts (\n    id bigint NOT NULL\n);\n"
+    )
+    assert {(t.schema, t.name) for t in read(written.text).tables} >= {("crm", "contacts"), ("crm", "accounts")}
 
 
 # --------------------------------------------------------------------------- inline specifics
@@ -589,3 +611,114 @@ def test_guarded_file_runs_twice(pg, tmp_path):
     dsn = pg.create_database("fixsql_guards")
     psql(pg, dsn, path)
     psql(pg, dsn, path)
+
+
+BIFROST_SQL = Path(__file__).resolve().parents[2] / "fixtures" / "bifrost" / "scripts" / "database" / "schema.sql"
+
+
+def bifrost_fixes() -> list[Fix]:
+    from schemalint.fix import AddConstraint, AddIndex
+    from schemalint.model import Constraint, Index
+
+    mirror = read(BIFROST_SQL.read_text(encoding="utf-8"))
+
+    def alter(table: str, name: str, **values: object) -> AlterColumn:
+        current = column_of(mirror, table, name)
+        return AlterColumn(table, name, tuple(values), replace(current, **values), current)  # type: ignore[arg-type]
+
+    changes = [
+        AddColumn("stocks", Column("country", "character varying(2)", False, "'US'::character varying"), "market_cap"),
+        alter("stocks", "sector", type="character varying(150)"),
+        alter("stocks", "symbol", comment="Exchange ticker"),
+        alter("collection_jobs", "status", default="'queued'::character varying"),
+        AddIndex("collection_jobs", Index("idx_collection_jobs_started_at", ("started_at",))),
+        AddConstraint("stocks", Constraint("chk_stocks_market_cap", "check", ("market_cap",), "market_cap >= 0")),
+        AddTable(replace(cases_brokers(), name="brokers"), after="stocks"),
+        SetTableComment("collection_jobs", "One row per collection run"),
+    ]
+    return [Fix(type(c).__name__, "safe", (c,), "sql") for c in changes]
+
+
+def cases_brokers() -> Table:
+    from tests.fix.cases import BROKERS
+
+    return BROKERS
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("style", STYLES)
+def test_bifrost_schema_fixed_runs_twice_and_builds_what_it_says(pg, style, tmp_path):
+    """The seed's own schema.sql: fixed, it runs twice on the database the old file built
+    (append: the cumulative script) or on an empty one (inline: the plain reference), and
+    PostgreSQL holds what the reader says the fixed file describes."""
+    from tests.support.catalog import compare_catalogs, read_catalog
+
+    original = BIFROST_SQL.read_text(encoding="utf-8")
+    text, dropped = run_passes(original, bifrost_fixes(), style)
+    assert dropped == []
+    assert WRITER.parses(text) is None
+    dsn = pg.create_database(f"fixsql_bifrost_{style}")
+    if style == "append":
+        assert text.startswith(original.split("-- Version history")[0])
+        psql(pg, dsn, BIFROST_SQL)
+    path = tmp_path / "schema.sql"
+    path.write_text(text, encoding="utf-8")
+    psql(pg, dsn, path)
+    first = read_catalog(dsn)
+    psql(pg, dsn, path)
+    assert read_catalog(dsn) == first
+    schema = read(text)
+    agreement = compare_catalogs(schema_to_dict(schema), first, names=True, comments=True)
+    assert agreement.rate == 1.0, str(agreement)
+    assert column_of(schema, "stocks", "country").default == "'US'::character varying"
+    assert column_of(schema, "stocks", "symbol").comment == "Exchange ticker"
+    assert table_of(schema, "collection_jobs").comment == "One row per collection run"
+
+
+def test_the_pass_loop_writes_sql_fixes_to_the_file_with_most_tables(tmp_path, monkeypatch):
+    """fix/apply.py's passes with this writer: a new table goes to the mirror's main SQL file
+    (`target`), a column to its table's file, both in one pass; the file is written once,
+    and `--diff` shows the same text."""
+    import shutil
+
+    from schemalint.config import load_config
+    from schemalint.fix import apply as passes
+
+    root = tmp_path / "bifrost"
+    shutil.copytree(BIFROST_SQL.parents[2], root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796601600")  # 2026-12-07
+    fixes = bifrost_fixes()
+    new_table = Fix("add brokers", "safe", fixes[6].changes, "sql")
+    column = Fix("add country", "safe", fixes[0].changes, "sql", path="scripts/database/schema.sql")
+    offered = [new_table, column]
+    monkeypatch.setattr(passes, "applicable", lambda findings, unsafe: [f for f in offered if f not in written_once])
+    written_once: list[Fix] = []
+    real_apply = WRITER.apply
+
+    def record(text, given, ctx):
+        result = real_apply(text, given, ctx)
+        written_once.extend(given[k] for k in result.applied)
+        return result
+
+    monkeypatch.setattr(WRITER, "apply", record)
+    config = load_config(root)
+    outcome = passes.fix_project(config, write=False, use_cache=False)
+    assert outcome.problems == []
+    assert outcome.changed == ["scripts/database/schema.sql"]
+    after = outcome.after["scripts/database/schema.sql"]
+    assert "CREATE TABLE IF NOT EXISTS brokers" in after
+    assert "ALTER TABLE stocks ADD COLUMN IF NOT EXISTS country" in after
+    assert after.count("-- schemalint --fix (2026-12-07)") == 1
+    assert (root / "scripts/database/schema.sql").read_text(encoding="utf-8") == BIFROST_SQL.read_text(encoding="utf-8")
+
+
+def test_a_writer_bug_costs_one_fix(monkeypatch):
+    from schemalint.fix import sql
+
+    def broken(change, ctx):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(sql, "_statements", broken)
+    written = write(BASE, by_id(CASES)["add_index"].changes, "append")
+    assert written.text == BASE and written.applied == ()
+    assert written.skipped == ((0, "internal error in the SQL writer (KeyError: 'boom')"),)
