@@ -826,13 +826,13 @@ class _Writer:
             args.append(f"comment={self.q(column.comment)}")
         return args
 
-    def call_text(self, func: str, args: list[str], used: int, indent: str = "    ") -> str:
+    def call_text(self, func: str, args: list[str], used: int, indent: str = "") -> str:
         """`func(a, b)`, wrapped as ruff format would when the line is too long."""
         flat = f"{func}({', '.join(args)})"
         if used + len(flat) <= self.width:
             return flat
         inner = ", ".join(args)
-        if len(indent) + 4 + len(inner) <= self.width:
+        if 8 + len(indent) + len(inner) <= self.width:
             return f"{func}(\n{indent}    {inner}\n{indent})"
         return f"{func}(\n" + "".join(f"{indent}    {a},\n" for a in args) + f"{indent})"
 
@@ -976,7 +976,11 @@ class _Writer:
         if elements and isinstance(elements[-1].value, cst.Dict):
             if last:
                 raise Skip(f"__table_args__ of {decl.name} already ends with a dict")
-            self.insert_before(elements[-1], text)
+            if len(elements) == 1 and not self._own_lines(elements[0]):  # `({...},)` -> `(X, {...})`
+                start = self.file.start(elements[0])
+                self.splice(start, self.file.end(args), f"{text}, {self.file.code(elements[0].value)}")
+            else:
+                self.insert_before(elements[-1], text)
         elif not elements:
             raise Skip(f"__table_args__ of {decl.name} is an empty tuple")
         elif len(elements) == 1 and not self._own_lines(elements[0]):
@@ -1041,13 +1045,24 @@ class _Writer:
         args = [f"[{local}]", f"[{remote}]", *self.fk_options(fk)]
         return f"{self.name(SA, 'ForeignKeyConstraint')}({', '.join(args)})"
 
+    def declared(self, decl: _TableDecl, name: str) -> None:
+        """Refuse to add an object `name` the table already declares (re-applying a fix)."""
+        for _, value in self._table_arg_items(decl)[1]:
+            named = _kwarg(value, "name") if isinstance(value, cst.Call) else None
+            first = _positional(value)[:1] if isinstance(value, cst.Call) and _head(value) == "Index" else []
+            if (named is not None and _string(named.value) == name) or (first and _string(first[0].value) == name):
+                raise Skip(f"{decl.name} already declares {name}")
+
     def add_index(self, change: AddIndex) -> None:
         decl = self.file.table(change.table, change.schema)
+        self.declared(decl, change.index.name)
         self.add_table_arg(decl, self.index_text(self.context.truth.table(change.table, change.schema), change.index))
 
     def add_constraint(self, change: AddConstraint) -> None:
         decl = self.file.table(change.table, change.schema)
         table = self.context.truth.table(change.table, change.schema)
+        if not change.constraint.implicit:
+            self.declared(decl, change.constraint.name)
         self.add_table_arg(decl, self.constraint_text(table, change.constraint))
 
     def add_foreign_key(self, change: AddForeignKey) -> None:
@@ -1328,8 +1343,7 @@ class SQLAlchemyWriter:
             taken += writer.splices
             imports.commit(writer.pending)
             added = writer.added_columns
-            if writer.splices:
-                applied.append(index)
+            applied.append(index)  # no splices: the file already says what the fix asks
         new = _splice(text, taken + imports.splices()) if taken else text
         return Written(new, tuple(applied), tuple(skipped))
 
