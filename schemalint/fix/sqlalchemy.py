@@ -686,13 +686,13 @@ class _Writer:
     def set_nullable(self, decl: _TableDecl, column: _ColumnDecl, nullable: bool) -> None:
         if nullable and _kwarg(column.call, "primary_key") is not None:
             raise Skip(f"{column.name} is part of the primary key")
-        existing = _kwarg(column.call, "nullable")
         annotation = column.annotation
-        if existing is None and column.mapped and annotation is not None:
-            inner = _mapped_inner(annotation.annotation)
-            if inner is not None:
-                self.set_optional(inner, nullable)
-                return
+        inner = _mapped_inner(annotation.annotation) if column.mapped and annotation is not None else None
+        if inner is not None:
+            # the annotation says it (`Optional[X]` / `X`); a `nullable=` that said otherwise goes
+            self.set_optional(inner, nullable)
+            self.set_kwarg(column.call, "nullable", None)
+            return
         self.set_kwarg(column.call, "nullable", "True" if nullable else "False")
 
     def set_optional(self, inner: cst.BaseExpression, nullable: bool) -> None:
@@ -773,6 +773,10 @@ class _Writer:
         if column.unknown:
             raise Skip(f"the truth's {', '.join(column.unknown)} of {column.name} is not known")
         attr = column.field_name or column.name
+        if (
+            column.name == f"{attr}_id"
+        ):  # a foreign key's column: `stock_id`, the attribute `stock` is the relationship's
+            attr = column.name
         taken = {c.attr for c in decl.columns} if decl is not None else set()
         if not attr.isidentifier() or attr in ("metadata", "registry") or attr in taken:
             attr = re.sub(r"\W", "_", attr)
@@ -1031,8 +1035,6 @@ class _Writer:
             types = {c.name: c.type for c in table.columns} if table is not None else {}
             if predicate_display(constraint.expression, types)[0] != constraint.expression:
                 raise Skip(f"CHECK {constraint.expression} would not read back the same")
-            if constraint.implicit:
-                raise Skip(f"CHECK {constraint.name} has a name PostgreSQL chose; SQLAlchemy would name it differently")
             return f"{self.name(SA, 'CheckConstraint')}({', '.join([self.q(constraint.expression), *named])})"
         raise Skip(f"a {constraint.kind} constraint like {constraint.name} is not written by the SQLAlchemy writer")
 
@@ -1162,8 +1164,11 @@ class _Writer:
         name = "".join(p[:1].upper() + p[1:] for p in re.split(r"_+", model_class or table.name) if p)
         if not name.isidentifier() or name in self.file.bound:
             raise Skip(f"class name {name} is taken in this file")
+        neighbour = next((d for d in classes if d.name == change.after and d.columns), None)
         mapped = (
-            Counter(c.mapped for d in classes for c in d.columns).most_common(1)[0][0]
+            self.column_style(neighbour)
+            if neighbour is not None
+            else Counter(c.mapped for d in classes for c in d.columns).most_common(1)[0][0]
             if any(d.columns for d in classes)
             else True
         )
@@ -1209,9 +1214,14 @@ class _Writer:
                 lines.append(f"{indent})")
         text = "\n".join(lines) + "\n"
         after = next((d for d in self.file.tables if d.name == change.after and d.statement is not None), None)
+        first = classes[0].statement if change.after is None and classes else None
         if after is not None and after.statement is not None:
             at = self.file.next_line(self.file.end(after.statement))
             self.splice(at, at, "\n\n" + text)
+        elif first is not None:  # the truth's first table: before the first mapped class
+            decorators = first.decorators if isinstance(first, cst.ClassDef) else ()
+            at = self.file.line_start(self.file.start(decorators[0] if decorators else first))
+            self.splice(at, at, text + "\n\n")
         else:
             at = len(self.file.text)
             tail = "" if self.file.text.endswith("\n") else "\n"

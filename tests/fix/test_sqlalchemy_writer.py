@@ -11,6 +11,7 @@ it cannot write faithfully is skipped with a reason, and, against a real Postgre
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import subprocess
 import sys
@@ -311,11 +312,11 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
     (
         "comment",
         "mapped",
-        [("mapped_column(String(200))", "mapped_column(String(200), comment=\"It's the name\")")],
+        [("mapped_column(String(200))", 'mapped_column(String(200), comment="It\'s the name")')],
         alter("stocks", "name", "comment"),
         [
             "-    name: Mapped[Optional[str]] = mapped_column(String(200))",
-            "+    name: Mapped[Optional[str]] = mapped_column(String(200), comment=\"It's the name\")",
+            '+    name: Mapped[Optional[str]] = mapped_column(String(200), comment="It\'s the name")',
         ],
     ),
     (
@@ -540,7 +541,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
                 '\n\nclass Sector(Base):\n    """Sector (the sectors table)."""\n\n    __tablename__ = "sectors"\n\n'
                 "    id = Column(Integer, primary_key=True)\n"
                 '    label = Column(String(40), nullable=False, unique=True, comment="Shown")\n'
-                "    parent_id = Column(Integer, ForeignKey(\"sectors.id\", ondelete=\"CASCADE\"))\n"
+                '    parent_id = Column(Integer, ForeignKey("sectors.id", ondelete="CASCADE"))\n'
                 "\n\nclass Quote(Base):",
             )
         ],
@@ -565,8 +566,8 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
         "mapped",
         [
             (
-                "    __table_args__ = ({\"comment\": \"prices\"},)\n",
-                "    __table_args__ = ({\"comment\": \"prices\"},)\n\n\n"
+                '    __table_args__ = ({"comment": "prices"},)\n',
+                '    __table_args__ = ({"comment": "prices"},)\n\n\n'
                 'class Sector(Base):\n    """Sector (the sectors table)."""\n\n    __tablename__ = "sectors"\n\n'
                 "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
                 "    label: Mapped[Optional[str]] = mapped_column(String(40))\n\n"
@@ -903,9 +904,56 @@ def test_a_new_class_follows_the_django_docstring_convention(tmp_path):
         "+",
         "+",
     ]
-    assert '    name = Column(String(200), nullable=True)\n\n\nclass Trade(Base):' in written.text
+    assert "    name = Column(String(200), nullable=True)\n\n\nclass Trade(Base):" in written.text
     after = read_text(tmp_path / "after", written.text)
     assert after.table("trades").mirrors == "apps.options.models.Trade"  # type: ignore[union-attr]
+
+
+BIFROST_CLASSES = [
+    ("Stock", "stocks", None),
+    ("OptionSnapshot", "option_snapshots", "stocks"),
+    ("OptionContract", "option_contracts", "option_snapshots"),
+    ("StrategyHistory", "strategy_history", "option_contracts"),
+    ("MarketCondition", "market_conditions", "strategy_history"),
+    ("CollectionJob", "collection_jobs", "market_conditions"),
+]
+
+
+def _without_index_names(facts: dict[str, object]) -> dict[str, object]:
+    return {**facts, "indexes": sorted(i[1:] for i in facts["indexes"])}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("cls, table, after", BIFROST_CLASSES, ids=[c[0] for c in BIFROST_CLASSES])
+def test_a_missing_bifrost_class_is_rebuilt_from_the_django_truth(tmp_path, cls, table, after):
+    """Cut one class out of the in-sync bifrost models, add it back from the Django model: it
+    reads as the class that was cut (index names aside: Django's hashes are written out), with
+    the seed's docstring, in the style of its neighbour."""
+    project = FIXTURES / "bifrost"
+    text = (project / "src" / "database" / "models.py").read_text()
+    config = Config(root=project)
+    in_sync = read_schema("sqlalchemy", [project / "src" / "database" / "models.py"], config)
+    truth = read_schema("django", sorted((project / "app_django").rglob("models.py")), config)
+    start = text.index(f"\n\nclass {cls}(Base):")
+    following = re.search(r"\n\n\n(class |# )", text[start + 3 :])  # the class and its module-level Index
+    cut = text[:start] + (text[start + 3 + following.start() :] if following else "\n")
+    mirror = read_text(tmp_path / "cut", cut)
+    mirror = replace(
+        mirror,
+        tables=tuple(
+            replace(t, location=replace(t.location, path="models.py")) if t.location else t  # type: ignore[arg-type]
+            for t in mirror.tables
+        ),
+    )
+    written = write(cut, [AddTable(truth.table(table), after)], truth, mirror)  # type: ignore[arg-type]
+    assert written.applied == (0,), written.skipped
+    assert f'    """{cls} (mirrors Django apps.' in written.text
+    after_fix = read_text(tmp_path / "after", written.text)
+    assert not after_fix.diagnostics, after_fix.diagnostics
+    rebuilt = after_fix.table(table)
+    assert rebuilt is not None and rebuilt.mirrors is not None and rebuilt.mirrors.endswith(f".{cls}")
+    expected = _without_index_names(table_facts(in_sync.table(table)))  # type: ignore[arg-type]
+    assert _without_index_names(table_facts(rebuilt)) == expected
+    assert [t.name for t in after_fix.tables] == [t.name for t in in_sync.tables]
 
 
 # --------------------------------------------------------------------------- what is not written
@@ -934,7 +982,9 @@ def test_table_args_built_by_a_function_is_not_edited():
 
 def test_an_unknown_table_or_column_is_skipped():
     truth = Schema("django", tables=(Table("nope", columns=(Column("a", "text"),)),))
-    written = write(CLASSIC, [AddColumn("nope", Column("a", "text")), DropColumn("stocks", Column("zzz", "text"))], truth)
+    written = write(
+        CLASSIC, [AddColumn("nope", Column("a", "text")), DropColumn("stocks", Column("zzz", "text"))], truth
+    )
     assert written.text == CLASSIC
     assert [i for i, _ in written.skipped] == [0, 1]
 
@@ -967,7 +1017,9 @@ def test_foreign_keys_and_indexes_can_be_added_and_dropped(tmp_path):
         "+    stock_id = Column(BigInteger, nullable=False)",
     ]
     back = write(written.text, [AddForeignKey("quotes", replace(fk, on_delete="CASCADE"))], mirror)
-    assert '    stock_id = Column(BigInteger, ForeignKey("stocks.id", ondelete="CASCADE"), nullable=False)\n' in back.text
+    assert (
+        '    stock_id = Column(BigInteger, ForeignKey("stocks.id", ondelete="CASCADE"), nullable=False)\n' in back.text
+    )
     with_index = CLASSIC.replace('({"comment": "prices"},)', '(Index("i_price", "price"), {"comment": "prices"})')
     index = read_text(tmp_path / "i", TRUTH_IMPORTS + with_index).table("quotes").indexes[0]  # type: ignore[union-attr]
     dropped = write(with_index, [DropIndex("quotes", index)], mirror)
@@ -1163,4 +1215,8 @@ def test_fixed_drifted_models_build_what_their_dump_says(pg, tmp_path):
     agreement = compare_catalogs(
         schema_to_dict(fixed), built, names=True, comments=True, labels=("fixed dump", "postgres")
     )
+    print(f"\nfixed bifrost-drifted models: {agreement.agreeing}/{agreement.compared} facts agree")
     assert agreement.differences == [], str(agreement)
+    assert agreement.compared > 100
+    built_columns = {(t["name"], c["name"]) for t in built["tables"] for c in t["columns"]}
+    assert {("stocks", "country"), ("option_snapshots", "tags"), ("collection_jobs", "payload")} <= built_columns
