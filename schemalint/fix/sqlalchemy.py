@@ -348,9 +348,10 @@ class _Imports:
             return self.file.from_imports[name]
         if attr in self.added.get(module, []) or attr in pending.get(module, []):
             return attr
-        if module in self.file.module_aliases:
-            return f"{self.file.module_aliases[module]}.{attr}"
         taken = self.file.bound | {a for names in (*self.added.values(), *pending.values()) for a in names}
+        alias = self.file.module_aliases.get(module)
+        if alias is not None and (module not in self.file.import_nodes or attr in taken):
+            return f"{alias}.{attr}"  # the file writes `sa.String`
         if attr in taken:
             raise Skip(f"{attr} is bound to something else in this file; {module}.{attr} cannot be imported")
         pending.setdefault(module, []).append(attr)
@@ -894,13 +895,37 @@ class _Writer:
             self.remove_item(decl.call.args, column.arg)
             return
         assert column.statement is not None and decl.cls is not None
-        for name in {column.name, column.attr} - {None}:
-            assert name is not None
-            line = self.file.references(name, self.file.module, column.statement)
-            if line is not None:
-                raise Skip(f"{change.table}.{change.column.name} is still used at line {line}")
+        line = self.column_used(decl, column)
+        if line is not None:
+            raise Skip(f"{change.table}.{change.column.name} is still used at line {line}")
         start, end = self.statement_lines(column.statement)
         self.splice(start, end, "")
+
+    def column_used(self, decl: _TableDecl, column: _ColumnDecl) -> int | None:
+        """The line of a use of the column a drop would break: its name or attribute in its own
+        class (`Index("i", "price")`, `price.desc()`), `Class.attr` anywhere, or a
+        `"table.column"` foreign key string anywhere."""
+        assert decl.cls is not None and column.statement is not None
+        own = (self.file.start(decl.cls), self.file.end(decl.cls))
+        statement = (self.file.start(column.statement), self.file.end(column.statement))
+        names = {column.name, column.attr} - {None}
+        for node in self.file.positions:
+            at = self.file.start(node)
+            if statement[0] <= at < statement[1]:
+                continue
+            inside = own[0] <= at < own[1]
+            if isinstance(node, cst.SimpleString):
+                value = _string(node)
+                hit = (inside and value in names) or value == f"{decl.name}.{column.name}"
+            elif isinstance(node, cst.Name):
+                hit = inside and node.value in names
+            elif isinstance(node, cst.Attribute):
+                hit = node.attr.value == column.attr and _head(node.value) == decl.cls.name.value
+            else:
+                hit = False
+            if hit:
+                return self.file.positions[node].start.line
+        return None
 
     # ----- tables
     def rename_table(self, change: RenameTable) -> None:

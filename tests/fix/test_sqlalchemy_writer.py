@@ -1220,3 +1220,33 @@ def test_fixed_drifted_models_build_what_their_dump_says(pg, tmp_path):
     assert agreement.compared > 100
     built_columns = {(t["name"], c["name"]) for t in built["tables"] for c in t["columns"]}
     assert {("stocks", "country"), ("option_snapshots", "tags"), ("collection_jobs", "payload")} <= built_columns
+
+
+def test_a_column_of_the_same_name_elsewhere_does_not_block_a_drop():
+    """`name` is also a column of another class: only uses of this table's column count."""
+    source = CLASSIC.replace(
+        '    price = Column(Integer, nullable=False, server_default=text("0"))\n',
+        '    price = Column(Integer, nullable=False, server_default=text("0"))\n'
+        "    name = Column(String(20), nullable=True)\n",
+    )
+    written = write(source, [DropColumn("stocks", Column("name", "character varying(200)"))], Schema("sqlalchemy"))
+    assert diff_lines(source, written.text) == ["-    name = Column(String(200), nullable=True)"]
+    used = write(source, [DropColumn("stocks", Column("id", "bigint"))], Schema("sqlalchemy"))
+    assert used.skipped == ((0, "stocks.id is still used at line 27"),)  # ForeignKey("stocks.id")
+
+
+def test_a_name_the_file_binds_otherwise_is_not_imported_over_it(tmp_path):
+    """`UUID` is the postgresql type here: the annotation needs `uuid.UUID`, which cannot be
+    imported under that name, so the fix is skipped (or spelled through a module the file imports)."""
+    source = MAPPED.replace(
+        "from sqlalchemy.orm import", "from sqlalchemy.dialects.postgresql import UUID\nfrom sqlalchemy.orm import"
+    )
+    column = Column("uid", "uuid", nullable=False)
+    truth = Schema("django", tables=(Table("stocks", columns=(column,)),))
+    written = write(source, [AddColumn("stocks", column, after="name")], truth)
+    assert written.skipped == ((0, "UUID is bound to something else in this file; uuid.UUID cannot be imported"),)
+    with_module = "import uuid\n" + source
+    written = write(with_module, [AddColumn("stocks", column, after="name")], truth)
+    assert "    uid: Mapped[uuid.UUID] = mapped_column(UUID)\n" in written.text
+    after = read_text(tmp_path, written.text)
+    assert column_facts(after.table("stocks").column("uid")) == column_facts(column)  # type: ignore[arg-type,union-attr]
