@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -80,6 +80,9 @@ class _Splice:
     start: int
     end: int
     text: str
+    late: bool = False
+    """Of two insertions at one place, a late one goes second (a keyword argument after a
+    positional one another fix inserts there)."""
 
 
 # --------------------------------------------------------------------------- the file's index
@@ -160,6 +163,8 @@ class _File:
         self.import_statements: list[tuple[str, cst.SimpleStatementLine]] = []
         self._index()
         self.quote = self._quote()
+        self.width = max(88, min(120, max((len(line) for line in text.splitlines()), default=0)))
+        """The line length new lines keep to: ruff's default, or the file's longest line."""
 
     # positions (0-based offsets into text)
     def start(self, node: cst.CSTNode) -> int:
@@ -405,7 +410,7 @@ class _Imports:
         line_start = self.file.line_start(self.file.start(node))
         prefix = self.file.text[line_start:start]
         joined = ", ".join(texts)
-        if len(prefix) + len(joined) <= 99:
+        if len(prefix) + len(joined) + 1 <= self.file.width:
             return _Splice(start, end, joined)
         if node.lpar is None:
             return _Splice(start, end, "(\n" + "".join(f"    {t},\n" for t in texts) + ")")
@@ -450,7 +455,7 @@ class _Writer:
         bound = set(file.from_imports)
         self.bound = bound
         self.added_columns: dict[tuple[str, str], int] = {}
-        self.width = max(88, min(120, max((len(line) for line in file.text.splitlines()), default=0)))
+        self.width = file.width
 
     # -------------------------------------------------------------- small helpers
     def q(self, value: str) -> str:
@@ -470,6 +475,12 @@ class _Writer:
 
     def splice(self, start: int, end: int, text: str) -> None:
         self.splices.append(_Splice(start, end, text))
+
+    def late(self, make: Callable[[], None]) -> None:
+        """Run `make`, marking the splices it adds as late."""
+        count = len(self.splices)
+        make()
+        self.splices[count:] = [replace(s, late=True) for s in self.splices[count:]]
 
     def truth_table(self, name: str, schema: str | None) -> Table:
         table = self.context.truth.table(name, schema)
@@ -585,7 +596,7 @@ class _Writer:
             return
         if value is None:
             return
-        self.append_item(call.args, self._opening(call), f"{keyword}={value}")
+        self.late(lambda: self.append_item(call.args, self._opening(call), f"{keyword}={value}"))
 
     def _opening(self, call: cst.Call) -> int:
         return self.file.text.index("(", self.file.end(call.func)) + 1
@@ -1002,20 +1013,33 @@ class _Writer:
         if not isinstance(args, cst.Tuple) or any(isinstance(e, cst.StarredElement) for e in args.elements):
             raise Skip(f"__table_args__ of {decl.name} is not a literal tuple or dict")
         elements = list(args.elements)
-        if elements and isinstance(elements[-1].value, cst.Dict):
-            if last:
-                raise Skip(f"__table_args__ of {decl.name} already ends with a dict")
-            if len(elements) == 1 and not self._own_lines(elements[0]):  # `({...},)` -> `(X, {...})`
-                start = self.file.start(elements[0])
-                self.splice(start, self.file.end(args), f"{text}, {self.file.code(elements[0].value)}")
-            else:
-                self.insert_before(elements[-1], text)
-        elif not elements:
+        ends_with_dict = bool(elements) and isinstance(elements[-1].value, cst.Dict)
+        if ends_with_dict and last:
+            raise Skip(f"__table_args__ of {decl.name} already ends with a dict")
+        if not elements:
             raise Skip(f"__table_args__ of {decl.name} is an empty tuple")
-        elif len(elements) == 1 and not self._own_lines(elements[0]):
-            self.splice(self.file.end(elements[0]), self.file.end(args), f", {text}")
-        else:
-            self.insert_after(elements[-1], text)
+        source = self.file.text
+        opening = source.rfind("(", 0, self.file.start(args))
+        closing = source.find(")", self.file.end(args))
+        if opening < 0 or source[opening + 1 : self.file.start(args)].strip() or closing < 0:
+            raise Skip(f"__table_args__ of {decl.name} is a tuple without parentheses")
+        if "\n" in source[opening:closing]:  # one element a line: add a line
+            if ends_with_dict:
+                self.insert_before(elements[-1], text)
+            else:
+                self.insert_after(elements[-1], text)
+            return
+        items = [self.file.code(e.value) for e in elements]
+        items.insert(len(items) - 1 if ends_with_dict else len(items), text)
+        flat = f"({', '.join(items)})"
+        line_start = self.file.line_start(opening)
+        rest = source[closing + 1 : self.file.next_line(closing)].rstrip("\n")
+        if len(source[line_start:opening]) + len(flat) + len(rest) <= self.file.width:
+            self.splice(opening, closing + 1, flat)
+        else:  # as ruff format would: one element a line
+            line = source[line_start:closing]
+            indent = line[: len(line) - len(line.lstrip())]
+            self.splice(opening, closing + 1, "(\n" + "".join(f"{indent}    {i},\n" for i in items) + f"{indent})")
 
     def index_text(self, table: Table | None, index: Index) -> str:
         if index.unknown:
@@ -1341,7 +1365,7 @@ def _overlaps(splice: _Splice, taken: list[_Splice]) -> bool:
 def _splice(text: str, splices: list[_Splice]) -> str:
     out = []
     at = 0
-    for splice in sorted(enumerate(splices), key=lambda p: (p[1].start, p[1].end > p[1].start, p[0])):
+    for splice in sorted(enumerate(splices), key=lambda p: (p[1].start, p[1].end > p[1].start, p[1].late, p[0])):
         s = splice[1]
         out.append(text[at : s.start])
         out.append(s.text)

@@ -45,7 +45,7 @@ from schemalint.fix import (
 from schemalint.fix.sqlalchemy import WRITER
 from schemalint.fix.sqlalchemy_types import FIXED, PARAMETERIZED
 from schemalint.fix.writers import WriteContext, Written, get_writer
-from schemalint.model import Column, EnumType, Schema, Table, replace
+from schemalint.model import Column, Constraint, EnumType, Schema, Table, replace
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -460,7 +460,10 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
             "-from sqlalchemy import BigInteger, ForeignKey, Integer, String, text",
             "+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text",
             '-    __table_args__ = ({"comment": "prices"},)',
-            '+    __table_args__ = (Index("idx_quotes_price", "price", postgresql_where=text("price > 0")), {"comment": "prices"})',
+            "+    __table_args__ = (",
+            '+        Index("idx_quotes_price", "price", postgresql_where=text("price > 0")),',
+            '+        {"comment": "prices"},',
+            "+    )",
         ],
     ),
     (
@@ -476,9 +479,20 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
         add_constraint("quotes", "unique"),
         [
             "-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, text",
-            "+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint, text",
+            "+from sqlalchemy import (",
+            "+    BigInteger,",
+            "+    Column,",
+            "+    ForeignKey,",
+            "+    Integer,",
+            "+    String,",
+            "+    UniqueConstraint,",
+            "+    text,",
+            "+)",
             '-    __table_args__ = ({"comment": "prices"},)',
-            '+    __table_args__ = (UniqueConstraint("stock_id", "price", name="uniq_quote"), {"comment": "prices"})',
+            "+    __table_args__ = (",
+            '+        UniqueConstraint("stock_id", "price", name="uniq_quote"),',
+            '+        {"comment": "prices"},',
+            "+    )",
         ],
     ),
     (
@@ -1250,3 +1264,47 @@ def test_a_name_the_file_binds_otherwise_is_not_imported_over_it(tmp_path):
     assert "    uid: Mapped[uuid.UUID] = mapped_column(UUID)\n" in written.text
     after = read_text(tmp_path, written.text)
     assert column_facts(after.table("stocks").column("uid")) == column_facts(column)  # type: ignore[arg-type,union-attr]
+
+
+TABLE_FORM = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+stocks = sa.Table(
+    "stocks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("symbol", sa.String(10), nullable=False),  # the ticker
+    sa.Column("note", sa.Text),
+    sa.Index("idx_stocks_symbol", "symbol"),
+)
+"""
+
+
+def test_a_table_call_is_edited_in_place(tmp_path):
+    mirror = read_text(tmp_path / "m", TABLE_FORM)
+    symbol = mirror.table("stocks").column("symbol")  # type: ignore[union-attr]
+    assert symbol is not None
+    want = replace(symbol, type="character varying(12)", default="'X'::character varying", comment="Ticker")
+    changes: list[Change] = [
+        AlterColumn("stocks", "symbol", ("type", "default", "comment"), want, symbol),
+        DropColumn("stocks", Column("note", "text")),
+        SetTableComment("stocks", "Listed"),
+        AddConstraint("stocks", Constraint("uq_symbol", "unique", ("symbol",))),
+    ]
+    written = write(TABLE_FORM, changes, mirror)
+    assert written.applied == (0, 1, 2, 3), written.skipped
+    assert diff_lines(TABLE_FORM, written.text) == [
+        '-    sa.Column("symbol", sa.String(10), nullable=False),  # the ticker',
+        '-    sa.Column("note", sa.Text),',
+        '+    sa.Column("symbol", sa.String(12), nullable=False, server_default="X", comment="Ticker"),  # the ticker',
+        '+    sa.UniqueConstraint("symbol", name="uq_symbol"),',
+        '+    comment="Listed",',
+    ]
+    after = read_text(tmp_path / "after", written.text)
+    table = after.table("stocks")
+    assert table is not None and table.comment == "Listed"
+    assert column_facts(table.column("symbol")) == column_facts(want)  # type: ignore[arg-type]
+    assert [c.name for c in table.columns] == ["id", "symbol"]
+    assert [c.name for c in table.constraints] == ["uq_symbol"]
