@@ -455,6 +455,11 @@ class _Writer:
         bound = set(file.from_imports)
         self.bound = bound
         self.added_columns: dict[tuple[str, str], int] = {}
+        """(table, column) -> where a column added by an earlier fix of this call was inserted."""
+        self.batch_adds: dict[tuple[str, str], int] = {}
+        """(table, column) -> the index of the fix of this call that adds it."""
+        self.index = 0
+        """The index of the fix being written."""
         self.width = file.width
 
     # -------------------------------------------------------------- small helpers
@@ -883,6 +888,8 @@ class _Writer:
             at = self.statement_lines(anchor.statement)[1]
         elif change.after and (decl.name, change.after) in self.added_columns:
             at = self.added_columns[(decl.name, change.after)]
+        elif change.after and self.batch_adds.get((decl.name, change.after), -1) > self.index:
+            raise Defer  # its neighbour comes with a later fix of this call: placed beside it next pass
         elif change.after is None and decl.columns and decl.columns[0].statement is not None:
             at = self.statement_lines(decl.columns[0].statement)[0]
         elif decl.columns and decl.columns[-1].statement is not None:
@@ -1386,9 +1393,13 @@ class SQLAlchemyWriter:
         applied: list[int] = []
         skipped: list[tuple[int, str]] = []
         added: dict[tuple[str, str], int] = {}
+        batch = {
+            (c.table, c.column.name): i for i, f in enumerate(fixes) for c in f.changes if isinstance(c, AddColumn)
+        }
         for index, fix in enumerate(fixes):
             writer = _Writer(file, imports, context)
             writer.added_columns = dict(added)
+            writer.batch_adds, writer.index = batch, index
             try:
                 for change in fix.changes:
                     writer.change(change)
