@@ -51,6 +51,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, Schema, Tabl
 from schemalint.postgres.keywords import quote_literal
 from schemalint.read.python.parse import parse_for_reading
 from schemalint.read.sqlalchemy.sqltext import default_display, predicate_display
+from schemalint.read.sqlalchemy.sqltypes import TYPE_NAMES
 
 SA = "sqlalchemy"
 COLUMN_CALLS = {"Column", "mapped_column"}
@@ -670,17 +671,25 @@ class _Writer:
                 raise Skip(f"changing a column's {part} is not written by the SQLAlchemy writer")
             if not truth.known(part):
                 raise Skip(f"the truth's {part} of {change.name} is not known")
+        python: str | None = None
         if "type" in change.parts:
             text = self.type_text(truth.type)
             arg = self.type_arg(column)
             if arg is not None:
+                if _head(arg.value) not in TYPE_NAMES:
+                    raise Skip(f"type {self.file.code(arg.value)} is the project's own; change it by hand")
                 self.splice(self.file.start(arg.value), self.file.end(arg.value), text)
             else:
                 positional = _positional(column.call)
                 named = 1 if positional and _string(positional[0].value) is not None else 0
                 self.insert_positional(column.call, named, text)
+            python = self.new_python_type(column, change.current.type, truth.type)
         if "nullable" in change.parts:
-            self.set_nullable(decl, column, truth.nullable)
+            self.set_nullable(decl, column, truth.nullable, python)
+        elif python is not None:
+            inner = self.annotation_inner(column)
+            assert inner is not None
+            self.rewrite_annotation(inner, None, python)
         if "default" in change.parts:
             pg = truth.type if "type" in change.parts or not change.current.type else change.current.type
             value = None if truth.default is None else self.server_default(truth.default, pg)
@@ -700,26 +709,48 @@ class _Writer:
         if "references" in change.parts:
             self.set_references(change, column)
 
-    def set_nullable(self, decl: _TableDecl, column: _ColumnDecl, nullable: bool) -> None:
+    def set_nullable(self, decl: _TableDecl, column: _ColumnDecl, nullable: bool, python: str | None = None) -> None:
         if nullable and _kwarg(column.call, "primary_key") is not None:
             raise Skip(f"{column.name} is part of the primary key")
-        annotation = column.annotation
-        inner = _mapped_inner(annotation.annotation) if column.mapped and annotation is not None else None
+        inner = self.annotation_inner(column)
         if inner is not None:
             # the annotation says it (`Optional[X]` / `X`); a `nullable=` that said otherwise goes
-            self.set_optional(inner, nullable)
+            self.rewrite_annotation(inner, nullable, python)
             self.set_kwarg(column.call, "nullable", None)
             return
         self.set_kwarg(column.call, "nullable", "True" if nullable else "False")
 
-    def set_optional(self, inner: cst.BaseExpression, nullable: bool) -> None:
-        """Make the `X` of `Mapped[X]` `Optional[X]` / `X | None` (nullable) or plain `X`."""
+    def annotation_inner(self, column: _ColumnDecl) -> cst.BaseExpression | None:
+        annotation = column.annotation
+        return _mapped_inner(annotation.annotation) if column.mapped and annotation is not None else None
+
+    def new_python_type(self, column: _ColumnDecl, old: str, new: str) -> str | None:
+        """The Python type the `Mapped[...]` annotation should name after a type change, when it
+        names the old type's (`Mapped[int]` for an integer that becomes text: `str`)."""
+        inner = self.annotation_inner(column)
+        if inner is None:
+            return None
+        base = _optional_inner(inner) or inner
+        before = python_type(old)
+        names = [self.file.from_imports.get(n) for n in before.names]
+        if None in names or self.file.code(base) != before.render([n for n in names if n is not None]):
+            return None
+        after = self.spell(python_type(new))
+        return None if after == self.file.code(base) else after
+
+    def rewrite_annotation(self, inner: cst.BaseExpression, nullable: bool | None, python: str | None) -> None:
+        """Make the `X` of `Mapped[X]` `Optional[X]` / `X | None` (nullable) or plain `X`, and
+        its type `python` (None: as it is)."""
         optional = _optional_inner(inner)
-        if nullable:
-            if optional is None:
-                self.splice(self.file.start(inner), self.file.end(inner), self.optional(self.file.code(inner)))
-        elif optional is not None:
-            self.splice(self.file.start(inner), self.file.end(inner), self.file.code(optional))
+        base = optional or inner
+        text = python or self.file.code(base)
+        wanted = (optional is not None) if nullable is None else nullable
+        if text == self.file.code(base) and wanted == (optional is not None):
+            return
+        if wanted and optional is not None:
+            self.splice(self.file.start(base), self.file.end(base), text)
+        else:
+            self.splice(self.file.start(inner), self.file.end(inner), self.optional(text) if wanted else text)
 
     def optional(self, text: str) -> str:
         if "Optional[" in self.file.text and ("typing", "Optional") in self.file.from_imports:

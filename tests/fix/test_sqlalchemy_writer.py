@@ -240,6 +240,28 @@ CASES: list[tuple[str, str, list[tuple[str, str]], Factory, list[str]]] = [
         ],
     ),
     (
+        "type-and-nullable",
+        "mapped",
+        [("price: Mapped[int] = mapped_column(Integer,", "price: Mapped[Optional[str]] = mapped_column(Text,")],
+        alter("quotes", "price", "type", "nullable"),
+        [
+            "-from sqlalchemy import BigInteger, ForeignKey, Integer, String, text",
+            "+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, text",
+            '-    price: Mapped[int] = mapped_column(Integer, server_default=text("0"))',
+            '+    price: Mapped[Optional[str]] = mapped_column(Text, server_default=text("0"))',
+        ],
+    ),
+    (
+        "type-annotation",
+        "mapped",
+        [("stock_id: Mapped[int] = mapped_column(BigInteger,", "stock_id: Mapped[str] = mapped_column(String(12),")],
+        alter("quotes", "stock_id", "type"),
+        [
+            '-    stock_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stocks.id"))',
+            '+    stock_id: Mapped[str] = mapped_column(String(12), ForeignKey("stocks.id"))',
+        ],
+    ),
+    (
         "nullable",
         "classic",
         [("String(200), nullable=True", "String(200), nullable=False")],
@@ -1341,3 +1363,13 @@ def test_a_column_whose_neighbour_comes_later_in_the_pass_waits_for_it():
     in_order = write(CLASSIC, changes[::-1], truth)
     assert in_order.text == again.text  # in the other order both are written in one pass
     assert in_order.applied == (0, 1)
+
+
+def test_a_projects_own_type_is_not_replaced():
+    source = CLASSIC.replace("name = Column(String(200), nullable=True)", "name = Column(Lowered(200), nullable=True)")
+    have = Column("name", "character varying(200)")
+    written = write(
+        source, [AlterColumn("stocks", "name", ("type",), replace(have, type="text"), have)], Schema("django")
+    )
+    assert written.text == source
+    assert written.skipped == ((0, "type Lowered(200) is the project's own; change it by hand"),)
