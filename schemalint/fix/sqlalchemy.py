@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -51,6 +51,7 @@ from schemalint.model import Column, Constraint, ForeignKey, Index, Schema, Tabl
 from schemalint.postgres.keywords import quote_literal
 from schemalint.read.python.parse import parse_for_reading
 from schemalint.read.sqlalchemy.sqltext import default_display, predicate_display
+from schemalint.read.sqlalchemy.sqltypes import TYPE_NAMES
 
 SA = "sqlalchemy"
 COLUMN_CALLS = {"Column", "mapped_column"}
@@ -80,6 +81,9 @@ class _Splice:
     start: int
     end: int
     text: str
+    late: bool = False
+    """Of two insertions at one place, a late one goes second (a keyword argument after a
+    positional one another fix inserts there)."""
 
 
 # --------------------------------------------------------------------------- the file's index
@@ -160,6 +164,8 @@ class _File:
         self.import_statements: list[tuple[str, cst.SimpleStatementLine]] = []
         self._index()
         self.quote = self._quote()
+        self.width = max(88, min(120, max((len(line) for line in text.splitlines()), default=0)))
+        """The line length new lines keep to: ruff's default, or the file's longest line."""
 
     # positions (0-based offsets into text)
     def start(self, node: cst.CSTNode) -> int:
@@ -348,9 +354,10 @@ class _Imports:
             return self.file.from_imports[name]
         if attr in self.added.get(module, []) or attr in pending.get(module, []):
             return attr
-        if module in self.file.module_aliases:
-            return f"{self.file.module_aliases[module]}.{attr}"
         taken = self.file.bound | {a for names in (*self.added.values(), *pending.values()) for a in names}
+        alias = self.file.module_aliases.get(module)
+        if alias is not None and (module not in self.file.import_nodes or attr in taken):
+            return f"{alias}.{attr}"  # the file writes `sa.String`
         if attr in taken:
             raise Skip(f"{attr} is bound to something else in this file; {module}.{attr} cannot be imported")
         pending.setdefault(module, []).append(attr)
@@ -404,7 +411,7 @@ class _Imports:
         line_start = self.file.line_start(self.file.start(node))
         prefix = self.file.text[line_start:start]
         joined = ", ".join(texts)
-        if len(prefix) + len(joined) <= 99:
+        if len(prefix) + len(joined) + 1 <= self.file.width:
             return _Splice(start, end, joined)
         if node.lpar is None:
             return _Splice(start, end, "(\n" + "".join(f"    {t},\n" for t in texts) + ")")
@@ -449,7 +456,12 @@ class _Writer:
         bound = set(file.from_imports)
         self.bound = bound
         self.added_columns: dict[tuple[str, str], int] = {}
-        self.width = max(88, min(120, max((len(line) for line in file.text.splitlines()), default=0)))
+        """(table, column) -> where a column added by an earlier fix of this call was inserted."""
+        self.batch_adds: dict[tuple[str, str], int] = {}
+        """(table, column) -> the index of the fix of this call that adds it."""
+        self.index = 0
+        """The index of the fix being written."""
+        self.width = file.width
 
     # -------------------------------------------------------------- small helpers
     def q(self, value: str) -> str:
@@ -469,6 +481,12 @@ class _Writer:
 
     def splice(self, start: int, end: int, text: str) -> None:
         self.splices.append(_Splice(start, end, text))
+
+    def late(self, make: Callable[[], None]) -> None:
+        """Run `make`, marking the splices it adds as late."""
+        count = len(self.splices)
+        make()
+        self.splices[count:] = [replace(s, late=True) for s in self.splices[count:]]
 
     def truth_table(self, name: str, schema: str | None) -> Table:
         table = self.context.truth.table(name, schema)
@@ -584,7 +602,7 @@ class _Writer:
             return
         if value is None:
             return
-        self.append_item(call.args, self._opening(call), f"{keyword}={value}")
+        self.late(lambda: self.append_item(call.args, self._opening(call), f"{keyword}={value}"))
 
     def _opening(self, call: cst.Call) -> int:
         return self.file.text.index("(", self.file.end(call.func)) + 1
@@ -653,17 +671,25 @@ class _Writer:
                 raise Skip(f"changing a column's {part} is not written by the SQLAlchemy writer")
             if not truth.known(part):
                 raise Skip(f"the truth's {part} of {change.name} is not known")
+        python: str | None = None
         if "type" in change.parts:
             text = self.type_text(truth.type)
             arg = self.type_arg(column)
             if arg is not None:
+                if _head(arg.value) not in TYPE_NAMES:
+                    raise Skip(f"type {self.file.code(arg.value)} is the project's own; change it by hand")
                 self.splice(self.file.start(arg.value), self.file.end(arg.value), text)
             else:
                 positional = _positional(column.call)
                 named = 1 if positional and _string(positional[0].value) is not None else 0
                 self.insert_positional(column.call, named, text)
+            python = self.new_python_type(column, change.current.type, truth.type)
         if "nullable" in change.parts:
-            self.set_nullable(decl, column, truth.nullable)
+            self.set_nullable(decl, column, truth.nullable, python)
+        elif python is not None:
+            inner = self.annotation_inner(column)
+            assert inner is not None
+            self.rewrite_annotation(inner, None, python)
         if "default" in change.parts:
             pg = truth.type if "type" in change.parts or not change.current.type else change.current.type
             value = None if truth.default is None else self.server_default(truth.default, pg)
@@ -683,26 +709,48 @@ class _Writer:
         if "references" in change.parts:
             self.set_references(change, column)
 
-    def set_nullable(self, decl: _TableDecl, column: _ColumnDecl, nullable: bool) -> None:
+    def set_nullable(self, decl: _TableDecl, column: _ColumnDecl, nullable: bool, python: str | None = None) -> None:
         if nullable and _kwarg(column.call, "primary_key") is not None:
             raise Skip(f"{column.name} is part of the primary key")
-        existing = _kwarg(column.call, "nullable")
-        annotation = column.annotation
-        if existing is None and column.mapped and annotation is not None:
-            inner = _mapped_inner(annotation.annotation)
-            if inner is not None:
-                self.set_optional(inner, nullable)
-                return
+        inner = self.annotation_inner(column)
+        if inner is not None:
+            # the annotation says it (`Optional[X]` / `X`); a `nullable=` that said otherwise goes
+            self.rewrite_annotation(inner, nullable, python)
+            self.set_kwarg(column.call, "nullable", None)
+            return
         self.set_kwarg(column.call, "nullable", "True" if nullable else "False")
 
-    def set_optional(self, inner: cst.BaseExpression, nullable: bool) -> None:
-        """Make the `X` of `Mapped[X]` `Optional[X]` / `X | None` (nullable) or plain `X`."""
+    def annotation_inner(self, column: _ColumnDecl) -> cst.BaseExpression | None:
+        annotation = column.annotation
+        return _mapped_inner(annotation.annotation) if column.mapped and annotation is not None else None
+
+    def new_python_type(self, column: _ColumnDecl, old: str, new: str) -> str | None:
+        """The Python type the `Mapped[...]` annotation should name after a type change, when it
+        names the old type's (`Mapped[int]` for an integer that becomes text: `str`)."""
+        inner = self.annotation_inner(column)
+        if inner is None:
+            return None
+        base = _optional_inner(inner) or inner
+        before = python_type(old)
+        names = [self.file.from_imports.get(n) for n in before.names]
+        if None in names or self.file.code(base) != before.render([n for n in names if n is not None]):
+            return None
+        after = self.spell(python_type(new))
+        return None if after == self.file.code(base) else after
+
+    def rewrite_annotation(self, inner: cst.BaseExpression, nullable: bool | None, python: str | None) -> None:
+        """Make the `X` of `Mapped[X]` `Optional[X]` / `X | None` (nullable) or plain `X`, and
+        its type `python` (None: as it is)."""
         optional = _optional_inner(inner)
-        if nullable:
-            if optional is None:
-                self.splice(self.file.start(inner), self.file.end(inner), self.optional(self.file.code(inner)))
-        elif optional is not None:
-            self.splice(self.file.start(inner), self.file.end(inner), self.file.code(optional))
+        base = optional or inner
+        text = python or self.file.code(base)
+        wanted = (optional is not None) if nullable is None else nullable
+        if text == self.file.code(base) and wanted == (optional is not None):
+            return
+        if wanted and optional is not None:
+            self.splice(self.file.start(base), self.file.end(base), text)
+        else:
+            self.splice(self.file.start(inner), self.file.end(inner), self.optional(text) if wanted else text)
 
     def optional(self, text: str) -> str:
         if "Optional[" in self.file.text and ("typing", "Optional") in self.file.from_imports:
@@ -773,6 +821,10 @@ class _Writer:
         if column.unknown:
             raise Skip(f"the truth's {', '.join(column.unknown)} of {column.name} is not known")
         attr = column.field_name or column.name
+        if (
+            column.name == f"{attr}_id"
+        ):  # a foreign key's column: `stock_id`, the attribute `stock` is the relationship's
+            attr = column.name
         taken = {c.attr for c in decl.columns} if decl is not None else set()
         if not attr.isidentifier() or attr in ("metadata", "registry") or attr in taken:
             attr = re.sub(r"\W", "_", attr)
@@ -826,13 +878,13 @@ class _Writer:
             args.append(f"comment={self.q(column.comment)}")
         return args
 
-    def call_text(self, func: str, args: list[str], used: int, indent: str = "    ") -> str:
+    def call_text(self, func: str, args: list[str], used: int, indent: str = "") -> str:
         """`func(a, b)`, wrapped as ruff format would when the line is too long."""
         flat = f"{func}({', '.join(args)})"
         if used + len(flat) <= self.width:
             return flat
         inner = ", ".join(args)
-        if len(indent) + 4 + len(inner) <= self.width:
+        if 8 + len(indent) + len(inner) <= self.width:
             return f"{func}(\n{indent}    {inner}\n{indent})"
         return f"{func}(\n" + "".join(f"{indent}    {a},\n" for a in args) + f"{indent})"
 
@@ -867,6 +919,8 @@ class _Writer:
             at = self.statement_lines(anchor.statement)[1]
         elif change.after and (decl.name, change.after) in self.added_columns:
             at = self.added_columns[(decl.name, change.after)]
+        elif change.after and self.batch_adds.get((decl.name, change.after), -1) > self.index:
+            raise Defer  # its neighbour comes with a later fix of this call: placed beside it next pass
         elif change.after is None and decl.columns and decl.columns[0].statement is not None:
             at = self.statement_lines(decl.columns[0].statement)[0]
         elif decl.columns and decl.columns[-1].statement is not None:
@@ -890,13 +944,37 @@ class _Writer:
             self.remove_item(decl.call.args, column.arg)
             return
         assert column.statement is not None and decl.cls is not None
-        for name in {column.name, column.attr} - {None}:
-            assert name is not None
-            line = self.file.references(name, self.file.module, column.statement)
-            if line is not None:
-                raise Skip(f"{change.table}.{change.column.name} is still used at line {line}")
+        line = self.column_used(decl, column)
+        if line is not None:
+            raise Skip(f"{change.table}.{change.column.name} is still used at line {line}")
         start, end = self.statement_lines(column.statement)
         self.splice(start, end, "")
+
+    def column_used(self, decl: _TableDecl, column: _ColumnDecl) -> int | None:
+        """The line of a use of the column a drop would break: its name or attribute in its own
+        class (`Index("i", "price")`, `price.desc()`), `Class.attr` anywhere, or a
+        `"table.column"` foreign key string anywhere."""
+        assert decl.cls is not None and column.statement is not None
+        own = (self.file.start(decl.cls), self.file.end(decl.cls))
+        statement = (self.file.start(column.statement), self.file.end(column.statement))
+        names = {column.name, column.attr} - {None}
+        for node in self.file.positions:
+            at = self.file.start(node)
+            if statement[0] <= at < statement[1]:
+                continue
+            inside = own[0] <= at < own[1]
+            if isinstance(node, cst.SimpleString):
+                value = _string(node)
+                hit = (inside and value in names) or value == f"{decl.name}.{column.name}"
+            elif isinstance(node, cst.Name):
+                hit = inside and node.value in names
+            elif isinstance(node, cst.Attribute):
+                hit = node.attr.value == column.attr and _head(node.value) == decl.cls.name.value
+            else:
+                hit = False
+            if hit:
+                return self.file.positions[node].start.line
+        return None
 
     # ----- tables
     def rename_table(self, change: RenameTable) -> None:
@@ -973,16 +1051,33 @@ class _Writer:
         if not isinstance(args, cst.Tuple) or any(isinstance(e, cst.StarredElement) for e in args.elements):
             raise Skip(f"__table_args__ of {decl.name} is not a literal tuple or dict")
         elements = list(args.elements)
-        if elements and isinstance(elements[-1].value, cst.Dict):
-            if last:
-                raise Skip(f"__table_args__ of {decl.name} already ends with a dict")
-            self.insert_before(elements[-1], text)
-        elif not elements:
+        ends_with_dict = bool(elements) and isinstance(elements[-1].value, cst.Dict)
+        if ends_with_dict and last:
+            raise Skip(f"__table_args__ of {decl.name} already ends with a dict")
+        if not elements:
             raise Skip(f"__table_args__ of {decl.name} is an empty tuple")
-        elif len(elements) == 1 and not self._own_lines(elements[0]):
-            self.splice(self.file.end(elements[0]), self.file.end(args), f", {text}")
-        else:
-            self.insert_after(elements[-1], text)
+        source = self.file.text
+        opening = source.rfind("(", 0, self.file.start(args))
+        closing = source.find(")", self.file.end(args))
+        if opening < 0 or source[opening + 1 : self.file.start(args)].strip() or closing < 0:
+            raise Skip(f"__table_args__ of {decl.name} is a tuple without parentheses")
+        if "\n" in source[opening:closing]:  # one element a line: add a line
+            if ends_with_dict:
+                self.insert_before(elements[-1], text)
+            else:
+                self.insert_after(elements[-1], text)
+            return
+        items = [self.file.code(e.value) for e in elements]
+        items.insert(len(items) - 1 if ends_with_dict else len(items), text)
+        flat = f"({', '.join(items)})"
+        line_start = self.file.line_start(opening)
+        rest = source[closing + 1 : self.file.next_line(closing)].rstrip("\n")
+        if len(source[line_start:opening]) + len(flat) + len(rest) <= self.file.width:
+            self.splice(opening, closing + 1, flat)
+        else:  # as ruff format would: one element a line
+            line = source[line_start:closing]
+            indent = line[: len(line) - len(line.lstrip())]
+            self.splice(opening, closing + 1, "(\n" + "".join(f"{indent}    {i},\n" for i in items) + f"{indent})")
 
     def index_text(self, table: Table | None, index: Index) -> str:
         if index.unknown:
@@ -1027,8 +1122,6 @@ class _Writer:
             types = {c.name: c.type for c in table.columns} if table is not None else {}
             if predicate_display(constraint.expression, types)[0] != constraint.expression:
                 raise Skip(f"CHECK {constraint.expression} would not read back the same")
-            if constraint.implicit:
-                raise Skip(f"CHECK {constraint.name} has a name PostgreSQL chose; SQLAlchemy would name it differently")
             return f"{self.name(SA, 'CheckConstraint')}({', '.join([self.q(constraint.expression), *named])})"
         raise Skip(f"a {constraint.kind} constraint like {constraint.name} is not written by the SQLAlchemy writer")
 
@@ -1041,13 +1134,24 @@ class _Writer:
         args = [f"[{local}]", f"[{remote}]", *self.fk_options(fk)]
         return f"{self.name(SA, 'ForeignKeyConstraint')}({', '.join(args)})"
 
+    def declared(self, decl: _TableDecl, name: str) -> None:
+        """Refuse to add an object `name` the table already declares (re-applying a fix)."""
+        for _, value in self._table_arg_items(decl)[1]:
+            named = _kwarg(value, "name") if isinstance(value, cst.Call) else None
+            first = _positional(value)[:1] if isinstance(value, cst.Call) and _head(value) == "Index" else []
+            if (named is not None and _string(named.value) == name) or (first and _string(first[0].value) == name):
+                raise Skip(f"{decl.name} already declares {name}")
+
     def add_index(self, change: AddIndex) -> None:
         decl = self.file.table(change.table, change.schema)
+        self.declared(decl, change.index.name)
         self.add_table_arg(decl, self.index_text(self.context.truth.table(change.table, change.schema), change.index))
 
     def add_constraint(self, change: AddConstraint) -> None:
         decl = self.file.table(change.table, change.schema)
         table = self.context.truth.table(change.table, change.schema)
+        if not change.constraint.implicit:
+            self.declared(decl, change.constraint.name)
         self.add_table_arg(decl, self.constraint_text(table, change.constraint))
 
     def add_foreign_key(self, change: AddForeignKey) -> None:
@@ -1147,8 +1251,11 @@ class _Writer:
         name = "".join(p[:1].upper() + p[1:] for p in re.split(r"_+", model_class or table.name) if p)
         if not name.isidentifier() or name in self.file.bound:
             raise Skip(f"class name {name} is taken in this file")
+        neighbour = next((d for d in classes if d.name == change.after and d.columns), None)
         mapped = (
-            Counter(c.mapped for d in classes for c in d.columns).most_common(1)[0][0]
+            self.column_style(neighbour)
+            if neighbour is not None
+            else Counter(c.mapped for d in classes for c in d.columns).most_common(1)[0][0]
             if any(d.columns for d in classes)
             else True
         )
@@ -1194,9 +1301,14 @@ class _Writer:
                 lines.append(f"{indent})")
         text = "\n".join(lines) + "\n"
         after = next((d for d in self.file.tables if d.name == change.after and d.statement is not None), None)
+        first = classes[0].statement if change.after is None and classes else None
         if after is not None and after.statement is not None:
             at = self.file.next_line(self.file.end(after.statement))
             self.splice(at, at, "\n\n" + text)
+        elif first is not None:  # the truth's first table: before the first mapped class
+            decorators = first.decorators if isinstance(first, cst.ClassDef) else ()
+            at = self.file.line_start(self.file.start(decorators[0] if decorators else first))
+            self.splice(at, at, text + "\n\n")
         else:
             at = len(self.file.text)
             tail = "" if self.file.text.endswith("\n") else "\n"
@@ -1291,7 +1403,7 @@ def _overlaps(splice: _Splice, taken: list[_Splice]) -> bool:
 def _splice(text: str, splices: list[_Splice]) -> str:
     out = []
     at = 0
-    for splice in sorted(enumerate(splices), key=lambda p: (p[1].start, p[1].end > p[1].start, p[0])):
+    for splice in sorted(enumerate(splices), key=lambda p: (p[1].start, p[1].end > p[1].start, p[1].late, p[0])):
         s = splice[1]
         out.append(text[at : s.start])
         out.append(s.text)
@@ -1312,9 +1424,13 @@ class SQLAlchemyWriter:
         applied: list[int] = []
         skipped: list[tuple[int, str]] = []
         added: dict[tuple[str, str], int] = {}
+        batch = {
+            (c.table, c.column.name): i for i, f in enumerate(fixes) for c in f.changes if isinstance(c, AddColumn)
+        }
         for index, fix in enumerate(fixes):
             writer = _Writer(file, imports, context)
             writer.added_columns = dict(added)
+            writer.batch_adds, writer.index = batch, index
             try:
                 for change in fix.changes:
                     writer.change(change)
@@ -1328,8 +1444,7 @@ class SQLAlchemyWriter:
             taken += writer.splices
             imports.commit(writer.pending)
             added = writer.added_columns
-            if writer.splices:
-                applied.append(index)
+            applied.append(index)  # no splices: the file already says what the fix asks
         new = _splice(text, taken + imports.splices()) if taken else text
         return Written(new, tuple(applied), tuple(skipped))
 
