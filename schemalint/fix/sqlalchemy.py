@@ -461,7 +461,12 @@ class _Writer:
         """(table, column) -> the index of the fix of this call that adds it."""
         self.index = 0
         """The index of the fix being written."""
+        self.changes: tuple[Change, ...] = ()
+        """All the changes of the fix being written."""
         self.width = file.width
+        self.replaced_fks: dict[tuple[str, str], cst.Arg] = {}
+        """(table, column) -> the column's `ForeignKey(...)` argument a DropForeignKey of this
+        fix left for the fix's AddForeignKey to rewrite in place (SL207's replace)."""
 
     # -------------------------------------------------------------- small helpers
     def q(self, value: str) -> str:
@@ -1159,6 +1164,10 @@ class _Writer:
         fk = change.foreign_key
         column = decl.column(fk.columns[0]) if len(fk.columns) == 1 else None
         if column is not None:
+            replaced = self.replaced_fks.pop((decl.name, column.name), None)
+            if replaced is not None:  # this fix dropped it: the same argument, new options
+                self.splice(self.file.start(replaced.value), self.file.end(replaced.value), self.foreign_key_text(fk))
+                return
             if any(_head(a.value) == "ForeignKey" for a in column.call.args):
                 raise Skip(f"{column.name} already has a ForeignKey")
             arg = self.type_arg(column)
@@ -1225,6 +1234,12 @@ class _Writer:
                 return
         raise Skip(f"constraint {change.constraint.name} is not declared where the writer can remove it")
 
+    def fix_adds_foreign_key(self, table: str, column: str) -> bool:
+        return any(
+            isinstance(c, AddForeignKey) and c.table == table and c.foreign_key.columns == (column,)
+            for c in self.changes
+        )
+
     def drop_foreign_key(self, change: DropForeignKey) -> None:
         decl = self.file.table(change.table, change.schema)
         fk = change.foreign_key
@@ -1234,6 +1249,9 @@ class _Writer:
         existing = [a for a in _positional(column.call) if _head(a.value) == "ForeignKey"] if column else []
         if column is None or len(existing) != 1:
             raise Skip("the foreign key is not declared where the writer can remove it")
+        if self.fix_adds_foreign_key(change.table, column.name):
+            self.replaced_fks[(decl.name, column.name)] = existing[0]
+            return
         self.remove_item(column.call.args, existing[0])
 
     def add_table(self, change: AddTable) -> None:
@@ -1431,6 +1449,7 @@ class SQLAlchemyWriter:
             writer = _Writer(file, imports, context)
             writer.added_columns = dict(added)
             writer.batch_adds, writer.index = batch, index
+            writer.changes = fix.changes
             try:
                 for change in fix.changes:
                     writer.change(change)
