@@ -371,12 +371,22 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
     return truth, mirrors
 
 
-def run_check(config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None) -> RunResult:
+def run_check(
+    config: Config,
+    *,
+    use_cache: bool = True,
+    overrides: dict[str, bytes] | None = None,
+    cache: Cache | None = None,
+) -> RunResult:
+    """`cache`: a `Cache` kept by the caller between runs (the language server keeps one in
+    memory); by default the project's cache folder is read afresh (or none, `use_cache=False`)."""
     with tuned_gc():
-        return _run_check(config, use_cache, overrides)
+        return _run_check(config, use_cache, overrides, cache)
 
 
-def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | None) -> RunResult:
+def _run_check(
+    config: Config, use_cache: bool, overrides: dict[str, bytes] | None, cache: Cache | None = None
+) -> RunResult:
     result = RunResult()
     try:
         all_rules = load_rules(config.plugins)
@@ -388,7 +398,8 @@ def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | No
 
     discovered = discover(config)
     truth_source, mirrors = plan_sources(config, discovered)
-    cache = Cache(config.root / config.cache_dir if use_cache else None)
+    if cache is None:
+        cache = Cache(config.root / config.cache_dir if use_cache else None)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
