@@ -139,7 +139,7 @@ def read_schemas(
         )
         schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
-            cache.links(source).put(link_keys[source], project.entry(schema))
+            cache.keep_link(source, link_keys[source], project, schema)
             cache.link_keys[source] = link_keys[source]
         linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
     cache.save()

@@ -16,9 +16,9 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from schemalint.findings import Finding
 from schemalint.fix import Edit
 from schemalint.fix.apply import applicable, edits_for, fix_project, span_edit
-from schemalint.findings import Finding
 from schemalint.lsp.diagnostics import lines_of, to_diagnostic, to_range, uri_for
 from schemalint.lsp.state import ProjectState, Run, rule_docs_section
 from schemalint.suppress import scan, with_noqa
@@ -91,17 +91,16 @@ def code_actions(
                             is_preferred=finding.fix.applicability == "safe",
                         )
                     )
-            if finding.code not in own:
-                edit = noqa_edit(run, finding)
-                if edit is not None:
-                    actions.append(
-                        types.CodeAction(
-                            title=f"{finding.code}: silence with noqa",
-                            kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[diagnostic],
-                            edit=types.WorkspaceEdit(changes=_text_edits([edit], run, codec)),
-                        )
+            silence = noqa_edit(run, finding) if finding.code not in own else None
+            if silence is not None:
+                actions.append(
+                    types.CodeAction(
+                        title=f"{finding.code}: silence with noqa",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        edit=types.WorkspaceEdit(changes=_text_edits([silence], run, codec)),
                     )
+                )
     if wants_fix_all:
         edit = fix_all_edit(state, run.overrides, codec)
         if edit is not None:
@@ -111,7 +110,9 @@ def code_actions(
             types.CodeAction(
                 title="schemalint: fix all safe fixes",
                 kind=FIX_ALL_KIND,
-                command=types.Command("schemalint: fix all", FIX_ALL_COMMAND, [uri_for(run.config.root, rel)]),
+                command=types.Command(
+                    title="schemalint: fix all", command=FIX_ALL_COMMAND, arguments=[uri_for(run.config.root, rel)]
+                ),
             )
         )
     return actions

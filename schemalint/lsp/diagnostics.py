@@ -93,7 +93,9 @@ def _location_range(location: Location, codec: PositionCodec, lines: Lines) -> t
     return to_range(codec, lines(location.path), location.line, location.col, location.end_line, location.end_col)
 
 
-def by_file(findings: list[Finding], codec: PositionCodec, root: Path, lines: Lines) -> dict[str, list[types.Diagnostic]]:
+def by_file(
+    findings: list[Finding], codec: PositionCodec, root: Path, lines: Lines
+) -> dict[str, list[types.Diagnostic]]:
     """Diagnostics per file (rel path), in the findings' order. Findings outside the project's
     files (`<database>`) have no editor to show them and are left out."""
     grouped: dict[str, list[types.Diagnostic]] = {}

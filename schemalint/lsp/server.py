@@ -99,9 +99,7 @@ class SchemalintServer(LanguageServer):
         if previous is not None and not previous.done():
             previous.cancel()
         state.cancel()
-        self.pending[state.root] = asyncio.get_running_loop().create_task(
-            self._run(state, state.generation, delay)
-        )
+        self.pending[state.root] = asyncio.get_running_loop().create_task(self._run(state, state.generation, delay))
 
     async def _run(self, state: ProjectState, generation: int, delay: float) -> None:
         if delay:
@@ -143,7 +141,9 @@ class SchemalintServer(LanguageServer):
         if message in self.told:
             return
         self.told.add(message)
-        self.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=f"schemalint: {message}"))
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Warning, message=f"schemalint: {message}")
+        )
 
     async def in_worker(self, func: Any, *args: Any) -> Any:
         """Run `func` where the checks run (one at a time, off the loop)."""
@@ -299,7 +299,9 @@ def create_server() -> SchemalintServer:
             state = found[0]
             edit = await ls.in_worker(fix_all_edit, state, ls.overrides(state), codec)
             if edit is not None:
-                await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="schemalint: fix all"))
+                await ls.workspace_apply_edit_async(
+                    types.ApplyWorkspaceEditParams(edit=edit, label="schemalint: fix all")
+                )
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: SchemalintServer, params: Any) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from schemalint.cache import MISSING, Cache, LinkEntry, Pack
+from schemalint.cache import MISSING, Cache, LinkEntry, Pack, RecordingProject, dumps
 from schemalint.config import Config, ConfigError, find_config_file, load_config
 from schemalint.engine import RunResult, UsageError, run_check
 from schemalint.findings import Finding
@@ -90,6 +90,22 @@ class MemoryPack(Pack):
         while len(self._memo) > self._limit:
             self._memo.popitem(last=False)
 
+    def keep_unpickled(self, key: str, entry: _Linked) -> None:
+        """A linked schema kept as it is: pickling a schema of hundreds of tables costs more
+        than the link that made it. `pickle_kept` writes it into the pack when flushing."""
+        self._memo[key] = (entry, None)
+        while len(self._memo) > self._limit:
+            self._memo.popitem(last=False)
+        kept = getattr(self, "_unpickled", {})
+        self._unpickled = {k: e for k, e in kept.items() if k in self._memo} | {key: entry}
+
+    def pickle_kept(self) -> None:
+        """Put the linked schemas the last run used into the pack, pickled."""
+        for key, entry in getattr(self, "_unpickled", {}).items():
+            if key in self._memo and key not in self._used:
+                Pack.put(self, key, LinkEntry(entry.reads, entry.lookups, dumps(entry.schema())))
+        self._unpickled = {}
+
 
 class MemoryCache(Cache):
     """The project's cache for a server's lifetime (see the module docstring). A server with
@@ -115,6 +131,17 @@ class MemoryCache(Cache):
             self._packs[name] = pack
         return self._packs[name]
 
+    def keep_link(self, source: str, key: str, project: RecordingProject, schema: Any) -> None:
+        entry = _Linked(
+            reads=tuple(sorted(project.reads.items(), key=lambda item: item[0])),
+            lookups=tuple((dotted, near, found) for (dotted, near), found in project.lookups.items()),
+            schema_blob=b"",
+        )
+        object.__setattr__(entry, "_schema", schema)
+        pack = self.links(source)
+        assert isinstance(pack, MemoryPack)
+        pack.keep_unpickled(key, entry)
+
     def begin_run(self) -> None:
         self.link_keys = {}
         for pack in self._packs.values():
@@ -125,8 +152,12 @@ class MemoryCache(Cache):
         """Runs never write the folder; see `flush`."""
 
     def flush(self) -> None:
-        if not self._in_memory_only:
-            super().save()
+        if self._in_memory_only:
+            return
+        for pack in self._packs.values():
+            if isinstance(pack, MemoryPack):
+                pack.pickle_kept()
+        super().save()
 
 
 def _format() -> str:

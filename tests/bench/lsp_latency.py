@@ -64,9 +64,7 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
     uri = (root / MODELS_FILE).as_uri()
     text = (root / MODELS_FILE).read_text()
     assert FIELD in text, f"{MODELS_FILE} has no `{FIELD}`: the generator changed"
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
-    )
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
     await asyncio.sleep(3.0)  # the start-up runs (in-sync project: nothing is published)
 
     latencies: list[float] = []

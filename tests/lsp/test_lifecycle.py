@@ -14,6 +14,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.lsp.conftest import FIXTURES, SERVER, accept_registrations, codes, initialize_params, open_file, wait_until
 from tests.support.cli import schemalint
 
+
 @pytest.fixture
 def two_projects(tmp_path: Path) -> tuple[Path, Path]:
     drifted, clean = tmp_path / "drifted", tmp_path / "clean"
@@ -69,4 +70,7 @@ def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch: pytes
     monkeypatch.setitem(sys.modules, "pygls", None)  # `import pygls` fails as if not installed
     ran = schemalint("server")
     assert ran.returncode == 2
-    assert ran.stderr.strip() == "schemalint: error: `schemalint server` needs the language server extra: pip install 'schemalint[lsp]'"
+    assert (
+        ran.stderr.strip()
+        == "schemalint: error: `schemalint server` needs the language server extra: pip install 'schemalint[lsp]'"
+    )

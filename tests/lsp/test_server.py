@@ -177,7 +177,9 @@ async def test_deleted_and_created_files_are_picked_up(client: LanguageClient, p
     text = sql.read_text()
 
     def changed(kind: types.FileChangeType) -> None:
-        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams([types.FileEvent(sql.as_uri(), kind)]))
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams([types.FileEvent(sql.as_uri(), kind)])
+        )
 
     sql.unlink()
     changed(types.FileChangeType.Deleted)
