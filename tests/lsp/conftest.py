@@ -15,15 +15,33 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-SERVER = [sys.executable, "-m", "schemalint", "server", "--no-cache"]
+SERVER = [sys.executable, "-m", "schemalint", "server"]
+
+
+@pytest.fixture(scope="session")
+def warm_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture projects, each checked once so that its `.schemalint_cache/` holds every
+    file's facts (facts are keyed by relative path and content: copies share them). Each
+    test's server then starts warm, as an editor's does in a checked-out project."""
+    from schemalint.config import load_config
+    from schemalint.engine import run_check
+
+    base = tmp_path_factory.mktemp("warm")
+    for name in ("bifrost", "bifrost-drifted"):
+        shutil.copytree(FIXTURES / name, base / name)
+        run_check(load_config(base / name))
+    return base
+
+
+def copy_project(warm_fixtures: Path, name: str, destination: Path) -> Path:
+    shutil.copytree(warm_fixtures / name, destination)
+    return destination
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, warm_fixtures: Path) -> Path:
     """A copy of bifrost-drifted (nine findings in the SQLAlchemy module and schema.sql)."""
-    root = tmp_path / "bifrost"
-    shutil.copytree(FIXTURES / "bifrost-drifted", root)
-    return root
+    return copy_project(warm_fixtures, "bifrost-drifted", tmp_path / "bifrost")
 
 
 def initialize_params(*folders: Path) -> types.InitializeParams:

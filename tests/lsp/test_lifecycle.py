@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,16 +10,22 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp.conftest import FIXTURES, SERVER, accept_registrations, codes, initialize_params, open_file, wait_until
+from tests.lsp.conftest import (
+    SERVER,
+    accept_registrations,
+    codes,
+    copy_project,
+    initialize_params,
+    open_file,
+    wait_until,
+)
 from tests.support.cli import schemalint
 
 
 @pytest.fixture
-def two_projects(tmp_path: Path) -> tuple[Path, Path]:
-    drifted, clean = tmp_path / "drifted", tmp_path / "clean"
-    shutil.copytree(FIXTURES / "bifrost-drifted", drifted)
-    shutil.copytree(FIXTURES / "bifrost", clean)
-    return drifted, clean
+def two_projects(tmp_path: Path, warm_fixtures: Path) -> tuple[Path, Path]:
+    drifted = copy_project(warm_fixtures, "bifrost-drifted", tmp_path / "drifted")
+    return drifted, copy_project(warm_fixtures, "bifrost", tmp_path / "clean")
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
