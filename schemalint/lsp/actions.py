@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from pathlib import Path
 
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -26,20 +26,16 @@ from schemalint.suppress import scan, with_noqa
 FIX_ALL_KIND = "source.fixAll.schemalint"
 FIX_ALL_COMMAND = "schemalint.fixAll"
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
+log = logging.getLogger("schemalint.lsp")
 
 
 def _text_edits(edits: list[Edit], run: Run, codec: PositionCodec) -> dict[str, list[types.TextEdit]]:
     changes: dict[str, list[types.TextEdit]] = {}
     for edit in edits:
+        # A position past the last line (an append after the final newline) stays as it is:
+        # LSP's text "a\n" has an empty second line.
         lines = lines_of(run.text(edit.path))
-        # An edit ending past the last line (an append) ends at the end of the text.
         rng = to_range(codec, lines, edit.start_line, edit.start_col, edit.end_line, edit.end_col)
-        if edit.end_line > len(lines) and lines:
-            end = types.Position(len(lines) - 1, codec.client_num_units(lines[-1]))
-            if edit.start_line > len(lines):
-                rng = types.Range(end, end)
-            else:
-                rng = types.Range(rng.start, end)
         changes.setdefault(uri_for(run.config.root, edit.path), []).append(types.TextEdit(rng, edit.content))
     return changes
 
@@ -80,7 +76,7 @@ def code_actions(
                 continue
             diagnostic = to_diagnostic(finding, codec, run.config.root, lines)
             if finding.fix is not None:
-                edits = edits_for(finding, run.config.root, run.result, run.overrides)
+                edits = _fix_edits(finding, run)
                 if edits:
                     actions.append(
                         types.CodeAction(
@@ -118,10 +114,24 @@ def code_actions(
     return actions
 
 
+def _fix_edits(finding: Finding, run: Run) -> list[Edit]:
+    """The edits of one finding's fix; none when its writer cannot write it (or fails: an
+    editor's menu is no place for a traceback, the log is)."""
+    try:
+        return edits_for(finding, run.config.root, run.result, run.overrides)
+    except Exception:
+        log.exception("schemalint: the fix of %s at %s:%s failed", finding.code, finding.path, finding.line)
+        return []
+
+
 def fix_all_edit(state: ProjectState, overrides: dict[str, bytes], codec: PositionCodec) -> types.WorkspaceEdit | None:
     """The safe fixes of the whole project, as one workspace edit (None: nothing to fix)."""
     config = state.refresh_config()
-    outcome = fix_project(config, write=False, overrides=overrides or None)
+    try:
+        outcome = fix_project(config, write=False, overrides=overrides or None)
+    except Exception:
+        log.exception("schemalint: fix all failed")
+        return None
     if not outcome.changed:
         return None
     run = Run(config, outcome.result, {path: text.encode("utf-8") for path, text in outcome.before.items()})
@@ -180,10 +190,3 @@ def _explain(state: ProjectState, code: str) -> str | None:
     if how:
         parts.append(f"**How to fix**\n\n{how}")
     return "\n\n".join(parts)
-
-
-def root_relative(root: Path, path: Path) -> str | None:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return None
