@@ -126,8 +126,9 @@ class SchemalintServer(LanguageServer):
                 diagnostics = {**state.published, rel: [config_diagnostic(run.message)]}
             else:  # nothing to check: clear what was shown
                 diagnostics = {}
-        for error in getattr(run, "result", None) and run.result.errors or []:  # type: ignore[union-attr]
-            self.tell(error)
+        else:
+            for error in run.result.errors:  # a crashed plugin rule: the log says which
+                self.tell(error)
         for rel in sorted(set(state.published) | set(diagnostics)):
             new = diagnostics.get(rel, [])
             if new != state.published.get(rel, []):
@@ -173,6 +174,19 @@ def _check(
     except Exception:
         log.error("schemalint: internal error in a check:\n%s", traceback.format_exc())
         return None
+
+
+def _code_actions(
+    state: ProjectState, rel: str, params: types.CodeActionParams, codec: Any, overrides: dict[str, bytes]
+) -> list[types.CodeAction]:
+    """Code actions need the schemas of a run that read this buffer: a run from before the
+    file was opened may have been served whole from the cache (findings, no schemas)."""
+    if state.last is None or rel not in state.last.overrides:
+        try:
+            state.check(overrides)
+        except Cancelled:
+            return []
+    return code_actions(state, rel, params, codec)
 
 
 def create_server() -> SchemalintServer:
@@ -240,7 +254,7 @@ def create_server() -> SchemalintServer:
                 continue
             state, rel = found
             if rel.endswith("pyproject.toml"):
-                state.config = None  # re-read before the next run
+                state.stale_config()
             touched.add(state.root)
         for root in touched:
             ls.schedule(ls.projects[root], DEBOUNCE)
@@ -271,7 +285,7 @@ def create_server() -> SchemalintServer:
             return None
         state, rel = found
         codec = ls.workspace.position_codec
-        return await ls.in_worker(code_actions, state, rel, params, codec) or None
+        return await ls.in_worker(_code_actions, state, rel, params, codec, ls.overrides(state)) or None
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: SchemalintServer, params: types.HoverParams) -> types.Hover | None:

@@ -14,6 +14,7 @@ Nothing here imports pygls: the language-independent half of the server is teste
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -244,11 +245,18 @@ class ProjectState:
         stamp = self._config_stamp()
         if self.config is None or force or stamp != self._stamp:
             config = load_config(self.root)
+            # `plugins = ["team_rules"]` may name a module kept in the project (as `check` allows).
+            if str(config.root) not in sys.path:
+                sys.path.append(str(config.root))
             if self.config is None or _cache_relevant(config) != _cache_relevant(self.config):
                 directory = config.root / config.cache_dir if self.use_cache else None
                 self.cache = MemoryCache(directory)
             self.config, self._stamp, self._rules = config, stamp, None
         return self.config
+
+    def stale_config(self) -> None:
+        """pyproject.toml changed (the client's file watcher says so): re-read it next run."""
+        self._stamp = (-1.0, -1)
 
     def all_rules(self) -> list[Rule]:
         """Every rule, selected or not (hover explains any code)."""
