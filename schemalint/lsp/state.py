@@ -292,14 +292,16 @@ class ProjectState:
         return run
 
     def cancel(self) -> bool:
-        """Interrupt the run in flight (if any) by raising `Cancelled` in its thread, at the
-        next bytecode it runs. Safe for what the run shares with later runs: the memory cache
+        """Interrupt the run in flight (if any, and not the first) by raising `Cancelled` in
+        its thread, at the next bytecode it runs. Safe for what the run shares with later runs: the memory cache
         only ever gains complete entries."""
         import ctypes
 
         with self._lock:
             ident = self._running_thread
-            if ident is None:
+            # The first run parses every file (its facts are stored only at its end): typing
+            # during it must not restart it over and over. It finishes; the change runs next.
+            if ident is None or self.last is None:
                 return False
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Cancelled))
             self._running_thread = None

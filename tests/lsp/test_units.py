@@ -10,6 +10,7 @@ import pytest
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from schemalint.engine import RunResult
 from schemalint.findings import Finding
 from schemalint.fix import Fix
 from schemalint.fix.apply import FixOutcome
@@ -190,6 +191,7 @@ def test_a_newer_change_interrupts_the_run_in_flight(tmp_path: Path, monkeypatch
     monkeypatch.setattr("schemalint.lsp.state.run_check", endless)
     (tmp_path / "pyproject.toml").write_text("[tool.schemalint]\n")
     state = ProjectState(root=tmp_path)
+    state.last = Run(state.refresh_config(), RunResult(), {})  # not the first run
 
     def run() -> None:
         try:
