@@ -13,6 +13,12 @@ the mirror's `publishDiagnostics` that names it, debounce included. Edits are sp
 
 Prints each latency and the median, p90 and max. The server's cache folder is warmed first by
 one untimed `schemalint check`, as a developer's checkout has it.
+
+`--phases` instead runs the same edits in this process on the server's `ProjectState` and
+prints the CPU time per run of each stage (wall time on a shared machine says more about the
+other processes than about schemalint):
+
+    python tests/bench/lsp_latency.py --models 200 --edits 20 --phases
 """
 
 from __future__ import annotations
@@ -94,6 +100,44 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
     return latencies
 
 
+def phases(root: Path, edits: int, warmup: int) -> None:
+    """CPU seconds per run, by stage, of the edits `measure` makes, in this process."""
+    import schemalint.compare as compare
+    import schemalint.engine as engine
+    from schemalint.lsp.state import ProjectState
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    for name in ("_facts", "_link", "_cached_link", "_violations", "discover"):
+        setattr(engine, name, timed(name.strip("_"), getattr(engine, name)))
+    compare.compare = timed("compare", compare.compare)
+    state = ProjectState(root=root)
+    text = (root / MODELS_FILE).read_text()
+    totals: list[float] = []
+    for number in range(warmup + edits):
+        if number == warmup:
+            spent.clear()
+        new = text.replace(FIELD, FIELD.replace("16", str(161 + number)), 1)
+        start = time.process_time()
+        state.check({MODELS_FILE: new.encode()})
+        if number >= warmup:
+            totals.append(time.process_time() - start)
+    print(f"CPU per run: median {1000 * statistics.median(totals):.1f} ms over {edits} edits")
+    names = {"facts": "extract (changed file)", "link": "link (changed source)", "violations": "rules"}
+    for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {names.get(name, name):<24} {1000 * seconds / edits:7.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, default=200)
@@ -101,10 +145,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=4)
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between edits")
     parser.add_argument("--projects", type=Path, default=HERE / "projects")
+    parser.add_argument("--phases", action="store_true", help="CPU time per stage, in this process")
     args = parser.parse_args()
 
     root = ensure_project(args.projects, args.models)
     subprocess.run([sys.executable, "-m", "schemalint", "check", "-q", str(root)], check=False)
+    if args.phases:
+        phases(root, args.edits, args.warmup)
+        return
     latencies = asyncio.run(measure(root, args.edits, args.pause, args.warmup))
     ordered = sorted(latencies)
     p90 = ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
