@@ -17,12 +17,11 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from schemalint.cache import MISSING, Cache, LinkEntry, Pack, RecordingProject, dumps
+from schemalint.cache import MISSING, PACK_FORMAT, Cache, LinkEntry, Pack, RecordingProject, _read_pack, dumps
 from schemalint.config import Config, ConfigError, find_config_file, load_config
 from schemalint.engine import RunResult, UsageError, run_check
 from schemalint.findings import Finding
@@ -162,14 +161,10 @@ class MemoryCache(Cache):
 
 
 def _format() -> str:
-    from schemalint.cache import PACK_FORMAT
-
     return PACK_FORMAT
 
 
 def _read(path: Path) -> dict[str, bytes]:
-    from schemalint.cache import _read_pack
-
     return _read_pack(path)
 
 
@@ -339,8 +334,6 @@ def rule_docs_section(rule: Rule, title: str) -> str:
     match = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", rule.docs, re.MULTILINE | re.DOTALL)
     return match.group(1).strip() if match else ""
 
-
-Runner = Callable[[dict[str, bytes]], "Run | Problem"]
 
 __all__ = [
     "Cancelled",
