@@ -185,6 +185,11 @@ class Cache:
         is as big as the whole schema, so only the last few are kept."""
         return self._pack("links", source, KEEP_LINKS)
 
+    def keep_link(self, source: str, key: str, project: RecordingProject, schema: Any) -> None:
+        """Store a source's linked schema with what it was linked from (a language server
+        keeps it unpickled instead: `schemalint.lsp.state.MemoryCache`)."""
+        self.links(source).put(key, project.entry(schema))
+
     def findings(self) -> Pack:
         """Findings of whole runs, keyed by `run_key`."""
         return self._pack("runs", "findings", KEEP_RUNS)

@@ -682,6 +682,22 @@ def show_rule(code: str, output_format: str, config_file) -> None:
     click.echo(f"{found.code} {found.name} ({found.severity})\n\n{found.summary}\n\n{found.docs}")
 
 
+@main.command("server")
+@click.option("--no-cache", is_flag=True, help="Keep facts in memory only; neither read nor write the cache folder.")
+def language_server(no_cache: bool) -> None:
+    """Run the language server over stdio, for editors: diagnostics while you type (an edit
+    of a Django model updates its mirrors' diagnostics before anything is saved), quick fixes,
+    "silence with noqa", fix all, hover on noqa codes. Needs pip install 'schemalint[lsp]'.
+    Setup per editor: README, "Editors (language server)"."""
+    from schemalint.lsp import INSTALL_HINT, missing_dependency
+
+    if missing_dependency() is not None:
+        _fail(INSTALL_HINT)
+    from schemalint.lsp.server import serve
+
+    serve(use_cache=not no_cache)
+
+
 @main.command("test-rules")
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
 def run_rule_cases(modules: tuple[str, ...]) -> None:

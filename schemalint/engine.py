@@ -139,7 +139,7 @@ def read_schemas(
         )
         schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
-            cache.links(source).put(link_keys[source], project.entry(schema))
+            cache.keep_link(source, link_keys[source], project, schema)
             cache.link_keys[source] = link_keys[source]
         linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
     cache.save()
@@ -372,15 +372,24 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
 
 
 def run_check(
-    config: Config, *, use_cache: bool = True, overrides: dict[str, bytes] | None = None, schemas: bool = False
+    config: Config,
+    *,
+    use_cache: bool = True,
+    overrides: dict[str, bytes] | None = None,
+    schemas: bool = False,
+    cache: Cache | None = None,
 ) -> RunResult:
     """`schemas`: the result must carry the schemas read (fixes are written from them), so
-    the findings of an earlier run cannot stand in for reading."""
+    the findings of an earlier run cannot stand in for reading. `cache`: a `Cache` kept by the
+    caller between runs (the language server keeps one in memory); by default the project's
+    cache folder is read afresh (or none, `use_cache=False`)."""
     with tuned_gc():
-        return _run_check(config, use_cache, overrides, schemas)
+        return _run_check(config, use_cache, overrides, schemas, cache)
 
 
-def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | None, schemas: bool) -> RunResult:
+def _run_check(
+    config: Config, use_cache: bool, overrides: dict[str, bytes] | None, schemas: bool, cache: Cache | None
+) -> RunResult:
     result = RunResult()
     try:
         all_rules = load_rules(config.plugins)
@@ -392,7 +401,8 @@ def _run_check(config: Config, use_cache: bool, overrides: dict[str, bytes] | No
 
     discovered = discover(config)
     truth_source, mirrors = plan_sources(config, discovered)
-    cache = Cache(config.root / config.cache_dir if use_cache else None)
+    if cache is None:
+        cache = Cache(config.root / config.cache_dir if use_cache else None)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}

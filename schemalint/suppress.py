@@ -309,6 +309,12 @@ def add_noqa(findings: Iterable[Finding], root: Path) -> AddNoqaResult:
     return AddNoqaResult(added=added, files=tuple(changed), skipped=tuple(skipped))
 
 
+def with_noqa(rel: str, text: str, wanted: dict[int, set[str]]) -> str:
+    """`text` with the noqa comments `--add-noqa` writes for `wanted` (line -> codes): what
+    the language server's "silence with noqa" action inserts."""
+    return _add_to_text(rel, text, wanted)[0]
+
+
 def _add_to_text(rel: str, text: str, wanted: dict[int, set[str]]) -> tuple[str, int, list[str]]:
     marker = comment_marker(rel)
     inline_re = _PATTERNS[marker][0]
