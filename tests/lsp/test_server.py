@@ -86,6 +86,40 @@ async def test_noqa_action_applies_and_the_next_diagnostics_drop_the_finding(cli
     assert (103, "SL301") in codes(client, mirror)
 
 
+async def test_a_fix_is_a_quickfix_and_applying_it_clears_the_finding(client: LanguageClient, project: Path):
+    """A real writer's edit (the SQLAlchemy writer adds the missing index to __table_args__),
+    applied to the unsaved buffer: the finding goes and nothing new appears."""
+    mirror = project / SQLALCHEMY
+    open_file(client, mirror)
+    await wait_until(lambda: (103, "SL301") in codes(client, mirror))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(mirror.as_uri()),
+            range=types.Range(types.Position(102, 0), types.Position(102, 0)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    fix = next(
+        a
+        for a in actions or []
+        if isinstance(a, types.CodeAction) and a.title.startswith("SL301: add index idx_contracts_exp_strike")
+    )
+    assert fix.kind == types.CodeActionKind.QuickFix
+    edits = fix.edit.changes[mirror.as_uri()]
+    text = mirror.read_text()
+    offsets = [0]
+    for line in text.split("\n"):
+        offsets.append(offsets[-1] + len(line) + 1)
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start = offsets[edit.range.start.line] + edit.range.start.character
+        end = offsets[edit.range.end.line] + edit.range.end.character
+        text = text[:start] + edit.new_text + text[end:]
+    assert 'Index("idx_contracts_exp_strike", "expiration", "strike")' in text
+    replace_all(client, mirror, text, version=2)
+    await wait_until(lambda: not any(code == "SL301" for _, code in codes(client, mirror)))
+    assert sorted(code for _, code in codes(client, mirror)) == ["SL103", "SL204", "SL207"]
+
+
 @pytest.mark.parametrize(
     ("path", "line", "comment", "code"),
     [
