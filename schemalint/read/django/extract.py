@@ -628,6 +628,11 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                     if isinstance(inner, cst.SimpleStatementLine):
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
+            # `if TYPE_CHECKING: ... else: X = ...`: the `else:` always runs, so its names are
+            # the module's constants (`DateTimeFieldBase = models.DateTimeField`).
+            if _is_type_checking(statement) and isinstance(getattr(statement, "orelse", None), cst.Else):
+                found, cursor = _assignments(statement.orelse.body.body, finder, cursor, None)  # type: ignore[union-attr]
+                constants += [a for a in found if a.name not in {c.name for c in constants}]
             # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
             for block in _runtime_blocks(statement):
                 for inner in block:

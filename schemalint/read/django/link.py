@@ -3,6 +3,8 @@ on PostgreSQL (Django 5.2 / 6.0 rules, see fields.py and names.py)."""
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -59,6 +61,13 @@ def class_bases(cls: ClassFact) -> list[Ref]:
         elif _is_with_metaclass(base):
             found += [a for a in base.args[1:] if isinstance(a, Ref)]
     return found
+
+
+def _standard_library(dotted: str, module: ModuleFacts, resolver) -> bool:
+    """Whether `dotted` (as written in `module`) comes from Python's standard library."""
+    head = dotted.split(".")[0]
+    target = resolver.imports(module).get(head, head)
+    return target.split(".")[0] in sys.stdlib_module_names
 
 
 def odd_bases(cls: ClassFact) -> list[object]:
@@ -542,11 +551,15 @@ class Linker:
             spec.hidden_arguments = f"{shown}{', ' if call.args or call.kwargs else ''}*...)"
         return spec
 
-    def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0) -> FieldClass | None:
+    def field_class(
+        self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0, symbol: Symbol | None = None
+    ) -> FieldClass | None:
         """What the field class `dotted` makes of its arguments; None when it is not a field
         class. A class that looks like a field but cannot be followed (mptt's
         `TreeForeignKey`, a GIS field) is kept with `unknown` set: its column exists."""
-        symbol = self.resolver.resolve(module, dotted)
+        symbol = symbol or self.resolver.resolve(module, dotted)
+        if symbol.kind == "value" and symbol.module is not None and depth < 20:
+            return self._computed_class(symbol, dotted, location, depth)
         configured = self.configured_type(symbol, dotted)
         if symbol.kind == "django":
             last = symbol.name.rsplit(".", 1)[-1]
@@ -558,6 +571,25 @@ class Linker:
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
+            if depth == 0 and self._contributes(symbol.module, symbol.cls):
+                # Not a field, but it runs when the model class is created (simple_history's
+                # HistoricalRecords builds a whole history model): what it adds is not read.
+                self.complete = False
+                self.unresolved(
+                    f"what {symbol.cls.name}.contribute_to_class() adds to the model when it runs (fields, "
+                    "or models and their tables)",
+                    f"{dotted}()",
+                    location,
+                )
+                return None
+            hidden = self._hidden_bases(symbol.module, symbol.cls)
+            if hidden:
+                # Its bases cannot be followed: it may be a field (its column exists) or not.
+                guess = self._unknown_field_class(f"{symbol.module.module}.{symbol.cls.name}", configured)
+                if guess is not None:
+                    return guess
+                if depth == 0:
+                    self.unresolved(f"class of this attribute (a field adds a column; base {hidden})", dotted, location)
             return None
         if configured:
             return FieldClass("TextField", {}, {}, configured, dotted)
@@ -565,6 +597,56 @@ class Linker:
             return self._unknown_field_class(symbol.name or dotted, None)
         if symbol.kind == "function":
             self.unresolved("class attribute built by a function", f"{dotted}()", location)
+        return None
+
+    def _computed_class(self, symbol: Symbol, dotted: str, location: Location, depth: int) -> FieldClass | None:
+        """A class held by a module constant: `import_string("django.db.models.JSONField")`
+        (the path may come from settings with a default) is the class it names. Anything
+        else may be a field class: one SL002."""
+        value = symbol.value
+        assert symbol.module is not None
+        if isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] == "import_string" and value.args:
+            path = self.resolver.evaluate(symbol.module, value.args[0])
+            if isinstance(path, str) and all(part.isidentifier() for part in path.split(".")):
+                target = self.resolver.resolve_global(path, symbol.module)
+                return self.field_class(symbol.module, path, location, depth + 1, target)
+        if depth == 0 and isinstance(value, Call):
+            self.unresolved(
+                "class of this attribute (a field adds a column)", f"{dotted} = {describe(value)}", location
+            )
+        return None
+
+    def _contributes(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> bool:
+        """Whether `cls` or a project / installed class it derives from has `contribute_to_class`."""
+        if "contribute_to_class" in cls.methods:
+            return True
+        for base in class_bases(cls):
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
+                if self._contributes(symbol.module, symbol.cls, depth + 1):
+                    return True
+        return False
+
+    def _hidden_bases(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> str | None:
+        """A base of `cls` (or of a project class it derives from) that cannot be followed and
+        may be a Django field class; None when every base is known (standard-library classes,
+        Django's non-field classes and project classes made of them)."""
+        bases = list(class_bases(cls))
+        for odd in odd_bases(cls):
+            text = describe(odd)
+            name = re.match(r"([\w.]+)\[", text)  # `Generic[T]`, `Mixin[T]`: the class subscripted
+            if name is None:
+                return text
+            bases.append(Ref(name.group(1)))
+        for base in bases:
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None:
+                if depth < 20:
+                    found = self._hidden_bases(symbol.module, symbol.cls, depth + 1)
+                    if found:
+                        return found
+            elif symbol.kind == "unknown" and not _standard_library(symbol.name or base.dotted, module, self.resolver):
+                return base.dotted
         return None
 
     @staticmethod
