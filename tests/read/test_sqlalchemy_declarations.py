@@ -513,6 +513,7 @@ class Widget(Named, Base):
 # What real model files (and the mixins of installed packages) do that needs a little Python:
 # each read statically and compared with real SQLAlchemy below (ON_POSTGRES "python").
 PYTHON_BODY = """
+import contextlib
 import re
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -574,6 +575,30 @@ class Base2(DeclarativeBase):
     metadata = registry_like()
 
 
+def make_registry(custom=None):
+    import uuid as core_uuid
+
+    type_map = {core_uuid.UUID: GUID, str: String(64)}
+    with contextlib.suppress(ImportError):
+        from decimal import Decimal
+
+        type_map.update({Decimal: Numeric(10, 2)})
+    if custom is not None:
+        type_map.update(custom)
+    return sa.orm.registry(metadata=MetaData(), type_annotation_map=type_map)
+
+
+class Base3(DeclarativeBase):
+    registry = make_registry()
+
+
+class Ledger(Base3):
+    __tablename__ = "ledger"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    memo: Mapped[str]
+    when: Mapped[datetime.date]
+
+
 class OrderLine(Snake, Base2):
     id = Column(Integer, primary_key=True)
     code = Column(String(10), unique=True)
@@ -582,7 +607,12 @@ class OrderLine(Snake, Base2):
 
 def test_python_in_model_files_is_evaluated_as_python_does(tmp_path):
     schema = read(tmp_path, {"models.py": HEADER + PYTHON_BODY})
-    assert sorted(t.name for t in schema.tables) == ["order_line", "py_account"]
+    assert sorted(t.name for t in schema.tables) == ["ledger", "order_line", "py_account"]
+    assert [(c.name, c.type) for c in table(schema, "ledger").columns] == [
+        ("id", "uuid"),
+        ("memo", "character varying(64)"),
+        ("when", "date"),
+    ]
     account = table(schema, "py_account")
     assert [(c.name, c.type) for c in account.columns] == [
         ("id", "uuid"),
@@ -668,7 +698,7 @@ ON_POSTGRES = {
     "column-names": (COLUMN_NAMES_BODY, "Base", True, ()),
     "star-imports": (STAR_SOURCE, "Base", False, ()),
     "located": (LOCATED_SOURCE, "Base", False, ()),
-    "python": (PYTHON_BODY, ("Base", "Base2"), True, ()),
+    "python": (PYTHON_BODY, ("Base", "Base2", "Base3"), True, ()),
 }
 
 

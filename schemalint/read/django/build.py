@@ -280,6 +280,7 @@ class TableBuilder:
         self._unique_together()
         self._index_together()
         self._meta_indexes()
+        self._mptt_index()
         self._meta_constraints()
         comment = self.linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
@@ -712,6 +713,20 @@ class TableBuilder:
                 self.unknown.append("indexes")
                 continue
             self.indexes.append(index)
+
+    def _mptt_index(self) -> None:
+        """django-mptt's MPTTModelBase adds `Index(fields=(tree_id, lft))` to the tree model,
+        named `truncate_name("<app>_<model>_<tree_id>_<lft>_idx", 30)`, unless Meta.indexes
+        has one on those fields."""
+        attributes = self.linker.mptt_attributes(self.info)
+        if attributes is None:
+            return
+        fields = (attributes["tree_id_attr"], attributes["left_attr"])
+        columns = self._columns_of(list(fields), self.info.location)
+        if any(index.columns == tuple(columns) and index.origin == "index" for index in self.indexes):
+            return
+        name = names.truncate_name(f"{self.info.app_label}_{self.info.model_name}_{fields[0]}_{fields[1]}_idx", 30)
+        self.indexes.append(Index(name, tuple(columns), False, origin="index", location=self.info.location))
 
     def _index(self, call, module, location: Location) -> Index:
         kind = self._call_kind(call, module)

@@ -500,6 +500,7 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
     internal: str | None = None
     meta_conditional: list[Assign] = []
     methods = []
+    mptt_meta: tuple[tuple[str, object], ...] = ()
     for statement in body_statements:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
             meta_line, _ = finder.class_line("Meta", line, indent)
@@ -511,6 +512,15 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
             meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             methods.append(statement.name.value)
+            if isinstance(statement, cst.ClassDef) and statement.name.value == "MPTTMeta":
+                mptt_meta = tuple(
+                    (name, value_of(small.value))
+                    for inner in (statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ())
+                    if isinstance(inner, cst.SimpleStatementLine)
+                    for small in inner.body
+                    if isinstance(small, cst.Assign)
+                    for name in _targets(small)[0]
+                )
             if not isinstance(statement, cst.FunctionDef):
                 continue
             if statement.name.value == "__init__":
@@ -535,6 +545,7 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
         tuple(methods),
         tuple(conditional),
         tuple(meta_conditional),
+        mptt_meta,
     ), end
 
 

@@ -32,6 +32,12 @@ class FunctionBody:
     returns: str
     """The source text of the last top-level `return`'s value."""
     varargs: bool = False
+    updates: tuple[tuple[str, str, str | None, bool], ...] = ()
+    """`name.update(arg)` of a bound dict: (name, arg, guard, maybe). `guard`: the parameter an
+    enclosing `if <guard> is not None:` tests; `maybe`: under a `with` (`contextlib.suppress`)
+    the update may not run, so the keys it adds are unknown."""
+    imports: tuple[tuple[str, str, str | None, int], ...] = ()
+    """Imports in the body: (local name, module, imported name or None, level)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +129,14 @@ def _read(node: ast.FunctionDef, text: str) -> FunctionBody | None:
     params += [(a.arg, _source(text, d)) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     bound: dict[str, str] = {}
     changed: set[str] = set()
+    updates: list[tuple[str, str, str | None, bool]] = []
+    imports: list[tuple[str, str, str | None, int]] = []
     for statement in before:
+        found = _updates(statement, text, set(bound) - changed)
+        if found is not None:
+            updates += found[0]
+            imports += found[1]
+            continue
         target = _plain_assignment(statement)
         if target is not None and target not in bound and target not in changed:
             value = statement.value  # type: ignore[attr-defined]
@@ -140,7 +153,69 @@ def _read(node: ast.FunctionDef, text: str) -> FunctionBody | None:
         tuple(sorted(changed)),
         returns,
         varargs=args.vararg is not None or args.kwarg is not None,
+        updates=tuple(u for u in updates if u[0] not in changed),
+        imports=tuple(imports),
     )
+
+
+def _updates(statement: ast.stmt, text: str, dicts: set[str]):
+    """([(name, arg, guard, maybe)], [imports]) when `statement` is an import, `d.update(x)` of
+    a bound name, or an `if <param> is not None:` / `with ...:` block of only those; else None."""
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [], _imports(statement)
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "update"
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id in dicts
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        arg = ast.get_source_segment(text, call.args[0])
+        return ([(call.func.value.id, arg, None, False)], []) if arg is not None else None
+    guard, maybe = None, False
+    if isinstance(statement, ast.If) and not statement.orelse:
+        test = statement.test
+        if not (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.IsNot)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            return None
+        guard = test.left.id
+    elif isinstance(statement, ast.With):
+        maybe = True
+    else:
+        return None
+    updates: list = []
+    imports: list = []
+    for inner in statement.body:
+        found = _updates(inner, text, dicts)
+        if found is None or any(u[2] is not None or u[3] for u in found[0]):
+            return None
+        updates += [(name, arg, guard, maybe) for name, arg, _, _ in found[0]]
+        imports += found[1]
+    return updates, imports
+
+
+def _imports(statement: ast.Import | ast.ImportFrom) -> list[tuple[str, str, str | None, int]]:
+    if isinstance(statement, ast.Import):
+        return [
+            (alias.asname, alias.name, None, 0)
+            if alias.asname
+            else (alias.name.split(".")[0], alias.name.split(".")[0], None, 0)
+            for alias in statement.names
+        ]
+    return [
+        (alias.asname or alias.name, statement.module or "", alias.name, statement.level)
+        for alias in statement.names
+        if alias.name != "*"
+    ]
 
 
 def _walk_body(statement: ast.stmt):

@@ -91,9 +91,11 @@ def _with_functions(facts: FileFacts, text: str) -> FileFacts:
             )
             bindings = tuple((name, _expression(value)) for name, value in body.bindings)
             returns = _expression(body.returns)
+            updates = tuple((name, _expression(arg), guard, maybe) for name, arg, guard, maybe in body.updates)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             continue
-        found.append(Function(body.name, params, bindings, body.changed, returns, body.varargs))
+        imports = tuple(Import(local, module, name, level) for local, module, name, level in body.imports)
+        found.append(Function(body.name, params, bindings, body.changed, returns, body.varargs, updates, imports))
     if not found and not runtime_tables:
         return facts
     return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables)

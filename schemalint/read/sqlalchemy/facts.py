@@ -112,6 +112,10 @@ class Function:
     changed: tuple[str, ...]
     returns: Expr
     varargs: bool = False
+    updates: tuple[tuple[str, Expr, str | None, bool], ...] = ()
+    """`name.update(arg)` of a bound dict (read/python/functions.py FunctionBody.updates)."""
+    imports: tuple[Import, ...] = ()
+    """Imports in the body, seen by its expressions."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -515,8 +515,14 @@ class Resolver:
                 scope[name] = self.evaluate(module, default, depth + 1)
         for name in function.changed:
             scope[name] = Unresolved(name, f"'{name}' is changed by {function.name}() when it runs")
+        for imp in function.imports:
+            scope[imp.local] = self._imported(module, imp, depth + 1)
         for name, value in function.bindings:
             scope[name] = self.evaluate(module, value, depth + 1, dict(scope))
+        for name, arg, guard, maybe in function.updates:
+            if guard is not None and scope.get(guard) is None:
+                continue  # `if <guard> is not None:` with the parameter None: never runs
+            scope[name] = _updated(scope.get(name), self.evaluate(module, arg, depth + 1, dict(scope)), maybe)
         result = self.evaluate(module, function.returns, depth + 1, scope)
         return None if isinstance(result, Unresolved) else result
 
@@ -590,6 +596,29 @@ def _python_call(func, args: tuple, kwargs: dict) -> Any:
         return re.sub(re.compile(regex.pattern, regex.flags), repl, string)
     except (re.error, TypeError, ValueError, IndexError):
         return None
+
+
+class MaybeDict(dict):
+    """A dict some of whose keys may have been changed by code that may not run (`maybe`):
+    what it holds for those keys is unknown."""
+
+    maybe: frozenset = frozenset()
+
+
+def _updated(target, added, maybe: bool) -> Any:
+    """`target.update(added)`, as a dict; Unresolved when either is not a readable dict."""
+    if not isinstance(target, dict) or not isinstance(added, dict):
+        return Unresolved("dict.update", "a dict changed by code that cannot be read")
+    if any(isinstance(key, Unresolved) for key in added):
+        return Unresolved("dict.update", "a dict changed with keys that cannot be read")
+    result = MaybeDict(target)
+    result.maybe = getattr(target, "maybe", frozenset())
+    if maybe:
+        result.maybe = result.maybe | frozenset(added)
+    else:
+        result.update(added)
+        result.maybe = result.maybe - frozenset(added)
+    return result
 
 
 def _as_mutable(func) -> bool:
