@@ -743,6 +743,12 @@ THIRD_PARTY_SHAPES = {
                 super().__init__(*args, **kwargs)
 
 
+        class ExtendedURLField(models.CharField):
+            def __init__(self, *args, **kwargs):
+                kwargs["max_length"] = kwargs.get("max_length", 200)
+                models.CharField.__init__(self, *args, **kwargs)
+
+
         class History:
             def contribute_to_class(self, cls, name):
                 pass  # simple_history builds a whole model here
@@ -774,12 +780,14 @@ def test_what_third_party_apps_do_as_django_builds_it(tmp_path):
         from django.db import models
 
         from .abstract_models import *
-        from .fields import AutoCreatedField, context_field_class
+        from .fields import AutoCreatedField, ExtendedURLField, context_field_class
 
 
         class Event(AbstractEvent):
             created = AutoCreatedField()
             context = context_field_class(null=True)
+            url = ExtendedURLField()
+            short_url = ExtendedURLField(max_length=20)
     """,
         THIRD_PARTY_SHAPES,
     )

@@ -146,23 +146,20 @@ def _imported_modules(linker: Linker, unloaded: set[str]) -> list[ModuleFacts]:
             if is_django(target):
                 continue
             for name in (target, target.rpartition(".")[0]):
-                imported = linker.resolver.find_module(name, module) if name else None
+                if not name or not _same_app(module, name):
+                    continue  # (checked first: another package's modules are never parsed for this)
+                imported = linker.resolver.find_module(name, module)
                 if imported is not None:
-                    if (
-                        imported.module not in own
-                        and imported.module not in linker.resolver.virtual
-                        and _same_app(module, imported)
-                    ):
+                    if imported.module not in own and imported.module not in linker.resolver.virtual:
                         found.setdefault(imported.module, imported)
                     break
     return list(found.values())
 
 
-def _same_app(models: ModuleFacts, imported: ModuleFacts) -> bool:
-    """Whether `imported` is a helper module of the models module's own app (not another
-    app's models, whose tables that app owns)."""
+def _same_app(models: ModuleFacts, name: str) -> bool:
+    """Whether the module `name` is a helper module of the models module's own app (not
+    another app's models, whose tables that app owns)."""
     app = models.package[: -len(".models")] if models.package.endswith(".models") else models.package
-    name = imported.module
     return bool(app) and name.startswith(app + ".") and ".models" not in name[len(app) :]
 
 

@@ -431,10 +431,16 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                     index = target.slice[0].slice
                     if isinstance(index, cst.Index):
                         subscripted = dotted(target.value)
+                        key, value = value_of(index.value), value_of(small.value)
+                        got = _kwargs_get(value, kwargs, key) if subscripted == kwargs else None
+                        if got is not None:
+                            # `kwargs["k"] = kwargs.get("k", d)`: a default, as setdefault
+                            add(None, key, got[0], False)
+                            continue
                         add(
                             subscripted if subscripted in dicts else None,
-                            value_of(index.value),
-                            value_of(small.value),
+                            key,
+                            value,
                             subscripted not in dicts or subscripted in merged,
                         )
                 elif isinstance(target, cst.Name) and isinstance(small.value, cst.Dict):
@@ -453,6 +459,22 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                 ):
                     attributes.append((target.attr.value, small.value.value))
     return FieldInit(tuple(defaults), tuple(forced), params, tuple(attributes))
+
+
+def _kwargs_get(value: object, kwargs: str | None, key: object) -> tuple[object] | None:
+    """(default,) when `value` is `kwargs.get(key[, default])` (a method call's facts may put
+    the receiver first: `.get(kwargs, key, default)`); None otherwise."""
+    if not isinstance(value, Call) or value.kwargs or kwargs is None:
+        return None
+    if value.func == f"{kwargs}.get":
+        args = value.args
+    elif value.func == ".get" and value.args[:1] == (Ref(kwargs),):
+        args = value.args[1:]
+    else:
+        return None
+    if not 1 <= len(args) <= 2 or args[0] != key:
+        return None
+    return (args[1] if len(args) == 2 else None,)
 
 
 def _returns(block: Sequence[cst.BaseStatement]) -> Iterable[object]:
