@@ -568,7 +568,11 @@ CREATE INDEX IF NOT EXISTS shop_stock_tags_tag_id_988ac7c2 ON shop_stock_tags (t
         "created = models.DateTimeField(null=True)",
         "created = timestamp_column()",
         "created timestamp with time zone",
-        before=("", "def timestamp_column():\n    return Column(DateTime(timezone=True))\n"),
+        before=(
+            "",
+            "import os\n\ndef timestamp_column():\n    if os.environ.get('NAIVE'):\n        return Column(DateTime())\n"
+            "    return Column(DateTime(timezone=True))\n",
+        ),
     ),
     "sqlalchemy-fk-target-from-a-function": with_sector(
         "sqlalchemy",

@@ -717,3 +717,183 @@ def test_hidden_field_arguments_leave_the_column_unknown(tmp_path):
     assert name.unknown == ("type", "nullable", "default", "unique", "comment")
     assert messages(schema) == ["field arguments cannot be resolved statically: models.CharField(*...)"]
     assert "name" in django_tables(tmp_path / "project")["shop_stock"]
+
+
+# What third-party apps do (django-model-utils, django-post-office, django-oscar,
+# django-simple-history), in a project's own files: each compared with real Django.
+THIRD_PARTY_SHAPES = {
+    f"{APP}/shop/fields.py": """
+        from typing import TYPE_CHECKING
+
+        from django.db import models
+        from django.utils.module_loading import import_string
+
+        if TYPE_CHECKING:
+            DateTimeFieldBase = models.DateTimeField[str, str]
+        else:
+            DateTimeFieldBase = models.DateTimeField
+
+        CONTEXT = "django.db.models.JSONField"
+        context_field_class = import_string(CONTEXT)
+
+
+        class AutoCreatedField(DateTimeFieldBase):
+            def __init__(self, *args, **kwargs):
+                kwargs.setdefault("editable", False)
+                super().__init__(*args, **kwargs)
+
+
+        class ExtendedURLField(models.CharField):
+            def __init__(self, *args, **kwargs):
+                kwargs["max_length"] = kwargs.get("max_length", 200)
+                models.CharField.__init__(self, *args, **kwargs)
+
+
+        class History:
+            def contribute_to_class(self, cls, name):
+                pass  # simple_history builds a whole model here
+    """,
+    f"{APP}/shop/abstract_models.py": """
+        from django.db import models
+
+
+        class AbstractEvent(models.Model):
+            name = models.CharField(max_length=20)
+
+            class Meta:
+                abstract = True
+
+
+        class EventQuantity(models.Model):
+            quantity = models.PositiveIntegerField()
+
+            class Meta:
+                app_label = "shop"
+    """,
+}
+
+
+def test_what_third_party_apps_do_as_django_builds_it(tmp_path):
+    schema = read(
+        tmp_path,
+        """
+        from django.db import models
+
+        from .abstract_models import *
+        from .fields import AutoCreatedField, ExtendedURLField, context_field_class
+
+
+        class Event(AbstractEvent):
+            created = AutoCreatedField()
+            context = context_field_class(null=True)
+            url = ExtendedURLField()
+            short_url = ExtendedURLField(max_length=20)
+    """,
+        THIRD_PARTY_SHAPES,
+    )
+    assert messages(schema) == []
+    theirs = django_tables(tmp_path / "project")
+    assert sorted(t.name for t in schema.tables) == sorted(theirs) == ["shop_event", "shop_eventquantity"]
+    for ours in schema.tables:
+        assert {c.name: (c.type, c.nullable) for c in ours.columns} == {
+            name: (normalize_type(c["type"]), c["null"]) for name, c in theirs[ours.name].items()
+        }
+
+
+def test_attributes_the_reader_cannot_follow_are_sl002_never_silence(tmp_path):
+    schema = read(
+        tmp_path,
+        """
+        from django.db import models
+        from vendor import Opaque
+
+        from .fields import History
+
+
+        class Local(Opaque):
+            pass
+
+
+        class Event(models.Model):
+            name = models.CharField(max_length=20)
+            history = History()
+            extra = Local()
+    """,
+        {f"{APP}/shop/fields.py": THIRD_PARTY_SHAPES[f"{APP}/shop/fields.py"]},
+    )
+    assert [m.split(" cannot")[0] for m in messages(schema)] == [
+        "what History.contribute_to_class() adds to the model when it runs (fields, or models and their tables)",
+        "class of this attribute (a field adds a column; base Opaque)",
+    ]
+    assert schema.complete is False  # History may add a model: a table absent here proves nothing
+
+
+# django-mptt's MPTTModelBase, as its source does it (mptt/models.py, 0.20): the tree model gets
+# lft, rght, tree_id (indexed) and level PositiveIntegerFields it does not declare, named by
+# MPTTMeta, and Index(fields=(tree_id, lft)) named truncate_name(..., 30). The real library is
+# the oracle in tests/realworld (django-mptt: every fact agrees); this stand-in keeps the shapes.
+MPTT_SITE = ".venv/lib/python3.12/site-packages"
+MPTT_STANDIN = {
+    ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",
+    f"{MPTT_SITE}/mptt/__init__.py": "",
+    f"{MPTT_SITE}/mptt/models.py": """
+        from django.db import models
+        from django.db.models.base import ModelBase
+
+
+        class MPTTModelBase(ModelBase):
+            pass
+
+
+        class TreeManager(models.Manager.from_queryset(models.QuerySet)):
+            def contribute_to_class(self, model, name):
+                super().contribute_to_class(model, name)
+
+
+        class MPTTModel(models.Model, metaclass=MPTTModelBase):
+            objects = TreeManager()
+
+            class Meta:
+                abstract = True
+    """,
+}
+
+
+def test_mptt_tree_fields_and_index_as_its_metaclass_adds_them(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    schema = read(
+        tmp_path,
+        """
+        from django.db import models
+        from mptt.models import MPTTModel
+
+
+        class Genre(MPTTModel):
+            name = models.CharField(max_length=50, unique=True)
+            parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True)
+
+            class MPTTMeta:
+                order_insertion_by = ["name"]
+
+
+        class Place(MPTTModel):
+            level = models.IntegerField()
+
+            class MPTTMeta:
+                left_attr = "left"
+    """,
+        MPTT_STANDIN,
+    )
+    assert messages(schema) == []
+    genre = table(schema, "shop_genre")
+    assert [(c.name, c.type) for c in genre.columns][-4:] == [
+        ("lft", "integer"),
+        ("rght", "integer"),
+        ("tree_id", "integer"),
+        ("level", "integer"),
+    ]
+    assert {c.name for c in genre.constraints} >= {"shop_genre_lft_check", "shop_genre_level_check"}
+    assert "shop_genre_tree_id_lft_idx" in {i.name for i in genre.indexes}  # 26 characters: not truncated
+    place = table(schema, "shop_place")
+    assert [c.name for c in place.columns] == ["id", "level", "left", "rght", "tree_id"]
+    assert "shop_place_tree_id_left_idx" in {i.name for i in place.indexes}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from schemalint.model import Location
-from tests.read.test_sqlalchemy_support import codes, read, read_body, table
+from tests.read.test_sqlalchemy_support import HEADER, codes, read, read_body, table
 
 REGISTRY_SOURCE = """
 import sqlalchemy as sa
@@ -499,7 +499,7 @@ def test_declared_attr_tablename_that_needs_running_is_sl002(tmp_path):
 class Named:
     @declared_attr.directive
     def __tablename__(cls):
-        return f"t_{cls.__name__.lower()}"
+        return f"t_{cls.__name__.lower()}{cls.suffix()}"
 
 
 class Widget(Named, Base):
@@ -508,6 +508,185 @@ class Widget(Named, Base):
     schema = read_body(tmp_path, source)
     assert schema.tables == ()
     assert codes(schema) == ["SL002"] and "__tablename__ of Widget" in schema.diagnostics[0].message
+
+
+# What real model files (and the mixins of installed packages) do that needs a little Python:
+# each read statically and compared with real SQLAlchemy below (ON_POSTGRES "python").
+PYTHON_BODY = """
+import contextlib
+import re
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from sqlalchemy.ext.mutable import MutableDict
+
+ID = TypeVar("ID")
+camel = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+
+
+def short_name(width=12):
+    size = width * 2
+    return String(size)
+
+
+def registry_like():
+    meta = MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+    return meta
+
+
+class GUID(sa.types.TypeDecorator):
+    impl = sa.CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.UUID())
+        else:
+            return dialect.type_descriptor(sa.CHAR(36))
+
+
+class Prefixed:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return f"py_{cls.__name__.lower()}"
+
+
+class Snake:
+    @declared_attr.directive
+    def __tablename__(cls):
+        return camel.sub(r"_\\1", cls.__name__).lower()
+
+
+class Owned(Generic[ID]):
+    if TYPE_CHECKING:
+        owner: str
+        extra: int
+    else:
+        owner: Mapped[str] = mapped_column(String(30), unique=True)
+
+
+class Account(Prefixed, Owned[int], Base):
+    id = Column(GUID(), primary_key=True)
+    label = Column(short_name())
+    wide = Column(short_name(width=40))
+    settings = Column(MutableDict.as_mutable(JSON), nullable=False)
+
+
+class Base2(DeclarativeBase):
+    metadata = registry_like()
+
+
+def make_registry(custom=None):
+    import uuid as core_uuid
+
+    type_map = {core_uuid.UUID: GUID, str: String(64)}
+    with contextlib.suppress(ImportError):
+        from decimal import Decimal
+
+        type_map.update({Decimal: Numeric(10, 2)})
+    if custom is not None:
+        type_map.update(custom)
+    return sa.orm.registry(metadata=MetaData(), type_annotation_map=type_map)
+
+
+class Base3(DeclarativeBase):
+    registry = make_registry()
+
+
+class Ledger(Base3):
+    __tablename__ = "ledger"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    memo: Mapped[str]
+    when: Mapped[datetime.date]
+
+
+class OrderLine(Snake, Base2):
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), unique=True)
+"""
+
+
+def test_python_in_model_files_is_evaluated_as_python_does(tmp_path):
+    schema = read(tmp_path, {"models.py": HEADER + PYTHON_BODY})
+    assert sorted(t.name for t in schema.tables) == ["ledger", "order_line", "py_account"]
+    assert [(c.name, c.type) for c in table(schema, "ledger").columns] == [
+        ("id", "uuid"),
+        ("memo", "character varying(64)"),
+        ("when", "date"),
+    ]
+    account = table(schema, "py_account")
+    assert [(c.name, c.type) for c in account.columns] == [
+        ("id", "uuid"),
+        ("label", "character varying(24)"),
+        ("wide", "character varying(80)"),
+        ("settings", "json"),
+        ("owner", "character varying(30)"),
+    ]
+    assert [c.name for c in table(schema, "order_line").constraints] == ["uq_order_line_code"]
+    assert codes(schema) == []
+
+
+def test_a_class_body_under_a_runtime_if_is_sl002_and_its_columns_unknown(tmp_path):
+    source = """
+import os
+
+
+class Thing(Base):
+    __tablename__ = "things"
+    id = Column(Integer, primary_key=True)
+    if os.environ.get("WITH_NOTE"):
+        note = Column(Text)
+"""
+    schema = read_body(tmp_path, source)
+    assert codes(schema) == ["SL002"]
+    assert schema.diagnostics[0].location.line == HEADER.count("\n") + 8
+    assert "columns" in table(schema, "things").unknown
+
+
+def test_a_table_built_in_a_method_is_sl002_and_the_schema_incomplete(tmp_path):
+    source = """
+class Store:
+    def __init__(self, metadata, tablename="jobs"):
+        self.jobs = Table(tablename, metadata, Column("id", Integer, primary_key=True))
+
+
+def make_table(metadata):
+    return Table("made", metadata, Column("id", Integer, primary_key=True))
+
+
+made = make_table(MetaData())
+"""
+    schema = read_body(tmp_path, source)
+    assert [t.name for t in schema.tables] == ["made"]  # a call the module makes is read
+    assert codes(schema) == ["SL002"] and "Store.__init__()" in schema.diagnostics[0].message
+    assert schema.complete is False
+
+
+def test_a_registry_the_reader_cannot_read_makes_names_and_annotation_types_unknown(tmp_path):
+    source = """
+import os
+
+
+def make_registry():
+    type_map = {str: String(50)}
+    if os.environ.get("X"):
+        type_map.update({int: BigInteger})
+    return sa.orm.registry(metadata=load_metadata(), type_annotation_map=type_map)
+
+
+class Base3(DeclarativeBase):
+    registry = make_registry()
+
+
+class Thing(Base3):
+    __tablename__ = "things"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code = Column(String(5), unique=True)
+"""
+    schema = read_body(tmp_path, source)
+    things = table(schema, "things")
+    assert {"foreign_keys", "indexes", "constraints", "primary_key"} <= set(things.unknown)
+    assert "type" in things.column("id").unknown
+    assert sorted(d.code for d in schema.diagnostics) == ["SL002", "SL002"]
 
 
 # Sources of the tests above, each also created by real SQLAlchemy: the static read must agree
@@ -519,6 +698,7 @@ ON_POSTGRES = {
     "column-names": (COLUMN_NAMES_BODY, "Base", True, ()),
     "star-imports": (STAR_SOURCE, "Base", False, ()),
     "located": (LOCATED_SOURCE, "Base", False, ()),
+    "python": (PYTHON_BODY, ("Base", "Base2", "Base3"), True, ()),
 }
 
 
@@ -533,9 +713,103 @@ def test_declaration_sources_match_create_all(tmp_path, pg, name):
     text = (HEADER + source) if with_header else source
     schema = read(tmp_path, {"models.py": text})
     database = "sa_decl_" + name.replace("-", "_")
-    actual = created_by_sqlalchemy(pg, database, tmp_path / "models.py", metadata_names=(holder,), schemas=schemas)
+    holders = holder if isinstance(holder, tuple) else (holder,)
+    actual = created_by_sqlalchemy(pg, database, tmp_path / "models.py", metadata_names=holders, schemas=schemas)
     for extra in schemas:
         actual["tables"] += read_catalog(pg.dsn(database), extra)["tables"]
     agreement = compare_catalogs(schema_to_dict(schema), actual, comments=True)
     assert agreement.differences == [], str(agreement)
     assert agreement.compared >= 5
+
+
+# A mixin and a base class from an installed package (authlib's, fastapi-users' shapes): read
+# from the project's virtualenv (read/python/modules.py), never imported.
+INSTALLED_SITE = ".venv/lib/python3.12/site-packages"
+INSTALLED_PACKAGE = {
+    ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",
+    f"{INSTALLED_SITE}/tokens/__init__.py": "from .mixins import TokenMixin\nfrom .users import BaseUserTable\n",
+    f"{INSTALLED_SITE}/tokens/mixins.py": """
+        from sqlalchemy import Column, Integer, String, Text
+
+        from .common import LENGTH
+
+
+        class TokenMixin:
+            client_id = Column(String(LENGTH), index=True)
+            access_token = Column(String(255), unique=True, nullable=False)
+            _metadata = Column("metadata_json", Text)
+            expires_in = Column(Integer, nullable=False, default=0)
+    """,
+    f"{INSTALLED_SITE}/tokens/common.py": "LENGTH = 48\n",
+    f"{INSTALLED_SITE}/tokens/users.py": """
+        from typing import TYPE_CHECKING, Generic, TypeVar
+
+        from sqlalchemy import Boolean, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        ID = TypeVar("ID")
+
+
+        class BaseUserTable(Generic[ID]):
+            __tablename__ = "user"
+
+            if TYPE_CHECKING:
+                id: ID
+                email: str
+            else:
+                email: Mapped[str] = mapped_column(String(length=320), unique=True, index=True)
+                is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    """,
+}
+INSTALLED_MODELS = """
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from tokens import BaseUserTable, TokenMixin
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(BaseUserTable[int], Base):
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Token(Base, TokenMixin):
+    __tablename__ = "token"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("user.id", ondelete="CASCADE"))
+"""
+
+
+@pytest.mark.postgres
+def test_mixins_and_bases_of_installed_packages_are_read_as_sqlalchemy_builds_them(tmp_path, pg, monkeypatch):
+    from schemalint.report.dump import schema_to_dict
+    from tests.read.test_sqlalchemy_support import created_by_sqlalchemy
+    from tests.support.catalog import compare_catalogs
+
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    schema = read(tmp_path, {**INSTALLED_PACKAGE, "models.py": INSTALLED_MODELS}, models=["models.py"])
+    assert codes(schema) == []
+    assert [c.name for c in table(schema, "token").columns] == [
+        "id",
+        "user_id",
+        "client_id",
+        "access_token",
+        "metadata_json",
+        "expires_in",
+    ]
+    monkeypatch.syspath_prepend(str(tmp_path / INSTALLED_SITE))
+    actual = created_by_sqlalchemy(pg, "sa_decl_installed", tmp_path / "models.py")
+    agreement = compare_catalogs(schema_to_dict(schema), actual, comments=True)
+    assert agreement.differences == [], str(agreement)
+    assert agreement.compared >= 20
+
+
+def test_a_mixin_of_a_package_that_is_not_installed_is_sl002_and_the_columns_unknown(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    files = {k: v for k, v in INSTALLED_PACKAGE.items() if not k.startswith(".venv/")}
+    schema = read(tmp_path, {**files, "models.py": INSTALLED_MODELS}, models=["models.py"])
+    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 11), ("SL002", 15)]
+    assert "tokens.TokenMixin" in schema.diagnostics[1].message
+    assert {"columns", "indexes", "constraints"} <= set(table(schema, "token").unknown)

@@ -78,19 +78,23 @@ UNRESOLVABLE = [
 def test_unresolvable_constructs_are_sl002_at_their_line(tmp_path, line, column, fragment):
     body = f"""
 def make_type():
+    if os.environ.get("WIDE"):  # what it returns is decided when it runs
+        return String(50)
     return String(5)
 
 
 def length_from_settings():
-    return 5
+    return int(os.environ["LENGTH"])
 
 
 def default_sql():
-    return text("1")
+    if os.environ.get("ONE"):
+        return text("1")
+    return text("2")
 
 
 def target():
-    return "x.id"
+    return os.environ["TARGET"]
 
 
 def helper(e):
@@ -121,7 +125,7 @@ class Thing(Base):
 def test_unresolvable_tablename_and_table_args(tmp_path):
     body = """
 def name_for(cls):
-    return "x"
+    return os.environ["TABLE"]
 
 
 class Computed(Base):
@@ -271,7 +275,9 @@ class GUID(sa.types.TypeDecorator):
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
-        return dialect.type_descriptor(postgresql.UUID())
+        if self.wide:
+            return dialect.type_descriptor(postgresql.UUID())
+        return dialect.type_descriptor(sa.CHAR(32))
 
 
 class Thing(Base):

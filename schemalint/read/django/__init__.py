@@ -32,7 +32,14 @@ key unless the child declares its own), through abstract classes; a method or pr
 an abstract parent's field; six's `with_metaclass(M, A, B)` means bases A, B. Custom fields:
 `__init__` defaults and forced arguments (parameters, `setdefault`, literal dicts merged with
 `**kwargs`), `get_internal_type()`, `db_type()` (a literal, or `%`/f-string formatting of
-`self.<argument>`; None: no column), `getattr(settings, name, default)` as its default.
+`self.<argument>`; None: no column), `getattr(settings, name, default)` as its default; a field
+class held by a constant (an alias, one assigned in the `else:` of `if TYPE_CHECKING:`,
+`import_string("...JSONField")` of a settings getter's default). A concrete model defined in a
+helper module of the app that its models module imports (oscar's `abstract_models.py`) is
+registered, as Django imports it. django-mptt's `MPTTModelBase` adds the tree fields and index
+its source adds (names from `MPTTMeta`). A class attribute whose class has
+`contribute_to_class` (simple_history's `HistoricalRecords()`: it builds a model) or whose bases
+cannot be followed is one SL002, never silence.
 
 Known limitations -- each gives SL002 where it occurs, never a guess:
 

@@ -44,6 +44,7 @@ from schemalint.read.django.link import (
 )
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
+from schemalint.read.python.modules import is_django
 
 
 def link(facts: list[ModuleFacts], project: Project) -> Schema:
@@ -71,6 +72,11 @@ def build_schema(linker: Linker) -> Schema:
             if info is not None and not (info.abstract or info.proxy or info.external):
                 linker.unresolved("model defined under if/try", cls.name, info.location)
                 tables += _model_tables(linker, info, ["exists"])
+    for module in _imported_modules(linker, unloaded):
+        for cls in module.classes:
+            info = linker.model(module, cls)
+            if info is not None and not (info.abstract or info.proxy or info.external):
+                tables += _model_tables(linker, info, [])
     auto = linker.project_auto_field()
     properties = (
         ("django_version", linker.version),
@@ -125,6 +131,36 @@ def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> 
         return []
     exists: list[TablePart] = ["exists"] if "exists" in table.unknown else []
     return [table] + [replace(m2m, unknown=tuple(exists)) if exists else m2m for m2m in builder.m2m_tables()]
+
+
+def _imported_modules(linker: Linker, unloaded: set[str]) -> list[ModuleFacts]:
+    """The modules the model modules import (not Django, not model modules themselves): Django
+    runs them when it imports the models, so a concrete model defined there is registered too
+    (oscar's `PaymentEventQuantity` in `abstract_models.py`, star-imported by `models.py`)."""
+    own = {m.module for m in linker.facts}
+    found: dict[str, ModuleFacts] = {}
+    for module in linker.facts:
+        if module.module in unloaded:
+            continue
+        for _, target in module.imports:
+            if is_django(target):
+                continue
+            for name in (target, target.rpartition(".")[0]):
+                if not name or not _same_app(module, name):
+                    continue  # (checked first: another package's modules are never parsed for this)
+                imported = linker.resolver.find_module(name, module)
+                if imported is not None:
+                    if imported.module not in own and imported.module not in linker.resolver.virtual:
+                        found.setdefault(imported.module, imported)
+                    break
+    return list(found.values())
+
+
+def _same_app(models: ModuleFacts, name: str) -> bool:
+    """Whether the module `name` is a helper module of the models module's own app (not
+    another app's models, whose tables that app owns)."""
+    app = models.package[: -len(".models")] if models.package.endswith(".models") else models.package
+    return bool(app) and name.startswith(app + ".") and ".models" not in name[len(app) :]
 
 
 def _unimported_modules(linker: Linker) -> set[str]:
@@ -241,6 +277,7 @@ class TableBuilder:
         self._unique_together()
         self._index_together()
         self._meta_indexes()
+        self._mptt_index()
         self._meta_constraints()
         comment = self.linker.meta_value(info.meta, "db_table_comment", None)
         return Table(
@@ -673,6 +710,20 @@ class TableBuilder:
                 self.unknown.append("indexes")
                 continue
             self.indexes.append(index)
+
+    def _mptt_index(self) -> None:
+        """django-mptt's MPTTModelBase adds `Index(fields=(tree_id, lft))` to the tree model,
+        named `truncate_name("<app>_<model>_<tree_id>_<lft>_idx", 30)`, unless Meta.indexes
+        has one on those fields."""
+        attributes = self.linker.mptt_attributes(self.info)
+        if attributes is None:
+            return
+        fields = (attributes["tree_id_attr"], attributes["left_attr"])
+        columns = self._columns_of(list(fields), self.info.location)
+        if any(index.columns == tuple(columns) and index.origin == "index" for index in self.indexes):
+            return
+        name = names.truncate_name(f"{self.info.app_label}_{self.info.model_name}_{fields[0]}_{fields[1]}_idx", 30)
+        self.indexes.append(Index(name, tuple(columns), False, origin="index", location=self.info.location))
 
     def _index(self, call, module, location: Location) -> Index:
         kind = self._call_kind(call, module)

@@ -431,10 +431,16 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                     index = target.slice[0].slice
                     if isinstance(index, cst.Index):
                         subscripted = dotted(target.value)
+                        key, value = value_of(index.value), value_of(small.value)
+                        got = _kwargs_get(value, kwargs, key) if subscripted == kwargs else None
+                        if got is not None:
+                            # `kwargs["k"] = kwargs.get("k", d)`: a default, as setdefault
+                            add(None, key, got[0], False)
+                            continue
                         add(
                             subscripted if subscripted in dicts else None,
-                            value_of(index.value),
-                            value_of(small.value),
+                            key,
+                            value,
                             subscripted not in dicts or subscripted in merged,
                         )
                 elif isinstance(target, cst.Name) and isinstance(small.value, cst.Dict):
@@ -453,6 +459,22 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                 ):
                     attributes.append((target.attr.value, small.value.value))
     return FieldInit(tuple(defaults), tuple(forced), params, tuple(attributes))
+
+
+def _kwargs_get(value: object, kwargs: str | None, key: object) -> tuple[object] | None:
+    """(default,) when `value` is `kwargs.get(key[, default])` (a method call's facts may put
+    the receiver first: `.get(kwargs, key, default)`); None otherwise."""
+    if not isinstance(value, Call) or value.kwargs or kwargs is None:
+        return None
+    if value.func == f"{kwargs}.get":
+        args = value.args
+    elif value.func == ".get" and value.args[:1] == (Ref(kwargs),):
+        args = value.args[1:]
+    else:
+        return None
+    if not 1 <= len(args) <= 2 or args[0] != key:
+        return None
+    return (args[1] if len(args) == 2 else None,)
 
 
 def _returns(block: Sequence[cst.BaseStatement]) -> Iterable[object]:
@@ -500,6 +522,7 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
     internal: str | None = None
     meta_conditional: list[Assign] = []
     methods = []
+    mptt_meta: tuple[tuple[str, object], ...] = ()
     for statement in body_statements:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Meta":
             meta_line, _ = finder.class_line("Meta", line, indent)
@@ -511,6 +534,15 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
             meta_bases = tuple(d for d in (dotted(a.value) for a in statement.bases) if d)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             methods.append(statement.name.value)
+            if isinstance(statement, cst.ClassDef) and statement.name.value == "MPTTMeta":
+                mptt_meta = tuple(
+                    (name, value_of(small.value))
+                    for inner in (statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ())
+                    if isinstance(inner, cst.SimpleStatementLine)
+                    for small in inner.body
+                    if isinstance(small, cst.Assign)
+                    for name in _targets(small)[0]
+                )
             if not isinstance(statement, cst.FunctionDef):
                 continue
             if statement.name.value == "__init__":
@@ -535,6 +567,7 @@ def _class(node: cst.ClassDef, finder: LineFinder, start: int, outer: str | None
         tuple(methods),
         tuple(conditional),
         tuple(meta_conditional),
+        mptt_meta,
     ), end
 
 
@@ -628,6 +661,11 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                     if isinstance(inner, cst.SimpleStatementLine):
                         for small in inner.body:
                             imports += [i for i in _imports(small, package) if i[0] not in dict(imports)]
+            # `if TYPE_CHECKING: ... else: X = ...`: the `else:` always runs, so its names are
+            # the module's constants (`DateTimeFieldBase = models.DateTimeField`).
+            if _is_type_checking(statement) and isinstance(getattr(statement, "orelse", None), cst.Else):
+                found, cursor = _assignments(statement.orelse.body.body, finder, cursor, None)  # type: ignore[union-attr]
+                constants += [a for a in found if a.name not in {c.name for c in constants}]
             # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
             for block in _runtime_blocks(statement):
                 for inner in block:

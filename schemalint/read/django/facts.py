@@ -125,6 +125,8 @@ class ClassFact:
     """Assignments in the body under `if`/`try`/`for`/`with`: whether they run is not static."""
     meta_conditional: tuple[Assign, ...] = ()
     """The same inside `class Meta`."""
+    mptt_meta: tuple[tuple[str, object], ...] = ()
+    """`name = value` of django-mptt's `class MPTTMeta` in the body (its `*_attr` names)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@ on PostgreSQL (Django 5.2 / 6.0 rules, see fields.py and names.py)."""
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -59,6 +61,21 @@ def class_bases(cls: ClassFact) -> list[Ref]:
         elif _is_with_metaclass(base):
             found += [a for a in base.args[1:] if isinstance(a, Ref)]
     return found
+
+
+_MPTT_ATTRIBUTES = {"left_attr": "lft", "right_attr": "rght", "tree_id_attr": "tree_id", "level_attr": "level"}
+"""django-mptt's MPTTOptions defaults: the tree fields MPTTModelBase adds."""
+
+
+def _is_mptt_model(info: ModelInfo) -> bool:
+    return info.module.module == "mptt.models" and info.cls.name == "MPTTModel"
+
+
+def _standard_library(dotted: str, module: ModuleFacts, resolver) -> bool:
+    """Whether `dotted` (as written in `module`) comes from Python's standard library."""
+    head = dotted.split(".")[0]
+    target = resolver.imports(module).get(head, head)
+    return target.split(".")[0] in sys.stdlib_module_names
 
 
 def odd_bases(cls: ClassFact) -> list[object]:
@@ -450,7 +467,11 @@ class Linker:
         meta_class = metaclass(cls)
         if meta_class is not None:
             symbol = self.resolver.resolve(module, meta_class.dotted) if isinstance(meta_class, Ref) else None
-            if symbol is None or symbol.kind != "django" or symbol.name not in MODEL_METACLASSES:
+            known = symbol is not None and (
+                (symbol.kind == "django" and symbol.name in MODEL_METACLASSES)
+                or (symbol.kind == "class" and symbol.module is not None and symbol.module.module == "mptt.models")
+            )
+            if not known:
                 self.unresolved("metaclass (it may add fields)", describe(meta_class), location)
                 parts.append("columns")
         runtime = [a for a in cls.conditional if isinstance(a.value, Call)]
@@ -542,11 +563,15 @@ class Linker:
             spec.hidden_arguments = f"{shown}{', ' if call.args or call.kwargs else ''}*...)"
         return spec
 
-    def field_class(self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0) -> FieldClass | None:
+    def field_class(
+        self, module: ModuleFacts, dotted: str, location: Location, depth: int = 0, symbol: Symbol | None = None
+    ) -> FieldClass | None:
         """What the field class `dotted` makes of its arguments; None when it is not a field
         class. A class that looks like a field but cannot be followed (mptt's
         `TreeForeignKey`, a GIS field) is kept with `unknown` set: its column exists."""
-        symbol = self.resolver.resolve(module, dotted)
+        symbol = symbol or self.resolver.resolve(module, dotted)
+        if symbol.kind == "value" and symbol.module is not None and depth < 20:
+            return self._computed_class(symbol, dotted, location, depth)
         configured = self.configured_type(symbol, dotted)
         if symbol.kind == "django":
             last = symbol.name.rsplit(".", 1)[-1]
@@ -558,6 +583,25 @@ class Linker:
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
+            if depth == 0 and self._contributes(symbol.module, symbol.cls):
+                # Not a field, but it runs when the model class is created (simple_history's
+                # HistoricalRecords builds a whole history model): what it adds is not read.
+                self.complete = False
+                self.unresolved(
+                    f"what {symbol.cls.name}.contribute_to_class() adds to the model when it runs (fields, "
+                    "or models and their tables)",
+                    f"{dotted}()",
+                    location,
+                )
+                return None
+            hidden = self._hidden_bases(symbol.module, symbol.cls)
+            if hidden:
+                # Its bases cannot be followed: it may be a field (its column exists) or not.
+                guess = self._unknown_field_class(f"{symbol.module.module}.{symbol.cls.name}", configured)
+                if guess is not None:
+                    return guess
+                if depth == 0:
+                    self.unresolved(f"class of this attribute (a field adds a column; base {hidden})", dotted, location)
             return None
         if configured:
             return FieldClass("TextField", {}, {}, configured, dotted)
@@ -565,6 +609,89 @@ class Linker:
             return self._unknown_field_class(symbol.name or dotted, None)
         if symbol.kind == "function":
             self.unresolved("class attribute built by a function", f"{dotted}()", location)
+        return None
+
+    def _computed_class(self, symbol: Symbol, dotted: str, location: Location, depth: int) -> FieldClass | None:
+        """A class held by a module constant: `import_string("django.db.models.JSONField")`
+        (the path may come from settings with a default) is the class it names. Anything
+        else may be a field class: one SL002."""
+        value = symbol.value
+        assert symbol.module is not None
+        if isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] == "import_string" and value.args:
+            path = self._python_value(symbol.module, value.args[0])
+            if isinstance(path, str) and all(part.isidentifier() for part in path.split(".")):
+                target = self.resolver.resolve_global(path, symbol.module)
+                return self.field_class(symbol.module, path, location, depth + 1, target)
+        if isinstance(value, Call) and (value.func or "").endswith((".from_queryset", ".as_manager")):
+            return None  # a manager class (`Manager.from_queryset(QuerySet)`): no column
+        if depth == 0 and isinstance(value, Call):
+            self.unresolved(
+                "class of this attribute (a field adds a column)", f"{dotted} = {describe(value)}", location
+            )
+        return None
+
+    def _python_value(self, module: ModuleFacts, value):
+        """A value as the facts say it, else as the static-Python layer reads the module's
+        source (`get_config().get("X", "default")`, a settings getter's default)."""
+        try:
+            return self.resolver.evaluate(module, value)
+        except Unresolved:
+            if not isinstance(value, Ref):
+                raise
+            source = self.resolver.evaluator.module_at(module.rel, module.module, module.package)
+            if source is None:
+                raise
+            return self.resolver.evaluator.name(source, value.dotted)
+
+    def _contributes(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> bool:
+        """Whether `cls` or a project / installed class it derives from has `contribute_to_class`
+        (a manager's only sets itself on the model: not counted)."""
+        if self._manager(module, cls):
+            return False
+        if "contribute_to_class" in cls.methods:
+            return True
+        for base in class_bases(cls):
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
+                if self._contributes(symbol.module, symbol.cls, depth + 1):
+                    return True
+        return False
+
+    def _manager(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> bool:
+        """Whether `cls` is a Django manager (`models.Manager`, `Manager.from_queryset(...)`)."""
+        if any("Manager" in describe(odd) for odd in odd_bases(cls)):
+            return True
+        for base in class_bases(cls):
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "django" and symbol.name.endswith("Manager"):
+                return True
+            if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
+                if self._manager(symbol.module, symbol.cls, depth + 1):
+                    return True
+        return False
+
+    def _hidden_bases(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> str | None:
+        """A base of `cls` (or of a project class it derives from) that cannot be followed and
+        may be a Django field class; None when every base is known (standard-library classes,
+        Django's non-field classes and project classes made of them)."""
+        if depth == 0 and self._manager(module, cls):
+            return None
+        bases = list(class_bases(cls))
+        for odd in odd_bases(cls):
+            text = describe(odd)
+            name = re.match(r"([\w.]+)\[", text)  # `Generic[T]`, `Mixin[T]`: the class subscripted
+            if name is None:
+                return text
+            bases.append(Ref(name.group(1)))
+        for base in bases:
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None:
+                if depth < 20:
+                    found = self._hidden_bases(symbol.module, symbol.cls, depth + 1)
+                    if found:
+                        return found
+            elif symbol.kind == "unknown" and not _standard_library(symbol.name or base.dotted, module, self.resolver):
+                return base.dotted
         return None
 
     @staticmethod
@@ -661,7 +788,44 @@ class Linker:
                         seen.add(spec.name)
                         inherited.append(spec)
         info.fields = inherited + own
+        mptt = self.mptt_attributes(info)
+        if mptt is not None:
+            # django-mptt's MPTTModelBase adds the tree fields the model does not declare.
+            names = {spec.name for spec in info.fields}
+            defaults = dict(BUILTIN_FIELDS["PositiveIntegerField"].defaults)
+            for key in ("left_attr", "right_attr", "tree_id_attr", "level_attr"):
+                if mptt[key] not in names:
+                    kwargs = {**defaults, "db_index": key == "tree_id_attr", "editable": False}
+                    info.fields.append(
+                        FieldSpec(mptt[key], "PositiveIntegerField", (), kwargs, info.module, info.location)
+                    )
         return info.fields
+
+    def mptt_attributes(self, info: ModelInfo) -> dict[str, str] | None:
+        """For the tree model of django-mptt (a concrete model deriving from
+        `mptt.models.MPTTModel` through abstract classes only): the names of its tree fields,
+        `MPTTMeta` overrides (in the class or an abstract parent) applied. None otherwise."""
+        if info.abstract or info.proxy or info.external or not self._derives_from_mptt(info):
+            return None
+        found = dict(_MPTT_ATTRIBUTES)
+        for model in [*reversed(self._abstract_lineage(info)), info]:
+            for name, value in model.cls.mptt_meta:
+                if name in found and isinstance(value, str):
+                    found[name] = value
+        return found
+
+    def _abstract_lineage(self, info: ModelInfo, depth: int = 0) -> list[ModelInfo]:
+        found: list[ModelInfo] = []
+        for parent in self.base_models(info):
+            if parent.abstract and depth < 20:
+                found += [parent, *self._abstract_lineage(parent, depth + 1)]
+        return found
+
+    def _derives_from_mptt(self, info: ModelInfo) -> bool:
+        parents = self.base_models(info)
+        if any(not p.abstract for p in parents):
+            return False  # a multi-table child: the tree fields are its tree model's
+        return any(_is_mptt_model(p) for p in self._abstract_lineage(info))
 
     def kw(self, spec: FieldSpec, key: str, default=None, table: str | None = None):
         """The value of a field argument; `Unresolved` (with `what` = the argument) when it

@@ -207,6 +207,9 @@ class Resolver:
         if head in module.functions and not rest:
             return Symbol("function", module, head)
         constant = self.constants(module).get(head)
+        if constant is not None and isinstance(constant.value, Ref) and constant.value.dotted.split(".")[0] != head:
+            # an alias (`DateTimeFieldBase = models.DateTimeField`): what it names
+            return self.resolve(module, constant.value.dotted + ("." + rest if rest else ""), depth + 1)
         if constant is not None:
             if rest:
                 return Symbol("unknown", name=dotted)

@@ -7,6 +7,15 @@ names across the project's files (bases, mixins, constants, enums), decides whic
 mapped to which tables, and renders types, defaults and names the way SQLAlchemy's PostgreSQL
 dialect and PostgreSQL itself spell them.
 
+Imports of installed packages (a mixin or base class of authlib, fastapi-users, advanced-alchemy)
+are read from the project's virtualenv (read/python/modules.py), never imported; SQLAlchemy and
+the libraries whose classes the reader knows by name stay opaque. A call of a project or
+installed function is evaluated when its body is plain bindings and one last `return`
+(read/python/functions.py: `create_registry()`, `make_type(width=12)`, a dict built and
+`.update()`d); `re.sub`, `str.lower` & co. on literals, `cls.__name__` in a `declared_attr`
+`__tablename__`, `Mutable*.as_mutable(T)`, `Generic[...]` bases, `if TYPE_CHECKING: ... else:`
+class bodies and `load_dialect_impl`'s PostgreSQL branch are read as Python runs them.
+
 Module-level `for` loops over a literal list or tuple that build `Table()`s are unrolled (f-string,
 `%` and `.format()` names); class bodies see their own earlier attributes and nested classes, as
 Python does (`created.desc()`, `Enum(Status)` in `__table_args__` and columns).
@@ -18,7 +27,10 @@ column's default / type), `declared_attr` bodies other than returning a Column/m
 `cls.__name__[.lower()]`, `values_callable` other than `lambda e: [m.value for m in e]`,
 annotations with no SQL type (`Mapped[dict]` without a `type_annotation_map` entry), index
 predicates it cannot print (`Index.unknown=("where",)`), tables under a runtime `if`
-(`exists`), and loops it cannot unroll (`Schema.complete=False`). CHECK / index WHERE
+(`exists`), and loops it cannot unroll (`Schema.complete=False`), class-body statements under a
+runtime `if`/`try`/`for`/`with` and base classes it cannot read (the table's columns), a
+MetaData or `type_annotation_map` it cannot read (names; annotation types), and `Table()`s
+built inside a function or method (`Schema.complete=False`). CHECK / index WHERE
 expressions, written as SQL text or as Python operators on columns (`state != "done"`, `&`,
 `|`, `~`, `and_`, `.is_(None)`, `.in_([...])`), and raw `text()` defaults are re-spelled the way
 PostgreSQL prints them for the common forms (sqltext.py); other SQL is kept as written and may

@@ -86,6 +86,11 @@ class AnnotationTypes:
     def resolve(self, mapped, python_type, type_map: dict) -> Resolution:
         """The SQL type for `Mapped[mapped]` whose unwrapped Python type is `python_type`."""
         for candidate in (mapped, strip_optional(mapped)[0], python_type):
+            if candidate is not None and candidate in getattr(type_map, "maybe", ()):
+                return Resolution(
+                    problem=f"type_annotation_map may map {_describe(candidate)} to another type when the code "
+                    "that builds it runs"
+                )
             found = _map_get(type_map, candidate)
             if found is None:
                 continue

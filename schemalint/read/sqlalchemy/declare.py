@@ -3,6 +3,7 @@ and table-level objects (`__table_args__`), following SQLAlchemy's declarative r
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,12 +51,16 @@ WRAPPERS = {"deferred"}  # deferred(Column(...)) still creates the column
 class MetaInfo:
     naming_convention: dict = field(default_factory=dict)
     schema: str | None = None
+    unknown: str | None = None
+    """Why the MetaData cannot be read (its naming convention and schema are then unknown)."""
 
 
 @dataclass
 class DeclBase:
     metadata: MetaInfo
     type_map: dict
+    type_map_unknown: str | None = None
+    """What the `type_annotation_map` is when it cannot be read (annotation types unknown)."""
 
 
 @dataclass
@@ -124,6 +129,10 @@ class TableSpec:
     """Table parts (model.TablePart) an SL002 already explained."""
 
 
+_BASE_CONFIGURATION = frozenset({"metadata", "registry", "type_annotation_map"})
+"""Attributes a `DeclarativeBase` subclass reads as its configuration."""
+
+
 class Declarations:
     """Walks the read modules and produces TableSpecs plus diagnostics."""
 
@@ -174,7 +183,11 @@ class Declarations:
 
     def bases(self, cls: ClassRef) -> list[Any]:
         if cls.key not in self._bases:
-            self._bases[cls.key] = [self.resolver.evaluate(cls.module, b) for b in cls.facts.bases]
+            bases = [self.resolver.evaluate(cls.module, b) for b in cls.facts.bases]
+            # `Base[UUID]` (a Generic class parametrized) is the class itself.
+            self._bases[cls.key] = [
+                b.base if isinstance(b, Subscript) and isinstance(b.base, ClassRef) else b for b in bases
+            ]
         return self._bases[cls.key]
 
     def mro(self, cls: ClassRef, depth: int = 0) -> list[ClassRef]:
@@ -257,23 +270,34 @@ class Declarations:
 
     def _call_base(self, kwargs: dict) -> DeclBase:
         type_map = kwargs.get("type_annotation_map")
-        return DeclBase(self.metadata(kwargs.get("metadata")), type_map if isinstance(type_map, dict) else {})
+        return DeclBase(
+            self.metadata(kwargs.get("metadata")),
+            type_map if isinstance(type_map, dict) else {},
+            None if type_map is None or isinstance(type_map, dict) else _describe(type_map),
+        )
 
     def _root_class_base(self, cls: ClassRef) -> DeclBase:
-        metadata, type_map = None, {}
+        metadata, type_map, type_map_unknown = None, {}, None
         for member in cls.facts.members:
             if member.name == "metadata" and member.value is not None:
                 metadata = self.value_of(cls, member)
             elif member.name == "type_annotation_map" and member.value is not None:
                 value = self.value_of(cls, member)
                 type_map = value if isinstance(value, dict) else {}
+                type_map_unknown = None if isinstance(value, dict) else _describe(value)
             elif member.name == "registry" and member.value is not None:
                 registry = self.value_of(cls, member)
-                if isinstance(registry, Call):
+                if isinstance(registry, Call) and registry.sa == "registry":
                     metadata = metadata or registry.kwargs.get("metadata")
-                    if isinstance(registry.kwargs.get("type_annotation_map"), dict):
-                        type_map = {**registry.kwargs["type_annotation_map"], **type_map}
-        return DeclBase(self.metadata(metadata), type_map)
+                    given = registry.kwargs.get("type_annotation_map")
+                    if isinstance(given, dict):
+                        type_map = {**given, **type_map}
+                    elif given is not None:
+                        type_map_unknown = type_map_unknown or _describe(given)
+                else:
+                    metadata = metadata or registry
+                    type_map_unknown = type_map_unknown or _describe(registry)
+        return DeclBase(self.metadata(metadata), type_map, type_map_unknown)
 
     def metadata(self, value) -> MetaInfo:
         if isinstance(value, AttrOf) and value.path == ("metadata",):
@@ -284,11 +308,16 @@ class Declarations:
         if isinstance(value, Call) and value.sa == "MetaData":
             convention = value.kwargs.get("naming_convention")
             schema = value.kwargs.get("schema")
+            unknown = [f"naming_convention={_describe(convention)}"] if not isinstance(convention, dict | None) else []
+            unknown += [f"schema={_describe(schema)}"] if not isinstance(schema, str | None) else []
             return MetaInfo(
                 _convention_keys(convention) if isinstance(convention, dict) else {},
                 schema if isinstance(schema, str) else None,
+                ", ".join(unknown) or None,
             )
-        return MetaInfo()
+        if value is None:
+            return MetaInfo()
+        return MetaInfo(unknown=_describe(value))
 
     def metadata_of(self, base) -> MetaInfo:
         if isinstance(base, Call) and base.sa == "declarative_base":
@@ -402,6 +431,7 @@ class Declarations:
         )
         if name_member is not None:
             spec.name_location = Location(name_owner.module.rel, name_member.line, name_member.col)
+        self._unknown_metadata(spec, location)
         if isinstance(options.get("comment"), str):
             spec.comment = options["comment"]
         self._label(spec, cls)
@@ -411,6 +441,19 @@ class Declarations:
         spec = self.add_table(spec, options)
         self.by_class[cls.key] = spec
         return spec
+
+    def _unknown_metadata(self, spec: TableSpec, location: Location) -> None:
+        """A table whose MetaData cannot be read: the names its naming convention gives keys,
+        indexes and constraints are unknown (and its schema, when one is not given)."""
+        if spec.metadata.unknown is None:
+            return
+        spec.unknown.update(_TABLE_OBJECTS)
+        self.warn(
+            f"table {spec.name}: its MetaData cannot be resolved statically ({spec.metadata.unknown}); the "
+            "names of its keys, indexes and constraints are not compared",
+            location,
+            spec.name,
+        )
 
     def conditional(self, spec: TableSpec, condition: str | None, location: Location) -> None:
         """A table declared under a runtime `if`: whether it exists is decided when it runs."""
@@ -534,9 +577,21 @@ class Declarations:
         seen: set[str] = set()
         added: list[ColSpec] = []
         for owner in contributors:
+            self._unread_bases(owner, spec)
+            for what, line, col in owner.facts.runtime:
+                spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+                self.warn(
+                    f"class {owner.facts.name}: the attributes declared under `{what}` are decided when the code "
+                    "runs; the columns, keys and indexes they may add are not compared",
+                    Location(owner.module.rel, line, col),
+                    spec.name,
+                )
+            root = self.is_root(owner)
             for member in _declaration_order(owner.facts.members, mixin=owner.key != cls.key):
                 if member.name.startswith("__") or member.name in seen:
                     continue
+                if root and member.name in _BASE_CONFIGURATION:
+                    continue  # the declarative base's configuration, not a column
                 seen.add(member.name)
                 column = self.column_from_member(owner, member, base, spec)
                 if column is None or column.name in spec.columns:
@@ -546,6 +601,30 @@ class Declarations:
         if not into_parent and any(c.sort_order for c in added):
             ordered = sorted(spec.columns.values(), key=lambda c: c.sort_order)  # stable, like SQLAlchemy's
             spec.columns = {c.name: c for c in ordered}
+
+    def _unread_bases(self, owner: ClassRef, spec: TableSpec) -> None:
+        """A base class the reader cannot read (a package that is not installed in the project's
+        virtualenv, a name it cannot follow) may add columns: one SL002 at the class, and the
+        table's columns, keys and indexes are not compared."""
+        for base in self.bases(owner):
+            if isinstance(base, Subscript):
+                base = base.base
+            if isinstance(base, Ext):
+                top = base.path.split(".")[0]
+                if base.path.startswith("sqlalchemy") or top in sys.stdlib_module_names or top == "typing_extensions":
+                    continue
+                shown = base.path
+            elif isinstance(base, Unresolved):
+                shown = base.text
+            else:
+                continue
+            spec.unknown.update(_TABLE_OBJECTS + ("columns",))
+            self.warn(
+                f"class {owner.facts.name}: base {shown} cannot be read (not in the project nor in its "
+                "virtualenv); the columns, keys and indexes it may add are not compared",
+                Location(owner.module.rel, owner.facts.line, owner.facts.col),
+                spec.name,
+            )
 
     def column_from_member(self, owner: ClassRef, member: Member, base: DeclBase, spec: TableSpec) -> ColSpec | None:
         table = spec.name
@@ -614,6 +693,11 @@ class Declarations:
             spec.nullable = False if spec.primary_key else (optional if annotated_column else True)
         if type_value is not None:
             self._set_type(spec, type_value, table)
+        elif is_mapped_column and python_type is not None and not spec.foreign_keys and base.type_map_unknown:
+            spec.type_problem = (
+                f"column {spec.name}: its type comes from the annotation through the declarative base's "
+                f"type_annotation_map, which cannot be resolved statically ({base.type_map_unknown})"
+            )
         elif is_mapped_column and python_type is not None and not spec.foreign_keys:
             # (a mapped_column with a ForeignKey and no type takes the referenced column's type
             # whatever the annotation says: MappedColumn.declarative_scan)
@@ -718,6 +802,7 @@ class Declarations:
         metadata = self.metadata(value.args[1]) if len(value.args) > 1 else MetaInfo()
         schema = value.kwargs.get("schema") if isinstance(value.kwargs.get("schema"), str) else metadata.schema
         spec = TableSpec(name, schema, metadata, location, module=module)
+        self._unknown_metadata(spec, location)
         if value.kwargs.get("autoload_with") is not None or value.kwargs.get("autoload") is True:
             spec.unknown.update(_TABLE_OBJECTS + ("columns",))
             self.warn(
@@ -830,15 +915,20 @@ def _merge_lists_w_ordering(first: list[str], second: list[str]) -> list[str]:
 
 def _with_class_name(expr, name: str):
     """`expr` with `cls.__name__` (and its .lower() / .upper()) replaced by the class's name,
-    so `"t_" + cls.__name__.lower()` evaluates like any constant expression."""
-    known = {"cls.__name__": name, "cls.__name__.lower": name.lower(), "cls.__name__.upper": name.upper()}
+    wherever it occurs, so `"t_" + cls.__name__.lower()`, `f"t_{cls.__name__.lower()}"` and
+    `pattern.sub(r"_\\1", cls.__name__).lower()` evaluate like any constant expression."""
+    known = {"cls.__name__.lower": name.lower(), "cls.__name__.upper": name.upper()}
+    if not isinstance(expr, tuple) or not expr:
+        return expr
     if expr[0] == "ref" and expr[1] == "cls.__name__":
         return ("const", name)
+    if expr[0] == "ref":
+        return expr
     if expr[0] == "call" and expr[1][0] == "ref" and expr[1][1] in known and not expr[2] and not expr[3]:
         return ("const", known[expr[1][1]])
-    if expr[0] == "binop":
-        return ("binop", expr[1], _with_class_name(expr[2], name), _with_class_name(expr[3], name))
-    return expr
+    if expr[0] in ("const", "other"):
+        return expr
+    return tuple(_with_class_name(part, name) if isinstance(part, tuple) else part for part in expr)
 
 
 def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, dict]:

@@ -10,14 +10,25 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from dataclasses import replace
 
 import libcst as cst
 
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
+from schemalint.read.python.functions import scan_functions
 from schemalint.read.python.parse import parse_for_reading
 from schemalint.read.python.prepass import reduce_bodies
-from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, Expr, FileFacts, Import, Loop, Member
+from schemalint.read.sqlalchemy.facts import (
+    Assignment,
+    ClassFacts,
+    Expr,
+    FileFacts,
+    Function,
+    Import,
+    Loop,
+    Member,
+)
 from schemalint.read.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -53,16 +64,48 @@ def extract_text(text: str, rel: str) -> FileFacts:
     parse of the whole file: positions come from scanning the whole text, and any chunk libcst
     rejects sends the file through the whole-file path, which reports the syntax error."""
     # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
-    chunks = top_level_chunks(reduce_bodies(text, keep_last_return=True))
+    # `load_dialect_impl` stays whole: its PostgreSQL branch is the column's type (_returned).
+    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS, keep_last_return=True))
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
             for chunk in chunks:
                 reader.read_statements(parse_for_reading(chunk))
-            return reader.facts()
+            return _with_functions(reader.facts(), text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
     return _extract_whole(text, rel)
+
+
+def _with_functions(facts: FileFacts, text: str) -> FileFacts:
+    """The facts with what the module-level functions compute (read/python/functions.py)."""
+    if not facts.parsed or "def " not in text:
+        return facts
+    bodies, calls = scan_functions(text, _RUNTIME_CALLS)
+    runtime_tables = tuple((call.func, call.function, call.line, call.col) for call in calls)
+    found = []
+    for body in bodies:
+        try:
+            params = tuple(
+                (name, _expression(default) if default is not None else None) for name, default in body.params
+            )
+            bindings = tuple((name, _expression(value)) for name, value in body.bindings)
+            returns = _expression(body.returns)
+            updates = tuple((name, _expression(arg), guard, maybe) for name, arg, guard, maybe in body.updates)
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            continue
+        imports = tuple(Import(local, module, name, level) for local, module, name, level in body.imports)
+        found.append(Function(body.name, params, bindings, body.changed, returns, body.varargs, updates, imports))
+    if not found and not runtime_tables:
+        return facts
+    return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables)
+
+
+_RUNTIME_CALLS = frozenset({"Table"})
+
+
+def _expression(source: str) -> Expr:
+    return to_expr(cst.parse_expression(source if "\n" not in source else f"({source})"))
 
 
 def _extract_whole(text: str, rel: str) -> FileFacts:
@@ -79,7 +122,7 @@ def _extract_whole(text: str, rel: str) -> FileFacts:
             rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False
         )
     try:
-        return _ModuleReader(text, rel).read(module)
+        return _with_functions(_ModuleReader(text, rel).read(module), text)
     except RecursionError:
         return _too_deep(rel)
 
@@ -312,11 +355,8 @@ class _ModuleReader:
         if isinstance(node.body, cst.IndentedBlock) and line <= len(self.lines.lines):
             own = self.lines.lines[line - 1][: col - 1]
             indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
-        for statement in body:
-            if isinstance(statement, cst.ClassDef):
-                nested.append(self._class(statement, qualname or name))
-            else:
-                members += self._members(statement, indent)
+        runtime: list[tuple[str, int, int]] = []
+        self._class_body(body, indent, qualname or name, members, nested, runtime)
         return ClassFacts(
             name,
             bases,
@@ -329,7 +369,38 @@ class _ModuleReader:
             tuple(nested),
             qualname,
             self.condition if not outer else None,
+            tuple(runtime),
         )
+
+    def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list) -> None:
+        """A class body's statements. `if TYPE_CHECKING:` declares nothing at runtime: its
+        `else:` branch (and the body of `if not TYPE_CHECKING:`) is read as the class body;
+        any other compound statement is recorded as `runtime`, its members unread."""
+        lead = re.escape(indent) if indent is not None else r"\s*"
+        for statement in body:
+            if isinstance(statement, cst.ClassDef):
+                nested.append(self._class(statement, qualname))
+            elif isinstance(statement, cst.If) and _type_checking_test(statement.test) is not None:
+                taken: cst.BaseSuite | None = statement.body
+                if _type_checking_test(statement.test):
+                    taken = statement.orelse.body if isinstance(statement.orelse, cst.Else) else None
+                    if taken is not None:  # the cursor past the `if TYPE_CHECKING:` branch
+                        self.lines.find(_compiled(rf"^({lead})else\s*:"))
+                if isinstance(statement.orelse, cst.If):  # `elif`: decided at runtime
+                    line, col = self.lines.find(_compiled(rf"^({lead})if\b"))
+                    runtime.append(("if TYPE_CHECKING ... elif", line, col))
+                if isinstance(taken, cst.IndentedBlock):
+                    step = taken.indent if taken.indent is not None else self.default_indent
+                    self._class_body(
+                        taken.body, indent + step if indent is not None else None, qualname, members, nested, runtime
+                    )
+            elif isinstance(statement, (cst.If, cst.Try, cst.For, cst.While, cst.With)):
+                keyword = _RUNTIME_KEYWORDS[type(statement)]
+                line, col = self.lines.find(_compiled(rf"^({lead})(?:async\s+)?{keyword}\b"))
+                what = f"if {_code(statement.test)}" if isinstance(statement, cst.If) else keyword
+                runtime.append((what, line, col))
+            else:
+                members += self._members(statement, indent)
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -354,15 +425,84 @@ class _ModuleReader:
         return found
 
 
+_RUNTIME_KEYWORDS = {cst.If: "if", cst.Try: "try", cst.For: "for", cst.While: "while", cst.With: "with"}
+
+
+def _type_checking_test(test) -> bool | None:
+    """True for `TYPE_CHECKING`, False for `not TYPE_CHECKING`, None for any other test."""
+    if _is_type_checking(test):
+        return True
+    if (
+        isinstance(test, cst.UnaryOperation)
+        and isinstance(test.operator, cst.Not)
+        and _is_type_checking(test.expression)
+    ):
+        return False
+    return None
+
+
 def _is_type_checking(test) -> bool:
     """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (never true when the code runs)."""
     return (_dotted_or_none(test) or "").split(".")[-1] == "TYPE_CHECKING"
 
 
 def _returned(func: cst.FunctionDef) -> Expr | None:
-    """The expression a method returns (the last top-level `return` of its body)."""
-    result = None
+    """The expression a method returns (the last top-level `return` of its body); for
+    `load_dialect_impl`, what it returns on PostgreSQL (`_postgres_body`), None when that
+    cannot be told."""
     body = func.body.body if isinstance(func.body, cst.IndentedBlock) else [func.body]
+    if func.name.value in _WHOLE_METHODS:
+        body = _postgres_body(body)
+    return _last_return(body)
+
+
+_WHOLE_METHODS = frozenset({"load_dialect_impl"})
+
+
+def _postgres_body(body) -> list:
+    """The statements a `load_dialect_impl` body runs on PostgreSQL, following `if
+    dialect.name == "..."` tests (also `!=`, `in`, `not in`, with their `else:`); [] when
+    a test cannot be read."""
+    for statement in body:
+        if not isinstance(statement, cst.If):
+            continue
+        taken = _postgres_test(statement.test)
+        if taken is None:
+            return []
+        if taken:
+            return list(statement.body.body) if isinstance(statement.body, cst.IndentedBlock) else []
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):
+            return _postgres_body([orelse])
+        if isinstance(orelse, cst.Else):
+            return list(orelse.body.body) if isinstance(orelse.body, cst.IndentedBlock) else []
+    return list(body)
+
+
+def _postgres_test(test) -> bool | None:
+    """Whether `dialect.name == "postgresql"`-like `test` holds on PostgreSQL (None: unknown)."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return None
+    target = test.comparisons[0]
+    if not (_dotted_or_none(test.left) or "").endswith(".name"):
+        return None
+    value = to_expr(target.comparator)
+    if value[0] == "const" and isinstance(value[1], str):
+        names = {value[1]}
+    elif value[0] in ("tuple", "list", "set") and all(item[0] == "const" for item in value[1]):
+        names = {item[1] for item in value[1]}
+    else:
+        return None
+    operator = target.operator
+    if isinstance(operator, (cst.Equal, cst.In)):
+        return "postgresql" in names
+    if isinstance(operator, (cst.NotEqual, cst.NotIn)):
+        return "postgresql" not in names
+    return None
+
+
+def _last_return(body) -> Expr | None:
+    result = None
     for statement in body:
         smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
         for small in smalls:

@@ -67,6 +67,10 @@ class ClassFacts:
     """`Outer.Status` for a nested class; empty for a module-level one."""
     condition: str | None = None
     """The test of the module-level runtime `if` the class is declared under."""
+    runtime: tuple[tuple[str, int, int], ...] = ()
+    """Class-body statements whose members are decided when the code runs (a runtime `if`,
+    `try`, `for`, `with`): (what, line, col). `if TYPE_CHECKING:` is not one of them: its
+    `else:` branch is read as the body it is at runtime."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,24 @@ class Loop:
 
 
 @dataclass(frozen=True, slots=True)
+class Function:
+    """A module-level function an evaluator can compute: the value of `returns` with its
+    parameters bound (a default when not passed) and the top-level `bindings`; a name in
+    `changed` is unknown (the body changes it in a way that is not followed)."""
+
+    name: str
+    params: tuple[tuple[str, Expr | None], ...]
+    bindings: tuple[tuple[str, Expr], ...]
+    changed: tuple[str, ...]
+    returns: Expr
+    varargs: bool = False
+    updates: tuple[tuple[str, Expr, str | None, bool], ...] = ()
+    """`name.update(arg)` of a bound dict (read/python/functions.py FunctionBody.updates)."""
+    imports: tuple[Import, ...] = ()
+    """Imports in the body, seen by its expressions."""
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     rel: str
     imports: tuple[Import, ...] = ()
@@ -107,5 +129,10 @@ class FileFacts:
     functions: tuple[str, ...] = ()
     """Names of module-level functions (their results cannot be known statically)."""
     loops: tuple[Loop, ...] = ()
+    runtime_tables: tuple[tuple[str, str, int, int], ...] = ()
+    """`Table(...)` calls made inside a function or method body (they run only when it is
+    called, with the arguments it is given): (func as written, function, line, col)."""
+    function_bodies: tuple[Function, ...] = ()
+    """What the module-level functions that end in a `return` compute (read/python/functions.py)."""
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True

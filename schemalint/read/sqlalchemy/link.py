@@ -6,7 +6,7 @@ from schemalint.model import EnumType, Location, Schema
 from schemalint.read.sqlalchemy.build import Builder
 from schemalint.read.sqlalchemy.declare import Declarations
 from schemalint.read.sqlalchemy.facts import FileFacts
-from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver, expr_text
+from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver, Unresolved, expr_text
 
 
 def _extract_text(text: str, rel: str) -> FileFacts:
@@ -29,6 +29,7 @@ def link(facts_list: list[FileFacts], project) -> Schema:
         _loop_tables(declarations, module)
     for module in read:
         _module_level_objects(declarations, module)
+        _runtime_tables(declarations, module)
     builder = Builder(declarations)
     tables = builder.build()
     diagnostics = [d for facts in facts_list for d in facts.diagnostics]
@@ -60,9 +61,11 @@ def _imperative_tables(declarations: Declarations, module: Module) -> None:
         if value is None or value[0] != "call":
             continue
         func = declarations.resolver.evaluate(module, value[1])
-        if getattr(func, "sa", None) != "Table":
+        if getattr(func, "sa", None) != "Table" and not (isinstance(func, Unresolved) and "function" in func.reason):
             continue
-        table = declarations.resolver.evaluate(module, value)
+        table = declarations.resolver.evaluate(module, value)  # (a project function may return a Table)
+        if getattr(table, "sa", None) != "Table":
+            continue
         where = Location(module.rel, assignment.line, assignment.col)
         spec = declarations.imperative_table(table, module, where, assignment.calls)
         if spec is not None:
@@ -102,6 +105,21 @@ def _loop_tables(declarations: Declarations, module: Module) -> None:
             for expr, line, col, calls in builds:
                 table = resolver.evaluate(module, expr, scope=scope)
                 declarations.imperative_table(table, module, Location(module.rel, line, col), calls)
+
+
+def _runtime_tables(declarations: Declarations, module: Module) -> None:
+    """A `Table()` built inside a function or method (an `__init__` that takes the table name
+    as a parameter): it exists only once the code runs, named as it is called. One SL002 at
+    the call; the schema may miss that table (`Schema.complete`)."""
+    for func, function, line, col in module.facts.runtime_tables:
+        if getattr(declarations.resolver.evaluate(module, ("ref", func)), "sa", None) != "Table":
+            continue
+        declarations.complete = False
+        declarations.warn(
+            f"the Table() built in {function}() exists only once that code runs, with the arguments it is "
+            "given; it is not read",
+            Location(module.rel, line, col),
+        )
 
 
 def _loop_rounds(targets: tuple[str, ...], values) -> list[dict] | None:

@@ -10,9 +10,15 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts
+from schemalint.read.python.modules import ModuleResolver
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts, Function
 
 _BUILTINS = frozenset(dir(builtins))
+# Modules never read from source: their names are `Ext`s whose meaning the reader knows
+# (SQLAlchemy itself, and the libraries whose classes it recognizes by name).
+_KNOWN_LIBRARIES = frozenset(
+    {"typing", "typing_extensions", "datetime", "decimal", "uuid", "enum", "flask_sqlalchemy", "sqlmodel"}
+)
 # Calls whose arguments never reach the DDL, and keyword arguments whose value never does.
 _OPAQUE_CALLS = frozenset(
     {
@@ -176,6 +182,9 @@ class Module:
     def __init__(self, facts: FileFacts):
         self.facts = facts
         self.rel = facts.rel
+        self.installed_rel: str | None = None
+        """For a module read from an installed package: its path in its site folder
+        (`authlib/integrations/sqla_oauth2/client_mixin.py`); its `rel` is absolute."""
         self.imports = {imp.local: imp for imp in facts.imports}
         self.assignments: dict[str, Assignment] = {}
         for assignment in facts.assignments:
@@ -184,6 +193,7 @@ class Module:
         self.classes = {cls.name: cls for cls in facts.classes}
         self.star_imports = [imp for imp in facts.imports if imp.name == "*"]
         self.functions = set(facts.functions)
+        self.function_bodies = {function.name: function for function in facts.function_bodies}
 
     def __repr__(self) -> str:
         return f"Module({self.rel})"
@@ -232,6 +242,7 @@ class Resolver:
     def __init__(self, modules: dict[str, Module], project, extract_text):
         self.modules = modules
         self.project = project
+        self._installed = ModuleResolver(project) if project is not None else None
         self._extract_text = extract_text
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str], Any] = {}
@@ -239,22 +250,24 @@ class Resolver:
     # ------------------------------------------------------------------ modules
 
     def module_by_name(self, dotted: str, near: str | None) -> Module | None:
-        if not dotted or dotted.split(".")[0] in (
-            "sqlalchemy",
-            "typing",
-            "typing_extensions",
-            "datetime",
-            "decimal",
-            "uuid",
-            "enum",
-        ):
+        """The project module `dotted` imported from the file `near`, else the installed one
+        in the project's Python path (read, never imported: read/python/modules.py). The
+        libraries whose meaning the reader knows stay `Ext` (never read from their source)."""
+        if not dotted or dotted.split(".")[0] in _KNOWN_LIBRARIES or dotted.startswith("sqlalchemy"):
             return None
-        rel = self.project.module_file(dotted, near) if self.project is not None else None
-        if rel is None:
+        if self.project is None:
             return None
-        return self.module_at(rel)
+        near_module = self.modules.get(near) if near is not None else None
+        installed_near = near_module is not None and near_module.installed_rel is not None
+        rel = self.project.module_file(dotted, None if installed_near else near)
+        if rel is not None:
+            return self.module_at(rel)
+        found = self._installed.installed(dotted) if self._installed is not None else None
+        if found is None:
+            return None
+        return self.module_at(found.path, found.installed_rel)
 
-    def module_at(self, rel: str) -> Module | None:
+    def module_at(self, rel: str, installed_rel: str | None = None) -> Module | None:
         if rel in self.modules:
             return self.modules[rel]
         if rel in self._missing or self.project is None:
@@ -264,13 +277,14 @@ class Resolver:
             self._missing.add(rel)
             return None
         module = Module(self._extract_text(text, rel))
+        module.installed_rel = installed_rel
         self.modules[rel] = module
         return module
 
     def absolute(self, module: Module, imported: str, level: int) -> str:
         if level == 0:
             return imported
-        package = module.rel.split("/")[:-1]
+        package = (module.installed_rel or module.rel).split("/")[:-1]
         if level > 1:
             package = package[: len(package) - (level - 1)]
         prefix = ".".join(package)
@@ -387,6 +401,11 @@ class Resolver:
         if tag == "attr":
             return self.attribute(sub(expr[1]), expr[2], depth + 1)
         if tag == "call":
+            function = self._function(module, expr[1], depth + 1)
+            if function is not None:
+                computed = self._call_function(function[0], function[1], expr, depth + 1, sub)
+                if computed is not None:
+                    return computed
             func = sub(expr[1])
             if isinstance(func, Ext) and func.sa in _OPAQUE_CALLS:
                 # relationship(...) & co. never contribute DDL: don't chase their arguments
@@ -404,6 +423,11 @@ class Resolver:
                     kwargs[key] = None if value == ("const", None) else _GIVEN
                     continue
                 kwargs[key] = sub(value)
+            if _as_mutable(func) and args:  # `MutableDict.as_mutable(JSON)` is the type it wraps
+                return args[0]
+            computed = _python_call(func, args, kwargs)
+            if computed is not None:
+                return computed
             formatted = _str_format(func, args, kwargs)
             return formatted if formatted is not None else Call(func, args, kwargs, expr_text(expr))
         if tag in ("tuple", "list", "set"):
@@ -446,6 +470,62 @@ class Resolver:
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
 
+    # ------------------------------------------------------------------ functions
+
+    def _function(self, module: Module, func, depth: int) -> tuple[Module, Function] | None:
+        """The module-level function `func` names (defined in `module` or imported into it)."""
+        if func[0] != "ref" or "." in func[1] or depth > _MAX_DEPTH:
+            return None
+        name = func[1]
+        if name in module.function_bodies:
+            return module, module.function_bodies[name]
+        imp = module.imports.get(name)
+        if imp is None or imp.name is None:
+            return None
+        source = self.module_by_name(self.absolute(module, imp.module, imp.level), module.rel)
+        if source is None:
+            return None
+        if imp.name in source.function_bodies:
+            return source, source.function_bodies[imp.name]
+        if imp.name in source.imports:  # re-exported (`from .base import create_registry`)
+            return self._function(source, ("ref", imp.name), depth + 1)
+        return None
+
+    def _call_function(self, module: Module, function: Function, expr, depth: int, sub) -> Any:
+        """The value a call of `function` returns, evaluated with its parameters bound to the
+        call's arguments (or their defaults) and its body's plain bindings; None when an
+        argument cannot be bound or the value depends on what the body changes."""
+        args, kwargs = expr[2], expr[3]
+        if function.varargs or any(a[0] == "star" for a in args) or any(k is None for k, _ in kwargs):
+            return None
+        if len(args) > len(function.params):
+            return None
+        names = [name for name, _ in function.params]
+        scope: dict[str, Any] = {}
+        for (name, _), arg in zip(function.params, args, strict=False):
+            scope[name] = sub(arg)
+        for key, value in kwargs:
+            if key not in names or key in scope:
+                return None
+            scope[key] = sub(value)
+        for name, default in function.params:
+            if name not in scope:
+                if default is None:
+                    return None
+                scope[name] = self.evaluate(module, default, depth + 1)
+        for name in function.changed:
+            scope[name] = Unresolved(name, f"'{name}' is changed by {function.name}() when it runs")
+        for imp in function.imports:
+            scope[imp.local] = self._imported(module, imp, depth + 1)
+        for name, value in function.bindings:
+            scope[name] = self.evaluate(module, value, depth + 1, dict(scope))
+        for name, arg, guard, maybe in function.updates:
+            if guard is not None and scope.get(guard) is None:
+                continue  # `if <guard> is not None:` with the parameter None: never runs
+            scope[name] = _updated(scope.get(name), self.evaluate(module, arg, depth + 1, dict(scope)), maybe)
+        result = self.evaluate(module, function.returns, depth + 1, scope)
+        return None if isinstance(result, Unresolved) else result
+
     def _binop(self, op: str, left, right, expr) -> Any:
         if op == "|" and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}
@@ -473,6 +553,79 @@ class Resolver:
 
 def _literals(values: tuple) -> bool:
     return all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
+
+
+@dataclass(frozen=True)
+class Regex:
+    """`re.compile(pattern, flags)` with literal arguments."""
+
+    pattern: str
+    flags: int = 0
+
+
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "replace", "title", "capitalize"})
+
+
+def _python_call(func, args: tuple, kwargs: dict) -> Any:
+    """Pure standard-library calls on literals, computed as Python would: `re.compile(p)`,
+    `pattern.sub(repl, s)`, `re.sub(p, repl, s)`, `s.lower()` and the like. None for any
+    other call."""
+    import re
+
+    if kwargs:
+        return None
+    if isinstance(func, Ext) and func.path == "re.compile" and args and isinstance(args[0], str):
+        flags = args[1] if len(args) > 1 else 0
+        return Regex(args[0], flags) if isinstance(flags, int) and not isinstance(flags, bool) else None
+    if isinstance(func, Ext) and func.path == "re.sub" and len(args) == 3:
+        regex, repl, string = Regex(args[0]) if isinstance(args[0], str) else args[0], args[1], args[2]
+    elif isinstance(func, AttrOf) and isinstance(func.base, Regex) and func.path == ("sub",) and len(args) == 2:
+        regex, repl, string = func.base, args[0], args[1]
+    elif isinstance(func, AttrOf) and isinstance(func.base, str) and len(func.path) == 1:
+        if func.path[0] not in _STR_METHODS or not all(isinstance(a, str) for a in args):
+            return None
+        try:
+            return getattr(func.base, func.path[0])(*args)
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    if not (isinstance(regex, Regex) and isinstance(repl, str) and isinstance(string, str)):
+        return None
+    try:
+        return re.sub(re.compile(regex.pattern, regex.flags), repl, string)
+    except (re.error, TypeError, ValueError, IndexError):
+        return None
+
+
+class MaybeDict(dict):
+    """A dict some of whose keys may have been changed by code that may not run (`maybe`):
+    what it holds for those keys is unknown."""
+
+    maybe: frozenset = frozenset()
+
+
+def _updated(target, added, maybe: bool) -> Any:
+    """`target.update(added)`, as a dict; Unresolved when either is not a readable dict."""
+    if not isinstance(target, dict) or not isinstance(added, dict):
+        return Unresolved("dict.update", "a dict changed by code that cannot be read")
+    if any(isinstance(key, Unresolved) for key in added):
+        return Unresolved("dict.update", "a dict changed with keys that cannot be read")
+    result = MaybeDict(target)
+    result.maybe = getattr(target, "maybe", frozenset())
+    if maybe:
+        result.maybe = result.maybe | frozenset(added)
+    else:
+        result.update(added)
+        result.maybe = result.maybe - frozenset(added)
+    return result
+
+
+def _as_mutable(func) -> bool:
+    """`Mutable*.as_mutable`: SQLAlchemy's (sqlalchemy.ext.mutable) or a project subclass's."""
+    if isinstance(func, Ext):
+        return func.path.startswith("sqlalchemy.ext.mutable.") and func.path.endswith(".as_mutable")
+    return isinstance(func, MemberRef) and func.path[-1:] == ("as_mutable",)
 
 
 def _str_format(func, args: tuple, kwargs: dict) -> str | None:

@@ -135,6 +135,16 @@ def _variant(value) -> tuple[object, object, tuple[object, ...]] | None:
     return None
 
 
+def _dialect_choice(returned):
+    """The type expression `load_dialect_impl` returns on PostgreSQL (extract keeps that
+    branch's `return`): `dialect.type_descriptor(UUID())` is `UUID()`."""
+    if returned is None:
+        return None
+    if returned[0] == "call" and returned[1][0] == "ref" and returned[1][1].endswith(".type_descriptor"):
+        return returned[2][0] if len(returned[2]) == 1 and not returned[3] else None
+    return returned if returned[0] in ("call", "ref") else None
+
+
 def _sa_name(value) -> str | None:
     if isinstance(value, Ext):
         return value.sa
@@ -272,8 +282,12 @@ class TypeRenderer:
         itself, so what it passes on cannot be known."""
         if depth > 10:
             raise TypeProblem("type definition is cyclic")
-        if any(m.name == "load_dialect_impl" and m.kind == "def" for m in cls.facts.members):
-            raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
+        chooser = next((m for m in cls.facts.members if m.name == "load_dialect_impl" and m.kind == "def"), None)
+        if chooser is not None:
+            chosen = _dialect_choice(chooser.value)
+            if chosen is None:
+                raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
+            return self.render(self.resolver.evaluate(cls.module, chosen), depth + 1)
         if (
             call is not None
             and (call.args or call.kwargs)
