@@ -6,5 +6,5 @@ READER_VERSIONS = {
     "django": "10",
     "sqlalchemy": "6",
     "sql": "6",
-    "migrations": "1",
+    "migrations": "2",
 }
