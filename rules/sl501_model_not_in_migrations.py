@@ -59,7 +59,11 @@ def _value(column: Column, part: str) -> object:
 
 
 def _plain(item: object) -> object:
-    """An index or constraint without where it is written (what `migrate` builds)."""
+    """An index or constraint without where it is written (what `migrate` builds), and for one
+    nobody named, without its name: the database keeps the name it was made with when a
+    migration renames the table or column, which `makemigrations` never compares."""
+    if getattr(item, "implicit", False):
+        return replace(item, location=None, name="")  # type: ignore[type-var]
     return replace(item, location=None)  # type: ignore[type-var]
 
 
@@ -140,7 +144,9 @@ def _changed(item: object, before: object) -> str:
     names = [
         _LABELS.get(f.name, f.name.replace("_", " "))
         for f in fields(item)  # type: ignore[arg-type]
-        if f.name not in ("location", "implicit") and getattr(item, f.name) != getattr(before, f.name)
+        if f.name not in ("location", "implicit")
+        and not (f.name == "name" and getattr(item, "implicit", False))
+        and getattr(item, f.name) != getattr(before, f.name)
     ]
     return ", ".join(dict.fromkeys(names)) or "definition"
 

@@ -576,15 +576,14 @@ def test_migrations_django_writes_for_the_changes_replay_exactly(pg, tmp_path: P
     project, settings = _mutated(tmp_path, [m for m in MUTATIONS if m.message])
     done = _django(project, settings, "makemigrations", "--noinput")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert _sl5(project) == []  # in sync again
+    found = _sl5(project)
+    assert found == [], "\n".join(str(f) for f in found)  # in sync again
     catalog = build_with_django(pg, project, "migrations_sync", tmp_path)
     dumped = migrations_dump(project)
     assert not dumped["diagnostics"], dumped["diagnostics"]
-    # names=False: the names nobody wrote (Django's `<table>_<column>_<hash>` index and key
-    # names) are compared by content. A database keeps the names its objects got before a
-    # migration renamed the table (the db-table change); the replay names them after the final
-    # state, a documented limitation. Written names must still be equal.
-    agreement = compare_catalogs(dumped, catalog, names=False, comments=True, labels=("schemalint", "postgres"))
+    # Names compared too: the names nobody wrote (Django's `<table>_<column>_<hash>`) keep,
+    # after the db-table change renamed a table, the names they were made with.
+    agreement = compare_catalogs(dumped, catalog, names=True, comments=True, labels=("schemalint", "postgres"))
     print(
         f"\nmigrations differential (bifrost + {len(MUTATIONS)} changes): {agreement.agreeing}/{agreement.compared} facts agree"
     )
