@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import fields, replace
 
 from schemalint.compare import Comparison
-from schemalint.model import Column, ColumnPart, ForeignKey, Location, Schema, Table
+from schemalint.model import Column, ColumnPart, ForeignKey, Index, Location, Schema, Table
 from schemalint.registry import Case, Violation, rule
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
@@ -62,9 +62,12 @@ def _plain(item: object) -> object:
     """An index or constraint without where it is written (what `migrate` builds), and for one
     nobody named, without its name: the database keeps the name it was made with when a
     migration renames the table or column, which `makemigrations` never compares."""
-    if getattr(item, "implicit", False):
-        return replace(item, location=None, name="")  # type: ignore[type-var]
-    return replace(item, location=None)  # type: ignore[type-var]
+    if not getattr(item, "implicit", False):
+        return replace(item, location=None)  # type: ignore[type-var]
+    if isinstance(item, Index) and item.origin == "index":
+        # A Meta index without a name: makemigrations writes the name it computes.
+        return replace(item, location=None, implicit=False)
+    return replace(item, location=None, name="")  # type: ignore[type-var]
 
 
 def _objects(table: Table, kind: str) -> dict[object, object]:
@@ -141,12 +144,11 @@ _LABELS = {"declared_on_delete": "on_delete", "ref_table": "references", "ref_co
 
 
 def _changed(item: object, before: object) -> str:
+    ours, theirs = _plain(item), _plain(before)
     names = [
         _LABELS.get(f.name, f.name.replace("_", " "))
-        for f in fields(item)  # type: ignore[arg-type]
-        if f.name not in ("location", "implicit")
-        and not (f.name == "name" and getattr(item, "implicit", False))
-        and getattr(item, f.name) != getattr(before, f.name)
+        for f in fields(ours)  # type: ignore[arg-type]
+        if f.name not in ("location", "implicit") and getattr(ours, f.name) != getattr(theirs, f.name)
     ]
     return ", ".join(dict.fromkeys(names)) or "definition"
 

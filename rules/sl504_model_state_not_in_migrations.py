@@ -62,9 +62,13 @@ def state_differences(table: Table, other: Table) -> Iterator[tuple[str, list[st
             if ours[marker][0] is None or theirs[marker] is None:
                 continue  # `**kwargs` the reader cannot see into
             owner, what, where = parts[1], parts[2], ours[marker][1]
-        else:
+        elif parts[0] == "meta" and len(parts) == 2:
+            if "meta" in ours or "meta" in theirs:
+                continue  # a metaclass may set options the reader cannot see
             owner, what = "", "Meta." + parts[1]
             where = ours[key][1] if key in ours else table.location
+        else:
+            continue
         mine = ours[key][0] if key in ours else ""  # "": not written (the default)
         written = theirs.get(key, "")
         if mine is None or written is None:

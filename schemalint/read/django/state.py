@@ -22,7 +22,7 @@ from typing import Any
 
 from schemalint.model import Location
 from schemalint.read.django.facts import Call, Mapping, ModuleFacts, Opaque, Ref
-from schemalint.read.django.link import FieldSpec, Linker, ModelInfo
+from schemalint.read.django.link import MODEL_METACLASSES, FieldSpec, Linker, ModelInfo, metaclass
 from schemalint.read.python import Unresolved
 
 # Field arguments that are state only (Field.deconstruct and subclasses), with the value the
@@ -67,7 +67,8 @@ StateFact = tuple[str, str | None, Location | None]
 
 def model_state(linker: Linker, info: ModelInfo) -> tuple[StateFact, ...]:
     """`field:<name>` (the field is there; None: it passes `**kwargs` the reader cannot see),
-    `field:<name>:<argument>` and `meta:<option>` facts of the model, sorted by key."""
+    `field:<name>:<argument>`, `meta:<option>` facts of the model, sorted by key, and
+    `meta` None when the model's options cannot all be known (a metaclass)."""
     found: list[StateFact] = []
     for spec in linker.fields(info):
         if spec.auto_created or spec.kwargs.get("auto_created") is True:
@@ -75,11 +76,26 @@ def model_state(linker: Linker, info: ModelInfo) -> tuple[StateFact, ...]:
         found.append((f"field:{spec.name}", "" if not spec.hidden_arguments else None, spec.location))
         if not spec.hidden_arguments:
             found += _field_state(linker, info, spec)
+    if not _meta_known(linker, info):
+        found.append(("meta", None, info.location))  # a metaclass may set any option
     for key in META_STATE:
         if key in info.meta:
             value, module, location = info.meta[key]
             found.append((f"meta:{key}", _text(linker, info, module, value, None), location))
     return tuple(sorted(found, key=lambda f: f[0]))
+
+
+def _meta_known(linker: Linker, info: ModelInfo, depth: int = 0) -> bool:
+    """False when the class or an abstract parent has a metaclass other than Django's (wagtail's
+    PageBase sets `Meta.permissions`): its options are not all written in `Meta`."""
+    found = metaclass(info.cls)
+    if found is not None:
+        symbol = linker.resolver.resolve(info.module, found.dotted) if isinstance(found, Ref) else None
+        if symbol is None or symbol.kind != "django" or symbol.name not in MODEL_METACLASSES:
+            return False
+    return depth > 20 or all(
+        _meta_known(linker, parent, depth + 1) for parent in linker.base_models(info) if parent.abstract
+    )
 
 
 def _field_state(linker: Linker, info: ModelInfo, spec: FieldSpec) -> list[StateFact]:
@@ -139,6 +155,9 @@ def _value(linker: Linker, info: ModelInfo, module: ModuleFacts, value: object, 
         raise Unresolved(value.text)
     if isinstance(value, Ref) and _callable(linker, module, value.dotted):
         return _Name(value.dotted.rsplit(".", 1)[-1])
+    if isinstance(value, Ref) and local and value.dotted in local:
+        # A class-body constant made of other class-body constants (`CHOICES = ((DRAFT, ...),)`).
+        return _value(linker, info, module, local[value.dotted], local)
     try:
         return linker.evaluate(module, value, local)
     except Unresolved:
@@ -147,7 +166,9 @@ def _value(linker: Linker, info: ModelInfo, module: ModuleFacts, value: object, 
         enum = _enum(linker, info, module, value.dotted)
         if enum is not None:
             return enum
-        return _Name(value.dotted.rsplit(".", 1)[-1])
+        if linker.resolver.resolve(module, value.dotted).kind == "class":
+            return _Name(value.dotted.rsplit(".", 1)[-1])
+        raise Unresolved(value.dotted)
     if isinstance(value, tuple):
         return tuple(_value(linker, info, module, v, local) for v in value)
     if isinstance(value, Mapping):

@@ -35,7 +35,11 @@ def link(facts: list[MigrationFacts], project: Project) -> Schema:
         label = django.app_config(fact.app_dir).label or fact.app_dir.rsplit("/", 1)[-1]
         app_dirs.setdefault(label, fact.app_dir)
         migrations.append((label, fact))
-    graph = build_graph(migrations, django.settings_facts().auth_user_model)
+    graph = build_graph(
+        migrations,
+        django.settings_facts().auth_user_model,
+        lambda app: django.modules.installed(app) is not None,
+    )
     diagnostics += graph.diagnostics
     diagnostics += _merges_needed(graph, app_dirs)
     replay = Replay()

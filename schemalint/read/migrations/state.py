@@ -156,6 +156,15 @@ def _schema_kwargs(call: object) -> object:
     return (call.func, call.args, tuple(sorted((k, repr(v)) for k, v in call.kwargs if k not in _NON_DB_ATTRS)))
 
 
+def _preserved(args: dict) -> object:
+    """AddField/AlterField's field as the state keeps it: `preserve_default=False` means the
+    default only filled the existing rows (state_forwards sets it to NOT_PROVIDED)."""
+    field_ = args.get("field")
+    if args.get("preserve_default") is False and isinstance(field_, Call) and field_.has("default"):
+        return Call(field_.func, field_.args, tuple((k, v) for k, v in field_.kwargs if k != "default"), field_.star)
+    return field_
+
+
 def _relation(call: Call) -> bool:
     """A ForeignKey or OneToOneField (the field makes `<name>_id`)."""
     return (call.func or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField", "ForeignObject") or (
@@ -364,7 +373,7 @@ class Replay:
     def _AddField(self, app: str, args: dict, where: Location) -> None:
         model = self._model(app, args.get("model_name"), where)
         if model is not None and isinstance(args.get("name"), str):
-            model.fields[str(args["name"])] = FieldState(args.get("field"), where)
+            model.fields[str(args["name"])] = FieldState(_preserved(args), where)
             self._born(app, model, str(args["name"]))
 
     def _AlterField(self, app: str, args: dict, where: Location) -> None:
@@ -375,7 +384,7 @@ class Replay:
         if model is None or not isinstance(name, str):
             return
         before = model.fields.get(name)
-        model.fields[name] = FieldState(args.get("field"), where)
+        model.fields[name] = FieldState(_preserved(args), where)
         if before is None or before.born is None:
             self._born(app, model, name)
             return
