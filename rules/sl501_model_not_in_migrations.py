@@ -106,6 +106,9 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
         yield f"{label}'s table comment differs from migrations", table.location, table, None
     if "columns" not in table.unknown + other.unknown:
         yield from _column_differences(table, other)
+    # Columns whose foreign key target or type one side cannot know: whether they have a foreign
+    # key, an index (`_like` follows the type) or a constraint is not decided either.
+    undecided = {c.name for t in (table, other) for c in t.columns if not (c.known("references") and c.known("type"))}
     for kind, part, noun in (
         ("indexes", "indexes", "index"),
         ("constraints", "constraints", "constraint"),
@@ -114,11 +117,19 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
         if part in table.unknown + other.unknown:
             continue
         ours_, theirs_ = _objects(table, kind), _objects(other, kind)
-        missing = [item for key, item in ours_.items() if key not in theirs_ and not getattr(item, "unknown", ())]
+        missing = [
+            item
+            for key, item in ours_.items()
+            if key not in theirs_
+            and not getattr(item, "unknown", ())
+            and not undecided & set(getattr(item, "columns", ()))
+        ]
         extra = {
             _identity(item): item
             for key, item in theirs_.items()
-            if key not in ours_ and not getattr(item, "unknown", ())
+            if key not in ours_
+            and not getattr(item, "unknown", ())
+            and not undecided & set(getattr(item, "columns", ()))
         }
         for item in missing:
             name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
@@ -171,10 +182,14 @@ def _column_differences(table: Table, other: Table) -> Iterator[tuple[str, Locat
                 column.name,
             )
             continue
+        typed = column.known("type") and found.known("type")  # an unknown field class: identity too
         changed = [
             label_
             for part, label_ in _COLUMN_FACTS
-            if column.known(part) and found.known(part) and _value(column, part) != _value(found, part)
+            if column.known(part)
+            and found.known(part)
+            and (typed or part not in ("identity", "default", "generated"))
+            and _value(column, part) != _value(found, part)
         ]
         if (
             table.primary_key

@@ -3,7 +3,7 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "10",
+    "django": "11",
     "sqlalchemy": "6",
     "sql": "6",
     "migrations": "2",

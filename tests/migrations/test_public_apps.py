@@ -82,7 +82,8 @@ def _configure(project: Path, venv: Path, app_paths: list[str]) -> None:
     """`[tool.schemalint]` naming the models and migrations of the package's installed apps
     (not its test apps, which makemigrations --check does not look at either)."""
     dirs = [Path(p).relative_to(project).as_posix() for p in app_paths]
-    models = [glob for d in dirs for glob in (f"{d}/models.py", f"{d}/models/**/*.py")]
+    # django-oscar defines some concrete models in abstract_models.py, imported by models.py.
+    models = [glob for d in dirs for glob in (f"{d}/models.py", f"{d}/models/**/*.py", f"{d}/abstract_models.py")]
     _write_project(project, venv, {"django": models, "migrations": [f"{d}/migrations/*.py" for d in dirs]})
 
 

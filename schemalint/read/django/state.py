@@ -18,6 +18,7 @@ Managers are not compared (the reader does not follow `use_in_migrations`).
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
 from typing import Any
 
 from schemalint.model import Location
@@ -116,15 +117,27 @@ def _field_state(linker: Linker, info: ModelInfo, spec: FieldSpec) -> list[State
         module = spec.modules.get(key, spec.module)
         local = spec.local if module is spec.module else None
         text = _text(linker, info, module, written[key], local, choices=key == "choices")
+        defaults = dict(spec.field_class.defaults) if spec.field_class else {}
+        if absent is not _ABSENT and text == repr(_canonical(absent)) and key in defaults:
+            # Django's state holds a clone made from deconstruct(), which leaves out a value
+            # equal to Field's default: the class's own `setdefault` applies again
+            # (django-oscar's AutoSlugField(editable=True) is editable=False in the state).
+            module = dict(spec.field_class.modules).get(key, spec.module) if spec.field_class else spec.module
+            text = _text(linker, info, module, defaults[key], None, choices=key == "choices")
         if absent is not _ABSENT and text == repr(_canonical(absent)):
             continue
         found.append((f"field:{spec.name}:{key}", text, spec.location))
     return found
 
 
+_TRANSLATIONS = frozenset(
+    {"_", "gettext", "gettext_lazy", "gettext_noop", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy"}
+)
+
+
 def _is_text(value: object) -> bool:
     return isinstance(value, str) or (
-        isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] in ("_", "gettext_lazy", "gettext")
+        isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] in _TRANSLATIONS
     )
 
 
@@ -174,13 +187,18 @@ def _value(linker: Linker, info: ModelInfo, module: ModuleFacts, value: object, 
     if isinstance(value, Mapping):
         return {_value(linker, info, module, k, local): _value(linker, info, module, v, local) for k, v in value.items}
     if isinstance(value, Call) and value.func and not value.star:
-        if value.func.rsplit(".", 1)[-1] in ("_", "gettext_lazy", "gettext", "pgettext_lazy") and value.args:
+        head, dot, rest = value.func.partition(".")
+        func = dict(module.imports).get(head, head) + dot + rest  # `D` for `from decimal import Decimal as D`
+        last = func.rsplit(".", 1)[-1]
+        if last in _TRANSLATIONS and value.args:  # pgettext_lazy(context, text): the text
             return _value(linker, info, module, value.args[-1], local)
+        if func == "decimal.Decimal" and len(value.args) == 1 and not value.kwargs:
+            return Decimal(str(_value(linker, info, module, value.args[0], local)))
         args = ", ".join(repr(_canonical(_value(linker, info, module, a, local))) for a in value.args)
         kwargs = ", ".join(
             f"{k}={_canonical(_value(linker, info, module, v, local))!r}" for k, v in sorted(value.kwargs)
         )
-        return _Name(f"{value.func.rsplit('.', 1)[-1]}({', '.join(p for p in (args, kwargs) if p)})")
+        return _Name(f"{last}({', '.join(p for p in (args, kwargs) if p)})")
     raise Unresolved(repr(value))
 
 
