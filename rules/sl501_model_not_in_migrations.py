@@ -30,10 +30,10 @@ Run `python manage.py makemigrations` and commit the migration.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from schemalint.compare import Comparison
-from schemalint.model import Column, ColumnPart, Location, Schema, Table
+from schemalint.model import Column, ColumnPart, ForeignKey, Index, Location, Schema, Table
 from schemalint.registry import Case, Violation, rule
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
@@ -59,8 +59,15 @@ def _value(column: Column, part: str) -> object:
 
 
 def _plain(item: object) -> object:
-    """An index or constraint without where it is written (what `migrate` builds)."""
-    return replace(item, location=None)  # type: ignore[type-var]
+    """An index or constraint without where it is written (what `migrate` builds), and for one
+    nobody named, without its name: the database keeps the name it was made with when a
+    migration renames the table or column, which `makemigrations` never compares."""
+    if not getattr(item, "implicit", False):
+        return replace(item, location=None)  # type: ignore[type-var]
+    if isinstance(item, Index) and item.origin == "index":
+        # A Meta index without a name: makemigrations writes the name it computes.
+        return replace(item, location=None, implicit=False)
+    return replace(item, location=None, name="")  # type: ignore[type-var]
 
 
 def _objects(table: Table, kind: str) -> dict[object, object]:
@@ -98,39 +105,10 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
     if "comment" not in table.unknown + other.unknown and table.comment != other.comment:
         yield f"{label}'s table comment differs from migrations", table.location, table, None
     if "columns" not in table.unknown + other.unknown:
-        theirs = {c.name: c for c in other.columns}
-        ours = {c.name for c in table.columns}
-        for column in table.columns:
-            found = theirs.get(column.name)
-            if found is None:
-                yield (
-                    f"{label}.{column.name} is not in migrations",
-                    column.location or table.location,
-                    table,
-                    column.name,
-                )
-                continue
-            changed = [
-                label_
-                for part, label_ in _COLUMN_FACTS
-                if column.known(part) and found.known(part) and _value(column, part) != _value(found, part)
-            ]
-            if (
-                table.primary_key
-                and other.primary_key
-                and (column.name in table.primary_key.columns) != (column.name in other.primary_key.columns)
-            ):
-                changed.append("primary key")
-            if changed:
-                yield (
-                    f"{label}.{column.name} differs from migrations ({', '.join(changed)})",
-                    column.location or table.location,
-                    table,
-                    column.name,
-                )
-        for column in other.columns:
-            if column.name not in ours:
-                yield f"{label}.{column.name} is in migrations but not in the model", table.location, table, column.name
+        yield from _column_differences(table, other)
+    # Columns whose foreign key target or type one side cannot know: whether they have a foreign
+    # key, an index (`_like` follows the type) or a constraint is not decided either.
+    undecided = {c.name for t in (table, other) for c in t.columns if not (c.known("references") and c.known("type"))}
     for kind, part, noun in (
         ("indexes", "indexes", "index"),
         ("constraints", "constraints", "constraint"),
@@ -139,19 +117,137 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
         if part in table.unknown + other.unknown:
             continue
         ours_, theirs_ = _objects(table, kind), _objects(other, kind)
-        for key, item in ours_.items():
-            if key not in theirs_ and not getattr(item, "unknown", ()):
-                name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
-                yield (
-                    f"{label}: {noun} {name} is not in migrations",
-                    getattr(item, "location", None) or table.location,
-                    table,
-                    None,
-                )
-        for key, item in theirs_.items():
-            if key not in ours_ and not getattr(item, "unknown", ()):
-                name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
-                yield f"{label}: {noun} {name} is in migrations but not in the model", table.location, table, None
+        missing = [
+            item
+            for key, item in ours_.items()
+            if key not in theirs_
+            and not getattr(item, "unknown", ())
+            and not undecided & set(getattr(item, "columns", ()))
+        ]
+        extra = {
+            _identity(item): item
+            for key, item in theirs_.items()
+            if key not in ours_
+            and not getattr(item, "unknown", ())
+            and not undecided & set(getattr(item, "columns", ()))
+        }
+        for item in missing:
+            name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
+            where = getattr(item, "location", None) or table.location
+            before = extra.pop(_identity(item), None)
+            if before is not None:  # the same object, changed: one finding, not a remove and an add
+                yield f"{label}: {noun} {name} differs from migrations ({_changed(item, before)})", where, table, None
+            else:
+                yield f"{label}: {noun} {name} is not in migrations", where, table, None
+        for item in extra.values():
+            name = getattr(item, "name", None) or ", ".join(getattr(item, "columns", ()))
+            yield f"{label}: {noun} {name} is in migrations but not in the model", table.location, table, None
+
+
+def _identity(item: object) -> object:
+    """What makes two objects the same one, changed: its name, or a foreign key's columns."""
+    if isinstance(item, ForeignKey):
+        return ("fk", item.columns)
+    return getattr(item, "name", None) or (type(item).__name__, getattr(item, "columns", ()))
+
+
+_LABELS = {"declared_on_delete": "on_delete", "ref_table": "references", "ref_columns": "references"}
+
+
+def _changed(item: object, before: object) -> str:
+    ours, theirs = _plain(item), _plain(before)
+    names = [
+        _LABELS.get(f.name, f.name.replace("_", " "))
+        for f in fields(ours)  # type: ignore[arg-type]
+        if f.name not in ("location", "implicit") and getattr(ours, f.name) != getattr(theirs, f.name)
+    ]
+    return ", ".join(dict.fromkeys(names)) or "definition"
+
+
+def _column_differences(table: Table, other: Table) -> Iterator[tuple[str, Location | None, Table, str | None]]:
+    label = table.model
+    theirs = {c.name: c for c in other.columns}
+    ours = {c.name for c in table.columns}
+    added = [c for c in table.columns if c.name not in theirs]
+    removed = [c for c in other.columns if c.name not in ours]
+    for column in table.columns:
+        found = theirs.get(column.name)
+        if found is None:
+            renamed = [old.name for old in removed if _same_definition(table, column, other, old)]
+            hint = _rename_hint(table, other, renamed[0], column.name) if len(renamed) == 1 else ""
+            yield (
+                f"{label}.{column.name} is not in migrations{hint}",
+                column.location or table.location,
+                table,
+                column.name,
+            )
+            continue
+        typed = column.known("type") and found.known("type")  # an unknown field class: identity too
+        changed = [
+            label_
+            for part, label_ in _COLUMN_FACTS
+            if column.known(part)
+            and found.known(part)
+            and (typed or part not in ("identity", "default", "generated"))
+            and _value(column, part) != _value(found, part)
+        ]
+        if (
+            table.primary_key
+            and other.primary_key
+            and (column.name in table.primary_key.columns) != (column.name in other.primary_key.columns)
+        ):
+            changed.append("primary key")
+        if changed:
+            yield (
+                f"{label}.{column.name} differs from migrations ({', '.join(changed)})",
+                column.location or table.location,
+                table,
+                column.name,
+            )
+    for column in removed:
+        renamed = [new.name for new in added if _same_definition(table, new, other, column)]
+        hint = _rename_hint(table, other, column.name, renamed[0]) if len(renamed) == 1 else ""
+        yield f"{label}.{column.name} is in migrations but not in the model{hint}", table.location, table, column.name
+
+
+def _same_definition(table: Table, new: Column, other: Table, old: Column) -> bool:
+    """Whether the autodetector would ask "Did you rename ...?": the same column facts, the
+    same foreign key target, the same state-only field arguments."""
+    if any(
+        not (new.known(part) and old.known(part)) or _value(new, part) != _value(old, part) for part, _ in _COLUMN_FACTS
+    ):
+        return False
+    refs = {fk.columns: (fk.ref_table, fk.ref_columns) for fk in table.foreign_keys}
+    their_refs = {fk.columns: (fk.ref_table, fk.ref_columns) for fk in other.foreign_keys}
+    if refs.get((new.name,)) != their_refs.get((old.name,)):
+        return False
+    return _field_state(table, new.name) == _field_state(other, old.name)
+
+
+def _field_name(table: Table, column: str) -> str:
+    """The model field that makes `column` (`stock` for `stock_id`), by the state's markers."""
+    fields_ = {key for key, _, _ in table.state if key.count(":") == 1}
+    return next((n for n in (column, column.removesuffix("_id")) if f"field:{n}" in fields_), column)
+
+
+def _field_state(table: Table, column: str) -> dict[str, str | None]:
+    prefix = f"field:{_field_name(table, column)}:"
+    return {key[len(prefix) :]: value for key, value, _ in table.state if key.startswith(prefix)}
+
+
+_HINT = "\x00"
+"""Separates a rename hint from the difference it goes with (the rule puts it last)."""
+
+
+def _rename_hint(table: Table, other: Table, old: str, new: str) -> str:
+    """`old` and `new` are columns (of `other`, the migrations, and of `table`); the hint
+    names fields, as the autodetector's question does."""
+    model = (table.model or "").split(".")[-1].lower()
+    old, new = _field_name(other, old), _field_name(table, new)
+    return (
+        f'{_HINT}it looks like a rename of {old} to {new} (makemigrations asks "Did you rename {model}.{old} to '
+        f'{model}.{new}?"; without a terminal it removes and adds)'
+    )
 
 
 @rule(
@@ -164,8 +260,9 @@ def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
     for what, where, table, column in differences(cmp.truth, cmp.mirror):
         app = (table.model or "").split(".")[0]
         latest = _latest(cmp.mirror, app)
+        what, _, hint = what.partition(_HINT)
         yield Violation(
-            f"{what} (latest {latest}); run makemigrations",
+            f"{what} (latest {latest}); run makemigrations" + (f"; {hint}" if hint else ""),
             where or Location(cmp.truth_file, 1, 1),
             table=table.name,
             column=column,
@@ -257,6 +354,44 @@ INVALID = [
         migrations=(_INITIAL, _MARKET_CAP),
         expect=("django:4",),
         message="shop.Stock.symbol differs from migrations (type)",
+    ),
+    # A rename that non-interactive makemigrations writes as a remove and an add: both, hinted.
+    Case(
+        django=_MODELS.replace("symbol =", "ticker ="),
+        migrations=(_INITIAL, _MARKET_CAP),
+        expect=("django:3", "django:4"),
+        message='shop.Stock.symbol is in migrations but not in the model (latest shop/0002_stock_market_cap); run makemigrations; it looks like a rename of symbol to ticker (makemigrations asks "Did you rename stock.symbol to stock.ticker?"',
+    ),
+    # A foreign key whose on_delete changed: one finding, not a remove and an add.
+    Case(
+        django=_MODELS
+        + """
+    class Quote(models.Model):
+        stock = models.ForeignKey(Stock, on_delete=models.PROTECT)
+""",
+        migrations=(
+            _INITIAL,
+            _MARKET_CAP,
+            (
+                "0003_quote",
+                """
+        from django.db import migrations, models
+        import django.db.models.deletion
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("shop", "0002_stock_market_cap")]
+            operations = [
+                migrations.CreateModel(name="Quote", fields=[
+                    ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                    ("stock", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="shop.stock")),
+                ]),
+            ]
+    """,
+            ),
+        ),
+        expect=("django:8",),
+        message="shop.Quote: foreign key shop_quote_stock_id_0c210604_fk_shop_stock_id differs from migrations (on_delete)",
     ),
     Case(
         django=_MODELS

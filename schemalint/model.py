@@ -178,6 +178,10 @@ class Table:
     """False for Django `managed = False`: in the schema, but not created by migrations."""
     unknown: tuple[TablePart, ...] = ()
     """Parts the reader could not resolve statically (see the module docstring)."""
+    state: tuple[tuple[str, str | None, Location | None], ...] = ()
+    """Django only: the model's state-only facts `makemigrations` compares (choices,
+    verbose_name, Meta.ordering, ...) as (key, canonical text or None when unknown, where),
+    for models vs migrations (read/django/state.py); never part of the schema."""
 
     def known(self, part: TablePart) -> bool:
         return part not in self.unknown

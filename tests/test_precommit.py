@@ -44,6 +44,7 @@ def test_manifest(hook):
         ("db/schema.sql", True),
         ("pyproject.toml", True),
         ("models.py", True),
+        ("app_django/apps/options/migrations/0002_add_market_cap.py", True),
         ("README.md", False),
         ("app_django/apps/options/views.py", False),
         ("src/api/routes.py", False),

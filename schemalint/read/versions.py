@@ -3,8 +3,8 @@ its `extract` output changes. Kept apart from the readers so that building a cac
 import them (and libcst/sqlglot with them)."""
 
 READER_VERSIONS = {
-    "django": "11",
+    "django": "12",
     "sqlalchemy": "7",
     "sql": "6",
-    "migrations": "1",
+    "migrations": "2",
 }

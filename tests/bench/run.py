@@ -11,7 +11,9 @@ then times in rounds, so that noise on this shared machine hits every measure al
 * `schemalint check`: cold (cache folder emptied), warm (nothing changed), and one model file
   changed (a different app and a different `max_length` each round, restored afterwards);
   with `--baseline DIR` (a checkout of an earlier schemalint), the same three for it too, in
-  the same rounds, on its own copy of the project (caches apart).
+  the same rounds, on its own copy of the project (caches apart); with `--migrations-only`,
+  the same three for `check --select SL5` (models vs migrations only: the direct replacement
+  of `makemigrations --check`).
 
 `makemigrations --check` runs with its .pyc files written (this machine sets
 PYTHONDONTWRITEBYTECODE; the fair baseline has them, as a developer's checkout does): one
@@ -55,6 +57,9 @@ MEASURES = (
     "baseline: cold",
     "baseline: warm",
     "baseline: one file changed",
+    "SL5 only: cold",
+    "SL5 only: warm",
+    "SL5 only: one file changed",
 )
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
@@ -211,8 +216,10 @@ def baseline_copy(root: Path) -> Path:
     return copy
 
 
-def measure_schemalint(root: Path, round_: int, record, env: dict, prefix: str = "") -> None:
-    check = [PYTHON, "-m", "schemalint", "check", "."]
+def measure_schemalint(
+    root: Path, round_: int, record, env: dict, prefix: str = "", options: tuple[str, ...] = ()
+) -> None:
+    check = [PYTHON, "-m", "schemalint", "check", ".", *options]
     shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
     record(prefix + "cold", run(check, root, sample_tree=True, env=env))
     record(prefix + "warm", run(check, root, sample_tree=True, env=env))
@@ -230,6 +237,7 @@ def measure_round(
     schemalint_env: dict,
     baseline: Path | None = None,
     floors: bool = True,
+    migrations_only: bool = False,
 ) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
@@ -240,6 +248,8 @@ def measure_round(
         record("parse every file", run([PYTHON, str(HERE / "bench_parse_floor.py"), str(root)], root))
     record("makemigrations --check", run(MAKEMIGRATIONS, root / "app_django", env=with_bytecode(dict(os.environ))))
     measure_schemalint(root, round_, record, schemalint_env)
+    if migrations_only:  # the direct replacement of makemigrations --check: only the SL5 rules
+        measure_schemalint(root, round_, record, schemalint_env, "SL5 only: ", ("--select", "SL5"))
     if baseline is not None:
         env = dict(
             schemalint_env, PYTHONPATH=os.pathsep.join(filter(None, [str(baseline), schemalint_env.get("PYTHONPATH")]))
@@ -312,6 +322,11 @@ def main() -> None:
         "--no-floors", action="store_true", help="skip the floors (python -c pass, imports, parse every file)"
     )
     parser.add_argument(
+        "--migrations-only",
+        action="store_true",
+        help="also time `check --select SL5` (models vs migrations only, what makemigrations --check does)",
+    )
+    parser.add_argument(
         "--baseline",
         type=Path,
         help="a checkout of an earlier schemalint (git worktree or archive), measured in the same rounds",
@@ -339,7 +354,7 @@ def main() -> None:
     results: dict[int, dict[str, Series]] = {n: {} for n in sizes}
     for round_ in range(args.repeat):
         for n in sizes:
-            measure_round(roots[n], round_, results[n], env, baseline, not args.no_floors)
+            measure_round(roots[n], round_, results[n], env, baseline, not args.no_floors, args.migrations_only)
             print(f"round {round_ + 1}/{args.repeat} N={n} done", file=sys.stderr)
 
     table = markdown(results, args.repeat)

@@ -44,6 +44,7 @@ from schemalint.read.django.link import (
 )
 from schemalint.read.django.project import version_key
 from schemalint.read.django.resolve import Unresolved, describe
+from schemalint.read.django.state import model_state
 from schemalint.read.python.modules import is_django
 
 
@@ -130,6 +131,7 @@ def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> 
         linker.complete = False  # a table is missing
         return []
     exists: list[TablePart] = ["exists"] if "exists" in table.unknown else []
+    table = replace(table, state=model_state(linker, info))
     return [table] + [replace(m2m, unknown=tuple(exists)) if exists else m2m for m2m in builder.m2m_tables()]
 
 

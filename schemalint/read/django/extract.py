@@ -425,6 +425,24 @@ def _field_init(function: cst.FunctionDef) -> FieldInit:
                             spread(dicts[arg.value.value], arg.value.value in merged)
                         elif arg.star == "**" and isinstance(arg.value, cst.Dict):
                             spread(*_dict_items(arg.value, kwargs, dicts))
+            elif (
+                isinstance(small, cst.Assign)
+                and len(small.targets) > 1
+                and all(isinstance(t.target, cst.Subscript) for t in small.targets)
+            ):
+                # `kwargs["null"] = kwargs["blank"] = True` (django-oscar's NullCharField)
+                for each in small.targets:
+                    target = each.target
+                    assert isinstance(target, cst.Subscript)
+                    index = target.slice[0].slice if len(target.slice) == 1 else None
+                    if isinstance(index, cst.Index):
+                        subscripted = dotted(target.value)
+                        add(
+                            subscripted if subscripted in dicts else None,
+                            value_of(index.value),
+                            value_of(small.value),
+                            subscripted not in dicts or subscripted in merged,
+                        )
             elif isinstance(small, cst.Assign) and len(small.targets) == 1:
                 target = small.targets[0].target
                 if isinstance(target, cst.Subscript) and len(target.slice) == 1:

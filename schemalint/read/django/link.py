@@ -408,6 +408,15 @@ class Linker:
                 parent = self.model(symbol.module, symbol.cls)
                 if parent is not None:
                     meta.update({k: v for k, v in parent.meta.items() if k != "abstract"})
+            elif symbol.kind == "class" and symbol.module is not None and symbol.cls is not None:
+                # `class Meta(AbstractPageMeta)`: a plain class's attributes, inherited.
+                for assign in symbol.cls.body:
+                    if assign.name != "abstract":
+                        meta[assign.name] = (
+                            assign.value,
+                            symbol.module,
+                            Location(symbol.module.rel, assign.line, assign.col),
+                        )
         for assign in cls.meta:
             meta[assign.name] = (assign.value, module, Location(module.rel, assign.line, assign.col))
             if assign.items:

@@ -13,11 +13,16 @@ out exactly as for models. Locations point at the operation that last wrote each
 Unknown is not absent: an operation the reader cannot replay (a custom operation, RunSQL
 that changes tables, SeparateDatabaseAndState whose database operations differ from its state
 operations, `operations` built by code) is one SL002 and marks what it touches unknown.
-Known limitations: implicit names (Django's `<table>_<column>_<hash>` indexes, foreign keys
-and checks) follow the final table and column names, while a database keeps the names its
-objects got before a migration renamed the table or column; `AlterModelManagers` and
-`RunPython` have no schema effect and are skipped; the database operations of
-SeparateDatabaseAndState and DDL in RunSQL are not applied (SL002, `Schema.complete` False).
+Implicit names (Django's `<table>_<column>_<hash>` indexes and foreign keys, PostgreSQL's
+`_key`/`_check`/`_pkey`) are the ones each object got when it was made: a database keeps them
+when a migration renames the table or column, and Django makes again only the foreign key
+constraints it alters (the field changes in the database, its target model is renamed);
+link.birth_names recomputes them (proven against real `migrate` in tests/migrations/
+test_renamed_names.py). Known limitations: a `_like` or field index that an AlterField makes
+again after a rename keeps its first name here; many-to-many tables renamed with their model
+keep the final names; `AlterModelManagers` and `RunPython` have no schema effect and are
+skipped; the database operations of SeparateDatabaseAndState and DDL in RunSQL are not
+applied (SL002, `Schema.complete` False).
 
 Other findings the reader makes: SL502 (an app's graph has two leaves: `makemigrations
 --merge`), SL503 (a dependency on a migration that does not exist), SL001 (a file that does

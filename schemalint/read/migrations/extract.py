@@ -62,12 +62,32 @@ def _written(value: object) -> object:
         value.func, tuple(_written(a) for a in value.args), tuple((k, _written(v)) for k, v in value.kwargs), value.star
     )
     last = (call.func or "").rsplit(".", 1)[-1]
+    if call.func in ("set", "frozenset") and len(call.args) <= 1 and not call.kwargs and not call.star:
+        # `unique_together=set([("user", "hash")])`, as old makemigrations wrote it
+        return call.args[0] if call.args and isinstance(call.args[0], tuple) else () if not call.args else call
     if last == "CombinedExpression" and len(call.args) == 3 and isinstance(call.args[1], str) and not call.kwargs:
         return BinOp(call.args[1], call.args[0], call.args[2])
     if last == "OrderBy" and len(call.args) == 1:
         rest = tuple((k, v) for k, v in call.kwargs if k != "descending")
         return Call(".desc" if call.kw("descending") is True else ".asc", call.args, rest)
     return call
+
+
+def _substituted(value: object, names: dict[str, object]) -> object:
+    """`SeparateDatabaseAndState(state_operations=state_operations)` with the class attribute
+    it names (written above `operations` in the Migration class) in its place."""
+    if isinstance(value, Ref) and value.dotted in names:
+        return names[value.dotted]
+    if isinstance(value, Call):
+        return Call(
+            value.func,
+            tuple(_substituted(a, names) for a in value.args),
+            tuple((k, _substituted(v, names)) for k, v in value.kwargs),
+            value.star,
+        )
+    if isinstance(value, tuple):
+        return tuple(_substituted(v, names) for v in value)
+    return value
 
 
 def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
@@ -102,6 +122,7 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
     found: dict[str, tuple[object, ...]] = {}
     unknown: list[str] = []
     operations: list[Operation] = []
+    names: dict[str, object] = {}  # other class attributes (`state_operations = [...]`)
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     for statement in body:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -114,6 +135,8 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
                 value = small.value
             else:
                 continue
+            for target in (t for t in targets if t not in _LISTS):
+                names[target] = value_of(value)
             for target in (t for t in targets if t in _LISTS):
                 if not isinstance(value, (cst.List, cst.Tuple)) or any(
                     isinstance(e, cst.StarredElement) for e in value.elements
@@ -121,7 +144,7 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
                     unknown.append(target)
                     continue
                 if target == "operations":
-                    operations = [_operation(e.value, imports, positions) for e in value.elements]
+                    operations = [_operation(e.value, imports, positions, names) for e in value.elements]
                 else:
                     found[target] = tuple(absolute(value_of(e.value), imports) for e in value.elements)
     return replace(
@@ -134,9 +157,9 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
     )
 
 
-def _operation(node: cst.BaseExpression, imports: dict[str, str], positions) -> Operation:
+def _operation(node: cst.BaseExpression, imports: dict[str, str], positions, names: dict[str, object]) -> Operation:
     start = positions[node].start
-    value = absolute(value_of(node), imports)
+    value = absolute(_substituted(value_of(node), names), imports)
     if not isinstance(value, Call):
         value = Call(None, (value,))
     return Operation(value, start.line, start.column + 1)

@@ -5,6 +5,7 @@ django.contrib apps' migrations taken as known (their models are the Django read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemalint.model import Diagnostic, Location
@@ -91,8 +92,15 @@ def _pairs(values: tuple[object, ...], auth_user_model: str | None) -> list[tupl
     return found
 
 
-def build_graph(migrations: list[tuple[str, MigrationFacts]], auth_user_model: str | None) -> Graph:
-    """`migrations`: (app label, facts) of every migration file that defines a Migration."""
+def build_graph(
+    migrations: list[tuple[str, MigrationFacts]],
+    auth_user_model: str | None,
+    installed: Callable[[str], bool] = lambda app: False,
+) -> Graph:
+    """`migrations`: (app label, facts) of every migration file that defines a Migration;
+    `installed(app)`: whether an app none of these files belong to is an installed package
+    (django-taggit's `taggit`): a dependency on its migrations is satisfied as written, as
+    for django.contrib's."""
     graph = Graph()
     for app, facts in migrations:
         graph.nodes[(app, facts.name)] = facts
@@ -105,6 +113,7 @@ def build_graph(migrations: list[tuple[str, MigrationFacts]], auth_user_model: s
             return found[0] if found else None  # an app without migrations: no dependency
         return key
 
+    apps = {app for app, _ in graph.nodes}
     written: dict[Key, list[tuple[Key | None, object]]] = {}
     for key, facts in graph.nodes.items():
         written[key] = _pairs(facts.dependencies, auth_user_model)
@@ -133,6 +142,8 @@ def build_graph(migrations: list[tuple[str, MigrationFacts]], auth_user_model: s
             dependency = replaced.get(dependency, dependency)
             target = resolve(dependency) if dependency[0] not in CONTRIB_APPS else None
             if dependency[0] in CONTRIB_APPS or (target is None and dependency[1] in ("__first__", "__latest__")):
+                continue
+            if dependency[0] not in apps and installed(dependency[0]):
                 continue
             if target not in graph.nodes:
                 graph.diagnostics.append(

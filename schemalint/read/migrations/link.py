@@ -5,15 +5,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from schemalint.model import Diagnostic, Location, Schema, Table, TablePart
+from schemalint.model import Constraint, Diagnostic, ForeignKey, Location, Schema, Table, TablePart
+from schemalint.postgres import names as pg_names
 from schemalint.read import Project
+from schemalint.read.django import names
 from schemalint.read.django.build import build_schema
 from schemalint.read.django.facts import Assign, Call, ClassFact, Mapping, ModuleFacts, Ref
 from schemalint.read.django.link import Linker
 from schemalint.read.django.project import DjangoProject
 from schemalint.read.migrations.facts import MigrationFacts
 from schemalint.read.migrations.graph import Graph, build_graph
-from schemalint.read.migrations.state import ModelState, Replay
+from schemalint.read.migrations.state import FieldState, ModelState, Replay
 
 STATE_FILE = "__state__.py"
 """The name of the models module the state is written as, inside each app's migrations/."""
@@ -33,7 +35,11 @@ def link(facts: list[MigrationFacts], project: Project) -> Schema:
         label = django.app_config(fact.app_dir).label or fact.app_dir.rsplit("/", 1)[-1]
         app_dirs.setdefault(label, fact.app_dir)
         migrations.append((label, fact))
-    graph = build_graph(migrations, django.settings_facts().auth_user_model)
+    graph = build_graph(
+        migrations,
+        django.settings_facts().auth_user_model,
+        lambda app: django.modules.installed(app) is not None,
+    )
     diagnostics += graph.diagnostics
     diagnostics += _merges_needed(graph, app_dirs)
     replay = Replay()
@@ -130,8 +136,85 @@ def _tables(replay: Replay, app_dirs: dict[str, str], project: Project) -> Schem
         return Schema("migrations")
     schema = build_schema(Linker(modules, project))
     unknown = {f"{m.app}.{m.name}": m.unknown for m in replay.models.values() if m.unknown}
-    tables = tuple(_with_unknown(t, unknown.get(t.model or "", [])) for t in schema.tables)
+    states = {f"{m.app}.{m.name}": m for m in replay.models.values()}
+    tables = tuple(
+        birth_names(_with_unknown(t, unknown.get(t.model or "", [])), states.get(t.model or "")) for t in schema.tables
+    )
     return _relocate(dataclasses.replace(schema, tables=tables), writer.places)
+
+
+def birth_names(table: Table, model: ModelState | None) -> Table:
+    """The table with the implicit names its objects got when they were made: PostgreSQL keeps
+    an index's or constraint's name when `migrate` renames its table (AlterModelTable,
+    RenameModel) or column (RenameField), and Django only makes again what it alters (a
+    foreign key constraint whose field changes, or whose target model is renamed). The Django
+    reader names them after the final state; each name is recomputed from the table and
+    columns of its birth, when it is the name Django would give under today's names."""
+    if model is None:
+        return table
+    final = table.name
+    by_column: dict[str, FieldState] = {}
+    for name, state in model.fields.items():
+        by_column[model.column(name)] = state
+
+    def index_name(columns: tuple[str, ...], name: str, suffix: str) -> str:
+        state = by_column.get(columns[0]) if len(columns) == 1 else None
+        if state is None or state.born is None or name != names.create_index_name(final, columns, suffix):
+            return name
+        return names.create_index_name(state.born[0], [state.born[1]], suffix)
+
+    def together_name(columns: tuple[str, ...], name: str, option: str, suffix: str) -> str:
+        if name != names.create_index_name(final, columns, suffix):
+            return name
+        for group, (made_table, made_columns) in model.together_born.get(option, {}).items():
+            if tuple(model.column(n) for n in group) == columns:
+                return names.create_index_name(made_table, made_columns, suffix)
+        return name
+
+    def constraint_name(constraint: Constraint) -> str:
+        name = constraint.name
+        if constraint.kind == "unique" and len(constraint.columns) > 1:
+            return together_name(constraint.columns, name, "unique_together", "_uniq")
+        label = {"unique": "key", "check": "check"}.get(constraint.kind)
+        pg_final = pg_names.truncate_identifier(final)
+        for column, state in by_column.items():
+            if label and state.born and name == pg_names.make_object_name(pg_final, column, label):
+                return pg_names.make_object_name(pg_names.truncate_identifier(state.born[0]), state.born[1], label)
+        return name
+
+    def fk_name(fk: ForeignKey) -> str | None:
+        state = by_column.get(fk.columns[0]) if len(fk.columns) == 1 else None
+        if state is None or state.fk_born is None or not fk.ref_columns:
+            return fk.name
+        made_table, made_column, made_target = state.fk_born
+        if made_target is None or fk.name != names.fk_constraint_name(
+            final, fk.columns[0], fk.ref_table, fk.ref_columns[0]
+        ):
+            return fk.name
+        return names.fk_constraint_name(made_table, made_column, made_target, fk.ref_columns[0])
+
+    indexes = tuple(
+        dataclasses.replace(i, name=index_name(i.columns, i.name, {"like": "_like"}.get(i.origin, "")))
+        if i.implicit and i.origin in ("db_index", "fk", "like")
+        else dataclasses.replace(i, name=together_name(i.columns, i.name, "index_together", "_idx"))
+        if i.implicit and i.name.endswith("_idx")
+        else i
+        for i in table.indexes
+    )
+    constraints = tuple(dataclasses.replace(c, name=constraint_name(c)) if c.implicit else c for c in table.constraints)
+    foreign_keys = tuple(dataclasses.replace(f, name=fk_name(f)) if f.implicit else f for f in table.foreign_keys)
+    primary_key = table.primary_key
+    if (
+        primary_key is not None
+        and model.born_table
+        and primary_key.name == pg_names.make_object_name(pg_names.truncate_identifier(final), None, "pkey")
+    ):
+        primary_key = dataclasses.replace(
+            primary_key, name=pg_names.make_object_name(pg_names.truncate_identifier(model.born_table), None, "pkey")
+        )
+    return dataclasses.replace(
+        table, indexes=indexes, constraints=constraints, foreign_keys=foreign_keys, primary_key=primary_key
+    )
 
 
 def _with_unknown(table: Table, parts: list[TablePart]) -> Table:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from schemalint.model import Diagnostic, Location, TablePart
 from schemalint.read.django.facts import Call, Mapping, Ref
+from schemalint.read.django.names import split_table, truncate_name
 from schemalint.read.django.resolve import describe
 from schemalint.read.migrations.facts import MigrationFacts, Operation
 
@@ -83,6 +84,11 @@ _ALL_PARTS: tuple[TablePart, ...] = ("columns", "indexes", "constraints")
 class FieldState:
     call: object
     location: Location
+    born: tuple[str, str] | None = None
+    """(table, column) when the field's column was made: the names its implicit index,
+    `_like` index, unique and check constraints got, which later renames do not change."""
+    fk_born: tuple[str, str, str | None] | None = None
+    """(table, column, target table) when its foreign key constraint was (re)made."""
 
 
 @dataclass
@@ -94,6 +100,76 @@ class ModelState:
     location: Location
     option_locations: dict[str, Location] = field(default_factory=dict)
     unknown: list[TablePart] = field(default_factory=list)
+    born_table: str | None = None
+    """The table when CreateModel made it (its primary key's name)."""
+    together_born: dict[str, dict[tuple[str, ...], tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    """unique_together/index_together -> fields of a group -> (table, columns) when made."""
+
+    @property
+    def table(self) -> str:
+        """The table as the model's state names it now (Options.db_table, truncated)."""
+        db_table = self.options.get("db_table")
+        if isinstance(db_table, str) and db_table:
+            return split_table(db_table)[1]
+        return truncate_name(f"{self.app}_{self.name.lower()}")
+
+    def column_was(self, old: str, new: str) -> str:
+        """The column of field `new` when it was called `old` (before a RenameField)."""
+        column = self.column(new)
+        return old + column[len(new) :] if column.startswith(new) and column[len(new) :] in ("", "_id") else column
+
+    def column(self, name: str) -> str:
+        """The column the field `name` has now (db_column, or the name, `_id` for a relation)."""
+        state = self.fields.get(name)
+        call = state.call if state is not None else None
+        if isinstance(call, Call):
+            db_column = call.kw("db_column")
+            if isinstance(db_column, str):
+                return db_column
+            if _relation(call):
+                return f"{name}_id"
+        return name
+
+
+# Field.non_db_attrs: changing only these alters nothing in the database.
+_NON_DB_ATTRS = frozenset(
+    {
+        "blank",
+        "choices",
+        "db_column",
+        "editable",
+        "error_messages",
+        "help_text",
+        "limit_choices_to",
+        "on_delete",
+        "related_name",
+        "related_query_name",
+        "validators",
+        "verbose_name",
+    }
+)
+
+
+def _schema_kwargs(call: object) -> object:
+    if not isinstance(call, Call):
+        return call
+    return (call.func, call.args, tuple(sorted((k, repr(v)) for k, v in call.kwargs if k not in _NON_DB_ATTRS)))
+
+
+def _preserved(args: dict) -> object:
+    """AddField/AlterField's field as the state keeps it: `preserve_default=False` means the
+    default only filled the existing rows (state_forwards sets it to NOT_PROVIDED)."""
+    field_ = args.get("field")
+    if args.get("preserve_default") is False and isinstance(field_, Call) and field_.has("default"):
+        return Call(field_.func, field_.args, tuple((k, v) for k, v in field_.kwargs if k != "default"), field_.star)
+    return field_
+
+
+def _relation(call: Call) -> bool:
+    """A ForeignKey or OneToOneField (the field makes `<name>_id`)."""
+    return (call.func or "").rsplit(".", 1)[-1] in ("ForeignKey", "OneToOneField", "ForeignObject") or (
+        call.has("to") and call.has("on_delete")
+    )
 
 
 def operation_kind(call: Call) -> str | None:
@@ -186,6 +262,37 @@ class Replay:
                 self.unresolved("CreateModel field", describe(item), where)
                 model.unknown.append("columns")
         self.models[(app, name.lower())] = model
+        model.born_table = model.table
+        for field_name in model.fields:
+            self._born(app, model, field_name)
+        for option in ("unique_together", "index_together"):
+            self._together_born(model, option)
+
+    def _born(self, app: str, model: ModelState, name: str, constraint_only: bool = False) -> None:
+        """The field's objects are made now: remember the names they are made with."""
+        state = model.fields[name]
+        column = model.column(name)
+        if not constraint_only:
+            state.born = (model.table, column)
+        target = self._target(app, state.call)
+        state.fk_born = (model.table, column, target.table if target is not None else None)
+
+    def _target(self, app: str, call: object) -> ModelState | None:
+        to = call.kw("to") if isinstance(call, Call) else None
+        if not isinstance(to, str):
+            return None
+        label = to if "." in to else f"{app}.{to}"
+        target_app, _, target_name = label.partition(".")
+        return self.models.get((target_app, target_name.lower()))
+
+    def _together_born(self, model: ModelState, option: str) -> None:
+        groups = model.options.get(option)
+        made: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+        previous = model.together_born.get(option, {})
+        for group in groups if isinstance(groups, tuple) else ():
+            if isinstance(group, tuple) and all(isinstance(n, str) for n in group):
+                made[group] = previous.get(group) or (model.table, tuple(model.column(n) for n in group))
+        model.together_born[option] = made
 
     def _DeleteModel(self, app: str, args: dict, where: Location) -> None:
         if self._model(app, args.get("name"), where) is not None:
@@ -200,7 +307,7 @@ class Replay:
         before, model.name = f"{app}.{model.name}".lower(), new
         self.models[(app, new.lower())] = model
         for other in self.models.values():  # relations to it now name the new model
-            for state in other.fields.values():
+            for field_name, state in other.fields.items():
                 call = state.call
                 if isinstance(call, Call) and isinstance(call.kw("to"), str) and str(call.kw("to")).lower() == before:
                     state.call = Call(
@@ -209,6 +316,12 @@ class Replay:
                         tuple((k, f"{app}.{new.lower()}" if k == "to" else v) for k, v in call.kwargs),
                         call.star,
                     )
+                    # RenameModel alters each field pointing to the model (Options.related_objects:
+                    # not a hidden one, `related_name="...+"`): its foreign key constraint is
+                    # dropped and made again under the names of now.
+                    related_name = call.kw("related_name")
+                    if not (isinstance(related_name, str) and related_name.endswith("+")):
+                        self._born(other.app, other, field_name, constraint_only=True)
 
     def _set_option(self, app: str, name: object, key: str, value: object, where: Location) -> None:
         model = self._model(app, name, where)
@@ -228,9 +341,15 @@ class Replay:
 
     def _AlterUniqueTogether(self, app: str, args: dict, where: Location) -> None:
         self._set_option(app, args.get("name"), "unique_together", args.get("unique_together"), where)
+        model = self.models.get((app, str(args.get("name")).lower()))
+        if model is not None:
+            self._together_born(model, "unique_together")
 
     def _AlterIndexTogether(self, app: str, args: dict, where: Location) -> None:
         self._set_option(app, args.get("name"), "index_together", args.get("index_together"), where)
+        model = self.models.get((app, str(args.get("name")).lower()))
+        if model is not None:
+            self._together_born(model, "index_together")
 
     def _AlterOrderWithRespectTo(self, app: str, args: dict, where: Location) -> None:
         self._set_option(app, args.get("name"), "order_with_respect_to", args.get("order_with_respect_to"), where)
@@ -254,9 +373,26 @@ class Replay:
     def _AddField(self, app: str, args: dict, where: Location) -> None:
         model = self._model(app, args.get("model_name"), where)
         if model is not None and isinstance(args.get("name"), str):
-            model.fields[str(args["name"])] = FieldState(args.get("field"), where)
+            model.fields[str(args["name"])] = FieldState(_preserved(args), where)
+            self._born(app, model, str(args["name"]))
 
-    _AlterField = _AddField  # replaces the field in place (a dict keeps its position)
+    def _AlterField(self, app: str, args: dict, where: Location) -> None:
+        """Replaces the field in place (a dict keeps its position). The column keeps the names
+        its objects were made with; a foreign key to another target is made again."""
+        model = self._model(app, args.get("model_name"), where)
+        name = args.get("name")
+        if model is None or not isinstance(name, str):
+            return
+        before = model.fields.get(name)
+        model.fields[name] = FieldState(_preserved(args), where)
+        if before is None or before.born is None:
+            self._born(app, model, name)
+            return
+        model.fields[name].born, model.fields[name].fk_born = before.born, before.fk_born
+        if _schema_kwargs(before.call) != _schema_kwargs(args.get("field")):
+            # BaseDatabaseSchemaEditor._alter_field drops a foreign key constraint whenever the
+            # field is altered in the database, and makes it again under the names of now.
+            self._born(app, model, name, constraint_only=True)
 
     def _RemoveField(self, app: str, args: dict, where: Location) -> None:
         model = self._model(app, args.get("model_name"), where)
@@ -270,12 +406,18 @@ class Replay:
         if model is None or not isinstance(old, str) or not isinstance(new, str) or old not in model.fields:
             return
         model.fields = {(new if key == old else key): value for key, value in model.fields.items()}
+        if isinstance(model.fields[new].call, Call) and model.column(new) != model.column_was(old, new):
+            self._born(app, model, new, constraint_only=True)  # the column changes: the FK is made again
         for option in ("unique_together", "index_together"):
             groups = model.options.get(option)
             if isinstance(groups, tuple):
                 model.options[option] = tuple(
                     tuple(new if n == old else n for n in g) if isinstance(g, tuple) else g for g in groups
                 )
+            model.together_born[option] = {
+                tuple(new if n == old else n for n in group): made
+                for group, made in model.together_born.get(option, {}).items()
+            }
         if model.options.get("order_with_respect_to") == old:
             model.options["order_with_respect_to"] = new
 
