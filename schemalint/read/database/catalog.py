@@ -17,7 +17,10 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from schemalint.model import Column, Constraint, EnumType, ForeignKey, Index, Location, PrimaryKey, Table
@@ -27,8 +30,14 @@ ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "
 IDENTITY = {"a": "always", "d": "by default"}
 CONSTRAINT_KINDS = {"u": "unique", "c": "check", "x": "exclude"}
 
+# `objects`: how many lines the table's objects take in the listing (columns, constraints, and
+# the indexes that back none: a PRIMARY KEY, UNIQUE or EXCLUDE constraint has one index of its
+# own table), so that each kind of object can be built, and numbered, as soon as its rows arrive.
 TABLES_SQL = """
-SELECT c.oid, n.nspname, c.relname, d.description
+SELECT c.oid, n.nspname, c.relname, d.description,
+       (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
+       + (SELECT count(*) FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype IN ('f', 'c'))
+       + (SELECT count(*) FROM pg_index ix WHERE ix.indrelid = c.oid) AS objects
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
@@ -166,214 +175,253 @@ def _read_catalog(
 ) -> tuple[list[Table], list[EnumType], dict[str, str]]:
     params = {"schemas": list(schemas)}
     version_num, version = _rows(conn, VERSION_SQL)[0]
-    tables = _rows(conn, TABLES_SQL, params)
+    nulls = "ix.indnullsnotdistinct" if version_num >= 150000 else "false"
+    tables = sorted(
+        _rows(conn, TABLES_SQL, params), key=lambda r: table_order(None if r[1] == default_schema else r[1], r[2])
+    )
     column_rows = _rows(conn, COLUMNS_SQL, params)
     pairs = list({(row[3], row[4]) for row in column_rows})
-    types = {
-        (oid, typmod): text
-        for oid, typmod, text in _rows(
-            conn, TYPES_SQL, {"types": [p[0] for p in pairs], "typmods": [p[1] for p in pairs]}
-        )
-    }
-    nulls = "ix.indnullsnotdistinct" if version_num >= 150000 else "false"
-    columns = _by_table(column_rows)
-    constraints = _by_table(_rows(conn, CONSTRAINTS_SQL.format(nulls_not_distinct=nulls), params))
-    indexes = _by_table(_rows(conn, INDEXES_SQL, params))
-    opclasses = dict(_rows(conn, OPCLASSES_SQL))
-    enums = _rows(conn, ENUMS_SQL, params)
-    properties = {"server_version": version}
-    found = _rows(conn, MIGRATIONS_TABLE_SQL, params)
-    if found:
-        table = _quote(found[0][0]) + ".django_migrations"
-        applied = _rows(conn, MIGRATIONS_SQL.format(table=table))
-        properties["django_migrations"] = "\n".join(f"{app}.{name}" for app, name in applied)
+    types_sql = {"types": [p[0] for p in pairs], "typmods": [p[1] for p in pairs]}
+    types = {(oid, typmod): text for oid, typmod, text in _rows(conn, TYPES_SQL, types_sql)}
 
-    attnames = {oid: {row[1]: row[2] for row in rows} for oid, rows in columns.items()}
-    reader = _Builder(default_schema, types, attnames, opclasses)
-    built = [
-        reader.table(
-            name,
-            None if nspname == default_schema else nspname,
-            comment,
-            columns.get(oid, ()),
-            constraints.get(oid, ()),
-            indexes.get(oid, ()),
-            attnames.get(oid, {}),
-        )
-        for oid, nspname, name, comment in sorted(
-            tables, key=lambda r: table_order(None if r[1] == default_schema else r[1], r[2])
-        )
-    ]
+    build = _Build(tables, {row[0]: row[4] for row in tables}, default_schema, types)
+    # The server reads the rest of the catalog (the constraints query alone takes as long as
+    # building every column) while this thread builds: the connection is the worker's until
+    # the pool is shut down.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemalint-catalog") as pool:
+        constraint_rows = pool.submit(_rows, conn, CONSTRAINTS_SQL.format(nulls_not_distinct=nulls), params)
+        opclass_rows = pool.submit(_rows, conn, OPCLASSES_SQL)
+        index_rows = pool.submit(_rows, conn, INDEXES_SQL, params)
+        enum_rows = pool.submit(_rows, conn, ENUMS_SQL, params)
+        migration_rows = pool.submit(_migrations, conn, params)
+        build.columns(column_rows)
+        build.constraints(constraint_rows.result())
+        opclasses = dict(opclass_rows.result())
+        build.indexes(index_rows.result(), opclasses)
+        enums, applied = enum_rows.result(), migration_rows.result()
+    if not build.numbered():
+        # The counts of TABLES_SQL disagree with the rows (they cannot, in one snapshot): number
+        # the objects by the rows themselves.
+        build = _Build(tables, build.objects, default_schema, types)
+        build.columns(column_rows)
+        build.constraints(constraint_rows.result())
+        build.indexes(index_rows.result(), opclasses)
+    properties = {"server_version": version}
+    if applied is not None:
+        properties["django_migrations"] = "\n".join(f"{app}.{name}" for app, name in applied)
     enum_types = [EnumType(name, tuple(labels), None if nsp == default_schema else nsp) for nsp, name, labels in enums]
-    return built, enum_types, properties
+    return build.tables(), enum_types, properties
 
 
 def _rows(conn: Any, sql: str, params: dict | None = None) -> list[tuple]:
     return conn.execute(sql, params).fetchall()
 
 
-def _by_table(rows: list[tuple]) -> dict[int, list[tuple]]:
-    """Rows by their first field, the table's oid (each list in the rows' order)."""
-    grouped: dict[int, list[tuple]] = {}
-    for row in rows:
-        found = grouped.get(row[0])
-        if found is None:
-            grouped[row[0]] = [row]
-        else:
-            found.append(row)
-    return grouped
+def _migrations(conn: Any, params: dict) -> list[tuple] | None:
+    """The rows of the first `django_migrations` table on the schemas' path, if there is one."""
+    found = _rows(conn, MIGRATIONS_TABLE_SQL, params)
+    if not found:
+        return None
+    return _rows(conn, MIGRATIONS_SQL.format(table=_quote(found[0][0]) + ".django_migrations"))
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class _Builder:
-    """Builds the tables in the order of the listing (see `listing.render`), numbering the
-    line of each object as it goes: the table, its columns, primary key, foreign keys,
-    constraints, indexes, then a blank line."""
+class _Build:
+    """The objects of every table, built a kind at a time as the rows of each query arrive, and
+    numbered in the order of the listing (see `listing.render`): the table, its columns,
+    primary key, foreign keys, constraints, indexes, then a blank line. `objects` says, per
+    table oid, how many lines its objects take: where each table begins follows from it."""
 
     def __init__(
-        self,
-        default_schema: str,
-        types: dict[tuple[int, int], str],
-        attnames: dict[int, dict[int, str]],
-        opclasses: dict[int, str],
+        self, tables: list[tuple], objects: dict[int, int], default_schema: str, types: dict[tuple[int, int], str]
     ) -> None:
+        self.rows = tables
         self.default_schema = default_schema
         self.types = types
-        self.attnames = attnames
-        self.opclasses = opclasses
-        self.line = 0
+        self.start: dict[int, int] = {}
+        line = 1
+        for row in tables:
+            self.start[row[0]] = line
+            line += objects.get(row[0], 0) + 2
+        self.expected = objects
+        self.next_line = {oid: line + 1 for oid, line in self.start.items()}
+        self.attnames: dict[int, dict[int, str]] = {}
+        self.columns_of: dict[int, tuple[Column, ...]] = {}
+        self.keys_of: dict[int, tuple[PrimaryKey | None, tuple[ForeignKey, ...], tuple[Constraint, ...]]] = {}
+        self.indexes_of: dict[int, tuple[Index, ...]] = {}
+        self.names = {row[0]: row[2] for row in tables}
 
-    def table(
-        self,
-        name: str,
-        schema: str | None,
-        comment: str | None,
-        columns: list[tuple] | tuple,
-        constraints: list[tuple] | tuple,
-        indexes: list[tuple] | tuple,
-        attnames: dict[int, str],
-    ) -> Table:
-        line = self.line + 1
-        location = Location(LABEL, line, 1)
+    @property
+    def objects(self) -> dict[int, int]:
+        """How many lines each table's objects took."""
+        return {oid: line - self.start[oid] - 1 for oid, line in self.next_line.items()}
+
+    def numbered(self) -> bool:
+        """Whether every table's objects took the lines its count said."""
+        return all(self.expected.get(oid) == taken for oid, taken in self.objects.items())
+
+    def columns(self, rows: list[tuple]) -> None:
         types = self.types
-        built_columns = tuple(
-            [
-                Column(
-                    attname,
-                    types[typid, typmod],
-                    nullable,
-                    expr if generated != "s" else None,
-                    IDENTITY.get(identity),
-                    expr if generated == "s" else None,
-                    column_comment,
-                    Location(LABEL, line + i, 3),
-                )
-                for i, (_, _, attname, typid, typmod, nullable, identity, generated, expr, column_comment) in enumerate(
-                    columns, 1
-                )
-            ]
-        )
-        line += len(built_columns)
-        primary = None
-        foreign: list[ForeignKey] = []
-        others: list[Constraint] = []
-        references = [row for row in constraints if row[2] == "f"]
-        for row in constraints:
-            if row[2] == "p":
-                line += 1
-                primary = PrimaryKey(
-                    tuple([attnames[n] for n in row[3]]), row[1], implicit_name(row[1], name), Location(LABEL, line, 3)
-                )
-        for (
-            _,
-            conname,
-            _t,
-            conkey,
-            confrelid,
-            ondelete,
-            onupdate,
-            deferrable,
-            deferred,
-            ref_table,
-            ref_schema,
-            ref_columns,
-            confkey,
-            _e,
-            _n,
-        ) in references:
-            line += 1
-            if ref_columns is None:
-                referenced = self.attnames[confrelid]
-                ref_columns = [referenced[n] for n in confkey]
-            foreign.append(
-                ForeignKey(
-                    tuple([attnames[n] for n in conkey]),
-                    ref_table,
-                    tuple(ref_columns),
-                    on_delete=ACTIONS[ondelete],
-                    on_update=ACTIONS[onupdate],
-                    deferrable=deferrable,
-                    initially_deferred=deferred,
-                    name=conname,
-                    implicit=implicit_name(conname, name),
-                    ref_schema=None if ref_schema == self.default_schema else ref_schema,
-                    location=Location(LABEL, line, 3),
-                )
-            )
-        for _, conname, contype, conkey, _r, _d, _u, deferrable, _i, _t, _s, _c, _k, expression, nnd in constraints:
-            kind = CONSTRAINT_KINDS.get(contype)
-            if kind is None:
+        for oid, found in groupby(rows, itemgetter(0)):
+            line = self.next_line.get(oid)
+            if line is None:
                 continue
-            line += 1
-            others.append(
-                Constraint(
-                    conname,
-                    kind,
-                    tuple([attnames[n] for n in conkey]) if conkey and contype != "x" else (),
-                    expression,
-                    nulls_distinct=None if contype != "u" else not nnd,
-                    deferrable=deferrable,
-                    implicit=implicit_name(conname, name),
-                    location=Location(LABEL, line, 3),
+            group = list(found)
+            self.columns_of[oid] = tuple(
+                [
+                    Column(
+                        attname,
+                        types[typid, typmod],
+                        nullable,
+                        expr if generated != "s" else None,
+                        IDENTITY.get(identity),
+                        expr if generated == "s" else None,
+                        comment,
+                        Location(LABEL, line + i, 3),
+                    )
+                    for i, (_, _, attname, typid, typmod, nullable, identity, generated, expr, comment) in enumerate(
+                        group
+                    )
+                ]
+            )
+            self.attnames[oid] = {row[1]: row[2] for row in group}
+            self.next_line[oid] = line + len(group)
+
+    def constraints(self, rows: list[tuple]) -> None:
+        for oid, found in groupby(rows, itemgetter(0)):
+            line = self.next_line.get(oid)
+            if line is None:
+                continue
+            group = list(found)
+            table = self.names[oid]
+            attnames = self.attnames.get(oid, {})
+            primary = None
+            for row in group:
+                if row[2] == "p":
+                    primary = PrimaryKey(
+                        tuple([attnames[n] for n in row[3]]),
+                        row[1],
+                        implicit_name(row[1], table),
+                        Location(LABEL, line, 3),
+                    )
+                    line += 1
+            foreign = []
+            for (
+                _,
+                name,
+                kind,
+                conkey,
+                confrelid,
+                ondelete,
+                onupdate,
+                deferrable,
+                deferred,
+                ref_table,
+                ref_schema,
+                ref_columns,
+                confkey,
+                _,
+                _,
+            ) in group:
+                if kind != "f":
+                    continue
+                if ref_columns is None:  # a table read: its columns name them
+                    referenced = self.attnames[confrelid]
+                    ref_columns = [referenced[n] for n in confkey]
+                foreign.append(
+                    ForeignKey(
+                        tuple([attnames[n] for n in conkey]),
+                        ref_table,
+                        tuple(ref_columns),
+                        on_delete=ACTIONS[ondelete],
+                        on_update=ACTIONS[onupdate],
+                        deferrable=deferrable,
+                        initially_deferred=deferred,
+                        name=name,
+                        implicit=implicit_name(name, table),
+                        ref_schema=None if ref_schema == self.default_schema else ref_schema,
+                        location=Location(LABEL, line, 3),
+                    )
+                )
+                line += 1
+            others = []
+            for _, name, kind, conkey, _, _, _, deferrable, _, _, _, _, _, expression, nulls_not_distinct in group:
+                label = CONSTRAINT_KINDS.get(kind)
+                if label is None:
+                    continue
+                others.append(
+                    Constraint(
+                        name,
+                        label,
+                        tuple([attnames[n] for n in conkey]) if conkey and kind != "x" else (),
+                        expression,
+                        None if kind != "u" else not nulls_not_distinct,
+                        deferrable,
+                        implicit_name(name, table),
+                        Location(LABEL, line, 3),
+                    )
+                )
+                line += 1
+            self.keys_of[oid] = (primary, tuple(foreign), tuple(others))
+            self.next_line[oid] = line
+
+    def indexes(self, rows: list[tuple], opclasses: dict[int, str]) -> None:
+        for oid, found in groupby(rows, itemgetter(0)):
+            line = self.next_line.get(oid)
+            if line is None:
+                continue
+            table = self.names[oid]
+            attnames = self.attnames.get(oid, {})
+            built = []
+            for _, name, unique, nkey, indkey, indoption, using, predicate, parts, classes in found:
+                keys = indkey[:nkey]
+                columns = tuple(
+                    [attnames[attnum] if attnum else parts[position] for position, attnum in enumerate(keys)]
+                )
+                descending = indoption is not None and any(option & 1 for option in indoption[:nkey])
+                named = tuple([opclasses.get(c, "") for c in classes[:nkey]])
+                if not any(named):
+                    named = ()
+                built.append(
+                    Index(
+                        name,
+                        columns,
+                        unique,
+                        predicate,
+                        using,
+                        tuple(["DESC" if option & 1 else "" for option in indoption[:nkey]]) if descending else (),
+                        named,
+                        tuple([attnames[attnum] for attnum in indkey[nkey:]]),
+                        implicit_name(name, table),
+                        "like"
+                        if name.endswith("_like") and any(c.endswith("_pattern_ops") for c in named)
+                        else "index",
+                        Location(LABEL, line, 3),
+                    )
+                )
+                line += 1
+            self.indexes_of[oid] = tuple(built)
+            self.next_line[oid] = line
+
+    def tables(self) -> list[Table]:
+        no_keys: tuple[PrimaryKey | None, tuple[ForeignKey, ...], tuple[Constraint, ...]] = (None, (), ())
+        built = []
+        for oid, nspname, name, comment, _ in self.rows:
+            primary, foreign, others = self.keys_of.get(oid, no_keys)
+            built.append(
+                Table(
+                    name=name,
+                    schema=None if nspname == self.default_schema else nspname,
+                    columns=self.columns_of.get(oid, ()),
+                    primary_key=primary,
+                    foreign_keys=foreign,
+                    indexes=self.indexes_of.get(oid, ()),
+                    constraints=others,
+                    comment=comment,
+                    location=Location(LABEL, self.start[oid], 1),
                 )
             )
-        built_indexes = []
-        for row in indexes:
-            line += 1
-            built_indexes.append(self.index(row, name, attnames, Location(LABEL, line, 3)))
-        self.line = line + 1  # the blank line after the table
-        return Table(
-            name=name,
-            schema=schema,
-            columns=built_columns,
-            primary_key=primary,
-            foreign_keys=tuple(foreign),
-            indexes=tuple(built_indexes),
-            constraints=tuple(others),
-            comment=comment,
-            location=location,
-        )
-
-    def index(self, row: tuple, table: str, attnames: dict[int, str], location: Location) -> Index:
-        _, name, unique, nkey, indkey, indoption, using, predicate, parts, classes = row
-        keys = indkey[:nkey]
-        columns = tuple([attnames[attnum] if attnum else parts[position] for position, attnum in enumerate(keys)])
-        orders = tuple(["DESC" if option & 1 else "" for option in (indoption or [])[:nkey]])
-        opclasses = self.opclasses
-        named = tuple([opclasses.get(oid, "") for oid in classes[:nkey]])
-        return Index(
-            name=name,
-            columns=columns,
-            unique=unique,
-            where=predicate,
-            using=using,
-            orders=orders if any(orders) else (),
-            opclasses=named if any(named) else (),
-            include=tuple([attnames[a] for a in indkey[nkey:]]),
-            implicit=implicit_name(name, table),
-            origin="like" if name.endswith("_like") and any(c.endswith("_pattern_ops") for c in named) else "index",
-            location=location,
-        )
+        return built
