@@ -1,7 +1,12 @@
 """The catalog of a live PostgreSQL as a `Schema`, in a handful of batched queries.
 
 One query per kind of object (tables, columns, constraints, indexes, enums) for all the
-schemas read at once, never one per table: a 5,000-table database is read in about a second.
+schemas read at once, never one per table. Where the time of a 5,000-table database went
+(tests/bench/bench_database.py): the server printing expressions (a printed default or check
+opens its relation: building the server's cache of 5,000 relations on a fresh connection is
+most of the constraints query) and Python building ~200,000 frozen model objects. So defaults
+are printed without their relation, types once per (oid, typmod), and each kind of object is
+built while the server already runs the next query (`_Build`), with no garbage collection.
 Everything is spelled by PostgreSQL itself, as the readers aim to spell it
 (`schemalint.model`): types by `format_type()`, defaults and predicates by `pg_get_expr()`,
 expression index parts by `pg_get_indexdef()`. An index that backs a PRIMARY KEY, UNIQUE or
