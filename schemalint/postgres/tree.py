@@ -21,7 +21,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import SqlglotError
+from sqlglot.errors import ParseError, SqlglotError
+from sqlglot.tokens import TokenType
 
 from schemalint.postgres.names import truncate_identifier
 from schemalint.postgres.types import normalize_type
@@ -278,15 +279,77 @@ _SQL_SYNTAX = frozenset(
 )
 
 
+# The calls sqlglot would turn into its own nodes: marked, they stay the calls that were written.
+_CALLS_AS_WRITTEN = frozenset(Postgres.Parser.FUNCTIONS) - _SQL_SYNTAX - frozenset(Postgres.Parser.FUNCTION_PARSERS)
+_AS_WRITTEN = f"{exp.SQLGLOT_ANONYMOUS} (schemalint: the call as written)"
+
+
 class PostgresCalls(Postgres):
     """PostgreSQL as sqlglot reads it, except that a function call stays the call that was
     written (`to_char(now(), 'YYYY')` is not rewritten as sqlglot's TimeToStr): PostgreSQL
     prints a call by its own name with its arguments in order. What is SQL syntax in
-    PostgreSQL (COALESCE, CURRENT_TIMESTAMP(0), ...) keeps sqlglot's nodes."""
+    PostgreSQL (COALESCE, CURRENT_TIMESTAMP(0), ...) keeps sqlglot's nodes.
 
-    # sqlglot binds `Postgres.Parser` as a class attribute, which mypy does not take as a type.
-    class Parser(Postgres.Parser):  # type: ignore[valid-type,misc]
-        FUNCTIONS = {k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k in _SQL_SYNTAX}
+    sqlglot's parser builds its node for every function it knows, unless the call's closing
+    parenthesis carries the comment `/* sqlglot.anonymous */`: the tokens get that comment
+    before the stock parser reads them, and the trees lose it again. (A subclass of the
+    parser would do the same, but sqlglotc, the compiled sqlglot, refuses Python subclasses
+    of its classes; a Dialect subclass it accepts.) Compared with such a subclass over every
+    SQL text of this repository and a call of every function sqlglot knows, the trees are the
+    same; only SQL that PostgreSQL rejects differs: `lower(x AS y)` is an error instead of an
+    alias, and a call left unclosed is refused with sqlglot's complaint about its arguments
+    instead of "Expecting )"."""
+
+    # (The options are sqlglot's parser options, typed by each sqlglot version its own way.)
+    def parse(self, sql: str, **opts: Any) -> list[exp.Expression | None]:  # type: ignore[override]
+        tokens, marked = _mark_calls(self.tokenize(sql))
+        try:
+            return _unmarked(self.parser(**opts).parse(tokens, sql), marked)
+        except ParseError as error:
+            raise _unmarked_error(error, marked) from None
+
+    def parse_into(self, expression_type: Any, sql: str, **opts: Any) -> list[exp.Expression | None]:  # type: ignore[override]
+        tokens, marked = _mark_calls(self.tokenize(sql))
+        try:
+            return _unmarked(self.parser(**opts).parse_into(expression_type, tokens, sql), marked)
+        except ParseError as error:
+            raise _unmarked_error(error, marked) from None
+
+
+def _mark_calls(tokens: list) -> tuple[list, bool]:
+    """`tokens`, the closing parenthesis of each call of `_CALLS_AS_WRITTEN` marked."""
+    marked = False
+    opened: list[bool] = []
+    name = ""
+    for token in tokens:
+        kind = token.token_type
+        if kind is TokenType.L_PAREN:
+            opened.append(name.upper() in _CALLS_AS_WRITTEN)
+        elif kind is TokenType.R_PAREN and opened and opened.pop():
+            token.comments = [*token.comments, _AS_WRITTEN]
+            marked = True
+        name = token.text
+    return tokens, marked
+
+
+def _unmarked(trees: list, marked: bool) -> list:
+    if marked:
+        for tree in trees:
+            for node in tree.walk() if tree is not None else ():
+                if node.comments and _AS_WRITTEN in node.comments:
+                    node.comments = [c for c in node.comments if c != _AS_WRITTEN]
+    return trees
+
+
+def _unmarked_error(error: ParseError, marked: bool) -> ParseError:
+    """`error` without the mark in the tokens it quotes."""
+    if not marked:
+        return error
+
+    def clean(text: Any) -> Any:
+        return text.replace(f", {_AS_WRITTEN!r}", "").replace(repr(_AS_WRITTEN), "") if isinstance(text, str) else text
+
+    return ParseError(clean(str(error)), [{k: clean(v) for k, v in e.items()} for e in error.errors])
 
 
 POSTGRES = PostgresCalls()
@@ -312,7 +375,8 @@ def parse_expression(sql: str) -> Tree:
     index predicate). Raises NotAnExpression when sqlglot cannot read it as one."""
     try:
         node = sqlglot.parse_one(sql, read=POSTGRES)
-    except (SqlglotError, RecursionError, ValueError) as exc:
+    except (SqlglotError, RecursionError, ValueError, TypeError) as exc:
+        # (sqlglotc reports some malformed input, an operator without its operand, as a TypeError.)
         raise NotAnExpression(str(exc)) from None
     # (Every node sqlglot parses is an Expression; parse_one is typed with its base class.)
     if not isinstance(node, exp.Expression) or isinstance(node, (exp.Command, exp.Query, exp.DDL, exp.DML)):

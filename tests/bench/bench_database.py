@@ -1,6 +1,8 @@
 """Benchmark: reading the catalog of a 5,000-table PostgreSQL (the database mirror).
 
     python tests/bench/bench_database.py --tables 5000 --repeat 7
+    git show REV:schemalint/read/database/catalog.py > /tmp/old_catalog.py
+    python tests/bench/bench_database.py --baseline-catalog /tmp/old_catalog.py   # before/after
 
 Starts a throw-away server (tests/support/pg.py), creates N tables shaped like a Django
 project's (a bigint identity key, ten columns of assorted types with defaults and comments,
@@ -9,17 +11,22 @@ unique constraint, a check constraint, a partial index), then times
 `schemalint.read.database.read_database` (connect, the batched queries in a READ ONLY
 transaction, building the `Schema` and its `<database>` listing), in-process, `--repeat`
 times, and prints each time and the median, beside the median of the catalog queries alone
-(the server's share) and the load average (the machine is shared). Not collected by pytest.
+(the server's share) and the load average (the machine is shared). With `--baseline-catalog
+FILE` (the catalog.py of an earlier schemalint), that reader is timed too, in the same rounds
+(each round runs both, alternately first), so that the shared machine's noise hits both alike.
+Not collected by pytest.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -63,7 +70,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--baseline-catalog", type=Path, help="catalog.py of an earlier schemalint, timed alike")
     args = parser.parse_args()
+    baseline = None
+    if args.baseline_catalog:
+        spec = importlib.util.spec_from_file_location("baseline_catalog", args.baseline_catalog)
+        assert spec is not None and spec.loader is not None
+        baseline = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(baseline)
 
     server = start_server()
     try:
@@ -76,20 +90,27 @@ def main() -> None:
         print(f"created {args.tables} tables in {time.perf_counter() - started:.1f}s", flush=True)
 
         config = Config(root=ROOT, database_url=server.dsn("bench"))
-        times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            schema = read_database(config).schema
-            times.append(time.perf_counter() - started)
+        times: list[float] = []
+        before: list[float] = []
+        for round_ in range(args.repeat):
+            readers = [(times, None), (before, baseline)] if baseline else [(times, None)]
+            for series, module in readers if round_ % 2 == 0 else readers[::-1]:
+                started = time.perf_counter()
+                if module is None:
+                    schema = read_database(config).schema
+                else:
+                    with mock.patch.object(catalog, "read_catalog", module.read_catalog):
+                        read_database(config)
+                series.append(time.perf_counter() - started)
         queries = []
-        with psycopg.connect(server.dsn("bench")) as conn:
-            sqls = [
-                catalog.TABLES_SQL,
-                catalog.COLUMNS_SQL,
-                catalog.INDEXES_SQL,
-                catalog.CONSTRAINTS_SQL.format(nulls_not_distinct="ix.indnullsnotdistinct"),
-            ]
-            for _ in range(args.repeat):
+        sqls = [
+            catalog.TABLES_SQL,
+            catalog.COLUMNS_SQL,
+            catalog.CONSTRAINTS_SQL.format(nulls_not_distinct="ix.indnullsnotdistinct"),
+            catalog.INDEXES_SQL,
+        ]
+        for _ in range(args.repeat):
+            with psycopg.connect(server.dsn("bench")) as conn:  # fresh: the server's caches cold, as in a run
                 started = time.perf_counter()
                 for sql in sqls:
                     conn.execute(sql, {"schemas": ["public"]}).fetchall()
@@ -98,6 +119,9 @@ def main() -> None:
         indexes = sum(len(t.indexes) for t in schema.tables)
         print(f"read {len(schema.tables)} tables, {columns} columns, {indexes} indexes")
         print("runs: " + ", ".join(f"{t:.3f}s" for t in times))
+        if before:
+            print(f"baseline {args.baseline_catalog}: " + ", ".join(f"{t:.3f}s" for t in before))
+            print(f"baseline median: {statistics.median(before):.3f}s")
         print(
             f"median: {statistics.median(times):.3f}s (catalog queries alone: {statistics.median(queries):.3f}s; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"

@@ -13,7 +13,8 @@ then times in rounds, so that noise on this shared machine hits every measure al
   with `--baseline DIR` (a checkout of an earlier schemalint), the same three for it too, in
   the same rounds, on its own copy of the project (caches apart); with `--migrations-only`,
   the same three for `check --select SL5` (models vs migrations only: the direct replacement
-  of `makemigrations --check`).
+  of `makemigrations --check`); with `--pure-sqlglot`, cold once more with sqlglot's Python
+  source instead of sqlglotc's compiled modules.
 
 `makemigrations --check` runs with its .pyc files written (this machine sets
 PYTHONDONTWRITEBYTECODE; the fair baseline has them, as a developer's checkout does): one
@@ -60,6 +61,7 @@ MEASURES = (
     "SL5 only: cold",
     "SL5 only: warm",
     "SL5 only: one file changed",
+    "cold, pure sqlglot",
 )
 TARGETS = {  # measure -> {N: max ratio to makemigrations --check}
     "warm": {200: 0.3, 1000: 0.05},
@@ -238,6 +240,7 @@ def measure_round(
     baseline: Path | None = None,
     floors: bool = True,
     migrations_only: bool = False,
+    pure_sqlglot: bool = False,
 ) -> None:
     def record(name: str, sample: Sample) -> None:
         results.setdefault(name, Series()).samples.append(sample)
@@ -255,6 +258,11 @@ def measure_round(
             schemalint_env, PYTHONPATH=os.pathsep.join(filter(None, [str(baseline), schemalint_env.get("PYTHONPATH")]))
         )
         measure_schemalint(baseline_copy(root), round_, record, env, "baseline: ")
+    if pure_sqlglot:
+        shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)
+        pure = [PYTHON, str(HERE / "pure_sqlglot.py"), "check", "."]
+        record("cold, pure sqlglot", run(pure, root, sample_tree=True, env=schemalint_env))
+        shutil.rmtree(root / ".schemalint_cache", ignore_errors=True)  # its entries say "compiled"
 
 
 # --------------------------------------------------------------------------- reporting
@@ -332,6 +340,11 @@ def main() -> None:
         help="a checkout of an earlier schemalint (git worktree or archive), measured in the same rounds",
     )
     parser.add_argument(
+        "--pure-sqlglot",
+        action="store_true",
+        help="also `schemalint check` cold with sqlglot's Python source only (sqlglotc installed but passed over)",
+    )
+    parser.add_argument(
         "--report",
         nargs="+",
         type=Path,
@@ -354,7 +367,16 @@ def main() -> None:
     results: dict[int, dict[str, Series]] = {n: {} for n in sizes}
     for round_ in range(args.repeat):
         for n in sizes:
-            measure_round(roots[n], round_, results[n], env, baseline, not args.no_floors, args.migrations_only)
+            measure_round(
+                roots[n],
+                round_,
+                results[n],
+                env,
+                baseline,
+                not args.no_floors,
+                migrations_only=args.migrations_only,
+                pure_sqlglot=args.pure_sqlglot,
+            )
             print(f"round {round_ + 1}/{args.repeat} N={n} done", file=sys.stderr)
 
     table = markdown(results, args.repeat)
