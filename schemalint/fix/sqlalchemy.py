@@ -1439,6 +1439,9 @@ class SQLAlchemyWriter:
                 continue
             except Defer:
                 continue
+            if any(_overlaps(s, writer.splices[:i]) for i, s in enumerate(writer.splices)):
+                skipped.append((index, "its changes touch one construct in ways the writer cannot combine"))
+                continue
             if any(_overlaps(s, taken) for s in writer.splices):
                 continue
             taken += writer.splices
