@@ -45,7 +45,7 @@ from schemalint.fix import (
 from schemalint.fix.sqlalchemy import WRITER
 from schemalint.fix.sqlalchemy_types import FIXED, PARAMETERIZED
 from schemalint.fix.writers import WriteContext, Written, get_writer
-from schemalint.model import Column, Constraint, EnumType, Schema, Table, replace
+from schemalint.model import Column, Constraint, EnumType, Index, Schema, Table, replace
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -1411,3 +1411,17 @@ def test_changes_of_one_fix_that_collide_are_refused_not_garbled():
     assert written.skipped == ((0, "its changes touch one construct in ways the writer cannot combine"),)
     one_by_one = write(source, [AlterColumn("quotes", "price", ("default",), want, have)], Schema("django"))
     assert '    price = Column(comment="c", type_=Integer)\n' in one_by_one.text
+
+
+def test_a_dict_table_args_becomes_a_tuple_ending_with_it(tmp_path):
+    source = CLASSIC.replace('__table_args__ = ({"comment": "prices"},)', '__table_args__ = {"comment": "prices"}')
+    truth = read_text(tmp_path / "t", TRUTH_IMPORTS + source)
+    index = Index("idx_quotes_price", ("price",), unique=True)
+    written = write(source, [AddIndex("quotes", index)], truth)
+    assert diff_lines(source, written.text)[-2:] == [
+        '-    __table_args__ = {"comment": "prices"}',
+        '+    __table_args__ = (Index("idx_quotes_price", "price", unique=True), {"comment": "prices"})',
+    ]
+    after = read_text(tmp_path / "a", written.text).table("quotes")
+    assert after is not None and after.comment == "prices"
+    assert [(i.name, i.unique) for i in after.indexes] == [("idx_quotes_price", True)]
