@@ -20,6 +20,7 @@ overlap those of an earlier fix of the same call is left for the next pass.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -1374,6 +1375,13 @@ class _Writer:
         self.splice(start, end, "")
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> _File:
+    """The file's index, kept for the next call on the same text: `edits_for` runs the writer
+    once per finding of a file (positions are most of the cost of a call)."""
+    return _File(text)
+
+
 def _display(sql: str, pg: str) -> str | None:
     try:
         return default_display(sql, pg)
@@ -1433,7 +1441,7 @@ def _splice(text: str, splices: list[_Splice]) -> str:
 class SQLAlchemyWriter:
     def apply(self, text: str, fixes: list[Fix], context: WriteContext) -> Written:
         try:
-            file = _File(text)
+            file = _parsed(text)
         except cst.ParserSyntaxError as exc:
             reason = f"the file does not parse ({exc.message})"
             return Written(text, skipped=tuple((i, reason) for i in range(len(fixes))))
@@ -1457,6 +1465,9 @@ class SQLAlchemyWriter:
                 skipped.append((index, str(exc)))
                 continue
             except Defer:
+                continue
+            if any(_overlaps(s, writer.splices[:i]) for i, s in enumerate(writer.splices)):
+                skipped.append((index, "its changes touch one construct in ways the writer cannot combine"))
                 continue
             if any(_overlaps(s, taken) for s in writer.splices):
                 continue

@@ -45,7 +45,7 @@ from schemalint.fix import (
 from schemalint.fix.sqlalchemy import WRITER
 from schemalint.fix.sqlalchemy_types import FIXED, PARAMETERIZED
 from schemalint.fix.writers import WriteContext, Written, get_writer
-from schemalint.model import Column, Constraint, EnumType, Schema, Table, replace
+from schemalint.model import Column, Constraint, EnumType, Index, Schema, Table, replace
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -1373,3 +1373,55 @@ def test_a_projects_own_type_is_not_replaced():
     )
     assert written.text == source
     assert written.skipped == ((0, "type Lowered(200) is the project's own; change it by hand"),)
+
+
+def test_edits_for_a_finding_span_what_the_writer_changes(tmp_path):
+    """`schemalint.fix.apply.edits_for` (JSON, SARIF, editors) runs this writer on one fix."""
+    from schemalint.engine import RunResult
+    from schemalint.findings import Finding
+    from schemalint.fix.apply import edits_for
+
+    (tmp_path / "models.py").write_text(CLASSIC)
+    mirror = read_text(tmp_path / "m", CLASSIC)
+    have = mirror.table("stocks").column("name")  # type: ignore[union-attr]
+    assert have is not None
+    fix = Fix(
+        "set stocks.name NOT NULL",
+        "unsafe",
+        (AlterColumn("stocks", "name", ("nullable",), replace(have, nullable=False), have),),
+        "sqlalchemy",
+        "models.py",
+    )
+    finding = Finding("models.py", 17, 5, "SL204", "nullable differs", fix=fix)
+    result = RunResult(findings=[finding], schemas={"sqlalchemy": mirror, "django": replace(mirror, source="django")})
+    [edit] = edits_for(finding, tmp_path, result)
+    assert (edit.start_line, edit.end_line, edit.content) == (17, 17, "Fals")
+    assert CLASSIC.splitlines()[16][edit.start_col - 1 : edit.end_col - 1] == "Tru"
+
+
+def test_changes_of_one_fix_that_collide_are_refused_not_garbled():
+    source = CLASSIC.replace(
+        'price = Column(Integer, nullable=False, server_default=text("0"))',
+        'price = Column(server_default=text("0"), comment="c", type_=Integer)',
+    )
+    have = Column("price", "integer", default="0", comment="c")
+    want = Column("price", "integer")
+    written = write(source, [AlterColumn("quotes", "price", ("default", "comment"), want, have)], Schema("django"))
+    assert written.text == source
+    assert written.skipped == ((0, "its changes touch one construct in ways the writer cannot combine"),)
+    one_by_one = write(source, [AlterColumn("quotes", "price", ("default",), want, have)], Schema("django"))
+    assert '    price = Column(comment="c", type_=Integer)\n' in one_by_one.text
+
+
+def test_a_dict_table_args_becomes_a_tuple_ending_with_it(tmp_path):
+    source = CLASSIC.replace('__table_args__ = ({"comment": "prices"},)', '__table_args__ = {"comment": "prices"}')
+    truth = read_text(tmp_path / "t", TRUTH_IMPORTS + source)
+    index = Index("idx_quotes_price", ("price",), unique=True)
+    written = write(source, [AddIndex("quotes", index)], truth)
+    assert diff_lines(source, written.text)[-2:] == [
+        '-    __table_args__ = {"comment": "prices"}',
+        '+    __table_args__ = (Index("idx_quotes_price", "price", unique=True), {"comment": "prices"})',
+    ]
+    after = read_text(tmp_path / "a", written.text).table("quotes")
+    assert after is not None and after.comment == "prices"
+    assert [(i.name, i.unique) for i in after.indexes] == [("idx_quotes_price", True)]
