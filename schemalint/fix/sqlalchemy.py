@@ -21,13 +21,15 @@ overlap those of an earlier fix of the same call is left for the next pass.
 from __future__ import annotations
 
 import functools
+import io
 import re
+import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from schemalint.fix import (
     AddColumn,
@@ -150,11 +152,79 @@ def _positional(call: cst.Call) -> list[cst.Arg]:
     return [a for a in call.args if a.keyword is None and not a.star]
 
 
+class _Positions:
+    """Where nodes are, as libcst's `PositionProvider` says, resolved one top-level statement
+    at a time: over a whole 200 KB models module that provider costs twice the parse, and a
+    fix touches a few classes and the imports. A statement's code is the file's text from its
+    offset (libcst gives the text back exactly), and it starts a line, so a node's place in a
+    module of that statement alone is its place in the file, shifted by whole lines."""
+
+    def __init__(self, module: cst.Module, text: str) -> None:
+        self.module = module
+        self.text = text
+        codes = [module.code_for_node(stmt) for stmt in module.body]
+        footer = "".join(module.code_for_node(line) for line in module.footer)
+        offset = len(text) - sum(map(len, codes)) - len(footer)
+        self.first_lines: list[int] = []
+        for code in codes:
+            self.first_lines.append(text.count("\n", 0, offset))
+            offset += len(code)
+        self.ranges: dict[cst.CSTNode, CodeRange] = {}
+        self.owners: dict[cst.CSTNode, int] = {}
+        self.walked = 0
+        """How many statements (in file order) have their nodes in `owners`."""
+        self.resolved: set[int] = set()
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        found = self.ranges.get(node)
+        if found is None and node is self.module:
+            last = self.text.rfind("\n") + 1
+            found = CodeRange(CodePosition(1, 0), CodePosition(self.text.count("\n") + 1, len(self.text) - last))
+        if found is None:
+            index = self._owner(node)
+            if index is None:  # the module itself, its header or footer: resolve it whole
+                self.ranges.update(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
+                self.resolved.update(range(len(self.module.body)))
+            else:
+                self._resolve(index)
+            found = self.ranges[node]
+        return found
+
+    def _owner(self, node: cst.CSTNode) -> int | None:
+        while node not in self.owners and self.walked < len(self.module.body):
+            for below in self.nodes_in(self.module.body[self.walked]):
+                self.owners[below] = self.walked
+            self.walked += 1
+        return self.owners.get(node)
+
+    def _resolve(self, index: int) -> None:
+        if index in self.resolved:
+            return
+        self.resolved.add(index)
+        alone = self.module.with_changes(body=[self.module.body[index]], header=[], footer=[])
+        shift = self.first_lines[index]
+        for node, where in MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider).items():
+            self.ranges[node] = CodeRange(
+                CodePosition(where.start.line + shift, where.start.column),
+                CodePosition(where.end.line + shift, where.end.column),
+            )
+
+    @staticmethod
+    def nodes_in(within: cst.CSTNode) -> list[cst.CSTNode]:
+        """`within` and every node below it."""
+        found, stack = [], [within]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(current.children)
+        return found
+
+
 class _File:
     def __init__(self, text: str) -> None:
         self.text = text
         self.module = parse_for_reading(text)
-        self.positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        self.positions = _Positions(self.module, text)
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.tables: list[_TableDecl] = []
         self.classes: dict[str, cst.ClassDef] = {}
@@ -309,10 +379,16 @@ class _File:
         self.tables.append(decl)
 
     def _quote(self) -> str:
+        """The quote most of the file's one-line strings use, counted by Python's tokenizer
+        (the tree would need every node's position)."""
         counts: Counter[str] = Counter()
-        for node in self.positions:
-            if isinstance(node, cst.SimpleString) and not node.prefix and len(node.quote) == 1:
-                counts[node.quote] += 1
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(self.text).readline):
+                first = token.string[:1]
+                if token.type == tokenize.STRING and first in ("'", '"') and token.string[:3] != first * 3:
+                    counts[first] += 1
+        except (tokenize.TokenError, SyntaxError):
+            pass
         return "'" if counts["'"] > counts['"'] else '"'
 
     def table(self, name: str, schema: str | None) -> _TableDecl:
@@ -325,7 +401,7 @@ class _File:
         """The line of a reference to `name` (as a Name, an attribute or a string) inside
         `within` but not inside `outside`, or None."""
         skip = (self.start(outside), self.end(outside)) if outside is not None else (-1, -1)
-        for node in self.positions:
+        for node in self.positions.nodes_in(within):
             hit = (
                 (isinstance(node, cst.Name) and node.value == name)
                 or (isinstance(node, cst.SimpleString) and _string(node) in (name,))
@@ -964,7 +1040,9 @@ class _Writer:
         own = (self.file.start(decl.cls), self.file.end(decl.cls))
         statement = (self.file.start(column.statement), self.file.end(column.statement))
         names = {column.name, column.attr} - {None}
-        for node in self.file.positions:
+        for node in self.file.positions.nodes_in(self.file.module):
+            if not isinstance(node, (cst.SimpleString, cst.Name, cst.Attribute)):
+                continue
             at = self.file.start(node)
             if statement[0] <= at < statement[1]:
                 continue
@@ -986,7 +1064,7 @@ class _Writer:
     def rename_table(self, change: RenameTable) -> None:
         decl = self.file.table(change.table, change.schema)
         self.splice(self.file.start(decl.name_node), self.file.end(decl.name_node), self.q(change.name))
-        for node in self.file.positions:
+        for node in self.file.positions.nodes_in(self.file.module):
             if isinstance(node, cst.Call) and _head(node) in ("ForeignKey", "ForeignKeyConstraint"):
                 for arg in node.args:
                     values = (
