@@ -32,9 +32,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from schemalint.compare import Comparison
+from schemalint.context import MigrationsContext
 from schemalint.model import Column, ColumnPart, Location, Schema, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
 _COLUMN_FACTS: tuple[tuple[ColumnPart, str], ...] = (
@@ -158,18 +158,13 @@ def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Locati
     "SL501",
     "model-not-in-migrations",
     "A model's schema differs from what its migrations build (run makemigrations)",
-    scope="migrations",
+    level="migrations",
 )
-def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
-    for what, where, table, column in differences(cmp.truth, cmp.mirror):
+def model_not_in_migrations(ctx: MigrationsContext) -> None:
+    for what, where, table, column in differences(ctx.truth, ctx.mirror):
         app = (table.model or "").split(".")[0]
-        latest = _latest(cmp.mirror, app)
-        yield Violation(
-            f"{what} (latest {latest}); run makemigrations",
-            where or Location(cmp.truth_file, 1, 1),
-            table=table.name,
-            column=column,
-        )
+        latest = _latest(ctx.mirror, app)
+        ctx.report(f"{what} (latest {latest}); run makemigrations", location=where, table=table.name, column=column)
 
 
 _MODELS = """
