@@ -26,9 +26,9 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL001", "unparsable-file", "A source file cannot be read or parsed", level="schema")
+@rule("SL001", "unparsable-file", "A source file cannot be read or parsed", level="schema", claims=("unreadable",))
 def unparsable_file(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL001")
+    ctx.report_diagnostics()
 
 
 VALID = [

@@ -28,9 +28,16 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL002", "unresolved-construct", "A construct cannot be resolved statically", severity="warning", level="schema")
+@rule(
+    "SL002",
+    "unresolved-construct",
+    "A construct cannot be resolved statically",
+    severity="warning",
+    level="schema",
+    claims=("unresolved",),
+)
 def unresolved_construct(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL002")
+    ctx.report_diagnostics()
 
 
 VALID = [

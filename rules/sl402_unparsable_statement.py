@@ -28,9 +28,15 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL402", "unparsable-statement", "A schema.sql statement cannot be parsed (skipped)", level="schema")
+@rule(
+    "SL402",
+    "unparsable-statement",
+    "A schema.sql statement cannot be parsed (skipped)",
+    level="schema",
+    claims=("unparsable-statement",),
+)
 def unparsable_statement(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL402")
+    ctx.report_diagnostics()
 
 
 _DJANGO = """

@@ -29,9 +29,15 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL403", "failing-statement", "A schema.sql statement would fail in PostgreSQL (skipped)", level="schema")
+@rule(
+    "SL403",
+    "failing-statement",
+    "A schema.sql statement would fail in PostgreSQL (skipped)",
+    level="schema",
+    claims=("failing-statement",),
+)
 def failing_statement(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL403")
+    ctx.report_diagnostics()
 
 
 _DJANGO = """

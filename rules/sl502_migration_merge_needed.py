@@ -31,9 +31,10 @@ from schemalint.registry import Case, rule
     "migration-merge-needed",
     "An app's migrations have two leaves (run makemigrations --merge)",
     level="schema",
+    claims=("migration-merge-needed",),
 )
 def migration_merge_needed(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL502")
+    ctx.report_diagnostics()
 
 
 _MODELS = """

@@ -26,9 +26,15 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL503", "missing-migration-dependency", "A migration depends on a migration that does not exist", level="schema")
+@rule(
+    "SL503",
+    "missing-migration-dependency",
+    "A migration depends on a migration that does not exist",
+    level="schema",
+    claims=("missing-migration-dependency",),
+)
 def missing_migration_dependency(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL503")
+    ctx.report_diagnostics()
 
 
 _MODELS = """

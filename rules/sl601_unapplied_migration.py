@@ -36,9 +36,15 @@ from schemalint.context import SchemaContext
 from schemalint.registry import Case, rule
 
 
-@rule("SL601", "unapplied-migration", "A Django migration on disk is not applied to the database", level="schema")
+@rule(
+    "SL601",
+    "unapplied-migration",
+    "A Django migration on disk is not applied to the database",
+    level="schema",
+    claims=("unapplied-migration",),
+)
 def unapplied_migration(ctx: SchemaContext) -> None:
-    ctx.report_diagnostics("SL601")
+    ctx.report_diagnostics()
 
 
 # A `Case` is files only; it cannot hold a database. Without one the rule is silent, which is

@@ -134,11 +134,13 @@ class RuleContext:
 class SchemaContext(RuleContext):
     """One schema read from one source (`schema` level)."""
 
-    __slots__ = ("schema",)
+    __slots__ = ("claims", "schema")
 
     def __init__(self, schema: Schema) -> None:
         super().__init__()
         self.schema = schema
+        self.claims: tuple[str, ...] = ()
+        """The diagnostic kinds the rule being called claims (set by the engine)."""
 
     @property
     def source(self) -> str:
@@ -155,14 +157,16 @@ class SchemaContext(RuleContext):
     def _location(self) -> Location:
         return Location(self.schema.files[0] if self.schema.files else "", 1, 1)
 
-    def diagnostics(self, kind: str) -> tuple[Diagnostic, ...]:
-        """The reader's diagnostics of one kind (`unreadable`, `unresolved`, ...)."""
-        return tuple(d for d in self.schema.diagnostics if d.code == kind)
+    def diagnostics(self, *kinds: str) -> tuple[Diagnostic, ...]:
+        """The reader's diagnostics of `kinds` (`unreadable`, `unresolved`, ...); by default
+        of the kinds the rule claims."""
+        wanted = kinds or self.claims
+        return tuple(d for d in self.schema.diagnostics if d.kind in wanted)
 
-    def report_diagnostics(self, kind: str) -> None:
-        """Report each diagnostic of `kind` as the reader wrote it: how SL001, SL002, SL402 and
-        SL403 claim what a reader found while reading."""
-        for d in self.diagnostics(kind):
+    def report_diagnostics(self) -> None:
+        """Report each diagnostic of the kinds the rule claims as the reader wrote it: how
+        SL001, SL002, SL402 and SL403 give a code to what a reader found while reading."""
+        for d in self.diagnostics():
             self.report(d.message, location=d.location, table=d.table, column=d.column)
 
 
@@ -220,6 +224,11 @@ class ComparisonContext(RuleContext):
     @property
     def on_delete_policy(self) -> str:
         return self.comparison.on_delete_policy
+
+    @property
+    def type_equivalences(self) -> tuple[tuple[str, str], ...]:
+        """Pairs of types the config says are the same (`type-equivalences`)."""
+        return self.comparison.type_equivalences
 
     def same_type(self, truth_type: str, mirror_type: str) -> bool:
         """Equal, or equivalent by `type-equivalences`."""

@@ -103,6 +103,7 @@ class _Dispatch:
         if level:
             ctx = SchemaContext(schema)
             for rule in level:
+                ctx.claims = rule.claims
                 self.call(rule, ctx)
 
     def comparison(self, rules: list[Rule], comparison: Comparison, migrations: bool) -> None:
@@ -119,7 +120,11 @@ def check_target(rule: Rule, target: Comparison | Schema) -> list[Violation]:
     """What one rule reports about a comparison (by its level: once, per table pair, per column
     pair) or a schema; its exceptions propagate. For tests and tools that call rules alone."""
     if isinstance(target, Schema):
-        return reported(rule.check, SchemaContext(target)) if rule.level == "schema" else []
+        if rule.level != "schema":
+            return []
+        ctx = SchemaContext(target)
+        ctx.claims = rule.claims
+        return reported(rule.check, ctx)
     return [v for ctx in contexts(rule.level, rule.compares, target) for v in reported(rule.check, ctx)]
 
 

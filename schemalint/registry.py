@@ -19,6 +19,7 @@ A package is searched module by module, so adding a rule is adding a file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -30,7 +31,7 @@ from typing import Any, TypeVar
 
 from schemalint.context import LEVELS
 from schemalint.fix import Fix
-from schemalint.model import Location
+from schemalint.model import DIAGNOSTIC_KINDS, Location
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -89,6 +90,8 @@ class Rule:
     level: str = "comparison"
     compares: tuple[str, ...] = ()
     """For a column rule: the column parts it compares (called only when both sides know them)."""
+    claims: tuple[str, ...] = ()
+    """For a schema rule: the reader diagnostic kinds it reports (`schemalint.model.DIAGNOSTIC_KINDS`)."""
     module: str = ""
     docs: str = ""
     valid: tuple[Case, ...] = ()
@@ -117,10 +120,13 @@ def rule(
     severity: str = "error",
     default_enabled: bool = True,
     compares: tuple[str, ...] = (),
+    claims: tuple[str, ...] = (),
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Declare a rule: `level` is one of comparison, table, column, schema, noqa, migrations
     (`schemalint.context`). The decorated function stays callable as-is (so it can be
-    unit-tested with a context)."""
+    unit-tested with a context). A schema rule that `claims` reader diagnostic kinds
+    (`claims=("unresolved",)`) is the one that gives them a code; it reports them with
+    `ctx.report_diagnostics()`."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"rule code {code!r} must look like SL204 (1-4 capitals, 3 digits)")
     if not NAME_PATTERN.match(name):
@@ -129,6 +135,11 @@ def rule(
         raise ValueError(f"rule level must be one of {', '.join(LEVELS)}, not {level!r}")
     if compares and level != "column":
         raise ValueError("only a column rule names the parts it `compares`")
+    unknown = sorted(set(claims) - DIAGNOSTIC_KINDS)
+    if unknown:
+        raise ValueError(f"rule {code} claims unknown diagnostic kind(s) {', '.join(unknown)}")
+    if claims and level != "schema":
+        raise ValueError("only a schema rule `claims` reader diagnostics")
     if severity not in ("error", "warning"):
         raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
 
@@ -141,6 +152,7 @@ def rule(
             level=level,
             default_enabled=default_enabled,
             compares=tuple(compares),
+            claims=tuple(claims),
         )
         return func
 
@@ -239,13 +251,31 @@ def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
         modules.insert(0, "schemalint.rules")
     modules += [m for m in plugins if m not in modules]
     by_code: dict[str, Rule] = {}
+    claimed: dict[str, Rule] = {}
     for name in modules:
         for found in rules_in(name):
             other = by_code.get(found.code)
             if other is not None and other.check is not found.check:
                 raise PluginError(f"rule code {found.code} is defined twice: in {other.module} and in {found.module}")
             by_code[found.code] = found
+            for kind in found.claims:
+                owner = claimed.setdefault(kind, found)
+                if owner.code != found.code:
+                    raise PluginError(f"diagnostic kind {kind!r} is claimed twice: by {owner.code} and by {found.code}")
     return sorted(by_code.values(), key=lambda r: r.code)
+
+
+def diagnostic_codes(rules: Iterable[Rule] | None = None) -> dict[str, str]:
+    """Reader diagnostic kind -> the code of the rule that claims it (`unresolved` -> SL002),
+    among `rules` or, by default, the registered rules (looked up once per process)."""
+    if rules is None:
+        return dict(_registered_codes())
+    return {kind: r.code for r in rules for kind in r.claims}
+
+
+@functools.cache
+def _registered_codes() -> tuple[tuple[str, str], ...]:
+    return tuple(diagnostic_codes(load_rules()).items())
 
 
 def describe_error(rule: Rule, exc: BaseException) -> str:
@@ -258,4 +288,4 @@ def describe_error(rule: Rule, exc: BaseException) -> str:
     return f"rule {rule.code} ({rule.name}, from {rule.module}) crashed: {type(exc).__name__}: {exc}{where}"
 
 
-__all__ = ["Case", "PluginError", "Rule", "Violation", "load_rules", "rule", "rules_in"]
+__all__ = ["Case", "PluginError", "Rule", "Violation", "diagnostic_codes", "load_rules", "rule", "rules_in"]

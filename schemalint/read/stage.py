@@ -38,7 +38,7 @@ def _load_files(
         try:
             data = (root / rel).read_bytes()
         except OSError as exc:
-            problems.append(Diagnostic("SL001", f"cannot read file: {exc.strerror or exc}", Location(rel, 1, 1)))
+            problems.append(Diagnostic("unreadable", f"cannot read file: {exc.strerror or exc}", Location(rel, 1, 1)))
             continue
         files.append(SourceFile(root / rel, rel, data))
     return files, problems
@@ -210,7 +210,7 @@ def _link(source: str, facts: list, project: Project, where: str) -> tuple[Schem
         return get_reader(source).link(facts, project), True
     except Exception as exc:
         message = f"cannot read the {source} files: internal error in the {source} reader: {type(exc).__name__}: {exc}"
-        return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),)), False
+        return Schema(source=source, diagnostics=(Diagnostic("unreadable", message, Location(where, 1, 1)),)), False
 
 
 def _reader_version(source: str) -> str:
