@@ -26,7 +26,7 @@ duplicates in).
 `# noqa: SL208` / `-- noqa: SL208` on the column's line.
 """
 
-from schemalint.context import ColumnContext
+from schemalint.context import TableContext
 from schemalint.model import Table
 from schemalint.registry import Case, rule
 
@@ -35,22 +35,19 @@ def _unique(table: Table) -> set[str]:
     return {s[0] for s in table.unique_column_sets() if len(s) == 1}
 
 
-@rule(
-    "SL208",
-    "unique-mismatch",
-    "A column is unique on one side and not on the other",
-    level="column",
-    compares=("unique",),
-)
-def unique_mismatch(ctx: ColumnContext) -> None:
-    name = ctx.truth_column.name
-    in_truth, in_mirror = name in _unique(ctx.truth_table), name in _unique(ctx.mirror_table)
-    if in_truth != in_mirror:
-        here, there = ("UNIQUE", "not unique") if in_mirror else ("not unique", "unique")
-        ctx.report(
-            f"{ctx.mirror_name} is {here} here but {there}{ctx.truth_at}",
-            fix=ctx.alter(f"make {ctx.mirror_name} {there}", "unsafe", "unique"),
-        )
+@rule("SL208", "unique-mismatch", "A column is unique on one side and not on the other", level="table")
+def unique_mismatch(ctx: TableContext) -> None:
+    # A table rule: which columns are unique is decided by the table's indexes and constraints,
+    # worked out once per table rather than once per column.
+    truth_unique, mirror_unique = _unique(ctx.truth_table), _unique(ctx.mirror_table)
+    for col in ctx.columns("unique"):
+        name = col.truth_column.name
+        if (name in truth_unique) != (name in mirror_unique):
+            here, there = ("UNIQUE", "not unique") if name in mirror_unique else ("not unique", "unique")
+            col.report(
+                f"{col.mirror_name} is {here} here but {there}{col.truth_at}",
+                fix=col.alter(f"make {col.mirror_name} {there}", "unsafe", "unique"),
+            )
 
 
 _DJANGO = """

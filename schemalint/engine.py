@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 
 from schemalint.cache import Cache
 from schemalint.config import Config
-from schemalint.context import NoqaContext, RuleContext, SchemaContext, contexts, reported
+from schemalint.context import (
+    ColumnContext,
+    ComparisonContext,
+    MigrationsContext,
+    NoqaContext,
+    RuleContext,
+    SchemaContext,
+    TableContext,
+    contexts,
+    reported,
+)
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
 from schemalint.fix.writers import WRITER_SOURCES
@@ -109,11 +119,25 @@ class _Dispatch:
     def comparison(self, rules: list[Rule], comparison: Comparison, migrations: bool) -> None:
         """A mirror's rules: per comparison, per paired table, per paired column. Migrations
         are checked against the models by their own rules (SL5xx), not as a mirror."""
-        levels = ("migrations",) if migrations else ("comparison", "table", "column")
-        for rule in rules:
-            if rule.level in levels:
-                for ctx in contexts(rule.level, rule.compares, comparison):
-                    self.call(rule, ctx)
+        if migrations:
+            for rule in (r for r in rules if r.level == "migrations"):
+                self.call(rule, MigrationsContext(comparison))
+            return
+        for rule in (r for r in rules if r.level == "comparison"):
+            self.call(rule, ComparisonContext(comparison))
+        table_rules = [r for r in rules if r.level == "table"]
+        column_rules = [r for r in rules if r.level == "column"]
+        for pair in comparison.pairs:
+            if table_rules:
+                table = TableContext(comparison, pair)
+                for rule in table_rules:
+                    self.call(rule, table)
+            # One context per column pair, shared by the column rules whose parts it knows.
+            for cp in pair.columns if column_rules else ():
+                column = ColumnContext(comparison, pair, cp)
+                for rule in column_rules:
+                    if cp.known(*rule.compares):  # type: ignore[arg-type]
+                        self.call(rule, column)
 
 
 def check_target(rule: Rule, target: Comparison | Schema) -> list[Violation]:
