@@ -22,15 +22,13 @@ It cannot be silenced by `noqa` (the comment would be in a file that does not pa
 the file with `exclude = ["path/to/file.py"]` if it is not a model file.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL001", "unparsable-file", "A source file cannot be read or parsed", scope="schema")
-def unparsable_file(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL001")
+@rule("SL001", "unparsable-file", "A source file cannot be read or parsed", level="schema", claims=("unreadable",))
+def unparsable_file(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 VALID = [

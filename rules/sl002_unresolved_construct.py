@@ -24,15 +24,20 @@ project), or declare the type of a custom field in `[tool.schemalint.types]`.
 `# noqa: SL002` on the line, or `ignore = ["SL002"]` to accept the blind spots.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL002", "unresolved-construct", "A construct cannot be resolved statically", severity="warning", scope="schema")
-def unresolved_construct(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL002")
+@rule(
+    "SL002",
+    "unresolved-construct",
+    "A construct cannot be resolved statically",
+    severity="warning",
+    level="schema",
+    claims=("unresolved",),
+)
+def unresolved_construct(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 VALID = [

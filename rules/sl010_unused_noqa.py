@@ -27,12 +27,11 @@ Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]
 `[tool.schemalint]`.
 """
 
-from collections.abc import Iterator
-
+from schemalint.context import NoqaContext
 from schemalint.fix import Fix, RemoveNoqa
-from schemalint.model import Location, Schema
-from schemalint.registry import Case, Violation, rule
-from schemalint.suppress import NoqaReport, UnusedDirective, reads_noqa
+from schemalint.model import Location
+from schemalint.registry import Case, rule
+from schemalint.suppress import UnusedDirective
 
 
 def _describe(unused: UnusedDirective) -> str:
@@ -56,16 +55,12 @@ def _fix(unused: UnusedDirective, location: Location) -> Fix | None:
     return Fix(f"remove the {unused.kind.split('-')[0]} noqa {what}", "safe", (change,), "noqa", unused.path)
 
 
-@rule("SL010", "unused-noqa", "A noqa directive silences nothing", severity="warning", scope="schema")
-@reads_noqa
-def unused_noqa(target: Schema | NoqaReport) -> Iterator[Violation]:
-    # The engine calls every schema-scope rule with each schema; this rule has something to say
-    # only when it is handed the noqa report, once the other findings have been silenced.
-    if not isinstance(target, NoqaReport):
-        return
-    for unused in target.unused:
+@rule("SL010", "unused-noqa", "A noqa directive silences nothing", level="noqa", severity="warning")
+def unused_noqa(ctx: NoqaContext) -> None:
+    # Called once the other findings have been silenced, with the directives that silenced nothing.
+    for unused in ctx.unused:
         location = Location(unused.path, unused.line, unused.col)
-        yield Violation(_describe(unused), location, fix=_fix(unused, location))
+        ctx.report(_describe(unused), location=location, fix=_fix(unused, location))
 
 
 _DJANGO = """

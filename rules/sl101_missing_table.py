@@ -26,38 +26,35 @@ out on purpose, list it in `ignore-tables`.
 `# noqa: SL101` on the model's `class` line, or `ignore-tables = ["django_*"]`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import title
+from schemalint.context import ComparisonContext
 from schemalint.fix import AddTable, Fix
-from schemalint.fix.describe import fully_known, mirror_fix, mirror_foreign_key, previous
+from schemalint.fix.describe import fully_known, previous
 from schemalint.model import Table, replace
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
-def _fix(cmp: Comparison, table: Table) -> Fix | None:
+def _fix(ctx: ComparisonContext, table: Table) -> Fix | None:
     """Create the truth's table (with its keys as the mirror declares them) after the truth's
     previous table; only a table known in full can be written."""
     if not fully_known(table):
         return None
-    keys = tuple(mirror_foreign_key(fk, cmp.on_delete_policy) for fk in table.foreign_keys)
-    after = previous([t.name for t in cmp.truth.tables], table.name)
+    keys = tuple(ctx.mirror_foreign_key(fk) for fk in table.foreign_keys)
+    after = previous([t.name for t in ctx.truth.tables], table.name)
     add = AddTable(replace(table, foreign_keys=keys), after)
-    return mirror_fix(cmp.mirror.source, None, f"add table {table.qualified_name}", "safe", add)
+    return ctx.mirror_fix(f"add table {table.qualified_name}", "safe", add)
 
 
 @rule("SL101", "missing-table", "A table of the source of truth is missing from a mirror")
-def missing_table(cmp: Comparison) -> Iterator[Violation]:
-    where = ", ".join(cmp.mirror.files) or "no files"
-    for table in cmp.missing_tables:
+def missing_table(ctx: ComparisonContext) -> None:
+    where = ", ".join(ctx.mirror.files) or "no files"
+    for table in ctx.comparison.missing_tables:
         model = f" ({table.model})" if table.model else ""
-        yield Violation(
-            f"table {table.qualified_name}{model} is missing from {title(cmp.mirror.source)} ({where})",
-            first_location(table.location, fallback=cmp.truth_file),
+        ctx.report(
+            f"table {table.qualified_name}{model} is missing from {ctx.mirror_title} ({where})",
+            location=first_location(table.location, fallback=ctx.truth_file),
             table=table.name,
-            fix=_fix(cmp, table),
+            fix=_fix(ctx, table),
         )
 
 

@@ -23,24 +23,20 @@ rows, so the fix is unsafe), add the Django model it stands for, or pair it expl
 `# noqa: SL102` / `-- noqa: SL102` on the class or CREATE TABLE line, or `ignore-tables`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import creates_none
+from schemalint.context import ComparisonContext
 from schemalint.fix import DropTable
-from schemalint.fix.describe import mirror_fix
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 @rule("SL102", "extra-table", "A mirror declares a table no model of the source of truth creates")
-def extra_table(cmp: Comparison) -> Iterator[Violation]:
-    for table in cmp.extra_tables:
-        yield Violation(
-            f"table {table.qualified_name} is declared here but {creates_none(cmp.truth.source)}",
-            first_location(table.location, fallback=cmp.mirror_file),
+def extra_table(ctx: ComparisonContext) -> None:
+    for table in ctx.comparison.extra_tables:
+        ctx.report(
+            f"table {table.qualified_name} is declared here but {ctx.truth_words.creates_none()}",
+            location=first_location(table.location, fallback=ctx.mirror_file),
             table=table.name,
-            fix=mirror_fix(cmp.mirror.source, table, f"drop table {table.qualified_name}", "unsafe", DropTable(table)),
+            fix=ctx.mirror_fix(f"drop table {table.qualified_name}", "unsafe", DropTable(table), table=table),
         )
 
 

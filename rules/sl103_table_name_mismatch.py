@@ -24,35 +24,26 @@ the model's table instead, with a migration.
 `# noqa: SL103` on the class line, or pair the names on purpose in `[tool.schemalint.pairs]`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at, table_name_option
+from schemalint.context import TableContext, at
 from schemalint.fix import RenameTable
-from schemalint.fix.describe import mirror_fix
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
-@rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's")
-def table_name_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        if pair.paired_by != "mirrors" or not pair.known("name"):
-            continue
-        yield Violation(
-            f"table is named {pair.mirror.name} here but {pair.truth.model or 'the model'} it mirrors has "
-            f"{table_name_option(cmp.truth.source)} {pair.truth.name}{at(pair.truth.location)}",
-            first_location(pair.mirror.name_location, pair.mirror.location, fallback=cmp.mirror_file),
-            table=pair.truth.name,
-            related=(pair.truth.name_location or pair.truth.location,),
-            fix=mirror_fix(
-                cmp.mirror.source,
-                pair.mirror,
-                f"rename table {pair.mirror.name} to {pair.truth.name}",
-                "safe",
-                RenameTable(pair.mirror.name, pair.truth.name, pair.mirror.schema),
-            ),
-        )
+@rule("SL103", "table-name-mismatch", "A mirrored model's table name differs from the source of truth's", level="table")
+def table_name_mismatch(ctx: TableContext) -> None:
+    truth, mirror = ctx.truth_table, ctx.mirror_table
+    if ctx.pair.paired_by != "mirrors" or not ctx.pair.known("name"):
+        return
+    ctx.report(
+        f"table is named {mirror.name} here but {truth.model or 'the model'} it mirrors has "
+        f"{ctx.truth_words.table_name_option()} {truth.name}{at(truth.location)}",
+        location=first_location(mirror.name_location, mirror.location, fallback=ctx.mirror_file),
+        related=(truth.name_location or truth.location,),
+        fix=ctx.mirror_fix(
+            f"rename table {mirror.name} to {truth.name}", "safe", RenameTable(mirror.name, truth.name, mirror.schema)
+        ),
+    )
 
 
 _DJANGO = """

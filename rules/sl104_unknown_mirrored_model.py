@@ -22,19 +22,17 @@ Name the model as `<app>.models.<Class>` the way it is now.
 `# noqa: SL104` on the class line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import ComparisonContext
+from schemalint.registry import Case, rule
 
 
 @rule("SL104", "unknown-mirrored-model", "A mirror's docstring names a model that does not exist")
-def unknown_mirrored_model(cmp: Comparison) -> Iterator[Violation]:
-    for table in cmp.unknown_mirrors:
-        yield Violation(
+def unknown_mirrored_model(ctx: ComparisonContext) -> None:
+    for table in ctx.comparison.unknown_mirrors:
+        ctx.report(
             f"docstring says {table.model or table.name} mirrors {table.mirrors}, but there is no such model",
-            first_location(table.location, fallback=cmp.mirror_file),
+            location=first_location(table.location, fallback=ctx.mirror_file),
             table=table.name,
         )
 

@@ -24,37 +24,30 @@ Column(BigInteger, nullable=True)` after its Django neighbour, or
 `# noqa: SL201` on the mirror's class line, or `ignore-columns = ["stocks.market_cap"]`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
+from schemalint.context import TableContext, at
 from schemalint.fix import AddColumn, AddForeignKey, Change
-from schemalint.fix.describe import mirror_fix, mirror_foreign_key, previous_column
-from schemalint.registry import Case, Violation, rule
+from schemalint.fix.describe import previous_column
+from schemalint.registry import Case, rule
 
 
-@rule("SL201", "missing-column", "A column of the source of truth is missing from a mirror's table")
-def missing_column(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for column in pair.missing_columns:
-            table, schema = pair.mirror.name, pair.mirror.schema
-            changes: list[Change] = [AddColumn(table, column, previous_column(pair.truth, column), schema)]
-            # A new column's foreign key comes with it (SL207 leaves a missing column alone).
-            changes += [
-                AddForeignKey(table, mirror_foreign_key(fk, cmp.on_delete_policy), schema)
-                for fk in pair.known_objects("foreign_keys", "truth")
-                if fk.columns == (column.name,)
-            ]
-            fix = mirror_fix(cmp.mirror.source, pair.mirror, f"add column {table}.{column.name}", "safe", *changes)
-            yield Violation(
-                f"{pair.mirror.name}.{column.name} is missing here; it is {column.type}{at(column.location)}",
-                first_location(pair.mirror.location, fallback=cmp.mirror_file),
-                table=pair.truth.name,
-                column=column.name,
-                related=(column.location,),
-                fix=None if column.unknown else fix,  # a column is written only when all of it is known
-            )
+@rule("SL201", "missing-column", "A column of the source of truth is missing from a mirror's table", level="table")
+def missing_column(ctx: TableContext) -> None:
+    table, schema = ctx.mirror_table.name, ctx.mirror_table.schema
+    for column in ctx.pair.missing_columns:
+        changes: list[Change] = [AddColumn(table, column, previous_column(ctx.truth_table, column), schema)]
+        # A new column's foreign key comes with it (SL207 leaves a missing column alone).
+        changes += [
+            AddForeignKey(table, ctx.mirror_foreign_key(fk), schema)
+            for fk in ctx.pair.known_objects("foreign_keys", "truth")
+            if fk.columns == (column.name,)
+        ]
+        ctx.report(
+            f"{table}.{column.name} is missing here; it is {column.type}{at(column.location)}",
+            column=column.name,
+            related=(column.location,),
+            # A column is written only when all of it is known.
+            fix=None if column.unknown else ctx.mirror_fix(f"add column {table}.{column.name}", "safe", *changes),
+        )
 
 
 _DJANGO = """

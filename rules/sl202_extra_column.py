@@ -21,34 +21,24 @@ loses its data, so the fix is unsafe), or add the field to the Django model (and
 `# noqa: SL202` / `-- noqa: SL202` on the column's line, or `ignore-columns = ["stocks.legacy_*"]`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import declarer
+from schemalint.context import TableContext
 from schemalint.fix import DropColumn
-from schemalint.fix.describe import mirror_fix
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
-@rule("SL202", "extra-column", "A mirror's table has a column the source of truth does not create")
-def extra_column(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for column in pair.extra_columns:
-            yield Violation(
-                f"{pair.mirror.name}.{column.name} is declared here but {declarer(cmp.truth.source, pair.truth)} has no such column",
-                first_location(column.location, pair.mirror.location, fallback=cmp.mirror_file),
-                table=pair.truth.name,
-                column=column.name,
-                related=(pair.truth.location,),
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"drop column {pair.mirror.name}.{column.name}",
-                    "unsafe",
-                    DropColumn(pair.mirror.name, column, pair.mirror.schema),
-                ),
-            )
+@rule("SL202", "extra-column", "A mirror's table has a column the source of truth does not create", level="table")
+def extra_column(ctx: TableContext) -> None:
+    mirror = ctx.mirror_table
+    for column in ctx.pair.extra_columns:
+        ctx.report(
+            f"{mirror.name}.{column.name} is declared here but {ctx.truth_words.declarer(ctx.truth_table)} has no such column",
+            location=first_location(column.location, mirror.location, fallback=ctx.mirror_file),
+            column=column.name,
+            fix=ctx.mirror_fix(
+                f"drop column {mirror.name}.{column.name}", "unsafe", DropColumn(mirror.name, column, mirror.schema)
+            ),
+        )
 
 
 _DJANGO = """

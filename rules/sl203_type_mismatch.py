@@ -30,37 +30,25 @@ reject existing values, and is applied only with `--unsafe-fixes`.
 (`"text" = "character varying"`).
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
-from schemalint.fix import AlterColumn
-from schemalint.fix.describe import mirror_fix, type_change
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import ColumnContext
+from schemalint.fix.describe import type_change
+from schemalint.registry import Case, rule
 
 
-@rule("SL203", "type-mismatch", "A mirror column's type differs from the source of truth's")
-def type_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for cp in pair.comparable("type"):
-            if not cmp.same_type(cp.truth.type, cp.mirror.type):
-                yield Violation(
-                    f"{pair.mirror.name}.{cp.mirror.name} is {cp.mirror.type} here but {cp.truth.type}{at(cp.truth.location)}",
-                    first_location(cp.mirror.location, pair.mirror.location),
-                    table=pair.truth.name,
-                    column=cp.truth.name,
-                    related=(cp.truth.location,),
-                    fix=mirror_fix(
-                        cmp.mirror.source,
-                        pair.mirror,
-                        f"change the type of {pair.mirror.name}.{cp.mirror.name} to {cp.truth.type}",
-                        type_change(cp.mirror.type, cp.truth.type),
-                        AlterColumn(
-                            pair.mirror.name, cp.mirror.name, ("type",), cp.truth, cp.mirror, pair.mirror.schema
-                        ),
-                    ),
-                )
+@rule(
+    "SL203",
+    "type-mismatch",
+    "A mirror column's type differs from the source of truth's",
+    level="column",
+    compares=("type",),
+)
+def type_mismatch(ctx: ColumnContext) -> None:
+    truth, mirror = ctx.truth_column.type, ctx.mirror_column.type
+    if not ctx.same_type(truth, mirror):
+        ctx.report(
+            f"{ctx.mirror_name} is {mirror} here but {truth}{ctx.truth_at}",
+            fix=ctx.alter(f"change the type of {ctx.mirror_name} to {truth}", type_change(mirror, truth), "type"),
+        )
 
 
 _DJANGO = """

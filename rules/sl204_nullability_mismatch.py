@@ -26,38 +26,29 @@ fails on existing NULLs and rejects inserts that worked, so it is unsafe and app
 `# noqa: SL204` / `-- noqa: SL204` on the column's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at, nullability, sql_nullability
-from schemalint.fix import AlterColumn
-from schemalint.fix.describe import mirror_fix, nullability_change
-from schemalint.registry import Case, Violation, rule
+from schemalint.compare.wording import sql_nullability
+from schemalint.context import ColumnContext
+from schemalint.fix.describe import nullability_change
+from schemalint.registry import Case, rule
 
 
-@rule("SL204", "nullability-mismatch", "A mirror column's nullability differs from the source of truth's")
-def nullability_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for cp in pair.comparable("nullable"):
-            if cp.truth.nullable != cp.mirror.nullable:
-                yield Violation(
-                    f"{pair.mirror.name}.{cp.mirror.name} is {sql_nullability(cp.mirror.nullable)} here but "
-                    f"{nullability(cmp.truth.source, cp.truth.nullable)}{at(cp.truth.location)}",
-                    first_location(cp.mirror.location, pair.mirror.location),
-                    table=pair.truth.name,
-                    column=cp.truth.name,
-                    related=(cp.truth.location,),
-                    fix=mirror_fix(
-                        cmp.mirror.source,
-                        pair.mirror,
-                        f"{'drop' if cp.truth.nullable else 'set'} NOT NULL on {pair.mirror.name}.{cp.mirror.name}",
-                        nullability_change(cp.truth.nullable),
-                        AlterColumn(
-                            pair.mirror.name, cp.mirror.name, ("nullable",), cp.truth, cp.mirror, pair.mirror.schema
-                        ),
-                    ),
-                )
+@rule(
+    "SL204",
+    "nullability-mismatch",
+    "A mirror column's nullability differs from the source of truth's",
+    level="column",
+    compares=("nullable",),
+)
+def nullability_mismatch(ctx: ColumnContext) -> None:
+    wanted = ctx.truth_column.nullable
+    if wanted != ctx.mirror_column.nullable:
+        ctx.report(
+            f"{ctx.mirror_name} is {sql_nullability(not wanted)} here but "
+            f"{ctx.truth_words.nullability(wanted)}{ctx.truth_at}",
+            fix=ctx.alter(
+                f"{'drop' if wanted else 'set'} NOT NULL on {ctx.mirror_name}", nullability_change(wanted), "nullable"
+            ),
+        )
 
 
 _DJANGO = """

@@ -21,13 +21,10 @@ Declare the same primary key in the mirror.
 `# noqa: SL205` on the mirror's class or CREATE TABLE line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
+from schemalint.context import TableContext, at
 from schemalint.model import Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def _columns(table: Table) -> tuple[str, ...]:
@@ -35,23 +32,22 @@ def _columns(table: Table) -> tuple[str, ...]:
     return table.primary_key.columns if table.primary_key else ()
 
 
-@rule("SL205", "primary-key-mismatch", "A mirror table's primary key differs from the source of truth's")
-def primary_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        truth, mirror = _columns(pair.truth), _columns(pair.mirror)
-        # The same columns in another order are the same key to this rule.
-        if sorted(truth) == sorted(mirror) or not pair.known("primary_key"):
-            continue
-        here = f"primary key ({', '.join(mirror)})" if mirror else "no primary key"
-        there = f"({', '.join(truth)})" if truth else "none"
-        truth_loc = pair.truth.primary_key.location if pair.truth.primary_key else None
-        mirror_loc = pair.mirror.primary_key.location if pair.mirror.primary_key else None
-        yield Violation(
-            f"{pair.mirror.name} has {here} here but {there}{at(truth_loc or pair.truth.location)}",
-            first_location(mirror_loc, pair.mirror.location),
-            table=pair.truth.name,
-            related=(truth_loc or pair.truth.location,),
-        )
+@rule("SL205", "primary-key-mismatch", "A mirror table's primary key differs from the source of truth's", level="table")
+def primary_key_mismatch(ctx: TableContext) -> None:
+    truth_table, mirror_table = ctx.truth_table, ctx.mirror_table
+    truth, mirror = _columns(truth_table), _columns(mirror_table)
+    # The same columns in another order are the same key to this rule.
+    if sorted(truth) == sorted(mirror) or not ctx.pair.known("primary_key"):
+        return
+    here = f"primary key ({', '.join(mirror)})" if mirror else "no primary key"
+    there = f"({', '.join(truth)})" if truth else "none"
+    truth_loc = (truth_table.primary_key.location if truth_table.primary_key else None) or truth_table.location
+    mirror_loc = mirror_table.primary_key.location if mirror_table.primary_key else None
+    ctx.report(
+        f"{mirror_table.name} has {here} here but {there}{at(truth_loc)}",
+        location=first_location(mirror_loc, mirror_table.location),
+        related=(truth_loc,),
+    )
 
 
 _DJANGO = """

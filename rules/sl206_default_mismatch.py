@@ -28,15 +28,11 @@ from auto-numbering (`SERIAL`, `IDENTITY`) is shown, never applied.
 `# noqa: SL206` / `-- noqa: SL206` on the column's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import ColumnPair, Comparison, TablePair
-from schemalint.compare.normalize import default, first_location, is_autoincrement
-from schemalint.compare.wording import at
-from schemalint.fix import AlterColumn, Fix
-from schemalint.fix.describe import mirror_fix
+from schemalint.compare.normalize import default, is_autoincrement
+from schemalint.context import ColumnContext
+from schemalint.fix import Fix
 from schemalint.model import Column, ColumnPart
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def _describe(column: Column) -> str:
@@ -46,41 +42,34 @@ def _describe(column: Column) -> str:
     return f"DEFAULT {column.default}" if value is not None else "no database default"
 
 
-def _fix(cmp: Comparison, pair: TablePair, cp: ColumnPair) -> Fix:
+def _fix(ctx: ColumnContext) -> Fix:
     """Set the mirror's default to the truth's; auto-numbering (a sequence or an identity) is a
     change of mechanism a writer does not make: shown only."""
-    numbered = is_autoincrement(cp.truth) or is_autoincrement(cp.mirror)
+    truth, name = ctx.truth_column, ctx.mirror_name
+    numbered = is_autoincrement(truth) or is_autoincrement(ctx.mirror_column)
     parts: tuple[ColumnPart, ...] = ("default", "identity") if numbered else ("default",)
-    name = f"{pair.mirror.name}.{cp.mirror.name}"
-    if is_autoincrement(cp.truth):
+    if is_autoincrement(truth):
         description = f"auto-number {name}"
-    elif default(cp.truth) is None:
+    elif default(truth) is None:
         description = f"drop the default of {name}"
     else:
-        description = f"set the default of {name} to {cp.truth.default}"
-    return mirror_fix(
-        cmp.mirror.source,
-        pair.mirror,
-        description,
-        "display" if numbered else "safe",
-        AlterColumn(pair.mirror.name, cp.mirror.name, parts, cp.truth, cp.mirror, pair.mirror.schema),
-    )
+        description = f"set the default of {name} to {truth.default}"
+    return ctx.alter(description, "display" if numbered else "safe", *parts)
 
 
-@rule("SL206", "default-mismatch", "A mirror column's database default differs from the source of truth's")
-def default_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for cp in pair.comparable("default", "identity"):
-            if default(cp.truth) != default(cp.mirror):
-                yield Violation(
-                    f"{pair.mirror.name}.{cp.mirror.name} has {_describe(cp.mirror)} here but "
-                    f"{_describe(cp.truth)}{at(cp.truth.location)}",
-                    first_location(cp.mirror.location, pair.mirror.location),
-                    table=pair.truth.name,
-                    column=cp.truth.name,
-                    related=(cp.truth.location,),
-                    fix=_fix(cmp, pair, cp),
-                )
+@rule(
+    "SL206",
+    "default-mismatch",
+    "A mirror column's database default differs from the source of truth's",
+    level="column",
+    compares=("default", "identity"),
+)
+def default_mismatch(ctx: ColumnContext) -> None:
+    if default(ctx.truth_column) != default(ctx.mirror_column):
+        ctx.report(
+            f"{ctx.mirror_name} has {_describe(ctx.mirror_column)} here but {_describe(ctx.truth_column)}{ctx.truth_at}",
+            fix=_fix(ctx),
+        )
 
 
 _DJANGO = """

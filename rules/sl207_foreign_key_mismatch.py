@@ -33,15 +33,11 @@ keeps) other rows.
 `# noqa: SL207` / `-- noqa: SL207` on the column's line, or `on-delete-policy = "database"`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison, TablePair
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
+from schemalint.context import TableContext, at
 from schemalint.fix import AddForeignKey, Change, DropForeignKey, Fix
-from schemalint.fix.describe import mirror_fix, mirror_foreign_key
 from schemalint.model import ForeignKey
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 _REFUSING = {"NO ACTION", "RESTRICT"}
 
@@ -58,87 +54,75 @@ def _target(fk: ForeignKey) -> str:
     return f"{fk.ref_table}({', '.join(fk.ref_columns)})"
 
 
-def _fix(
-    cmp: Comparison, pair: TablePair, columns: tuple[str, ...], truth: ForeignKey | None, mirror: ForeignKey | None
-) -> Fix:
+def _fix(ctx: TableContext, columns: tuple[str, ...], truth: ForeignKey | None, mirror: ForeignKey | None) -> Fix:
     """Drop the mirror's key (when it has one) and add the truth's (when it has one), with the
     action the policy asks for: one unsafe fix."""
-    table, schema = pair.mirror.name, pair.mirror.schema
+    table, schema = ctx.mirror_table.name, ctx.mirror_table.schema
     changes: list[Change] = []
     if mirror is not None:
         changes.append(DropForeignKey(table, mirror, schema))
     if truth is not None:
-        changes.append(AddForeignKey(table, mirror_foreign_key(truth, cmp.on_delete_policy), schema))
+        changes.append(AddForeignKey(table, ctx.mirror_foreign_key(truth), schema))
     verb = "replace" if truth is not None and mirror is not None else "add" if truth is not None else "drop"
-    return mirror_fix(
-        cmp.mirror.source, pair.mirror, f"{verb} the foreign key on {table}.{', '.join(columns)}", "unsafe", *changes
-    )
+    return ctx.mirror_fix(f"{verb} the foreign key on {table}.{', '.join(columns)}", "unsafe", *changes)
 
 
-@rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror")
-def foreign_key_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        mirror_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "mirror")}
-        truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
-        absent_ok = set(map(id, pair.judgeable("foreign_keys", "truth")))
-        for columns, truth in truth_keys.items():
-            name = f"{pair.mirror.name}.{', '.join(columns)}"
-            column = pair.mirror.column(columns[0]) if len(columns) == 1 else None
-            if column is None and len(columns) == 1 and columns[0] not in {c.name for c in pair.mirror.columns}:
-                continue  # the missing column itself is SL201's finding
-            mirror = mirror_keys.get(columns)
-            here = first_location(
-                mirror.location if mirror else None, column.location if column else None, pair.mirror.location
-            )
-            related = (truth.location,)
-            if mirror is None:
-                if id(truth) not in absent_ok:
-                    continue
-                yield Violation(
+@rule("SL207", "foreign-key-mismatch", "A foreign key differs between the source of truth and a mirror", level="table")
+def foreign_key_mismatch(ctx: TableContext) -> None:
+    pair, policy = ctx.pair, ctx.on_delete_policy
+    mirror_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "mirror")}
+    truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
+    absent_ok = set(map(id, pair.judgeable("foreign_keys", "truth")))
+    for columns, truth in truth_keys.items():
+        name = f"{pair.mirror.name}.{', '.join(columns)}"
+        column = pair.mirror.column(columns[0]) if len(columns) == 1 else None
+        if column is None and len(columns) == 1 and columns[0] not in {c.name for c in pair.mirror.columns}:
+            continue  # the missing column itself is SL201's finding
+        mirror = mirror_keys.get(columns)
+        here = first_location(
+            mirror.location if mirror else None, column.location if column else None, pair.mirror.location
+        )
+        related = (truth.location,)
+        if mirror is None:
+            if id(truth) in absent_ok:
+                ctx.report(
                     f"{name} has no FOREIGN KEY here but references {_target(truth)}{at(truth.location)}",
-                    here,
-                    pair.truth.name,
-                    columns[0],
-                    related,
-                    fix=_fix(cmp, pair, columns, truth, None),
+                    location=here,
+                    column=columns[0],
+                    related=related,
+                    fix=_fix(ctx, columns, truth, None),
                 )
-                continue
-            if (mirror.ref_table, mirror.ref_columns) != (truth.ref_table, truth.ref_columns):
-                yield Violation(
-                    f"{name} references {_target(mirror)} here but {_target(truth)}{at(truth.location)}",
-                    here,
-                    pair.truth.name,
-                    columns[0],
-                    related,
-                    fix=_fix(cmp, pair, columns, truth, mirror),
-                )
-            wanted = expected_action(truth, cmp.on_delete_policy)
-            if not same_action(mirror.on_delete, wanted):
-                declared = (
-                    " (declared in Python)" if truth.declared_on_delete and cmp.on_delete_policy == "declared" else ""
-                )
-                yield Violation(
-                    f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
-                    here,
-                    pair.truth.name,
-                    columns[0],
-                    related,
-                    fix=_fix(cmp, pair, columns, truth, mirror),
-                )
-        related_columns = {fk.columns for fk in pair.truth.foreign_keys}
-        for mirror in pair.judgeable("foreign_keys", "mirror"):
-            columns = mirror.columns
-            if columns not in related_columns and all(c in {col.name for col in pair.truth.columns} for c in columns):
-                column = pair.mirror.column(columns[0])
-                yield Violation(
-                    f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "
-                    f"{pair.truth.model or pair.truth.name} declares no relation on it",
-                    first_location(mirror.location, column.location if column else None, pair.mirror.location),
-                    pair.truth.name,
-                    columns[0],
-                    (pair.truth.location,),
-                    fix=_fix(cmp, pair, columns, None, mirror),
-                )
+            continue
+        if (mirror.ref_table, mirror.ref_columns) != (truth.ref_table, truth.ref_columns):
+            ctx.report(
+                f"{name} references {_target(mirror)} here but {_target(truth)}{at(truth.location)}",
+                location=here,
+                column=columns[0],
+                related=related,
+                fix=_fix(ctx, columns, truth, mirror),
+            )
+        wanted = expected_action(truth, policy)
+        if not same_action(mirror.on_delete, wanted):
+            declared = " (declared in Python)" if truth.declared_on_delete and policy == "declared" else ""
+            ctx.report(
+                f"{name} is ON DELETE {mirror.on_delete} here but {wanted}{declared}{at(truth.location)}",
+                location=here,
+                column=columns[0],
+                related=related,
+                fix=_fix(ctx, columns, truth, mirror),
+            )
+    related_columns = {fk.columns for fk in pair.truth.foreign_keys}
+    for mirror in pair.judgeable("foreign_keys", "mirror"):
+        columns = mirror.columns
+        if columns not in related_columns and all(c in {col.name for col in pair.truth.columns} for c in columns):
+            column = pair.mirror.column(columns[0])
+            ctx.report(
+                f"{pair.mirror.name}.{', '.join(columns)} references {_target(mirror)} here but "
+                f"{pair.truth.model or pair.truth.name} declares no relation on it",
+                location=first_location(mirror.location, column.location if column else None, pair.mirror.location),
+                column=columns[0],
+                fix=_fix(ctx, columns, None, mirror),
+            )
 
 
 _DJANGO = """

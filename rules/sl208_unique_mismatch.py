@@ -26,39 +26,27 @@ duplicates in).
 `# noqa: SL208` / `-- noqa: SL208` on the column's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
-from schemalint.fix import AlterColumn
-from schemalint.fix.describe import mirror_fix
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import TableContext
+from schemalint.model import Table
+from schemalint.registry import Case, rule
 
 
-@rule("SL208", "unique-mismatch", "A column is unique on one side and not on the other")
-def unique_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        truth_unique = {s[0] for s in pair.truth.unique_column_sets() if len(s) == 1}
-        mirror_unique = {s[0] for s in pair.mirror.unique_column_sets() if len(s) == 1}
-        for cp in pair.comparable("unique"):
-            name = cp.truth.name
-            if (name in truth_unique) == (name in mirror_unique):
-                continue
+def _unique(table: Table) -> set[str]:
+    return {s[0] for s in table.unique_column_sets() if len(s) == 1}
+
+
+@rule("SL208", "unique-mismatch", "A column is unique on one side and not on the other", level="table")
+def unique_mismatch(ctx: TableContext) -> None:
+    # A table rule: which columns are unique is decided by the table's indexes and constraints,
+    # worked out once per table rather than once per column.
+    truth_unique, mirror_unique = _unique(ctx.truth_table), _unique(ctx.mirror_table)
+    for col in ctx.columns("unique"):
+        name = col.truth_column.name
+        if (name in truth_unique) != (name in mirror_unique):
             here, there = ("UNIQUE", "not unique") if name in mirror_unique else ("not unique", "unique")
-            yield Violation(
-                f"{pair.mirror.name}.{cp.mirror.name} is {here} here but {there}{at(cp.truth.location)}",
-                first_location(cp.mirror.location, pair.mirror.location),
-                table=pair.truth.name,
-                column=name,
-                related=(cp.truth.location,),
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"make {pair.mirror.name}.{cp.mirror.name} {there}",
-                    "unsafe",
-                    AlterColumn(pair.mirror.name, cp.mirror.name, ("unique",), cp.truth, cp.mirror, pair.mirror.schema),
-                ),
+            col.report(
+                f"{col.mirror_name} is {here} here but {there}{col.truth_at}",
+                fix=col.alter(f"make {col.mirror_name} {there}", "unsafe", "unique"),
             )
 
 

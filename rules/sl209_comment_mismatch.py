@@ -26,57 +26,36 @@ only).
 `# noqa: SL209` / `-- noqa: SL209` on the mirror's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
-from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
-from schemalint.fix import AlterColumn, SetTableComment
-from schemalint.fix.describe import mirror_fix
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import TableContext, at
+from schemalint.fix import SetTableComment
+from schemalint.registry import Case, rule
 
 
 def _quoted(text: str | None) -> str:
     return "no comment" if text is None else repr(text)
 
 
-@rule("SL209", "comment-mismatch", "A database comment of the source of truth differs in a mirror")
-def comment_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        if pair.known("comment") and pair.truth.comment is not None and pair.truth.comment != pair.mirror.comment:
-            yield Violation(
-                f"table {pair.mirror.name} has {_quoted(pair.mirror.comment)} here but comment "
-                f"{_quoted(pair.truth.comment)}{at(pair.truth.location)}",
-                first_location(pair.mirror.location),
-                table=pair.truth.name,
-                related=(pair.truth.location,),
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"set the comment of table {pair.mirror.name}",
-                    "safe",
-                    SetTableComment(pair.mirror.name, pair.truth.comment, pair.mirror.schema),
-                ),
+@rule("SL209", "comment-mismatch", "A database comment of the source of truth differs in a mirror", level="table")
+def comment_mismatch(ctx: TableContext) -> None:
+    truth, mirror = ctx.truth_table, ctx.mirror_table
+    if ctx.pair.known("comment") and truth.comment is not None and truth.comment != mirror.comment:
+        ctx.report(
+            f"table {mirror.name} has {_quoted(mirror.comment)} here but comment "
+            f"{_quoted(truth.comment)}{at(truth.location)}",
+            fix=ctx.mirror_fix(
+                f"set the comment of table {mirror.name}",
+                "safe",
+                SetTableComment(mirror.name, truth.comment, mirror.schema),
+            ),
+        )
+    for col in ctx.columns("comment"):
+        wanted = col.truth_column.comment
+        if wanted is not None and wanted != col.mirror_column.comment:
+            col.report(
+                f"{col.mirror_name} has {_quoted(col.mirror_column.comment)} here but comment "
+                f"{_quoted(wanted)}{col.truth_at}",
+                fix=col.alter(f"set the comment of {col.mirror_name}", "safe", "comment"),
             )
-        for cp in pair.comparable("comment"):
-            if cp.truth.comment is not None and cp.truth.comment != cp.mirror.comment:
-                yield Violation(
-                    f"{pair.mirror.name}.{cp.mirror.name} has {_quoted(cp.mirror.comment)} here but comment "
-                    f"{_quoted(cp.truth.comment)}{at(cp.truth.location)}",
-                    first_location(cp.mirror.location, pair.mirror.location),
-                    table=pair.truth.name,
-                    column=cp.truth.name,
-                    related=(cp.truth.location,),
-                    fix=mirror_fix(
-                        cmp.mirror.source,
-                        pair.mirror,
-                        f"set the comment of {pair.mirror.name}.{cp.mirror.name}",
-                        "safe",
-                        AlterColumn(
-                            pair.mirror.name, cp.mirror.name, ("comment",), cp.truth, cp.mirror, pair.mirror.schema
-                        ),
-                    ),
-                )
 
 
 _DJANGO = """

@@ -27,12 +27,9 @@ the mirror and delete through Django.
 `# noqa: SL210` on the line; it is off unless selected.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import TableContext, at
+from schemalint.registry import Case, rule
 
 _ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
 
@@ -41,27 +38,27 @@ _ACTIONS = {"CASCADE", "SET NULL", "SET DEFAULT"}
     "SL210",
     "on-delete-not-in-database",
     "A mirror's ON DELETE action is one Django does not create in the database",
+    level="table",
     severity="warning",
     default_enabled=False,
 )
-def on_delete_not_in_database(cmp: Comparison) -> Iterator[Violation]:
-    if cmp.truth.source != "django":
+def on_delete_not_in_database(ctx: TableContext) -> None:
+    if ctx.truth_source != "django":
         return  # only Django applies on_delete in Python; elsewhere a differing action is SL207's
-    for pair in cmp.pairs:
-        truth_keys = {fk.columns: fk for fk in pair.known_objects("foreign_keys", "truth")}
-        for fk in pair.known_objects("foreign_keys", "mirror"):
-            truth = truth_keys.get(fk.columns)
-            if truth is None or fk.on_delete not in _ACTIONS or fk.on_delete == truth.on_delete:
-                continue
-            column = pair.mirror.column(fk.columns[0])
-            yield Violation(
-                f"{pair.mirror.name}.{', '.join(fk.columns)} is ON DELETE {fk.on_delete} in the database here, but "
-                f"Django creates it with {truth.on_delete} and applies {truth.intended_on_delete} in Python{at(truth.location)}",
-                first_location(fk.location, column.location if column else None, pair.mirror.location),
-                table=pair.truth.name,
-                column=fk.columns[0],
-                related=(truth.location,),
-            )
+    mirror = ctx.mirror_table
+    truth_keys = {fk.columns: fk for fk in ctx.pair.known_objects("foreign_keys", "truth")}
+    for fk in ctx.pair.known_objects("foreign_keys", "mirror"):
+        truth = truth_keys.get(fk.columns)
+        if truth is None or fk.on_delete not in _ACTIONS or fk.on_delete == truth.on_delete:
+            continue
+        column = mirror.column(fk.columns[0])
+        ctx.report(
+            f"{mirror.name}.{', '.join(fk.columns)} is ON DELETE {fk.on_delete} in the database here, but "
+            f"Django creates it with {truth.on_delete} and applies {truth.intended_on_delete} in Python{at(truth.location)}",
+            location=first_location(fk.location, column.location if column else None, mirror.location),
+            column=fk.columns[0],
+            related=(truth.location,),
+        )
 
 
 _DJANGO = """

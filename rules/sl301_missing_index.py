@@ -35,15 +35,13 @@ the table, so adding one is unsafe (`--unsafe-fixes`).
 `# noqa: SL301` / `-- noqa: SL301` on the mirror's class or CREATE TABLE line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison, index_key
+from schemalint.compare import index_key
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import at, creates
+from schemalint.context import TableContext, at
 from schemalint.fix import AddIndex
-from schemalint.fix.describe import adding, mirror_fix
+from schemalint.fix.describe import adding
 from schemalint.model import Index, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def required(index: Index) -> bool:
@@ -66,34 +64,31 @@ def satisfied(index: Index, mirror: Table) -> bool:
     return any(index_key(other) == index_key(index) for other in mirror.indexes)
 
 
-@rule("SL301", "missing-index", "An index of the source of truth is missing from a mirror")
-def missing_index(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for index in pair.judgeable("indexes", "truth"):
-            if not required(index) or satisfied(index, pair.mirror):
-                continue
-            columns = ", ".join(index.columns)
-            if index.implicit:
-                what = f"an index on {pair.mirror.name} ({columns})"
-                why = " (for the foreign key)" if index.origin == "fk" else ""
-            else:
-                what, why = f"index {index.name} on {pair.mirror.name} ({columns})", ""
-            alias = next((o.name for o in pair.mirror.indexes if index_key(o) == index_key(index)), None)
-            hint = f"; an index on the same columns exists here as {alias}" if alias and not index.implicit else ""
-            yield Violation(
-                f"{what} is missing here{why}; {creates(cmp.truth.source)}{at(index.location)}{hint}",
-                first_location(pair.mirror.location),
-                table=pair.truth.name,
-                column=index.columns[0] if len(index.columns) == 1 else None,
-                related=(index.location,),
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"add index {index.name} on {pair.mirror.name} ({columns})",
-                    adding(index),
-                    AddIndex(pair.mirror.name, index, pair.mirror.schema),
-                ),
-            )
+@rule("SL301", "missing-index", "An index of the source of truth is missing from a mirror", level="table")
+def missing_index(ctx: TableContext) -> None:
+    mirror = ctx.mirror_table
+    for index in ctx.pair.judgeable("indexes", "truth"):
+        if not required(index) or satisfied(index, mirror):
+            continue
+        columns = ", ".join(index.columns)
+        if index.implicit:
+            what = f"an index on {mirror.name} ({columns})"
+            why = " (for the foreign key)" if index.origin == "fk" else ""
+        else:
+            what, why = f"index {index.name} on {mirror.name} ({columns})", ""
+        alias = next((o.name for o in mirror.indexes if index_key(o) == index_key(index)), None)
+        hint = f"; an index on the same columns exists here as {alias}" if alias and not index.implicit else ""
+        ctx.report(
+            f"{what} is missing here{why}; {ctx.truth_words.creates()}{at(index.location)}{hint}",
+            location=first_location(mirror.location),
+            column=index.columns[0] if len(index.columns) == 1 else None,
+            related=(index.location,),
+            fix=ctx.mirror_fix(
+                f"add index {index.name} on {mirror.name} ({columns})",
+                adding(index),
+                AddIndex(mirror.name, index, mirror.schema),
+            ),
+        )
 
 
 _DJANGO = """

@@ -22,15 +22,12 @@ slow down, and a unique index stops enforcing its rule).
 `# noqa: SL302` / `-- noqa: SL302` on the index's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison, index_key
+from schemalint.compare import index_key
 from schemalint.compare.normalize import first_location
-from schemalint.compare.wording import declarer
+from schemalint.context import TableContext
 from schemalint.fix import DropIndex
-from schemalint.fix.describe import mirror_fix
 from schemalint.model import Index, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def matched(index: Index, truth: Table) -> bool:
@@ -49,27 +46,21 @@ def matched(index: Index, truth: Table) -> bool:
     return False
 
 
-@rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create")
-def extra_index(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        for index in pair.judgeable("indexes", "mirror"):
-            if matched(index, pair.truth):
-                continue
-            yield Violation(
-                f"index {index.name} on {pair.mirror.name} ({', '.join(index.columns)}) is declared here but "
-                f"{declarer(cmp.truth.source, pair.truth)} does not create it",
-                first_location(index.location, pair.mirror.location),
-                table=pair.truth.name,
-                column=index.columns[0] if len(index.columns) == 1 else None,
-                related=(pair.truth.location,),
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"drop index {index.name} on {pair.mirror.name}",
-                    "unsafe",
-                    DropIndex(pair.mirror.name, index, pair.mirror.schema),
-                ),
-            )
+@rule("SL302", "extra-index", "A mirror declares an index the source of truth does not create", level="table")
+def extra_index(ctx: TableContext) -> None:
+    mirror = ctx.mirror_table
+    for index in ctx.pair.judgeable("indexes", "mirror"):
+        if matched(index, ctx.truth_table):
+            continue
+        ctx.report(
+            f"index {index.name} on {mirror.name} ({', '.join(index.columns)}) is declared here but "
+            f"{ctx.truth_words.declarer(ctx.truth_table)} does not create it",
+            location=first_location(index.location, mirror.location),
+            column=index.columns[0] if len(index.columns) == 1 else None,
+            fix=ctx.mirror_fix(
+                f"drop index {index.name} on {mirror.name}", "unsafe", DropIndex(mirror.name, index, mirror.schema)
+            ),
+        )
 
 
 _DJANGO = """

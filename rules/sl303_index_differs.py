@@ -25,15 +25,11 @@ fix (unsafe: the index is missing in between, and a unique one may fail to build
 `# noqa: SL303` / `-- noqa: SL303` on the index's line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
-from schemalint.compare.wording import at
+from schemalint.context import TableContext, at
 from schemalint.fix import AddIndex, DropIndex
-from schemalint.fix.describe import mirror_fix
 from schemalint.model import Index
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def differences(truth: Index, mirror: Index) -> list[str]:
@@ -63,30 +59,31 @@ def _opclasses(index: Index) -> tuple[str, ...]:
     return tuple(o for o in index.opclasses if o) and tuple(index.opclasses)
 
 
-@rule("SL303", "index-differs", "An index of the same name differs between the source of truth and a mirror")
-def index_differs(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        mirror_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror")}
-        for index in pair.known_objects("indexes", "truth"):
-            other = mirror_indexes.get(index.name)
-            if other is None:
-                continue
-            found = differences(index, other)
-            if found:
-                yield Violation(
-                    f"index {index.name} has {'; '.join(found)}{at(index.location)}",
-                    first_location(other.location, pair.mirror.location),
-                    table=pair.truth.name,
-                    related=(index.location,),
-                    fix=mirror_fix(
-                        cmp.mirror.source,
-                        pair.mirror,
-                        f"recreate index {index.name} on {pair.mirror.name}",
-                        "unsafe",
-                        DropIndex(pair.mirror.name, other, pair.mirror.schema),
-                        AddIndex(pair.mirror.name, index, pair.mirror.schema),
-                    ),
-                )
+@rule(
+    "SL303",
+    "index-differs",
+    "An index of the same name differs between the source of truth and a mirror",
+    level="table",
+)
+def index_differs(ctx: TableContext) -> None:
+    mirror = ctx.mirror_table
+    mirror_indexes = {i.name: i for i in ctx.pair.known_objects("indexes", "mirror")}
+    for index in ctx.pair.known_objects("indexes", "truth"):
+        other = mirror_indexes.get(index.name)
+        found = differences(index, other) if other is not None else []
+        if other is None or not found:
+            continue
+        ctx.report(
+            f"index {index.name} has {'; '.join(found)}{at(index.location)}",
+            location=first_location(other.location, mirror.location),
+            related=(index.location,),
+            fix=ctx.mirror_fix(
+                f"recreate index {index.name} on {mirror.name}",
+                "unsafe",
+                DropIndex(mirror.name, other, mirror.schema),
+                AddIndex(mirror.name, index, mirror.schema),
+            ),
+        )
 
 
 _DJANGO = """

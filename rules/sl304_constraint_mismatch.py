@@ -33,15 +33,12 @@ already in the table may violate it).
 `# noqa: SL304` / `-- noqa: SL304` on the mirror's class or CREATE TABLE line.
 """
 
-from collections.abc import Iterator
-
-from schemalint.compare import Comparison
 from schemalint.compare.normalize import expression, first_location
-from schemalint.compare.wording import at, creates
+from schemalint.context import TableContext, at
 from schemalint.fix import AddConstraint, Change, DropConstraint, DropIndex
-from schemalint.fix.describe import adding, mirror_fix
+from schemalint.fix.describe import adding
 from schemalint.model import Constraint, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 # kind, columns (sorted), canonical expression.
 _Content = tuple[str, tuple[str, ...], str | None]
@@ -71,77 +68,68 @@ def _in_scope(c: Constraint) -> bool:
     return c.kind == "check" or (c.kind == "unique" and (len(c.columns) > 1 or bool(c.expression) or not c.implicit))
 
 
-@rule("SL304", "constraint-mismatch", "A unique or check constraint is missing from a mirror or differs")
-def constraint_mismatch(cmp: Comparison) -> Iterator[Violation]:
-    for pair in cmp.pairs:
-        constraints = {c.name: c for c in pair.known_objects("constraints", "mirror")}
-        by_name = dict(constraints)
-        unique_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror") if i.unique}
-        by_name.update(
-            {
-                i.name: Constraint(i.name, "unique", i.columns, i.where, location=i.location)
-                for i in unique_indexes.values()
-            }
+@rule(
+    "SL304",
+    "constraint-mismatch",
+    "A unique or check constraint is missing from a mirror or differs",
+    level="table",
+)
+def constraint_mismatch(ctx: TableContext) -> None:
+    pair, mirror = ctx.pair, ctx.mirror_table
+    constraints = {c.name: c for c in pair.known_objects("constraints", "mirror")}
+    by_name = dict(constraints)
+    unique_indexes = {i.name: i for i in pair.known_objects("indexes", "mirror") if i.unique}
+    by_name.update(
+        {i.name: Constraint(i.name, "unique", i.columns, i.where, location=i.location) for i in unique_indexes.values()}
+    )
+    table, schema = mirror.name, mirror.schema
+    contents = _mirror_contents(mirror)
+    judgeable = set(map(id, pair.judgeable("constraints", "truth")))
+    for constraint in pair.known_objects("constraints", "truth"):
+        if not _in_scope(constraint):
+            continue
+        if constraint.kind == "unique" and len(constraint.columns) == 1 and not constraint.expression:
+            # Single-column uniqueness is SL208's; only its name is ours to check.
+            if constraint.implicit or constraint.name in by_name:
+                continue
+        related = (constraint.location,)
+        other = None if constraint.implicit else by_name.get(constraint.name)
+        if other is not None:
+            if _content(other) != _content(constraint):
+                # A unique index is dropped as an index, unless it backs a constraint of its name.
+                mine = constraints.get(other.name)
+                drop: Change = (
+                    DropConstraint(table, mine, schema)
+                    if mine is not None
+                    else DropIndex(table, unique_indexes[other.name], schema)
+                )
+                add = AddConstraint(table, constraint, schema)
+                ctx.report(
+                    f"constraint {constraint.name} is {_describe(other)} here but {_describe(constraint)}{at(constraint.location)}",
+                    location=first_location(other.location, mirror.location),
+                    related=related,
+                    fix=ctx.mirror_fix(f"replace constraint {constraint.name} on {table}", "unsafe", drop, add),
+                )
+            continue
+        if (constraint.implicit and _content(constraint) in contents) or id(constraint) not in judgeable:
+            continue
+        named = "" if constraint.implicit else f" {constraint.name}"
+        alias = (
+            ""
+            if constraint.implicit or _content(constraint) not in contents
+            else " (the same constraint exists here under another name)"
         )
-        table, schema = pair.mirror.name, pair.mirror.schema
-        contents = _mirror_contents(pair.mirror)
-        judgeable = set(map(id, pair.judgeable("constraints", "truth")))
-        for constraint in pair.known_objects("constraints", "truth"):
-            if not _in_scope(constraint):
-                continue
-            if constraint.kind == "unique" and len(constraint.columns) == 1 and not constraint.expression:
-                # Single-column uniqueness is SL208's; only its name is ours to check.
-                if constraint.implicit or constraint.name in by_name:
-                    continue
-            related = (constraint.location,)
-            other = None if constraint.implicit else by_name.get(constraint.name)
-            if other is not None:
-                if _content(other) != _content(constraint):
-                    # A unique index is dropped as an index, unless it backs a constraint of its name.
-                    mine = constraints.get(other.name)
-                    drop: Change = (
-                        DropConstraint(table, mine, schema)
-                        if mine is not None
-                        else DropIndex(table, unique_indexes[other.name], schema)
-                    )
-                    add = AddConstraint(table, constraint, schema)
-                    yield Violation(
-                        f"constraint {constraint.name} is {_describe(other)} here but {_describe(constraint)}{at(constraint.location)}",
-                        first_location(other.location, pair.mirror.location),
-                        table=pair.truth.name,
-                        related=related,
-                        fix=mirror_fix(
-                            cmp.mirror.source,
-                            pair.mirror,
-                            f"replace constraint {constraint.name} on {table}",
-                            "unsafe",
-                            drop,
-                            add,
-                        ),
-                    )
-                continue
-            if (constraint.implicit and _content(constraint) in contents) or id(constraint) not in judgeable:
-                continue
-            named = "" if constraint.implicit else f" {constraint.name}"
-            alias = (
-                ""
-                if constraint.implicit or _content(constraint) not in contents
-                else " (the same constraint exists here under another name)"
-            )
-            yield Violation(
-                f"constraint{named} {_describe(constraint)} on {pair.mirror.name} is missing here{alias}; "
-                f"{creates(cmp.truth.source)}{at(constraint.location)}",
-                first_location(pair.mirror.location),
-                table=pair.truth.name,
-                related=related,
-                fix=mirror_fix(
-                    cmp.mirror.source,
-                    pair.mirror,
-                    f"add constraint{named} {_describe(constraint)} on {table}",
-                    adding(constraint),
-                    AddConstraint(table, constraint, schema),
-                ),
-            )
+        ctx.report(
+            f"constraint{named} {_describe(constraint)} on {table} is missing here{alias}; "
+            f"{ctx.truth_words.creates()}{at(constraint.location)}",
+            location=first_location(mirror.location),
+            related=related,
+            fix=ctx.mirror_fix(
+                f"add constraint{named} {_describe(constraint)} on {table}",
+                adding(constraint),
+                AddConstraint(table, constraint, schema),
+            ),
+        )
 
 
 _DJANGO = """

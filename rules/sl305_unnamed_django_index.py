@@ -28,23 +28,21 @@ Give every index a name, and use the same name in the mirrors:
 `# noqa: SL305` on the `indexes =` line, or `ignore = ["SL305"]`.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
 @rule(
     "SL305",
     "unnamed-django-index",
     "A Django index or unique constraint has no explicit name",
+    level="schema",
     severity="warning",
-    scope="schema",
 )
-def unnamed_django_index(schema: Schema) -> Iterator[Violation]:
-    if schema.source != "django":
+def unnamed_django_index(ctx: SchemaContext) -> None:
+    if ctx.source != "django":
         return
-    for table in schema.tables:
+    for table in ctx.schema.tables:
         for index in table.indexes:
             if not index.implicit or index.location is None or index.unknown:
                 continue
@@ -54,11 +52,11 @@ def unnamed_django_index(schema: Schema) -> Iterator[Violation]:
                 what = "UniqueConstraint"
             else:
                 continue
-            yield Violation(
+            ctx.report(
                 f"{what} on {table.name}({', '.join(index.columns)}) has no name; Django will call it "
                 f"'{index.name}' — name it explicitly so mirrors can state it",
-                index.location,
-                table.name,
+                location=index.location,
+                table=table.name,
             )
 
 

@@ -39,11 +39,10 @@ need a decision (a name, a guard) and are left to you.
 migrations that is never re-run.
 """
 
-from collections.abc import Iterator
-
+from schemalint.context import SchemaContext
 from schemalint.fix import AddGuard, Fix
 from schemalint.model import Schema, Statement
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 _ADVICE = {
     "create_table": "add IF NOT EXISTS",
@@ -74,20 +73,20 @@ def _fix(schema: Schema, statement: Statement, kind: str) -> Fix | None:
     return Fix(f"{statement.summary}: {_ADVICE[kind]}", "safe", (add,), schema.source, statement.location.path)
 
 
-@rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", scope="schema")
-def non_idempotent_ddl(schema: Schema) -> Iterator[Violation]:
-    for statement in schema.statements:
+@rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", level="schema")
+def non_idempotent_ddl(ctx: SchemaContext) -> None:
+    for statement in ctx.schema.statements:
         if statement.guarded:
             continue
         kind = statement.kind
         if kind == "create_index" and "(unnamed)" in statement.summary:
             kind = "create_unnamed_index"
         advice = _ADVICE.get(kind, "make it safe to run twice")
-        yield Violation(
+        ctx.report(
             f"{statement.summary} is not idempotent: {advice}",
-            statement.location,
-            statement.target,
-            fix=_fix(schema, statement, kind),
+            location=statement.location,
+            table=statement.target,
+            fix=_fix(ctx.schema, statement, kind),
         )
 
 

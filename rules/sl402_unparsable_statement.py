@@ -24,15 +24,19 @@ Fix the statement; the message quotes the parser's error.
 `-- noqa: SL402` on the statement's line; the statement stays skipped.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL402", "unparsable-statement", "A schema.sql statement cannot be parsed (skipped)", scope="schema")
-def unparsable_statement(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL402")
+@rule(
+    "SL402",
+    "unparsable-statement",
+    "A schema.sql statement cannot be parsed (skipped)",
+    level="schema",
+    claims=("unparsable-statement",),
+)
+def unparsable_statement(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 _DJANGO = """

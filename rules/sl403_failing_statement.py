@@ -25,15 +25,19 @@ statement it depends on.
 `-- noqa: SL403` on the statement's line; the statement stays skipped.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL403", "failing-statement", "A schema.sql statement would fail in PostgreSQL (skipped)", scope="schema")
-def failing_statement(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL403")
+@rule(
+    "SL403",
+    "failing-statement",
+    "A schema.sql statement would fail in PostgreSQL (skipped)",
+    level="schema",
+    claims=("failing-statement",),
+)
+def failing_statement(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 _DJANGO = """

@@ -32,9 +32,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import fields, replace
 
-from schemalint.compare import Comparison
+from schemalint.context import MigrationsContext
 from schemalint.model import Column, ColumnPart, ForeignKey, Index, Location, Schema, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
 _COLUMN_FACTS: tuple[tuple[ColumnPart, str], ...] = (
@@ -254,19 +254,15 @@ def _rename_hint(table: Table, other: Table, old: str, new: str) -> str:
     "SL501",
     "model-not-in-migrations",
     "A model's schema differs from what its migrations build (run makemigrations)",
-    scope="migrations",
+    level="migrations",
 )
-def model_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
-    for what, where, table, column in differences(cmp.truth, cmp.mirror):
+def model_not_in_migrations(ctx: MigrationsContext) -> None:
+    for what, where, table, column in differences(ctx.truth, ctx.mirror):
         app = (table.model or "").split(".")[0]
-        latest = _latest(cmp.mirror, app)
+        latest = _latest(ctx.mirror, app)
         what, _, hint = what.partition(_HINT)
-        yield Violation(
-            f"{what} (latest {latest}); run makemigrations" + (f"; {hint}" if hint else ""),
-            where or Location(cmp.truth_file, 1, 1),
-            table=table.name,
-            column=column,
-        )
+        message = f"{what} (latest {latest}); run makemigrations" + (f"; {hint}" if hint else "")
+        ctx.report(message, location=where, table=table.name, column=column)
 
 
 _MODELS = """

@@ -22,20 +22,19 @@ shop/migrations/0002_stock_market_cap.py  depends on 0001_initial
 `# noqa: SL502` on the `class Migration` line it reports.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
 @rule(
     "SL502",
     "migration-merge-needed",
     "An app's migrations have two leaves (run makemigrations --merge)",
-    scope="schema",
+    level="schema",
+    claims=("migration-merge-needed",),
 )
-def migration_merge_needed(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL502")
+def migration_merge_needed(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 _MODELS = """

@@ -22,15 +22,19 @@ Point the dependency at the migration's real name.
 `# noqa: SL503` on the `class Migration` line it reports.
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL503", "missing-migration-dependency", "A migration depends on a migration that does not exist", scope="schema")
-def missing_migration_dependency(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL503")
+@rule(
+    "SL503",
+    "missing-migration-dependency",
+    "A migration depends on a migration that does not exist",
+    level="schema",
+    claims=("missing-migration-dependency",),
+)
+def missing_migration_dependency(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 _MODELS = """

@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from schemalint.compare import Comparison
+from schemalint.context import MigrationsContext
 from schemalint.model import Location, Schema, Table
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
 def _latest(schema: Schema, app: str) -> str | None:
@@ -84,22 +84,22 @@ def state_differences(table: Table, other: Table) -> Iterator[tuple[str, list[st
     "SL504",
     "model-state-not-in-migrations",
     "A model's choices, verbose_name, ordering, ... differ from its migrations (no schema change)",
-    scope="migrations",
+    level="migrations",
 )
-def model_state_not_in_migrations(cmp: Comparison) -> Iterator[Violation]:
-    by_model: dict[str, Table] = {t.model: t for t in cmp.mirror.tables if t.model}
-    for table in cmp.truth.tables:
+def model_state_not_in_migrations(ctx: MigrationsContext) -> None:
+    by_model: dict[str, Table] = {t.model: t for t in ctx.mirror.tables if t.model}
+    for table in ctx.truth.tables:
         app = (table.model or "").split(".")[0]
         other = by_model.get(table.model or "")
-        latest = _latest(cmp.mirror, app)
+        latest = _latest(ctx.mirror, app)
         if other is None or latest is None:
             continue  # a model not in migrations at all is SL501's
         for owner, whats, where in state_differences(table, other):
             subject = f"{table.model}.{owner}" if owner else f"{table.model}"
-            yield Violation(
+            ctx.report(
                 f"{subject}: {', '.join(whats)} differ{'s' if len(whats) == 1 else ''} from migrations "
                 f"(state only, no schema change; latest {latest}); run makemigrations",
-                where or Location(cmp.truth_file, 1, 1),
+                location=where,
                 table=table.name,
             )
 

@@ -32,15 +32,19 @@ or `ignore = ["SL601"]`. (A `noqa` comment in a migration file is not read: migr
 are not sources of the check.)
 """
 
-from collections.abc import Iterator
-
-from schemalint.model import Schema
-from schemalint.registry import Case, Violation, reader_diagnostics, rule
+from schemalint.context import SchemaContext
+from schemalint.registry import Case, rule
 
 
-@rule("SL601", "unapplied-migration", "A Django migration on disk is not applied to the database", scope="schema")
-def unapplied_migration(schema: Schema) -> Iterator[Violation]:
-    return reader_diagnostics(schema, "SL601")
+@rule(
+    "SL601",
+    "unapplied-migration",
+    "A Django migration on disk is not applied to the database",
+    level="schema",
+    claims=("unapplied-migration",),
+)
+def unapplied_migration(ctx: SchemaContext) -> None:
+    ctx.report_diagnostics()
 
 
 # A `Case` is files only; it cannot hold a database. Without one the rule is silent, which is

@@ -39,7 +39,7 @@ from schemalint.read.versions import READER_VERSIONS
 
 T = TypeVar("T")
 
-PACK_FORMAT = "3"  # 3: Location has an end, Finding a fix
+PACK_FORMAT = "4"  # 3: Location has an end, Finding a fix; 4: Diagnostic has a kind, not a rule code
 """Bumped when the pack layout itself changes."""
 KEEP_UNUSED = 256
 """Entries not used by the last run are kept up to this many (the other side of a branch

@@ -439,7 +439,7 @@ def _add_noqa(findings, result, root: Path, quiet: bool) -> None:
     from schemalint.suppress import add_noqa
 
     # A noqa for SL010 (a noqa that silences nothing) would only add noise: fix those by hand.
-    own = {r.code for r in result.rules if getattr(r.check, "__schemalint_reads_noqa__", False)}
+    own = {r.code for r in result.rules if r.level == "noqa"}
     outcome = add_noqa([f for f in findings if f.code not in own], root)
     for where in outcome.skipped:
         click.echo(

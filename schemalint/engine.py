@@ -1,27 +1,44 @@
 """The pipeline, in the order data flows: discover → read → compare → rules → findings.
 
-Everything here is orchestration; each stage's logic lives in its own package
-(`schemalint.read`, `schemalint.compare`, `schemalint.rules`, `schemalint.report`).
+Everything here is orchestration; each stage's logic lives in its own module: reading with
+the cache in `schemalint.read.stage`, pairing in `schemalint.compare`, which rules run in
+`schemalint.selection`, what a rule is handed in `schemalint.context`, noqa in
+`schemalint.suppress`, formats in `schemalint.report`. The engine calls each rule once per
+thing of its level (`_Dispatch`) and turns what it reports into findings.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
-from schemalint.config import Config, ConfigError
+from schemalint.cache import Cache
+from schemalint.config import Config
+from schemalint.context import (
+    ColumnContext,
+    ComparisonContext,
+    MigrationsContext,
+    NoqaContext,
+    RuleContext,
+    SchemaContext,
+    TableContext,
+    contexts,
+    reported,
+)
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
 from schemalint.fix.writers import WRITER_SOURCES
-from schemalint.model import SOURCES, Diagnostic, Location, Schema
-from schemalint.read import Project, ReaderSettings, SourceFile, get_reader
-from schemalint.read.parallel import Failed, Task, extract_all_pickled, resolve_jobs
+from schemalint.model import SOURCES, Schema
+from schemalint.read.stage import _fact_keys, cached_findings, read_schema, read_schemas, remember_findings  # noqa: F401 (re-exported)
 from schemalint.registry import PluginError, Rule, Violation, describe_error, load_rules
+from schemalint.selection import check_codes, ignored_per_file, selected_rules
+from schemalint.suppress import silence_noqa
+
+if TYPE_CHECKING:
+    from schemalint.compare import Comparison
 
 
 class UsageError(Exception):
@@ -67,250 +84,72 @@ def tuned_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-# --------------------------------------------------------------------------- read
-
-
-def _load_files(
-    paths: Iterable[Path], root: Path, overrides: dict[str, bytes]
-) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Each path's bytes (an override's when the editor sends unsaved text); a file that cannot
-    be read (dangling symlink, a folder named models.py, no permission) is an SL001."""
-    files, problems = [], []
-    for path in paths:
-        rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
-        if rel in overrides:
-            files.append(SourceFile(root / rel, rel, overrides[rel]))
-            continue
-        try:
-            data = (root / rel).read_bytes()
-        except OSError as exc:
-            problems.append(Diagnostic("SL001", f"cannot read file: {exc.strerror or exc}", Location(rel, 1, 1)))
-            continue
-        files.append(SourceFile(root / rel, rel, data))
-    return files, problems
-
-
-def read_schema(
-    source: str,
-    paths: Iterable[Path],
-    config: Config,
-    cache: Cache | None = None,
-    overrides: dict[str, bytes] | None = None,
-) -> Schema:
-    """Read one source: extract each file (from the cache when its content is known), then link."""
-    return read_schemas({source: paths}, config, cache, overrides)[source]
-
-
-def read_schemas(
-    paths: Mapping[str, Iterable[Path]],
-    config: Config,
-    cache: Cache | None = None,
-    overrides: dict[str, bytes] | None = None,
-) -> dict[str, Schema]:
-    """Read several sources at once.
-
-    A source whose files, configuration and project files are all as when it was last linked
-    comes whole from the cache: nothing is parsed, linked or even unpickled but its schema, and
-    no reader (nor libcst, nor sqlglot) is imported. For the others, each file's facts come from
-    the cache or from `extract`; the misses of all sources are parsed as one batch, so that with
-    workers the big SQLAlchemy module is parsed beside the Django apps rather than after them."""
-    cache = cache or Cache(None)
-    loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
-    keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
-
-    linked: dict[str, Schema] = {}
-    link_keys = _link_keys(keys, config) if cache.enabled else {}
-    for source, key in link_keys.items():
-        found = _cached_link(cache, source, key, config)
-        if found is not None:
-            linked[source] = found
-            cache.link_keys[source] = key
-
-    pending = {source: loaded[source][0] for source in loaded if source not in linked}
-    facts, crashed = _facts(pending, {s: keys[s] for s in pending}, config, cache)
-    for source, files in pending.items():
-        kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
-        project = RecordingProject(
-            root=config.root,
-            config=config,
-            settings=ReaderSettings.from_config(config),
-            files=[f for f, _ in kept],
-            facts_cache=cache,
-        )
-        schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
-        if ok and not crashed[source] and cache.enabled:
-            cache.keep_link(source, link_keys[source], project, schema)
-            cache.link_keys[source] = link_keys[source]
-        linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
-    cache.save()
-
-    schemas = {}
-    for source, (files, problems) in loaded.items():
-        schema = linked[source]
-        schemas[source] = replace(
-            schema, files=tuple(f.rel for f in files), diagnostics=tuple(problems) + schema.diagnostics
-        )
-    return schemas
-
-
-def cached_findings(
-    paths: Mapping[str, Iterable[Path]],
-    config: Config,
-    cache: Cache,
-    rules: list[Rule],
-    overrides: dict[str, bytes] | None = None,
-) -> list[Finding] | None:
-    """The findings of an earlier run over the same files, project, configuration and rules,
-    or None. Costs reading and hashing the files and checking what each source's link read;
-    no schema is loaded. Editor buffers (`overrides`) are never served from the cache."""
-    if not cache.enabled or overrides:
-        return None
-    keys = {}
-    for source, source_paths in paths.items():
-        files, _ = _load_files(source_paths, config.root, {})
-        keys[source] = _fact_keys(source, files, config)
-    link_keys = _link_keys(keys, config)
-    probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
-    for source, key in link_keys.items():
-        entry = cache.links(source).get(key)
-        try:
-            if entry is MISSING or not still_holds(entry, probe):
-                return None
-        except Exception:  # an entry from another layout of LinkEntry
-            return None
-    found = cache.findings().get(run_key(link_keys, config, rules))
-    return None if found is MISSING else list(found)
-
-
-def remember_findings(
-    cache: Cache, sources: Iterable[str], config: Config, rules: list[Rule], result: RunResult
-) -> None:
-    """Store a run's findings for `cached_findings`, unless something was not cacheable (a
-    reader or rule crashed, a source was not linked from cacheable facts)."""
-    sources = list(sources)
-    if not cache.enabled or result.errors or any(source not in cache.link_keys for source in sources):
-        return
-    cache.findings().put(run_key({s: cache.link_keys[s] for s in sources}, config, rules), tuple(result.findings))
-    cache.save()
-
-
-def _link_keys(keys: dict[str, list[str]], config: Config) -> dict[str, str]:
-    from schemalint.discover import tree_signature
-
-    signature = tree_signature(config)
-    return {source: link_key(source, _reader_version(source), config, signature, keys[source]) for source in keys}
-
-
-def _fact_keys(source: str, files: list[SourceFile], config: Config) -> list[str]:
-    version, fingerprint = _reader_version(source), config.fingerprint()
-    return [cache_key(source, version, fingerprint, file.rel, file.data) for file in files]
-
-
-def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema | None:
-    entry = cache.links(source).get(key)
-    if entry is MISSING:
-        return None
-    probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
-    try:
-        return entry.schema() if still_holds(entry, probe) else None
-    except Exception:  # an entry from another layout of the schema model: relink
-        return None
-
-
-def _facts(files_by_source: dict[str, list[SourceFile]], keys: dict[str, list[str]], config: Config, cache: Cache):
-    """Every file's facts, in file order: from the cache, else extracted (in workers when it
-    pays). A file whose extract crashed has a `Failed` instead and an SL001 in `crashed`."""
-    facts: dict[str, list] = {}
-    missed: list[tuple[str, int]] = []
-    tasks: list[Task] = []
-    for source, files in files_by_source.items():
-        pack = cache.pack(source)
-        facts[source] = [pack.get(key) for key in keys[source]] if cache.enabled else [MISSING] * len(files)
-        for index, found in enumerate(facts[source]):
-            if found is MISSING:
-                missed.append((source, index))
-                tasks.append(Task(source, files[index]))
-
-    crashed: dict[str, list[Diagnostic]] = {source: [] for source in files_by_source}
-    settings = ReaderSettings.from_config(config)
-    for (source, index), (extracted, blob) in zip(
-        missed, extract_all_pickled(tasks, settings, resolve_jobs(config.jobs))
-    ):
-        if isinstance(extracted, Failed):
-            crashed[source].append(extracted.diagnostic)
-        elif cache.enabled and blob is not None:  # pickled by the worker that made it
-            cache.pack(source).put_pickled(keys[source][index], blob)
-        elif cache.enabled:
-            cache.pack(source).put(keys[source][index], extracted)
-        facts[source][index] = extracted
-    return facts, crashed
-
-
-def _link(source: str, facts: list, project: Project, where: str) -> tuple[Schema, bool]:
-    """The reader's link, or, if it crashes, an empty schema with one SL001 (at `where`, the
-    source's first file) saying so: the other sources' findings are still worth reporting."""
-    try:
-        return get_reader(source).link(facts, project), True
-    except Exception as exc:
-        message = f"cannot read the {source} files: internal error in the {source} reader: {type(exc).__name__}: {exc}"
-        return Schema(source=source, diagnostics=(Diagnostic("SL001", message, Location(where, 1, 1)),)), False
-
-
-def _reader_version(source: str) -> str:
-    # Reader versions are kept in schemalint/read/versions.py so that a warm run can build
-    # cache keys without importing a reader (and with it libcst or sqlglot).
-    from schemalint.read.versions import READER_VERSIONS
-
-    return READER_VERSIONS[source]
-
-
 # --------------------------------------------------------------------------- rules
 
 
-def _prefix_len(code: str, prefixes: Iterable[str]) -> int:
-    best = -1
-    for prefix in prefixes:
-        if prefix == "ALL":
-            best = max(best, 0)
-        elif code.startswith(prefix):
-            best = max(best, len(prefix))
-    return best
+class _Dispatch:
+    """Calls rules with their contexts; a rule that crashes is reported once (`describe_error`)
+    and not called again in this run, and the other rules still run."""
+
+    def __init__(self, result: RunResult, sources: dict[str, str]) -> None:
+        self.result = result
+        self.sources = sources
+        self.crashed: set[str] = set()
+        self.findings: list[Finding] = []
+
+    def call(self, rule: Rule, ctx: RuleContext) -> None:
+        if rule.code in self.crashed:
+            return
+        try:
+            found = reported(rule.check, ctx)
+        except Exception as exc:  # a crashing rule is reported, other rules still run
+            self.crashed.add(rule.code)
+            self.result.errors.append(describe_error(rule, exc))
+            return
+        self.findings += [_to_finding(rule, v, self.sources) for v in found]
+
+    def schema(self, rules: list[Rule], schema: Schema) -> None:
+        level = [r for r in rules if r.level == "schema"]
+        if level:
+            ctx = SchemaContext(schema)
+            for rule in level:
+                ctx.claims = rule.claims
+                self.call(rule, ctx)
+
+    def comparison(self, rules: list[Rule], comparison: Comparison, migrations: bool) -> None:
+        """A mirror's rules: per comparison, per paired table, per paired column. Migrations
+        are checked against the models by their own rules (SL5xx), not as a mirror."""
+        if migrations:
+            for rule in (r for r in rules if r.level == "migrations"):
+                self.call(rule, MigrationsContext(comparison))
+            return
+        for rule in (r for r in rules if r.level == "comparison"):
+            self.call(rule, ComparisonContext(comparison))
+        table_rules = [r for r in rules if r.level == "table"]
+        column_rules = [r for r in rules if r.level == "column"]
+        for pair in comparison.pairs:
+            if table_rules:
+                table = TableContext(comparison, pair)
+                for rule in table_rules:
+                    self.call(rule, table)
+            # One context per column pair, shared by the column rules whose parts it knows.
+            for cp in pair.columns if column_rules else ():
+                column = ColumnContext(comparison, pair, cp)
+                for rule in column_rules:
+                    if cp.known(*rule.compares):  # type: ignore[arg-type]
+                        self.call(rule, column)
 
 
-def check_codes(rules: list[Rule], config: Config) -> None:
-    """Every code or prefix named in the config must name at least one rule."""
-    codes = [r.code for r in rules]
-    named = [("select", c) for c in config.select] + [("extend-select", c) for c in config.extend_select]
-    named += [("ignore", c) for c in config.ignore]
-    named += [("per-file-ignores", c) for _, cs in config.per_file_ignores for c in cs]
-    for key, code in named:
-        if code != "ALL" and not any(c.startswith(code) for c in codes):
-            raise ConfigError(f"'{key}' names unknown rule code '{code}' (see `schemalint rules`)")
-
-
-def selected_rules(rules: list[Rule], config: Config) -> list[Rule]:
-    """flake8/ruff semantics: the longest matching prefix decides, ignore wins a tie. Rules that
-    are off by default (SL210) stay off in the default set and run once a `select` or
-    `extend-select` entry covers them, a prefix (`SL2`, `ALL`) included."""
-    chosen = []
-    for rule in rules:
-        if config.select:
-            on = _prefix_len(rule.code, config.select)
-        else:
-            on = 0 if rule.default_enabled else -1
-        on = max(on, _prefix_len(rule.code, config.extend_select))
-        off = _prefix_len(rule.code, config.ignore)
-        if on >= 0 and on > off:
-            chosen.append(rule)
-    return chosen
-
-
-def _violations(rule: Rule, target, result: RunResult) -> list[Violation]:
-    try:
-        return list(rule.check(target))
-    except Exception as exc:  # a crashing rule is reported, other rules still run
-        result.errors.append(describe_error(rule, exc))
-        return []
+def check_target(rule: Rule, target: Comparison | Schema) -> list[Violation]:
+    """What one rule reports about a comparison (by its level: once, per table pair, per column
+    pair) or a schema; its exceptions propagate. For tests and tools that call rules alone."""
+    if isinstance(target, Schema):
+        if rule.level != "schema":
+            return []
+        ctx = SchemaContext(target)
+        ctx.claims = rule.claims
+        return reported(rule.check, ctx)
+    return [v for ctx in contexts(rule.level, rule.compares, target) for v in reported(rule.check, ctx)]
 
 
 def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
@@ -330,13 +169,6 @@ def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
         end_line=v.location.end_line,
         end_col=v.location.end_col,
     )
-
-
-def _ignored_per_file(finding: Finding, config: Config) -> bool:
-    for pattern, codes in config.per_file_ignores:
-        if fnmatch.fnmatch(finding.path, pattern) and _prefix_len(finding.code, codes) >= 0:
-            return True
-    return False
 
 
 # --------------------------------------------------------------------------- check
@@ -417,7 +249,6 @@ def _run_check(
         }
         return result
     from schemalint.compare import compare
-    from schemalint.suppress import silence_noqa
 
     # One batch, so that the big SQLAlchemy module and schema.sql are parsed side by side.
     result.schemas = read_schemas(paths, config, cache, overrides)
@@ -425,36 +256,26 @@ def _run_check(
         result.schemas["database"] = _read_database(config, result.schemas[truth_source], result)
 
     sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
-    findings: list[Finding] = []
+    dispatch = _Dispatch(result, sources)
     for schema in result.schemas.values():
-        for rule in rules:
-            if rule.scope == "schema":
-                findings += [_to_finding(rule, v, sources) for v in _violations(rule, schema, result)]
+        dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]
     for mirror in mirrors:
-        comparison = compare(truth, result.schemas[mirror], config)
-        # Migrations are checked against the models by their own rules (SL5xx), not as a mirror.
-        scope = "migrations" if mirror == "migrations" else "comparison"
-        for rule in rules:
-            if rule.scope == scope:
-                findings += [_to_finding(rule, v, sources) for v in _violations(rule, comparison, result)]
+        dispatch.comparison(rules, compare(truth, result.schemas[mirror], config), mirror == "migrations")
+    findings = [f for f in dispatch.findings if not ignored_per_file(f, config)]
 
-    findings = [f for f in findings if not _ignored_per_file(f, config)]
-    # noqa comments silence findings on their line; SL010 then reports the ones that silence nothing.
-    findings = silence_noqa(
-        findings,
-        sources,
-        config.root,
-        overrides,
-        all_rules,
-        rules,
-        report=lambda rule, target: [
-            f
-            for f in (_to_finding(rule, v, sources) for v in _violations(rule, target, result))
-            if not _ignored_per_file(f, config)
-        ],
-    )
-    result.findings = sorted(set(findings))
+    # The noqa stage: comments silence findings on their line; `noqa` rules (SL010) are then
+    # handed the directives that silenced nothing.
+    noqa_rules = [r for r in rules if r.level == "noqa"]
+    suppression = silence_noqa(findings, sources, config.root, overrides, all_rules, rules, bool(noqa_rules))
+    if noqa_rules:
+        dispatch.findings = []
+        ctx = NoqaContext(suppression.unused)
+        for rule in noqa_rules:
+            dispatch.call(rule, ctx)
+        extra = [f for f in dispatch.findings if not ignored_per_file(f, config)]
+        suppression.kept += [f for f in extra if suppression.silencer(f) is None]
+    result.findings = sorted(set(suppression.kept))
     if "database" not in mirrors:
         remember_findings(cache, paths, config, rules, result)
     return result
@@ -469,3 +290,19 @@ def _read_database(config: Config, truth: Schema, result: RunResult) -> Schema:
         raise UsageError(str(exc)) from None
     result.listings[mirror.schema.files[0]] = mirror.listing
     return mirror.schema
+
+
+__all__ = [
+    "RunResult",
+    "UsageError",
+    "cached_findings",
+    "check_codes",
+    "check_target",
+    "plan_sources",
+    "read_schema",
+    "read_schemas",
+    "remember_findings",
+    "run_check",
+    "selected_rules",
+    "tuned_gc",
+]

@@ -15,7 +15,7 @@ and names the part in its `unknown` tuple (a column whose `max_length` comes fro
 call has `unknown=("type",)`; a table whose field list a metaclass may extend has
 `unknown=("columns",)`). The value stored in an unknown part is a placeholder that means
 nothing: `dump` prints it as null, and nothing that depends on it is compared. Each unknown
-part is explained by exactly one SL002 diagnostic at the construct that caused it.
+part is explained by exactly one `unresolved` diagnostic (SL002) at the construct that caused it.
 """
 
 from __future__ import annotations
@@ -219,16 +219,36 @@ class Statement:
     target: str | None = None
 
 
+DIAGNOSTIC_KINDS = frozenset(
+    {
+        "unreadable",  # a file cannot be read or parsed (or its reader crashed): SL001
+        "unresolved",  # a construct cannot be resolved statically; its facts are unknown: SL002
+        "unparsable-statement",  # a SQL statement cannot be parsed, skipped: SL402
+        "failing-statement",  # a SQL statement would fail in PostgreSQL, skipped: SL403
+        "migration-merge-needed",  # an app's migrations have two leaves: SL502
+        "missing-migration-dependency",  # a migration depends on one that does not exist: SL503
+        "unapplied-migration",  # a migration on disk is not applied to the database: SL601
+    }
+)
+"""What a reader may say about its input. Readers name a kind, never a rule code: the rule that
+claims a kind (`@rule(..., claims=("unresolved",))`) decides the code, severity and selection."""
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """Something a reader has to say about its input: it could not parse a file (SL001), could
-    not resolve a construct statically (SL002), skipped a SQL statement (SL402), ..."""
+    """Something a reader has to say about its input, of one of the `DIAGNOSTIC_KINDS`: it could
+    not parse a file (`unreadable`), could not resolve a construct statically (`unresolved`),
+    skipped a SQL statement (`unparsable-statement`), ..."""
 
-    code: str
+    kind: str
     message: str
     location: Location
     table: str | None = None
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in DIAGNOSTIC_KINDS:
+            raise ValueError(f"unknown diagnostic kind {self.kind!r}: one of {', '.join(sorted(DIAGNOSTIC_KINDS))}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +299,7 @@ __all__ = [
     "ObjectPart",
     "TablePart",
     "Constraint",
+    "DIAGNOSTIC_KINDS",
     "Diagnostic",
     "EnumType",
     "ForeignKey",

@@ -1,12 +1,12 @@
 """Rules: how one is declared, and how built-in and third-party rules are found.
 
-A rule is a function decorated with `@rule(...)`. It receives a read-only target and yields
-`Violation`s; the engine stamps them with the rule's code and severity. Two scopes:
-
-* `comparison`: called once per (truth, mirror) pair with a `Comparison`
-  (`schemalint.compare`) holding both schemas and how their tables and columns pair up;
-* `schema`: called once per schema read, for facts about one source alone (a file that does
-  not parse, non-idempotent DDL).
+A rule is a function decorated with `@rule(code, name, summary, level=...)`. The engine calls
+it once per thing of its level (a comparison, a paired table, a paired column, a schema read,
+the unused noqa directives, the models against their migrations) with a typed context
+(`schemalint.context`); the rule reports with `ctx.report(message, ...)`, and the engine stamps
+each `Violation` with the rule's code and severity. A column rule may name the parts it
+compares (`compares=("nullable",)`): it is then called only for the column pairs whose parts
+are known on both sides.
 
 A rule's module carries its documentation (the module docstring, with the sections
 What it does / Why it matters / Example / How to fix / How to silence) and its `VALID` and
@@ -19,17 +19,19 @@ A package is searched module by module, so adding a rule is adding a file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
 
+from schemalint.context import LEVELS
 from schemalint.fix import Fix
-from schemalint.model import Location, Schema
+from schemalint.model import DIAGNOSTIC_KINDS, Location
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -83,9 +85,13 @@ class Rule:
     code: str
     name: str
     summary: str
-    check: Callable[[Any], Iterable[Violation]]
+    check: Callable[[Any], None]
     severity: str = "error"
-    scope: str = "comparison"
+    level: str = "comparison"
+    compares: tuple[str, ...] = ()
+    """For a column rule: the column parts it compares (called only when both sides know them)."""
+    claims: tuple[str, ...] = ()
+    """For a schema rule: the reader diagnostic kinds it reports (`schemalint.model.DIAGNOSTIC_KINDS`)."""
     module: str = ""
     docs: str = ""
     valid: tuple[Case, ...] = ()
@@ -96,8 +102,13 @@ class Rule:
     def origin(self) -> str:
         return self.module
 
+    @property
+    def scope(self) -> str:
+        """The level, under the name reports have used (`schemalint rules --format json`, SARIF tags)."""
+        return self.level
 
-RuleFunction = TypeVar("RuleFunction", bound=Callable[..., Iterable[Violation]])
+
+RuleFunction = TypeVar("RuleFunction", bound=Callable[..., None])
 
 
 def rule(
@@ -105,23 +116,43 @@ def rule(
     name: str,
     summary: str,
     *,
+    level: str = "comparison",
     severity: str = "error",
-    scope: str = "comparison",
     default_enabled: bool = True,
+    compares: tuple[str, ...] = (),
+    claims: tuple[str, ...] = (),
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Declare a rule. The decorated function stays callable as-is (so it can be unit-tested)."""
+    """Declare a rule: `level` is one of comparison, table, column, schema, noqa, migrations
+    (`schemalint.context`). The decorated function stays callable as-is (so it can be
+    unit-tested with a context). A schema rule that `claims` reader diagnostic kinds
+    (`claims=("unresolved",)`) is the one that gives them a code; it reports them with
+    `ctx.report_diagnostics()`."""
     if not CODE_PATTERN.match(code):
         raise ValueError(f"rule code {code!r} must look like SL204 (1-4 capitals, 3 digits)")
     if not NAME_PATTERN.match(name):
         raise ValueError(f"rule name {name!r} must be kebab-case")
-    if scope not in ("comparison", "schema", "migrations"):
-        raise ValueError(f"rule scope must be 'comparison', 'schema' or 'migrations', not {scope!r}")
+    if level not in LEVELS:
+        raise ValueError(f"rule level must be one of {', '.join(LEVELS)}, not {level!r}")
+    if compares and level != "column":
+        raise ValueError("only a column rule names the parts it `compares`")
+    unknown = sorted(set(claims) - DIAGNOSTIC_KINDS)
+    if unknown:
+        raise ValueError(f"rule {code} claims unknown diagnostic kind(s) {', '.join(unknown)}")
+    if claims and level != "schema":
+        raise ValueError("only a schema rule `claims` reader diagnostics")
     if severity not in ("error", "warning"):
         raise ValueError(f"rule severity must be 'error' or 'warning', not {severity!r}")
 
     def decorate(func: RuleFunction) -> RuleFunction:
         vars(func)["__schemalint_rule__"] = dict(  # a function attribute, read by rules_in_module
-            code=code, name=name, summary=summary, severity=severity, scope=scope, default_enabled=default_enabled
+            code=code,
+            name=name,
+            summary=summary,
+            severity=severity,
+            level=level,
+            default_enabled=default_enabled,
+            compares=tuple(compares),
+            claims=tuple(claims),
         )
         return func
 
@@ -220,21 +251,31 @@ def load_rules(plugins: Iterable[str] = ()) -> list[Rule]:
         modules.insert(0, "schemalint.rules")
     modules += [m for m in plugins if m not in modules]
     by_code: dict[str, Rule] = {}
+    claimed: dict[str, Rule] = {}
     for name in modules:
         for found in rules_in(name):
             other = by_code.get(found.code)
             if other is not None and other.check is not found.check:
                 raise PluginError(f"rule code {found.code} is defined twice: in {other.module} and in {found.module}")
             by_code[found.code] = found
+            for kind in found.claims:
+                owner = claimed.setdefault(kind, found)
+                if owner.code != found.code:
+                    raise PluginError(f"diagnostic kind {kind!r} is claimed twice: by {owner.code} and by {found.code}")
     return sorted(by_code.values(), key=lambda r: r.code)
 
 
-def reader_diagnostics(schema: Schema, code: str) -> Iterator[Violation]:
-    """Violations for a reader's diagnostics of one code: how rules such as SL001 and SL402
-    report what a reader found while reading (the rule module keeps docs and selection)."""
-    for diagnostic in schema.diagnostics:
-        if diagnostic.code == code:
-            yield Violation(diagnostic.message, diagnostic.location, diagnostic.table, diagnostic.column)
+def diagnostic_codes(rules: Iterable[Rule] | None = None) -> dict[str, str]:
+    """Reader diagnostic kind -> the code of the rule that claims it (`unresolved` -> SL002),
+    among `rules` or, by default, the registered rules (looked up once per process)."""
+    if rules is None:
+        return dict(_registered_codes())
+    return {kind: r.code for r in rules for kind in r.claims}
+
+
+@functools.cache
+def _registered_codes() -> tuple[tuple[str, str], ...]:
+    return tuple(diagnostic_codes(load_rules()).items())
 
 
 def describe_error(rule: Rule, exc: BaseException) -> str:
@@ -247,4 +288,4 @@ def describe_error(rule: Rule, exc: BaseException) -> str:
     return f"rule {rule.code} ({rule.name}, from {rule.module}) crashed: {type(exc).__name__}: {exc}{where}"
 
 
-__all__ = ["Case", "PluginError", "Rule", "Violation", "load_rules", "reader_diagnostics", "rule", "rules_in"]
+__all__ = ["Case", "PluginError", "Rule", "Violation", "diagnostic_codes", "load_rules", "rule", "rules_in"]

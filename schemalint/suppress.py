@@ -23,14 +23,12 @@ our findings, and SL010 never calls it unused.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from schemalint.findings import Finding
-
-_Function = TypeVar("_Function", bound=Callable[..., Any])
 
 _CODE = r"[A-Za-z]+[0-9]+"
 _CODE_LIST = rf"{_CODE}(?:(?:\s*,\s*|\s+){_CODE})*"
@@ -160,18 +158,13 @@ class UnusedDirective:
     file_level: bool = False
 
 
-@dataclass(frozen=True)
-class NoqaReport:
-    """What rules that read noqa comments (SL010) receive instead of a schema."""
-
-    unused: tuple[UnusedDirective, ...]
-
-
 @dataclass
 class Suppression:
     kept: list[Finding]
     silenced: list[Finding]
     directives: dict[str, FileDirectives]
+    unused: tuple[UnusedDirective, ...] = ()
+    """The directives that silence nothing (filled when a `noqa`-level rule runs)."""
 
     def silencer(self, finding: Finding) -> Directive | None:
         return _silencer(self.directives.get(finding.path), finding)
@@ -348,13 +341,7 @@ def _with_codes(content: str, codes: set[str], marker: str, inline_re: re.Patter
     return content[: existing.start()] + replacement + content[existing.end() :]
 
 
-# --------------------------------------------------------------------------- the engine's hook
-
-
-def reads_noqa(func: _Function) -> _Function:
-    """Mark a schema-scope rule that also wants the `NoqaReport` once findings are silenced."""
-    vars(func)["__schemalint_reads_noqa__"] = True  # a function attribute, read by the engine
-    return func
+# --------------------------------------------------------------------------- the noqa stage
 
 
 def silence_noqa(
@@ -362,21 +349,20 @@ def silence_noqa(
     files: Iterable[str],
     root: Path,
     overrides: dict[str, bytes] | None,
-    all_rules,
-    selected_rules,
-    report,
-) -> list[Finding]:
-    """Drop the findings a noqa comment silences; rules marked `reads_noqa` (SL010) then get
-    the directives that silenced nothing, through `report(rule, NoqaReport) -> [Finding]`.
-    Their findings can be silenced too (`# noqa: SL010`)."""
-    noqa_rules = [r for r in selected_rules if getattr(r.check, "__schemalint_reads_noqa__", False)]
-    if not findings and not noqa_rules:
-        return findings
-    wanted = set(files) if noqa_rules else {f.path for f in findings}
+    all_rules: Sequence[Any],
+    selected_rules: Sequence[Any],
+    find_unused_directives: bool,
+) -> Suppression:
+    """The noqa stage: drop the findings a noqa comment silences (`kept`, `silenced`). With
+    `find_unused_directives` (a `noqa`-level rule such as SL010 runs), every file is scanned and
+    `unused` holds the directives that silenced nothing, judged against the rules known and
+    run; the engine hands them to those rules, whose own findings can be silenced too
+    (`# noqa: SL010`, through `Suppression.silencer`)."""
+    if not findings and not find_unused_directives:
+        return Suppression(findings, [], {})
+    wanted = set(files) if find_unused_directives else {f.path for f in findings}
     suppression = apply_noqa(findings, read_texts(sorted(wanted), root, overrides))
-    if not noqa_rules:
-        return suppression.kept
-    unused = find_unused(suppression, [r.code for r in all_rules], [r.code for r in selected_rules])
-    target = NoqaReport(tuple(unused))
-    extra = [f for rule in noqa_rules for f in report(rule, target)]
-    return suppression.kept + [f for f in extra if suppression.silencer(f) is None]
+    if find_unused_directives:
+        known, ran = [r.code for r in all_rules], [r.code for r in selected_rules]
+        suppression.unused = tuple(find_unused(suppression, known, ran))
+    return suppression

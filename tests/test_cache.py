@@ -349,7 +349,7 @@ def test_a_reader_crash_is_an_sl001_and_other_files_still_count(tmp_path, monkey
     schema = read(tmp_path, paths, jobs=jobs)
     assert [t.name for t in schema.tables] == ["ok", "fine"]
     (problem,) = schema.diagnostics
-    assert problem.code == "SL001" and problem.location == Location("b/models.py", 1, 1)
+    assert problem.kind == "unreadable" and problem.location == Location("b/models.py", 1, 1)
     assert "ValueError" in problem.message and "the fake reader cannot read" in problem.message
     PARSED.clear()
     read(tmp_path, paths, jobs=jobs)
@@ -360,7 +360,7 @@ def test_a_link_crash_is_an_sl001_not_a_traceback(tmp_path):
     paths = make_project(tmp_path, {"a/models.py": "table linkfail\n"})
     schema = read(tmp_path, paths)
     (problem,) = schema.diagnostics
-    assert problem.code == "SL001" and "RuntimeError: link exploded" in problem.message
+    assert problem.kind == "unreadable" and "RuntimeError: link exploded" in problem.message
 
 
 def test_several_sources_are_read_in_one_batch(tmp_path, monkeypatch):
@@ -377,7 +377,7 @@ def test_unreadable_path_is_an_sl001(tmp_path):
     (tmp_path / "a/models.py").symlink_to(tmp_path / "nowhere.py")
     schema = read(tmp_path, [tmp_path / "a/models.py"])
     (problem,) = schema.diagnostics
-    assert problem.code == "SL001" and problem.location.path == "a/models.py"
+    assert problem.kind == "unreadable" and problem.location.path == "a/models.py"
     assert "No such file" in problem.message
 
 

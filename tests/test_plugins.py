@@ -175,13 +175,11 @@ def test_crashing_plugin_is_named_and_other_findings_are_kept(plugin_path, proje
 def test_plugins_key_loads_a_module_kept_in_the_project(project):
     (project / "team_rules.py").write_text(
         "from schemalint.model import Location\n"
-        "from schemalint.registry import Violation, rule\n\n\n"
-        '@rule("TEAM001", "no-name-columns", "Columns called name are ambiguous")\n'
-        "def no_name_columns(cmp):\n"
-        "    for pair in cmp.pairs:\n"
-        "        for cp in pair.columns:\n"
-        "            if cp.truth.name == 'name' and cp.truth.location:\n"
-        "                yield Violation('column called name', cp.truth.location)\n"
+        "from schemalint.registry import rule\n\n\n"
+        '@rule("TEAM001", "no-name-columns", "Columns called name are ambiguous", level="column")\n'
+        "def no_name_columns(ctx):\n"
+        "    if ctx.truth_column.name == 'name' and ctx.truth_column.location:\n"
+        "        ctx.report('column called name', location=ctx.truth_column.location)\n"
     )
     _with_config(project, 'plugins = ["team_rules"]\nselect = ["TEAM"]')
     run = _run(["check", "--no-cache", "."], project, None)
@@ -208,9 +206,7 @@ def test_plugin_that_cannot_load_exits_2(project, plugins, message):
 
 def test_plugin_cannot_take_a_built_in_code(project):
     (project / "thief.py").write_text(
-        "from schemalint.registry import rule\n\n"
-        '@rule("SL204", "thief", "Steals a code")\n'
-        "def thief(cmp):\n    return ()\n"
+        'from schemalint.registry import rule\n\n@rule("SL204", "thief", "Steals a code")\ndef thief(ctx):\n    pass\n'
     )
     _with_config(project, 'plugins = ["thief"]')
     run = _run(["check", "--no-cache", "."], project, None)

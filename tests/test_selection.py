@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from schemalint.config import Config, ConfigError, load_config
-from schemalint.engine import check_codes, selected_rules
 from schemalint.registry import Rule, load_rules
+from schemalint.selection import check_codes, selected_rules
 from tests.support.cli import schemalint
 
 

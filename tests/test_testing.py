@@ -81,15 +81,13 @@ def test_source_of_truth_is_a_case_config_key_as_in_pyproject(example, tmp_path)
 
 
 TEAM_RULES = '''
-from schemalint.registry import Case, Violation, rule
+from schemalint.registry import Case, rule
 
 
-@rule("TEAM001", "no-name-columns", "Columns called name are ambiguous")
-def no_name_columns(cmp):
-    for pair in cmp.pairs:
-        for cp in pair.columns:
-            if cp.truth.name == "name" and cp.truth.location:
-                yield Violation("column called name", cp.truth.location)
+@rule("TEAM001", "no-name-columns", "Columns called name are ambiguous", level="column")
+def no_name_columns(ctx):
+    if ctx.truth_column.name == "name" and ctx.truth_column.location:
+        ctx.report("column called name", location=ctx.truth_column.location)
 
 
 _DJANGO = """

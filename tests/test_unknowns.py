@@ -14,6 +14,7 @@ import pytest
 
 from schemalint.compare import compare
 from schemalint.config import Config
+from schemalint.engine import check_target
 from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
 from schemalint.registry import Rule, load_rules
 
@@ -67,8 +68,8 @@ def findings(truth: Schema, mirror: Schema) -> list[tuple[str, str]]:
     return [
         (code, v.message)
         for code, rule in RULES.items()
-        if rule.scope == "comparison" and rule.default_enabled
-        for v in rule.check(cmp)
+        if rule.level in ("comparison", "table", "column") and rule.default_enabled
+        for v in check_target(rule, cmp)
     ]
 
 
@@ -428,14 +429,14 @@ def test_sl210_compares_only_known_actions(unknown):
     mirror = fk(on_delete="CASCADE")(MIRROR)
     truth = fk(declared_on_delete="CASCADE", unknown=unknown)(TRUTH)
     cmp = compare(truth, mirror, Config())
-    assert len(list(RULES["SL210"].check(cmp))) == (0 if unknown else 1)
+    assert len(check_target(RULES["SL210"], cmp)) == (0 if unknown else 1)
 
 
 @pytest.mark.parametrize("unknown, expected", [((), 1), (("columns",), 0)])
 def test_sl305_skips_an_index_with_unknown_parts(unknown, expected):
     unnamed = Index("stocks_price_1a2b3c_idx", ("price",), implicit=True, location=Location("m.py", 3), unknown=unknown)
     schema = Schema("django", (replace(_stocks(), indexes=(unnamed,)),))
-    assert len(list(RULES["SL305"].check(schema))) == expected
+    assert len(check_target(RULES["SL305"], schema)) == expected
 
 
 # Wording: when the truth is not Django, no message says "Django" ------------------------------
@@ -460,7 +461,7 @@ def test_no_message_says_django_when_the_truth_is_not_django(
 @pytest.mark.parametrize("truth_source", ["sqlalchemy", "sql"])
 def test_sl210_is_about_django_only(truth_source):
     cmp = compare(replace(TRUTH, source=truth_source), fk(on_delete="CASCADE")(MIRROR), Config())
-    assert list(RULES["SL210"].check(cmp)) == []
+    assert check_target(RULES["SL210"], cmp) == []
 
 
 _SQLALCHEMY = """

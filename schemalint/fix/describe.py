@@ -1,8 +1,9 @@
 """How rules describe their fixes: one place for the applicability judgements and the fix's
 address, so that every rule says `safe` and `unsafe` for the same reasons.
 
-A rule builds its `Fix` with `mirror_fix(...)` (the mirror's source, and the file of the
-mirror's table) and asks the judgements below for its applicability:
+A rule builds its `Fix` with its context's `ctx.mirror_fix(...)` (`schemalint.context`, which
+calls `mirror_fix` here with the mirror's source and the file of the mirror's table) or, for a
+column, `ctx.alter(...)`, and asks the judgements below for its applicability:
 
 * `type_change`: `safe` when the mirror's type widens to the truth's (no value it holds today
   is rejected, truncated or rounded), `unsafe` otherwise;

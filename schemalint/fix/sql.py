@@ -363,8 +363,10 @@ class SqlWriter:
         new = _problems(_read(text, self._preamble)) - self._baseline
         if not new:
             return None
-        code, message = sorted(new)[0]
-        return f"{code}: {message}"
+        from schemalint.registry import diagnostic_codes
+
+        kind, message = sorted(new)[0]
+        return f"{diagnostic_codes().get(kind, kind)}: {message}"
 
     def target(self, fix: Fix, mirror: Schema) -> str | None:
         if fix.path is not None:
@@ -487,9 +489,9 @@ def _read(text: str, preamble: str) -> Schema:
 
 def _problems(schema: Schema) -> Counter[tuple[str, str]]:
     return Counter(
-        (d.code, d.message)
+        (d.kind, d.message)
         for d in schema.diagnostics
-        if d.code in ("SL402", "SL403") and d.location.path == _TEXT_PATH
+        if d.kind in ("unparsable-statement", "failing-statement") and d.location.path == _TEXT_PATH
     )
 
 

@@ -136,14 +136,14 @@ def decode_or_diagnose(file: SourceFile) -> tuple[str | None, Diagnostic | None]
     """The file's text, or an SL001 diagnostic saying at which line it stops being text."""
     if b"\x00" in file.data:
         line = file.data[: file.data.index(b"\x00")].count(b"\n") + 1
-        return None, Diagnostic("SL001", "file is binary (NUL byte), not source text", Location(file.rel, line, 1))
+        return None, Diagnostic("unreadable", "file is binary (NUL byte), not source text", Location(file.rel, line, 1))
     try:
         return decode(file.data), None
     except UnicodeDecodeError as exc:
         line = file.data[: exc.start].count(b"\n") + 1
         col = exc.start - (file.data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, Diagnostic(
-            "SL001",
+            "unreadable",
             f"file is not valid UTF-8 (byte 0x{file.data[exc.start]:02x}); save it as UTF-8",
             Location(file.rel, line, col),
         )

@@ -129,7 +129,7 @@ def extract_one(task: Task, settings: ReaderSettings) -> Any:
 
 
 def _crash(task: Task, message: str) -> Diagnostic:
-    return Diagnostic("SL001", f"cannot read file: {message}", Location(task.file.rel, 1, 1))
+    return Diagnostic("unreadable", f"cannot read file: {message}", Location(task.file.rel, 1, 1))
 
 
 def _can_fork() -> bool:

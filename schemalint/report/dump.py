@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from schemalint.model import Column, Constraint, ForeignKey, Index, Schema, Table
+from schemalint.model import Column, Constraint, Diagnostic, ForeignKey, Index, Schema, Table
 
 Element = Column | Table | Index | Constraint | ForeignKey
 
@@ -145,13 +145,20 @@ def table_to_dict(table: Table) -> dict:
     return facts
 
 
+def _code(diagnostic: Diagnostic) -> str:
+    """The code of the rule that claims the diagnostic's kind (SL002 for `unresolved`)."""
+    from schemalint.registry import diagnostic_codes
+
+    return diagnostic_codes().get(diagnostic.kind, diagnostic.kind)
+
+
 def schema_to_dict(schema: Schema) -> dict:
     facts: dict[str, Any] = {
         "source": schema.source,
         "properties": dict(schema.properties),
         "tables": [table_to_dict(t) for t in sorted(schema.tables, key=lambda t: (t.schema or "", t.name))],
         "diagnostics": [
-            {"code": d.code, "message": d.message, "location": str(d.location)} for d in schema.diagnostics
+            {"code": _code(d), "message": d.message, "location": str(d.location)} for d in schema.diagnostics
         ],
     }
     if schema.enums:
@@ -229,5 +236,5 @@ def format_dump_text(schema: Schema) -> str:
             out.append(f"  CONSTRAINT {c.name} {c.kind.upper()} {body}{expression}{_unknown_note(c)}")
         out.append("")
     for d in schema.diagnostics:
-        out.append(f"{d.location}: {d.code} {d.message}")
+        out.append(f"{d.location}: {_code(d)} {d.message}")
     return "\n".join(out).rstrip() + "\n"

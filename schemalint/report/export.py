@@ -144,7 +144,7 @@ def _header(schema: Schema, tables: list[Table], defined: set, options: ExportOp
     if unmanaged:
         lines.append("-- Not created here (managed = False):")
         lines += [f"--   {name}" for name in unmanaged]
-    unresolved = sorted({f"{d.location}: {d.message}" for d in schema.diagnostics if d.code == "SL002"})
+    unresolved = sorted({f"{d.location}: {d.message}" for d in schema.diagnostics if d.kind == "unresolved"})
     if unresolved:
         lines.append("-- Not resolved statically (SL002), so not exported as fact:")
         lines += [f"--   {text}" for text in unresolved]

@@ -283,7 +283,7 @@ def test_a_setting_that_cannot_be_read_is_one_sl002_at_the_setting(tmp_path, set
     files = {**BASE, "app_django/manage.py": manage("config.settings"), "app_django/config/settings.py": settings}
     schema = read_project(tmp_path, files)
     found = [d for d in schema.diagnostics if "DEFAULT_AUTO_FIELD" in d.message]
-    assert [(d.code, d.message) for d in found] == [("SL002", expected)]
+    assert [(d.kind, d.message) for d in found] == [("unresolved", expected)]
     assert found[0].location.path == "app_django/config/settings.py" and found[0].location.line == line
 
 
@@ -481,7 +481,7 @@ def test_settings_values_that_cannot_be_known_are_one_sl002(tmp_path, field, exp
     }
     schema = read_project(tmp_path, files)
     found = [d for d in schema.diagnostics if d.column == "value" or "value" in d.message or expected in d.message]
-    assert any(d.code == "SL002" and expected in d.message for d in found), [d.message for d in schema.diagnostics]
+    assert any(d.kind == "unresolved" and expected in d.message for d in found), [d.message for d in schema.diagnostics]
 
 
 # --------------------------------------------------------------------------- version, django.*, cache

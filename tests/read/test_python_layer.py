@@ -369,5 +369,5 @@ def test_syntax_diagnostic_is_placed_where_python_places_it(text, line, message)
     with pytest.raises(libcst.ParserSyntaxError) as caught:
         libcst.parse_module(text)
     diagnostic = syntax_diagnostic("m.py", text, caught.value)
-    assert (diagnostic.code, diagnostic.location.line) == ("SL001", line)
+    assert (diagnostic.kind, diagnostic.location.line) == ("unreadable", line)
     assert message in diagnostic.message

@@ -186,7 +186,7 @@ def test_a_syntax_error_anywhere_is_one_sl001_where_python_puts_it(tmp_path, nam
     file = _source_file(tmp_path, text)
     facts = extract_file(file)
     assert not facts.parsed
-    assert [d.code for d in facts.diagnostics] == ["SL001"]
+    assert [d.kind for d in facts.diagnostics] == ["unreadable"]
     try:
         compile(text, "models.py", "exec", dont_inherit=True)
     except SyntaxError as error:
@@ -254,7 +254,7 @@ def test_linking_models_built_on_contrib_does_not_import_libcst(tmp_path, name):
     path.write_text(textwrap.dedent(_USER_MODELS[name]).lstrip())
     facts = READER.extract(SourceFile(path, rel, path.read_bytes()), ReaderSettings())
     expected = READER.link([facts], Project(root=tmp_path, config=Config(root=tmp_path), settings=ReaderSettings()))
-    assert expected.tables and not [d for d in expected.diagnostics if d.code == "SL001"]
+    assert expected.tables and not [d for d in expected.diagnostics if d.kind == "unreadable"]
     (tmp_path / "facts.pickle").write_bytes(pickle.dumps([facts]))
     script = f"""
 import pickle, sys
@@ -366,7 +366,7 @@ def test_chunked_django_facts_equal_one_whole_parse(tmp_path, name):
     try:
         tree = libcst.parse_module(text)
     except libcst.ParserSyntaxError:
-        assert [d.code for d in facts.diagnostics] == ["SL001"]
+        assert [d.kind for d in facts.diagnostics] == ["unreadable"]
         assert facts.diagnostics[0].location.line == 8  # the `class Bad(...)` line, not the next
         return
     finder = django_extract.LineFinder(text, tree.default_indent)

@@ -83,5 +83,5 @@ def test_what_postgresql_rejects_is_sl403(tmp_path, sql, message):
     path = tmp_path / "schema.sql"
     path.write_text(sql)
     schema = read_schema("sql", [path], Config(root=tmp_path))
-    assert [d.code for d in schema.diagnostics] == ["SL403"]
+    assert [d.kind for d in schema.diagnostics] == ["failing-statement"]
     assert message in schema.diagnostics[0].message

@@ -118,7 +118,7 @@ def test_unparsable_statement_is_skipped_alone(tmp_path):
     )
     assert sorted(t.name for t in schema.tables) == ["a", "c"]
     [diagnostic] = schema.diagnostics
-    assert (diagnostic.code, diagnostic.location.line) == ("SL402", 2)
+    assert (diagnostic.kind, diagnostic.location.line) == ("unparsable-statement", 2)
     assert "cannot parse" in diagnostic.message
 
 
@@ -144,7 +144,7 @@ def test_unparsable_statement_is_skipped_alone(tmp_path):
 )
 def test_statements_postgresql_rejects_are_reported_and_skipped(tmp_path, sql, line, words):
     schema = one(tmp_path, sql)
-    [diagnostic] = [d for d in schema.diagnostics if d.code == "SL403"]
+    [diagnostic] = [d for d in schema.diagnostics if d.kind == "failing-statement"]
     assert diagnostic.location.line == line
     assert words in diagnostic.message
     assert "would fail in PostgreSQL" in diagnostic.message
@@ -273,7 +273,7 @@ def test_do_block_ddl_is_applied_without_findings(tmp_path):
 
 def test_non_utf8_file_is_sl001(tmp_path):
     schema = read(tmp_path, {"schema.sql": b"CREATE TABLE t (a int);\n-- caf\xe9\n"})
-    assert [d.code for d in schema.diagnostics] == ["SL001"]
+    assert [d.kind for d in schema.diagnostics] == ["unreadable"]
     assert schema.tables == ()
 
 

@@ -320,7 +320,7 @@ def test_harmless_statements_are_skipped_quietly(tmp_path, statement):
 @pytest.mark.parametrize("statement", NOT_SQL)
 def test_statements_that_are_not_sql_are_sl402(tmp_path, statement):
     schema = read(tmp_path, f"CREATE TABLE t (id int);\n{statement};\nCREATE TABLE u (id int);\n")
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL402", 2)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unparsable-statement", 2)]
     assert [t.name for t in schema.tables] == ["t", "u"]
 
 
@@ -392,7 +392,7 @@ UNKNOWN = [
 @pytest.mark.parametrize("statement, table, parts, column", UNKNOWN)
 def test_statements_with_unknown_effect_are_one_sl002_and_a_marker(tmp_path, statement, table, parts, column):
     schema = read(tmp_path, f"CREATE TABLE t (id int);\n{statement};\n")
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 2)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unresolved", 2)]
     if table is None:
         assert not schema.complete
         return
@@ -429,5 +429,5 @@ def test_statements_on_a_table_of_unknown_columns_are_not_judged(tmp_path, state
     schema = read(
         tmp_path, f"CREATE TABLE t (id int, name text);\nCREATE TABLE copy AS SELECT * FROM t;\n{statement};\n"
     )
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 2)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unresolved", 2)]
     assert "columns" in schema.table("copy").unknown

@@ -45,7 +45,7 @@ def test_undecodable_file_is_sl001(tmp_path, data, line):
     from schemalint.engine import read_schema
 
     schema = read_schema("sqlalchemy", [tmp_path / "models.py"], Config(root=tmp_path))
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL001", line)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unreadable", line)]
 
 
 def test_a_broken_file_does_not_hide_the_others(tmp_path):
@@ -55,7 +55,7 @@ def test_a_broken_file_does_not_hide_the_others(tmp_path):
     }
     schema = read(tmp_path, files)
     assert [t.name for t in schema.tables] == ["ok"]
-    assert [(d.code, d.location.path) for d in schema.diagnostics] == [("SL001", "bad.py")]
+    assert [(d.kind, d.location.path) for d in schema.diagnostics] == [("unreadable", "bad.py")]
 
 
 UNRESOLVABLE = [
@@ -114,7 +114,7 @@ class Thing(Base):
     schema = read_body(tmp_path, body)
     things = table(schema, "things")
     assert things.column("after") is not None  # the rest of the table is still read
-    sl002 = [d for d in schema.diagnostics if d.code == "SL002"]
+    sl002 = [d for d in schema.diagnostics if d.kind == "unresolved"]
     assert len(sl002) == 1, schema.diagnostics
     assert fragment in sl002[0].message
     source_line = (tmp_path / "models.py").read_text().splitlines()[sl002[0].location.line - 1]
@@ -141,7 +141,7 @@ class Args(Base):
     schema = read_body(tmp_path, body)
     assert [t.name for t in schema.tables] == ["args"]
     assert [i.name for i in table(schema, "args").indexes] == ["ix_args"]
-    messages = [d.message for d in schema.diagnostics if d.code == "SL002"]
+    messages = [d.message for d in schema.diagnostics if d.kind == "unresolved"]
     assert any("__tablename__ of Computed" in m for m in messages)
     assert any("__table_args__ item" in m and "build_index" in m for m in messages)
 
@@ -238,7 +238,7 @@ def test_arbitrary_input_never_raises(tmp_path, pieces):
     from schemalint.engine import read_schema
 
     schema = read_schema("sqlalchemy", [tmp_path / "models.py"], Config(root=tmp_path))
-    assert all(d.code in ("SL001", "SL002") for d in schema.diagnostics)
+    assert all(d.kind in ("unreadable", "unresolved") for d in schema.diagnostics)
 
 
 def test_self_referencing_constants_do_not_loop():
@@ -254,7 +254,7 @@ legacy = Table("legacy", Base.metadata, autoload_with=engine)
     schema = read_body(tmp_path, body)
     assert [t.name for t in schema.tables] == ["legacy"]
     assert set(schema.tables[0].unknown) >= {"columns", "primary_key", "foreign_keys", "indexes", "constraints"}
-    assert [(d.code, d.table) for d in schema.diagnostics] == [("SL002", "legacy")]
+    assert [(d.kind, d.table) for d in schema.diagnostics] == [("unresolved", "legacy")]
 
 
 def test_flask_sqlalchemy_models_are_reported_not_silently_skipped(tmp_path):
@@ -264,7 +264,7 @@ def test_flask_sqlalchemy_models_are_reported_not_silently_skipped(tmp_path):
     }
     schema = read(tmp_path, files, models=["models.py"])
     assert schema.tables == ()
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 4)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unresolved", 4)]
     assert "Flask-SQLAlchemy" in schema.diagnostics[0].message
 
 
@@ -285,7 +285,7 @@ class Thing(Base):
     id = Column(GUID(), primary_key=True)
 """
     schema = read_body(tmp_path, body)
-    assert [d.code for d in schema.diagnostics] == ["SL002"]
+    assert [d.kind for d in schema.diagnostics] == ["unresolved"]
     assert "load_dialect_impl" in schema.diagnostics[0].message
 
 
@@ -293,5 +293,5 @@ def test_sqlmodel_tables_are_reported_not_silently_skipped(tmp_path):
     source = "from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n\n\nclass HeroRead(SQLModel):\n    name: str\n\n\nclass Team(HeroRead, table=True):\n    id: int\n"
     schema = read(tmp_path, {"models.py": source})
     assert schema.tables == ()
-    assert [(d.code, d.location.line) for d in schema.diagnostics] == [("SL002", 4), ("SL002", 12)]
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unresolved", 4), ("unresolved", 12)]
     assert "SQLModel" in schema.diagnostics[0].message

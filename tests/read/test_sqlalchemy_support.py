@@ -9,6 +9,10 @@ from pathlib import Path
 from schemalint.config import Config
 from schemalint.engine import read_schema
 from schemalint.model import Schema, Table
+from schemalint.registry import diagnostic_codes
+
+CODES = diagnostic_codes()  # reader diagnostic kind -> the code of the rule that claims it
+
 
 HEADER = """\
 import datetime
@@ -66,7 +70,7 @@ def table(schema: Schema, name: str, schema_name: str | None = None) -> Table:
 
 
 def codes(schema: Schema) -> list[str]:
-    return [d.code for d in schema.diagnostics]
+    return [CODES[d.kind] for d in schema.diagnostics]
 
 
 def import_file(path: Path, name: str):

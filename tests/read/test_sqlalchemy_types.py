@@ -378,4 +378,4 @@ class Thing(Base):
     things = table(schema, "things")
     assert things.column("user").type == "bigint"
     assert things.column("code").unknown == ("type",)  # kept, its type unknown
-    assert [d.code for d in schema.diagnostics] == ["SL002"] and "code" in schema.diagnostics[0].message
+    assert [d.kind for d in schema.diagnostics] == ["unresolved"] and "code" in schema.diagnostics[0].message

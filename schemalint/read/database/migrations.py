@@ -78,7 +78,7 @@ def unapplied_migrations(root: Path, model_files: tuple[str, ...], applied: set[
             done.add(key)
     return [
         Diagnostic(
-            "SL601",
+            "unapplied-migration",
             f"migration {key} is not applied to the database (django_migrations has no row for it); "
             "run `manage.py migrate` there",
             Location(rel, 1, 1),

@@ -600,14 +600,14 @@ def _syntax_error(file: SourceFile, text: str, exc: cst.ParserSyntaxError) -> Di
     except SyntaxError as python_error:
         if python_error.lineno:
             return Diagnostic(
-                "SL001",
+                "unreadable",
                 f"syntax error: {python_error.msg}",
                 Location(file.rel, python_error.lineno, max(python_error.offset or 1, 1)),
             )
     except (ValueError, RecursionError, MemoryError):
         pass
     message = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
-    return Diagnostic("SL001", f"syntax error: {message}", Location(file.rel, exc.raw_line, exc.raw_column + 1))
+    return Diagnostic("unreadable", f"syntax error: {message}", Location(file.rel, exc.raw_line, exc.raw_column + 1))
 
 
 def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
@@ -627,7 +627,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> ModuleFacts:
             file.rel,
             package,
             module,
-            diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),),
+            diagnostics=(Diagnostic("unreadable", f"cannot parse: {exc}", Location(file.rel, 1, 1)),),
         )
     return _module_facts([tree], LineFinder(text, tree.default_indent), file.rel, package, module)
 

@@ -247,7 +247,7 @@ class Linker:
         if key not in self._reported:
             self._reported.add(key)
             self.diagnostics.append(
-                Diagnostic("SL002", f"{what} cannot be resolved statically: {text}", location, table, column)
+                Diagnostic("unresolved", f"{what} cannot be resolved statically: {text}", location, table, column)
             )
 
     # ------------------------------------------------------------------ apps and settings

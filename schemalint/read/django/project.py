@@ -282,14 +282,14 @@ class DjangoProject:
                 value = self.settings_object.module and self.evaluator.global_value(self.settings_object.module, name)
             except Unresolved as exc:
                 where = self._setting_location(name)
-                diagnostics.append(Diagnostic("SL002", f"{name} cannot be resolved statically: {exc.text}", where))
+                diagnostics.append(Diagnostic("unresolved", f"{name} cannot be resolved statically: {exc.text}", where))
                 continue
             if isinstance(value, str):
                 values[name] = value
             elif value not in (None, MISSING):
                 diagnostics.append(
                     Diagnostic(
-                        "SL002", f"{name} cannot be resolved statically: {value!r}", self._setting_location(name)
+                        "unresolved", f"{name} cannot be resolved statically: {value!r}", self._setting_location(name)
                     )
                 )
         user = values.get("AUTH_USER_MODEL")

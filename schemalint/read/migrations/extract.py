@@ -101,7 +101,7 @@ def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
     except cst.ParserSyntaxError as exc:
         return replace(facts, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
-        return replace(facts, diagnostics=(Diagnostic("SL001", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
+        return replace(facts, diagnostics=(Diagnostic("unreadable", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
     positions = wrapper.resolve(PositionProvider)
     package, _ = module_names(file.rel)
     imports: dict[str, str] = {}

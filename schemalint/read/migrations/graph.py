@@ -136,7 +136,9 @@ def build_graph(
         for dependency, value in pairs:
             if dependency is None:
                 graph.diagnostics.append(
-                    Diagnostic("SL002", f"migration dependency cannot be resolved statically: {describe(value)}", where)
+                    Diagnostic(
+                        "unresolved", f"migration dependency cannot be resolved statically: {describe(value)}", where
+                    )
                 )
                 continue
             dependency = replaced.get(dependency, dependency)
@@ -148,7 +150,7 @@ def build_graph(
             if target not in graph.nodes:
                 graph.diagnostics.append(
                     Diagnostic(
-                        "SL503",
+                        "missing-migration-dependency",
                         f"{key[0]}/{key[1]} depends on {dependency[0]}/{dependency[1]}, which does not exist",
                         where,
                     )

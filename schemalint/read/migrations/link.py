@@ -30,7 +30,9 @@ def link(facts: list[MigrationFacts], project: Project) -> Schema:
         if fact.diagnostics:
             continue
         if not fact.found:
-            diagnostics.append(Diagnostic("SL001", "migration file has no Migration class", Location(fact.rel, 1, 1)))
+            diagnostics.append(
+                Diagnostic("unreadable", "migration file has no Migration class", Location(fact.rel, 1, 1))
+            )
             continue
         label = django.app_config(fact.app_dir).label or fact.app_dir.rsplit("/", 1)[-1]
         app_dirs.setdefault(label, fact.app_dir)
@@ -66,7 +68,7 @@ def _merges_needed(graph: Graph, app_dirs: dict[str, str]) -> list[Diagnostic]:
             names = ", ".join(name for _, name in leaves)
             found.append(
                 Diagnostic(
-                    "SL502",
+                    "migration-merge-needed",
                     f"app '{app}' has {len(leaves)} leaf migrations ({names}); run makemigrations --merge",
                     Location(last.rel, last.line, last.col),
                 )

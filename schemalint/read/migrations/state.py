@@ -202,7 +202,7 @@ class Replay:
         """app label -> the name of its last migration replayed."""
 
     def unresolved(self, what: str, text: str, where: Location) -> None:
-        self.diagnostics.append(Diagnostic("SL002", f"{what} cannot be resolved statically: {text}", where))
+        self.diagnostics.append(Diagnostic("unresolved", f"{what} cannot be resolved statically: {text}", where))
 
     def migration(self, app: str, facts: MigrationFacts) -> None:
         self.latest[app] = facts.name

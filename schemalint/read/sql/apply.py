@@ -364,7 +364,11 @@ class Applier:
     def reject(self, pos: ops.Pos, message: str, table: str | None = None, column: str | None = None) -> None:
         self.diagnostics.append(
             Diagnostic(
-                "SL403", f"statement would fail in PostgreSQL ({message}), skipped", self.loc(pos), table, column
+                "failing-statement",
+                f"statement would fail in PostgreSQL ({message}), skipped",
+                self.loc(pos),
+                table,
+                column,
             )
         )
 
@@ -374,7 +378,7 @@ class Applier:
         self.session.start()
         for op in facts.operations:
             if isinstance(op, ops.Problem):
-                self.diagnostics.append(Diagnostic("SL402", op.message, self.loc(op.pos)))
+                self.diagnostics.append(Diagnostic("unparsable-statement", op.message, self.loc(op.pos)))
             elif isinstance(op, ops.Guarded):
                 self.apply_guarded(op)
             elif isinstance(op, (ops.SetSearchPath, ops.Transaction)):
@@ -399,7 +403,7 @@ class Applier:
                 self.reject(op.pos, str(error), table)
         except Exception as error:  # a reader bug must cost one statement, not the file
             message = f"cannot apply this statement (internal error: {type(error).__name__}: {error}), skipped"
-            self.diagnostics.append(Diagnostic("SL402", message, self.loc(op.pos), table))
+            self.diagnostics.append(Diagnostic("unparsable-statement", message, self.loc(op.pos), table))
 
     def contents_known(self, table: TableState | None) -> bool:
         """False for a table whose columns the reader cannot know (CREATE TABLE AS / LIKE / ...):
@@ -1085,7 +1089,7 @@ class Applier:
 
     def mark_unknown(self, table: TableState | None, op: ops.Unknown) -> None:
         name = table.name if table is not None else None
-        self.diagnostics.append(Diagnostic("SL002", op.message, self.loc(op.pos), name, op.column))
+        self.diagnostics.append(Diagnostic("unresolved", op.message, self.loc(op.pos), name, op.column))
         if table is None or "exists" in op.parts:
             self.complete = False
         if table is None:

@@ -46,7 +46,7 @@ class Builder:
     def warn(
         self, message: str, location: Location | None, table: str | None = None, column: str | None = None
     ) -> None:
-        self.diagnostics.append(Diagnostic("SL002", message, location or Location("", 1, 1), table, column))
+        self.diagnostics.append(Diagnostic("unresolved", message, location or Location("", 1, 1), table, column))
 
     def build(self) -> list[Table]:
         for spec in self.decl.tables:

@@ -154,7 +154,7 @@ class Declarations:
         table name cannot be resolved): see `Schema.complete`."""
 
     def warn(self, message: str, location: Location, table: str | None = None, column: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic("SL002", message, location, table, column))
+        self.diagnostics.append(Diagnostic("unresolved", message, location, table, column))
 
     # ------------------------------------------------------------------ classes
 

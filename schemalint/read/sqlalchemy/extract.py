@@ -115,11 +115,11 @@ def _extract_whole(text: str, rel: str) -> FileFacts:
         line, col, message = _syntax_error_position(text, exc)
         where = Location(rel, line, col)
         return FileFacts(
-            rel, diagnostics=(Diagnostic("SL001", f"syntax error, file skipped: {message}", where),), parsed=False
+            rel, diagnostics=(Diagnostic("unreadable", f"syntax error, file skipped: {message}", where),), parsed=False
         )
     except (RecursionError, ValueError) as exc:  # pathological input must not be a traceback
         return FileFacts(
-            rel, diagnostics=(Diagnostic("SL001", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False
+            rel, diagnostics=(Diagnostic("unreadable", f"cannot parse file: {exc}", Location(rel, 1, 1)),), parsed=False
         )
     try:
         return _with_functions(_ModuleReader(text, rel).read(module), text)
@@ -129,7 +129,7 @@ def _extract_whole(text: str, rel: str) -> FileFacts:
 
 def _too_deep(rel: str) -> FileFacts:
     message = "expressions nested too deeply to read; file skipped"
-    return FileFacts(rel, diagnostics=(Diagnostic("SL001", message, Location(rel, 1, 1)),), parsed=False)
+    return FileFacts(rel, diagnostics=(Diagnostic("unreadable", message, Location(rel, 1, 1)),), parsed=False)
 
 
 def _syntax_error_position(text: str, exc) -> tuple[int, int, str]:

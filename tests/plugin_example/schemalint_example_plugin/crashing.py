@@ -21,6 +21,5 @@ from schemalint.registry import rule
 
 
 @rule("XMP901", "always-crashes", "Raises on purpose (a plugin with a bug)")
-def always_crashes(cmp):
+def always_crashes(ctx):
     raise RuntimeError("the example plugin's deliberate bug")
-    yield  # pragma: no cover - makes this a generator like every other rule

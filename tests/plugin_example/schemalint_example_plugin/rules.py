@@ -19,19 +19,21 @@ Add `db_table_comment = "..."` to the model's Meta.
 `# noqa: XMP101` on the class line.
 """
 
-from schemalint.registry import Case, Violation, rule
+from schemalint.context import ComparisonContext
+from schemalint.registry import Case, rule
 
 
 @rule("XMP101", "table-without-comment", "A source-of-truth table has no comment", severity="warning")
-def table_without_comment(cmp):
-    # The same read-only API as the built-in rules: cmp.truth / cmp.mirror are Schemas,
-    # cmp.pairs how their tables pair up.
-    for table in cmp.truth.tables:
+def table_without_comment(ctx: ComparisonContext) -> None:
+    # The same API as the built-in rules: a typed context per level (here the comparison as a
+    # whole: ctx.truth / ctx.mirror are Schemas, ctx.comparison.pairs how their tables pair up),
+    # and ctx.report(...) to say what was found.
+    for table in ctx.truth.tables:
         if not table.comment and table.location is not None:
-            yield Violation(f"table {table.name} has no comment", table.location, table=table.name)
+            ctx.report(f"table {table.name} has no comment", location=table.location, table=table.name)
 
 
-# A comparison-scope rule runs once per (truth, mirror) pair: each case has a mirror.
+# A comparison-level rule runs once per (truth, mirror) comparison: each case has a mirror.
 _MIRROR = """
     CREATE TABLE IF NOT EXISTS shop_stock (id BIGSERIAL PRIMARY KEY, symbol VARCHAR(10) NOT NULL);
 """
