@@ -141,7 +141,7 @@ def test_shipped_migrations_of_an_in_sync_package_give_no_finding(package_id: st
     findings = json.loads(done.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
     codes = Counter(f["code"] for f in findings)
-    files = len(list(project.glob("**/migrations/0*.py")))
+    files = sum(len(list(Path(p).glob("migrations/0*.py"))) for p in verdict["paths"])
     print(f"\n{package_id}: {files} migration files, {len(verdict['labels'])} apps; findings {dict(codes)}")
     wrong = [f for f in findings if f["code"] != "SL002"]
     assert not wrong, "\n".join(str(f) for f in wrong[:40])

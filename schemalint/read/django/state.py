@@ -18,12 +18,14 @@ Managers are not compared (the reader does not follow `use_in_migrations`).
 from __future__ import annotations
 
 import ast
+import sys
 from decimal import Decimal
 from typing import Any
 
 from schemalint.model import Location
 from schemalint.read.django.facts import Call, Mapping, ModuleFacts, Opaque, Ref
 from schemalint.read.django.link import MODEL_METACLASSES, FieldSpec, Linker, ModelInfo, metaclass
+from schemalint.read.django.resolve import describe
 from schemalint.read.python import Unresolved
 
 # Field arguments that are state only (Field.deconstruct and subclasses), with the value the
@@ -171,6 +173,10 @@ def _value(linker: Linker, info: ModelInfo, module: ModuleFacts, value: object, 
     if isinstance(value, Ref) and local and value.dotted in local:
         # A class-body constant made of other class-body constants (`CHOICES = ((DRAFT, ...),)`).
         return _value(linker, info, module, local[value.dotted], local)
+    if isinstance(value, Ref):
+        found = _enum_from_facts(linker, module, value.dotted)
+        if found is not _NOT_CHOICES:
+            return found
     try:
         return linker.evaluate(module, value, local)
     except Unresolved:
@@ -206,8 +212,11 @@ def _callable(linker: Linker, module: ModuleFacts, dotted: str) -> bool:
     """A builtin, a module-level function or Django's own name (`dict`, `timezone.now`):
     kept by name without reading the module's source."""
     head = dotted.split(".")[0]
-    if head in _BUILTIN_NAMES and head not in dict(module.imports):
+    imported = dict(module.imports).get(head)
+    if head in _BUILTIN_NAMES and imported in (None, head):  # (the migrations state imports every head)
         return True
+    if imported is not None and imported.split(".")[0] in sys.stdlib_module_names:
+        return True  # `uuid.uuid4`, `datetime.date.today`
     return linker.resolver.resolve(module, dotted).kind in ("django", "function", "module")
 
 
@@ -246,6 +255,47 @@ class _Choices:
     def choices(self) -> tuple:
         found = tuple((value, label) for value, label in self.members.values())
         return ((None, self.empty), *found) if self.empty is not None else found
+
+
+_NOT_CHOICES: Any = object()
+
+
+def _enum_from_facts(linker: Linker, module: ModuleFacts, dotted: str) -> Any:
+    """`_enum` for a module-level Choices class, from the facts alone (no source parsed)."""
+    head, *rest = dotted.split(".")
+    symbol = linker.resolver.resolve(module, head)
+    cls = symbol.cls
+    if symbol.kind != "class" or cls is None or symbol.module is None:
+        return _NOT_CHOICES
+    if not any(describe(b).rsplit(".", 1)[-1] in ("TextChoices", "IntegerChoices", "Choices") for b in cls.bases):
+        return _NOT_CHOICES
+    members: dict[str, tuple[object, str]] = {}
+    empty: str | None = None
+    for assign in cls.body:
+        try:
+            value = linker.evaluate(symbol.module, assign.value)
+        except Unresolved:
+            raise Unresolved(dotted) from None
+        if assign.name == "__empty__":
+            empty = str(value)
+        elif not assign.name.startswith("_"):
+            members[assign.name] = _member(assign.name, value)
+    choices = _Choices(members, empty)
+    if not rest:
+        return choices
+    if rest == ["choices"]:
+        return choices.choices
+    if rest[0] in members and rest[1:] in ([], ["value"]):
+        return members[rest[0]][0]
+    raise Unresolved(dotted)
+
+
+def _member(name: str, value: object) -> tuple[object, str]:
+    """(stored value, label) as ChoicesType makes them from `NAME = value[, label]`."""
+    if isinstance(value, tuple) and len(value) > 1 and isinstance(value[-1], str):
+        *parts, label = value
+        return (parts[0] if len(parts) == 1 else tuple(parts)), label
+    return value, name.replace("_", " ").title()
 
 
 def _enum(linker: Linker, info: ModelInfo, module: ModuleFacts, dotted: str) -> Any:
@@ -319,12 +369,7 @@ def _members(node: ast.ClassDef) -> tuple[dict[str, tuple[object, str]], str | N
             continue
         if name.startswith("_"):
             continue
-        if isinstance(value, tuple) and len(value) > 1 and isinstance(value[-1], str):
-            *parts, label = value
-            stored: object = parts[0] if len(parts) == 1 else tuple(parts)
-        else:
-            stored, label = value, name.replace("_", " ").title()
-        members[name] = (stored, label)
+        members[name] = _member(name, value)
     return members, empty
 
 
