@@ -443,7 +443,9 @@ class Linker:
         )
         proxy = bool(self.meta_value(meta, "proxy", False))
         managed = self.meta_value(meta, "managed", True) is not False
-        label = self.meta_value(meta, "app_label", None) or self.default_label(module)
+        label = self.meta_value(meta, "app_label", None)
+        if not isinstance(label, str) or not label:  # absent, or not a label Django could use
+            label = self.default_label(module)
         table = self.meta_value(meta, "db_table", None)
         if not isinstance(table, str) or not table:
             table = names.truncate_name(f"{label}_{cls.name.lower()}")
