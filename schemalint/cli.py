@@ -402,7 +402,7 @@ def _summary(findings, unsafe_fixes: bool = False) -> str:
         flags = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
         lines.append(f"[*] {fixable} fixable with `schemalint check {flags}`.")
     if unsafe and not unsafe_fixes:
-        lines.append(f"({unsafe} more fixable with `--unsafe-fixes`.)")
+        lines.append(f"({unsafe} {'more ' if fixable else ''}fixable with `--unsafe-fixes`.)")
     return "\n".join(lines)
 
 

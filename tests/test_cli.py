@@ -118,7 +118,7 @@ def test_check_text_and_exit_codes(project):
     # Both drifts can be fixed, but only unsafely (a narrower type, SET NOT NULL).
     assert run.stderr.strip().splitlines() == [
         "Found 2 findings in 2 files.",
-        "(2 more fixable with `--unsafe-fixes`.)",
+        "(2 fixable with `--unsafe-fixes`.)",
     ]
     assert schemalint_process("check", "--select", "SL2", "--exit-zero", str(project)).returncode == 0
     clean = schemalint_process("check", "--select", "SL1", str(project))

@@ -29,7 +29,7 @@ def test_fix_applies_safe_fixes_and_reports_what_remains(project):
     assert run.returncode == 1, run.stderr
     assert [line.split(": ")[1].split()[0] for line in run.stdout.splitlines()] == ["SL202"]
     assert "Fixed 2 findings in 2 files." in run.stderr
-    assert "(1 more fixable with `--unsafe-fixes`.)" in run.stderr
+    assert "(1 fixable with `--unsafe-fixes`.)" in run.stderr
     assert all((project / rel).read_text() != before[rel] for rel in (SA, SQL))
     assert "    sector = Column(String(100), nullable=True)\n" in (project / SA).read_text()
 
