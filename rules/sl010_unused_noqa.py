@@ -27,11 +27,17 @@ Add `SL010` to the same comment (`# noqa: SL204, SL010`), or `ignore = ["SL010"]
 `[tool.schemalint]`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from schemalint.context import NoqaContext
 from schemalint.fix import Fix, RemoveNoqa
 from schemalint.model import Location
 from schemalint.registry import Case, rule
-from schemalint.suppress import UnusedDirective
+
+if TYPE_CHECKING:  # the noqa stage's type; importing suppress would cost every warm run
+    from schemalint.suppress import UnusedDirective
 
 
 def _describe(unused: UnusedDirective) -> str:

@@ -28,20 +28,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from schemalint.compare import ColumnPair, Comparison, TablePair, wording
 from schemalint.compare.normalize import first_location
 from schemalint.fix import AlterColumn, Applicability, Change, Fix
 from schemalint.fix.describe import mirror_fix, mirror_foreign_key
 from schemalint.model import Column, ColumnPart, Diagnostic, ForeignKey, Location, Schema, Table
+from schemalint.registry import LEVELS, Level
 
 if TYPE_CHECKING:
     from schemalint.registry import Violation
     from schemalint.suppress import UnusedDirective
 
-Level = Literal["comparison", "table", "column", "schema", "noqa", "migrations"]
-LEVELS: tuple[Level, ...] = ("comparison", "table", "column", "schema", "noqa", "migrations")
 
 _Related = tuple[Location | None, ...]
 

@@ -2,9 +2,9 @@
 
 Everything here is orchestration; each stage's logic lives in its own module: reading with
 the cache in `schemalint.read.stage`, pairing in `schemalint.compare`, which rules run in
-`schemalint.selection`, what a rule is handed in `schemalint.context`, noqa in
-`schemalint.suppress`, formats in `schemalint.report`. The engine calls each rule once per
-thing of its level (`_Dispatch`) and turns what it reports into findings.
+`schemalint.selection`, what a rule is handed in `schemalint.context`, calling each rule once
+per thing of its level in `schemalint.dispatch`, noqa in `schemalint.suppress`, formats in
+`schemalint.report`. Past the findings cache only: a warm run imports none of the last four.
 """
 
 from __future__ import annotations
@@ -13,32 +13,15 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from schemalint.cache import Cache
 from schemalint.config import Config
-from schemalint.context import (
-    ColumnContext,
-    ComparisonContext,
-    MigrationsContext,
-    NoqaContext,
-    RuleContext,
-    SchemaContext,
-    TableContext,
-    contexts,
-    reported,
-)
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
-from schemalint.fix.writers import WRITER_SOURCES
 from schemalint.model import SOURCES, Schema
 from schemalint.read.stage import _fact_keys, cached_findings, read_schema, read_schemas, remember_findings  # noqa: F401 (re-exported)
-from schemalint.registry import PluginError, Rule, Violation, describe_error, load_rules
+from schemalint.registry import PluginError, Rule, load_rules
 from schemalint.selection import check_codes, ignored_per_file, selected_rules
-from schemalint.suppress import silence_noqa
-
-if TYPE_CHECKING:
-    from schemalint.compare import Comparison
 
 
 class UsageError(Exception):
@@ -52,6 +35,8 @@ class RunResult:
     """Crashed plugins and internal errors: reported, exit code 2, other findings kept."""
     schemas: dict[str, Schema] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    truth: str = ""
+    """The source of truth's name (its schema is `schemas[truth]`)."""
     listings: dict[str, Callable[[], str]] = field(default_factory=dict)
     """How to write the text of a source that is not a file (`<database>`), for reports
     that show lines (written only then)."""
@@ -82,93 +67,6 @@ def tuned_gc() -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
-
-
-# --------------------------------------------------------------------------- rules
-
-
-class _Dispatch:
-    """Calls rules with their contexts; a rule that crashes is reported once (`describe_error`)
-    and not called again in this run, and the other rules still run."""
-
-    def __init__(self, result: RunResult, sources: dict[str, str]) -> None:
-        self.result = result
-        self.sources = sources
-        self.crashed: set[str] = set()
-        self.findings: list[Finding] = []
-
-    def call(self, rule: Rule, ctx: RuleContext) -> None:
-        if rule.code in self.crashed:
-            return
-        try:
-            found = reported(rule.check, ctx)
-        except Exception as exc:  # a crashing rule is reported, other rules still run
-            self.crashed.add(rule.code)
-            self.result.errors.append(describe_error(rule, exc))
-            return
-        self.findings += [_to_finding(rule, v, self.sources) for v in found]
-
-    def schema(self, rules: list[Rule], schema: Schema) -> None:
-        level = [r for r in rules if r.level == "schema"]
-        if level:
-            ctx = SchemaContext(schema)
-            for rule in level:
-                ctx.claims = rule.claims
-                self.call(rule, ctx)
-
-    def comparison(self, rules: list[Rule], comparison: Comparison, migrations: bool) -> None:
-        """A mirror's rules: per comparison, per paired table, per paired column. Migrations
-        are checked against the models by their own rules (SL5xx), not as a mirror."""
-        if migrations:
-            for rule in (r for r in rules if r.level == "migrations"):
-                self.call(rule, MigrationsContext(comparison))
-            return
-        for rule in (r for r in rules if r.level == "comparison"):
-            self.call(rule, ComparisonContext(comparison))
-        table_rules = [r for r in rules if r.level == "table"]
-        column_rules = [r for r in rules if r.level == "column"]
-        for pair in comparison.pairs:
-            if table_rules:
-                table = TableContext(comparison, pair)
-                for rule in table_rules:
-                    self.call(rule, table)
-            # One context per column pair, shared by the column rules whose parts it knows.
-            for cp in pair.columns if column_rules else ():
-                column = ColumnContext(comparison, pair, cp)
-                for rule in column_rules:
-                    if cp.known(*rule.compares):  # type: ignore[arg-type]
-                        self.call(rule, column)
-
-
-def check_target(rule: Rule, target: Comparison | Schema) -> list[Violation]:
-    """What one rule reports about a comparison (by its level: once, per table pair, per column
-    pair) or a schema; its exceptions propagate. For tests and tools that call rules alone."""
-    if isinstance(target, Schema):
-        if rule.level != "schema":
-            return []
-        ctx = SchemaContext(target)
-        ctx.claims = rule.claims
-        return reported(rule.check, ctx)
-    return [v for ctx in contexts(rule.level, rule.compares, target) for v in reported(rule.check, ctx)]
-
-
-def _to_finding(rule: Rule, v: Violation, sources: dict[str, str]) -> Finding:
-    return Finding(
-        path=v.location.path,
-        line=v.location.line,
-        col=v.location.col,
-        code=rule.code,
-        message=v.message,
-        severity=rule.severity,
-        rule=rule.name,
-        table=v.table,
-        column=v.column,
-        source=sources.get(v.location.path),
-        related=tuple(loc for loc in v.related if loc is not None),
-        fix=v.fix if v.fix is not None and v.fix.source in WRITER_SOURCES else None,
-        end_line=v.location.end_line,
-        end_col=v.location.end_col,
-    )
 
 
 # --------------------------------------------------------------------------- check
@@ -233,6 +131,7 @@ def _run_check(
 
     discovered = discover(config)
     truth_source, mirrors = plan_sources(config, discovered)
+    result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
 
@@ -248,7 +147,12 @@ def _run_check(
             for source, source_paths in paths.items()
         }
         return result
+    # Past the findings cache: what comparing, calling rules and noqa need (a warm run imports
+    # none of it).
     from schemalint.compare import compare
+    from schemalint.context import NoqaContext
+    from schemalint.dispatch import Dispatch
+    from schemalint.suppress import silence_noqa
 
     # One batch, so that the big SQLAlchemy module and schema.sql are parsed side by side.
     result.schemas = read_schemas(paths, config, cache, overrides)
@@ -256,7 +160,7 @@ def _run_check(
         result.schemas["database"] = _read_database(config, result.schemas[truth_source], result)
 
     sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
-    dispatch = _Dispatch(result, sources)
+    dispatch = Dispatch(result.errors, sources)
     for schema in result.schemas.values():
         dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]
@@ -297,7 +201,6 @@ __all__ = [
     "UsageError",
     "cached_findings",
     "check_codes",
-    "check_target",
     "plan_sources",
     "read_schema",
     "read_schemas",

@@ -27,15 +27,17 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from schemalint.context import LEVELS
 from schemalint.fix import Fix
 from schemalint.model import DIAGNOSTIC_KINDS, Location
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 ENTRY_POINT_GROUP = "schemalint.rules"
+Level = Literal["comparison", "table", "column", "schema", "noqa", "migrations"]
+LEVELS: tuple[Level, ...] = ("comparison", "table", "column", "schema", "noqa", "migrations")
+"""What a rule is called for, and so which context it is handed (`schemalint.context`)."""
 DOC_SECTIONS = ("What it does", "Why it matters", "Example", "How to fix", "How to silence")
 
 

@@ -8,7 +8,7 @@ import pytest
 from schemalint.compare import compare
 from schemalint.config import Config
 from schemalint.context import ColumnContext, SchemaContext, TableContext
-from schemalint.engine import check_target
+from schemalint.dispatch import check_target
 from schemalint.model import Column, Diagnostic, Location, PrimaryKey, Schema, Table
 from schemalint.registry import PluginError, Rule, diagnostic_codes, load_rules, rule, rules_in_module
 

@@ -14,7 +14,7 @@ import pytest
 
 from schemalint.compare import compare
 from schemalint.config import Config
-from schemalint.engine import check_target
+from schemalint.dispatch import check_target
 from schemalint.model import Column, Constraint, ForeignKey, Index, Location, PrimaryKey, Schema, Table
 from schemalint.registry import Rule, load_rules
 

@@ -237,7 +237,7 @@ def edits_for(finding: Finding, root: Path, result: RunResult, overrides: dict[s
         return []
     writer = get_writer(fix.source)
     mirror = result.schemas.get(fix.source)
-    truth = next((s for s in result.schemas.values() if s.source not in (fix.source, "migrations")), mirror)
+    truth = result.schemas.get(result.truth)
     path = fix.path or (writer.target(fix, mirror) if mirror is not None else None)
     if path is None or truth is None:
         return []

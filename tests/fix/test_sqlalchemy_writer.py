@@ -1393,7 +1393,9 @@ def test_edits_for_a_finding_span_what_the_writer_changes(tmp_path):
         "models.py",
     )
     finding = Finding("models.py", 17, 5, "SL204", "nullable differs", fix=fix)
-    result = RunResult(findings=[finding], schemas={"sqlalchemy": mirror, "django": replace(mirror, source="django")})
+    result = RunResult(
+        truth="django", findings=[finding], schemas={"sqlalchemy": mirror, "django": replace(mirror, source="django")}
+    )
     [edit] = edits_for(finding, tmp_path, result)
     assert (edit.start_line, edit.end_line, edit.content) == (17, 17, "Fals")
     assert CLASSIC.splitlines()[16][edit.start_col - 1 : edit.end_col - 1] == "Tru"
