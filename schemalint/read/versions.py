@@ -10,10 +10,14 @@ import os
 
 
 def _sqlglot_build() -> str:
-    """`+c` when sqlglotc's compiled modules overlay sqlglot's (seen without importing sqlglot).
-    Both parse every statement to the same tree; a statement neither can parse is skipped by the
-    SQL reader with sqlglot's complaint quoted, which the compiled parser words differently for
-    some malformed input (an operator without its operand is a TypeError there)."""
+    """sqlglot's version, and `+c` when sqlglotc's compiled modules overlay sqlglot's, both seen
+    without importing sqlglot (from its folder and the `sqlglot-X.dist-info` beside it).
+
+    The SQL reader's facts are what sqlglot parses, so an upgraded sqlglot must not be served
+    facts cached by the old one. Both builds parse every statement to the same tree; a statement
+    neither can parse is skipped by the SQL reader with sqlglot's complaint quoted, which the
+    compiled parser words differently for some malformed input (an operator without its operand
+    is a TypeError there)."""
     try:
         spec = importlib.util.find_spec("sqlglot")
         folders = list(spec.submodule_search_locations or []) if spec else []
@@ -23,14 +27,20 @@ def _sqlglot_build() -> str:
             for folder in folders
             for name in os.listdir(folder)
         )
+        versions = sorted(
+            name[len("sqlglot-") : -len(".dist-info")]
+            for folder in folders
+            for name in os.listdir(os.path.dirname(folder))
+            if name.startswith("sqlglot-") and name.endswith(".dist-info")
+        )
     except (ImportError, OSError, ValueError):
-        compiled = False
-    return "+c" if compiled else ""
+        compiled, versions = False, []
+    return "".join(f"+sqlglot{v}" for v in versions[:1]) + ("+c" if compiled else "")
 
 
 READER_VERSIONS = {
     "django": "12",
     "sqlalchemy": "7",
-    "sql": "7" + _sqlglot_build(),
+    "sql": "8" + _sqlglot_build(),
     "migrations": "2",
 }

@@ -722,3 +722,12 @@ def test_a_writer_bug_costs_one_fix(monkeypatch):
     written = write(BASE, by_id(CASES)["add_index"].changes, "append")
     assert written.text == BASE and written.applied == ()
     assert written.skipped == ((0, "internal error in the SQL writer (KeyError: 'boom')"),)
+
+
+@pytest.mark.parametrize("style", ["append", "inline"])
+def test_a_comment_with_backslashes_is_written_and_read_back(style):
+    # The DDL printers write E'...' for text with a backslash, as quote_literal() does.
+    comment = "C:\\tmp\\new\nline two, it's"
+    written = write(BASE, (SetTableComment("stocks", comment),), style)
+    assert "E'" in written.text and not written.skipped
+    assert table_of(read(written.text), "stocks").comment == comment

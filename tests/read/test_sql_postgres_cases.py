@@ -200,6 +200,14 @@ CASES = {
         COMMENT ON COLUMN t.a IS 'kept';
         COMMENT ON COLUMN t.b IS '';
     """,
+    "comment_string_forms": r"""
+        CREATE TABLE t (a int, b int, c int, d int);
+        COMMENT ON TABLE t IS E'it''s \\ a path: C:\\tmp\nsecond line';
+        COMMENT ON COLUMN t.a IS e'tab\there \x41\101\u0042 \'quoted\'';
+        COMMENT ON COLUMN t.b IS $$dollar 'quoted' \ kept$$;
+        COMMENT ON COLUMN t.c IS $tag$with $$ inside$tag$;
+        COMMENT ON COLUMN t.d IS 'plain \ backslash';
+    """,
     "realistic_odds_and_ends": """
         CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');
         CREATE SEQUENCE invoice_numbers START 1000;

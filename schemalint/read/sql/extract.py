@@ -16,6 +16,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
 from schemalint.postgres.names import truncate_identifier
 from schemalint.postgres.tree import POSTGRES, TreeBuilder
@@ -85,11 +86,8 @@ def _statement_operations(
         return _relation_operations(statement, index, dialect, default_schema)
     if kind == "type":
         return _type_operations(statement, dialect)
-    if kind == "comment" and _COMMENT_NULL.search(statement.text):
-        # sqlglot requires a string after IS; NULL removes the comment.
-        statement = RawStatement(
-            _COMMENT_NULL.sub(" IS ''", statement.text), statement.offset, statement.line, statement.col
-        )
+    if kind == "comment":
+        statement = _plain_comment_string(statement, dialect)
     try:
         parsed = _dialect(dialect).parse(statement.text)
     except SqlglotError as error:
@@ -396,6 +394,36 @@ def _relation_operations(statement: RawStatement, index: LineIndex, dialect: str
     replace = bool(re.match(r"\s*create\s+or\s+replace\b", statement.text, re.IGNORECASE))
     uses = builder.view_uses(statement.text[head.end() :]) if kind == "view" else ()
     return [ops.CreateRelation(name, kind, bool(head.group(2)), (statement.line, statement.col), replace, uses)]
+
+
+def _plain_comment_string(statement: RawStatement, dialect: str) -> RawStatement:
+    """COMMENT ... IS with the text after IS in the one form sqlglot's parser takes, a plain string.
+
+    `IS NULL` removes a comment, as `IS ''` does. An escape string (`E'it''s\\n'`, which the DDL
+    printers write for text with backslashes, as PostgreSQL's quote_literal() does) is decoded by
+    sqlglot's tokenizer by PostgreSQL's rules and written back as a plain string.
+    """
+    text = statement.text
+    if _COMMENT_NULL.search(text):
+        text = _COMMENT_NULL.sub(" IS ''", text)
+    elif dialect == "postgres" and re.search(r"\bis\s+e'", text, re.IGNORECASE):
+        try:
+            tokens = _dialect(dialect).tokenize(text)
+        except SqlglotError:
+            return statement  # the parse reports it
+        while tokens and tokens[-1].token_type == TokenType.SEMICOLON:
+            tokens.pop()
+        if (
+            len(tokens) >= 2
+            and tokens[-2].token_type == TokenType.IS
+            and tokens[-1].token_type == TokenType.BYTE_STRING
+        ):
+            literal = tokens[-1]
+            plain = "'" + literal.text.replace("'", "''") + "'"
+            text = text[: literal.start] + plain + text[literal.end + 1 :]
+    if text == statement.text:
+        return statement
+    return RawStatement(text, statement.offset, statement.line, statement.col)
 
 
 _DIALECTS: dict[str, Dialect] = {}
@@ -971,7 +999,10 @@ class _Builder:
             return []
         kind = (tree.args.get("kind") or "").lower()
         value = tree.args.get("expression")
-        text = value.this if isinstance(value, exp.Literal) and value.is_string and value.this != "" else None
+        # A plain string, or a dollar-quoted one ($$...$$); '' removes the comment.
+        text = None
+        if isinstance(value, exp.RawString) or (isinstance(value, exp.Literal) and value.is_string):
+            text = value.this or None
         pos = (self.statement.line, self.statement.col)
         target = tree.this
         if kind == "table" and isinstance(target, exp.Table):
