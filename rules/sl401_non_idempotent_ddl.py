@@ -29,7 +29,7 @@ ALTER TABLE stocks ADD COLUMN IF NOT EXISTS market_cap BIGINT;
 ALTER TABLE stocks DROP CONSTRAINT IF EXISTS stocks_cap;
 ALTER TABLE stocks ADD CONSTRAINT stocks_cap CHECK (market_cap >= 0);
 ```
-A `CREATE TABLE` right after `DROP TABLE IF EXISTS` of the same table counts as guarded.
+A `CREATE` or `ADD` right after `DROP ... IF EXISTS` of the same object counts as guarded.
 `schemalint check --fix` adds the `IF [NOT] EXISTS` (and `OR REPLACE` to a view) in place: a
 safe fix, the first run does what it did. An `ADD CONSTRAINT`, an unnamed index and a rename
 need a decision (a name, a guard) and are left to you.
@@ -38,6 +38,8 @@ need a decision (a name, a guard) and are left to you.
 `-- noqa: SL401` on the statement's line, or `per-file-ignores` for a file of one-shot
 migrations that is never re-run.
 """
+
+from collections.abc import Iterable, Iterator
 
 from schemalint.context import SchemaContext
 from schemalint.fix import AddGuard, Fix
@@ -73,13 +75,43 @@ def _fix(schema: Schema, statement: Statement, kind: str) -> Fix | None:
     return Fix(f"{statement.summary}: {_ADVICE[kind]}", "safe", (add,), schema.source, statement.location.path)
 
 
+# Re-running them sets the same value again.
+_ALWAYS_TWICE = frozenset({"comment", "alter_column"})
+
+
+def _runs_twice(statement: Statement, dropped: set[tuple[str, ...]]) -> bool:
+    """Whether the statement succeeds and changes nothing when the file runs a second time,
+    given the objects dropped with IF EXISTS by the statements before it."""
+    kind = statement.kind
+    if kind in _ALWAYS_TWICE:
+        return True
+    if kind.startswith("drop_"):
+        return statement.conditional
+    if statement.subjects and all(s in dropped for s in statement.subjects):
+        return True  # DROP ... IF EXISTS of the same object just before
+    if kind == "create_index":
+        return statement.conditional and bool(statement.subjects)  # unnamed: one more each run
+    if kind in ("add_constraint", "create_type"):
+        return False  # PostgreSQL has no IF NOT EXISTS for them
+    # A RENAME fails once the old name is gone, unless it says IF EXISTS (ALTER INDEX can).
+    return statement.conditional
+
+
+def not_idempotent(statements: Iterable[Statement]) -> Iterator[Statement]:
+    """The statements, in file order, that fail or do something else on a second run."""
+    dropped: set[tuple[str, ...]] = set()
+    for statement in statements:
+        if statement.kind.startswith("drop_") and statement.conditional:
+            dropped.update(statement.subjects)
+        if not _runs_twice(statement, dropped):
+            yield statement
+
+
 @rule("SL401", "non-idempotent-ddl", "schema.sql DDL fails or duplicates when the file runs twice", level="schema")
 def non_idempotent_ddl(ctx: SchemaContext) -> None:
-    for statement in ctx.schema.statements:
-        if statement.guarded:
-            continue
+    for statement in not_idempotent(ctx.schema.statements):
         kind = statement.kind
-        if kind == "create_index" and "(unnamed)" in statement.summary:
+        if kind == "create_index" and not statement.subjects:
             kind = "create_unnamed_index"
         advice = _ADVICE.get(kind, "make it safe to run twice")
         ctx.report(

@@ -207,16 +207,24 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One DDL statement of a SQL file, kept for rules about the file itself (SL401)."""
+    """One DDL statement of a SQL file as written, kept for rules about the file itself (SL401).
+
+    The reader says what the statement does and to what; whether it runs twice is the rule's
+    judgement."""
 
     kind: str
-    """create_table, create_index, add_column, drop_table, drop_index, drop_column,
-    add_constraint, drop_constraint, alter_column, rename, comment, other"""
-    guarded: bool
-    """Whether running the statement a second time succeeds (IF [NOT] EXISTS or equivalent)."""
+    """create_table, create_index, create_view, create_sequence, create_type, add_column,
+    add_constraint, drop_table, drop_index, drop_view, drop_sequence, drop_column,
+    drop_constraint, alter_column, rename, comment"""
     location: Location
     summary: str = ""
     target: str | None = None
+    conditional: bool = False
+    """Written with IF [NOT] EXISTS, or CREATE OR REPLACE."""
+    subjects: tuple[tuple[str, ...], ...] = ()
+    """What it creates or drops, as (kind, schema, table, name) keys the reader resolved through
+    search_path, e.g. ("constraint", "public", "stocks", "stocks_cap"); none for an unnamed
+    object. A DROP names each object it drops."""
 
 
 DIAGNOSTIC_KINDS = frozenset(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from rules.sl401_non_idempotent_ddl import not_idempotent
 from schemalint.fix import (
     AddColumn,
     AddConstraint,
@@ -321,6 +322,5 @@ def guard_cases() -> list[tuple[str, AddGuard]]:
             f"{s.kind}-{s.location.line}:{s.location.col}",
             AddGuard(Location("schema.sql", s.location.line, s.location.col), s.kind),
         )
-        for s in schema.statements
-        if not s.guarded
+        for s in not_idempotent(schema.statements)
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rules.sl401_non_idempotent_ddl import not_idempotent
 from schemalint.config import Config
 from schemalint.engine import read_schema
 from schemalint.model import Schema
@@ -237,6 +238,20 @@ def test_several_files_apply_in_path_order(tmp_path):
             [("create_table", True), ("create_view", False), ("create_view", True)],
         ),
         (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nDROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT a FROM t;",
+            [("create_table", True), ("drop_view", True), ("create_view", True)],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX IF NOT EXISTS i ON t (a);\n"
+            "ALTER INDEX IF EXISTS i RENAME TO j;\nALTER INDEX i RENAME TO k;",
+            [("create_table", True), ("create_index", True), ("rename", True), ("rename", False)],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS t (a int);\nALTER TABLE t DROP CONSTRAINT IF EXISTS c;\n"
+            "ALTER TABLE t ADD CONSTRAINT d CHECK (a > 0);",
+            [("create_table", True), ("drop_constraint", True), ("add_constraint", False)],
+        ),
+        (
             "CREATE SEQUENCE s;\nCREATE SEQUENCE IF NOT EXISTS s2;",
             [("create_sequence", False), ("create_sequence", True)],
         ),
@@ -248,8 +263,27 @@ def test_several_files_apply_in_path_order(tmp_path):
     ],
 )
 def test_statements_for_sl401(tmp_path, sql, expected):
+    """The reader's statements, judged by SL401 (True: runs twice)."""
     schema = one(tmp_path, sql + "\n")
-    assert [(s.kind, s.guarded) for s in schema.statements] == expected
+    failing = {id(s) for s in not_idempotent(schema.statements)}
+    assert [(s.kind, id(s) not in failing) for s in schema.statements] == expected
+
+
+def test_statements_name_what_they_create_and_drop(tmp_path):
+    schema = one(
+        tmp_path,
+        "CREATE SCHEMA crm;\nSET search_path = crm;\nDROP TABLE IF EXISTS t, public.u;\n"
+        "CREATE TABLE t (a int);\nDROP INDEX IF EXISTS i;\nCREATE INDEX i ON t (a);\n"
+        "CREATE INDEX ON t (a);\nALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);\n",
+    )
+    assert [(s.kind, s.conditional, s.subjects) for s in schema.statements] == [
+        ("drop_table", True, (("table", "crm", "t", ""), ("table", "", "u", ""))),
+        ("create_table", False, (("table", "crm", "t", ""),)),
+        ("drop_index", True, (("index", "crm", "", "i"),)),
+        ("create_index", False, (("index", "crm", "", "i"),)),
+        ("create_index", False, ()),
+        ("add_constraint", False, (("constraint", "crm", "t", "c"),)),
+    ]
 
 
 def test_do_block_ddl_is_applied_without_findings(tmp_path):

@@ -342,6 +342,12 @@ def _split_qualified(text: str) -> list[str] | None:
     return parts if 1 <= len(parts) <= 2 else None
 
 
+def _subject(kind: str, table: ops.QualifiedName, name: str = "") -> tuple[str, ...]:
+    """The key SL401 matches a CREATE or ADD with an earlier DROP ... IF EXISTS of it by (the
+    schema as resolved through search_path; "" for the default schema, as `Table.schema` None)."""
+    return (kind, table.schema or "", table.name, name)
+
+
 class Applier:
     """Applies operations to a catalog, collecting diagnostics and SL401 statements."""
 
@@ -349,7 +355,6 @@ class Applier:
         self.catalog = Catalog(dialect=dialect)
         self.diagnostics: list[Diagnostic] = []
         self.statements: list[Statement] = []
-        self.guards: set[tuple] = set()
         self.path = ""
         self.session = Session(default_schema, postgres=dialect == "postgres")
         self.unknown_tables: dict[tuple[str | None, str], set[str]] = {}
@@ -426,71 +431,89 @@ class Applier:
     # -------------------------------------------------------------- SL401 facts
 
     def record_statements(self, op) -> None:
+        """The statement as written, and the objects it creates or drops (SL401 judges)."""
         if isinstance(op, ops.CreateTable):
-            guarded = op.if_not_exists or ("table", op.table) in self.guards
-            self.statement("create_table", guarded, op.pos, f"CREATE TABLE {op.table.name}", op.table.name)
+            table = _subject("table", op.table)
+            self.statement("create_table", op.if_not_exists, op.pos, f"CREATE TABLE {op.table.name}", op.table, table)
         elif isinstance(op, ops.CreateIndex):
-            guarded = (op.if_not_exists and op.name is not None) or ("index", op.table.schema, op.name) in self.guards
-            self.statement(
-                "create_index",
-                guarded,
-                op.pos,
-                f"CREATE INDEX {op.name or '(unnamed)'} ON {op.table.name}",
-                op.table.name,
-            )
+            # An index's name is unique in its table's schema (DROP INDEX names no table).
+            subject: tuple[str, ...] | None = None
+            if op.name is not None:
+                subject = ("index", op.table.schema or "", "", op.name)
+            summary = f"CREATE INDEX {op.name or '(unnamed)'} ON {op.table.name}"
+            self.statement("create_index", op.if_not_exists, op.pos, summary, op.table, subject)
         elif isinstance(op, ops.DropObjects):
-            for name in op.names:
-                if op.if_exists:
-                    self.guards.add((op.kind, name) if op.kind == "table" else ("index", name.schema, name.name))
             names = ", ".join(n.name for n in op.names)
-            self.statement(f"drop_{op.kind}", op.if_exists, op.pos, f"DROP {op.kind.upper()} {names}", names)
+            subjects: tuple[tuple[str, ...], ...]
+            if op.kind == "index":
+                subjects = tuple(("index", n.schema or "", "", n.name) for n in op.names)
+            else:
+                subjects = tuple(_subject(op.kind, n) for n in op.names)
+            target = op.names[0] if len(op.names) == 1 else None
+            self.statement(
+                f"drop_{op.kind}", op.if_exists, op.pos, f"DROP {op.kind.upper()} {names}", target, *subjects
+            )
         elif isinstance(op, ops.RenameIndex):
-            self.statement("rename", op.if_exists, op.pos, f"ALTER INDEX {op.old.name} RENAME TO {op.new}", op.old.name)
+            self.statement("rename", op.if_exists, op.pos, f"ALTER INDEX {op.old.name} RENAME TO {op.new}", op.old)
         elif isinstance(op, ops.Comment):
-            self.statement("comment", True, op.pos, f"COMMENT ON {op.kind.upper()}", op.table.name)
+            self.statement("comment", False, op.pos, f"COMMENT ON {op.kind.upper()}", op.table)
         elif isinstance(op, ops.CreateEnum):
             self.statement("create_type", False, op.pos, f"CREATE TYPE {op.name.name}", None)
         elif isinstance(op, ops.CreateRelation):
-            guarded = op.if_not_exists or op.replace
-            self.statement(
-                f"create_{op.kind}", guarded, op.pos, f"CREATE {op.kind.upper()} {op.name.name}", op.name.name
-            )
+            summary = f"CREATE {op.kind.upper()} {op.name.name}"
+            conditional = op.if_not_exists or op.replace
+            self.statement(f"create_{op.kind}", conditional, op.pos, summary, op.name, _subject(op.kind, op.name))
         elif isinstance(op, ops.AlterTable):
             for action in op.actions:
                 pos = op.pos if len(op.actions) == 1 else action.pos
                 self.record_action(op.table, action, pos)
 
     def record_action(self, table: ops.QualifiedName, action, pos: ops.Pos) -> None:
-        t = table.name
+        t = f"ALTER TABLE {table.name}"
         if isinstance(action, ops.AddColumn):
-            guarded = action.if_not_exists or ("column", table, action.column.name) in self.guards
-            self.statement("add_column", guarded, pos, f"ALTER TABLE {t} ADD COLUMN {action.column.name}", t)
+            name = action.column.name
+            subject = _subject("column", table, name)
+            self.statement("add_column", action.if_not_exists, pos, f"{t} ADD COLUMN {name}", table, subject)
         elif isinstance(action, ops.DropColumn):
-            if action.if_exists:
-                self.guards.add(("column", table, action.name))
-            self.statement("drop_column", action.if_exists, pos, f"ALTER TABLE {t} DROP COLUMN {action.name}", t)
+            subject = _subject("column", table, action.name)
+            self.statement("drop_column", action.if_exists, pos, f"{t} DROP COLUMN {action.name}", table, subject)
         elif isinstance(action, ops.AddConstraint):
-            name = action.constraint.name
-            guarded = name is not None and ("constraint", table, name) in self.guards
-            what = f"ADD CONSTRAINT {name}" if name else f"ADD {action.constraint.kind.upper()} (unnamed)"
-            self.statement("add_constraint", guarded, pos, f"ALTER TABLE {t} {what}", t)
+            constraint = action.constraint.name
+            named = _subject("constraint", table, constraint) if constraint is not None else None
+            what = f"ADD CONSTRAINT {constraint}" if constraint else f"ADD {action.constraint.kind.upper()} (unnamed)"
+            self.statement("add_constraint", False, pos, f"{t} {what}", table, named)
         elif isinstance(action, ops.DropConstraint):
-            if action.if_exists:
-                self.guards.add(("constraint", table, action.name))
-            self.statement(
-                "drop_constraint", action.if_exists, pos, f"ALTER TABLE {t} DROP CONSTRAINT {action.name}", t
-            )
+            subject = _subject("constraint", table, action.name)
+            summary = f"{t} DROP CONSTRAINT {action.name}"
+            self.statement("drop_constraint", action.if_exists, pos, summary, table, subject)
         elif isinstance(action, ops.AlterColumn):
-            self.statement("alter_column", True, pos, f"ALTER TABLE {t} ALTER COLUMN {action.name}", t)
+            self.statement("alter_column", False, pos, f"{t} ALTER COLUMN {action.name}", table)
         elif isinstance(action, ops.RenameColumn):
-            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME COLUMN {action.old} TO {action.new}", t)
+            self.statement("rename", False, pos, f"{t} RENAME COLUMN {action.old} TO {action.new}", table)
         elif isinstance(action, ops.RenameTable):
-            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME TO {action.new}", t)
+            self.statement("rename", False, pos, f"{t} RENAME TO {action.new}", table)
         elif isinstance(action, ops.RenameConstraint):
-            self.statement("rename", False, pos, f"ALTER TABLE {t} RENAME CONSTRAINT {action.old} TO {action.new}", t)
+            self.statement("rename", False, pos, f"{t} RENAME CONSTRAINT {action.old} TO {action.new}", table)
 
-    def statement(self, kind: str, guarded: bool, pos: ops.Pos, summary: str, target: str | None) -> None:
-        self.statements.append(Statement(kind, bool(guarded), self.loc(pos), summary, target))
+    def statement(
+        self,
+        kind: str,
+        conditional: bool,
+        pos: ops.Pos,
+        summary: str,
+        target: ops.QualifiedName | None,
+        *subjects: tuple[str, ...] | None,
+    ) -> None:
+        self.statements.append(
+            Statement(
+                kind,
+                self.loc(pos),
+                summary,
+                target.name if target is not None else None,
+                bool(conditional),
+                tuple(s for s in subjects if s is not None),
+            )
+        )
 
     # -------------------------------------------------------------- CREATE TABLE
 
