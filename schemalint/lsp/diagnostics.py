@@ -2,8 +2,9 @@
 
 A finding's position is 1-based, its column counted in characters; LSP's is 0-based and
 counted in the client's position encoding (UTF-16 unless negotiated otherwise), so every range
-is converted against the line's text. A finding without an end (`end_line` 0) covers the rest
-of its line.
+is converted against the line's text. A finding without an end (`end_line` 0) covers the
+construct it starts (`spans.construct_end`: the field, class header, statement or column
+definition), or the rest of its line in other files.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from schemalint.findings import Finding
+from schemalint.lsp.spans import construct_end
 from schemalint.model import Location
 from schemalint.suppress import split_lines
 
@@ -40,11 +42,16 @@ def lines_of(text: str | None) -> list[str]:
     return split_lines(text) if text else []
 
 
-def to_range(codec: PositionCodec, lines: list[str], line: int, col: int, end_line: int, end_col: int) -> types.Range:
+def to_range(
+    codec: PositionCodec, lines: list[str], line: int, col: int, end_line: int, end_col: int, path: str = ""
+) -> types.Range:
     """The LSP range of a 1-based (line, col) to (end_line, end_col) span in characters; an
-    unknown end (0) is the end of the start line."""
+    unknown end (0) is where the construct starting there ends in `path`, else the end of the
+    start line."""
     start_line = max(line - 1, 0)
     start_char = max(col - 1, 0)
+    if end_line <= 0 and path:
+        end_line, end_col = construct_end(lines, line, col, path) or (0, 0)
     if end_line <= 0:
         stop_line = start_line
         stop_char = len(lines[start_line]) if start_line < len(lines) else start_char
@@ -78,7 +85,9 @@ def to_diagnostic(finding: Finding, codec: PositionCodec, root: Path, lines: Lin
             )
         )
     return types.Diagnostic(
-        range=to_range(codec, lines(finding.path), finding.line, finding.col, finding.end_line, finding.end_col),
+        range=to_range(
+            codec, lines(finding.path), finding.line, finding.col, finding.end_line, finding.end_col, finding.path
+        ),
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Error),
         code=finding.code,
@@ -90,7 +99,8 @@ def to_diagnostic(finding: Finding, codec: PositionCodec, root: Path, lines: Lin
 
 
 def _location_range(location: Location, codec: PositionCodec, lines: Lines) -> types.Range:
-    return to_range(codec, lines(location.path), location.line, location.col, location.end_line, location.end_col)
+    path = location.path
+    return to_range(codec, lines(path), location.line, location.col, location.end_line, location.end_col, path)
 
 
 def by_file(

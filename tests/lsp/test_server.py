@@ -8,6 +8,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from schemalint.lsp.spans import construct_end
 from tests.lsp.conftest import codes, open_file, replace_all, wait_until
 
 pytestmark = pytest.mark.asyncio
@@ -27,12 +28,12 @@ async def test_diagnostics_on_open_for_the_file_and_its_mirrors(client: Language
     nullability = next(d for d in client.diagnostics[(project / SQLALCHEMY).as_uri()] if d.code == "SL204")
     assert nullability.source == "schemalint"
     assert nullability.severity == types.DiagnosticSeverity.Error
-    line = (project / SQLALCHEMY).read_text().splitlines()[84]
+    lines = (project / SQLALCHEMY).read_text().splitlines()
     assert nullability.range.start == types.Position(84, 4)
-    assert nullability.range.end.line == 84 and nullability.range.end.character in (
-        len(line.rstrip()),  # the rest of the line, when the reader knows no end
-        len(line),
-    )
+    # The reader gives no end: the range covers the column's whole statement.
+    end = construct_end(lines, 85, 5, SQLALCHEMY)
+    assert end is not None and nullability.range.end == types.Position(end[0] - 1, end[1] - 1)
+    assert lines[84][4 : end[1] - 1].startswith(lines[84].strip()[:10])
     (related,) = nullability.related_information or []
     assert related.location.uri == (project / DJANGO).as_uri()
     assert related.location.range.start.line == 37  # models.py:38, the Django field
