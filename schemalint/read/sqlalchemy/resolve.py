@@ -359,6 +359,8 @@ class Resolver:
         return Ext(f"{dotted}.{imp.name}" if dotted else imp.name)
 
     def attribute(self, value: Any, name: str, depth: int = 0) -> Any:
+        if isinstance(value, Call) and _flask().is_db(value):  # `db.Column`, `db.Model`, ...
+            return _flask().attribute(value, name)
         if isinstance(value, Ext):
             return Ext(f"{value.path}.{name}")
         if isinstance(value, ModuleRef):
@@ -425,6 +427,10 @@ class Resolver:
                 kwargs[key] = sub(value)
             if _as_mutable(func) and args:  # `MutableDict.as_mutable(JSON)` is the type it wraps
                 return args[0]
+            if isinstance(func, Ext) and func.path in _CASTS and len(args) == 2 and not kwargs:
+                return args[1]  # `typing.cast(T, value)` is `value`
+            if not isinstance(func, (Ext, Call)) and getattr(func, "sa", None) == "Table":
+                return _flask().table_call(func, args, kwargs, expr_text(expr))  # `db.Table(...)`
             computed = _python_call(func, args, kwargs)
             if computed is not None:
                 return computed
@@ -549,6 +555,15 @@ class Resolver:
         if op == "&":
             return SqlOp("&", left, right)
         return Unresolved(expr_text(expr))
+
+
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+def _flask():
+    from schemalint.read.sqlalchemy import flask
+
+    return flask
 
 
 def _literals(values: tuple) -> bool:
