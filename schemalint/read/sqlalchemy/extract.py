@@ -28,6 +28,7 @@ from schemalint.read.sqlalchemy.facts import (
     Import,
     Loop,
     Member,
+    Setter,
 )
 from schemalint.read.statements import top_level_chunks
 
@@ -81,8 +82,20 @@ def _with_functions(facts: FileFacts, text: str) -> FileFacts:
     """The facts with what the module-level functions compute (read/python/functions.py)."""
     if not facts.parsed or "def " not in text:
         return facts
-    bodies, calls = scan_functions(text, _RUNTIME_CALLS)
+    scanned: list = []
+    bodies, calls = scan_functions(text, _RUNTIME_CALLS, scanned)
     runtime_tables = tuple((call.func, call.function, call.line, call.col) for call in calls)
+    setters = []
+    for setter in scanned:
+        try:
+            params = tuple((name, _expression(d) if d is not None else None) for name, d in setter.params)
+            assigns = tuple(
+                (attr, _expression(value) if value is not None else None, line, col)
+                for attr, value, line, col in setter.assigns
+            )
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            continue
+        setters.append(Setter(setter.owner, setter.name, params, assigns, setter.varargs))
     found = []
     for body in bodies:
         try:
@@ -96,9 +109,9 @@ def _with_functions(facts: FileFacts, text: str) -> FileFacts:
             continue
         imports = tuple(Import(local, module, name, level) for local, module, name, level in body.imports)
         found.append(Function(body.name, params, bindings, body.changed, returns, body.varargs, updates, imports))
-    if not found and not runtime_tables:
+    if not found and not runtime_tables and not setters:
         return facts
-    return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables)
+    return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables, setters=tuple(setters))
 
 
 _RUNTIME_CALLS = frozenset({"Table"})
@@ -259,6 +272,8 @@ class _ModuleReader:
                     self.condition = self.condition or _code(statement.test)
                 self._statements(statement.body.body)
                 branches = [statement.orelse] if isinstance(statement, cst.If) else list(statement.handlers)
+                if isinstance(statement, cst.Try) and _imports_only_sqlalchemy(statement):
+                    branches = []  # the fallback of an import that cannot fail in a SQLAlchemy project
                 for branch in branches:
                     if isinstance(branch, cst.If):  # elif
                         self._statements([branch])
@@ -423,6 +438,26 @@ class _ModuleReader:
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
         return found
+
+
+def _imports_only_sqlalchemy(statement: cst.Try) -> bool:
+    """`try: import sqlalchemy.types as types; class AsaList(types.TypeDecorator): ... except
+    ImportError: ...`: every import the `try` body makes is SQLAlchemy's (present wherever the
+    models are mapped) and every handler catches only ImportError/ModuleNotFoundError."""
+    imported = []
+    for inner in statement.body.body:
+        if isinstance(inner, cst.SimpleStatementLine):
+            for small in inner.body:
+                if isinstance(small, cst.Import):
+                    imported += [_dotted(alias.name) for alias in small.names]
+                elif isinstance(small, cst.ImportFrom):
+                    imported.append(_dotted(small.module) if small.module is not None and not small.relative else "")
+    if not imported or not all(name.split(".")[0] == "sqlalchemy" for name in imported):
+        return False
+    return bool(statement.handlers) and all(
+        handler.type is not None and _dotted_or_none(handler.type) in ("ImportError", "ModuleNotFoundError")
+        for handler in statement.handlers
+    )
 
 
 _RUNTIME_KEYWORDS = {cst.If: "if", cst.Try: "try", cst.For: "for", cst.While: "while", cst.With: "with"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.read.python.modules import ModuleResolver
-from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts, Function
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts, Function, Setter
 
 _BUILTINS = frozenset(dir(builtins))
 # Modules never read from source: their names are `Ext`s whose meaning the reader knows
@@ -246,6 +246,8 @@ class Resolver:
         self._extract_text = extract_text
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str], Any] = {}
+        self.class_state: dict[tuple[str, str], dict[str, Any]] = {}
+        """Class attributes set by a module-level call of a class-attribute setter (`run_setter`)."""
 
     # ------------------------------------------------------------------ modules
 
@@ -369,6 +371,13 @@ class Resolver:
             for nested in value.facts.nested:
                 if nested.name == name:
                     return ClassRef(value.module, nested, nested.name)
+            state = self.class_state.get(value.key)
+            if state is not None and name in state:
+                return state[name]
+            setter = next((s for s in setters_of(value) if any(a[0] == name for a in s.assigns)), None)
+            if setter is not None:  # no call of it was found: what it sets is decided when it runs
+                shown = f"{value.facts.name}.{name}"
+                return Unresolved(shown, f"{shown} is set by {value.facts.name}.{setter.name}() when that runs")
             return MemberRef(value, (name,))
         if isinstance(value, MemberRef):
             return MemberRef(value.owner, value.path + (name,))
@@ -476,6 +485,48 @@ class Resolver:
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
 
+    # ------------------------------------------------------------------ class-attribute setters
+
+    def run_setter(self, module: Module, owner: ClassRef, setter: Setter, expr) -> list[tuple[str, Any, int, int]]:
+        """Call `setter` of `owner` as `expr` (written in `module`) does: its parameters bound to
+        the call's arguments (or their defaults), each `cls.<attr> = <value>` evaluated in order
+        and kept in `class_state` (a later read of `Owner.attr` is that value). Returns what was
+        set: (attr, value, line, col). An attribute two calls set to different values is unknown."""
+        scope = self._bind(module, owner.module, setter.params[1:], setter.varargs, expr)
+        state = self.class_state.setdefault(owner.key, {})
+        done = []
+        for attr, value_expr, line, col in setter.assigns:
+            if scope is None or value_expr is None:
+                value: Any = Unresolved(f"{owner.facts.name}.{attr}", f"set by {setter.name}() in a way not followed")
+            else:
+                value = self.evaluate(owner.module, value_expr, scope={**scope, setter.params[0][0]: owner})
+            if attr in state and state[attr] != value:
+                value = Unresolved(f"{owner.facts.name}.{attr}", f"set to different values by calls of {setter.name}()")
+            state[attr] = value
+            done.append((attr, value, line, col))
+        return done
+
+    def _bind(self, module: Module, home: Module, params, varargs: bool, expr) -> dict[str, Any] | None:
+        """The parameters of a call `expr` (in `module`) of a function of `home` whose own
+        parameters are `params` (defaults evaluated in `home`); None when they cannot be bound."""
+        args, kwargs = expr[2], expr[3]
+        if varargs or any(a[0] == "star" for a in args) or any(k is None for k, _ in kwargs) or len(args) > len(params):
+            return None
+        scope: dict[str, Any] = {}
+        for (name, _), arg in zip(params, args, strict=False):
+            scope[name] = self.evaluate(module, arg)
+        names = {name for name, _ in params}
+        for key, value in kwargs:
+            if key not in names or key in scope:
+                return None
+            scope[key] = self.evaluate(module, value)
+        for name, default in params:
+            if name not in scope:
+                if default is None:
+                    return None
+                scope[name] = self.evaluate(home, default)
+        return scope
+
     # ------------------------------------------------------------------ functions
 
     def _function(self, module: Module, func, depth: int) -> tuple[Module, Function] | None:
@@ -564,6 +615,12 @@ def _flask():
     from schemalint.read.sqlalchemy import flask
 
     return flask
+
+
+def setters_of(cls: ClassRef) -> list[Setter]:
+    """The class-attribute setters (`@classmethod`s setting `cls.<attr>`) a class declares."""
+    qualname = cls.facts.qualname or cls.facts.name
+    return [setter for setter in cls.module.facts.setters if setter.owner == qualname]
 
 
 def _literals(values: tuple) -> bool:
