@@ -650,7 +650,10 @@ class Declarations:
         added: list[ColSpec] = []
         for owner in contributors:
             self._unread_bases(owner, spec)
+            maybe = dict(owner.facts.runtime_members)
             for what, line, col in owner.facts.runtime:
+                if line in maybe and all(self._never_a_column(owner, member) for member in maybe[line]):
+                    continue  # whichever branch runs, it declares no column (a relationship, a method)
                 spec.unknown.update(_TABLE_OBJECTS + ("columns",))
                 self.warn(
                     f"class {owner.facts.name}: the attributes declared under `{what}` are decided when the code "
@@ -673,6 +676,18 @@ class Declarations:
         if not into_parent and any(c.sort_order for c in added):
             ordered = sorted(spec.columns.values(), key=lambda c: c.sort_order)  # stable, like SQLAlchemy's
             spec.columns = {c.name: c for c in ordered}
+
+    def _never_a_column(self, owner: ClassRef, member: Member) -> bool:
+        """Whether a class-body member is surely no column: a plain method, a literal, or a
+        relationship (also returned by a `declared_attr`)."""
+        if member.kind == "def" and not self._is_declared_attr(owner, member):
+            return True
+        if member.value is None:
+            return False  # an annotation (`x: Mapped[int]`), or a declared_attr not read
+        value = self.value_of(owner, member)
+        if member.kind != "def" and member.annotation is None and isinstance(value, (str, int, float, bool)):
+            return True
+        return isinstance(value, Call) and value.sa in NOT_COLUMNS
 
     def _unread_bases(self, owner: ClassRef, spec: TableSpec) -> None:
         """A base class the reader cannot read (a package that is not installed in the project's

@@ -371,7 +371,9 @@ class _ModuleReader:
             own = self.lines.lines[line - 1][: col - 1]
             indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
         runtime: list[tuple[str, int, int]] = []
+        self.runtime_members: list[tuple[int, tuple[Member, ...]]] = []
         self._class_body(body, indent, qualname or name, members, nested, runtime)
+        runtime_members = tuple(self.runtime_members)
         return ClassFacts(
             name,
             bases,
@@ -385,6 +387,7 @@ class _ModuleReader:
             qualname,
             self.condition if not outer else None,
             tuple(runtime),
+            runtime_members,
         )
 
     def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list) -> None:
@@ -414,8 +417,40 @@ class _ModuleReader:
                 line, col = self.lines.find(_compiled(rf"^({lead})(?:async\s+)?{keyword}\b"))
                 what = f"if {_code(statement.test)}" if isinstance(statement, cst.If) else keyword
                 runtime.append((what, line, col))
+                declared = self._block_members(statement, indent)
+                if declared is not None:
+                    self.runtime_members.append((line, declared))
             else:
                 members += self._members(statement, indent)
+
+    def _block_members(self, statement, indent: str | None) -> tuple[Member, ...] | None:
+        """What a `try`/`if` in a class body may declare, when each of its branches holds only
+        imports, assignments and methods (None otherwise: what it does is not followed)."""
+        if not isinstance(statement, (cst.Try, cst.If)) or indent is None:
+            return None
+        blocks = [statement.body]
+        if isinstance(statement, cst.Try):
+            blocks += [handler.body for handler in statement.handlers]
+            blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+        elif isinstance(statement.orelse, cst.Else):
+            blocks.append(statement.orelse.body)
+        elif statement.orelse is not None:
+            return None  # `elif`
+        found: list[Member] = []
+        for block in blocks:
+            if not isinstance(block, cst.IndentedBlock):
+                return None
+            inner = indent + (block.indent if block.indent is not None else self.default_indent)
+            for inner_statement in block.body:
+                if isinstance(inner_statement, cst.SimpleStatementLine) and all(
+                    isinstance(small, _PLAIN_SMALL) or _is_docstring(small) for small in inner_statement.body
+                ):
+                    found += self._members(inner_statement, inner)
+                elif isinstance(inner_statement, cst.FunctionDef):
+                    found += self._members(inner_statement, inner)
+                else:
+                    return None
+        return tuple(found)
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -458,6 +493,13 @@ def _imports_only_sqlalchemy(statement: cst.Try) -> bool:
         handler.type is not None and _dotted_or_none(handler.type) in ("ImportError", "ModuleNotFoundError")
         for handler in statement.handlers
     )
+
+
+_PLAIN_SMALL = (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign, cst.AnnAssign)
+
+
+def _is_docstring(small) -> bool:
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 _RUNTIME_KEYWORDS = {cst.If: "if", cst.Try: "try", cst.For: "for", cst.While: "while", cst.With: "with"}

@@ -71,6 +71,9 @@ class ClassFacts:
     """Class-body statements whose members are decided when the code runs (a runtime `if`,
     `try`, `for`, `with`): (what, line, col). `if TYPE_CHECKING:` is not one of them: its
     `else:` branch is read as the body it is at runtime."""
+    runtime_members: tuple[tuple[int, tuple[Member, ...]], ...] = ()
+    """For a `runtime` statement (by its line) whose branches hold only imports, assignments and
+    methods: the members any branch may declare."""
 
 
 @dataclass(frozen=True, slots=True)
