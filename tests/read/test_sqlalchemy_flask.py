@@ -295,3 +295,36 @@ def test_a_model_class_that_cannot_be_read_is_sl002(tmp_path):
     schema = read(tmp_path, {"models.py": models})
     assert [d.kind for d in schema.diagnostics] == ["unresolved"]
     assert "model_class" in schema.diagnostics[0].message
+
+
+def test_a_plain_subclass_of_the_extension_is_the_extension(tmp_path):
+    models = (
+        "import sqlalchemy as sa\nfrom flask_sqlalchemy import SQLAlchemy\n\n\n"
+        "class AppSQLAlchemy(SQLAlchemy):\n    def health(self):\n        return True\n\n\n"
+        "db = AppSQLAlchemy()\n\n\nclass ApiKey(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    files = {"models.py": models}
+    assert static_tables(read(tmp_path / "static", files)) == real_tables(tmp_path, files, ["models.db"])
+
+
+def test_a_model_base_of_an_extension_that_cannot_be_followed_is_sl002(tmp_path):
+    models = (
+        "import sqlalchemy as sa\nfrom unknown_package import db\n\n\n"
+        "class ApiKey(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    schema = read(tmp_path, {"models.py": models})
+    assert schema.tables == () and not schema.complete
+    assert [(d.kind, d.location.line) for d in schema.diagnostics] == [("unresolved", 5)]
+    assert "db.Model" in schema.diagnostics[0].message
+
+
+def test_whether_a_subclass_has_its_own_table_is_unknown_when_its_columns_are(tmp_path):
+    models = HEAD + (
+        "from unknown_package import KeyMixin\n\n\n"
+        "class Animal(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n\n\n"
+        "class Dog(KeyMixin, Animal):\n    bark = sa.Column(sa.String(5))\n"
+    )
+    schema = read(tmp_path, {"models.py": models})
+    assert {"columns", "exists"} <= set(table(schema, "dog").unknown)
+    assert [c.name for c in table(schema, "animal").columns] == ["id"]
+    assert sorted(d.location.line for d in schema.diagnostics) == [13, 13]  # class Dog

@@ -134,6 +134,9 @@ class TableSpec:
     """Table parts (model.TablePart) an SL002 already explained."""
 
 
+_KNOWN_ROOTS = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel"})
+"""Libraries whose `X.Model` the reader knows is no model base of an unknown extension."""
+
 _BASE_CONFIGURATION = frozenset({"metadata", "registry", "type_annotation_map"})
 """Attributes a `DeclarativeBase` subclass reads as its configuration."""
 
@@ -364,6 +367,24 @@ class Declarations:
                     f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
                     Location(module.rel, facts.line, facts.col),
                 )
+            elif (unread := self._unread_model_base(cls)) is not None:
+                self.complete = False
+                self.warn(
+                    f"class {facts.name}: base {unread} cannot be resolved statically (a Flask-SQLAlchemy "
+                    "extension object's Model?); table skipped",
+                    Location(module.rel, facts.line, facts.col),
+                )
+
+    def _unread_model_base(self, cls: ClassRef) -> str | None:
+        """A base written `<something>.Model` that is no class the reader knows (`db.Model` of an
+        extension object it cannot follow): the class may be a model, and is not read."""
+        for expr, value in zip(cls.facts.bases, self.bases(cls), strict=False):
+            if expr[0] != "ref" or not expr[1].endswith(".Model") or flask.model_db(value) is not None:
+                continue
+            if isinstance(value, ClassRef) or (isinstance(value, Ext) and value.path.split(".")[0] in _KNOWN_ROOTS):
+                continue
+            return expr[1]
+        return None
 
     def _sqlmodel_table(self, cls: ClassRef) -> bool:
         """`class Hero(SQLModel, table=True)`: a table declared through SQLModel."""
@@ -506,9 +527,18 @@ class Declarations:
         self._columns(cls, contributors, spec, base, into_parent=False)
         spec.items.extend(args_items)
         if base.flask_naming and parent_table is not None and self._single_table(spec):
-            self._columns(cls, contributors, parent_table, base, into_parent=True)
-            self.by_class[cls.key] = parent_table
-            return parent_table
+            if spec.unknown & {"columns", "primary_key"}:  # a primary key may be among what is unknown
+                spec.unknown.add("exists")
+                self.warn(
+                    f"table {spec.name}: Flask-SQLAlchemy creates it only if {cls.facts.name} has a primary key "
+                    "of its own, which cannot be told; its absence elsewhere is not reported",
+                    location,
+                    spec.name,
+                )
+            else:
+                self._columns(cls, contributors, parent_table, base, into_parent=True)
+                self.by_class[cls.key] = parent_table
+                return parent_table
         self.conditional(spec, cls.facts.condition, location)
         spec = self.add_table(spec, options)
         self.by_class[cls.key] = spec

@@ -81,6 +81,11 @@ def is_db(value: Any) -> bool:
     return isinstance(value, Call) and isinstance(value.func, Ext) and value.func.path in _EXTENSION_PATHS
 
 
+def is_extension_class(value: Any) -> bool:
+    """Flask-SQLAlchemy's `SQLAlchemy` class itself."""
+    return isinstance(value, Ext) and value.path in _EXTENSION_PATHS
+
+
 def is_model_class(value: Any) -> bool:
     """`flask_sqlalchemy.Model` (or its `model` module's): the default model class, no columns."""
     return isinstance(value, Ext) and value.path in _MODEL_PATHS

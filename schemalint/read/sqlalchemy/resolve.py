@@ -246,6 +246,7 @@ class Resolver:
         self._extract_text = extract_text
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str], Any] = {}
+        self._extension_subclasses: dict[tuple[str, str], bool] = {}
         self.class_state: dict[tuple[str, str], dict[str, Any]] = {}
         """Class attributes set by a module-level call of a class-attribute setter (`run_setter`)."""
 
@@ -418,6 +419,8 @@ class Resolver:
                 if computed is not None:
                     return computed
             func = sub(expr[1])
+            if isinstance(func, ClassRef) and self._plain_extension_subclass(func):
+                func = Ext("flask_sqlalchemy.SQLAlchemy")  # `class DB(SQLAlchemy): <helpers>`; `db = DB()`
             if isinstance(func, Ext) and func.sa in _OPAQUE_CALLS:
                 # relationship(...) & co. never contribute DDL: don't chase their arguments
                 return Call(func, (), {}, expr_text(expr))
@@ -484,6 +487,19 @@ class Resolver:
         if tag == "lambda":
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
+
+    def _plain_extension_subclass(self, cls: ClassRef, depth: int = 0) -> bool:
+        """A project subclass of Flask-SQLAlchemy's `SQLAlchemy` that overrides nothing deciding
+        the mapping (its constructor, `Model`, `Table`, metadata or base-class makers)."""
+        if cls.key not in self._extension_subclasses:
+            self._extension_subclasses[cls.key] = False  # (guards cycles)
+            plain = depth <= 10 and not any(member.name in _EXTENSION_HOOKS for member in cls.facts.members)
+            self._extension_subclasses[cls.key] = plain and any(
+                _flask().is_extension_class(value)
+                or (isinstance(value, ClassRef) and self._plain_extension_subclass(value, depth + 1))
+                for value in (self.evaluate(cls.module, base, depth + 1) for base in cls.facts.bases)
+            )
+        return self._extension_subclasses[cls.key]
 
     # ------------------------------------------------------------------ class-attribute setters
 
@@ -608,6 +624,19 @@ class Resolver:
         return Unresolved(expr_text(expr))
 
 
+_EXTENSION_HOOKS = frozenset(
+    {
+        "__init__",
+        "__new__",
+        "__getattr__",
+        "Model",
+        "Table",
+        "metadata",
+        "_make_declarative_base",
+        "_make_metadata",
+        "_make_table_class",
+    }
+)
 _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
