@@ -328,3 +328,26 @@ def test_whether_a_subclass_has_its_own_table_is_unknown_when_its_columns_are(tm
     assert {"columns", "exists"} <= set(table(schema, "dog").unknown)
     assert [c.name for c in table(schema, "animal").columns] == ["id"]
     assert sorted(d.location.line for d in schema.diagnostics) == [13, 13]  # class Dog
+
+
+@pytest.mark.parametrize(
+    "block, unknown",
+    [
+        (
+            "    try:\n        import json\n        rel = db.relationship('Pet')\n    except ImportError:\n        pass\n",
+            False,
+        ),
+        ("    if FLAG:\n        def helper(self):\n            return 1\n    else:\n        label = 'x'\n", False),
+        (
+            "    try:\n        import json\n        __tablename__ = 'pets'\n    except ImportError:\n        pass\n",
+            True,
+        ),
+        ("    if FLAG:\n        extra = sa.Column(sa.Integer)\n", True),
+    ],
+    ids=["relationship", "method and literal", "directive", "column"],
+)
+def test_a_runtime_block_in_a_class_body_is_sl002_only_if_it_may_declare_a_column(tmp_path, block, unknown):
+    models = HEAD + "FLAG = True\n\n\nclass Pet(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n" + block
+    schema = read(tmp_path, {"models.py": models})
+    assert ("columns" in table(schema, "pet").unknown) is unknown
+    assert len(schema.diagnostics) == int(unknown)

@@ -709,9 +709,11 @@ class Declarations:
 
     def _never_a_column(self, owner: ClassRef, member: Member) -> bool:
         """Whether a class-body member is surely no column: a plain method, a literal, or a
-        relationship (also returned by a `declared_attr`)."""
+        relationship (also returned by a `declared_attr`); never a directive (`__tablename__`)."""
         if member.kind == "def" and not self._is_declared_attr(owner, member):
             return True
+        if member.name.startswith("__"):
+            return False
         if member.value is None:
             return False  # an annotation (`x: Mapped[int]`), or a declared_attr not read
         value = self.value_of(owner, member)
