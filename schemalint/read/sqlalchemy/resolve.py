@@ -161,10 +161,13 @@ class Invert:
     operand: Any
 
 
+_DEFAULT_REASON = "cannot be resolved statically"
+
+
 @dataclass(frozen=True)
 class Unresolved:
     text: str
-    reason: str = "cannot be resolved statically"
+    reason: str = _DEFAULT_REASON
 
 
 @dataclass(frozen=True)
@@ -483,7 +486,8 @@ class Resolver:
             parts = [sub(p) for p in expr[1]]
             if all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in parts):
                 return "".join(str(p) for p in parts)
-            return Unresolved(expr_text(expr))
+            why = next((p.reason for p in parts if isinstance(p, Unresolved) and p.reason != _DEFAULT_REASON), None)
+            return Unresolved(expr_text(expr), why or _DEFAULT_REASON)
         if tag == "lambda":
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
