@@ -39,9 +39,8 @@ def test_snake_case_is_flask_sqlalchemys_camel_to_snake_case(name):
     assert snake_case(name) == camel_to_snake_case(name)
 
 
-def real_tables(root: Path, files: dict[str, str], extensions: list[str]) -> dict[str, list[str]]:
-    """{table: column names} of the metadata real Flask-SQLAlchemy maps `files` into (`extensions`:
-    `module.attribute` of each `SQLAlchemy()` object)."""
+def load(root: Path, files: dict[str, str]) -> str:
+    """Import `files` as a new package with real Flask-SQLAlchemy; returns the package's name."""
     package = f"flaskpkg_{next(_packages)}"
     folder = root / package
     folder.mkdir()
@@ -52,15 +51,22 @@ def real_tables(root: Path, files: dict[str, str], extensions: list[str]) -> dic
     try:
         for name in files:
             importlib.import_module(f"{package}.{name.removesuffix('.py')}")
-        found = {}
-        for extension in extensions:
-            module, attribute = extension.rsplit(".", 1)
-            db = getattr(importlib.import_module(f"{package}.{module}"), attribute)
-            for metadata in db.metadatas.values():
-                found |= {name: [c.name for c in t.columns] for name, t in metadata.tables.items()}
-        return found
     finally:
         sys.path.remove(str(root))
+    return package
+
+
+def real_tables(root: Path, files: dict[str, str], extensions: list[str]) -> dict[str, list[str]]:
+    """{table: column names} of the metadata real Flask-SQLAlchemy maps `files` into (`extensions`:
+    `module.attribute` of each `SQLAlchemy()` object)."""
+    package = load(root, files)
+    found = {}
+    for extension in extensions:
+        module, attribute = extension.rsplit(".", 1)
+        db = getattr(sys.modules[f"{package}.{module}"], attribute)
+        for metadata in db.metadatas.values():
+            found |= {name: [c.name for c in t.columns] for name, t in metadata.tables.items()}
+    return found
 
 
 def static_tables(schema) -> dict[str, list[str]]:
@@ -352,3 +358,45 @@ def test_a_runtime_block_in_a_class_body_is_sl002_only_if_it_may_declare_a_colum
     schema = read(tmp_path, {"models.py": models})
     assert ("columns" in table(schema, "pet").unknown) is unknown
     assert len(schema.diagnostics) == int(unknown)
+
+
+MODEL_CLASS_METADATA = (
+    HEAD
+    + """
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention={"uq": "own_%(table_name)s_%(column_0_name)s"})
+
+
+given = sa.MetaData(naming_convention={"uq": "given_%(column_0_name)s"})
+first = SQLAlchemy(metadata=given)
+second = SQLAlchemy(model_class=Base, metadata=given)
+
+
+class Email(first.Model):
+    id = sa.Column(sa.Integer, primary_key=True)
+    address = sa.Column(sa.String(50))
+    __table_args__ = (sa.UniqueConstraint("address"),)
+
+
+class Phone(second.Model):
+    id = sa.Column(sa.Integer, primary_key=True)
+    number = sa.Column(sa.String(50))
+    __table_args__ = (sa.UniqueConstraint("number"),)
+"""
+)
+
+
+def test_which_metadata_names_the_constraints(tmp_path):
+    """`SQLAlchemy(metadata=...)` is db.Model's metadata, except with a DeclarativeBase
+    `model_class`, whose own metadata wins (Flask-SQLAlchemy warns and ignores the argument)."""
+    files = {"models.py": MODEL_CLASS_METADATA}
+    with pytest.warns(DeprecationWarning):
+        module = sys.modules[f"{load(tmp_path, files)}.models"]
+    real = {
+        name: sorted(c.name for c in t.constraints if isinstance(c, module.sa.UniqueConstraint))
+        for db in (module.first, module.second)
+        for name, t in db.metadata.tables.items()
+    }
+    schema = read(tmp_path / "static", files)
+    assert {t.name: sorted(c.name for c in t.constraints) for t in schema.tables} == real
+    assert real == {"email": ["given_address"], "phone": ["own_phone_number"]}
