@@ -400,3 +400,15 @@ def test_which_metadata_names_the_constraints(tmp_path):
     schema = read(tmp_path / "static", files)
     assert {t.name: sorted(c.name for c in t.constraints) for t in schema.tables} == real
     assert real == {"email": ["given_address"], "phone": ["own_phone_number"]}
+
+
+def test_a_nested_class_does_not_take_its_outer_class_runtime_blocks(tmp_path):
+    models = HEAD + (
+        "\n\nclass Pet(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n\n"
+        "    class Kind:\n        pass\n\n"
+        "    try:\n        import json\n        rel = db.relationship('Pet')\n    except ImportError:\n        pass\n\n"
+        "    class Other:\n        pass\n"
+    )
+    schema = read(tmp_path, {"models.py": models})
+    assert "columns" not in table(schema, "pet").unknown
+    assert schema.diagnostics == ()

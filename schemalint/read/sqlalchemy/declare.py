@@ -134,7 +134,7 @@ class TableSpec:
     """Table parts (model.TablePart) an SL002 already explained."""
 
 
-_KNOWN_ROOTS = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel"})
+_KNOWN_ROOTS = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel", "django"})
 """Libraries whose `X.Model` the reader knows is no model base of an unknown extension."""
 
 _BASE_CONFIGURATION = frozenset({"metadata", "registry", "type_annotation_map"})
@@ -250,7 +250,7 @@ class Declarations:
                 elif isinstance(base, ClassRef):
                     found = self.declarative_base(base, depth + 1)
                 elif flask.model_db(base) is not None:
-                    found = self.flask_base(base.base, cls, depth)
+                    found = self.flask_base(base.base, depth)
                 if found is not None:
                     break
         self._roots[cls.key] = found
@@ -394,7 +394,7 @@ class Declarations:
 
     # ------------------------------------------------------------------ Flask-SQLAlchemy
 
-    def flask_base(self, db: Call, cls: ClassRef | None = None, depth: int = 0) -> DeclBase:
+    def flask_base(self, db: Call, depth: int = 0) -> DeclBase:
         """What `db.Model` maps with (flask.py): the metadata given to `SQLAlchemy()` (else a
         new one) and table naming, or, with `model_class=`, that class's mapping."""
         autonaming = db.kwargs.get("disable_autonaming", False) is not True

@@ -371,9 +371,8 @@ class _ModuleReader:
             own = self.lines.lines[line - 1][: col - 1]
             indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
         runtime: list[tuple[str, int, int]] = []
-        self.runtime_members: list[tuple[int, tuple[Member, ...]]] = []
-        self._class_body(body, indent, qualname or name, members, nested, runtime)
-        runtime_members = tuple(self.runtime_members)
+        maybe: list[tuple[int, tuple[Member, ...]]] = []
+        self._class_body(body, indent, qualname or name, members, nested, runtime, maybe)
         return ClassFacts(
             name,
             bases,
@@ -387,10 +386,10 @@ class _ModuleReader:
             qualname,
             self.condition if not outer else None,
             tuple(runtime),
-            runtime_members,
+            tuple(maybe),
         )
 
-    def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list) -> None:
+    def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list, maybe: list) -> None:
         """A class body's statements. `if TYPE_CHECKING:` declares nothing at runtime: its
         `else:` branch (and the body of `if not TYPE_CHECKING:`) is read as the class body;
         any other compound statement is recorded as `runtime`, its members unread."""
@@ -409,9 +408,8 @@ class _ModuleReader:
                     runtime.append(("if TYPE_CHECKING ... elif", line, col))
                 if isinstance(taken, cst.IndentedBlock):
                     step = taken.indent if taken.indent is not None else self.default_indent
-                    self._class_body(
-                        taken.body, indent + step if indent is not None else None, qualname, members, nested, runtime
-                    )
+                    inner = indent + step if indent is not None else None
+                    self._class_body(taken.body, inner, qualname, members, nested, runtime, maybe)
             elif isinstance(statement, (cst.If, cst.Try, cst.For, cst.While, cst.With)):
                 keyword = _RUNTIME_KEYWORDS[type(statement)]
                 line, col = self.lines.find(_compiled(rf"^({lead})(?:async\s+)?{keyword}\b"))
@@ -419,7 +417,7 @@ class _ModuleReader:
                 runtime.append((what, line, col))
                 declared = self._block_members(statement, indent)
                 if declared is not None:
-                    self.runtime_members.append((line, declared))
+                    maybe.append((line, declared))
             else:
                 members += self._members(statement, indent)
 
