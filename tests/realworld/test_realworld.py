@@ -52,7 +52,7 @@ FLOORS: dict[str, float] = {
     "flask-dance": 100.0,
     "fastapi-users-db-sqlalchemy": 100.0,
     "advanced-alchemy": 100.0,
-    "flask-security-too": 0.0,
+    "flask-security-too": 100.0,
 }
 
 

@@ -51,22 +51,114 @@ class CallInFunction:
     col: int
 
 
+@dataclass(frozen=True, slots=True)
+class ClassSetter:
+    """A `@classmethod` that sets class attributes (`cls.db = appdb`, `cls.table = Table(...)`):
+    what a call of it at module level leaves on the class. `assigns` holds each `cls.<attr> =
+    <value>` (value as source text, where it is written); `plain` is False when the body does
+    anything else (its assignments then are not known: their values are None)."""
+
+    owner: str
+    """The class's qualified name in its module (`FsModels`, `Outer.Inner`)."""
+    name: str
+    params: tuple[tuple[str, str | None], ...]
+    """(name, default as source text or None), `cls` first."""
+    assigns: tuple[tuple[str, str | None, int, int], ...]
+    plain: bool
+    varargs: bool = False
+
+
+def class_setters(tree: ast.Module, text: str) -> tuple[ClassSetter, ...]:
+    """The class-attribute setters (`ClassSetter`) of a module's classes, nested ones too."""
+    found: list[ClassSetter] = []
+    _setters_in(tree.body, text, "", found)
+    return tuple(found)
+
+
+def _setters_in(body: list[ast.stmt], text: str, owner: str, found: list[ClassSetter]) -> None:
+    for statement in body:
+        if isinstance(statement, ast.ClassDef):
+            qualname = f"{owner}.{statement.name}" if owner else statement.name
+            for member in statement.body:
+                if isinstance(member, ast.FunctionDef) and _is_classmethod(member):
+                    setter = _setter(member, qualname, text)
+                    if setter is not None:
+                        found.append(setter)
+            _setters_in(statement.body, text, qualname, found)
+
+
+def _is_classmethod(function: ast.FunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list)
+
+
+def _setter(function: ast.FunctionDef, owner: str, text: str) -> ClassSetter | None:
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    if not positional:
+        return None
+    first = positional[0].arg
+    assigns: list[tuple[str, str | None, int, int]] = []
+    plain = True
+    for statement in function.body:
+        target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == first
+            and isinstance(statement, ast.Assign)
+        ):
+            value = statement.value
+            assigns.append((target.attr, _source(text, value), value.lineno, value.col_offset + 1))
+            continue
+        if isinstance(statement, ast.Pass) or (
+            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+        ):
+            continue
+        plain = False
+        for node in ast.walk(statement):  # `cls.x = ...` anywhere else: set, to a value not followed
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == first
+            ):
+                assigns.append((node.attr, None, node.lineno, node.col_offset + 1))
+    if not assigns:
+        return None
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    params = [(a.arg, _source(text, d)) for a, d in zip(positional, defaults, strict=True)]
+    params += [(a.arg, _source(text, d)) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    if not plain:
+        assigns = [(attr, None, line, col) for attr, _, line, col in assigns]
+    return ClassSetter(
+        owner,
+        function.name,
+        tuple(params),
+        tuple(assigns),
+        plain,
+        varargs=args.vararg is not None or args.kwarg is not None,
+    )
+
+
 def function_bodies(text: str) -> tuple[FunctionBody, ...]:
     """The module-level functions of `text` that end in a `return`, read as above."""
     return scan_functions(text, frozenset())[0]
 
 
 def scan_functions(
-    text: str, call_names: frozenset[str]
+    text: str, call_names: frozenset[str], setters: list[ClassSetter] | None = None
 ) -> tuple[tuple[FunctionBody, ...], tuple[CallInFunction, ...]]:
     """(the module-level functions of `text` that end in a `return`, read as above; the calls
-    of a name in `call_names` (by its last part) made inside any function or method body)."""
+    of a name in `call_names` (by its last part) made inside any function or method body).
+    With `setters`, the module's class-attribute setters (`class_setters`) are added to it."""
     if "def " not in text:
         return (), ()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return (), ()
+    if setters is not None and "classmethod" in text:
+        setters.extend(class_setters(tree, text))
     found = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):

@@ -16,6 +16,15 @@ installed function is evaluated when its body is plain bindings and one last `re
 `__tablename__`, `Mutable*.as_mutable(T)`, `Generic[...]` bases, `if TYPE_CHECKING: ... else:`
 class bodies and `load_dialect_impl`'s PostgreSQL branch are read as Python runs them.
 
+Flask-SQLAlchemy models (flask.py) are read as Flask-SQLAlchemy 3.x maps them: `db.X` is
+SQLAlchemy's `X`, `db.Model` maps with the metadata given to `SQLAlchemy(metadata=...)` or its
+`model_class`, `db.Table(name, ...)` uses `db.metadata`, a model without a `__tablename__` of its
+own gets its class name in snake_case, and one without a primary key of its own under a mapped
+parent is single-table inheritance. A module-level call of a `@classmethod` that sets class
+attributes (Flask-Security's `FsModels.set_db_info(db)`) is run statically: the mixins read the
+attributes it sets, and a `Table()` it builds is a table; an attribute such a method sets that
+no call was found for is unknown.
+
 Module-level `for` loops over a literal list or tuple that build `Table()`s are unrolled (f-string,
 `%` and `.format()` names); class bodies see their own earlier attributes and nested classes, as
 Python does (`created.desc()`, `Enum(Status)` in `__table_args__` and columns).

@@ -724,7 +724,7 @@ def _fk_text(target) -> str:
     if isinstance(target, MemberRef):
         return f"{target.owner.facts.name}.{'.'.join(target.path)}"
     if isinstance(target, Unresolved):
-        return f"'{target.text}'"
+        return f"'{target.text}'" + (f" ({target.reason})" if target.reason != Unresolved.reason else "")
     if isinstance(target, Call):
         return f"'{target.text}'"
     return repr(target)

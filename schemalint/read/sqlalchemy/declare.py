@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.model import Diagnostic, Location
+from schemalint.read.sqlalchemy import flask
 from schemalint.read.sqlalchemy.annotations import AnnotationTypes, Unwrapped, mapped_inner, unwrap
 from schemalint.read.sqlalchemy.facts import Member
 from schemalint.read.sqlalchemy.resolve import (
@@ -61,6 +62,10 @@ class DeclBase:
     type_map: dict
     type_map_unknown: str | None = None
     """What the `type_annotation_map` is when it cannot be read (annotation types unknown)."""
+    flask_naming: bool = False
+    """Flask-SQLAlchemy's `db.Model` names tables (flask.py): a model without a `__tablename__`
+    of its own gets its class name in snake_case, one without a primary key of its own under a
+    mapped parent is single-table inheritance."""
 
 
 @dataclass
@@ -129,6 +134,9 @@ class TableSpec:
     """Table parts (model.TablePart) an SL002 already explained."""
 
 
+_KNOWN_ROOTS = frozenset({"sqlalchemy", "flask_sqlalchemy", "sqlmodel", "django"})
+"""Libraries whose `X.Model` the reader knows is no model base of an unknown extension."""
+
 _BASE_CONFIGURATION = frozenset({"metadata", "registry", "type_annotation_map"})
 """Attributes a `DeclarativeBase` subclass reads as its configuration."""
 
@@ -191,12 +199,17 @@ class Declarations:
         return self._bases[cls.key]
 
     def mro(self, cls: ClassRef, depth: int = 0) -> list[ClassRef]:
-        """The project classes of the C3 linearization (external bases left out)."""
+        """The project classes of the C3 linearization (external bases left out; `db.Model`
+        stands for the project class given as `SQLAlchemy(model_class=...)`)."""
         if cls.key in self._mro_cache:
             return self._mro_cache[cls.key]
         if depth > 30:
             return [cls]
-        parents = [b for b in self.bases(cls) if isinstance(b, ClassRef) and b.key != cls.key]
+        parents = [
+            b
+            for b in (self._flask_model_class(b) or b for b in self.bases(cls))
+            if isinstance(b, ClassRef) and b.key != cls.key
+        ]
         sequences = [list(self.mro(p, depth + 1)) for p in parents] + [list(parents)]
         result = [cls]
         while any(sequences):
@@ -236,6 +249,8 @@ class Declarations:
                     found = self._registry_base(base.func.base)
                 elif isinstance(base, ClassRef):
                     found = self.declarative_base(base, depth + 1)
+                elif flask.model_db(base) is not None:
+                    found = self.flask_base(base.base, depth)
                 if found is not None:
                     break
         self._roots[cls.key] = found
@@ -300,6 +315,9 @@ class Declarations:
         return DeclBase(self.metadata(metadata), type_map, type_map_unknown)
 
     def metadata(self, value) -> MetaInfo:
+        db = flask.metadata_db(value)
+        if db is not None:
+            return self.flask_base(db).metadata
         if isinstance(value, AttrOf) and value.path == ("metadata",):
             return self.metadata_of(value.base)
         if isinstance(value, MemberRef) and value.path == ("metadata",):
@@ -343,18 +361,30 @@ class Declarations:
             cls = ClassRef(module, facts, facts.name)
             if self.is_mapped(cls):
                 self.mapped_class(cls)
-            elif self._flask_model(cls):
-                self.complete = False
-                self.warn(
-                    f"class {facts.name}: Flask-SQLAlchemy's db.Model is not read by schemalint yet; table skipped",
-                    Location(module.rel, facts.line, facts.col),
-                )
             elif self._sqlmodel_table(cls):
                 self.complete = False
                 self.warn(
                     f"class {facts.name}: SQLModel tables (table=True) are not read by schemalint yet; table skipped",
                     Location(module.rel, facts.line, facts.col),
                 )
+            elif (unread := self._unread_model_base(cls)) is not None:
+                self.complete = False
+                self.warn(
+                    f"class {facts.name}: base {unread} cannot be resolved statically (a Flask-SQLAlchemy "
+                    "extension object's Model?); table skipped",
+                    Location(module.rel, facts.line, facts.col),
+                )
+
+    def _unread_model_base(self, cls: ClassRef) -> str | None:
+        """A base written `<something>.Model` that is no class the reader knows (`db.Model` of an
+        extension object it cannot follow): the class may be a model, and is not read."""
+        for expr, value in zip(cls.facts.bases, self.bases(cls), strict=False):
+            if expr[0] != "ref" or not expr[1].endswith(".Model") or flask.model_db(value) is not None:
+                continue
+            if isinstance(value, ClassRef) or (isinstance(value, Ext) and value.path.split(".")[0] in _KNOWN_ROOTS):
+                continue
+            return expr[1]
+        return None
 
     def _sqlmodel_table(self, cls: ClassRef) -> bool:
         """`class Hero(SQLModel, table=True)`: a table declared through SQLModel."""
@@ -362,14 +392,69 @@ class Declarations:
             return False
         return any(isinstance(b, Ext) and b.path.startswith("sqlmodel") for c in self.mro(cls) for b in self.bases(c))
 
-    def _flask_model(self, cls: ClassRef) -> bool:
-        """Whether the class derives directly from Flask-SQLAlchemy's `db.Model`."""
+    # ------------------------------------------------------------------ Flask-SQLAlchemy
+
+    def flask_base(self, db: Call, depth: int = 0) -> DeclBase:
+        """What `db.Model` maps with (flask.py): the metadata given to `SQLAlchemy()` (else a
+        new one) and table naming, or, with `model_class=`, that class's mapping."""
+        autonaming = db.kwargs.get("disable_autonaming", False) is not True
+        given = db.kwargs.get("metadata")
+        model_class = db.kwargs.get("model_class")
+        if model_class is None or flask.is_model_class(model_class):
+            return DeclBase(self.metadata(given), {}, flask_naming=autonaming)
+        if isinstance(model_class, ClassRef):
+            own = self.declarative_base(model_class, depth + 1)
+            if own is None:  # a plain class (a `Model` subclass): the base of a new declarative base
+                return DeclBase(self.metadata(given), {}, flask_naming=autonaming)
+            if self._declarative_base_subclass(model_class):  # SQLAlchemy 2.x: `metadata=` is ignored
+                return DeclBase(own.metadata, own.type_map, own.type_map_unknown, flask_naming=autonaming)
+            metadata = self.metadata(given) if given is not None else own.metadata
+            return DeclBase(metadata, own.type_map, own.type_map_unknown)  # used as it is
+        if isinstance(model_class, Call) and model_class.sa == "declarative_base":
+            own = self._call_base(model_class.kwargs)
+            metadata = self.metadata(given) if given is not None else own.metadata
+            naming = flask.naming_metaclass(model_class.kwargs.get("metaclass"))
+            return DeclBase(metadata, own.type_map, own.type_map_unknown, flask_naming=naming)
+        unknown = MetaInfo(unknown=f"SQLAlchemy(model_class={_describe(model_class)})")
+        return DeclBase(unknown, {}, type_map_unknown=_describe(model_class), flask_naming=autonaming)
+
+    def _flask_model_class(self, base) -> ClassRef | None:
+        """The project class `db.Model` is built on (`SQLAlchemy(model_class=Base)`), if any."""
+        db = flask.model_db(base)
+        model_class = db.kwargs.get("model_class") if db is not None else None
+        return model_class if isinstance(model_class, ClassRef) else None
+
+    def _declarative_base_subclass(self, cls: ClassRef, depth: int = 0) -> bool:
+        """Whether a class derives from SQLAlchemy 2.x's `DeclarativeBase(NoMeta)`."""
         for base in self.bases(cls):
-            if isinstance(base, AttrOf) and base.path == ("Model",) and isinstance(base.base, Call):
-                func = base.base.func
-                if isinstance(func, Ext) and func.path.startswith("flask_sqlalchemy"):
-                    return True
+            if isinstance(base, Ext) and base.sa in ("DeclarativeBase", "DeclarativeBaseNoMeta"):
+                return True
+            if isinstance(base, ClassRef) and depth < 30 and self._declarative_base_subclass(base, depth + 1):
+                return True
         return False
+
+    def _flask_generates_name(self, cls: ClassRef, lineage: list[ClassRef]) -> bool:
+        """Whether Flask-SQLAlchemy names the class's table: no class of its MRO declares
+        `__tablename__`, or the first that does is a mapped model (not the class itself, not
+        abstract, not a mixin) declaring a plain value (a `declared_attr` is used instead)."""
+        for owner in lineage:
+            member = self.own(owner, "__tablename__")
+            if member is None:
+                continue
+            if member.kind == "def" or owner.key == cls.key:
+                return False
+            abstract = self.own(owner, "__abstract__")
+            if abstract is not None and self.value_of(owner, abstract):
+                return False
+            return self.declarative_base(owner) is not None
+        return True
+
+    def _single_table(self, spec: TableSpec) -> bool:
+        """Flask-SQLAlchemy's `__table_cls__`: a table with no primary key column and no
+        PrimaryKeyConstraint of its own is not created when a parent has one."""
+        if any(column.primary_key for column in spec.columns.values()):
+            return False
+        return not any(isinstance(item, Call) and item.sa == "PrimaryKeyConstraint" for item, _ in spec.items)
 
     def mapped_class(self, cls: ClassRef) -> TableSpec | None:
         if cls.key in self._done:
@@ -404,7 +489,11 @@ class Declarations:
             return spec
 
         name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
-        tablename = self._tablename(cls, contributors, lineage, location)
+        if base is not None and base.flask_naming and self._flask_generates_name(cls, lineage):
+            name_owner, name_member = None, None
+            tablename: str | None = flask.snake_case(cls.facts.name)
+        else:
+            tablename = self._tablename(cls, contributors, lineage, location)
         if tablename is None:
             if parent_table is None:
                 if name_member is not None:  # a table whose name is unknown (reported already)
@@ -437,6 +526,19 @@ class Declarations:
         self._label(spec, cls)
         self._columns(cls, contributors, spec, base, into_parent=False)
         spec.items.extend(args_items)
+        if base.flask_naming and parent_table is not None and self._single_table(spec):
+            if spec.unknown & {"columns", "primary_key"}:  # a primary key may be among what is unknown
+                spec.unknown.add("exists")
+                self.warn(
+                    f"table {spec.name}: Flask-SQLAlchemy creates it only if {cls.facts.name} has a primary key "
+                    "of its own, which cannot be told; its absence elsewhere is not reported",
+                    location,
+                    spec.name,
+                )
+            else:
+                self._columns(cls, contributors, parent_table, base, into_parent=True)
+                self.by_class[cls.key] = parent_table
+                return parent_table
         self.conditional(spec, cls.facts.condition, location)
         spec = self.add_table(spec, options)
         self.by_class[cls.key] = spec
@@ -578,7 +680,10 @@ class Declarations:
         added: list[ColSpec] = []
         for owner in contributors:
             self._unread_bases(owner, spec)
+            maybe = dict(owner.facts.runtime_members)
             for what, line, col in owner.facts.runtime:
+                if line in maybe and all(self._never_a_column(owner, member) for member in maybe[line]):
+                    continue  # whichever branch runs, it declares no column (a relationship, a method)
                 spec.unknown.update(_TABLE_OBJECTS + ("columns",))
                 self.warn(
                     f"class {owner.facts.name}: the attributes declared under `{what}` are decided when the code "
@@ -602,6 +707,20 @@ class Declarations:
             ordered = sorted(spec.columns.values(), key=lambda c: c.sort_order)  # stable, like SQLAlchemy's
             spec.columns = {c.name: c for c in ordered}
 
+    def _never_a_column(self, owner: ClassRef, member: Member) -> bool:
+        """Whether a class-body member is surely no column: a plain method, a literal, or a
+        relationship (also returned by a `declared_attr`); never a directive (`__tablename__`)."""
+        if member.kind == "def" and not self._is_declared_attr(owner, member):
+            return True
+        if member.name.startswith("__"):
+            return False
+        if member.value is None:
+            return False  # an annotation (`x: Mapped[int]`), or a declared_attr not read
+        value = self.value_of(owner, member)
+        if member.kind != "def" and member.annotation is None and isinstance(value, (str, int, float, bool)):
+            return True
+        return isinstance(value, Call) and value.sa in NOT_COLUMNS
+
     def _unread_bases(self, owner: ClassRef, spec: TableSpec) -> None:
         """A base class the reader cannot read (a package that is not installed in the project's
         virtualenv, a name it cannot follow) may add columns: one SL002 at the class, and the
@@ -611,7 +730,12 @@ class Declarations:
                 base = base.base
             if isinstance(base, Ext):
                 top = base.path.split(".")[0]
-                if base.path.startswith("sqlalchemy") or top in sys.stdlib_module_names or top == "typing_extensions":
+                if (
+                    base.path.startswith("sqlalchemy")
+                    or top in sys.stdlib_module_names
+                    or top == "typing_extensions"
+                    or flask.is_flask_path(base)
+                ):
                     continue
                 shown = base.path
             elif isinstance(base, Unresolved):

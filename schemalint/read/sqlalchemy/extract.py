@@ -28,6 +28,7 @@ from schemalint.read.sqlalchemy.facts import (
     Import,
     Loop,
     Member,
+    Setter,
 )
 from schemalint.read.statements import top_level_chunks
 
@@ -81,8 +82,20 @@ def _with_functions(facts: FileFacts, text: str) -> FileFacts:
     """The facts with what the module-level functions compute (read/python/functions.py)."""
     if not facts.parsed or "def " not in text:
         return facts
-    bodies, calls = scan_functions(text, _RUNTIME_CALLS)
+    scanned: list = []
+    bodies, calls = scan_functions(text, _RUNTIME_CALLS, scanned)
     runtime_tables = tuple((call.func, call.function, call.line, call.col) for call in calls)
+    setters = []
+    for setter in scanned:
+        try:
+            params = tuple((name, _expression(d) if d is not None else None) for name, d in setter.params)
+            assigns = tuple(
+                (attr, _expression(value) if value is not None else None, line, col)
+                for attr, value, line, col in setter.assigns
+            )
+        except (cst.ParserSyntaxError, RecursionError, ValueError):
+            continue
+        setters.append(Setter(setter.owner, setter.name, params, assigns, setter.varargs))
     found = []
     for body in bodies:
         try:
@@ -96,9 +109,9 @@ def _with_functions(facts: FileFacts, text: str) -> FileFacts:
             continue
         imports = tuple(Import(local, module, name, level) for local, module, name, level in body.imports)
         found.append(Function(body.name, params, bindings, body.changed, returns, body.varargs, updates, imports))
-    if not found and not runtime_tables:
+    if not found and not runtime_tables and not setters:
         return facts
-    return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables)
+    return replace(facts, function_bodies=tuple(found), runtime_tables=runtime_tables, setters=tuple(setters))
 
 
 _RUNTIME_CALLS = frozenset({"Table"})
@@ -259,6 +272,8 @@ class _ModuleReader:
                     self.condition = self.condition or _code(statement.test)
                 self._statements(statement.body.body)
                 branches = [statement.orelse] if isinstance(statement, cst.If) else list(statement.handlers)
+                if isinstance(statement, cst.Try) and _imports_only_sqlalchemy(statement):
+                    branches = []  # the fallback of an import that cannot fail in a SQLAlchemy project
                 for branch in branches:
                     if isinstance(branch, cst.If):  # elif
                         self._statements([branch])
@@ -356,7 +371,8 @@ class _ModuleReader:
             own = self.lines.lines[line - 1][: col - 1]
             indent = own + (node.body.indent if node.body.indent is not None else self.default_indent)
         runtime: list[tuple[str, int, int]] = []
-        self._class_body(body, indent, qualname or name, members, nested, runtime)
+        maybe: list[tuple[int, tuple[Member, ...]]] = []
+        self._class_body(body, indent, qualname or name, members, nested, runtime, maybe)
         return ClassFacts(
             name,
             bases,
@@ -370,9 +386,10 @@ class _ModuleReader:
             qualname,
             self.condition if not outer else None,
             tuple(runtime),
+            tuple(maybe),
         )
 
-    def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list) -> None:
+    def _class_body(self, body, indent, qualname, members: list, nested: list, runtime: list, maybe: list) -> None:
         """A class body's statements. `if TYPE_CHECKING:` declares nothing at runtime: its
         `else:` branch (and the body of `if not TYPE_CHECKING:`) is read as the class body;
         any other compound statement is recorded as `runtime`, its members unread."""
@@ -391,16 +408,47 @@ class _ModuleReader:
                     runtime.append(("if TYPE_CHECKING ... elif", line, col))
                 if isinstance(taken, cst.IndentedBlock):
                     step = taken.indent if taken.indent is not None else self.default_indent
-                    self._class_body(
-                        taken.body, indent + step if indent is not None else None, qualname, members, nested, runtime
-                    )
+                    inner = indent + step if indent is not None else None
+                    self._class_body(taken.body, inner, qualname, members, nested, runtime, maybe)
             elif isinstance(statement, (cst.If, cst.Try, cst.For, cst.While, cst.With)):
                 keyword = _RUNTIME_KEYWORDS[type(statement)]
                 line, col = self.lines.find(_compiled(rf"^({lead})(?:async\s+)?{keyword}\b"))
                 what = f"if {_code(statement.test)}" if isinstance(statement, cst.If) else keyword
                 runtime.append((what, line, col))
+                declared = self._block_members(statement, indent)
+                if declared is not None:
+                    maybe.append((line, declared))
             else:
                 members += self._members(statement, indent)
+
+    def _block_members(self, statement, indent: str | None) -> tuple[Member, ...] | None:
+        """What a `try`/`if` in a class body may declare, when each of its branches holds only
+        imports, assignments and methods (None otherwise: what it does is not followed)."""
+        if not isinstance(statement, (cst.Try, cst.If)) or indent is None:
+            return None
+        blocks = [statement.body]
+        if isinstance(statement, cst.Try):
+            blocks += [handler.body for handler in statement.handlers]
+            blocks += [part.body for part in (statement.orelse, statement.finalbody) if part is not None]
+        elif isinstance(statement.orelse, cst.Else):
+            blocks.append(statement.orelse.body)
+        elif statement.orelse is not None:
+            return None  # `elif`
+        found: list[Member] = []
+        for block in blocks:
+            if not isinstance(block, cst.IndentedBlock):
+                return None
+            inner = indent + (block.indent if block.indent is not None else self.default_indent)
+            for inner_statement in block.body:
+                if isinstance(inner_statement, cst.SimpleStatementLine) and all(
+                    isinstance(small, _PLAIN_SMALL) or _is_docstring(small) for small in inner_statement.body
+                ):
+                    found += self._members(inner_statement, inner)
+                elif isinstance(inner_statement, cst.FunctionDef):
+                    found += self._members(inner_statement, inner)
+                else:
+                    return None
+        return tuple(found)
 
     def _members(self, statement, indent: str | None) -> list[Member]:
         found: list[Member] = []
@@ -423,6 +471,33 @@ class _ModuleReader:
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
         return found
+
+
+def _imports_only_sqlalchemy(statement: cst.Try) -> bool:
+    """`try: import sqlalchemy.types as types; class AsaList(types.TypeDecorator): ... except
+    ImportError: ...`: every import the `try` body makes is SQLAlchemy's (present wherever the
+    models are mapped) and every handler catches only ImportError/ModuleNotFoundError."""
+    imported = []
+    for inner in statement.body.body:
+        if isinstance(inner, cst.SimpleStatementLine):
+            for small in inner.body:
+                if isinstance(small, cst.Import):
+                    imported += [_dotted(alias.name) for alias in small.names]
+                elif isinstance(small, cst.ImportFrom):
+                    imported.append(_dotted(small.module) if small.module is not None and not small.relative else "")
+    if not imported or not all(name.split(".")[0] == "sqlalchemy" for name in imported):
+        return False
+    return bool(statement.handlers) and all(
+        handler.type is not None and _dotted_or_none(handler.type) in ("ImportError", "ModuleNotFoundError")
+        for handler in statement.handlers
+    )
+
+
+_PLAIN_SMALL = (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign, cst.AnnAssign)
+
+
+def _is_docstring(small) -> bool:
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 _RUNTIME_KEYWORDS = {cst.If: "if", cst.Try: "try", cst.For: "for", cst.While: "while", cst.With: "with"}

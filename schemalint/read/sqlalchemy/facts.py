@@ -71,6 +71,9 @@ class ClassFacts:
     """Class-body statements whose members are decided when the code runs (a runtime `if`,
     `try`, `for`, `with`): (what, line, col). `if TYPE_CHECKING:` is not one of them: its
     `else:` branch is read as the body it is at runtime."""
+    runtime_members: tuple[tuple[int, tuple[Member, ...]], ...] = ()
+    """For a `runtime` statement (by its line) whose branches hold only imports, assignments and
+    methods: the members any branch may declare."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,19 @@ class Function:
 
 
 @dataclass(frozen=True, slots=True)
+class Setter:
+    """A `@classmethod` of a module's class that sets class attributes (read/python/functions.py
+    ClassSetter): a module-level call of it (`FsModels.set_db_info(db)`) leaves them on the class.
+    An assigned value of None could not be read."""
+
+    owner: str
+    name: str
+    params: tuple[tuple[str, Expr | None], ...]
+    assigns: tuple[tuple[str, Expr | None, int, int], ...]
+    varargs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     rel: str
     imports: tuple[Import, ...] = ()
@@ -136,3 +152,5 @@ class FileFacts:
     """What the module-level functions that end in a `return` compute (read/python/functions.py)."""
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True
+    setters: tuple[Setter, ...] = ()
+    """Class-attribute setters of the module's classes."""

@@ -6,7 +6,15 @@ from schemalint.model import EnumType, Location, Schema
 from schemalint.read.sqlalchemy.build import Builder
 from schemalint.read.sqlalchemy.declare import Declarations
 from schemalint.read.sqlalchemy.facts import FileFacts
-from schemalint.read.sqlalchemy.resolve import Call, Module, Resolver, Unresolved, expr_text
+from schemalint.read.sqlalchemy.resolve import (
+    Call,
+    ClassRef,
+    Module,
+    Resolver,
+    Unresolved,
+    expr_text,
+    setters_of,
+)
 
 
 def _extract_text(text: str, rel: str) -> FileFacts:
@@ -22,6 +30,9 @@ def link(facts_list: list[FileFacts], project) -> Schema:
     read = [modules[facts.rel] for facts in facts_list if facts.parsed]
     resolver = Resolver(modules, project, _extract_text)
     declarations = Declarations(resolver)
+    set_by_calls: set[tuple[str, int]] = set()
+    for module in read:
+        set_by_calls |= _setter_calls(declarations, module)
     for module in read:
         declarations.read_module(module)
     for module in read:
@@ -29,7 +40,7 @@ def link(facts_list: list[FileFacts], project) -> Schema:
         _loop_tables(declarations, module)
     for module in read:
         _module_level_objects(declarations, module)
-        _runtime_tables(declarations, module)
+        _runtime_tables(declarations, module, set_by_calls)
     builder = Builder(declarations)
     tables = builder.build()
     diagnostics = [d for facts in facts_list for d in facts.diagnostics]
@@ -107,11 +118,38 @@ def _loop_tables(declarations: Declarations, module: Module) -> None:
                 declarations.imperative_table(table, module, Location(module.rel, line, col), calls)
 
 
-def _runtime_tables(declarations: Declarations, module: Module) -> None:
+def _setter_calls(declarations: Declarations, module: Module) -> set[tuple[str, int]]:
+    """Module-level calls of a class-attribute setter (`FsModels.set_db_info(db)`: a
+    `@classmethod` that sets `cls.<attr>`), run as Python runs them before the classes below
+    read those attributes; a `Table()` it sets is a table of its metadata, at the call that
+    builds it. Returns where those tables are built (file, line)."""
+    built: set[tuple[str, int]] = set()
+    resolver = declarations.resolver
+    for expr, _line, _col in module.facts.calls:
+        func = expr[1]
+        if func[0] != "ref" or "." not in func[1]:
+            continue
+        owner_path, method = func[1].rsplit(".", 1)
+        owner = resolver.evaluate(module, ("ref", owner_path))
+        if not isinstance(owner, ClassRef):
+            continue
+        setter = next((s for s in setters_of(owner) if s.name == method), None)
+        if setter is None:
+            continue
+        for _attr, value, line, col in resolver.run_setter(module, owner, setter, expr):
+            if isinstance(value, Call) and value.sa == "Table":
+                declarations.imperative_table(value, owner.module, Location(owner.module.rel, line, col))
+                built.add((owner.module.rel, line))
+    return built
+
+
+def _runtime_tables(declarations: Declarations, module: Module, set_by_calls: set[tuple[str, int]]) -> None:
     """A `Table()` built inside a function or method (an `__init__` that takes the table name
     as a parameter): it exists only once the code runs, named as it is called. One SL002 at
     the call; the schema may miss that table (`Schema.complete`)."""
     for func, function, line, col in module.facts.runtime_tables:
+        if (module.rel, line) in set_by_calls:
+            continue  # read where a call of its setter is (_setter_calls)
         if getattr(declarations.resolver.evaluate(module, ("ref", func)), "sa", None) != "Table":
             continue
         declarations.complete = False

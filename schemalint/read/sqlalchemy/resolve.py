@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.read.python.modules import ModuleResolver
-from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts, Function
+from schemalint.read.sqlalchemy.facts import Assignment, ClassFacts, FileFacts, Function, Setter
 
 _BUILTINS = frozenset(dir(builtins))
 # Modules never read from source: their names are `Ext`s whose meaning the reader knows
@@ -161,10 +161,13 @@ class Invert:
     operand: Any
 
 
+_DEFAULT_REASON = "cannot be resolved statically"
+
+
 @dataclass(frozen=True)
 class Unresolved:
     text: str
-    reason: str = "cannot be resolved statically"
+    reason: str = _DEFAULT_REASON
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,9 @@ class Resolver:
         self._extract_text = extract_text
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str], Any] = {}
+        self._extension_subclasses: dict[tuple[str, str], bool] = {}
+        self.class_state: dict[tuple[str, str], dict[str, Any]] = {}
+        """Class attributes set by a module-level call of a class-attribute setter (`run_setter`)."""
 
     # ------------------------------------------------------------------ modules
 
@@ -359,6 +365,8 @@ class Resolver:
         return Ext(f"{dotted}.{imp.name}" if dotted else imp.name)
 
     def attribute(self, value: Any, name: str, depth: int = 0) -> Any:
+        if isinstance(value, Call) and _flask().is_db(value):  # `db.Column`, `db.Model`, ...
+            return _flask().attribute(value, name)
         if isinstance(value, Ext):
             return Ext(f"{value.path}.{name}")
         if isinstance(value, ModuleRef):
@@ -367,6 +375,13 @@ class Resolver:
             for nested in value.facts.nested:
                 if nested.name == name:
                     return ClassRef(value.module, nested, nested.name)
+            state = self.class_state.get(value.key)
+            if state is not None and name in state:
+                return state[name]
+            setter = next((s for s in setters_of(value) if any(a[0] == name for a in s.assigns)), None)
+            if setter is not None:  # no call of it was found: what it sets is decided when it runs
+                shown = f"{value.facts.name}.{name}"
+                return Unresolved(shown, f"{shown} is set by {value.facts.name}.{setter.name}() when that runs")
             return MemberRef(value, (name,))
         if isinstance(value, MemberRef):
             return MemberRef(value.owner, value.path + (name,))
@@ -407,6 +422,8 @@ class Resolver:
                 if computed is not None:
                     return computed
             func = sub(expr[1])
+            if isinstance(func, ClassRef) and self._plain_extension_subclass(func):
+                func = Ext("flask_sqlalchemy.SQLAlchemy")  # `class DB(SQLAlchemy): <helpers>`; `db = DB()`
             if isinstance(func, Ext) and func.sa in _OPAQUE_CALLS:
                 # relationship(...) & co. never contribute DDL: don't chase their arguments
                 return Call(func, (), {}, expr_text(expr))
@@ -425,6 +442,10 @@ class Resolver:
                 kwargs[key] = sub(value)
             if _as_mutable(func) and args:  # `MutableDict.as_mutable(JSON)` is the type it wraps
                 return args[0]
+            if isinstance(func, Ext) and func.path in _CASTS and len(args) == 2 and not kwargs:
+                return args[1]  # `typing.cast(T, value)` is `value`
+            if not isinstance(func, (Ext, Call)) and getattr(func, "sa", None) == "Table":
+                return _flask().table_call(func, args, kwargs, expr_text(expr))  # `db.Table(...)`
             computed = _python_call(func, args, kwargs)
             if computed is not None:
                 return computed
@@ -465,10 +486,66 @@ class Resolver:
             parts = [sub(p) for p in expr[1]]
             if all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in parts):
                 return "".join(str(p) for p in parts)
-            return Unresolved(expr_text(expr))
+            why = next((p.reason for p in parts if isinstance(p, Unresolved) and p.reason != _DEFAULT_REASON), None)
+            return Unresolved(expr_text(expr), why or _DEFAULT_REASON)
         if tag == "lambda":
             return Lambda(module, expr[1])
         return Unresolved(expr_text(expr))
+
+    def _plain_extension_subclass(self, cls: ClassRef, depth: int = 0) -> bool:
+        """A project subclass of Flask-SQLAlchemy's `SQLAlchemy` that overrides nothing deciding
+        the mapping (its constructor, `Model`, `Table`, metadata or base-class makers)."""
+        if cls.key not in self._extension_subclasses:
+            self._extension_subclasses[cls.key] = False  # (guards cycles)
+            plain = depth <= 10 and not any(member.name in _EXTENSION_HOOKS for member in cls.facts.members)
+            self._extension_subclasses[cls.key] = plain and any(
+                _flask().is_extension_class(value)
+                or (isinstance(value, ClassRef) and self._plain_extension_subclass(value, depth + 1))
+                for value in (self.evaluate(cls.module, base, depth + 1) for base in cls.facts.bases)
+            )
+        return self._extension_subclasses[cls.key]
+
+    # ------------------------------------------------------------------ class-attribute setters
+
+    def run_setter(self, module: Module, owner: ClassRef, setter: Setter, expr) -> list[tuple[str, Any, int, int]]:
+        """Call `setter` of `owner` as `expr` (written in `module`) does: its parameters bound to
+        the call's arguments (or their defaults), each `cls.<attr> = <value>` evaluated in order
+        and kept in `class_state` (a later read of `Owner.attr` is that value). Returns what was
+        set: (attr, value, line, col). An attribute two calls set to different values is unknown."""
+        scope = self._bind(module, owner.module, setter.params[1:], setter.varargs, expr)
+        state = self.class_state.setdefault(owner.key, {})
+        done = []
+        for attr, value_expr, line, col in setter.assigns:
+            if scope is None or value_expr is None:
+                value: Any = Unresolved(f"{owner.facts.name}.{attr}", f"set by {setter.name}() in a way not followed")
+            else:
+                value = self.evaluate(owner.module, value_expr, scope={**scope, setter.params[0][0]: owner})
+            if attr in state and state[attr] != value:
+                value = Unresolved(f"{owner.facts.name}.{attr}", f"set to different values by calls of {setter.name}()")
+            state[attr] = value
+            done.append((attr, value, line, col))
+        return done
+
+    def _bind(self, module: Module, home: Module, params, varargs: bool, expr) -> dict[str, Any] | None:
+        """The parameters of a call `expr` (in `module`) of a function of `home` whose own
+        parameters are `params` (defaults evaluated in `home`); None when they cannot be bound."""
+        args, kwargs = expr[2], expr[3]
+        if varargs or any(a[0] == "star" for a in args) or any(k is None for k, _ in kwargs) or len(args) > len(params):
+            return None
+        scope: dict[str, Any] = {}
+        for (name, _), arg in zip(params, args, strict=False):
+            scope[name] = self.evaluate(module, arg)
+        names = {name for name, _ in params}
+        for key, value in kwargs:
+            if key not in names or key in scope:
+                return None
+            scope[key] = self.evaluate(module, value)
+        for name, default in params:
+            if name not in scope:
+                if default is None:
+                    return None
+                scope[name] = self.evaluate(home, default)
+        return scope
 
     # ------------------------------------------------------------------ functions
 
@@ -549,6 +626,34 @@ class Resolver:
         if op == "&":
             return SqlOp("&", left, right)
         return Unresolved(expr_text(expr))
+
+
+_EXTENSION_HOOKS = frozenset(
+    {
+        "__init__",
+        "__new__",
+        "__getattr__",
+        "Model",
+        "Table",
+        "metadata",
+        "_make_declarative_base",
+        "_make_metadata",
+        "_make_table_class",
+    }
+)
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+
+
+def _flask():
+    from schemalint.read.sqlalchemy import flask
+
+    return flask
+
+
+def setters_of(cls: ClassRef) -> list[Setter]:
+    """The class-attribute setters (`@classmethod`s setting `cls.<attr>`) a class declares."""
+    qualname = cls.facts.qualname or cls.facts.name
+    return [setter for setter in cls.module.facts.setters if setter.owner == qualname]
 
 
 def _literals(values: tuple) -> bool:
