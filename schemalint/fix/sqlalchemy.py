@@ -227,6 +227,8 @@ class _File:
         self.positions = _Positions(self.module, text)
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.tables: list[_TableDecl] = []
+        self.autonamed: dict[str, _TableDecl] = {}
+        """Mapped classes without `__tablename__` (Flask-SQLAlchemy names their tables), by class name."""
         self.classes: dict[str, cst.ClassDef] = {}
         self.from_imports: dict[Name, str] = {}
         self.import_nodes: dict[str, cst.ImportFrom] = {}
@@ -339,6 +341,7 @@ class _File:
                 given = given or (_string(named.value) if named else None)
                 decl.columns.append(_ColumnDecl(given or attr, attr, value, line, None, annotation))
         if tablename is None:
+            self.autonamed.setdefault(cls.name.value, decl)
             return
         name = _string(tablename)
         if name is None:
@@ -391,10 +394,14 @@ class _File:
             pass
         return "'" if counts["'"] > counts['"'] else '"'
 
-    def table(self, name: str, schema: str | None) -> _TableDecl:
+    def table(self, name: str, schema: str | None, model: str | None = None) -> _TableDecl:
+        """The declaration of table `name`; `model` is the class the reader mapped it from, which
+        finds a class whose table name is generated (no `__tablename__`)."""
         for decl in self.tables:
             if decl.name == name and (schema is None or decl.schema in (schema, None)):
                 return decl
+        if model is not None and model in self.autonamed:
+            return replace(self.autonamed[model], name=name, schema=schema)
         raise Skip(f"table {name} is not declared in this file by a form the writer can edit")
 
     def references(self, name: str, within: cst.CSTNode, outside: cst.CSTNode | None) -> int | None:
@@ -745,7 +752,7 @@ class _Writer:
         handler(change)  # type: ignore[operator]
 
     def alter_column(self, change: AlterColumn) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         column = self.column_decl(decl, change.name)
         truth = change.column
         for part in change.parts:
@@ -971,7 +978,7 @@ class _Writer:
         return f"{func}(\n" + "".join(f"{indent}    {a},\n" for a in args) + f"{indent})"
 
     def add_column(self, change: AddColumn) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         if decl.column(change.column.name) is not None:
             raise Skip(f"column {change.table}.{change.column.name} is already declared")
         table = self.context.truth.table(change.table, change.schema) or Table(change.table, columns=(change.column,))
@@ -1019,7 +1026,7 @@ class _Writer:
         return self.file.indent_at(self.file.start(decl.cls.body.body[0]))
 
     def drop_column(self, change: DropColumn) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         column = self.column_decl(decl, change.column.name)
         if column.arg is not None:
             assert decl.call is not None
@@ -1060,9 +1067,15 @@ class _Writer:
                 return self.file.positions[node].start.line
         return None
 
+    def declaration(self, table: str, schema: str | None) -> _TableDecl:
+        mirrored = self.context.mirror.table(table, schema)
+        return self.file.table(table, schema, mirrored.model if mirrored is not None else None)
+
     # ----- tables
     def rename_table(self, change: RenameTable) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
+        if decl.name_node is getattr(decl.cls, "name", None):
+            raise Skip(f"table {change.table}'s name is generated from its class name; set __tablename__ by hand")
         self.splice(self.file.start(decl.name_node), self.file.end(decl.name_node), self.q(change.name))
         for node in self.file.positions.nodes_in(self.file.module):
             if isinstance(node, cst.Call) and _head(node) in ("ForeignKey", "ForeignKeyConstraint"):
@@ -1082,7 +1095,7 @@ class _Writer:
                             )
 
     def set_table_comment(self, change: SetTableComment) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         value = None if change.comment is None else self.q(change.comment)
         if decl.call is not None:
             self.set_kwarg(decl.call, "comment", value)
@@ -1227,19 +1240,19 @@ class _Writer:
                 raise Skip(f"{decl.name} already declares {name}")
 
     def add_index(self, change: AddIndex) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         self.declared(decl, change.index.name)
         self.add_table_arg(decl, self.index_text(self.context.truth.table(change.table, change.schema), change.index))
 
     def add_constraint(self, change: AddConstraint) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         table = self.context.truth.table(change.table, change.schema)
         if not change.constraint.implicit:
             self.declared(decl, change.constraint.name)
         self.add_table_arg(decl, self.constraint_text(table, change.constraint))
 
     def add_foreign_key(self, change: AddForeignKey) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         fk = change.foreign_key
         column = decl.column(fk.columns[0]) if len(fk.columns) == 1 else None
         if column is not None:
@@ -1290,7 +1303,7 @@ class _Writer:
         return False
 
     def drop_index(self, change: DropIndex) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         if self._remove_named(decl, change.index.name, {"Index"}):
             return
         if len(change.index.columns) == 1 and change.index.implicit:
@@ -1302,7 +1315,7 @@ class _Writer:
         raise Skip(f"index {change.index.name} is not declared in __table_args__ or by index=True")
 
     def drop_constraint(self, change: DropConstraint) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         kinds = {"UniqueConstraint"} if change.constraint.kind == "unique" else {"CheckConstraint"}
         if self._remove_named(decl, change.constraint.name, kinds):
             return
@@ -1320,7 +1333,7 @@ class _Writer:
         )
 
     def drop_foreign_key(self, change: DropForeignKey) -> None:
-        decl = self.file.table(change.table, change.schema)
+        decl = self.declaration(change.table, change.schema)
         fk = change.foreign_key
         if fk.name and not fk.implicit and self._remove_named(decl, fk.name, {"ForeignKeyConstraint"}):
             return

@@ -1427,3 +1427,31 @@ def test_a_dict_table_args_becomes_a_tuple_ending_with_it(tmp_path):
     after = read_text(tmp_path / "a", written.text).table("quotes")
     assert after is not None and after.comment == "prices"
     assert [(i.name, i.unique) for i in after.indexes] == [("idx_quotes_price", True)]
+
+
+FLASK = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class UserAccount(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(40))
+"""
+
+
+def test_a_flask_model_without_tablename_is_found_by_its_class(tmp_path):
+    """Flask-SQLAlchemy names the table (user_account); the writer finds the class the reader
+    mapped it from, writes in the file's `db.` style, and the result reads back as the truth."""
+    mirror = read_text(tmp_path / "before", FLASK)
+    (table,) = mirror.tables
+    assert (table.name, table.model) == ("user_account", "UserAccount")
+    email = Column("email", "character varying(254)", nullable=False)
+    truth = replace(mirror, tables=(replace(table, columns=(*table.columns, email)),))
+    written = write(FLASK, [AddColumn("user_account", email, "name")], truth, mirror)
+    assert written.applied == (0,), written.skipped
+    after = read_text(tmp_path / "after", written.text)
+    assert table_facts(after.tables[0]) == table_facts(truth.tables[0])
+    renamed = write(FLASK, [RenameTable("user_account", "accounts")], truth, mirror)
+    assert renamed.text == FLASK and "generated from its class name" in renamed.skipped[0][1]
