@@ -249,7 +249,9 @@ class _HistoryBuilder:
     def build(self) -> ModelInfo:
         linker, options = self.linker, self.options
         if self.declaration.call.star:
-            options.report("HistoricalRecords(**...) options", describe(self.declaration.call))
+            call = self.declaration.call
+            shown = f"{describe(call)[:-1]}{', ' if call.args or call.kwargs else ''}**...)"
+            options.report("HistoricalRecords(**...) options", shown)
             self.unknown += ["name", "columns", "primary_key", "foreign_keys", "indexes", "constraints"]
         name = self._class_name()
         app = options.value("app", None, ["name"])
