@@ -98,6 +98,29 @@ class PollArchive(Poll):
 
 class Untracked(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=20, primary_key=True)
+
+
+class Membership(models.Model):
+    post = models.ForeignKey("Post", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    weight = models.IntegerField(unique=True)
+
+
+class Post(models.Model):
+    tags = models.ManyToManyField(Tag, related_name="posts")
+    featured = models.ManyToManyField(Tag, through=Membership, related_name="featured_in")
+    related = models.ManyToManyField("self")
+    history = HistoricalRecords(m2m_fields=[tags, "featured"])
+
+
+class Page(models.Model):
+    links = models.ManyToManyField("self", symmetrical=False)
+    _history_m2m_fields = [links]
+    history = HistoricalRecords()
 """
 
 # The options that change the historical model.

@@ -173,7 +173,7 @@ class Stock(Tracked):
     assert "exists" in table(schema, "shop_historicalstock").unknown
 
 
-def test_m2m_history_tables_are_not_built_and_said_so(tmp_path):
+def test_an_m2m_field_it_cannot_find_is_one_sl002(tmp_path):
     schema = read_project(
         tmp_path,
         {
@@ -186,15 +186,22 @@ class Tag(models.Model):
 
 class Stock(models.Model):
     tags = models.ManyToManyField(Tag)
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags, "labels"])
 """
         },
     )
     assert messages(schema) == [
-        "HistoricalRecords(m2m_fields=...): the historical many-to-many tables cannot be resolved statically: [tags]"
+        "HistoricalRecords(m2m_fields=...): the historical through model cannot be resolved statically: "
+        "labels (not a ManyToManyField of shop.Stock)"
     ]
     assert not schema.complete
-    assert "tags" not in columns(table(schema, "shop_historicalstock"))
+    assert columns(table(schema, "shop_historicalstock_tags")) == {
+        "id": "bigint",
+        "stock_id": "bigint",
+        "tag_id": "bigint",
+        "history_id": "integer",
+        "m2m_history_id": "integer",
+    }
 
 
 def test_settings_come_from_the_projects_settings_module(tmp_path):

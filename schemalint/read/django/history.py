@@ -39,13 +39,18 @@ The historical model:
 * `history_user`: a nullable ForeignKey to `user_model=` or AUTH_USER_MODEL, constrained
   unless `user_db_constraint=False`; with `history_user_id_field=`, that field as
   `history_user_id` instead;
-* the fields of the abstract models in `bases=`.
+* the fields of the abstract models in `bases=`;
+* per many-to-many field named in `m2m_fields=` (or the model's `_history_m2m_fields`), a
+  historical through model `Historical<Through>` (`Historical<Model>_<field>` for the one
+  Django creates) in the same app: the through model's fields copied as above, `history` (a
+  ForeignKey to the historical model without constraint) and `m2m_history_id` (like
+  `history_id`).
 
 Its Meta (ordering, get_latest_by, "historical ..." verbose names) is what `makemigrations`
 writes, so the model state compares with the app's migrations. What the reader cannot read
-(an argument it cannot evaluate, a base it cannot follow, `m2m_fields=`, whose historical
-many-to-many tables are not built) is one SL002 at the `HistoricalRecords(...)` call, and
-the parts of the table it decides are unknown.
+(an argument it cannot evaluate, a base it cannot follow, a many-to-many field it cannot
+find) is one SL002 at the `HistoricalRecords(...)` call, and the parts of the table it decides
+are unknown (a table it cannot build makes the schema incomplete).
 """
 
 from __future__ import annotations
@@ -182,7 +187,8 @@ def historical_models(linker: Linker, info: ModelInfo) -> list[tuple[ModelInfo, 
     declaration, inherited, parts = chosen
     builder = _HistoryBuilder(linker, info, declaration, inherited)
     model = builder.build()
-    return [(model, parts + builder.unknown)]
+    through = builder.many_to_many(model)
+    return [(model, parts + builder.unknown)] + [(m, parts + builder.unknown + builder.m2m_unknown) for m in through]
 
 
 def _ancestors(linker: Linker, info: ModelInfo) -> list[ModelInfo]:
@@ -243,6 +249,7 @@ class _HistoryBuilder:
         self.location = declaration.location
         self.unknown: list[TablePart] = []
         self.options = _Options(linker, declaration, None)
+        self.m2m_unknown: list[TablePart] = []
 
     # ------------------------------------------------------------------ the model
 
@@ -351,6 +358,17 @@ class _HistoryBuilder:
     # ------------------------------------------------------------------ fields
 
     def _fields(self, info: ModelInfo) -> list[FieldSpec]:
+        copies = self._copies(self._model_fields(self.concrete))
+        extras = [f for f in self._extra_fields() if f is not None]
+        own = {spec.name for spec in copies + extras}
+        # Django orders fields by creation: a remade parent link is auto-created, so first.
+        first = [f for f in copies if f.kwargs.get("auto_created") is True]
+        rest = [f for f in copies if f.kwargs.get("auto_created") is not True]
+        return first + [f for f in self._base_fields() if f.name not in own] + rest + extras
+
+    def _copies(self, fields: list[tuple[FieldSpec, ModelInfo]]) -> list[FieldSpec]:
+        """simple-history's `copy_fields`: the fields not excluded, the others first, then the
+        remade relations."""
         excluded = self.options.value("excluded_fields", (), ["columns"])
         self._note(excluded)
         no_index = self.options.value("no_db_index", (), ["indexes"])
@@ -361,23 +379,15 @@ class _HistoryBuilder:
         unindexed = {no_index.value} if isinstance(no_index.value, str) else set(no_index.value or ())
         plain: list[FieldSpec] = []
         relations: list[FieldSpec] = []
-        for spec, owner in self._model_fields(self.concrete):
+        for spec, owner in fields:
             if spec.name in skip:
                 continue
             if spec.relation == "fk":
                 kwargs_out = dropped.value.get(spec.name, ()) if isinstance(dropped.value, dict) else ()
                 relations.append(self._relation(spec, owner, tuple(kwargs_out), spec.name in unindexed))
             else:
-                copied = self._plain(spec, spec.name in unindexed)
-                if copied is not None:
-                    plain.append(copied)
-        self._many_to_many()
-        extras = [f for f in self._extra_fields() if f is not None]
-        own = {spec.name for spec in plain + relations + extras}
-        # Django orders fields by creation: a remade parent link is auto-created, so first.
-        first = [f for f in relations if f.kwargs.get("auto_created") is True]
-        relations = [f for f in relations if f.kwargs.get("auto_created") is not True]
-        return first + [f for f in self._base_fields() if f.name not in own] + plain + relations + extras
+                plain.append(self._plain(spec, spec.name in unindexed))
+        return plain + relations
 
     def _model_fields(self, model: ModelInfo, depth: int = 0) -> list[tuple[FieldSpec, ModelInfo]]:
         """The model's concrete fields as Django's `_meta.fields` lists them, each with the
@@ -525,18 +535,7 @@ class _HistoryBuilder:
 
     def _extra_fields(self) -> list[FieldSpec | None]:
         options, linker = self.options, self.linker
-        found: list[FieldSpec | None] = []
-        if "history_id_field" in options.raw:
-            given = self._given_field("history_id", "history_id_field")
-            if given is not None:
-                given = replace(given, kwargs={**given.kwargs, "primary_key": True, "editable": False})
-            found.append(given)
-        elif self._uuid_id():
-            found.append(
-                self._field("history_id", "UUIDField", primary_key=True, default=Ref("uuid.uuid4"), editable=False)
-            )
-        else:
-            found.append(self._field("history_id", "AutoField", primary_key=True, serialize=False))
+        found: list[FieldSpec | None] = [self._history_id("history_id")]
         found.append(self._field("history_date", "DateTimeField", db_index=self._date_index() is True))
         if "history_change_reason_field" in options.raw:
             found.append(self._given_field("history_change_reason", "history_change_reason_field"))
@@ -582,6 +581,16 @@ class _HistoryBuilder:
             )
         return found
 
+    def _history_id(self, name: str) -> FieldSpec | None:
+        if "history_id_field" in self.options.raw:
+            given = self._given_field(name, "history_id_field")
+            if given is not None:
+                given = replace(given, kwargs={**given.kwargs, "primary_key": True, "editable": False})
+            return given
+        if self._uuid_id():
+            return self._field(name, "UUIDField", primary_key=True, default=Ref("uuid.uuid4"), editable=False)
+        return self._field(name, "AutoField", primary_key=True, serialize=False)
+
     def _uuid_id(self) -> bool:
         found = self._setting(ID_USE_UUID)
         if found.unknown:
@@ -600,19 +609,90 @@ class _HistoryBuilder:
         kwargs = {**dict(BUILTIN_FIELDS[builtin].defaults), **kwargs}
         return replace(FieldSpec(name, builtin, args, kwargs, module, self.location), **_builtin(builtin))
 
-    def _many_to_many(self) -> None:
-        """`m2m_fields=` (or the model's `_history_m2m_fields`): historical tables of the
-        many-to-many fields, which the reader does not build."""
+    def many_to_many(self, history: ModelInfo) -> list[ModelInfo]:
+        """simple-history's historical through models of the fields named in `m2m_fields=`
+        (or the model's `_history_m2m_fields`): the through model's fields copied, a `history`
+        key to the historical model, `m2m_history_id`."""
+        found: list[ModelInfo] = []
+        for name in self._m2m_field_names():
+            spec = next((s for s in self.linker.fields(self.concrete) if s.name == name), None)
+            try:
+                if spec is None or spec.relation != "m2m":
+                    raise Unresolved(f"{name} (not a ManyToManyField of {self.concrete.label})")
+                object_name, fields = self._through(spec)
+            except Unresolved as exc:
+                self.options.report("HistoricalRecords(m2m_fields=...): the historical through model", exc.text)
+                self.linker.complete = False
+                continue
+            model_name = self._m2m_model_name(object_name)
+            table = names.truncate_name(f"{history.app_label}_{model_name.lower()}")
+            meta: dict[str, tuple[Any, ModuleFacts, Location]] = {
+                "verbose_name": (model_name, _HELPER, self.location),
+            }
+            cls = ClassFact(model_name, (), self.location.line, self.location.col)
+            info = ModelInfo(
+                history.module, cls, meta, history.app_label, False, False, True, table, False, self.location
+            )
+            back = self._field(
+                "history", "ForeignKey", (_label(history),), db_constraint=False, on_delete=Ref("models.DO_NOTHING")
+            )
+            extras = [f for f in (back, self._history_id("m2m_history_id")) if f is not None]
+            info.fields = self._copies(fields) + extras
+            self.linker.registry.setdefault((info.app_label, model_name.lower()), info)
+            found.append(info)
+        if "m2m_bases" in self.options.raw and found:
+            self.options.report("HistoricalRecords(m2m_bases=...)", describe(self.options.raw["m2m_bases"]))
+            self.m2m_unknown += ["columns", "indexes", "constraints", "foreign_keys"]
+        return found
+
+    def _m2m_model_name(self, object_name: str) -> str:
+        found = self.options.value("custom_model_name", None, [])
+        return found.value if isinstance(found.value, str) and found.value else f"Historical{object_name}"
+
+    def _m2m_field_names(self) -> list[str]:
         raw = self.options.raw
         attribute = raw.get("m2m_fields_model_field_name", "_history_m2m_fields")
-        listed = raw.get("m2m_fields", ())
-        declared = any(a.name == attribute for a in self.concrete.cls.body)
-        if listed not in ((), None) or declared:
-            self.options.report(
-                "HistoricalRecords(m2m_fields=...): the historical many-to-many tables",
-                describe(listed) if listed not in ((), None) else str(attribute),
-            )
-            self.linker.complete = False
+        values = [raw.get("m2m_fields", ())]
+        for model in [self.concrete, *_ancestors(self.linker, self.concrete)]:
+            assign = next((a for a in model.cls.body if a.name == attribute), None)
+            if assign is not None:
+                values.append(assign.value)
+                break
+        found: list[str] = []
+        for value in values:
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, str):
+                    found.append(item)
+                elif isinstance(item, Ref) and "." not in item.dotted:
+                    found.append(item.dotted)  # the field object, named in the class body
+                elif item is not None:
+                    self.options.report(
+                        "HistoricalRecords(m2m_fields=...): the historical through model", describe(item)
+                    )
+                    self.linker.complete = False
+        return list(dict.fromkeys(found))
+
+    def _through(self, spec: FieldSpec) -> tuple[str, list[tuple[FieldSpec, ModelInfo]]]:
+        """(object name, concrete fields) of a many-to-many field's through model: the one
+        Django creates (an id, a key to each side) or the `through=` model."""
+        linker, model = self.linker, self.concrete
+        if spec.hidden_arguments is not None:
+            raise Unresolved(spec.hidden_arguments)
+        through = spec.kwargs.get("through")
+        if through is not None:
+            info = linker.target(replace(spec, args=(through,), kwargs={}), model)
+            return info.cls.name, self._model_fields(info)
+        target = linker.target(spec, model)
+        source_name, target_name = model.model_name, target.model_name
+        if source_name == target_name:
+            source_name, target_name = f"from_{source_name}", f"to_{target_name}"
+        auto = linker.auto_builtin(linker.project_auto_field(), model)
+        kwargs = {"primary_key": True, "auto_created": True, "verbose_name": "ID", "serialize": False, "blank": True}
+        fields = [FieldSpec("id", auto, (), kwargs, _HELPER, spec.location, auto_created=True)]
+        for name, side in ((source_name, model), (target_name, target)):
+            keys = {"on_delete": Ref("models.CASCADE"), "related_name": f"{model.cls.name}_{spec.name}+"}
+            fields.append(FieldSpec(name, "ForeignKey", (_label(side),), keys, _HELPER, spec.location))
+        return f"{model.cls.name}_{spec.name}", [(f, model) for f in fields]
 
     def _base_fields(self) -> list[FieldSpec]:
         """The fields of the abstract models in `bases=` (not those the history model has)."""
