@@ -386,3 +386,17 @@ def test_check_finds_nothing_but_the_sl002s(project):
     findings = json.loads(ran.stdout)
     codes = sorted(f["code"] for f in findings)
     assert codes == ["SL002"] * len(EXPECTED_SL002[name]), json.dumps(findings, indent=1)
+
+
+def test_the_migrations_makemigrations_wrote_replay_to_the_same_tables(project):
+    """The migrations reader on the historical models' CreateModel operations (their
+    `bases=(simple_history.models.HistoricalChanges, models.Model)` included)."""
+    name, root, dsn = project
+    ran = schemalint("dump", "--source", "migrations", "--format", "json", "--root", str(root), cwd=root)
+    dumped = json.loads(ran.stdout)
+    assert not dumped["diagnostics"], dumped["diagnostics"]
+    catalog = without_django_tables(read_catalog(dsn))
+    managed = dict(dumped, tables=[t for t in dumped["tables"] if t["managed"]])
+    agreement = compare_catalogs(managed, catalog, comments=True, labels=("schemalint", "postgres"))
+    print(f"\nsimple_history migrations ({name}): {agreement.agreeing}/{agreement.compared} facts agree")
+    assert not agreement.differences, str(agreement)
