@@ -271,3 +271,25 @@ class Stock(models.Model):
     assert [t.name for t in schema.tables] == ["shop_stock"]
     assert len(messages(schema)) == 1 and "AuditedRecords.contribute_to_class()" in messages(schema)[0]
     assert not schema.complete
+
+
+def test_what_the_model_may_lack_its_history_may_lack(tmp_path):
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: HEAD
+            + """
+import os
+
+
+class Stock(models.Model):
+    symbol = models.CharField(max_length=10)
+    if os.environ.get("WITH_NAME"):
+        name = models.CharField(max_length=40)
+    history = HistoricalRecords()
+"""
+        },
+    )
+    assert len(messages(schema)) == 1 and messages(schema)[0].startswith("fields under a runtime if")
+    assert "columns" in table(schema, "shop_stock").unknown
+    assert "columns" in table(schema, "shop_historicalstock").unknown

@@ -284,6 +284,13 @@ class _HistoryBuilder:
         cls = ClassFact(name, (), self.location.line, self.location.col)
         info = ModelInfo(self.model.module, cls, meta, label, False, False, True, table, False, self.location)
         info.fields = self._fields(info)
+        # What of the model's own fields the reader cannot know, its copies cannot either
+        # (the model's table reports the cause).
+        for part in linker.model_unknowns(self.concrete):
+            if part == "columns":
+                self.unknown += ["columns", "indexes", "foreign_keys"]
+            elif part == "exists":
+                self.unknown.append("exists")
         if self._date_index() == "composite":
             try:
                 pk = linker.pk_of(self.concrete)[0]
