@@ -293,3 +293,32 @@ class Stock(models.Model):
     assert len(messages(schema)) == 1 and messages(schema)[0].startswith("fields under a runtime if")
     assert "columns" in table(schema, "shop_stock").unknown
     assert "columns" in table(schema, "shop_historicalstock").unknown
+
+
+def test_options_hidden_in_kwargs_of_an_abstract_base_leave_existence_unknown(tmp_path):
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: HEAD
+            + """
+import os
+
+OPTIONS = dict(os.environ)
+
+
+class Tracked(models.Model):
+    history = HistoricalRecords(**OPTIONS)
+
+    class Meta:
+        abstract = True
+
+
+class Stock(Tracked):
+    symbol = models.CharField(max_length=10)
+"""
+        },
+    )
+    assert messages(schema) == [
+        "HistoricalRecords(**...) options cannot be resolved statically: HistoricalRecords(**...)"
+    ]
+    assert {"exists", "name", "columns"} <= set(table(schema, "shop_historicalstock").unknown)

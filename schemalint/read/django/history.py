@@ -176,7 +176,11 @@ def historical_models(linker: Linker, info: ModelInfo) -> list[tuple[ModelInfo, 
     else:
         for ancestor in _ancestors(linker, info):
             for declaration in declarations(linker, ancestor):
-                inherit = _Options(linker, declaration, None).value("inherit", False, ["exists"])
+                options = _Options(linker, declaration, None)
+                inherit = options.value("inherit", False, ["exists"])
+                if declaration.call.star and "inherit" not in options.raw:
+                    options.report("HistoricalRecords(**...) options", _star_text(declaration.call))
+                    inherit = _Value(False, True, ["exists"])
                 if inherit.unknown or inherit.value:
                     chosen = (declaration, True, inherit.parts)
                     break
@@ -256,9 +260,7 @@ class _HistoryBuilder:
     def build(self) -> ModelInfo:
         linker, options = self.linker, self.options
         if self.declaration.call.star:
-            call = self.declaration.call
-            shown = f"{describe(call)[:-1]}{', ' if call.args or call.kwargs else ''}**...)"
-            options.report("HistoricalRecords(**...) options", shown)
+            options.report("HistoricalRecords(**...) options", _star_text(self.declaration.call))
             self.unknown += ["name", "columns", "primary_key", "foreign_keys", "indexes", "constraints"]
         name = self._class_name()
         app = options.value("app", None, ["name"])
@@ -738,6 +740,11 @@ class _HistoryBuilder:
         self.options.report("HistoricalRecords(bases=...)", describe(value))
         self.unknown += ["columns", "indexes", "constraints", "foreign_keys"]
         return []
+
+
+def _star_text(call: Call) -> str:
+    """The call as written, its `**options` shown (the facts keep only that there are some)."""
+    return f"{describe(call)[:-1]}{', ' if call.args or call.kwargs else ''}**...)"
 
 
 def _label(info: ModelInfo) -> str:
