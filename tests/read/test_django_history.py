@@ -322,3 +322,31 @@ class Stock(Tracked):
         "HistoricalRecords(**...) options cannot be resolved statically: HistoricalRecords(**...)"
     ]
     assert {"exists", "name", "columns"} <= set(table(schema, "shop_historicalstock").unknown)
+
+
+def test_a_proxy_under_a_runtime_if_has_a_history_that_may_not_exist(tmp_path):
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: HEAD
+            + """
+import os
+
+
+class Stock(models.Model):
+    symbol = models.CharField(max_length=10)
+
+
+if os.environ.get("ARCHIVE"):
+
+    class StockArchive(Stock):
+        history = HistoricalRecords()
+
+        class Meta:
+            proxy = True
+"""
+        },
+    )
+    assert messages(schema) == ["model defined under if/try cannot be resolved statically: StockArchive"]
+    assert table(schema, "shop_historicalstockarchive").unknown == ("exists",)
+    assert table(schema, "shop_stock").unknown == ()

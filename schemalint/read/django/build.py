@@ -74,7 +74,10 @@ def build_schema(linker: Linker) -> Schema:
             if info is not None and not (info.abstract or info.external):
                 if not info.proxy:
                     linker.unresolved("model defined under if/try", cls.name, info.location)
-                tables += _tables(linker, info, ["exists"])
+                found = _tables(linker, info, ["exists"])
+                if info.proxy and found:  # a proxy's own table is none, its history's is one
+                    linker.unresolved("model defined under if/try", cls.name, info.location)
+                tables += found
     for module in _imported_modules(linker, unloaded):
         for cls in module.classes:
             info = linker.model(module, cls)

@@ -603,8 +603,8 @@ class Linker:
             if depth == 0 and _is_historical_records(symbol):
                 return None  # no field: the model it builds is history.py's
             if depth == 0 and self._contributes(symbol.module, symbol.cls):
-                # Not a field, but it runs when the model class is created (simple_history's
-                # HistoricalRecords builds a whole history model): what it adds is not read.
+                # Not a field, but it runs when the model class is created (a subclass of
+                # simple_history's HistoricalRecords may build any model): what it adds is not read.
                 self.complete = False
                 self.unresolved(
                     f"what {symbol.cls.name}.contribute_to_class() adds to the model when it runs (fields, "
