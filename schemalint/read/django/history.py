@@ -51,6 +51,11 @@ writes, so the model state compares with the app's migrations. What the reader c
 (an argument it cannot evaluate, a base it cannot follow, a many-to-many field it cannot
 find) is one SL002 at the `HistoricalRecords(...)` call, and the parts of the table it decides
 are unknown (a table it cannot build makes the schema incomplete).
+
+Not read: `simple_history.register(Model, ...)` called at module level (the facts keep no
+module-level calls, so those historical tables are missing without an SL002); a callable
+`custom_model_name` (SL002, the name unknown); a subclass of HistoricalRecords (SL002: it may
+build anything).
 """
 
 from __future__ import annotations
