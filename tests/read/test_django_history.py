@@ -350,3 +350,59 @@ if os.environ.get("ARCHIVE"):
     assert messages(schema) == ["model defined under if/try cannot be resolved statically: StockArchive"]
     assert table(schema, "shop_historicalstockarchive").unknown == ("exists",)
     assert table(schema, "shop_stock").unknown == ()
+
+
+@pytest.mark.parametrize(
+    "imports, call",
+    [
+        ("from simple_history import register", "register(Stock)"),
+        ("import simple_history", 'simple_history.register(Stock, app="shop")'),
+    ],
+)
+def test_register_at_module_level_is_one_sl002(tmp_path, imports, call):
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: f"""
+            from django.db import models
+            {imports}
+
+
+            class Stock(models.Model):
+                symbol = models.CharField(max_length=10)
+
+
+            {call}
+            """
+        },
+    )
+    assert messages(schema) == [
+        f"the historical model simple_history.register() builds cannot be resolved statically: {call}"
+    ]
+    assert schema.diagnostics[0].location.line == 9
+    assert not schema.complete
+    assert [t.name for t in schema.tables] == ["shop_stock"]
+
+
+def test_a_function_of_the_project_named_register_is_not_simple_historys(tmp_path):
+    schema = read_project(
+        tmp_path,
+        {
+            MODELS: """
+            from django.db import models
+            import simple_history.models
+
+
+            def register(model):
+                return model
+
+
+            class Stock(models.Model):
+                history = simple_history.models.HistoricalRecords()
+
+
+            register(Stock)
+            """
+        },
+    )
+    assert messages(schema) == [] and schema.complete

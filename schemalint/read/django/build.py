@@ -34,7 +34,7 @@ from schemalint.read.django.fields import (
     POSITIVE_FIELDS,
     REL_TYPES,
 )
-from schemalint.read.django.history import historical_models
+from schemalint.read.django.history import historical_models, report_registrations
 from schemalint.read.django.link import (
     ColumnSpec,
     FieldSpec,
@@ -83,6 +83,7 @@ def build_schema(linker: Linker) -> Schema:
             info = linker.model(module, cls)
             if info is not None and not (info.abstract or info.external):
                 tables += _tables(linker, info, [])
+    report_registrations(linker)
     auto = linker.project_auto_field()
     properties = (
         ("django_version", linker.version),

@@ -52,14 +52,14 @@ writes, so the model state compares with the app's migrations. What the reader c
 find) is one SL002 at the `HistoricalRecords(...)` call, and the parts of the table it decides
 are unknown (a table it cannot build makes the schema incomplete).
 
-Not read: `simple_history.register(Model, ...)` called at module level (the facts keep no
-module-level calls, so those historical tables are missing without an SL002); a callable
-`custom_model_name` (SL002, the name unknown); a subclass of HistoricalRecords (SL002: it may
-build anything).
+Not read: `simple_history.register(Model, ...)` in a model module (an SL002 at the call, and
+the schema incomplete: its table is missing); a callable `custom_model_name` (SL002, the name
+unknown); a subclass of HistoricalRecords (SL002: it may build anything).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -72,6 +72,7 @@ from schemalint.read.django.link import FieldClass, FieldSpec, Linker, ModelInfo
 from schemalint.read.django.resolve import Symbol, Unresolved, describe
 
 HISTORICAL_RECORDS = "simple_history.models.HistoricalRecords"
+REGISTER = "simple_history.register"
 
 # HistoricalRecords.__init__'s parameters in order (an option may be passed by position).
 _PARAMETERS = (
@@ -747,6 +748,40 @@ class _HistoryBuilder:
         return []
 
 
+def report_registrations(linker: Linker) -> None:
+    """`simple_history.register(Model)` at the top level of a model module builds a historical
+    model the reader does not build: one SL002 at the call, and the schema is incomplete."""
+    for module in linker.facts:
+        if not any(target.split(".")[0] == "simple_history" for _, target in module.imports):
+            continue  # (no other module is parsed again for this)
+        source = linker.resolver.evaluator.module_at(module.rel, module.module, module.package)
+        for statement in source.tree.body if source is not None else ():
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if not isinstance(call, ast.Call):
+                continue
+            func = _dotted(call.func)
+            symbol = linker.resolver.resolve(module, func) if func else None
+            if symbol is None:
+                continue
+            if (
+                symbol.kind == "function" and symbol.module is not None and symbol.module.module == "simple_history"
+            ) or (symbol.kind == "unknown" and symbol.name == REGISTER):
+                where = Location(module.rel, call.lineno, call.col_offset + 1)
+                written = ast.get_source_segment(linker.project.read_text(module.rel) or "", call)
+                text = " ".join((written or ast.unparse(call)).split())
+                linker.unresolved("the historical model simple_history.register() builds", text, where)
+                linker.complete = False
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else None
+    return None
+
+
 def _star_text(call: Call) -> str:
     """The call as written, its `**options` shown (the facts keep only that there are some)."""
     return f"{describe(call)[:-1]}{', ' if call.args or call.kwargs else ''}**...)"
@@ -768,4 +803,11 @@ def _builtin(name: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["HISTORICAL_RECORDS", "Declaration", "declarations", "historical_models", "is_historical_records"]
+__all__ = [
+    "HISTORICAL_RECORDS",
+    "Declaration",
+    "declarations",
+    "historical_models",
+    "is_historical_records",
+    "report_registrations",
+]
