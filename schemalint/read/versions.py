@@ -39,7 +39,7 @@ def _sqlglot_build() -> str:
 
 
 READER_VERSIONS = {
-    "django": "12",
+    "django": "14",
     "sqlalchemy": "8",
     "sql": "8" + _sqlglot_build(),
     "migrations": "2",

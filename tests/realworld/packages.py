@@ -229,6 +229,7 @@ class ResearchProject(Project):
         "django-simple-history",
         requires=("simple_history",),
         user_models="""
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -244,6 +245,24 @@ class Choice(models.Model):
     choice = models.CharField(max_length=200)
     votes = models.IntegerField()
     history = HistoricalRecords()
+
+
+class Tag(models.Model):
+    slug = models.SlugField(unique=True)
+
+
+class TrackedModel(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    history = HistoricalRecords(inherit=True, excluded_fields=["notes"], m2m_fields=["tags"])
+
+    class Meta:
+        abstract = True
+
+
+class Document(TrackedModel):
+    title = models.CharField(max_length=100, unique=True)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag)
 """,
     ),
     DjangoPackage(

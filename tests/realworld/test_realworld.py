@@ -45,7 +45,7 @@ FLOORS: dict[str, float] = {
     "django-mptt": 100.0,
     "django-treebeard": 100.0,
     "django-polymorphic": 100.0,
-    "django-simple-history": 29.5,
+    "django-simple-history": 100.0,
     "django-model-utils": 100.0,
     "apscheduler": 0.0,
     "authlib": 100.0,

@@ -37,9 +37,10 @@ class held by a constant (an alias, one assigned in the `else:` of `if TYPE_CHEC
 `import_string("...JSONField")` of a settings getter's default). A concrete model defined in a
 helper module of the app that its models module imports (oscar's `abstract_models.py`) is
 registered, as Django imports it. django-mptt's `MPTTModelBase` adds the tree fields and index
-its source adds (names from `MPTTMeta`). A class attribute whose class has
-`contribute_to_class` (simple_history's `HistoricalRecords()`: it builds a model) or whose bases
-cannot be followed is one SL002, never silence.
+its source adds (names from `MPTTMeta`). django-simple-history's `HistoricalRecords()` builds
+a historical model and its table, as history.py describes. Any other class attribute whose class
+has `contribute_to_class` (it may build anything) or whose bases cannot be followed is one
+SL002, never silence.
 
 Known limitations -- each gives SL002 where it occurs, never a guess:
 

@@ -34,6 +34,7 @@ from schemalint.read.django.fields import (
     POSITIVE_FIELDS,
     REL_TYPES,
 )
+from schemalint.read.django.history import historical_models, report_registrations
 from schemalint.read.django.link import (
     ColumnSpec,
     FieldSpec,
@@ -65,19 +66,24 @@ def build_schema(linker: Linker) -> Schema:
             if info is None:
                 _report_unknown_model_base(linker, module, cls)
                 continue
-            if info.abstract or info.proxy or info.external:
+            if info.abstract or info.external:
                 continue
-            tables += _model_tables(linker, info, [])
+            tables += _tables(linker, info, [])
         for cls in module.conditional_classes:
             info = linker.model(module, cls)
-            if info is not None and not (info.abstract or info.proxy or info.external):
-                linker.unresolved("model defined under if/try", cls.name, info.location)
-                tables += _model_tables(linker, info, ["exists"])
+            if info is not None and not (info.abstract or info.external):
+                if not info.proxy:
+                    linker.unresolved("model defined under if/try", cls.name, info.location)
+                found = _tables(linker, info, ["exists"])
+                if info.proxy and found:  # a proxy's own table is none, its history's is one
+                    linker.unresolved("model defined under if/try", cls.name, info.location)
+                tables += found
     for module in _imported_modules(linker, unloaded):
         for cls in module.classes:
             info = linker.model(module, cls)
-            if info is not None and not (info.abstract or info.proxy or info.external):
-                tables += _model_tables(linker, info, [])
+            if info is not None and not (info.abstract or info.external):
+                tables += _tables(linker, info, [])
+    report_registrations(linker)
     auto = linker.project_auto_field()
     properties = (
         ("django_version", linker.version),
@@ -114,6 +120,15 @@ def contrib_tables(linker: Linker) -> list[Table]:
             found += _model_tables(linker, info, [])
     del linker.diagnostics[diagnostics:]  # Django's own models: nothing to report about them
     return sorted({t.name: t for t in found}.values(), key=lambda t: t.name)
+
+
+def _tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> list[Table]:
+    """A concrete model's tables (none for a proxy), then those of the historical model
+    django-simple-history builds for it (history.py)."""
+    found = [] if info.proxy else _model_tables(linker, info, unknown)
+    for model, parts in historical_models(linker, info):
+        found += _model_tables(linker, model, unknown + parts)
+    return found
 
 
 def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> list[Table]:

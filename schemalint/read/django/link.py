@@ -100,6 +100,12 @@ def metaclass(cls: ClassFact) -> object | None:
     return None
 
 
+def _is_historical_records(symbol: Symbol) -> bool:
+    from schemalint.read.django.history import is_historical_records  # (history.py builds on this module)
+
+    return is_historical_records(symbol)
+
+
 def _is_with_metaclass(value: object) -> TypeGuard[Call]:
     return isinstance(value, Call) and (value.func or "").rsplit(".", 1)[-1] == "with_metaclass" and bool(value.args)
 
@@ -594,9 +600,11 @@ class Linker:
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
+            if depth == 0 and _is_historical_records(symbol):
+                return None  # no field: the model it builds is history.py's
             if depth == 0 and self._contributes(symbol.module, symbol.cls):
-                # Not a field, but it runs when the model class is created (simple_history's
-                # HistoricalRecords builds a whole history model): what it adds is not read.
+                # Not a field, but it runs when the model class is created (a subclass of
+                # simple_history's HistoricalRecords may build any model): what it adds is not read.
                 self.complete = False
                 self.unresolved(
                     f"what {symbol.cls.name}.contribute_to_class() adds to the model when it runs (fields, "
