@@ -30,7 +30,7 @@ def _sqlglot_build() -> str:
 
 READER_VERSIONS = {
     "django": "12",
-    "sqlalchemy": "7",
+    "sqlalchemy": "8",
     "sql": "7" + _sqlglot_build(),
     "migrations": "2",
 }

@@ -535,7 +535,14 @@ class Declarations:
         if member is None:
             return [], {}, ()
         where = Location(owner.module.rel, member.line, member.col)
-        value = self.value_of(owner, member)
+        if member.kind == "def":
+            # a declared_attr: SQLAlchemy calls it with the mapped class (`cls.key` is its column)
+            scope = self.class_scope(owner, member.line)
+            if member.params:
+                scope[member.params[0]] = cls
+            value = self.resolver.evaluate(owner.module, member.value, scope=scope)
+        else:
+            value = self.value_of(owner, member)
         items: list = []
         options: dict = {}
         unknown: tuple[str, ...] = ()

@@ -216,6 +216,7 @@ class _ModuleReader:
         self.classes: list[ClassFacts] = []
         self.calls: list[tuple[Expr, int, int]] = []
         self.functions: list[str] = []
+        self.compiles: list[tuple[str, Expr]] = []
         self.loops: list[Loop] = []
         self.condition: str | None = None
         """The test of the runtime `if` the statements being read are under, if any."""
@@ -238,6 +239,7 @@ class _ModuleReader:
             calls=tuple(self.calls),
             functions=tuple(self.functions),
             loops=tuple(self.loops),
+            compiles=tuple(self.compiles),
         )
 
     def _statements(self, body) -> None:
@@ -249,6 +251,10 @@ class _ModuleReader:
                 self.classes.append(self._class(statement))
             elif isinstance(statement, cst.FunctionDef):
                 self.functions.append(statement.name.value)
+                for decorator in statement.decorators:
+                    found = to_expr(decorator.decorator)
+                    if found[0] == "call" and found[1][0] == "ref" and found[1][1].split(".")[-1] == "compiles":
+                        self.compiles.append((statement.name.value, found))
             elif isinstance(statement, cst.For):
                 self.loops.append(self._loop(statement))
             elif isinstance(statement, (cst.If, cst.Try)):
@@ -417,8 +423,19 @@ class _ModuleReader:
             line, col = self.lines.find(_name_pattern(name, indent))
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
+            params = tuple(p.name.value for p in (*statement.params.posonly_params, *statement.params.params))
             found.append(
-                Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line))
+                Member(
+                    name,
+                    returns,
+                    _returned(statement),
+                    line,
+                    col,
+                    "def",
+                    decorators,
+                    self.lines.calls_from(line),
+                    params,
+                )
             )
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
