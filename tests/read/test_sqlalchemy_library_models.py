@@ -126,6 +126,39 @@ class Event(Base):
     id = Column(Uuid, primary_key=True, server_default=NewId())
     at = Column(DateTime(timezone=True), server_default=Stamp())
 """,
+    "type-decorator-init-choosing-impl": """
+from sqlalchemy.types import TypeDecorator
+
+
+class Document(TypeDecorator):
+    impl = postgresql.JSONB
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB(none_as_null=True))
+        return dialect.type_descriptor(JSON())
+
+
+class Model(TypeDecorator):
+    impl = Document
+    cache_ok = True
+
+    def __init__(self, model_type, sa_column_type=None):
+        super().__init__()
+        self._model_type = model_type
+        if sa_column_type is not None:
+            self.impl = sa_column_type
+
+
+class Run(Base):
+    __tablename__ = "run"
+    id = Column(Integer, primary_key=True)
+    details = Column(Model(dict), server_default="{}", nullable=False)
+    inputs = Column(Model(list), server_default="[]")
+    raw = Column(Model(dict, Text()))
+    named = Column(Model(dict, sa_column_type=String(30)))
+""",
     "interval-defaults-in-output-form": """
 class Window(Base):
     __tablename__ = "window"
@@ -291,6 +324,30 @@ class Job(Base):
         ("default",),
         (),
         "{Coded.HIGH.value}",
+    ),
+    "type-decorator-init-computing-impl": (
+        """
+from sqlalchemy.types import TypeDecorator
+
+
+class Sized(TypeDecorator):
+    impl = String
+    cache_ok = True
+
+    def __init__(self, size):
+        super().__init__()
+        self.impl = String(size * 2)
+
+
+class Thing(Base):
+    __tablename__ = "thing"
+    id = Column(Integer, primary_key=True)
+    code = Column(Sized(10))
+""",
+        ("thing", "code"),
+        ("type",),
+        (),
+        "Sized.__init__() decides",
     ),
     "compiled-sql-computed": (
         """

@@ -65,7 +65,7 @@ def extract_text(text: str, rel: str) -> FileFacts:
     rejects sends the file through the whole-file path, which reports the syntax error."""
     # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
     # `load_dialect_impl` stays whole: its PostgreSQL branch is the column's type (_returned).
-    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS, keep_last_return=True))
+    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS | {"__init__"}, keep_last_return=True))
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
@@ -468,12 +468,90 @@ def _returned(func: cst.FunctionDef) -> Expr | None:
     `load_dialect_impl`, what it returns on PostgreSQL (`_postgres_body`), None when that
     cannot be told."""
     body = func.body.body if isinstance(func.body, cst.IndentedBlock) else [func.body]
+    if func.name.value == "__init__":
+        return _init_summary(body)
     if func.name.value in _WHOLE_METHODS:
         body = _postgres_body(body)
     return _last_return(body)
 
 
 _WHOLE_METHODS = frozenset({"load_dialect_impl"})
+
+
+def _init_summary(body) -> Expr | None:
+    """What a TypeDecorator's `__init__` does with its arguments, as `("init", forwards,
+    params)`: `forwards` whether `super().__init__(...)` is given any (they would go to `impl`),
+    `params` the parameters that become `self.impl` under `if <param> is not None:`. None when
+    `self.impl` is set any other way (what the type is cannot be told without running it)."""
+    forwards = False
+    chosen: list[str] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _is_super_init(small.value):
+                    forwards = forwards or bool(small.value.args)
+                elif _sets_impl(small):
+                    return None
+        elif isinstance(statement, cst.If) and statement.orelse is None and _not_none_param(statement.test):
+            param = _not_none_param(statement.test)
+            inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
+            for line in inner:
+                smalls = line.body if isinstance(line, cst.SimpleStatementLine) else None
+                if smalls is None:
+                    if "impl" in _code(line):
+                        return None
+                    continue
+                for small in smalls:
+                    if _sets_impl(small):
+                        value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+                        if not (isinstance(value, cst.Name) and value.value == param):
+                            return None
+                        chosen.append(param)
+        elif "impl" in _code(statement):
+            return None
+    return ("init", forwards, tuple(chosen))
+
+
+def _is_super_init(value) -> bool:
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "__init__"
+        and isinstance(value.func.value, cst.Call)
+        and isinstance(value.func.value.func, cst.Name)
+        and value.func.value.func.value == "super"
+    )
+
+
+def _sets_impl(small) -> bool:
+    targets = (
+        [t.target for t in small.targets]
+        if isinstance(small, cst.Assign)
+        else [small.target]
+        if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+        else []
+    )
+    return any(
+        isinstance(t, cst.Attribute)
+        and t.attr.value == "impl"
+        and isinstance(t.value, cst.Name)
+        and t.value.value == "self"
+        for t in targets
+    )
+
+
+def _not_none_param(test) -> str | None:
+    """`p` of an `if p is not None:` test."""
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.left, cst.Name)
+        and isinstance(test.comparisons[0].operator, cst.IsNot)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return test.left.value
+    return None
 
 
 def _postgres_body(body) -> list:
