@@ -54,7 +54,7 @@ FLOORS: dict[str, float] = {
     "advanced-alchemy": 100.0,
     "flask-security-too": 0.0,
     "mlflow-skinny": 99.8,
-    "prefect": 98.5,
+    "prefect": 99.8,
 }
 
 
