@@ -51,6 +51,10 @@ class Flow(Base):
         Index("ix_flow_kind_any", "kind", "name").ddl_if(),
         UniqueConstraint("name", "kind", name="uq_flow_name_kind").ddl_if(dialect="mysql"),
     )
+
+
+Index("ix_flow_kind_name_pg", Flow.kind, Flow.name.desc()).ddl_if(dialect="postgresql")
+Index("ix_flow_kind_name_lite", Flow.kind, Flow.name).ddl_if(dialect="sqlite")
 """,
     "str-enum-members-as-server-defaults": """
 class NamedEnum(str, enum.Enum):
