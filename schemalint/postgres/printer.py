@@ -107,6 +107,8 @@ class Typed:
 
 
 def string_const(value: str, type_: str, label: str | None = None) -> Typed:
+    if type_ == "interval":  # the literal is converted on input and printed in output form
+        value = normalize_interval(value)
     return Typed("const", type_, text=value, shown_type=label or label_type(type_))
 
 
@@ -280,11 +282,11 @@ def _typed_null(type_: str) -> Typed:
 
 
 def normalize_interval(text: str) -> str:
-    """`1 day`, `2 hours`, `1 month` as PostgreSQL's interval output prints them."""
-    match = re.fullmatch(r"\s*(-?\d+)\s*([a-z]+)\s*", text.lower())
+    """`1 day`, `2 hours`, `1 month`, `90` (seconds) as PostgreSQL's interval output prints them."""
+    match = re.fullmatch(r"\s*(-?\d+)\s*([a-z]*)\s*", text.lower())
     if not match:
         return text
-    amount, unit = int(match.group(1)), match.group(2).rstrip("s")
+    amount, unit = int(match.group(1)), match.group(2).rstrip("s") or "second"
     plural = "" if abs(amount) == 1 else "s"
     if unit in ("day", "year"):
         return f"{amount} {unit}{plural}"

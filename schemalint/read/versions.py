@@ -40,7 +40,7 @@ def _sqlglot_build() -> str:
 
 READER_VERSIONS = {
     "django": "14",
-    "sqlalchemy": "8",
+    "sqlalchemy": "9",
     "sql": "8" + _sqlglot_build(),
     "migrations": "2",
 }

@@ -36,6 +36,8 @@ PINS: list[tuple[str, str]] = [
     ("flask-security-too", "5.9.2"),
     ("flask-sqlalchemy", "3.1.1"),
     ("fastapi-users", "15.0.5"),
+    ("mlflow-skinny", "3.18.0"),
+    ("prefect", "3.9.1"),
 ]
 # Installed without dependencies: their metadata caps SQLAlchemy below 2.1, their code runs on it.
 NO_DEPS: list[tuple[str, str]] = [
@@ -72,6 +74,11 @@ class SQLAlchemyPackage:
     oracle: str
     files: tuple[str, ...] = ()
     user_models: str = ""
+    refused: tuple[str, ...] = ()
+    """What the package declares but PostgreSQL refuses to create, so that `create_all` fails:
+    `foreign key table(column, ...)` to columns with no unique constraint, `index name` with no
+    column, `duplicate index name` (a second index of that name). The oracle leaves each out; the
+    dump must hold each (the model declares it), and is compared without them."""
 
     @property
     def user_module(self) -> str:
@@ -428,5 +435,34 @@ class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):
 """,
         oracle="from flask import Flask\napp = Flask('realworld'); app.config['SQLALCHEMY_DATABASE_URI'] = url\n"
         "models.db.init_app(app)\nwith app.app_context():\n    models.db.create_all()",
+    ),
+    SQLAlchemyPackage(
+        "mlflow-skinny",
+        files=(
+            "mlflow/store/tracking/dbmodels/models.py",
+            "mlflow/store/model_registry/dbmodels/models.py",
+            "mlflow/store/workspace/dbmodels/models.py",
+        ),
+        oracle="import mlflow.store.tracking.dbmodels.models, mlflow.store.model_registry.dbmodels.models\n"
+        "import mlflow.store.workspace.dbmodels.models\nfrom mlflow.store.db.base_sql_model import Base\n"
+        "engine = create_engine(url); Base.metadata.create_all(engine); engine.dispose()",
+        # inputs.input_uuid is not unique (the key is source and destination), and two indexes
+        # name no column; mlflow's own migrations create neither the key nor those indexes.
+        refused=(
+            "foreign key input_tags(input_uuid)",
+            "index index_trace_request_metadata_request_id",
+            "index index_trace_tags_request_id",
+        ),
+    ),
+    SQLAlchemyPackage(
+        "prefect",
+        files=("prefect/server/database/orm_models.py",),
+        # Its trigram indexes are `gin` on varchar with no operator class: btree_gin gives one
+        # (the extension adds no table; prefect's migrations use pg_trgm's instead).
+        oracle="from prefect.server.database.orm_models import Base\nengine = create_engine(url)\n"
+        "with engine.begin() as connection:\n    connection.exec_driver_sql('CREATE EXTENSION btree_gin')\n"
+        "Base.metadata.create_all(engine); engine.dispose()",
+        # Artifact.key has index=True and an Index of the same name ("ix_artifact__key", key).
+        refused=("duplicate index ix_artifact__key",),
     ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realworld.harness import covered, subject
+from tests.realworld.harness import covered, subject, without_refused
 from tests.realworld.report import cause
 from tests.support.catalog import compare_catalogs
 
@@ -144,3 +144,22 @@ def test_an_sl002_in_an_inherited_class_covers_the_tables_that_inherit_it():
 )
 def test_alike_differences_group_together(difference, kind):
     assert cause(difference) == kind
+
+
+def _with_objects(table: dict, foreign_keys=(), indexes=()) -> dict:
+    return dict(table, foreign_keys=list(foreign_keys), indexes=list(indexes))
+
+
+def test_what_postgresql_refuses_is_left_out_of_the_dump_only_when_the_dump_holds_it():
+    key = {"columns": ["input_uuid"], "ref_table": "inputs", "ref_columns": ["input_uuid"]}
+    index = {"name": "ix_artifact_key", "columns": ["key"]}
+    tables = [
+        _with_objects(_table("input_tags", 10, _column("input_uuid", 11)), foreign_keys=[key]),
+        _with_objects(_table("artifact", 20, _column("key", 21)), indexes=[index, dict(index)]),
+    ]
+    refused = ("foreign key input_tags(input_uuid)", "duplicate index ix_artifact_key")
+    left = without_refused({"tables": tables}, refused)
+    assert [t["foreign_keys"] for t in left["tables"]] == [[], []]
+    assert [t["indexes"] for t in left["tables"]] == [[], [index]]
+    with pytest.raises(AssertionError, match="index index_gone"):
+        without_refused({"tables": tables}, ("index index_gone",))

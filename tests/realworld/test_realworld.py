@@ -53,6 +53,8 @@ FLOORS: dict[str, float] = {
     "fastapi-users-db-sqlalchemy": 100.0,
     "advanced-alchemy": 100.0,
     "flask-security-too": 100.0,
+    "mlflow-skinny": 99.8,
+    "prefect": 99.8,
 }
 
 

@@ -28,7 +28,7 @@ from schemalint.read.sqlalchemy.names import (
     serial_sequence,
     truncate_convention_name,
 )
-from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Invert, MemberRef, SqlOp, Union, Unresolved
+from schemalint.read.sqlalchemy.resolve import AttrOf, Call, ClassRef, Ext, Invert, MemberRef, SqlOp, Union, Unresolved
 from schemalint.read.sqlalchemy.sqltext import NotStatic, default_display, generated_display, predicate_display, render
 from schemalint.read.sqlalchemy.sqltypes import TypeInfo
 
@@ -170,7 +170,38 @@ class Builder:
         )
 
     def _table_items(self, spec: TableSpec) -> list:
-        return [(call, location) for call, location in spec.items if isinstance(call, Call)]
+        items = []
+        for call, location in spec.items:
+            if isinstance(call, Call):
+                created = self._on_postgresql(spec, call, location)
+                if created is not None:
+                    items.append((created, location))
+        return items
+
+    def _on_postgresql(self, spec: TableSpec, call: Call, location) -> Call | None:
+        """The object `call` builds when create_all runs on PostgreSQL: `Index(...).ddl_if(
+        dialect="sqlite")` builds nothing there, `.ddl_if(dialect="postgresql")` (or a tuple
+        naming it) the index; a `callable_` or `state` decides when the code runs (None, and
+        the table's indexes and constraints unknown)."""
+        while isinstance(call.func, AttrOf) and call.func.path == ("ddl_if",) and isinstance(call.func.base, Call):
+            dialect = call.args[0] if call.args else call.kwargs.get("dialect")
+            dialects: tuple = (dialect,) if isinstance(dialect, str) else tuple(dialect or ())
+            runtime = len(call.args) > 1 or any(call.kwargs.get(k) is not None for k in ("callable_", "state"))
+            if runtime or not (
+                isinstance(dialect, (str, tuple, list, type(None))) and all(isinstance(d, str) for d in dialects)
+            ):
+                spec.unknown.update(("indexes", "constraints"))
+                self.warn(
+                    f"table {spec.name}: '{call.text}' decides when the code runs whether it is created; the "
+                    "table's indexes and constraints are not compared",
+                    location,
+                    spec.name,
+                )
+                return None
+            if dialect is not None and "postgresql" not in dialects:
+                return None
+            call = call.func.base
+        return call
 
     def _column_names(self, spec: TableSpec, values, location, what: str, part: str) -> list[str] | None:
         """The column names of a table-level object; None (and `part` of the table unknown)
@@ -316,7 +347,17 @@ class Builder:
         value = column.server_default
         if isinstance(value, Call) and value.sa == "FetchedValue":
             return None
+        if self.decl.resolver.str_enum(value):  # a `str` Enum member is the string it is
+            value = self.decl.resolver.enum_value(value)
+        if isinstance(value, Call) and isinstance(value.func, ClassRef) and not value.args and not value.kwargs:
+            compiled = self.decl.resolver.compiled_sql(value.func)  # a FunctionElement with @compiles
+            if compiled is not None:
+                value = (
+                    Call(Ext("sqlalchemy.text"), (compiled,), {}, value.text) if isinstance(compiled, str) else compiled
+                )
         try:
+            if isinstance(value, MemberRef):  # a class attribute SQLAlchemy would not take as SQL
+                raise NotStatic(f"'{'.'.join((value.owner.facts.name, *value.path))}'", "not a string")
             sql = render(value, strings_are="literal")
         except NotStatic as exc:
             column.unknown.append("default")

@@ -513,7 +513,7 @@ class Declarations:
         if base is None:  # not part of any mapping (a foreign key may name such a class)
             return None
 
-        args_items, options, args_unknown = self._table_args(cls, contributors, location)
+        args_items, options, args_unknown = self._table_args(cls, contributors, location, tablename)
         schema = options.get("schema") if isinstance(options.get("schema"), str) else base.metadata.schema
         spec = TableSpec(
             tablename, schema, base.metadata, location, module=cls.module, class_key=cls.key, unknown=set(args_unknown)
@@ -631,13 +631,25 @@ class Declarations:
         )
         return None
 
-    def _table_args(self, cls: ClassRef, contributors, location: Location) -> tuple[list, dict, tuple[str, ...]]:
+    def _table_args(
+        self, cls: ClassRef, contributors, location: Location, tablename: str
+    ) -> tuple[list, dict, tuple[str, ...]]:
         """(located items, options, the table parts left unknown by what cannot be read)."""
         owner, member = self._directive(contributors, self.mro(cls), "__table_args__")
         if member is None:
             return [], {}, ()
         where = Location(owner.module.rel, member.line, member.col)
-        value = self.value_of(owner, member)
+        if member.kind == "def":
+            # a declared_attr: SQLAlchemy calls it with the mapped class (`cls.key` is its column)
+            scope = self.class_scope(owner, member.line)
+            expr = member.value
+            if member.params:
+                scope[member.params[0]] = cls
+                if member.params[0] == "cls":
+                    expr = _with_class_name(expr, cls.facts.name, tablename)
+            value = self.resolver.evaluate(owner.module, expr, scope=scope)
+        else:
+            value = self.value_of(owner, member)
         items: list = []
         options: dict = {}
         unknown: tuple[str, ...] = ()
@@ -1037,22 +1049,25 @@ def _merge_lists_w_ordering(first: list[str], second: list[str]) -> list[str]:
             return result
 
 
-def _with_class_name(expr, name: str):
+def _with_class_name(expr, name: str, tablename: str | None = None):
     """`expr` with `cls.__name__` (and its .lower() / .upper()) replaced by the class's name,
     wherever it occurs, so `"t_" + cls.__name__.lower()`, `f"t_{cls.__name__.lower()}"` and
-    `pattern.sub(r"_\\1", cls.__name__).lower()` evaluate like any constant expression."""
+    `pattern.sub(r"_\\1", cls.__name__).lower()` evaluate like any constant expression; also
+    `cls.__tablename__` by `tablename` when it is given."""
     known = {"cls.__name__.lower": name.lower(), "cls.__name__.upper": name.upper()}
     if not isinstance(expr, tuple) or not expr:
         return expr
     if expr[0] == "ref" and expr[1] == "cls.__name__":
         return ("const", name)
+    if expr[0] == "ref" and expr[1] == "cls.__tablename__" and tablename is not None:
+        return ("const", tablename)
     if expr[0] == "ref":
         return expr
     if expr[0] == "call" and expr[1][0] == "ref" and expr[1][1] in known and not expr[2] and not expr[3]:
         return ("const", known[expr[1][1]])
     if expr[0] in ("const", "other"):
         return expr
-    return tuple(_with_class_name(part, name) if isinstance(part, tuple) else part for part in expr)
+    return tuple(_with_class_name(part, name, tablename) if isinstance(part, tuple) else part for part in expr)
 
 
 def _merged_arguments(call: Call | None, annotated: list[Call]) -> tuple[list, dict]:

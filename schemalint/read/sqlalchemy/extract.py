@@ -66,7 +66,7 @@ def extract_text(text: str, rel: str) -> FileFacts:
     rejects sends the file through the whole-file path, which reports the syntax error."""
     # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
     # `load_dialect_impl` stays whole: its PostgreSQL branch is the column's type (_returned).
-    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS, keep_last_return=True))
+    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS | {"__init__"}, keep_last_return=True))
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
@@ -229,6 +229,7 @@ class _ModuleReader:
         self.classes: list[ClassFacts] = []
         self.calls: list[tuple[Expr, int, int]] = []
         self.functions: list[str] = []
+        self.compiles: list[tuple[str, Expr]] = []
         self.loops: list[Loop] = []
         self.condition: str | None = None
         """The test of the runtime `if` the statements being read are under, if any."""
@@ -251,6 +252,7 @@ class _ModuleReader:
             calls=tuple(self.calls),
             functions=tuple(self.functions),
             loops=tuple(self.loops),
+            compiles=tuple(self.compiles),
         )
 
     def _statements(self, body) -> None:
@@ -262,6 +264,10 @@ class _ModuleReader:
                 self.classes.append(self._class(statement))
             elif isinstance(statement, cst.FunctionDef):
                 self.functions.append(statement.name.value)
+                for decorator in statement.decorators:
+                    found = to_expr(decorator.decorator)
+                    if found[0] == "call" and found[1][0] == "ref" and found[1][1].split(".")[-1] == "compiles":
+                        self.compiles.append((statement.name.value, found))
             elif isinstance(statement, cst.For):
                 self.loops.append(self._loop(statement))
             elif isinstance(statement, (cst.If, cst.Try)):
@@ -465,8 +471,19 @@ class _ModuleReader:
             line, col = self.lines.find(_name_pattern(name, indent))
             returns = to_expr(statement.returns.annotation) if statement.returns is not None else None
             decorators = tuple(to_expr(d.decorator) for d in statement.decorators)
+            params = tuple(p.name.value for p in (*statement.params.posonly_params, *statement.params.params))
             found.append(
-                Member(name, returns, _returned(statement), line, col, "def", decorators, self.lines.calls_from(line))
+                Member(
+                    name,
+                    returns,
+                    _returned(statement),
+                    line,
+                    col,
+                    "def",
+                    decorators,
+                    self.lines.calls_from(line),
+                    params,
+                )
             )
         # Method bodies declare nothing; member patterns are anchored on their own names, so
         # the scan for the next member skips over those lines.
@@ -526,12 +543,90 @@ def _returned(func: cst.FunctionDef) -> Expr | None:
     `load_dialect_impl`, what it returns on PostgreSQL (`_postgres_body`), None when that
     cannot be told."""
     body = func.body.body if isinstance(func.body, cst.IndentedBlock) else [func.body]
+    if func.name.value == "__init__":
+        return _init_summary(body)
     if func.name.value in _WHOLE_METHODS:
         body = _postgres_body(body)
     return _last_return(body)
 
 
 _WHOLE_METHODS = frozenset({"load_dialect_impl"})
+
+
+def _init_summary(body) -> Expr | None:
+    """What a TypeDecorator's `__init__` does with its arguments, as `("init", forwards,
+    params)`: `forwards` whether `super().__init__(...)` is given any (they would go to `impl`),
+    `params` the parameters that become `self.impl` under `if <param> is not None:`. None when
+    `self.impl` is set any other way (what the type is cannot be told without running it)."""
+    forwards = False
+    chosen: list[str] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _is_super_init(small.value):
+                    forwards = forwards or bool(small.value.args)
+                elif _sets_impl(small):
+                    return None
+        elif isinstance(statement, cst.If) and statement.orelse is None and _not_none_param(statement.test):
+            param = _not_none_param(statement.test)
+            inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
+            for line in inner:
+                smalls = line.body if isinstance(line, cst.SimpleStatementLine) else None
+                if smalls is None:
+                    if "impl" in _code(line):
+                        return None
+                    continue
+                for small in smalls:
+                    if _sets_impl(small):
+                        value = small.value if isinstance(small, (cst.Assign, cst.AnnAssign)) else None
+                        if not (isinstance(value, cst.Name) and value.value == param):
+                            return None
+                        chosen.append(param)
+        elif "impl" in _code(statement):
+            return None
+    return ("init", forwards, tuple(chosen))
+
+
+def _is_super_init(value) -> bool:
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "__init__"
+        and isinstance(value.func.value, cst.Call)
+        and isinstance(value.func.value.func, cst.Name)
+        and value.func.value.func.value == "super"
+    )
+
+
+def _sets_impl(small) -> bool:
+    targets = (
+        [t.target for t in small.targets]
+        if isinstance(small, cst.Assign)
+        else [small.target]
+        if isinstance(small, (cst.AnnAssign, cst.AugAssign))
+        else []
+    )
+    return any(
+        isinstance(t, cst.Attribute)
+        and t.attr.value == "impl"
+        and isinstance(t.value, cst.Name)
+        and t.value.value == "self"
+        for t in targets
+    )
+
+
+def _not_none_param(test) -> str | None:
+    """`p` of an `if p is not None:` test."""
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.left, cst.Name)
+        and isinstance(test.comparisons[0].operator, cst.IsNot)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return test.left.value
+    return None
 
 
 def _postgres_body(body) -> list:

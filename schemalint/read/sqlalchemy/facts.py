@@ -49,6 +49,8 @@ class Member:
     calls: tuple[tuple[str, int, int], ...] = ()
     """Where the statement's key calls are written, in text order: (`ForeignKey`, line, col),
     ... so each key / index / constraint can be located at its own call."""
+    params: tuple[str, ...] = ()
+    """A method's positional parameters (`cls`, `self`, `name`, ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,8 @@ class FileFacts:
     called, with the arguments it is given): (func as written, function, line, col)."""
     function_bodies: tuple[Function, ...] = ()
     """What the module-level functions that end in a `return` compute (read/python/functions.py)."""
+    compiles: tuple[tuple[str, Expr], ...] = ()
+    """Module-level functions decorated `@compiles(Element, "dialect", ...)`: (function, decorator call)."""
     diagnostics: tuple[Any, ...] = ()
     parsed: bool = True
     setters: tuple[Setter, ...] = ()

@@ -184,11 +184,16 @@ def _loop_rounds(targets: tuple[str, ...], values) -> list[dict] | None:
 
 def _module_level_objects(declarations: Declarations, module: Module) -> None:
     """`Index("ix", Model.col)` / `Index("ix", table.c.col)` written at module level."""
+    from schemalint.read.sqlalchemy.resolve import AttrOf
+
     for expr, line, col in module.facts.calls:
         value = declarations.resolver.evaluate(module, expr)
-        if not (isinstance(value, Call) and value.sa == "Index"):
+        index = value  # `Index(...).ddl_if(dialect=...)`: the table decides with the rest (build.py)
+        while isinstance(index, Call) and isinstance(index.func, AttrOf) and index.func.path == ("ddl_if",):
+            index = index.func.base
+        if not (isinstance(index, Call) and index.sa == "Index"):
             continue
-        target = _table_of(declarations, value)
+        target = _table_of(declarations, index)
         if target is None:
             declarations.warn(
                 f"Index {value.text}: its table cannot be resolved statically", Location(module.rel, line, col)

@@ -52,6 +52,7 @@ _PYTHON_SIDE_KEYWORDS = frozenset(
     }
 )
 _MAX_DEPTH = 40
+_ENUM_CLASSES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"})
 # Arithmetic on two numbers (`|` is reached only with two ints: other operands make a Union).
 _NUMBER_OPERATORS = {
     "+": operator.add,
@@ -346,8 +347,11 @@ class Resolver:
         source = self.module_by_name(dotted, module.rel) if dotted else None
         if source is None and imp.level and not imp.module:
             source = None
+        # `from pkg import sub` in pkg/__init__.py itself (under TYPE_CHECKING, for a package that
+        # imports its submodules lazily) names the submodule, not this very import again
+        itself = source is module and module.imports.get(imp.name) is imp
         if source is not None:
-            if (
+            if not itself and (
                 imp.name in source.classes
                 or imp.name in source.assignments
                 or imp.name in source.imports
@@ -384,12 +388,112 @@ class Resolver:
                 return Unresolved(shown, f"{shown} is set by {value.facts.name}.{setter.name}() when that runs")
             return MemberRef(value, (name,))
         if isinstance(value, MemberRef):
+            if name == "value" and len(value.path) == 1 and self.enum_bases(value.owner) is not None:
+                return self.enum_value(value)
             return MemberRef(value.owner, value.path + (name,))
         if isinstance(value, AttrOf):
             return AttrOf(value.base, value.path + (name,))
         if isinstance(value, Unresolved):
             return value
         return AttrOf(value, (name,))
+
+    # ------------------------------------------------------------------ enums
+
+    def enum_bases(self, cls: ClassRef, depth: int = 0) -> list[ClassRef | Ext] | None:
+        """The classes `cls` inherits from, itself first (depth first, as its MRO is for the
+        usual single lines), when it is a Python Enum class; else None."""
+        lineage: list[ClassRef | Ext] = [cls]
+        is_enum = False
+        for base in cls.facts.bases:
+            parent = self.evaluate(cls.module, base)
+            if isinstance(parent, Ext):
+                lineage.append(parent)
+                is_enum = is_enum or parent.path in _ENUM_CLASSES
+            elif isinstance(parent, ClassRef) and parent.key != cls.key and depth < _MAX_DEPTH:
+                above = self.enum_bases(parent, depth + 1)
+                if above is not None:
+                    is_enum = True
+                lineage += above if above is not None else [parent]
+        return lineage if is_enum else None
+
+    def enum_value(self, ref: MemberRef) -> Any:
+        """`Color.RED.value`: the value assigned to the member when it is a literal; for `auto()`
+        (`enum.auto()`, or a static method of the enum that returns it), the member's name when
+        the enum's `_generate_next_value_` returns its first parameter (the name), lower-cased
+        under StrEnum's own. Unresolved otherwise (a custom `__new__`, a computed value, ...)."""
+        text = ".".join((ref.owner.facts.name, *ref.path, "value"))
+        lineage = self.enum_bases(ref.owner) or []
+        classes = [c for c in lineage if isinstance(c, ClassRef)]
+        if any(m.name == "__new__" for c in classes for m in c.facts.members):
+            return Unresolved(text, f"{ref.owner.facts.name} defines __new__")
+        member = next((m for m in ref.owner.facts.members if m.name == ref.path[0] and m.kind == "assign"), None)
+        if member is None or member.value is None:
+            return Unresolved(text, f"{ref.path[0]} is not a member of {ref.owner.facts.name}")
+        value = self.evaluate(ref.owner.module, member.value)
+        if isinstance(value, (str, int, float)):
+            return value
+        if not self._is_auto(value):
+            return Unresolved(text)
+        for owner in lineage:
+            if isinstance(owner, Ext):
+                if owner.path == "enum.StrEnum":
+                    return ref.path[0].lower()
+                continue
+            chooser = next((m for m in owner.facts.members if m.name == "_generate_next_value_"), None)
+            if chooser is not None:
+                if chooser.kind == "def" and chooser.params and chooser.value == ("ref", chooser.params[0]):
+                    return ref.path[0]
+                return Unresolved(text, f"{owner.facts.name}._generate_next_value_ computes it")
+        return Unresolved(text, "auto() numbers the members")
+
+    def _is_auto(self, value: Any) -> bool:
+        func = value.func if isinstance(value, Call) else None
+        if isinstance(func, Ext):
+            return func.path == "enum.auto"
+        if isinstance(func, MemberRef) and len(func.path) == 1:  # a static method returning auto()
+            method = next((m for m in func.owner.facts.members if m.name == func.path[0] and m.kind == "def"), None)
+            if method is not None and method.value is not None and method.value[0] == "call":
+                returned = self.evaluate(func.owner.module, method.value)
+                return (
+                    isinstance(returned, Call) and isinstance(returned.func, Ext) and returned.func.path == "enum.auto"
+                )
+        return False
+
+    def str_enum(self, value: Any) -> bool:
+        """Whether `value` is a member of an Enum that is also a `str` (`class S(str, Enum)`,
+        StrEnum): SQLAlchemy takes such a member where it takes a string."""
+        if not (isinstance(value, MemberRef) and len(value.path) == 1):
+            return False
+        lineage = self.enum_bases(value.owner)
+        return lineage is not None and any(
+            isinstance(c, Ext) and c.path in ("builtins.str", "enum.StrEnum") for c in lineage
+        )
+
+    def compiled_sql(self, cls: ClassRef) -> str | Unresolved | None:
+        """The SQL a `@compiles(cls, "postgresql")` function (else a `@compiles(cls)` one) of
+        the class's module returns, when its `return` is a literal string; None when no such
+        function is there (Unresolved when what it returns cannot be told)."""
+        module = cls.module
+        chosen = None
+        for name, decorator in module.facts.compiles:
+            func = self.evaluate(module, decorator[1])
+            args = [self.evaluate(module, a) for a in decorator[2]]
+            if not (isinstance(func, Ext) and func.path == "sqlalchemy.ext.compiler.compiles" and args):
+                continue
+            if not (isinstance(args[0], ClassRef) and args[0].key == cls.key):
+                continue
+            if "postgresql" in args[1:]:
+                chosen = name
+                break
+            if len(args) == 1:
+                chosen = name
+        if chosen is None:
+            return None
+        body = module.function_bodies.get(chosen)
+        value = self.evaluate(module, body.returns) if body is not None else None
+        if isinstance(value, str):
+            return value
+        return Unresolved(f"{cls.facts.name}()", f"what {chosen}() compiles it to is only known when it runs")
 
     # ------------------------------------------------------------------ expressions
 

@@ -288,12 +288,12 @@ class TypeRenderer:
             if chosen is None:
                 raise TypeProblem(f"{cls.facts.name}.load_dialect_impl() chooses the type when it runs")
             return self.render(self.resolver.evaluate(cls.module, chosen), depth + 1)
-        if (
-            call is not None
-            and (call.args or call.kwargs)
-            and any(m.name == "__init__" and m.kind == "def" for m in cls.facts.members)
-        ):
-            raise TypeProblem(f"{cls.facts.name}.__init__() decides what its arguments do ({_show(call)})")
+        init = next((m for m in cls.facts.members if m.name == "__init__" and m.kind == "def"), None)
+        if call is not None and (call.args or call.kwargs) and init is not None:
+            given = self._init_impl(cls, init, call)
+            if given is not None:
+                return self.render(given, depth + 1)
+            call = None  # the arguments do not reach `impl`
         for member in cls.facts.members:
             if member.name == "impl" and member.value is not None:
                 impl = self.resolver.evaluate(cls.module, member.value)
@@ -310,6 +310,23 @@ class TypeRenderer:
                     Call(parent, call.args, call.kwargs, call.text) if call is not None else parent, depth + 1
                 )
         raise TypeProblem(f"class {cls.facts.name} is not a type with a known 'impl'")
+
+    def _init_impl(self, cls: ClassRef, init, call: Call):
+        """The `impl` a project `__init__` sets from its arguments (`if sa_type is not None:
+        self.impl = sa_type`), None when it keeps the class's `impl` and passes nothing on to
+        it (`super().__init__()`); any other `__init__` decides in ways only running it tells."""
+        summary = init.value
+        if not (isinstance(summary, tuple) and summary[:1] == ("init",)) or summary[1]:
+            raise TypeProblem(f"{cls.facts.name}.__init__() decides what its arguments do ({_show(call)})")
+        params = list(init.params[1:])
+        if len(call.args) > len(params) or any(k not in params for k in call.kwargs):
+            raise TypeProblem(f"{cls.facts.name}.__init__() takes other arguments than {_show(call)}")
+        for param in summary[2]:
+            index = params.index(param) if param in params else len(params)
+            bound = call.kwargs.get(param, call.args[index] if index < len(call.args) else None)
+            if bound is not None:
+                return bound
+        return None
 
     # ------------------------------------------------------------------ enums
 
