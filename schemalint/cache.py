@@ -334,9 +334,20 @@ class LinkEntry:
     schema_blob: bytes
     """The schema, pickled apart: checking whether an entry still holds does not pay for
     loading a schema of a thousand tables, which a run served from `findings` never needs."""
+    state_blob: bytes = b""
+    """What the reader recorded for relinking after an edit (`RecordingProject.link_state`,
+    e.g. `read/django/incremental.LinkState`), pickled apart too; empty when none."""
 
     def schema(self) -> Any:
         return pickle.loads(self.schema_blob)
+
+    def state(self) -> Any:
+        """The recorded link state, or None. An entry kept in memory (the language server's)
+        holds it unpickled as `_state`."""
+        kept = self.__dict__.get("_state", MISSING)
+        if kept is not MISSING:
+            return kept
+        return pickle.loads(self.state_blob) if self.state_blob else None
 
 
 def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:
@@ -345,6 +356,25 @@ def link_key(source: str, reader_version: str, config: Config, tree_signature: s
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def base_key(source: str, reader_version: str, config: Config, tree_signature: str) -> str:
+    """`link_key` without the facts: the links of one source whose files may differ in content
+    only. Under it the link pack keeps `LatestLink`, where a relink starts from."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in ("latest", tool_version(), source, reader_version, config_digest(config), tree_signature):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LatestLink:
+    """The last link stored for a `base_key`: its link key and each file's facts key."""
+
+    link_key: str
+    files: tuple[tuple[str, str], ...]
+    """(relative path, facts key), in file order."""
 
 
 def config_digest(config: Config) -> str:
@@ -369,6 +399,8 @@ class RecordingProject(Project):
     lookups: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     facts_cache: Cache | None = None
     """Where the facts of modules a link reads beyond its files are kept (`module_facts`)."""
+    link_state: Any = None
+    """What the reader recorded of its link for a later `relink` (set by the reader)."""
 
     def module_facts(self, reader: str, rel: str, text: str, extract: Callable[[str, str], T]) -> T:
         """From the facts cache, under the key a source file with this text has: a models
@@ -398,6 +430,7 @@ class RecordingProject(Project):
             reads=tuple(sorted(self.reads.items(), key=lambda item: item[0])),
             lookups=tuple((dotted, near, found) for (dotted, near), found in self.lookups.items()),
             schema_blob=dumps(schema),
+            state_blob=dumps(self.link_state) if self.link_state is not None else b"",
         )
 
 
