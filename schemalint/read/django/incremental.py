@@ -19,8 +19,7 @@ first, as the full link reports them. What a project file outside the facts says
 apps.py, helper modules, the Django version) is checked by the link cache before this runs
 (`RecordingProject`): when any of it changed there is no relink, only a full link. `relink`
 also gives up (None: link in full) when the previous link saw two models under one registry
-key (which one wins depends on the order they were made), when most segments are dirty, or
-when django.contrib's tables would depend on a segment that is gone.
+key (which one wins depends on the order they were made), or when django.contrib's tables would depend on a segment that is gone.
 
 A long-lived process (the language server) keeps the previous `Schema` and `LinkState` in
 memory and calls `relink` with the changed files; the CLI finds both in the link cache.
@@ -38,9 +37,6 @@ from schemalint.read.django.facts import ClassFact, ModuleFacts
 from schemalint.read.django.link import Linker, ModelInfo
 from schemalint.read.django.project import DjangoProject
 from schemalint.read.django.resolve import Resolver, Symbol
-
-DIRTY_SHARE = 0.5
-"""Above this share of dirty segments a full link is as cheap: `relink` declines."""
 
 RegistryKey = tuple[str, str]
 SegmentKey = tuple[str, str, int]
@@ -430,8 +426,6 @@ def relink(
     keys = linker.changed_keys | set(now)
     linker.changed_keys = keys
     dirty |= {key for key, record in state.segments.items() if record.summary.keys & keys}
-    if len(dirty) > DIRTY_SHARE * max(len(state.segments), 1):
-        return None
 
     reused: set[SegmentKey] = set()
 
