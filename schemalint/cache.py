@@ -445,6 +445,15 @@ def still_holds(entry: LinkEntry, project: Project) -> bool:
     return True
 
 
+def moved_reads(entry: LinkEntry, project: Project) -> set[str] | None:
+    """The files the linked schema read whose text is different today; None when a module
+    name resolves to another file now (only a full link can follow that)."""
+    for dotted, near, found in entry.lookups:
+        if project.module_file(dotted, near) != found:
+            return None
+    return {rel for rel, digest in entry.reads if _text_digest(project.read_text(rel)) != digest}
+
+
 # --------------------------------------------------------------------------- whole runs
 #
 # With every linked schema still valid, what a run reports depends only on those schemas (their

@@ -24,6 +24,7 @@ from schemalint.cache import (
     base_key,
     cache_key,
     link_key,
+    moved_reads,
     run_key,
     still_holds,
 )
@@ -189,7 +190,7 @@ def _base_keys(sources: Iterable[str], config: Config) -> dict[str, str]:
     return {source: base_key(source, _reader_version(source), config, signature) for source in relinking}
 
 
-RELINKING = frozenset({"django"})
+RELINKING = frozenset({"django", "migrations"})
 """Sources whose reader has `relink` (an incremental link from the previous one)."""
 
 
@@ -202,10 +203,12 @@ def _relink(
     facts: list,
     project: RecordingProject,
 ) -> Schema | None:
-    """The source linked from its previous link when only some files' facts changed since
-    (same files, configuration and project files); None when there is none to start from or
-    the reader declines. Seeds `project` with what the previous link read: its reuse stands on
-    those answers, which `still_holds` just checked."""
+    """The source linked from its previous link (`LatestLink` under the same base key: same
+    files, configuration and tree) when what changed since is some files' facts or the text
+    of modules the link read only as facts (`LinkState.relinkable`: a custom field's models
+    module read by the migrations link); None when there is none to start from or the reader
+    declines. Seeds `project` with what the previous link read: its reuse stands on those
+    answers."""
     links = cache.links(source)
     latest = links.get(base)
     if not isinstance(latest, LatestLink) or len(latest.files) != len(files):
@@ -214,19 +217,24 @@ def _relink(
         return None
     changed = {rel for (rel, before), now in zip(latest.files, keys) if before != now}
     entry = links.get(latest.link_key)
-    if not changed or entry is MISSING:
+    if entry is MISSING:
         return None
     probe = Project(root=project.root, config=project.config, settings=project.settings)
     try:
         state = entry.state()
-        if state is None or not still_holds(entry, probe):
+        moved = moved_reads(entry, probe) if state is not None else None
+        if moved is None or moved - state.relinkable() or not (changed or moved):
             return None
         previous = entry.schema()
         project.reads.update(entry.reads)
         project.lookups.update({(dotted, near): found for dotted, near, found in entry.lookups})
-        return get_reader(source).relink(previous, state, facts, project, changed)  # type: ignore[attr-defined]
+        schema = get_reader(source).relink(previous, state, facts, project, changed | moved)  # type: ignore[attr-defined]
     except Exception:  # an entry of another layout, or a relink that fails: link in full
         return None
+    for rel in moved:
+        project.reads.pop(rel, None)
+        project.read_text(rel)  # recorded with today's text
+    return schema
 
 
 def _fact_keys(source: str, files: list[SourceFile], config: Config) -> list[str]:

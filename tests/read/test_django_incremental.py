@@ -355,7 +355,7 @@ def test_only_the_changed_file_and_its_referrers_are_rebuilt(tmp_path):
     """
     found, full, state = _relinked(tmp_path, TWO_APPS, after)
     assert found is not None
-    schema, new_state = found
+    schema, new_state = found.schema, found.state
     assert schema == full
     assert schema.table("core_tag").column("product_id").type == "character varying(10)"  # rebuilt: refers to it
     # blog was not rebuilt: its records are the previous ones, moved along
@@ -389,7 +389,7 @@ def test_an_abstract_base_in_another_file_rebuilds_its_children(tmp_path):
         "IntegerField()", "BigIntegerField()"
     )
     found, full, _ = _relinked(tmp_path, before, after)
-    assert found is not None and found[0] == full
+    assert found is not None and found.schema == full
     assert full.table("blog_post").column("created").type == "bigint"
 
 
@@ -408,7 +408,7 @@ def test_a_model_that_appears_under_a_key_others_looked_for_rebuilds_them(tmp_pa
         "\n        class Gone(models.Model):\n            pass\n"
     )
     found, full, _ = _relinked(tmp_path, before, after)
-    assert found is not None and found[0] == full
+    assert found is not None and found.schema == full
     assert full.table("core_tag").column("gone_id").type == "bigint"
     assert not any("blog.Gone" in d.message for d in full.diagnostics)
 
@@ -517,3 +517,95 @@ def test_one_model_file_changed_relinks_through_the_cache(tmp_path, relinks):
 def test_a_full_link_recorded_is_the_plain_link(tmp_path):
     facts, project, _ = _linked(tmp_path, SETTINGS_PROJECT)
     assert incremental.link(facts, project)[0] == full_link(facts, project)
+
+
+# ----------------------------------------------------------------------------- the migrations link
+
+MIGRATION = """
+from django.db import migrations, models
+import apps.{app}.models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = {dependencies}
+    operations = [
+        migrations.CreateModel(
+            name="{model}",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", apps.{app}.models.CodeField()),
+                {extra}
+            ],
+        ),
+    ]
+"""
+CODE_FIELD = """
+from django.db import models
+
+
+class CodeField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", {length})
+        super().__init__(*args, **kwargs)
+
+
+class {model}(models.Model):
+    code = CodeField()
+"""
+
+
+def _migrations_project(length_shop: int, length_blog: int) -> dict[str, str]:
+    files = {"app_django/apps/__init__.py": ""}
+    for app, model, length, dependencies, extra in (
+        ("shop", "Product", length_shop, "[]", ""),
+        (
+            "blog",
+            "Post",
+            length_blog,
+            "[('shop', '0001_initial')]",
+            "(\"product\", models.ForeignKey(on_delete=models.CASCADE, to='shop.product')),",
+        ),
+    ):
+        files[f"app_django/apps/{app}/__init__.py"] = ""
+        files[f"app_django/apps/{app}/models.py"] = CODE_FIELD.format(length=length, model=model)
+        files[f"app_django/apps/{app}/migrations/__init__.py"] = ""
+        files[f"app_django/apps/{app}/migrations/0001_initial.py"] = MIGRATION.format(
+            app=app, model=model, dependencies=dependencies, extra=extra
+        )
+    return files
+
+
+def _read_both(root: Path) -> tuple[dict[str, Schema], dict[str, Schema]]:
+    from schemalint.read.stage import read_schemas
+
+    cfg = config(root)
+    paths = {s: discover(cfg, ("django", "migrations")).files[s] for s in ("django", "migrations")}
+    cached = read_schemas(paths, cfg, Cache(root / ".schemalint_cache"))
+    return cached, read_schemas(paths, cfg, None)
+
+
+def test_the_migrations_link_relinks_after_a_custom_fields_module_changed(tmp_path, relinks):
+    """The migrations use `apps.<app>.models.CodeField`: its models module is read by the
+    migrations link, so editing it used to relink every migrated model."""
+    write(tmp_path, _migrations_project(10, 20))
+    _read_both(tmp_path)
+    write(tmp_path, _migrations_project(12, 20))
+    cached, full = _read_both(tmp_path)
+    assert cached == full
+    assert full["migrations"].table("shop_product").column("code").type == "character varying(12)"
+    # both the models' and the migrations' link relinked (the blog's tables were reused)
+    assert relinks[:2] == [True, True]
+
+
+def test_a_changed_migration_links_the_migrations_in_full(tmp_path, relinks):
+    write(tmp_path, _migrations_project(10, 20))
+    _read_both(tmp_path)
+    files = _migrations_project(12, 20)
+    files["app_django/apps/blog/migrations/0001_initial.py"] = files[
+        "app_django/apps/blog/migrations/0001_initial.py"
+    ].replace('name="Post"', 'name="Article"')
+    write(tmp_path, files)
+    cached, full = _read_both(tmp_path)
+    assert cached == full
+    assert relinks == [True]  # the models only; the migrations link in full

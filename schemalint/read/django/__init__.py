@@ -91,8 +91,8 @@ class _DjangoReader:
         found = incremental.relink(schema, state, list(facts), project, changed)
         if found is None:
             return None
-        schema, project.link_state = found
-        return schema
+        project.link_state = found.state
+        return found.schema
 
 
 READER = _DjangoReader()

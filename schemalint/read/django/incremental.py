@@ -108,6 +108,10 @@ class _TrackingResolver(Resolver):
         super().__init__(facts, project, django)
         self.tracker = tracker
         self._summaries: dict[tuple[str, str], Summary] = {}
+        self.extracted: set[str] = set()
+        """Files read as modules beyond the facts (a custom field's models module, helper
+        modules): only their facts are used, so a change to one is a change to the segments
+        that depend on it."""
 
     def resolve(self, module: ModuleFacts, dotted: str, depth: int = 0) -> Symbol:
         key = (module.rel, dotted)
@@ -123,6 +127,10 @@ class _TrackingResolver(Resolver):
         if key in self._resolved:
             self._summaries[key] = summary
         return found
+
+    def _extract_text(self, rel: str, text: str) -> ModuleFacts:
+        self.extracted.add(rel)
+        return super()._extract_text(rel, text)
 
     def load_virtual(self) -> None:
         if self.tracker.stack:
@@ -157,16 +165,35 @@ class _Registry(dict):
         return info
 
     def setdefault(self, key, value):
+        if self.linker.own_models_only and not registers(self.linker, value):
+            return dict.get(self, key)
         existing = dict.get(self, key)
         if existing is not None and existing is not value:
             self.linker.collided = True
         return dict.setdefault(self, key, value)
 
 
+def registers(linker: Linker, info: ModelInfo) -> bool:
+    """For a migration state's registry (`own_models_only`): only the state's models and
+    django.contrib's are registered, as in Django's `ProjectState.apps`; a models module read
+    for a custom field's class registers nothing."""
+    own = getattr(linker, "_own_rels", None)
+    if own is None:
+        own = linker._own_rels = {m.rel for m in linker.facts}  # type: ignore[attr-defined]
+    return info.module.rel in own or info.module.module in linker.resolver.virtual
+
+
 class TrackingLinker(Linker):
     """A `Linker` whose memoised results carry what they read and reported (`Summary`)."""
 
-    def __init__(self, facts: list[ModuleFacts], project: Project, previous: LinkState | None = None) -> None:
+    def __init__(
+        self,
+        facts: list[ModuleFacts],
+        project: Project,
+        previous: LinkState | None = None,
+        own_models_only: bool = False,
+    ) -> None:
+        self.own_models_only = own_models_only
         self.tracker = _Tracker()
         super().__init__(facts, project)
         self.initial = list(self.diagnostics)
@@ -303,6 +330,16 @@ class LinkState:
     """Two models under one key: the first made wins, an order only a full link follows."""
     virtual: bool
     """django.contrib's models were loaded."""
+    extracted: frozenset[str] = frozenset()
+    """Project files the link read as modules beyond its facts (`_TrackingResolver`)."""
+    evaluated: frozenset[str] = frozenset()
+    """Files the static-Python layer read (settings, what a model's call imports): what they
+    say is not tracked per segment."""
+
+    def relinkable(self) -> frozenset[str]:
+        """Project files read by the link that may change and still `relink` (with them among
+        `changed`): modules used only as facts, whose dependents the segments record."""
+        return self.extracted - self.evaluated
 
 
 def _registers(linker: TrackingLinker, module: ModuleFacts, kind: str, index: int) -> RegistryKey | None:
@@ -381,27 +418,60 @@ class _Segments:
                 if key not in linker.changed_keys:
                     registry.setdefault(key, owner)
         virtual = bool(linker.resolver.virtual)
-        return LinkState(self.records, registry, linker.collided, virtual)
+        resolver = linker.resolver
+        assert isinstance(resolver, _TrackingResolver)
+        extracted = set(resolver.extracted)
+        # (the evaluator's own cache of the files it parsed; the settings module among them)
+        evaluated = set(linker.django.evaluator._loaded) | {linker.django.settings_path or ""}
+        if linker.previous is not None:
+            extracted |= linker.previous.extracted
+            evaluated |= linker.previous.evaluated
+        return LinkState(self.records, registry, linker.collided, virtual, frozenset(extracted), frozenset(evaluated))
+
+    def rebuilt(self) -> tuple[int, ...]:
+        """Where the tables built this time are in the schema's `tables`."""
+        return tuple(
+            position
+            for key in self.order
+            if key in self.built
+            for position in range(self.records[key].start, self.records[key].start + self.records[key].count)
+        )
 
 
-def link(facts: list[ModuleFacts], project: Project) -> tuple[Schema, LinkState]:
-    """A full link, recorded for `relink`. The same schema as `build.link` (tested)."""
-    linker = TrackingLinker(facts, project)
+def link(facts: list[ModuleFacts], project: Project, own_models_only: bool = False) -> tuple[Schema, LinkState]:
+    """A full link, recorded for `relink`. The same schema as `build.link` (tested).
+    `own_models_only`: the registry holds only the facts' models (see `registers`)."""
+    linker = TrackingLinker(facts, project, own_models_only=own_models_only)
     segments = _Segments(linker)
     schema = build_schema(linker, segments)
     return replace(schema, diagnostics=segments.diagnostics()), segments.state()
 
 
+@dataclass(frozen=True)
+class Relinked:
+    schema: Schema
+    state: LinkState
+    rebuilt: tuple[int, ...]
+    """Where the tables built again are in `schema.tables` (the others are the previous
+    schema's: a caller that post-processes tables does it for these only)."""
+
+
 def relink(
-    schema: Schema, state: LinkState, facts: list[ModuleFacts], project: Project, changed: Iterable[str]
-) -> tuple[Schema, LinkState] | None:
+    schema: Schema,
+    state: LinkState,
+    facts: list[ModuleFacts],
+    project: Project,
+    changed: Iterable[str],
+    own_models_only: bool = False,
+) -> Relinked | None:
     """The link of `facts` given the previous link (`schema`, `state`) of the same files with
-    the facts of `changed` files different and every other project file as it was. None when
-    a full link is needed (see the module docstring)."""
+    the facts of `changed` files different (or, for files in `state.extracted`, their text),
+    every other project file as it was. None when a full link is needed (see the module
+    docstring)."""
     changed = set(changed)
     if state.collided:
         return None
-    linker = TrackingLinker(facts, project, state)
+    linker = TrackingLinker(facts, project, state, own_models_only)
     dirty = {key for key, record in state.segments.items() if key[1] in changed or record.summary.deps & changed}
     # Registry keys a change may move: those the dirty segments' models (and any class of a
     # changed file) had before and have now.
@@ -417,7 +487,7 @@ def relink(
                     _owned(now, _registers(linker, module, kind, index), module, cls)
     for kind, rel, index in dirty:
         holder = linker.module_at(rel)
-        if holder is not None and rel not in changed:
+        if holder is not None:
             _owned(now, _registers(linker, holder, kind, index), holder, _class_at(holder, kind, index))
     for key, owner in now.items():
         earlier = state.registry.get(key)
@@ -448,7 +518,7 @@ def relink(
         return None  # whether a full link would still load django.contrib is not known here
     complete = built.complete and not any(segments.records[key].summary.incomplete for key in reused)
     result = replace(built, diagnostics=segments.diagnostics(), complete=complete)
-    return result, segments.state()
+    return Relinked(result, segments.state(), segments.rebuilt())
 
 
-__all__ = ["LinkState", "Summary", "TrackingLinker", "link", "relink"]
+__all__ = ["LinkState", "Relinked", "Summary", "TrackingLinker", "link", "relink"]
