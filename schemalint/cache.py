@@ -323,6 +323,12 @@ def _prepare(directory: Path) -> None:
 # "tree signature": files added, removed or renamed), and the same answers to every question
 # the reader asked the project while linking (`RecordingProject`: the text of each file it
 # read, the file each module name resolved to). Those answers are checked again on every run.
+#
+# When some of it changed, a reader with `relink` (Django, migrations) starts from the source's
+# latest link instead: `LatestLink` under `base_key` (same configuration and tree) names it and
+# each file's facts key then, the entry's `state_blob` holds what the reader recorded
+# (read/django/incremental.py), and `read/stage._relink` hands the reader the files whose facts
+# (or, for files the link used only as facts, whose text) changed since.
 
 
 @dataclass(frozen=True)
