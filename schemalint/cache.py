@@ -323,6 +323,12 @@ def _prepare(directory: Path) -> None:
 # "tree signature": files added, removed or renamed), and the same answers to every question
 # the reader asked the project while linking (`RecordingProject`: the text of each file it
 # read, the file each module name resolved to). Those answers are checked again on every run.
+#
+# When some of it changed, a reader with `relink` (Django, migrations) starts from the source's
+# latest link instead: `LatestLink` under `base_key` (same configuration and tree) names it and
+# each file's facts key then, the entry's `state_blob` holds what the reader recorded
+# (read/django/incremental.py), and `read/stage._relink` hands the reader the files whose facts
+# (or, for files the link used only as facts, whose text) changed since.
 
 
 @dataclass(frozen=True)
@@ -334,9 +340,20 @@ class LinkEntry:
     schema_blob: bytes
     """The schema, pickled apart: checking whether an entry still holds does not pay for
     loading a schema of a thousand tables, which a run served from `findings` never needs."""
+    state_blob: bytes = b""
+    """What the reader recorded for relinking after an edit (`RecordingProject.link_state`,
+    e.g. `read/django/incremental.LinkState`), pickled apart too; empty when none."""
 
     def schema(self) -> Any:
         return pickle.loads(self.schema_blob)
+
+    def state(self) -> Any:
+        """The recorded link state, or None. An entry kept in memory (the language server's)
+        holds it unpickled as `_state`."""
+        kept = self.__dict__.get("_state", MISSING)
+        if kept is not MISSING:
+            return kept
+        return pickle.loads(self.state_blob) if self.state_blob else None
 
 
 def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:
@@ -345,6 +362,25 @@ def link_key(source: str, reader_version: str, config: Config, tree_signature: s
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def base_key(source: str, reader_version: str, config: Config, tree_signature: str) -> str:
+    """`link_key` without the facts: the links of one source whose files may differ in content
+    only. Under it the link pack keeps `LatestLink`, where a relink starts from."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in ("latest", tool_version(), source, reader_version, config_digest(config), tree_signature):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LatestLink:
+    """The last link stored for a `base_key`: its link key and each file's facts key."""
+
+    link_key: str
+    files: tuple[tuple[str, str], ...]
+    """(relative path, facts key), in file order."""
 
 
 def config_digest(config: Config) -> str:
@@ -369,6 +405,8 @@ class RecordingProject(Project):
     lookups: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     facts_cache: Cache | None = None
     """Where the facts of modules a link reads beyond its files are kept (`module_facts`)."""
+    link_state: Any = None
+    """What the reader recorded of its link for a later `relink` (set by the reader)."""
 
     def module_facts(self, reader: str, rel: str, text: str, extract: Callable[[str, str], T]) -> T:
         """From the facts cache, under the key a source file with this text has: a models
@@ -398,6 +436,7 @@ class RecordingProject(Project):
             reads=tuple(sorted(self.reads.items(), key=lambda item: item[0])),
             lookups=tuple((dotted, near, found) for (dotted, near), found in self.lookups.items()),
             schema_blob=dumps(schema),
+            state_blob=dumps(self.link_state) if self.link_state is not None else b"",
         )
 
 
@@ -410,6 +449,15 @@ def still_holds(entry: LinkEntry, project: Project) -> bool:
         if project.module_file(dotted, near) != found:
             return False
     return True
+
+
+def moved_reads(entry: LinkEntry, project: Project) -> set[str] | None:
+    """The files the linked schema read whose text is different today; None when a module
+    name resolves to another file now (only a full link can follow that)."""
+    for dotted, near, found in entry.lookups:
+        if project.module_file(dotted, near) != found:
+            return None
+    return {rel for rel, digest in entry.reads if _text_digest(project.read_text(rel)) != digest}
 
 
 # --------------------------------------------------------------------------- whole runs

@@ -103,7 +103,9 @@ class MemoryPack(Pack):
         """Put the linked schemas the last run used into the pack, pickled."""
         for key, entry in getattr(self, "_unpickled", {}).items():
             if key in self._memo and key not in self._used:
-                Pack.put(self, key, LinkEntry(entry.reads, entry.lookups, dumps(entry.schema())))
+                state = entry.state()
+                blob = dumps(state) if state is not None else b""
+                Pack.put(self, key, LinkEntry(entry.reads, entry.lookups, dumps(entry.schema()), blob))
         self._unpickled = {}
 
 
@@ -138,6 +140,7 @@ class MemoryCache(Cache):
             schema_blob=b"",
         )
         object.__setattr__(entry, "_schema", schema)
+        object.__setattr__(entry, "_state", project.link_state)  # for the next keystroke's relink
         pack = self.links(source)
         assert isinstance(pack, MemoryPack)
         pack.keep_unpickled(key, entry)

@@ -16,7 +16,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from schemalint.cache import MISSING, Cache, RecordingProject, cache_key, link_key, run_key, still_holds
+from schemalint.cache import (
+    MISSING,
+    Cache,
+    LatestLink,
+    RecordingProject,
+    base_key,
+    cache_key,
+    link_key,
+    moved_reads,
+    run_key,
+    still_holds,
+)
 from schemalint.config import Config
 from schemalint.findings import Finding
 from schemalint.model import Diagnostic, Location, Schema
@@ -82,6 +93,7 @@ def read_schemas(
 
     pending = {source: loaded[source][0] for source in loaded if source not in linked}
     facts, crashed = _facts(pending, {s: keys[s] for s in pending}, config, cache)
+    bases = _base_keys(pending, config) if cache.enabled else {}
     for source, files in pending.items():
         kept = [(file, fact) for file, fact in zip(files, facts[source]) if not isinstance(fact, Failed)]
         project = RecordingProject(
@@ -91,10 +103,19 @@ def read_schemas(
             files=[f for f, _ in kept],
             facts_cache=cache,
         )
-        schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
+        schema = None
+        if source in bases and not crashed[source]:
+            schema = _relink(source, cache, bases[source], files, keys[source], [f for _, f in kept], project)
+        ok = True
+        if schema is None:
+            project.reads, project.lookups = {}, {}
+            schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
             cache.keep_link(source, link_keys[source], project, schema)
             cache.link_keys[source] = link_keys[source]
+            if source in bases and project.link_state is not None:
+                latest = LatestLink(link_keys[source], tuple(zip((f.rel for f in files), keys[source])))
+                cache.links(source).put(bases[source], latest)
         linked[source] = replace(schema, diagnostics=tuple(crashed[source]) + schema.diagnostics)
     cache.save()
 
@@ -156,6 +177,64 @@ def _link_keys(keys: dict[str, list[str]], config: Config) -> dict[str, str]:
 
     signature = tree_signature(config)
     return {source: link_key(source, _reader_version(source), config, signature, keys[source]) for source in keys}
+
+
+def _base_keys(sources: Iterable[str], config: Config) -> dict[str, str]:
+    """`base_key` of each source whose reader can relink after an edit."""
+    relinking = [source for source in sources if source in RELINKING]
+    if not relinking:
+        return {}
+    from schemalint.discover import tree_signature
+
+    signature = tree_signature(config)
+    return {source: base_key(source, _reader_version(source), config, signature) for source in relinking}
+
+
+RELINKING = frozenset({"django", "migrations"})
+"""Sources whose reader has `relink` (an incremental link from the previous one)."""
+
+
+def _relink(
+    source: str,
+    cache: Cache,
+    base: str,
+    files: list[SourceFile],
+    keys: list[str],
+    facts: list,
+    project: RecordingProject,
+) -> Schema | None:
+    """The source linked from its previous link (`LatestLink` under the same base key: same
+    files, configuration and tree) when what changed since is some files' facts or the text
+    of modules the link read only as facts (`LinkState.relinkable`: a custom field's models
+    module read by the migrations link); None when there is none to start from or the reader
+    declines. Seeds `project` with what the previous link read: its reuse stands on those
+    answers."""
+    links = cache.links(source)
+    latest = links.get(base)
+    if not isinstance(latest, LatestLink) or len(latest.files) != len(files):
+        return None
+    if any(rel != file.rel for (rel, _), file in zip(latest.files, files)):
+        return None
+    changed = {rel for (rel, before), now in zip(latest.files, keys) if before != now}
+    entry = links.get(latest.link_key)
+    if entry is MISSING:
+        return None
+    probe = Project(root=project.root, config=project.config, settings=project.settings)
+    try:
+        state = entry.state()
+        moved = moved_reads(entry, probe) if state is not None else None
+        if moved is None or moved - state.relinkable() or not (changed or moved):
+            return None
+        previous = entry.schema()
+        project.reads.update(entry.reads)
+        project.lookups.update({(dotted, near): found for dotted, near, found in entry.lookups})
+        schema = get_reader(source).relink(previous, state, facts, project, changed | moved)  # type: ignore[attr-defined]
+    except Exception:  # an entry of another layout, or a relink that fails: link in full
+        return None
+    for rel in moved:
+        project.reads.pop(rel, None)
+        project.read_text(rel)  # recorded with today's text
+    return schema
 
 
 def _fact_keys(source: str, files: list[SourceFile], config: Config) -> list[str]:

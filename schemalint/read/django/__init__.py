@@ -74,9 +74,26 @@ class _DjangoReader:
         return extract(file, settings)
 
     def link(self, facts, project):
+        if hasattr(project, "link_state"):  # the engine's project: record the link for `relink`
+            from schemalint.read.django import incremental
+
+            schema, project.link_state = incremental.link(list(facts), project)
+            return schema
         from schemalint.read.django.build import link
 
         return link(list(facts), project)
+
+    def relink(self, schema, state, facts, project, changed):
+        """The link of `facts`, from the previous link's `schema` and recorded `state` with only
+        the `changed` files' facts different; None when only a full link can tell
+        (incremental.py). Sets `project.link_state` like `link`."""
+        from schemalint.read.django import incremental
+
+        found = incremental.relink(schema, state, list(facts), project, changed)
+        if found is None:
+            return None
+        project.link_state = found.state
+        return found.schema
 
 
 READER = _DjangoReader()

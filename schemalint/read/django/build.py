@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any, cast
 
 from schemalint.model import (
@@ -55,34 +56,30 @@ def link(facts: list[ModuleFacts], project: Project) -> Schema:
     return build_schema(Linker(facts, project))
 
 
-def build_schema(linker: Linker) -> Schema:
+Segment = Callable[[str, ModuleFacts, int, Callable[[], list[Table]]], list[Table]]
+"""How one class's tables are made: `(kind, module, index, build) -> tables`, with `kind` the
+list the class is in (`classes`, `conditional_classes`, `imported`: a helper module's) and
+`index` its place there. `incremental.py` records what each made, or reuses an earlier link's."""
+
+
+def _made(kind: str, module: ModuleFacts, index: int, build: Callable[[], list[Table]]) -> list[Table]:
+    return build()
+
+
+def build_schema(linker: Linker, segment: Segment = _made) -> Schema:
+    """Each class's tables, one `segment` per class in file order, then django.contrib's."""
     tables: list[Table] = []
     unloaded = _unimported_modules(linker)
     for module in linker.facts:
         if module.module in unloaded:
             continue  # Django never imports it: its models are not registered
-        for cls in module.classes:
-            info = linker.model(module, cls)
-            if info is None:
-                _report_unknown_model_base(linker, module, cls)
-                continue
-            if info.abstract or info.external:
-                continue
-            tables += _tables(linker, info, [])
-        for cls in module.conditional_classes:
-            info = linker.model(module, cls)
-            if info is not None and not (info.abstract or info.external):
-                if not info.proxy:
-                    linker.unresolved("model defined under if/try", cls.name, info.location)
-                found = _tables(linker, info, ["exists"])
-                if info.proxy and found:  # a proxy's own table is none, its history's is one
-                    linker.unresolved("model defined under if/try", cls.name, info.location)
-                tables += found
+        for index, cls in enumerate(module.classes):
+            tables += segment("classes", module, index, partial(_class_tables, linker, module, cls))
+        for index, cls in enumerate(module.conditional_classes):
+            tables += segment("conditional_classes", module, index, partial(_conditional_tables, linker, module, cls))
     for module in _imported_modules(linker, unloaded):
-        for cls in module.classes:
-            info = linker.model(module, cls)
-            if info is not None and not (info.abstract or info.external):
-                tables += _tables(linker, info, [])
+        for index, cls in enumerate(module.classes):
+            tables += segment("imported", module, index, partial(_imported_tables, linker, module, cls))
     report_registrations(linker)
     auto = linker.project_auto_field()
     properties = (
@@ -99,6 +96,35 @@ def build_schema(linker: Linker) -> Schema:
         complete=linker.complete,
         external=tuple(external),
     )
+
+
+def _class_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[Table]:
+    info = linker.model(module, cls)
+    if info is None:
+        _report_unknown_model_base(linker, module, cls)
+        return []
+    if info.abstract or info.external:
+        return []
+    return _tables(linker, info, [])
+
+
+def _conditional_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[Table]:
+    info = linker.model(module, cls)
+    if info is None or info.abstract or info.external:
+        return []
+    if not info.proxy:
+        linker.unresolved("model defined under if/try", cls.name, info.location)
+    found = _tables(linker, info, ["exists"])
+    if info.proxy and found:  # a proxy's own table is none, its history's is one
+        linker.unresolved("model defined under if/try", cls.name, info.location)
+    return found
+
+
+def _imported_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[Table]:
+    info = linker.model(module, cls)
+    if info is None or info.abstract or info.external:
+        return []
+    return _tables(linker, info, [])
 
 
 def contrib_tables(linker: Linker) -> list[Table]:

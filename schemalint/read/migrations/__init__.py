@@ -48,5 +48,11 @@ class _MigrationsReader:
 
         return link(list(facts), project)
 
+    def relink(self, schema, state, facts, project, changed):
+        """After a models module the link read changed (the Django reader's `relink`)."""
+        from schemalint.read.migrations.link import relink
+
+        return relink(schema, state, list(facts), project, set(changed))
+
 
 READER = _MigrationsReader()

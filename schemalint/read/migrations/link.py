@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from schemalint.model import Constraint, Diagnostic, ForeignKey, Location, Schema, Table, TablePart
@@ -22,6 +23,68 @@ STATE_FILE = "__state__.py"
 
 
 def link(facts: list[MigrationFacts], project: Project) -> Schema:
+    diagnostics, replay, app_dirs = _replay(facts, project)
+    writer = _Writer()
+    modules = _modules(writer, replay, app_dirs)
+    if not modules:
+        built = Schema("migrations")
+    elif hasattr(project, "link_state"):  # the engine's project: record the link for `relink`
+        from schemalint.read.django import incremental
+
+        built, project.link_state = incremental.link(modules, project, own_models_only=True)
+    else:
+        built = build_schema(_StateLinker(modules, project))
+    return _schema(diagnostics, replay, _tables(built, replay, writer, range(len(built.tables))))
+
+
+def relink(
+    schema: Schema, state: Any, facts: list[MigrationFacts], project: Project, changed: set[str]
+) -> Schema | None:
+    """The link of the same migrations after a module the previous link read only as facts
+    (a custom field's models module) changed: the replay is done again (cheap), the Django
+    reader relinks only the models that depend on what changed (read/django/incremental.py)
+    and only their tables are renamed and relocated again. None: link in full."""
+    from schemalint.read.django import incremental
+
+    if any(fact.rel in changed for fact in facts):
+        return None  # a migration itself changed: every synthetic line may have moved
+    diagnostics, replay, app_dirs = _replay(facts, project)
+    writer = _Writer()
+    modules = _modules(writer, replay, app_dirs)
+    if not modules:
+        return None
+    found = incremental.relink(schema, state, modules, project, changed, own_models_only=True)
+    if found is None:
+        return None
+    project.link_state = found.state  # type: ignore[attr-defined]
+    return _schema(diagnostics, replay, _tables(found.schema, replay, writer, found.rebuilt))
+
+
+class _StateLinker(Linker):
+    """The Django reader's linker over the state: its app registry holds the state's models
+    (and django.contrib's), never a models module's class read for a custom field (Django's
+    `ProjectState.apps` has only the state's)."""
+
+    def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
+        super().__init__(facts, project)
+        self.registry = _StateRegistry(self)
+
+
+class _StateRegistry(dict):
+    def __init__(self, linker: Linker):
+        super().__init__()
+        self.linker = linker
+
+    def setdefault(self, key, value):
+        from schemalint.read.django.incremental import registers
+
+        if not registers(self.linker, value):
+            return self.get(key)
+        return super().setdefault(key, value)
+
+
+def _replay(facts: list[MigrationFacts], project: Project) -> tuple[list[Diagnostic], Replay, dict[str, str]]:
+    """The migrations replayed in plan order into each model's state."""
     diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
     django = DjangoProject(project, [f.rel for f in facts])
     app_dirs: dict[str, str] = {}
@@ -48,7 +111,10 @@ def link(facts: list[MigrationFacts], project: Project) -> Schema:
     for key in graph.order():
         replay.migration(key[0], graph.nodes[key])
     diagnostics += replay.diagnostics
-    schema = _tables(replay, app_dirs, project)
+    return diagnostics, replay, app_dirs
+
+
+def _schema(diagnostics: list[Diagnostic], replay: Replay, schema: Schema) -> Schema:
     properties = schema.properties + tuple((f"latest:{app}", name) for app, name in sorted(replay.latest.items()))
     return dataclasses.replace(
         schema,
@@ -128,21 +194,27 @@ def _heads(value: object) -> set[str]:
     return set()
 
 
-def _tables(replay: Replay, app_dirs: dict[str, str], project: Project) -> Schema:
-    writer = _Writer()
+def _modules(writer: _Writer, replay: Replay, app_dirs: dict[str, str]) -> list[ModuleFacts]:
+    """Each app's final state as the facts of one models module."""
     by_app: dict[str, list[ModelState]] = {}
     for model in replay.models.values():
         by_app.setdefault(model.app, []).append(model)
-    modules = [writer.module(app, app_dirs.get(app, app), models) for app, models in sorted(by_app.items())]
-    if not modules:
-        return Schema("migrations")
-    schema = build_schema(Linker(modules, project))
+    return [writer.module(app, app_dirs.get(app, app), models) for app, models in sorted(by_app.items())]
+
+
+def _tables(schema: Schema, replay: Replay, writer: _Writer, made: Iterable[int]) -> Schema:
+    """The Django reader's schema of the state with each table at `made` (the others are
+    already so) given its birth names and unknowns, and every location moved from the
+    synthetic module to the operation."""
     unknown = {f"{m.app}.{m.name}": m.unknown for m in replay.models.values() if m.unknown}
     states = {f"{m.app}.{m.name}": m for m in replay.models.values()}
-    tables = tuple(
-        birth_names(_with_unknown(t, unknown.get(t.model or "", [])), states.get(t.model or "")) for t in schema.tables
-    )
-    return _relocate(dataclasses.replace(schema, tables=tables), writer.places)
+    tables = list(schema.tables)
+    for index in made:
+        table = tables[index]
+        table = birth_names(_with_unknown(table, unknown.get(table.model or "", [])), states.get(table.model or ""))
+        tables[index] = _relocate(table, writer.places)
+    rest = dataclasses.replace(schema, tables=())
+    return dataclasses.replace(_relocate(rest, writer.places), tables=tuple(tables))
 
 
 def birth_names(table: Table, model: ModelState | None) -> Table:
