@@ -609,3 +609,22 @@ def test_a_changed_migration_links_the_migrations_in_full(tmp_path, relinks):
     cached, full = _read_both(tmp_path)
     assert cached == full
     assert relinks == [True]  # the models only; the migrations link in full
+
+
+def test_a_module_level_register_call_keeps_its_sl002_when_another_file_relinks(tmp_path):
+    before = dict(TWO_APPS)
+    before["app_django/apps/blog/models.py"] = """
+        from django.db import models
+        from simple_history import register
+
+        class Post(models.Model):
+            title = models.CharField(max_length=10)
+
+        register(Post)
+    """
+    after = dict(before)
+    after["app_django/apps/shop/models.py"] = TWO_APPS["app_django/apps/shop/models.py"].replace("10", "12")
+    found, full, _ = _relinked(tmp_path, before, after)
+    assert found is not None and found.schema == full
+    assert [d.location.line for d in full.diagnostics if "register()" in d.message] == [7]
+    assert not full.complete and not found.schema.complete

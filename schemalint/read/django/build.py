@@ -58,8 +58,9 @@ def link(facts: list[ModuleFacts], project: Project) -> Schema:
 
 Segment = Callable[[str, ModuleFacts, int, Callable[[], list[Table]]], list[Table]]
 """How one class's tables are made: `(kind, module, index, build) -> tables`, with `kind` the
-list the class is in (`classes`, `conditional_classes`, `imported`: a helper module's) and
-`index` its place there. `incremental.py` records what each made, or reuses an earlier link's."""
+list the class is in (`classes`, `conditional_classes`, `imported`: a helper module's; or
+`registrations`, a module's top-level `simple_history.register()` calls) and `index` its
+place there. `incremental.py` records what each made, or reuses an earlier link's."""
 
 
 def _made(kind: str, module: ModuleFacts, index: int, build: Callable[[], list[Table]]) -> list[Table]:
@@ -77,10 +78,10 @@ def build_schema(linker: Linker, segment: Segment = _made) -> Schema:
             tables += segment("classes", module, index, partial(_class_tables, linker, module, cls))
         for index, cls in enumerate(module.conditional_classes):
             tables += segment("conditional_classes", module, index, partial(_conditional_tables, linker, module, cls))
+        tables += segment("registrations", module, 0, partial(_registrations, linker, module))
     for module in _imported_modules(linker, unloaded):
         for index, cls in enumerate(module.classes):
             tables += segment("imported", module, index, partial(_imported_tables, linker, module, cls))
-    report_registrations(linker)
     auto = linker.project_auto_field()
     properties = (
         ("django_version", linker.version),
@@ -118,6 +119,11 @@ def _conditional_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> 
     if info.proxy and found:  # a proxy's own table is none, its history's is one
         linker.unresolved("model defined under if/try", cls.name, info.location)
     return found
+
+
+def _registrations(linker: Linker, module: ModuleFacts) -> list[Table]:
+    report_registrations(linker, module)
+    return []
 
 
 def _imported_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[Table]:

@@ -748,29 +748,28 @@ class _HistoryBuilder:
         return []
 
 
-def report_registrations(linker: Linker) -> None:
+def report_registrations(linker: Linker, module: ModuleFacts) -> None:
     """`simple_history.register(Model)` at the top level of a model module builds a historical
     model the reader does not build: one SL002 at the call, and the schema is incomplete."""
-    for module in linker.facts:
-        if not any(target.split(".")[0] == "simple_history" for _, target in module.imports):
-            continue  # (no other module is parsed again for this)
-        source = linker.resolver.evaluator.module_at(module.rel, module.module, module.package)
-        for statement in source.tree.body if source is not None else ():
-            call = statement.value if isinstance(statement, ast.Expr) else None
-            if not isinstance(call, ast.Call):
-                continue
-            func = _dotted(call.func)
-            symbol = linker.resolver.resolve(module, func) if func else None
-            if symbol is None:
-                continue
-            if (
-                symbol.kind == "function" and symbol.module is not None and symbol.module.module == "simple_history"
-            ) or (symbol.kind == "unknown" and symbol.name == REGISTER):
-                where = Location(module.rel, call.lineno, call.col_offset + 1)
-                written = ast.get_source_segment(linker.project.read_text(module.rel) or "", call)
-                text = " ".join((written or ast.unparse(call)).split())
-                linker.unresolved("the historical model simple_history.register() builds", text, where)
-                linker.complete = False
+    if not any(target.split(".")[0] == "simple_history" for _, target in module.imports):
+        return  # (no other module is parsed again for this)
+    source = linker.resolver.evaluator.module_at(module.rel, module.module, module.package)
+    for statement in source.tree.body if source is not None else ():
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not isinstance(call, ast.Call):
+            continue
+        func = _dotted(call.func)
+        symbol = linker.resolver.resolve(module, func) if func else None
+        if symbol is None:
+            continue
+        if (symbol.kind == "function" and symbol.module is not None and symbol.module.module == "simple_history") or (
+            symbol.kind == "unknown" and symbol.name == REGISTER
+        ):
+            where = Location(module.rel, call.lineno, call.col_offset + 1)
+            written = ast.get_source_segment(linker.project.read_text(module.rel) or "", call)
+            text = " ".join((written or ast.unparse(call)).split())
+            linker.unresolved("the historical model simple_history.register() builds", text, where)
+            linker.complete = False
 
 
 def _dotted(node: ast.expr) -> str | None:

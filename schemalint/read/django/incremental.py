@@ -358,6 +358,8 @@ def _owned(
 
 
 def _class_at(module: ModuleFacts, kind: str, index: int) -> ClassFact | None:
+    if kind == "registrations":
+        return None  # a module's register() calls: no class of its own
     classes = module.conditional_classes if kind == "conditional_classes" else module.classes
     return classes[index] if index < len(classes) else None
 
