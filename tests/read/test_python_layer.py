@@ -171,6 +171,12 @@ LOOKUP = {"a": 1, **{"b": 2}}.get("b", 0)
 SUBSCRIPT = {"k": (1, 2)}["k"][1]
 CLASSMETHOD = Limits.doubled()
 STATICMETHOD = Limits().fixed()
+INSTALLED = "pkg" in getattr(settings, "PKG_APPS", ["pkg", "other"])
+NOT_INSTALLED = "pkg.extra" not in getattr(settings, "PKG_APPS", ["pkg"])
+CHAINED = 1 < INLINE <= 255 != 7
+IS_NONE = getattr(settings, "PKG_AUTO", None) is None
+FORMAT_KEYWORDS = "{app}.{model}".format(app="shop", model=str(INLINE))
+FORMAT_POSITIONAL = "{}_{}_MODEL".format("shop".upper(), "Page".upper())
 """
 
 NAMES = [
@@ -189,6 +195,12 @@ NAMES = [
     "SUBSCRIPT",
     "CLASSMETHOD",
     "STATICMETHOD",
+    "INSTALLED",
+    "NOT_INSTALLED",
+    "CHAINED",
+    "IS_NONE",
+    "FORMAT_KEYWORDS",
+    "FORMAT_POSITIONAL",
 ]
 SETTINGS_CASES = [
     pytest.param({}, id="no-settings"),
@@ -201,6 +213,7 @@ SETTINGS_CASES = [
             "PKG_INLINE": 50,
             "PKG_FIXED": 70,
             "PKG_AUTO": "django.db.models.BigAutoField",
+            "PKG_APPS": ["pkg.extra", "other"],
         },
         id="every-setting-set",
     ),
@@ -239,6 +252,11 @@ def _written(root: Path, files: dict[str, str]) -> Path:
         ("X = 1 / 0\n", "1 / 0"),
         ("def f(a):\n    return a\nX = f()\n", "f()"),
         ("class C:\n    @property\n    def p(self):\n        return self.p\nX = C().p\n", "p"),
+        ("class C:\n    pass\nX = C() == C()\n", "C() == C()"),
+        ("X = 1 < 'a'\n", "1 < 'a'"),
+        ("X = 1 is 1\n", "1 is 1"),
+        ("X = '{0.real}'.format(1)\n", "'{0.real}'.format(1)"),
+        ("X = '{a}'.format(b=1)\n", "'{a}'.format(b=1)"),
     ],
 )
 def test_what_cannot_be_known_is_unresolved_with_its_text(tmp_path, source, text):

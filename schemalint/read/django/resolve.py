@@ -14,6 +14,7 @@ never a guess.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -325,7 +326,7 @@ class Resolver:
                         raise Unresolved(describe(value))
                     return self.evaluate(module, value.args[2], depth + 1, local)
                 return _facts_value(found)
-        if isinstance(value, Call) and value.func and not value.star:
+        if isinstance(value, Call) and value.func and not value.star or isinstance(value, Opaque):
             return self.python(module, value, local)
         raise Unresolved(describe(value))
 
@@ -358,6 +359,8 @@ class Resolver:
             raise Unresolved(written if exc.text in written else f"{written}: {exc.text}", exc.what) from None
 
     def _python(self, module: ModuleFacts, value, local: dict | None = None):
+        if isinstance(value, Opaque):  # `"app" in settings.INSTALLED_APPS`, `"{}".format(...)`
+            return self._python_text(module, value.text, local)
         dotted = value.dotted if isinstance(value, Ref) else value.func
         if self.resolve(module, dotted).kind in ("django", "class", "settings"):
             raise Unresolved(describe(value))  # Django's own objects and models are not values
@@ -376,6 +379,18 @@ class Resolver:
         args = [self._argument(module, source, a, local) for a in value.args]
         kwargs = {k: self._argument(module, source, v, local) for k, v in value.kwargs}
         return _facts_value(self.evaluator.call(function, args, kwargs, describe(value)))
+
+    def _python_text(self, module: ModuleFacts, text: str, local: dict | None):
+        """An expression the facts keep only as text, evaluated by the layer in its module (a
+        name the class body binds is not the module's: unresolved)."""
+        source = self.evaluator.module_at(module.rel, module.module, module.package)
+        try:
+            tree = ast.parse(f"(\n{text}\n)", mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            raise Unresolved(text) from None
+        if source is None or (local and any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(tree))):
+            raise Unresolved(text)
+        return _facts_value(self.evaluator.expression(source, tree.body, {}))
 
     def _argument(self, module: ModuleFacts, source, value, local: dict | None):
         try:
