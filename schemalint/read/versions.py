@@ -29,7 +29,7 @@ def _sqlglot_build() -> str:
 
 
 READER_VERSIONS = {
-    "django": "12",
+    "django": "13",
     "sqlalchemy": "7",
     "sql": "7" + _sqlglot_build(),
     "migrations": "2",

@@ -14,9 +14,6 @@ tests/realworld measures the real packages).
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 from schemalint.postgres.types import normalize_type
 from tests.read.test_django_reader import messages
 from tests.read.test_django_real_code import APP, django_tables, read
@@ -79,9 +76,150 @@ def test_installed_apps_without_a_settings_module_are_sl002(tmp_path):
     assert all("settings.INSTALLED_APPS" in m for m in messages(schema))
 
 
-def _dedent(files: dict[str, str]) -> dict[str, str]:
-    return {k: textwrap.dedent(v) for k, v in files.items()}
+# django-oscar's shapes (oscar/core/loading.py, oscar/apps/*/abstract_models.py, models.py).
+LOADING = """
+    from django.apps import apps
 
 
-def _site(root: Path) -> Path:
-    return root / "project"
+    def is_model_registered(app_label, model_name):
+        \"\"\"Whether a model of that label and name is registered (by a forked app).\"\"\"
+        try:
+            apps.get_registered_model(app_label, model_name)
+        except LookupError:
+            return False
+        else:
+            return True
+"""
+
+ABSTRACT = """
+    from django.db import models
+
+
+    class AbstractCategory(models.Model):
+        name = models.CharField(max_length=30)
+
+        class Meta:
+            abstract = True
+            app_label = "shop"
+
+
+    class AbstractProduct(models.Model):
+        title = models.CharField(max_length=40)
+        category = models.ForeignKey("shop.Category", on_delete=models.CASCADE)
+        options = models.ManyToManyField("shop.Option")
+
+        class Meta:
+            abstract = True
+            app_label = "shop"
+
+
+    class AbstractOption(models.Model):
+        code = models.CharField(max_length=20, primary_key=True)
+
+        class Meta:
+            abstract = True
+            app_label = "shop"
+
+
+    class AbstractLine(models.Model):
+        product = models.ForeignKey("shop.Product", on_delete=models.CASCADE)
+        option = models.ForeignKey("shop.Option", on_delete=models.CASCADE)
+
+        class Meta:
+            abstract = True
+            app_label = "shop"
+"""
+
+GUARDED = """
+    from shop.abstract_models import *
+    from shop.loading import is_model_registered
+
+    if not is_model_registered("shop", "Category"):
+
+        class Category(AbstractCategory):
+            pass
+
+    if not is_model_registered("shop", "Product"):
+
+        class Product(AbstractProduct):
+            pass
+
+    if not is_model_registered("shop", "option"):
+
+        class Option(AbstractOption):
+            pass
+
+    if not is_model_registered("shop", "Line"):
+
+        class Line(AbstractLine):
+            pass
+"""
+
+FORK = """
+    from django.db import models
+
+    from shop.abstract_models import AbstractProduct
+
+
+    class Product(AbstractProduct):
+        sku = models.CharField(max_length=12)
+
+
+    from shop.vendor.models import *  # noqa: E402
+"""
+
+
+def _registry_files(models: dict[str, str]) -> dict[str, str]:
+    return {f"{APP}/shop/loading.py": LOADING, f"{APP}/shop/abstract_models.py": ABSTRACT, **models}
+
+
+def _agrees_with_django(tmp_path, schema, m2m: tuple[str, ...] = ()) -> None:
+    """The model tables are Django's (its oracle lists no auto-created many-to-many table)."""
+    real = django_tables(tmp_path / "project")
+    assert sorted(t.name for t in schema.tables) == sorted([*real, *m2m])
+    for name in real:
+        assert columns(schema, name) == theirs(real, name), name
+
+
+def test_models_under_an_unregistered_guard_are_created_as_in_django(tmp_path):
+    schema = read(tmp_path, GUARDED, _registry_files({}))
+    assert messages(schema) == []
+    _agrees_with_django(tmp_path, schema, ("shop_product_options",))
+    assert columns(schema, "shop_line") == {
+        "id": "bigint",
+        "product_id": "bigint",
+        "option_id": "character varying(20)",
+    }
+    assert columns(schema, "shop_product_options") == {
+        "id": "bigint",
+        "product_id": "bigint",
+        "option_id": "character varying(20)",
+    }
+
+
+def test_a_forked_model_registered_first_wins_over_the_guarded_one(tmp_path):
+    # shop/models.py defines Product, then imports the vendor's guarded models: Django never
+    # creates the vendor's Product, and every relation to shop.Product is the fork's.
+    files = _registry_files({f"{APP}/shop/vendor/__init__.py": "", f"{APP}/shop/vendor/models.py": GUARDED})
+    schema = read(tmp_path, FORK, files)
+    assert messages(schema) == []
+    _agrees_with_django(tmp_path, schema, ("shop_product_options",))
+    assert "sku" in columns(schema, "shop_product")
+
+
+def test_guards_the_registry_cannot_decide_stay_sl002(tmp_path):
+    # Two guarded definitions of one model: which module Django imports first is not static.
+    files = _registry_files({f"{APP}/shop/vendor/__init__.py": "", f"{APP}/shop/vendor/models.py": GUARDED})
+    schema = read(tmp_path, GUARDED, files)
+    undecided = [m for m in messages(schema) if "under if/try" in m]
+    assert sorted(undecided) == sorted(
+        f"model defined under if/try cannot be resolved statically: {name}"
+        for name in 2 * ["Category", "Line", "Option", "Product"]
+    )
+    # A guard calling anything but a registry check is a runtime `if`, as before.
+    other = GUARDED.replace(
+        "from shop.loading import is_model_registered", "from shop.flags import is_model_registered"
+    )
+    flags = {f"{APP}/shop/flags.py": "def is_model_registered(app_label, model_name):\n    return False\n"}
+    schema = read(tmp_path / "other", other, _registry_files(flags))
+    assert len([m for m in messages(schema) if "under if/try" in m]) == 4

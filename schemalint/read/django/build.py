@@ -69,8 +69,13 @@ def build_schema(linker: Linker) -> Schema:
                 continue
             tables += _model_tables(linker, info, [])
         for cls in module.conditional_classes:
+            if (module.rel, cls.line) in linker.not_created:
+                continue  # a model of its label and name is registered first (registry.py)
             info = linker.model(module, cls)
             if info is not None and not (info.abstract or info.proxy or info.external):
+                if (module.rel, cls.line) in linker.created:
+                    tables += _model_tables(linker, info, [])
+                    continue
                 linker.unresolved("model defined under if/try", cls.name, info.location)
                 tables += _model_tables(linker, info, ["exists"])
     for module in _imported_modules(linker, unloaded):

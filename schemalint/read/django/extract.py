@@ -662,6 +662,7 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
     classes: list[ClassFact] = []
     functions: list[str] = []
     conditional: list[ClassFact] = []
+    guards: list[tuple[int, object]] = []
     cursor = 0
     for statement in (statement for tree in trees for statement in tree.body):
         if isinstance(statement, cst.SimpleStatementLine):
@@ -684,12 +685,20 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
             if _is_type_checking(statement) and isinstance(getattr(statement, "orelse", None), cst.Else):
                 found, cursor = _assignments(statement.orelse.body.body, finder, cursor, None)  # type: ignore[union-attr]
                 constants += [a for a in found if a.name not in {c.name for c in constants}]
-            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
+            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING);
+            # one directly in an `if` body keeps the test (`if not is_model_registered(...)`).
+            if isinstance(statement, cst.If) and not _is_type_checking(statement):
+                test = value_of(statement.test)
+                guarded = {id(inner) for inner in statement.body.body if isinstance(inner, cst.ClassDef)}
+            else:
+                test, guarded = None, set()
             for block in _runtime_blocks(statement):
                 for inner in block:
                     if isinstance(inner, cst.ClassDef):
                         fact, cursor = _class(inner, finder, cursor, None)
                         conditional.append(fact)
+                        if id(inner) in guarded:
+                            guards.append((fact.line, test))
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
             cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
@@ -702,6 +711,7 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
         tuple(classes),
         functions=tuple(functions),
         conditional_classes=tuple(conditional),
+        guards=tuple(guards),
     )
 
 

@@ -145,3 +145,5 @@ class ModuleFacts:
     """Names of module-level functions (a call to one in a model body may build a field)."""
     conditional_classes: tuple[ClassFact, ...] = ()
     """Classes defined under a module-level `if`/`try`: which branch runs is not static."""
+    guards: tuple[tuple[int, object], ...] = ()
+    """A conditional class's line -> the test of the `if` whose body defines it directly."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -22,6 +23,7 @@ from schemalint.read.django.facts import (
     FString,
     ModuleFacts,
     Ref,
+    Unary,
 )
 from schemalint.read.django.fields import (
     BUILTIN_FIELDS,
@@ -32,7 +34,9 @@ from schemalint.read.django.fields import (
     varchar,
 )
 from schemalint.read.django.project import DjangoProject, SettingsFacts, major
+from schemalint.read.django.registry import GUARD, registry_check
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
+from schemalint.read.python.evaluate import Function
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
 
@@ -237,6 +241,70 @@ class Linker:
         """False once a class may be a model whose table the reader cannot build."""
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
+        self.created: set[tuple[str, int]] = set()
+        """(file, line) of classes under an `if` that Django's registry says runs (registry.py)."""
+        self.not_created: set[tuple[str, int]] = set()
+        """(file, line) of classes under an `if` that the registry says never runs."""
+        self._decide_guards()
+
+    # ------------------------------------------------------------------ registry guards
+
+    def _decide_guards(self) -> None:
+        """`if not is_model_registered(label, name): class ...` (registry.py): a class whose
+        guard is true is one of its module's classes; one whose guard is false is never
+        created; any other conditional class stays unknown."""
+        asked: dict[tuple[str, int], GUARD] = {}
+        for module in self.facts:
+            for line, test in module.guards:
+                key = self._guard(module, test)
+                if key is not None:
+                    asked[(module.rel, line)] = key
+        if not asked:
+            return
+        counts = Counter(asked.values())
+        names_asked = {name for _, name in asked.values()}
+        registered: set[GUARD] = set()
+        for module in self.facts:
+            for cls in module.classes:
+                if cls.name.lower() in names_asked:
+                    info = self.model(module, cls)
+                    if info is not None and not info.abstract:
+                        registered.add((info.app_label, cls.name.lower()))
+        for where, key in asked.items():
+            if key in registered:
+                self.not_created.add(where)
+            elif counts[key] == 1:
+                self.created.add(where)
+        # What was resolved while deciding saw the guarded classes as absent: start afresh.
+        self._models.clear()
+        self.registry.clear()
+        self._pk_cache.clear()
+        self.resolver.created = self.created
+        self.resolver.forget()
+
+    def _guard(self, module: ModuleFacts, test: object) -> GUARD | None:
+        """What registry question `not f("label", "Name")` asks, when `f` asks one."""
+        if not (isinstance(test, Unary) and test.op == "not" and isinstance(test.operand, Call)):
+            return None
+        call = test.operand
+        if not call.func or call.star or call.kwargs or len(call.args) != 2:
+            return None
+        evaluator = self.resolver.evaluator
+        source = evaluator.module_at(module.rel, module.module, module.package)
+        try:
+            function = evaluator.name(source, call.func) if source is not None else None
+            values = [self.resolver.evaluate(module, a) for a in call.args]
+        except Unresolved:
+            return None
+        positions = registry_check(function) if isinstance(function, Function) else None
+        if positions is None:
+            return None
+        label, name = values[positions[0]], values[positions[1]]
+        return (label, name.lower()) if isinstance(label, str) and isinstance(name, str) else None
+
+    def conditional_models(self, module: ModuleFacts) -> list[ClassFact]:
+        """The module's classes under an `if` that the registry says are created."""
+        return [c for c in module.conditional_classes if (module.rel, c.line) in self.created]
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -914,7 +982,7 @@ class Linker:
 
     def _load_all_models(self) -> None:
         for module in list(self.resolver.modules.values()):
-            for cls in module.classes:
+            for cls in [*module.classes, *self.conditional_models(module)]:
                 self.model(module, cls)
 
     def pk_of(self, info: ModelInfo) -> tuple[str, str, str]:

@@ -107,6 +107,13 @@ class Resolver:
         self._constants: dict[str, dict[str, Assign]] = {}
         self._resolved: dict[tuple[str, str], Symbol] = {}
         self._virtual_loaded = False
+        self.created: set[tuple[str, int]] = set()
+        """(file, line) of classes under an `if` known to run (the linker's registry guards)."""
+
+    def forget(self) -> None:
+        """Drop what was resolved so far (the classes a module defines have changed)."""
+        self._classes.clear()
+        self._resolved.clear()
 
     def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         # Imported here: a link that needs no extra module never imports libcst.
@@ -172,7 +179,8 @@ class Resolver:
 
     def classes(self, module: ModuleFacts) -> dict[str, ClassFact]:
         if module.rel not in self._classes:
-            self._classes[module.rel] = {c.name: c for c in module.classes}
+            created = [c for c in module.conditional_classes if (module.rel, c.line) in self.created]
+            self._classes[module.rel] = {c.name: c for c in [*module.classes, *created]}
         return self._classes[module.rel]
 
     def constants(self, module: ModuleFacts) -> dict[str, Assign]:
