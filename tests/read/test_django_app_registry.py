@@ -14,9 +14,17 @@ tests/realworld measures the real packages).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from schemalint.postgres.types import normalize_type
 from tests.read.test_django_reader import messages
-from tests.read.test_django_real_code import APP, django_tables, read
+from tests.read.test_django_real_code import _ORACLE, APP, django_tables, read
 
 # The oracle's INSTALLED_APPS (tests/read/test_django_real_code.py), as the project's settings
 # module says them: schemalint reads this module, Django is configured with the same list.
@@ -223,3 +231,206 @@ def test_guards_the_registry_cannot_decide_stay_sl002(tmp_path):
     flags = {f"{APP}/shop/flags.py": "def is_model_registered(app_label, model_name):\n    return False\n"}
     schema = read(tmp_path / "other", other, _registry_files(flags))
     assert len([m for m in messages(schema) if "under if/try" in m]) == 4
+
+
+# swapper 1.5's functions, as its source writes them (swapper/__init__.py), installed in the
+# project's virtualenv for the reader and importable by the oracle.
+SWAPPER = """
+from django.conf import settings
+
+_prefixes = {}
+
+
+def swappable_setting(app_label, model):
+    prefix = _prefixes.get(app_label, app_label)
+    setting = "{prefix}_{model}_MODEL".format(prefix=prefix.upper(), model=model.upper())
+    if not hasattr(settings, setting):
+        setattr(settings, setting, join(app_label, model))
+    return setting
+
+
+def is_swapped(app_label, model):
+    default_model = join(app_label, model)
+    setting = swappable_setting(app_label, model)
+    value = getattr(settings, setting, default_model)
+    if value != default_model:
+        return value
+    else:
+        return False
+
+
+def get_model_name(app_label, model):
+    return is_swapped(app_label, model) or join(app_label, model)
+
+
+def set_app_prefix(app_label, prefix):
+    _prefixes[app_label] = prefix
+
+
+def join(app_label, model):
+    return "{app_label}.{model}".format(
+        app_label=app_label,
+        model=model,
+    )
+"""
+SITE = ".venv/lib/python3.12/site-packages"
+
+SWAPPED_MODELS = """
+    import swapper
+    from django.db import models
+
+    swapper.set_app_prefix("shop", "cms")
+
+    PAGE_MODEL = swapper.get_model_name("shop", "Page")
+
+
+    class Page(models.Model):
+        title = models.CharField(max_length=20)
+
+        class Meta:
+            swappable = swapper.swappable_setting("shop", "Page")
+
+
+    class CustomPage(models.Model):
+        slug = models.SlugField(max_length=30, primary_key=True)
+
+
+    class Comment(models.Model):
+        page = models.ForeignKey(swapper.get_model_name("shop", "Page"), on_delete=models.CASCADE)
+        parent = models.ForeignKey(PAGE_MODEL, on_delete=models.CASCADE, related_name="+")
+"""
+
+# The oracle of test_django_real_code.py, configured with the project's settings module too.
+_SETTINGS_ORACLE = _ORACLE.replace(
+    'DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",',
+    'DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",\n'
+    '    **{k: v for k, v in vars(__import__("shop_settings")).items() if k.isupper() and k != "INSTALLED_APPS"},',
+)
+
+
+def _swapper_tables(root: Path) -> dict:
+    site = root.parent / (root.name + "_site")
+    (site / "swapper").mkdir(parents=True, exist_ok=True)
+    (site / "swapper" / "__init__.py").write_text(SWAPPER)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / APP), str(site)]))
+    done = subprocess.run(
+        [sys.executable, "-c", _SETTINGS_ORACLE], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("setting", "page_table", "fk_type"),
+    [
+        pytest.param("", "shop_page", "bigint", id="not-swapped"),
+        pytest.param('CMS_PAGE_MODEL = "shop.Page"\n', "shop_page", "bigint", id="set-to-itself"),
+        pytest.param('CMS_PAGE_MODEL = "shop.CustomPage"\n', None, "character varying(30)", id="swapped"),
+        # swapper's setting is named after the prefix: the unprefixed name changes nothing.
+        pytest.param('SHOP_PAGE_MODEL = "shop.CustomPage"\n', "shop_page", "bigint", id="unprefixed-name"),
+    ],
+)
+def test_swapper_names_the_model_the_project_chose(tmp_path, setting, page_table, fk_type):
+    files = {
+        **SETTINGS,
+        f"{APP}/shop_settings.py": SETTINGS[f"{APP}/shop_settings.py"] + setting,
+        ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",
+        f"{SITE}/swapper/__init__.py": SWAPPER,
+    }
+    schema = read(tmp_path, SWAPPED_MODELS, files)
+    assert messages(schema) == []
+    real = _swapper_tables(tmp_path / "project")
+    assert sorted(t.name for t in schema.tables) == sorted(real)
+    for name in real:
+        assert columns(schema, name) == theirs(real, name), name
+    assert (page_table in real) if page_table else ("shop_page" not in real)
+    assert columns(schema, "shop_comment") == {"id": "bigint", "page_id": fk_type, "parent_id": fk_type}
+
+
+def test_swapper_setting_that_cannot_be_read_is_sl002(tmp_path):
+    files = {
+        **SETTINGS,
+        f"{APP}/shop_settings.py": SETTINGS[f"{APP}/shop_settings.py"]
+        + "import os\nCMS_PAGE_MODEL = os.environ['PAGE']\n",
+        ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",
+        f"{SITE}/swapper/__init__.py": SWAPPER,
+    }
+    schema = read(tmp_path, SWAPPED_MODELS, files)
+    assert messages(schema)
+    assert all("CMS_PAGE_MODEL" in m for m in messages(schema)), messages(schema)
+    comment = schema.table("shop_comment")
+    assert comment is not None and not comment.column("page_id").known("type")
+
+
+# modelsearch's shape (modelsearch/abstract_models.py, used by wagtail.search): the abstract
+# model a concrete one inherits is chosen by the database vendor at import time.
+VENDOR_MODELS = """
+    from django.db import connection, models
+
+
+    class BaseEntry(models.Model):
+        name = models.CharField(max_length=10)
+
+        class Meta:
+            abstract = True
+
+
+    FTS_ENTRY = None
+
+    if connection.vendor == "postgresql":
+
+        class PostgresEntry(BaseEntry):
+            body = models.TextField()
+
+            class Meta:
+                abstract = True
+
+        Entry = PostgresEntry
+
+    elif connection.vendor == "sqlite":
+
+        class SQLiteEntry(BaseEntry):
+            body = models.CharField(max_length=5)
+
+            class Meta:
+                abstract = True
+
+        Entry = SQLiteEntry
+        FTS_ENTRY = SQLiteEntry
+
+    else:
+        Entry = BaseEntry
+
+
+    class IndexEntry(Entry):
+        pass
+
+
+    if FTS_ENTRY:
+
+        class FTSEntry(FTS_ENTRY):
+            pass
+
+    if connection.features.supports_json_field:
+
+        class Unknowable(models.Model):
+            pass
+"""
+
+
+def test_if_chains_on_the_database_vendor_take_the_postgresql_branch(tmp_path):
+    schema = read(tmp_path, VENDOR_MODELS)
+    real = django_tables(tmp_path / "project")
+    # Whether the server supports JSON fields is not static: that model alone stays unknown.
+    assert messages(schema) == ["model defined under if/try cannot be resolved statically: Unknowable"]
+    assert sorted(t.name for t in schema.tables) == sorted(real) == ["shop_indexentry", "shop_unknowable"]
+    assert (
+        columns(schema, "shop_indexentry")
+        == theirs(real, "shop_indexentry")
+        == {
+            "id": "bigint",
+            "name": "character varying(10)",
+            "body": "text",
+        }
+    )
+    assert not schema.table("shop_unknowable").known("exists")

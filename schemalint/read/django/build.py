@@ -69,11 +69,12 @@ def build_schema(linker: Linker) -> Schema:
                 continue
             tables += _model_tables(linker, info, [])
         for cls in module.conditional_classes:
-            if (module.rel, cls.line) in linker.not_created:
-                continue  # a model of its label and name is registered first (registry.py)
+            runs = linker.class_runs(module, cls)
+            if runs is False:
+                continue  # its `if` is false (a model registered first, another database)
             info = linker.model(module, cls)
             if info is not None and not (info.abstract or info.proxy or info.external):
-                if (module.rel, cls.line) in linker.created:
+                if runs:
                     tables += _model_tables(linker, info, [])
                     continue
                 linker.unresolved("model defined under if/try", cls.name, info.location)
@@ -125,9 +126,10 @@ def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> 
     """The model's table and its auto-created many-to-many tables, with what of them the
     reader cannot know; none when `Meta.required_db_features` rules PostgreSQL out."""
     migrated = linker.required_features(info)
-    if migrated is False:
+    swapped = linker.swapped(info)
+    if migrated is False or swapped:
         return []
-    unknown = unknown + linker.model_unknowns(info) + (["exists"] if migrated is None else [])
+    unknown = unknown + linker.model_unknowns(info) + (["exists"] if None in (migrated, swapped) else [])
     builder = TableBuilder(linker, info, unknown)
     try:
         table = builder.table()

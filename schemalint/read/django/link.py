@@ -18,6 +18,7 @@ from schemalint.read.django.expressions import ExpressionWriter
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    Branch,
     Call,
     ClassFact,
     FString,
@@ -241,28 +242,59 @@ class Linker:
         """False once a class may be a model whose table the reader cannot build."""
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
-        self.created: set[tuple[str, int]] = set()
-        """(file, line) of classes under an `if` that Django's registry says runs (registry.py)."""
-        self.not_created: set[tuple[str, int]] = set()
-        """(file, line) of classes under an `if` that the registry says never runs."""
-        self._decide_guards()
+        self._registered: dict[GUARD, bool | None] = {}
+        """Registry guards -> whether a model of that label and name is registered first."""
+        self.resolver.decide = self._running_branches
+        self._decide_registry()
 
-    # ------------------------------------------------------------------ registry guards
+    # ------------------------------------------------------------------ module-level `if`s
 
-    def _decide_guards(self) -> None:
-        """`if not is_model_registered(label, name): class ...` (registry.py): a class whose
-        guard is true is one of its module's classes; one whose guard is false is never
-        created; any other conditional class stays unknown."""
-        asked: dict[tuple[str, int], GUARD] = {}
+    def _running_branches(self, module: ModuleFacts) -> list[Branch]:
+        return [b for b in module.branches if self.branch_runs(module, b) is True]
+
+    def branch_runs(self, module: ModuleFacts, branch: Branch) -> bool | None:
+        """Whether a block of a module-level `if` chain runs: each test read as Django's
+        registry (registry.py) or evaluated statically; None when one cannot be known."""
+        for test, truth in branch.conditions:
+            value = self._condition(module, test)
+            if value is None:
+                return None
+            if value is not truth:
+                return False
+        return True
+
+    def class_runs(self, module: ModuleFacts, cls: ClassFact) -> bool | None:
+        """Whether a class under a module-level `if`/`try` is created (None: not static)."""
+        for branch in module.branches:
+            if cls.line in branch.classes:
+                return self.branch_runs(module, branch)
+        return None
+
+    def _condition(self, module: ModuleFacts, test: object) -> bool | None:
+        key = self._guard(module, test)
+        if key is not None:
+            registered = self._registered.get(key)
+            return None if registered is None else not registered
+        try:
+            value = self.resolver.evaluate(module, test)
+        except Unresolved:
+            return None
+        return bool(value)
+
+    def _decide_registry(self) -> None:
+        """`if not is_model_registered(label, name): class ...` (registry.py): registered when
+        the project defines a model of that label and name unconditionally; unknown when more
+        than one module guards a definition of it (which Django imports first is not static)."""
+        asked: Counter[GUARD] = Counter()
         for module in self.facts:
-            for line, test in module.guards:
-                key = self._guard(module, test)
+            for branch in module.branches:
+                test, truth = branch.conditions[-1]
+                key = self._guard(module, test) if branch.classes and truth else None
                 if key is not None:
-                    asked[(module.rel, line)] = key
+                    asked[key] += 1
         if not asked:
             return
-        counts = Counter(asked.values())
-        names_asked = {name for _, name in asked.values()}
+        names_asked = {name for _, name in asked}
         registered: set[GUARD] = set()
         for module in self.facts:
             for cls in module.classes:
@@ -270,16 +302,13 @@ class Linker:
                     info = self.model(module, cls)
                     if info is not None and not info.abstract:
                         registered.add((info.app_label, cls.name.lower()))
-        for where, key in asked.items():
-            if key in registered:
-                self.not_created.add(where)
-            elif counts[key] == 1:
-                self.created.add(where)
+        self._registered = {
+            key: True if key in registered else None if count > 1 else False for key, count in asked.items()
+        }
         # What was resolved while deciding saw the guarded classes as absent: start afresh.
         self._models.clear()
         self.registry.clear()
         self._pk_cache.clear()
-        self.resolver.created = self.created
         self.resolver.forget()
 
     def _guard(self, module: ModuleFacts, test: object) -> GUARD | None:
@@ -303,8 +332,8 @@ class Linker:
         return (label, name.lower()) if isinstance(label, str) and isinstance(name, str) else None
 
     def conditional_models(self, module: ModuleFacts) -> list[ClassFact]:
-        """The module's classes under an `if` that the registry says are created."""
-        return [c for c in module.conditional_classes if (module.rel, c.line) in self.created]
+        """The module's classes under an `if` that are known to be created."""
+        return [c for c in module.conditional_classes if self.class_runs(module, c) is True]
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -576,6 +605,27 @@ class Linker:
             if parent.abstract:
                 parts += self.model_unknowns(parent, depth + 1)
         return list(dict.fromkeys(parts))
+
+    def swapped(self, info: ModelInfo) -> bool | None:
+        """`Meta.swappable = "SETTING"` whose setting names another model (Options.swapped):
+        Django creates no table for it. None when the setting cannot be read (SL002)."""
+        if "swappable" not in info.meta:
+            return False
+        name = self.meta_value(info.meta, "swappable", None)
+        if not isinstance(name, str):
+            return False if name is None and not self._reported_about(info.meta["swappable"][2]) else None
+        try:
+            value = self.django.setting(name)
+        except Unresolved as exc:
+            self.unresolved("Meta.swappable", f"settings.{name}: {exc.text}", info.meta["swappable"][2])
+            return None
+        if not isinstance(value, str) or not value:
+            return False
+        label, dot, model = value.rpartition(".")
+        return not dot or f"{label}.{model.lower()}" != f"{info.app_label}.{info.cls.name.lower()}"
+
+    def _reported_about(self, location: Location) -> bool:
+        return any(d.location == location for d in self.diagnostics)
 
     def required_features(self, info: ModelInfo) -> bool | None:
         """`Meta.required_db_features` on PostgreSQL: True (migrated), False (Django skips the

@@ -15,6 +15,7 @@ never a guess.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from schemalint.read.django.contrib_facts import CONTRIB_FACTS
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    Branch,
     Call,
     ClassFact,
     FString,
@@ -107,13 +109,34 @@ class Resolver:
         self._constants: dict[str, dict[str, Assign]] = {}
         self._resolved: dict[tuple[str, str], Symbol] = {}
         self._virtual_loaded = False
-        self.created: set[tuple[str, int]] = set()
-        """(file, line) of classes under an `if` known to run (the linker's registry guards)."""
+        self.decide: Callable[[ModuleFacts], list[Branch]] = lambda module: []
+        """The blocks of a module's `if` chains that run (the linker decides, Django semantics)."""
+        self._running: dict[str, tuple[Branch, ...]] = {}
+        self._deciding: set[str] = set()
 
     def forget(self) -> None:
-        """Drop what was resolved so far (the classes a module defines have changed)."""
+        """Drop what was resolved so far (what a module defines has changed)."""
         self._classes.clear()
+        self._constants.clear()
         self._resolved.clear()
+        self._running.clear()
+
+    def running(self, module: ModuleFacts) -> tuple[Branch, ...] | None:
+        """The module's `if` blocks that run; None while they are being decided (a test that
+        reads the module itself sees only what it defines unconditionally)."""
+        if not module.branches:
+            return ()
+        if module.rel in self._running:
+            return self._running[module.rel]
+        if module.rel in self._deciding:
+            return None
+        self._deciding.add(module.rel)
+        try:
+            found = tuple(self.decide(module))
+        finally:
+            self._deciding.discard(module.rel)
+        self._running[module.rel] = found
+        return found
 
     def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         # Imported here: a link that needs no extra module never imports libcst.
@@ -178,15 +201,24 @@ class Resolver:
         return self._imports[key]
 
     def classes(self, module: ModuleFacts) -> dict[str, ClassFact]:
-        if module.rel not in self._classes:
-            created = [c for c in module.conditional_classes if (module.rel, c.line) in self.created]
-            self._classes[module.rel] = {c.name: c for c in [*module.classes, *created]}
-        return self._classes[module.rel]
+        if module.rel in self._classes:
+            return self._classes[module.rel]
+        running = self.running(module)
+        lines = {line for branch in running or () for line in branch.classes}
+        found = {c.name: c for c in [*module.classes, *(c for c in module.conditional_classes if c.line in lines)]}
+        if running is not None:
+            self._classes[module.rel] = found
+        return found
 
     def constants(self, module: ModuleFacts) -> dict[str, Assign]:
-        if module.rel not in self._constants:
-            self._constants[module.rel] = {a.name: a for a in module.constants}
-        return self._constants[module.rel]
+        if module.rel in self._constants:
+            return self._constants[module.rel]
+        running = self.running(module)
+        assigned = [*module.constants, *(a for branch in running or () for a in branch.constants)]
+        found = {a.name: a for a in sorted(assigned, key=lambda a: a.line)}  # the last binding wins
+        if running is not None:
+            self._constants[module.rel] = found
+        return found
 
     # ------------------------------------------------------------------ names
 

@@ -2,8 +2,8 @@
 
 What configuration code writes, evaluated without running it: literals and containers,
 names across modules (`from .base import *`, later bindings win, a `try:` import of a module
-that exists counts), arithmetic and f-strings, comparisons (`"app" in settings.INSTALLED_APPS`, `x is None`),
-`str.format`, `a or b`, `x if c else y`, subscripts,
+that exists counts), arithmetic and f-strings, comparisons (`"app" in settings.INSTALLED_APPS`,
+`x is None`), `str.format`, `a or b`, `x if c else y`, subscripts,
 `getattr(obj, "NAME", default)`, `dict.get`, a function or method whose body is (after a
 docstring, local imports and simple assignments) a single `return`, instances of classes
 whose `__init__` assigns `self.attr = ...`, `@property` getters, and "settings objects" built
@@ -11,7 +11,9 @@ from a defaults dict (`APISettings(None, DEFAULTS)`: a class with `__getattr__`,
 attributes come from the user's settings dict, then the defaults).
 
 Objects the evaluator cannot read (Django's `settings`) are given as `objects`: dotted
-name -> a `Namespace`. Anything else raises `Unresolved` with the text it could not resolve.
+name -> a `Namespace`; functions whose effect lies outside their body (swapper's settings
+lookups) as `intrinsics`: dotted name -> what the reader computes for a call. Anything else
+raises `Unresolved` with the text it could not resolve.
 """
 
 from __future__ import annotations
@@ -107,10 +109,23 @@ def _text(node: ast.AST) -> str:
         return "<expression>"
 
 
+Intrinsic = Callable[[list[Any], dict[str, Any], str], Any]
+"""A function the reader computes itself: (args, kwargs, call text) -> value, or `Unresolved`."""
+
+
 class Evaluator:
-    def __init__(self, modules: ModuleResolver, objects: dict[str, Namespace] | None = None) -> None:
+    def __init__(
+        self,
+        modules: ModuleResolver,
+        objects: dict[str, Namespace] | None = None,
+        intrinsics: dict[str, Intrinsic] | None = None,
+    ) -> None:
         self.modules = modules
         self.objects = dict(objects or {})
+        self.intrinsics = dict(intrinsics or {})
+        """Functions whose effect lies outside their `return` (a registry, settings they set),
+        by module and name (`swapper.get_model_name`): the reader computes them as the library
+        does; the evaluator never runs their bodies."""
         self._loaded: dict[str, Module | None] = {}
         self._globals: dict[tuple[str, str], Any] = {}
         self._active: set[tuple[str, str]] = set()
@@ -519,6 +534,9 @@ class Evaluator:
         if isinstance(function, Builtin):
             return self._builtin(function, args, kwargs, text, depth)
         if isinstance(function, Function):
+            intrinsic = self.intrinsics.get(f"{function.module.name}.{function.node.name}")
+            if intrinsic is not None and function.bound is MISSING:
+                return intrinsic(args, kwargs, text)
             return self._run(function, args, kwargs, text, depth)
         if isinstance(function, Class):
             return self._construct(function, args, kwargs, text, depth)
