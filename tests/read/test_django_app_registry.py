@@ -434,3 +434,164 @@ def test_if_chains_on_the_database_vendor_take_the_postgresql_branch(tmp_path):
         }
     )
     assert not schema.table("shop_unknowable").known("exists")
+
+
+# django-taggit's TaggableManager shape (taggit/managers.py): a RelatedField subclass that says
+# it is many-to-many and goes through a model of its own.
+TAGS_MODELS = """
+    from django.db import models
+    from django.db.models.fields.related import ManyToManyRel, RelatedField
+
+
+    class TagsManager(RelatedField):
+        many_to_many = True
+        many_to_one = False
+        one_to_many = False
+        one_to_one = False
+
+        def __init__(self, through=None, blank=False, to=None):
+            self.through = through
+            rel = ManyToManyRel(self, to, through=through)
+            super().__init__(blank=blank, null=True, serialize=False, rel=rel)
+
+        def contribute_to_class(self, cls, name):
+            self.set_attributes_from_name(name)
+            self.model = cls
+            self.opts = cls._meta
+            cls._meta.add_field(self)
+            setattr(cls, name, self)
+
+
+    class ClusterTagsManager(TagsManager):
+        pass
+
+
+    class Tag(models.Model):
+        name = models.CharField(max_length=20)
+
+
+    class TaggedItem(models.Model):
+        tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+        object_id = models.IntegerField()
+
+
+    class Article(models.Model):
+        title = models.CharField(max_length=20)
+        tags = TagsManager(through=TaggedItem, to=Tag)
+        more_tags = ClusterTagsManager(through=TaggedItem, to=Tag, blank=True)
+"""
+
+
+def test_a_many_to_many_related_field_makes_no_column_as_in_django(tmp_path):
+    schema = read(tmp_path, TAGS_MODELS)
+    real = django_tables(tmp_path / "project")
+    assert messages(schema) == []
+    assert sorted(t.name for t in schema.tables) == sorted(real) == ["shop_article", "shop_tag", "shop_taggeditem"]
+    for name in real:
+        assert columns(schema, name) == theirs(real, name), name
+    assert columns(schema, "shop_article") == {"id": "bigint", "title": "character varying(20)"}
+
+
+# Wagtail's PageBase metaclass, as wagtail/models/pages.py (8.0) writes the part that shapes
+# tables: a base page model without Meta gets one inheriting AbstractPageMeta.
+WAGTAIL_STANDIN = {
+    ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",
+    f"{SITE}/wagtail/__init__.py": "",
+    f"{SITE}/wagtail/models/__init__.py": "",
+    f"{SITE}/wagtail/models/pages.py": """
+from django.db import models
+
+
+class AbstractPageMeta:
+    verbose_name = "page"
+    verbose_name_plural = "pages"
+    unique_together = [("translation_key", "locale")]
+
+
+class PageBase(models.base.ModelBase):
+    def __new__(cls, name, bases, dct, **kwargs):
+        meta = dct.get("Meta", None)
+        is_abstract = meta is not None and getattr(meta, "abstract", False)
+        is_base_page_model = not is_abstract and not any(
+            isinstance(base, models.base.ModelBase) and (base._meta.all_parents or not base._meta.abstract)
+            for base in bases
+        )
+        if is_base_page_model:
+            if meta is None:
+                meta = type("Meta", (AbstractPageMeta,), {})
+                dct["Meta"] = meta
+        dct["PERMISSION_CODENAMES"] = name.lower()
+        return super().__new__(cls, name, bases, dct, **kwargs)
+
+
+class AbstractPage(models.Model, metaclass=PageBase):
+    translation_key = models.UUIDField()
+    locale = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+""",
+}
+
+PAGE_MODELS = """
+    from django.db import models
+    from wagtail.models.pages import AbstractPage, AbstractPageMeta
+
+
+    class BasePage(AbstractPage):
+        title = models.CharField(max_length=20)
+
+
+    class BlogPage(BasePage):
+        body = models.TextField()
+
+
+    class OtherBasePage(AbstractPage):
+        class Meta(AbstractPageMeta):
+            unique_together = [("locale",)]
+"""
+
+_UNIQUE_ORACLE = """
+import json
+import django
+from django.conf import settings
+
+settings.configure(
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "shop"],
+    DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "unused"}},
+    DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+)
+django.setup()
+from django.apps import apps
+
+print(json.dumps({
+    m._meta.db_table: sorted(sorted(m._meta.get_field(f).column for f in u) for u in m._meta.unique_together)
+    for m in apps.get_app_config("shop").get_models()
+}))
+"""
+
+
+def test_wagtail_page_base_adds_no_field_and_its_meta_to_base_page_models(tmp_path):
+    schema = read(tmp_path, PAGE_MODELS, WAGTAIL_STANDIN)
+    assert messages(schema) == []
+    root = tmp_path / "project"
+    real = django_tables(root, {k[len(SITE) + 1 :]: v for k, v in WAGTAIL_STANDIN.items() if k.startswith(SITE)})
+    assert sorted(t.name for t in schema.tables) == sorted(real)
+    for name in real:
+        assert columns(schema, name) == theirs(real, name), name
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / APP), str(root.parent / (root.name + "_site"))]))
+    done = subprocess.run([sys.executable, "-c", _UNIQUE_ORACLE], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    uniques = {
+        t.name: sorted(sorted(c.columns) for c in t.constraints if c.kind == "unique" and len(c.columns) >= 1)
+        for t in schema.tables
+    }
+    assert (
+        uniques
+        == json.loads(done.stdout)
+        == {
+            "shop_basepage": [["locale", "translation_key"]],
+            "shop_blogpage": [],
+            "shop_otherbasepage": [["locale"]],
+        }
+    )

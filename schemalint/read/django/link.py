@@ -56,6 +56,25 @@ _FIELD_LIKE = {
 MODEL_METACLASSES = {"django.db.models.base.ModelBase", "django.db.models.ModelBase"}
 
 
+# Django's base of relation fields, under its import paths: a subclass declaring
+# `many_to_many = True` is a many-to-many relation that Django's ManyToManyField does not build.
+RELATED_FIELD = {"django.db.models.fields.related.RelatedField", "django.db.models.RelatedField"}
+
+
+def _assigns(cls: ClassFact, name: str, value: object) -> bool:
+    return any(a.name == name and a.value is value for a in cls.body)
+
+
+def _is_page_base(symbol: Symbol) -> bool:
+    """Wagtail's page metaclass (wagtail/models/pages.py): it adds no field (see `_page_base_meta`)."""
+    return (
+        symbol.kind == "class"
+        and symbol.module is not None
+        and symbol.module.module in ("wagtail.models.pages", "wagtail.models")
+        and symbol.name == "PageBase"
+    )
+
+
 def class_bases(cls: ClassFact) -> list[Ref]:
     """The base classes Python sees, as names: six/future's `with_metaclass(Meta, A, B)`
     stands for `A, B`. Other expressions are `odd_bases`."""
@@ -480,6 +499,8 @@ class Linker:
 
     def _meta(self, module: ModuleFacts, cls: ClassFact) -> dict[str, tuple[Any, ModuleFacts, Location]]:
         meta: dict[str, tuple[Any, ModuleFacts, Location]] = {}
+        if cls.meta is None and (page_meta := self._page_base_meta(module, cls)) is not None:
+            return page_meta
         if cls.meta is None:
             # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
             for base in class_bases(cls):
@@ -521,6 +542,41 @@ class Linker:
                     Location(module.rel, line, col) for line, col in assign.items
                 )
         return meta
+
+    def _page_base_meta(self, module: ModuleFacts, cls: ClassFact) -> dict | None:
+        """Wagtail's PageBase metaclass gives a base page model (concrete, every model base
+        abstract) that declares no Meta one that inherits `AbstractPageMeta` (its
+        unique_together); it adds no field. None for any other class."""
+        page_base = self._inherited_metaclass(module, cls)
+        if page_base is None:
+            return None
+        bases = [self.resolver.resolve(module, base.dotted) for base in class_bases(cls)]
+        parents = [self.model(b.module, b.cls) for b in bases if b.kind == "class" and b.module and b.cls]
+        if any(parent is not None and not parent.abstract for parent in parents):
+            return None
+        found = self.resolver.resolve(page_base, "AbstractPageMeta")
+        if found.kind != "class" or found.module is None or found.cls is None:
+            return None
+        return {
+            a.name: (a.value, found.module, Location(found.module.rel, a.line, a.col))
+            for a in found.cls.body
+            if a.name != "abstract"
+        }
+
+    def _inherited_metaclass(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> ModuleFacts | None:
+        """The module of wagtail's PageBase when it is the class's metaclass (its own or a
+        base's), else None."""
+        written = metaclass(cls)
+        if isinstance(written, Ref):
+            symbol = self.resolver.resolve(module, written.dotted)
+            return symbol.module if _is_page_base(symbol) else None
+        for base in class_bases(cls):
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.module and symbol.cls and symbol.cls is not cls and depth < 20:
+                found = self._inherited_metaclass(symbol.module, symbol.cls, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def meta_value(self, meta: dict, key: str, default=None, what: str | None = None):
         if key not in meta:
@@ -578,6 +634,7 @@ class Linker:
             known = symbol is not None and (
                 (symbol.kind == "django" and symbol.name in MODEL_METACLASSES)
                 or (symbol.kind == "class" and symbol.module is not None and symbol.module.module == "mptt.models")
+                or _is_page_base(symbol)
             )
             if not known:
                 self.unresolved("metaclass (it may add fields)", describe(meta_class), location)
@@ -710,6 +767,10 @@ class Linker:
         if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
             for base in class_bases(symbol.cls):
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
+                if parent is not None and parent.name in RELATED_FIELD and _assigns(symbol.cls, "many_to_many", True):
+                    # taggit's TaggableManager: a many-to-many relation through a model of its own
+                    # (`Options.add_field` puts it in local_many_to_many): no column, no table.
+                    parent = FieldClass("Field", {}, {}, None, parent.name, no_column=True)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
             if depth == 0 and self._contributes(symbol.module, symbol.cls):
