@@ -454,6 +454,9 @@ TAGS_MODELS = """
             rel = ManyToManyRel(self, to, through=through)
             super().__init__(blank=blank, null=True, serialize=False, rel=rel)
 
+        def get_internal_type(self):
+            return "ManyToManyField"
+
         def contribute_to_class(self, cls, name):
             self.set_attributes_from_name(name)
             self.model = cls

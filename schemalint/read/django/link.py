@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
@@ -150,6 +150,9 @@ class FieldClass:
     """`db_type()` returns None: Django creates no column."""
     modules: tuple[tuple[str, ModuleFacts], ...] = ()
     """Argument -> the module its default or forced value is written in (the field class's)."""
+    related_many: bool = False
+    """A RelatedField that declares `many_to_many = True` (taggit's TaggableManager): Django
+    keeps it in `local_many_to_many` and builds nothing for it, whatever type it names."""
 
 
 @dataclass
@@ -770,7 +773,7 @@ class Linker:
                 if parent is not None and parent.name in RELATED_FIELD and _assigns(symbol.cls, "many_to_many", True):
                     # taggit's TaggableManager: a many-to-many relation through a model of its own
                     # (`Options.add_field` puts it in local_many_to_many): no column, no table.
-                    parent = FieldClass("Field", {}, {}, None, parent.name, no_column=True)
+                    parent = FieldClass("Field", {}, {}, None, parent.name, no_column=True, related_many=True)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
             if depth == 0 and self._contributes(symbol.module, symbol.cls):
@@ -898,6 +901,8 @@ class Linker:
     def _subclass(parent: FieldClass, module: ModuleFacts, cls: ClassFact, configured: str | None) -> FieldClass:
         """A project field class over `parent`: its `__init__` defaults and forced arguments,
         `get_internal_type()` and `db_type()` (the nearest definition wins)."""
+        if parent.related_many:  # whatever get_internal_type() says, there is no column
+            return replace(parent, name=f"{module.module}.{cls.name}")
         builtin = cls.internal_type if cls.internal_type in BUILTIN_FIELDS else parent.builtin
         init = cls.init
         defaults = {**parent.defaults, **dict(init.defaults)} if init else parent.defaults
