@@ -177,6 +177,13 @@ CHAINED = 1 < INLINE <= 255 != 7
 IS_NONE = getattr(settings, "PKG_AUTO", None) is None
 FORMAT_KEYWORDS = "{app}.{model}".format(app="shop", model=str(INLINE))
 FORMAT_POSITIONAL = "{}_{}_MODEL".format("shop".upper(), "Page".upper())
+BRANCHED = "unset"
+if INLINE > 100:
+    BRANCHED = "big"
+elif INLINE > 10:
+    BRANCHED = "medium"
+else:
+    BRANCHED = "small"
 """
 
 NAMES = [
@@ -201,6 +208,7 @@ NAMES = [
     "IS_NONE",
     "FORMAT_KEYWORDS",
     "FORMAT_POSITIONAL",
+    "BRANCHED",
 ]
 SETTINGS_CASES = [
     pytest.param({}, id="no-settings"),
@@ -239,6 +247,7 @@ def _written(root: Path, files: dict[str, str]) -> Path:
         ("import os\nX = os.environ.get('X', 5)\n", "os.environ"),
         ("import random\nX = random.randint(1, 9)\n", "random.randint"),
         ("X = 1\nif DEBUG:\n    X = 2\n", "X (assigned under `if`)"),
+        ("if 1 > 2:\n    X = 2\n", "X"),
         ("X = [1]\nX += [2]\n", "X (changed by `X += [2]`)"),
         ("def f():\n    if True:\n        return 1\nX = f()\n", "f()"),
         ("from django.conf import settings\nX = settings.NOT_SET\n", "settings.NOT_SET"),

@@ -199,6 +199,8 @@ class Evaluator:
         for statement in reversed(body):
             if isinstance(statement, ast.Try):
                 value = self._binding_in_try(module, statement, name, depth)
+            elif isinstance(statement, ast.If) and _binds(statement, name):
+                value = self._binding_in_if(module, statement, name, depth)
             elif isinstance(statement, (ast.If, ast.For, ast.While, ast.With)):
                 if _binds(statement, name):
                     raise Unresolved(f"{name} (assigned under `{type(statement).__name__.lower()}`)")
@@ -208,6 +210,15 @@ class Evaluator:
             if value is not MISSING:
                 return value
         return MISSING
+
+    def _binding_in_if(self, module: Module, statement: ast.If, name: str, depth: int) -> Any:
+        """`if X: NAME = a  else: NAME = b`: the block whose test is true binds it, when the
+        test can be evaluated; otherwise which binding runs is not known."""
+        try:
+            truth = _truth(self.expression(module, statement.test, {}, depth + 1), statement.test)
+        except Unresolved:
+            raise Unresolved(f"{name} (assigned under `if`)") from None
+        return self._binding(module, statement.body if truth else statement.orelse, name, depth)
 
     def _binding_in_try(self, module: Module, statement: ast.Try, name: str, depth: int) -> Any:
         """`try: from .local import *  except ImportError: pass`: the body runs when every
