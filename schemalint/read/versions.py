@@ -39,7 +39,7 @@ def _sqlglot_build() -> str:
 
 
 READER_VERSIONS = {
-    "django": "15",
+    "django": "16",
     "sqlalchemy": "9",
     "sql": "8" + _sqlglot_build(),
     "migrations": "2",

@@ -171,6 +171,19 @@ LOOKUP = {"a": 1, **{"b": 2}}.get("b", 0)
 SUBSCRIPT = {"k": (1, 2)}["k"][1]
 CLASSMETHOD = Limits.doubled()
 STATICMETHOD = Limits().fixed()
+INSTALLED = "pkg" in getattr(settings, "PKG_APPS", ["pkg", "other"])
+NOT_INSTALLED = "pkg.extra" not in getattr(settings, "PKG_APPS", ["pkg"])
+CHAINED = 1 < INLINE <= 255 != 7
+IS_NONE = getattr(settings, "PKG_AUTO", None) is None
+FORMAT_KEYWORDS = "{app}.{model}".format(app="shop", model=str(INLINE))
+FORMAT_POSITIONAL = "{}_{}_MODEL".format("shop".upper(), "Page".upper())
+BRANCHED = "unset"
+if INLINE > 100:
+    BRANCHED = "big"
+elif INLINE > 10:
+    BRANCHED = "medium"
+else:
+    BRANCHED = "small"
 """
 
 NAMES = [
@@ -189,6 +202,13 @@ NAMES = [
     "SUBSCRIPT",
     "CLASSMETHOD",
     "STATICMETHOD",
+    "INSTALLED",
+    "NOT_INSTALLED",
+    "CHAINED",
+    "IS_NONE",
+    "FORMAT_KEYWORDS",
+    "FORMAT_POSITIONAL",
+    "BRANCHED",
 ]
 SETTINGS_CASES = [
     pytest.param({}, id="no-settings"),
@@ -201,6 +221,7 @@ SETTINGS_CASES = [
             "PKG_INLINE": 50,
             "PKG_FIXED": 70,
             "PKG_AUTO": "django.db.models.BigAutoField",
+            "PKG_APPS": ["pkg.extra", "other"],
         },
         id="every-setting-set",
     ),
@@ -226,6 +247,7 @@ def _written(root: Path, files: dict[str, str]) -> Path:
         ("import os\nX = os.environ.get('X', 5)\n", "os.environ"),
         ("import random\nX = random.randint(1, 9)\n", "random.randint"),
         ("X = 1\nif DEBUG:\n    X = 2\n", "X (assigned under `if`)"),
+        ("if 1 > 2:\n    X = 2\n", "X"),
         ("X = [1]\nX += [2]\n", "X (changed by `X += [2]`)"),
         ("def f():\n    if True:\n        return 1\nX = f()\n", "f()"),
         ("from django.conf import settings\nX = settings.NOT_SET\n", "settings.NOT_SET"),
@@ -239,6 +261,11 @@ def _written(root: Path, files: dict[str, str]) -> Path:
         ("X = 1 / 0\n", "1 / 0"),
         ("def f(a):\n    return a\nX = f()\n", "f()"),
         ("class C:\n    @property\n    def p(self):\n        return self.p\nX = C().p\n", "p"),
+        ("class C:\n    pass\nX = C() == C()\n", "C() == C()"),
+        ("X = 1 < 'a'\n", "1 < 'a'"),
+        ("X = 1 is 1\n", "1 is 1"),
+        ("X = '{0.real}'.format(1)\n", "'{0.real}'.format(1)"),
+        ("X = '{a}'.format(b=1)\n", "'{a}'.format(b=1)"),
     ],
 )
 def test_what_cannot_be_known_is_unresolved_with_its_text(tmp_path, source, text):

@@ -3,9 +3,9 @@ tables with real Django and print which tables belong to the package's own apps.
 
     python django_oracle.py <spec.json>
 
-The spec names the database, the package's own apps (`apps`), the apps they need (`requires`)
-and extra settings. Every app's migrations are bypassed (`MIGRATION_MODULES` maps each label to
-None) and `migrate --run-syncdb` creates the tables straight from the current models with
+The spec names the database, the package's own apps (`apps`) and the project's settings
+module (INSTALLED_APPS and the package's settings, written by the harness). Every app's
+migrations are bypassed (`MIGRATION_MODULES` maps each label to None) and `migrate --run-syncdb` creates the tables straight from the current models with
 Django's own schema editor: the oracle is what the model files declare, not the history of a
 package's migration files (which may lag its models and take minutes to replay).
 """
@@ -25,37 +25,20 @@ class _NoMigrations(dict):
         return None
 
 
+import importlib  # noqa: E402
+
 from django.conf import settings  # noqa: E402
 
-base_apps = [
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.admin",
-    "django.contrib.sites",
-]
-# A package's documented settings defaults (`from oscar.defaults import *`), then its own.
-extra = {}
-if spec["defaults"]:
-    import importlib
-
-    module = importlib.import_module(spec["defaults"])
-    extra = {name: getattr(module, name) for name in dir(module) if name.isupper()}
-extra.update(spec["settings"])
-installed = list(dict.fromkeys(base_apps + spec["requires"] + spec["apps"]))
-settings.configure(
-    INSTALLED_APPS=installed,
+# The project's own settings module (what schemalint reads too), with the database and the
+# oracle's needs on top.
+project_settings = importlib.import_module(spec["settings_module"])
+values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+values.update(
     DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", **spec["database"]}},
     MIGRATION_MODULES=_NoMigrations(),
-    SITE_ID=1,
-    USE_TZ=True,
-    SECRET_KEY="realworld",
-    STATIC_URL="/static/",
     ROOT_URLCONF=__name__,
-    TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
-    **extra,
 )
+settings.configure(**values)
 urlpatterns = []
 
 import django  # noqa: E402

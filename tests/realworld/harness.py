@@ -124,14 +124,13 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
     for top in sorted({name.split(".")[0] for name in package.apps}):
         _copy_python(site / top, project / top)
 
+    _write_settings(project, package, apps)
     dsn = pg.create_database(_database_name(package.id))
     params = dict(part.split("=", 1) for part in dsn.split())
     spec = {
         "database": {"NAME": params["dbname"], "USER": params["user"], "HOST": params["host"], "PORT": params["port"]},
         "apps": apps,
-        "requires": list(package.requires),
-        "settings": package.settings,
-        "defaults": package.defaults,
+        "settings_module": SETTINGS_MODULE,
     }
     (workdir / f"{package.id}.json").write_text(json.dumps(spec))
     done = _run(
@@ -159,6 +158,38 @@ def measure_django(package: DjangoPackage, venv: Path, pg, workdir: Path) -> Mea
         project, "django", pg, _database_name(package.id), expected, dumped, declared
     )
     return measurement
+
+
+SETTINGS_MODULE = "realworld_settings"
+BASE_APPS = (
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.sites",
+)
+
+
+def _write_settings(project: Path, package: DjangoPackage, apps: list[str]) -> None:
+    """The project's settings module and the manage.py that names it, as a Django project has
+    them: the oracle runs Django with these settings and schemalint finds them the way Django
+    does (`DJANGO_SETTINGS_MODULE` in manage.py), so both see the same INSTALLED_APPS."""
+    installed = list(dict.fromkeys([*BASE_APPS, *package.requires, *apps]))
+    lines = [f"from {package.defaults} import *  # noqa: F403", ""] if package.defaults else []
+    lines.append(f"INSTALLED_APPS = {installed!r}")
+    lines += [
+        "SITE_ID = 1",
+        "USE_TZ = True",
+        'SECRET_KEY = "realworld"',
+        'STATIC_URL = "/static/"',
+        'TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]',
+    ]
+    lines += [f"{name} = {value!r}" for name, value in package.settings.items()]
+    (project / f"{SETTINGS_MODULE}.py").write_text("\n".join(lines) + "\n")
+    (project / "manage.py").write_text(
+        f'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{SETTINGS_MODULE}")\n'
+    )
 
 
 Span = tuple[str, int, int]

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realworld.harness import covered, subject, without_refused
+from schemalint.config import Config
+from schemalint.read import Project, ReaderSettings
+from schemalint.read.django.project import DjangoProject
+from tests.realworld.harness import BASE_APPS, SETTINGS_MODULE, _write_settings, covered, subject, without_refused
+from tests.realworld.packages import DjangoPackage
 from tests.realworld.report import cause
 from tests.support.catalog import compare_catalogs
 
@@ -163,3 +167,23 @@ def test_what_postgresql_refuses_is_left_out_of_the_dump_only_when_the_dump_hold
     assert [t["indexes"] for t in left["tables"]] == [[], [index]]
     with pytest.raises(AssertionError, match="index index_gone"):
         without_refused({"tables": tables}, ("index index_gone",))
+
+
+def test_the_settings_module_django_runs_with_is_the_one_schemalint_reads(tmp_path):
+    (tmp_path / "defaults_pkg").mkdir()
+    (tmp_path / "defaults_pkg" / "__init__.py").write_text("")
+    (tmp_path / "defaults_pkg" / "defaults.py").write_text("PKG_PAGE_SIZE = 20\n")
+    package = DjangoPackage(
+        "pkg",
+        apps=("pkg.app",),
+        requires=("dep",),
+        settings={"PKG_OPTIONS": {"a": [1]}},
+        defaults="defaults_pkg.defaults",
+    )
+    _write_settings(tmp_path, package, ["pkg.app", "rw_pkg"])
+    config = Config(root=tmp_path.resolve())
+    django = DjangoProject(Project(root=config.root, config=config, settings=ReaderSettings.from_config(config)), [])
+    assert django.settings_name == SETTINGS_MODULE and django.settings_origin == "manage.py"
+    assert django.setting("INSTALLED_APPS") == [*BASE_APPS, "dep", "pkg.app", "rw_pkg"]
+    assert django.setting("PKG_OPTIONS") == {"a": [1]}
+    assert django.setting("PKG_PAGE_SIZE") == 20

@@ -110,9 +110,14 @@ def _class_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[T
 
 
 def _conditional_tables(linker: Linker, module: ModuleFacts, cls: ClassFact) -> list[Table]:
+    runs = linker.class_runs(module, cls)
+    if runs is False:
+        return []  # its `if` is false (a model registered first, another database)
     info = linker.model(module, cls)
     if info is None or info.abstract or info.external:
         return []
+    if runs:
+        return _tables(linker, info, [])
     if not info.proxy:
         linker.unresolved("model defined under if/try", cls.name, info.location)
     found = _tables(linker, info, ["exists"])
@@ -167,9 +172,10 @@ def _model_tables(linker: Linker, info: ModelInfo, unknown: list[TablePart]) -> 
     """The model's table and its auto-created many-to-many tables, with what of them the
     reader cannot know; none when `Meta.required_db_features` rules PostgreSQL out."""
     migrated = linker.required_features(info)
-    if migrated is False:
+    swapped = linker.swapped(info)
+    if migrated is False or swapped:
         return []
-    unknown = unknown + linker.model_unknowns(info) + (["exists"] if migrated is None else [])
+    unknown = unknown + linker.model_unknowns(info) + (["exists"] if None in (migrated, swapped) else [])
     builder = TableBuilder(linker, info, unknown)
     try:
         table = builder.table()

@@ -17,6 +17,7 @@ from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    Branch,
     Call,
     ClassFact,
     FieldInit,
@@ -662,6 +663,7 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
     classes: list[ClassFact] = []
     functions: list[str] = []
     conditional: list[ClassFact] = []
+    branches: list[Branch] = []
     cursor = 0
     for statement in (statement for tree in trees for statement in tree.body):
         if isinstance(statement, cst.SimpleStatementLine):
@@ -684,7 +686,23 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
             if _is_type_checking(statement) and isinstance(getattr(statement, "orelse", None), cst.Else):
                 found, cursor = _assignments(statement.orelse.body.body, finder, cursor, None)  # type: ignore[union-attr]
                 constants += [a for a in found if a.name not in {c.name for c in constants}]
-            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING).
+            # A class in any branch may or may not exist at run time (never under TYPE_CHECKING);
+            # an `if`/`elif`/`else` chain keeps each block's tests, classes and assignments
+            # (`if not is_model_registered(...)`, `if connection.vendor == "postgresql"`).
+            if isinstance(statement, cst.If) and not _is_type_checking(statement):
+                for conditions, block in _if_branches(statement):
+                    lines: list[int] = []
+                    assigned: list[Assign] = []
+                    for inner in block:
+                        if isinstance(inner, cst.ClassDef):
+                            fact, cursor = _class(inner, finder, cursor, None)
+                            conditional.append(fact)
+                            lines.append(fact.line)
+                        elif isinstance(inner, cst.SimpleStatementLine):
+                            found, cursor = _assignments([inner], finder, cursor, None)
+                            assigned += found
+                    branches.append(Branch(conditions, tuple(lines), tuple(assigned)))
+                continue
             for block in _runtime_blocks(statement):
                 for inner in block:
                     if isinstance(inner, cst.ClassDef):
@@ -702,7 +720,30 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
         tuple(classes),
         functions=tuple(functions),
         conditional_classes=tuple(conditional),
+        branches=tuple(branches),
     )
+
+
+def _if_branches(statement: cst.If) -> Iterable[tuple[tuple[tuple[object, bool], ...], Sequence[cst.BaseStatement]]]:
+    """Each block of an `if`/`elif`/`else` chain with the truth each test must have for it
+    to run (`elif b:` runs when `a` is false and `b` true)."""
+    earlier: list[tuple[object, bool]] = []
+    node: cst.If = statement
+    while True:
+        test = value_of(node.test)
+        yield (*earlier, (test, True)), _statements(node.body)
+        earlier.append((test, False))
+        if isinstance(node.orelse, cst.If):
+            node = node.orelse
+            continue
+        if isinstance(node.orelse, cst.Else):
+            yield tuple(earlier), _statements(node.orelse.body)
+        return
+
+
+def _statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    """An indented block's statements (a one-line `if x: y = 1` body: none read)."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else ()
 
 
 def _is_type_checking(statement: cst.CSTNode) -> bool:

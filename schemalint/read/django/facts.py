@@ -130,6 +130,18 @@ class ClassFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Branch:
+    """One block of a module-level `if`/`elif`/`else` chain."""
+
+    conditions: tuple[tuple[object, bool], ...]
+    """(test, the truth it must have) for each test before and of this block."""
+    classes: tuple[int, ...] = ()
+    """The lines of the classes the block defines (in `conditional_classes`)."""
+    constants: tuple[Assign, ...] = ()
+    """Its simple `name = value` statements."""
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleFacts:
     rel: str
     package: str
@@ -145,3 +157,5 @@ class ModuleFacts:
     """Names of module-level functions (a call to one in a model body may build a field)."""
     conditional_classes: tuple[ClassFact, ...] = ()
     """Classes defined under a module-level `if`/`try`: which branch runs is not static."""
+    branches: tuple[Branch, ...] = ()
+    """The blocks of module-level `if`/`elif`/`else` chains (their classes are conditional)."""

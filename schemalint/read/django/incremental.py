@@ -271,6 +271,13 @@ class TrackingLinker(Linker):
             if self._pk_cache.get(key) is not None:
                 self._pk_summaries[key] = summary
 
+    def _condition(self, module: ModuleFacts, test: object) -> bool | None:
+        # A registry guard (`if not is_model_registered(label, name)`) reads the key it names.
+        key = self._guard(module, test)
+        if key is not None and self.tracker.stack:
+            self.tracker.stack[-1].keys.add(key)
+        return super()._condition(module, test)
+
     def _load_all_models(self) -> None:
         # Only to fill the registry: a segment depends on the model it finds there (`_Registry`),
         # not on every model made meanwhile.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from schemalint.model import Column, Diagnostic, ForeignKey, Location, TablePart
@@ -17,11 +18,13 @@ from schemalint.read.django.expressions import ExpressionWriter
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    Branch,
     Call,
     ClassFact,
     FString,
     ModuleFacts,
     Ref,
+    Unary,
 )
 from schemalint.read.django.fields import (
     BUILTIN_FIELDS,
@@ -32,7 +35,9 @@ from schemalint.read.django.fields import (
     varchar,
 )
 from schemalint.read.django.project import DjangoProject, SettingsFacts, major
+from schemalint.read.django.registry import GUARD, registry_check
 from schemalint.read.django.resolve import Resolver, Symbol, Unresolved, describe
+from schemalint.read.python.evaluate import Function
 
 VIRTUAL_APPS = {label for _, label, _ in VIRTUAL_MODULES.values()}
 
@@ -49,6 +54,25 @@ _FIELD_LIKE = {
 }
 # The metaclass every model has; any other may add fields the reader cannot see.
 MODEL_METACLASSES = {"django.db.models.base.ModelBase", "django.db.models.ModelBase"}
+
+
+# Django's base of relation fields, under its import paths: a subclass declaring
+# `many_to_many = True` is a many-to-many relation that Django's ManyToManyField does not build.
+RELATED_FIELD = {"django.db.models.fields.related.RelatedField", "django.db.models.RelatedField"}
+
+
+def _assigns(cls: ClassFact, name: str, value: object) -> bool:
+    return any(a.name == name and a.value is value for a in cls.body)
+
+
+def _is_page_base(symbol: Symbol) -> bool:
+    """Wagtail's page metaclass (wagtail/models/pages.py): it adds no field (see `_page_base_meta`)."""
+    return (
+        symbol.kind == "class"
+        and symbol.module is not None
+        and symbol.module.module in ("wagtail.models.pages", "wagtail.models")
+        and symbol.name == "PageBase"
+    )
 
 
 def class_bases(cls: ClassFact) -> list[Ref]:
@@ -132,6 +156,9 @@ class FieldClass:
     """`db_type()` returns None: Django creates no column."""
     modules: tuple[tuple[str, ModuleFacts], ...] = ()
     """Argument -> the module its default or forced value is written in (the field class's)."""
+    related_many: bool = False
+    """A RelatedField that declares `many_to_many = True` (taggit's TaggableManager): Django
+    keeps it in `local_many_to_many` and builds nothing for it, whatever type it names."""
 
 
 @dataclass
@@ -243,6 +270,98 @@ class Linker:
         """False once a class may be a model whose table the reader cannot build."""
         self.item_locations: dict[tuple[str, int, int], tuple[Location, ...]] = {}
         """Meta list assignment -> where each of its calls starts."""
+        self._registered: dict[GUARD, bool | None] = {}
+        """Registry guards -> whether a model of that label and name is registered first."""
+        self.resolver.decide = self._running_branches
+        self._decide_registry()
+
+    # ------------------------------------------------------------------ module-level `if`s
+
+    def _running_branches(self, module: ModuleFacts) -> list[Branch]:
+        return [b for b in module.branches if self.branch_runs(module, b) is True]
+
+    def branch_runs(self, module: ModuleFacts, branch: Branch) -> bool | None:
+        """Whether a block of a module-level `if` chain runs: each test read as Django's
+        registry (registry.py) or evaluated statically; None when one cannot be known."""
+        for test, truth in branch.conditions:
+            value = self._condition(module, test)
+            if value is None:
+                return None
+            if value is not truth:
+                return False
+        return True
+
+    def class_runs(self, module: ModuleFacts, cls: ClassFact) -> bool | None:
+        """Whether a class under a module-level `if`/`try` is created (None: not static)."""
+        for branch in module.branches:
+            if cls.line in branch.classes:
+                return self.branch_runs(module, branch)
+        return None
+
+    def _condition(self, module: ModuleFacts, test: object) -> bool | None:
+        key = self._guard(module, test)
+        if key is not None:
+            registered = self._registered.get(key)
+            return None if registered is None else not registered
+        try:
+            value = self.resolver.evaluate(module, test)
+        except Unresolved:
+            return None
+        return bool(value)
+
+    def _decide_registry(self) -> None:
+        """`if not is_model_registered(label, name): class ...` (registry.py): registered when
+        the project defines a model of that label and name unconditionally; unknown when more
+        than one module guards a definition of it (which Django imports first is not static)."""
+        asked: Counter[GUARD] = Counter()
+        for module in self.facts:
+            for branch in module.branches:
+                test, truth = branch.conditions[-1]
+                key = self._guard(module, test) if branch.classes and truth else None
+                if key is not None:
+                    asked[key] += 1
+        if not asked:
+            return
+        names_asked = {name for _, name in asked}
+        registered: set[GUARD] = set()
+        for module in self.facts:
+            for cls in module.classes:
+                if cls.name.lower() in names_asked:
+                    info = self.model(module, cls)
+                    if info is not None and not info.abstract:
+                        registered.add((info.app_label, cls.name.lower()))
+        self._registered = {
+            key: True if key in registered else None if count > 1 else False for key, count in asked.items()
+        }
+        # What was resolved while deciding saw the guarded classes as absent: start afresh.
+        self._models.clear()
+        self.registry.clear()
+        self._pk_cache.clear()
+        self.resolver.forget()
+
+    def _guard(self, module: ModuleFacts, test: object) -> GUARD | None:
+        """What registry question `not f("label", "Name")` asks, when `f` asks one."""
+        if not (isinstance(test, Unary) and test.op == "not" and isinstance(test.operand, Call)):
+            return None
+        call = test.operand
+        if not call.func or call.star or call.kwargs or len(call.args) != 2:
+            return None
+        evaluator = self.resolver.evaluator
+        source = evaluator.module_at(module.rel, module.module, module.package)
+        try:
+            function = evaluator.name(source, call.func) if source is not None else None
+            values = [self.resolver.evaluate(module, a) for a in call.args]
+        except Unresolved:
+            return None
+        positions = registry_check(function) if isinstance(function, Function) else None
+        if positions is None:
+            return None
+        label, name = values[positions[0]], values[positions[1]]
+        return (label, name.lower()) if isinstance(label, str) and isinstance(name, str) else None
+
+    def conditional_models(self, module: ModuleFacts) -> list[ClassFact]:
+        """The module's classes under an `if` that are known to be created."""
+        return [c for c in module.conditional_classes if self.class_runs(module, c) is True]
 
     # ------------------------------------------------------------------ diagnostics
 
@@ -389,6 +508,8 @@ class Linker:
 
     def _meta(self, module: ModuleFacts, cls: ClassFact) -> dict[str, tuple[Any, ModuleFacts, Location]]:
         meta: dict[str, tuple[Any, ModuleFacts, Location]] = {}
+        if cls.meta is None and (page_meta := self._page_base_meta(module, cls)) is not None:
+            return page_meta
         if cls.meta is None:
             # Without its own Meta a class sees its abstract parent's (Python attribute lookup).
             for base in class_bases(cls):
@@ -430,6 +551,41 @@ class Linker:
                     Location(module.rel, line, col) for line, col in assign.items
                 )
         return meta
+
+    def _page_base_meta(self, module: ModuleFacts, cls: ClassFact) -> dict | None:
+        """Wagtail's PageBase metaclass gives a base page model (concrete, every model base
+        abstract) that declares no Meta one that inherits `AbstractPageMeta` (its
+        unique_together); it adds no field. None for any other class."""
+        page_base = self._inherited_metaclass(module, cls)
+        if page_base is None:
+            return None
+        bases = [self.resolver.resolve(module, base.dotted) for base in class_bases(cls)]
+        parents = [self.model(b.module, b.cls) for b in bases if b.kind == "class" and b.module and b.cls]
+        if any(parent is not None and not parent.abstract for parent in parents):
+            return None
+        found = self.resolver.resolve(page_base, "AbstractPageMeta")
+        if found.kind != "class" or found.module is None or found.cls is None:
+            return None
+        return {
+            a.name: (a.value, found.module, Location(found.module.rel, a.line, a.col))
+            for a in found.cls.body
+            if a.name != "abstract"
+        }
+
+    def _inherited_metaclass(self, module: ModuleFacts, cls: ClassFact, depth: int = 0) -> ModuleFacts | None:
+        """The module of wagtail's PageBase when it is the class's metaclass (its own or a
+        base's), else None."""
+        written = metaclass(cls)
+        if isinstance(written, Ref):
+            symbol = self.resolver.resolve(module, written.dotted)
+            return symbol.module if _is_page_base(symbol) else None
+        for base in class_bases(cls):
+            symbol = self.resolver.resolve(module, base.dotted)
+            if symbol.kind == "class" and symbol.module and symbol.cls and symbol.cls is not cls and depth < 20:
+                found = self._inherited_metaclass(symbol.module, symbol.cls, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def meta_value(self, meta: dict, key: str, default=None, what: str | None = None):
         if key not in meta:
@@ -487,6 +643,7 @@ class Linker:
             known = symbol is not None and (
                 (symbol.kind == "django" and symbol.name in MODEL_METACLASSES)
                 or (symbol.kind == "class" and symbol.module is not None and symbol.module.module == "mptt.models")
+                or _is_page_base(symbol)
             )
             if not known:
                 self.unresolved("metaclass (it may add fields)", describe(meta_class), location)
@@ -514,6 +671,27 @@ class Linker:
             if parent.abstract:
                 parts += self.model_unknowns(parent, depth + 1)
         return list(dict.fromkeys(parts))
+
+    def swapped(self, info: ModelInfo) -> bool | None:
+        """`Meta.swappable = "SETTING"` whose setting names another model (Options.swapped):
+        Django creates no table for it. None when the setting cannot be read (SL002)."""
+        if "swappable" not in info.meta:
+            return False
+        name = self.meta_value(info.meta, "swappable", None)
+        if not isinstance(name, str):
+            return False if name is None and not self._reported_about(info.meta["swappable"][2]) else None
+        try:
+            value = self.django.setting(name)
+        except Unresolved as exc:
+            self.unresolved("Meta.swappable", f"settings.{name}: {exc.text}", info.meta["swappable"][2])
+            return None
+        if not isinstance(value, str) or not value:
+            return False
+        label, dot, model = value.rpartition(".")
+        return not dot or f"{label}.{model.lower()}" != f"{info.app_label}.{info.cls.name.lower()}"
+
+    def _reported_about(self, location: Location) -> bool:
+        return any(d.location == location for d in self.diagnostics)
 
     def required_features(self, info: ModelInfo) -> bool | None:
         """`Meta.required_db_features` on PostgreSQL: True (migrated), False (Django skips the
@@ -598,6 +776,10 @@ class Linker:
         if symbol.kind == "class" and symbol.cls is not None and symbol.module is not None and depth < 20:
             for base in class_bases(symbol.cls):
                 parent = self.field_class(symbol.module, base.dotted, location, depth + 1)
+                if parent is not None and parent.name in RELATED_FIELD and _assigns(symbol.cls, "many_to_many", True):
+                    # taggit's TaggableManager: a many-to-many relation through a model of its own
+                    # (`Options.add_field` puts it in local_many_to_many): no column, no table.
+                    parent = FieldClass("Field", {}, {}, None, parent.name, no_column=True, related_many=True)
                 if parent is not None:
                     return self._subclass(parent, symbol.module, symbol.cls, configured)
             if depth == 0 and _is_historical_records(symbol):
@@ -727,6 +909,8 @@ class Linker:
     def _subclass(parent: FieldClass, module: ModuleFacts, cls: ClassFact, configured: str | None) -> FieldClass:
         """A project field class over `parent`: its `__init__` defaults and forced arguments,
         `get_internal_type()` and `db_type()` (the nearest definition wins)."""
+        if parent.related_many:  # whatever get_internal_type() says, there is no column
+            return replace(parent, name=f"{module.module}.{cls.name}")
         builtin = cls.internal_type if cls.internal_type in BUILTIN_FIELDS else parent.builtin
         init = cls.init
         defaults = {**parent.defaults, **dict(init.defaults)} if init else parent.defaults
@@ -922,7 +1106,7 @@ class Linker:
 
     def _load_all_models(self) -> None:
         for module in list(self.resolver.modules.values()):
-            for cls in module.classes:
+            for cls in [*module.classes, *self.conditional_models(module)]:
                 self.model(module, cls)
 
     def pk_of(self, info: ModelInfo) -> tuple[str, str, str]:

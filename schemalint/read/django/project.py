@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from schemalint.model import Diagnostic, Location
 from schemalint.read import Project
+from schemalint.read.django.swapper import Swapper
 from schemalint.read.python import Unresolved
 from schemalint.read.python.evaluate import MISSING, Evaluator, Module
 from schemalint.read.python.lines import LineFinder, declaration
@@ -246,6 +247,17 @@ class DjangoSettings:
         return self.defaults.get(name, MISSING)
 
 
+class PostgresConnection:
+    """`django.db.connection` as a model module sees it while it is imported: the database is
+    PostgreSQL (`if connection.vendor == "postgresql":` picks that branch, as in modelsearch);
+    anything else about the connection depends on the server and is not static."""
+
+    def attribute(self, name: str) -> object:
+        if name == "vendor":
+            return "postgresql"
+        raise Unresolved(f"connection.{name}")
+
+
 class DjangoProject:
     """Project-level facts for the Django reader: the module resolver and evaluator of the
     static-Python layer, the Django version, the settings module, each app's AppConfig."""
@@ -257,6 +269,8 @@ class DjangoProject:
         self.evaluator = Evaluator(self.modules)
         self.settings_object = DjangoSettings(self.evaluator, None, self.version)
         self.evaluator.objects["django.conf.settings"] = self.settings_object
+        self.evaluator.objects["django.db.connection"] = PostgresConnection()
+        self.evaluator.intrinsics.update(Swapper(self.evaluator, self.setting, list(model_files)).intrinsics())
         named = find_settings_module(project, model_files)
         self.settings_name: str | None = named[0] if named else None
         self.settings_origin: str | None = named[1] if named else None

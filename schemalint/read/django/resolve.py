@@ -14,6 +14,8 @@ never a guess.
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -23,6 +25,7 @@ from schemalint.read.django.contrib_facts import CONTRIB_FACTS
 from schemalint.read.django.facts import (
     Assign,
     BinOp,
+    Branch,
     Call,
     ClassFact,
     FString,
@@ -106,6 +109,34 @@ class Resolver:
         self._constants: dict[str, dict[str, Assign]] = {}
         self._resolved: dict[tuple[str, str], Symbol] = {}
         self._virtual_loaded = False
+        self.decide: Callable[[ModuleFacts], list[Branch]] = lambda module: []
+        """The blocks of a module's `if` chains that run (the linker decides, Django semantics)."""
+        self._running: dict[str, tuple[Branch, ...]] = {}
+        self._deciding: set[str] = set()
+
+    def forget(self) -> None:
+        """Drop what was resolved so far (what a module defines has changed)."""
+        self._classes.clear()
+        self._constants.clear()
+        self._resolved.clear()
+        self._running.clear()
+
+    def running(self, module: ModuleFacts) -> tuple[Branch, ...] | None:
+        """The module's `if` blocks that run; None while they are being decided (a test that
+        reads the module itself sees only what it defines unconditionally)."""
+        if not module.branches:
+            return ()
+        if module.rel in self._running:
+            return self._running[module.rel]
+        if module.rel in self._deciding:
+            return None
+        self._deciding.add(module.rel)
+        try:
+            found = tuple(self.decide(module))
+        finally:
+            self._deciding.discard(module.rel)
+        self._running[module.rel] = found
+        return found
 
     def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         # Imported here: a link that needs no extra module never imports libcst.
@@ -170,14 +201,24 @@ class Resolver:
         return self._imports[key]
 
     def classes(self, module: ModuleFacts) -> dict[str, ClassFact]:
-        if module.rel not in self._classes:
-            self._classes[module.rel] = {c.name: c for c in module.classes}
-        return self._classes[module.rel]
+        if module.rel in self._classes:
+            return self._classes[module.rel]
+        running = self.running(module)
+        lines = {line for branch in running or () for line in branch.classes}
+        found = {c.name: c for c in [*module.classes, *(c for c in module.conditional_classes if c.line in lines)]}
+        if running is not None:
+            self._classes[module.rel] = found
+        return found
 
     def constants(self, module: ModuleFacts) -> dict[str, Assign]:
-        if module.rel not in self._constants:
-            self._constants[module.rel] = {a.name: a for a in module.constants}
-        return self._constants[module.rel]
+        if module.rel in self._constants:
+            return self._constants[module.rel]
+        running = self.running(module)
+        assigned = [*module.constants, *(a for branch in running or () for a in branch.constants)]
+        found = {a.name: a for a in sorted(assigned, key=lambda a: a.line)}  # the last binding wins
+        if running is not None:
+            self._constants[module.rel] = found
+        return found
 
     # ------------------------------------------------------------------ names
 
@@ -325,7 +366,7 @@ class Resolver:
                         raise Unresolved(describe(value))
                     return self.evaluate(module, value.args[2], depth + 1, local)
                 return _facts_value(found)
-        if isinstance(value, Call) and value.func and not value.star:
+        if isinstance(value, Call) and value.func and not value.star or isinstance(value, Opaque):
             return self.python(module, value, local)
         raise Unresolved(describe(value))
 
@@ -358,6 +399,8 @@ class Resolver:
             raise Unresolved(written if exc.text in written else f"{written}: {exc.text}", exc.what) from None
 
     def _python(self, module: ModuleFacts, value, local: dict | None = None):
+        if isinstance(value, Opaque):  # `"app" in settings.INSTALLED_APPS`, `"{}".format(...)`
+            return self._python_text(module, value.text, local)
         dotted = value.dotted if isinstance(value, Ref) else value.func
         if self.resolve(module, dotted).kind in ("django", "class", "settings"):
             raise Unresolved(describe(value))  # Django's own objects and models are not values
@@ -376,6 +419,18 @@ class Resolver:
         args = [self._argument(module, source, a, local) for a in value.args]
         kwargs = {k: self._argument(module, source, v, local) for k, v in value.kwargs}
         return _facts_value(self.evaluator.call(function, args, kwargs, describe(value)))
+
+    def _python_text(self, module: ModuleFacts, text: str, local: dict | None):
+        """An expression the facts keep only as text, evaluated by the layer in its module (a
+        name the class body binds is not the module's: unresolved)."""
+        source = self.evaluator.module_at(module.rel, module.module, module.package)
+        try:
+            tree = ast.parse(f"(\n{text}\n)", mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            raise Unresolved(text) from None
+        if source is None or (local and any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(tree))):
+            raise Unresolved(text)
+        return _facts_value(self.evaluator.expression(source, tree.body, {}))
 
     def _argument(self, module: ModuleFacts, source, value, local: dict | None):
         try:

@@ -10,10 +10,11 @@ Python knowledge that is not ORM knowledge lives here once:
   `venv`, `$VIRTUAL_ENV` or the `python-path` config key), read, never imported. `django.*`
   always means installed Django, never a folder of the project.
 * `evaluate.py`: an evaluator over `ast` for module-level values: literals, names across
-  modules (`from .base import *` included), arithmetic, `getattr(obj, "X", default)`, a
-  function or method whose body is one `return`, objects whose attributes come from a
-  `@property` or a defaults dict. Objects it cannot see into (Django's `settings`) are given
-  to it by the reader.
+  modules (`from .base import *` included), arithmetic, comparisons, `str.format`,
+  `getattr(obj, "X", default)`, a function or method whose body is one `return`, objects
+  whose attributes come from a `@property` or a defaults dict. Objects it cannot see into
+  (Django's `settings`, `django.db.connection`) and functions whose effect lies outside their
+  body (swapper's) are given to it by the reader (`objects`, `intrinsics`).
 * `lines.py`: a line finder for declarations (`class Name`, `name =`) by scanning text.
 * `syntax_diagnostic` (syntax.py): SL001 for a file that does not parse, placed where Python
   itself places the error.

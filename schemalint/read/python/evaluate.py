@@ -2,7 +2,8 @@
 
 What configuration code writes, evaluated without running it: literals and containers,
 names across modules (`from .base import *`, later bindings win, a `try:` import of a module
-that exists counts), arithmetic and f-strings, `a or b`, `x if c else y`, subscripts,
+that exists counts), arithmetic and f-strings, comparisons (`"app" in settings.INSTALLED_APPS`,
+`x is None`), `str.format`, `a or b`, `x if c else y`, subscripts,
 `getattr(obj, "NAME", default)`, `dict.get`, a function or method whose body is (after a
 docstring, local imports and simple assignments) a single `return`, instances of classes
 whose `__init__` assigns `self.attr = ...`, `@property` getters, and "settings objects" built
@@ -10,13 +11,16 @@ from a defaults dict (`APISettings(None, DEFAULTS)`: a class with `__getattr__`,
 attributes come from the user's settings dict, then the defaults).
 
 Objects the evaluator cannot read (Django's `settings`) are given as `objects`: dotted
-name -> a `Namespace`. Anything else raises `Unresolved` with the text it could not resolve.
+name -> a `Namespace`; functions whose effect lies outside their body (swapper's settings
+lookups) as `intrinsics`: dotted name -> what the reader computes for a call. Anything else
+raises `Unresolved` with the text it could not resolve.
 """
 
 from __future__ import annotations
 
 import ast
 import operator
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -105,10 +109,23 @@ def _text(node: ast.AST) -> str:
         return "<expression>"
 
 
+Intrinsic = Callable[[list[Any], dict[str, Any], str], Any]
+"""A function the reader computes itself: (args, kwargs, call text) -> value, or `Unresolved`."""
+
+
 class Evaluator:
-    def __init__(self, modules: ModuleResolver, objects: dict[str, Namespace] | None = None) -> None:
+    def __init__(
+        self,
+        modules: ModuleResolver,
+        objects: dict[str, Namespace] | None = None,
+        intrinsics: dict[str, Intrinsic] | None = None,
+    ) -> None:
         self.modules = modules
         self.objects = dict(objects or {})
+        self.intrinsics = dict(intrinsics or {})
+        """Functions whose effect lies outside their `return` (a registry, settings they set),
+        by module and name (`swapper.get_model_name`): the reader computes them as the library
+        does; the evaluator never runs their bodies."""
         self._loaded: dict[str, Module | None] = {}
         self._globals: dict[tuple[str, str], Any] = {}
         self._active: set[tuple[str, str]] = set()
@@ -182,6 +199,8 @@ class Evaluator:
         for statement in reversed(body):
             if isinstance(statement, ast.Try):
                 value = self._binding_in_try(module, statement, name, depth)
+            elif isinstance(statement, ast.If) and _binds(statement, name):
+                value = self._binding_in_if(module, statement, name, depth)
             elif isinstance(statement, (ast.If, ast.For, ast.While, ast.With)):
                 if _binds(statement, name):
                     raise Unresolved(f"{name} (assigned under `{type(statement).__name__.lower()}`)")
@@ -191,6 +210,15 @@ class Evaluator:
             if value is not MISSING:
                 return value
         return MISSING
+
+    def _binding_in_if(self, module: Module, statement: ast.If, name: str, depth: int) -> Any:
+        """`if X: NAME = a  else: NAME = b`: the block whose test is true binds it, when the
+        test can be evaluated; otherwise which binding runs is not known."""
+        try:
+            truth = _truth(self.expression(module, statement.test, {}, depth + 1), statement.test)
+        except Unresolved:
+            raise Unresolved(f"{name} (assigned under `if`)") from None
+        return self._binding(module, statement.body if truth else statement.orelse, name, depth)
 
     def _binding_in_try(self, module: Module, statement: ast.Try, name: str, depth: int) -> Any:
         """`try: from .local import *  except ImportError: pass`: the body runs when every
@@ -362,6 +390,14 @@ class Evaluator:
                 if truth if isinstance(node.op, ast.Or) else not truth:
                     return value
             return value
+        if isinstance(node, ast.Compare):
+            left = evaluate(node.left)
+            for op, comparator in zip(node.ops, node.comparators):
+                right = evaluate(comparator)
+                if not _compare(op, left, right, node):
+                    return False
+                left = right
+            return True
         if isinstance(node, ast.IfExp):
             return evaluate(node.body) if _truth(evaluate(node.test), node.test) else evaluate(node.orelse)
         if isinstance(node, ast.JoinedStr):
@@ -509,6 +545,9 @@ class Evaluator:
         if isinstance(function, Builtin):
             return self._builtin(function, args, kwargs, text, depth)
         if isinstance(function, Function):
+            intrinsic = self.intrinsics.get(f"{function.module.name}.{function.node.name}")
+            if intrinsic is not None and function.bound is MISSING:
+                return intrinsic(args, kwargs, text)
             return self._run(function, args, kwargs, text, depth)
         if isinstance(function, Class):
             return self._construct(function, args, kwargs, text, depth)
@@ -527,6 +566,15 @@ class Evaluator:
             return function.bound.get(args[0], args[1] if len(args) == 2 else None)
         if name in ("str.upper", "str.lower", "str.strip") and not args and not kwargs:
             return getattr(function.bound, name[4:])()
+        if (
+            name == "str.format"
+            and all(isinstance(v, _PLAIN) for v in [*args, *kwargs.values()])
+            and _plain_fields(function.bound)
+        ):
+            try:
+                return function.bound.format(*args, **kwargs)
+            except (IndexError, KeyError, ValueError, AttributeError, TypeError):
+                raise Unresolved(text) from None
         if name in ("str", "int", "bool") and len(args) == 1 and isinstance(args[0], _PLAIN) and not kwargs:
             try:
                 return {"str": str, "int": int, "bool": bool}[name](args[0])
@@ -642,6 +690,45 @@ def _truth(value: Any, node: ast.AST) -> bool:
     if isinstance(value, (Module, ModuleRef, Function, Class, Instance, Builtin)):
         return True
     raise Unresolved(_text(node))
+
+
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_VALUES = (*_PLAIN, tuple, list, dict, frozenset)
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any, node: ast.AST) -> bool:
+    """One comparison of values the evaluator knows (`"app" in settings.INSTALLED_APPS`,
+    `x is None`); anything else (an object, a comparison Python refuses) is unresolved."""
+    if isinstance(op, (ast.Is, ast.IsNot)):
+        if not any(v is None or isinstance(v, bool) for v in (left, right)) or not all(
+            isinstance(v, _VALUES) for v in (left, right)
+        ):
+            raise Unresolved(_text(node))
+        return (left is right) == isinstance(op, ast.Is)
+    if type(op) not in _COMPARE or not all(isinstance(v, _VALUES) for v in (left, right)):
+        raise Unresolved(_text(node))
+    try:
+        return bool(_COMPARE[type(op)](left, right))
+    except TypeError:
+        raise Unresolved(_text(node)) from None
+
+
+def _plain_fields(template: str) -> bool:
+    """`"{app}.{}"`: fields that name an argument, no attribute or item lookups in them."""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError:
+        return False
+    return all("." not in f and "[" not in f for f in fields)
 
 
 def _iterable(value: Any, node: ast.AST) -> list[Any]:
