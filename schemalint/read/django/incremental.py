@@ -128,6 +128,10 @@ class _TrackingResolver(Resolver):
             self._summaries[key] = summary
         return found
 
+    def forget(self) -> None:
+        super().forget()
+        self._summaries.clear()  # (it clears what they summarise)
+
     def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         self.extracted.add(rel)
         return super()._extract_text(rel, text)
@@ -195,18 +199,28 @@ class TrackingLinker(Linker):
     ) -> None:
         self.own_models_only = own_models_only
         self.tracker = _Tracker()
-        super().__init__(facts, project)
-        self.initial = list(self.diagnostics)
-        """The facts' and the settings' diagnostics: before any segment's."""
-        self.resolver = _TrackingResolver(facts, project, self.django, self.tracker)
-        self.registry = _Registry(self)
-        self.previous = previous
-        self.changed_keys: set[RegistryKey] = set()
-        self.collided = False
         self._model_summaries: dict[tuple[str, str], Summary] = {}
         self._field_summaries: dict[int, Summary] = {}
         self._pk_summaries: dict[str, Summary] = {}
         self._by_rel: dict[str, ModuleFacts] = {}
+        self.previous = previous
+        self.changed_keys: set[RegistryKey] = set()
+        self.collided = False
+        super().__init__(facts, project)
+        self.initial = list(self.diagnostics)
+        """The facts' and the settings' diagnostics: before any segment's."""
+        self.resolver = _TrackingResolver(facts, project, self.django, self.tracker)
+        self.resolver.decide = self._running_branches
+        self.registry = _Registry(self)
+        # Decided again with the tracking resolver (the plain one decided in Linker.__init__).
+        self._decide_registry()
+
+    def _decide_registry(self) -> None:
+        super()._decide_registry()
+        # What was made while deciding saw the guarded classes as absent: so did its summaries.
+        self._model_summaries.clear()
+        self._field_summaries.clear()
+        self._pk_summaries.clear()
 
     @property
     def complete(self) -> bool:
