@@ -28,7 +28,7 @@ from schemalint.read.django.facts import (
     Spread,
     Unary,
 )
-from schemalint.read.python.parse import parse_for_reading
+from schemalint.read.python.parse import parse_chunk, parse_for_reading
 from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.statements import top_level_chunks
 
@@ -650,7 +650,7 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
 def _chunk_trees(chunks: list[str], finder: LineFinder):
     """Each chunk's tree, parsed only when the previous one has been read (one in memory)."""
     for chunk in chunks:
-        tree = parse_for_reading(chunk)
+        tree = parse_chunk(chunk)
         finder.default_indent = tree.default_indent  # what a block with `indent=None` uses
         yield tree
 

@@ -17,7 +17,7 @@ import libcst as cst
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
-from schemalint.read.python.parse import parse_for_reading
+from schemalint.read.python.parse import parse_chunk, parse_for_reading
 from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
@@ -70,7 +70,7 @@ def extract_text(text: str, rel: str) -> FileFacts:
         reader = _ModuleReader(text, rel)
         try:
             for chunk in chunks:
-                reader.read_statements(parse_for_reading(chunk))
+                reader.read_statements(parse_chunk(chunk))
             return _with_functions(reader.facts(), text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
