@@ -14,6 +14,7 @@ Nothing here imports pygls: the language-independent half of the server is teste
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
@@ -96,7 +97,7 @@ class MemoryPack(Pack):
 
     def _remember(self, key: str, value: Any) -> None:
         if isinstance(value, LinkEntry) and not isinstance(value, _Linked):
-            value = _Linked(value.reads, value.lookups, value.schema_blob)
+            value = _Linked(**{f.name: getattr(value, f.name) for f in dataclasses.fields(LinkEntry)})
         self._memo[key] = (value, self._used.get(key))
         while len(self._memo) > self._limit:
             self._memo.popitem(last=False)
@@ -114,7 +115,7 @@ class MemoryPack(Pack):
         """Put the linked schemas the last run used into the pack, pickled."""
         for key, entry in getattr(self, "_unpickled", {}).items():
             if key in self._memo and key not in self._used:
-                Pack.put(self, key, LinkEntry(entry.reads, entry.lookups, dumps(entry.schema())))
+                Pack.put(self, key, _pickled(entry))
         self._unpickled = {}
 
 
@@ -149,6 +150,11 @@ class MemoryCache(Cache):
             schema_blob=b"",
         )
         object.__setattr__(entry, "_schema", schema)
+        # What a reader recorded for relinking after an edit (`RecordingProject.link_state`,
+        # where readers have it), kept unpickled too: `LinkEntry.state()` looks for `_state`.
+        state = getattr(project, "link_state", None)
+        if state is not None:
+            object.__setattr__(entry, "_state", state)
         pack = self.links(source)
         assert isinstance(pack, MemoryPack)
         pack.keep_unpickled(key, entry)
@@ -169,6 +175,17 @@ class MemoryCache(Cache):
             if isinstance(pack, MemoryPack):
                 pack.pickle_kept()
         super().save()
+
+
+def _pickled(entry: _Linked) -> LinkEntry:
+    """A linked schema kept unpickled, as the pack stores it (its link state too, when the
+    reader recorded one and `LinkEntry` has a place for it)."""
+    values: dict[str, Any] = {f.name: getattr(entry, f.name) for f in dataclasses.fields(LinkEntry)}
+    values["schema_blob"] = dumps(entry.schema())
+    state = entry.__dict__.get("_state")
+    if state is not None and "state_blob" in values:
+        values["state_blob"] = dumps(state)
+    return LinkEntry(**values)
 
 
 def _format() -> str:
@@ -232,6 +249,8 @@ class Snapshot:
     """The files the latest run read from disk (tests assert it)."""
     discoveries: int = 0
     """How many times the tree was walked (tests assert it)."""
+    missing: list[str] = field(default_factory=list)
+    """Discovered files the latest `inputs` found gone."""
 
     def forget_tree(self) -> None:
         """Files were created, deleted or saved: discover again next run."""
@@ -251,6 +270,8 @@ class Snapshot:
         found = dict(buffers)
         kept: dict[str, tuple[tuple[int, int, int], bytes, bool]] = {}
         read: list[str] = []
+        missing: list[str] = []
+        unreadable = {path for path, _ in discovered.unreadable}
         now = time.time_ns()
         for paths in discovered.files.values():
             for path in paths:
@@ -260,6 +281,8 @@ class Snapshot:
                 try:
                     stat = os.stat(path)
                 except OSError:
+                    if path not in unreadable:  # (known unreadable: the read stage says so)
+                        missing.append(rel)
                     continue
                 stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
                 old = self.files.get(rel)
@@ -273,7 +296,7 @@ class Snapshot:
                     read.append(rel)
                 kept[rel] = (stamp, data, now - stat.st_mtime_ns > RACY * 1e9)
                 found[rel] = data
-        self.files, self.read = kept, read  # a run interrupted above leaves the last one's
+        self.files, self.read, self.missing = kept, read, missing  # interrupted: the last run's
         return found
 
 
@@ -367,6 +390,10 @@ class ProjectState:
             # start): the files are read as the CLI reads them. With buffers, from the snapshot.
             discovered = self.snapshot.discover(config)
             inputs = self.snapshot.inputs(config, discovered, overrides) if overrides else {}
+            if self.snapshot.missing:  # deleted since discovery (and no file event said so)
+                self.snapshot.forget_tree()
+                discovered = self.snapshot.discover(config)
+                inputs = self.snapshot.inputs(config, discovered, overrides)
             result = run_check(config, overrides=inputs or None, cache=self.cache, discovered=discovered)
         except (ConfigError, UsageError) as exc:
             return Problem(str(exc), config.config_file if isinstance(exc, ConfigError) else None)
