@@ -18,7 +18,7 @@ from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
 from schemalint.read.python.parse import parse_chunk, parse_for_reading
-from schemalint.read.python.prepass import reduce_bodies
+from schemalint.read.python.prepass import reduced_chunks
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
     ClassFacts,
@@ -29,7 +29,6 @@ from schemalint.read.sqlalchemy.facts import (
     Loop,
     Member,
 )
-from schemalint.read.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARISONS = {
@@ -65,7 +64,7 @@ def extract_text(text: str, rel: str) -> FileFacts:
     rejects sends the file through the whole-file path, which reports the syntax error."""
     # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
     # `load_dialect_impl` stays whole: its PostgreSQL branch is the column's type (_returned).
-    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS, keep_last_return=True))
+    chunks = reduced_chunks(text, keep=_WHOLE_METHODS, keep_last_return=True)
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
