@@ -106,7 +106,7 @@ def tool_version() -> str:
     return f"{__version__}+{code_digest()}"
 
 
-_known_keys: dict[tuple[str, str, str, str, bytes], str] | None = None
+_known_keys: dict[tuple[str, str, str, str, str, bytes], str] | None = None
 """`cache_key`'s answers, when a long-lived process turns it on (`remember_keys`)."""
 
 
@@ -129,13 +129,12 @@ def remember_keys(on: bool = True) -> None:
 def cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: str, data: bytes) -> str:
     known = _known_keys
     if known is not None:
-        found = known.get((reader, reader_version, settings_fingerprint, rel, data))
+        memo = (tool_version(), reader, reader_version, settings_fingerprint, rel, data)
+        found = known.get(memo)
         if found is None:
             if len(known) > 16_384:  # a long session's old versions of files
                 known.clear()
-            found = known[(reader, reader_version, settings_fingerprint, rel, data)] = _cache_key(
-                reader, reader_version, settings_fingerprint, rel, data
-            )
+            found = known[memo] = _cache_key(reader, reader_version, settings_fingerprint, rel, data)
         return found
     return _cache_key(reader, reader_version, settings_fingerprint, rel, data)
 
