@@ -109,15 +109,16 @@ def run_check(
     schemas: bool = False,
     cache: Cache | None = None,
     discovered: Discovered | None = None,
+    rules: list[Rule] | None = None,
 ) -> RunResult:
     """`schemas`: the result must carry the schemas read (fixes are written from them), so
     the findings of an earlier run cannot stand in for reading. `cache`: a `Cache` kept by the
     caller between runs (the language server keeps one in memory); by default the project's
-    cache folder is read afresh (or none, `use_cache=False`). `discovered`: the project's files
-    as the caller last discovered them (the language server, between keystrokes); by default
-    the tree is walked."""
+    cache folder is read afresh (or none, `use_cache=False`). `discovered` and `rules`: the
+    project's files and every registered rule as the caller last found them (the language
+    server, between keystrokes); by default the tree is walked and the rules are loaded."""
     with tuned_gc():
-        return _run_check(config, use_cache, overrides, schemas, cache, discovered)
+        return _run_check(config, use_cache, overrides, schemas, cache, discovered, rules)
 
 
 def _run_check(
@@ -127,10 +128,11 @@ def _run_check(
     schemas: bool,
     cache: Cache | None,
     discovered: Discovered | None = None,
+    loaded: list[Rule] | None = None,
 ) -> RunResult:
     result = RunResult()
     try:
-        all_rules = load_rules(config.plugins)
+        all_rules = loaded if loaded is not None else load_rules(config.plugins)
     except PluginError as exc:
         raise UsageError(str(exc)) from None
     check_codes(all_rules, config)

@@ -9,6 +9,20 @@ the source whose file changed. Runs never write the cache folder (a keystroke's 
 worth a pack rewrite); `flush` writes it on save and on shutdown, so the CLI's next run starts
 warm.
 
+Before the engine, the `Snapshot`: discovery is kept between keystrokes (walked again after a
+file event, a save, a configuration change, a discovered file gone, or `REDISCOVER_AFTER`),
+and each source file's bytes are kept with their `stat`, so a keystroke reads no file and
+hashes none (the same `bytes` objects every run: `cache_key` remembers their keys). The rules
+are loaded once per configuration. The process also turns on the readers' memory
+(`schemalint.read.stay_in_memory`): project files a link reads by `stat`, and each top-level
+statement's parsed tree by its text, so the changed file's unchanged classes are not parsed
+again. After the engine, a file's lines (for diagnostics' ranges) are split once per version.
+
+What the engine keeps in the `Cache` object (the table-pair memo of the rules, the previous
+link a reader relinks from) lives as long as the `MemoryCache`, i.e. in memory between runs,
+with nothing to wire here; a linked schema kept unpickled carries its reader's link state
+(`_state`) the same way.
+
 Nothing here imports pygls: the language-independent half of the server is tested directly.
 """
 
@@ -328,6 +342,7 @@ class ProjectState:
     _running_thread: int | None = None
     use_cache: bool = True
     snapshot: Snapshot = field(default_factory=Snapshot)
+    _run_rules: tuple[Config | None, list[Rule] | None] | None = None
     _lines: dict[str, tuple[bytes, list[str]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ configuration
@@ -371,6 +386,17 @@ class ProjectState:
                 self._rules = load_rules(())
         return self._rules
 
+    def _loaded_rules(self) -> list[Rule] | None:
+        """The rules a run uses, loaded once per configuration; None when a plugin fails to
+        load (the run then loads them itself and says why)."""
+        if self._run_rules is None or self._run_rules[0] is not self.config:
+            try:
+                rules: list[Rule] | None = load_rules(self.config.plugins if self.config else ())
+            except PluginError:
+                rules = None
+            self._run_rules = (self.config, rules)
+        return self._run_rules[1]
+
     # ------------------------------------------------------------------ running
 
     def check(self, overrides: dict[str, bytes]) -> Run | Problem:
@@ -394,7 +420,9 @@ class ProjectState:
                 self.snapshot.forget_tree()
                 discovered = self.snapshot.discover(config)
                 inputs = self.snapshot.inputs(config, discovered, overrides)
-            result = run_check(config, overrides=inputs or None, cache=self.cache, discovered=discovered)
+            result = run_check(
+                config, overrides=inputs or None, cache=self.cache, discovered=discovered, rules=self._loaded_rules()
+            )
         except (ConfigError, UsageError) as exc:
             return Problem(str(exc), config.config_file if isinstance(exc, ConfigError) else None)
         finally:
