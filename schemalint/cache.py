@@ -106,7 +106,40 @@ def tool_version() -> str:
     return f"{__version__}+{code_digest()}"
 
 
+_known_keys: dict[tuple[str, str, str, str, str, bytes], str] | None = None
+"""`cache_key`'s answers, when a long-lived process turns it on (`remember_keys`)."""
+
+
+_known_digests: dict[str, str] | None = None
+"""`_text_digest`'s answers by text, likewise."""
+
+
+def remember_keys(on: bool = True) -> None:
+    """Remember each file's key by its bytes (and each project file's digest by its text),
+    for a process that hands the same `bytes` and `str` objects to every run (the language
+    server): they cache their hash, so finding an unchanged file's key costs no hashing of its
+    content."""
+    global _known_keys, _known_digests
+    if not on:
+        _known_keys = _known_digests = None
+    elif _known_keys is None or _known_digests is None:
+        _known_keys, _known_digests = {}, {}
+
+
 def cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: str, data: bytes) -> str:
+    known = _known_keys
+    if known is not None:
+        memo = (tool_version(), reader, reader_version, settings_fingerprint, rel, data)
+        found = known.get(memo)
+        if found is None:
+            if len(known) > 16_384:  # a long session's old versions of files
+                known.clear()
+            found = known[memo] = _cache_key(reader, reader_version, settings_fingerprint, rel, data)
+        return found
+    return _cache_key(reader, reader_version, settings_fingerprint, rel, data)
+
+
+def _cache_key(reader: str, reader_version: str, settings_fingerprint: str, rel: str, data: bytes) -> str:
     digest = hashlib.blake2b(digest_size=20)
     for part in (tool_version(), reader, reader_version, settings_fingerprint, rel):
         digest.update(part.encode())
@@ -393,7 +426,17 @@ def config_digest(config: Config) -> str:
 
 
 def _text_digest(text: str | None) -> str | None:
-    return None if text is None else hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    if text is None:
+        return None
+    known = _known_digests
+    if known is not None:  # the same `str` object while the file is unchanged (`remember_texts`)
+        found = known.get(text)
+        if found is None:
+            if len(known) > 16_384:
+                known.clear()
+            found = known[text] = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return found
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass

@@ -108,28 +108,38 @@ def run_check(
     overrides: dict[str, bytes] | None = None,
     schemas: bool = False,
     cache: Cache | None = None,
+    discovered: Discovered | None = None,
+    rules: list[Rule] | None = None,
 ) -> RunResult:
     """`schemas`: the result must carry the schemas read (fixes are written from them), so
     the findings of an earlier run cannot stand in for reading. `cache`: a `Cache` kept by the
     caller between runs (the language server keeps one in memory); by default the project's
-    cache folder is read afresh (or none, `use_cache=False`)."""
+    cache folder is read afresh (or none, `use_cache=False`). `discovered` and `rules`: the
+    project's files and every registered rule as the caller last found them (the language
+    server, between keystrokes); by default the tree is walked and the rules are loaded."""
     with tuned_gc():
-        return _run_check(config, use_cache, overrides, schemas, cache)
+        return _run_check(config, use_cache, overrides, schemas, cache, discovered, rules)
 
 
 def _run_check(
-    config: Config, use_cache: bool, overrides: dict[str, bytes] | None, schemas: bool, cache: Cache | None
+    config: Config,
+    use_cache: bool,
+    overrides: dict[str, bytes] | None,
+    schemas: bool,
+    cache: Cache | None,
+    discovered: Discovered | None = None,
+    loaded: list[Rule] | None = None,
 ) -> RunResult:
     result = RunResult()
     try:
-        all_rules = load_rules(config.plugins)
+        all_rules = loaded if loaded is not None else load_rules(config.plugins)
     except PluginError as exc:
         raise UsageError(str(exc)) from None
     check_codes(all_rules, config)
     rules = selected_rules(all_rules, config)
     result.rules = rules
 
-    discovered = discover(config)
+    discovered = discovered or discover(config)
     truth_source, mirrors = plan_sources(config, discovered)
     result.truth = truth_source
     if cache is None:

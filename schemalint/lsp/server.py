@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,12 +24,16 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from schemalint import __version__
 from schemalint.lsp.actions import FIX_ALL_COMMAND, FIX_ALL_KIND, code_actions, fix_all_edit, hover
-from schemalint.lsp.diagnostics import by_file, config_diagnostic, lines_of
+from schemalint.lsp.diagnostics import by_file, config_diagnostic
 from schemalint.lsp.state import Cancelled, Problem, ProjectState, Run, project_root
 
 DEBOUNCE = 0.02
 """Seconds a change waits for the next keystroke before its run starts."""
 WATCHED = ("**/pyproject.toml", "**/*.py", "**/*.sql")
+STATS = "$/schemalint/runStats"
+"""The notification a client that asks for it (`initializationOptions: {"stats": true}`) gets
+after each published run: how long the change waited, computed and took to publish
+(`tests/bench/lsp_latency.py` reads it). `$/` methods may be ignored by any client."""
 
 log = logging.getLogger("schemalint.lsp")
 
@@ -41,6 +46,9 @@ class SchemalintServer(LanguageServer):
         self.pending: dict[Path, asyncio.Task[None]] = {}
         self.told: set[str] = set()
         self.use_cache = True
+        self.report_stats = False
+        self.encoded: dict[str, tuple[Any, str, bytes]] = {}
+        """uri -> (version, text, its UTF-8 bytes) of open buffers."""
 
     # ------------------------------------------------------------------ projects and documents
 
@@ -73,13 +81,22 @@ class SchemalintServer(LanguageServer):
     def overrides(self, state: ProjectState) -> dict[str, bytes]:
         """The open buffers of the project's files, as the run reads them instead of the disk."""
         found: dict[str, bytes] = {}
+        encoded: dict[str, tuple[Any, str, bytes]] = {}
         for uri, document in self.workspace.text_documents.items():
             path = to_fs_path(uri)
             if not path:
                 continue
             resolved = Path(path).resolve()
             if resolved.is_relative_to(state.root):
-                found[resolved.relative_to(state.root).as_posix()] = document.source.encode("utf-8")
+                # The same bytes object while the buffer is unchanged: its key is remembered.
+                kept = self.encoded.get(uri)
+                source = document.source
+                if kept is None or kept[0] != document.version or kept[1] is not source:
+                    kept = (document.version, source, source.encode("utf-8"))
+                encoded[uri] = kept
+                found[resolved.relative_to(state.root).as_posix()] = kept[2]
+        self.encoded = {uri: kept for uri, kept in self.encoded.items() if uri in self.workspace.text_documents}
+        self.encoded.update(encoded)
         return found
 
     def uri(self, state: ProjectState, rel: str) -> str:
@@ -95,6 +112,8 @@ class SchemalintServer(LanguageServer):
 
     def schedule(self, state: ProjectState, delay: float) -> None:
         state.generation += 1
+        if state.changed_at is None:
+            state.changed_at = time.perf_counter()
         previous = self.pending.get(state.root)
         if previous is not None and not previous.done():
             previous.cancel()
@@ -106,6 +125,7 @@ class SchemalintServer(LanguageServer):
             await asyncio.sleep(delay)
         if generation != state.generation:
             return
+        started = time.perf_counter()
         overrides = self.overrides(state)
         codec = self.workspace.position_codec
         loop = asyncio.get_running_loop()
@@ -115,9 +135,27 @@ class SchemalintServer(LanguageServer):
             return
         if outcome is None or generation != state.generation:
             return  # interrupted, or a newer change will publish
-        self.publish(state, outcome)
+        computed = time.perf_counter()
+        published = self.publish(state, outcome[:2])
+        if self.report_stats and state.changed_at is not None:
+            done = time.perf_counter()
+            self.protocol.notify(
+                STATS,
+                {
+                    "root": str(state.root),
+                    "generation": generation,
+                    "changeToPublishMs": 1000 * (done - state.changed_at),
+                    "waitMs": 1000 * (started - state.changed_at),
+                    "computeMs": 1000 * (computed - started),
+                    "publishMs": 1000 * (done - computed),
+                    **outcome[2],
+                    "published": published,
+                },
+            )
+        state.changed_at = None
 
-    def publish(self, state: ProjectState, outcome: tuple[Run | Problem, dict[str, list[types.Diagnostic]]]) -> None:
+    def publish(self, state: ProjectState, outcome: tuple[Run | Problem, dict[str, list[types.Diagnostic]]]) -> int:
+        """Send the diagnostics of every file whose diagnostics changed; how many files."""
         run, diagnostics = outcome
         if isinstance(run, Problem):
             self.tell(run.message)
@@ -129,13 +167,16 @@ class SchemalintServer(LanguageServer):
         else:
             for error in run.result.errors:  # a crashed plugin rule: the log says which
                 self.tell(error)
+        sent = 0
         for rel in sorted(set(state.published) | set(diagnostics)):
             new = diagnostics.get(rel, [])
             if new != state.published.get(rel, []):
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=self.uri(state, rel), diagnostics=new)
                 )
+                sent += 1
         state.published = {rel: found for rel, found in diagnostics.items() if found}
+        return sent
 
     def tell(self, message: str) -> None:
         """Log a problem of the project (not of one file) once."""
@@ -153,22 +194,21 @@ class SchemalintServer(LanguageServer):
 
 def _check(
     state: ProjectState, overrides: dict[str, bytes], codec: Any
-) -> tuple[Run | Problem, dict[str, list[types.Diagnostic]]] | None:
-    """In the worker thread: the check and its diagnostics, or None when a newer change
-    interrupted it. A crash of schemalint itself is logged and publishes nothing: the server
-    keeps serving."""
+) -> tuple[Run | Problem, dict[str, list[types.Diagnostic]], dict[str, float]] | None:
+    """In the worker thread: the check, its diagnostics and what they cost (milliseconds:
+    `checkMs` wall and `cpuMs` this thread's CPU time for the check, `diagnosticsMs` for
+    turning findings into diagnostics), or None when a newer change interrupted it. A crash of
+    schemalint itself is logged and publishes nothing: the server keeps serving."""
     try:
+        wall, cpu = time.perf_counter(), time.thread_time()
         run = state.check(overrides)
+        checked, cpu = time.perf_counter(), time.thread_time() - cpu
+        costs = {"checkMs": 1000 * (checked - wall), "cpuMs": 1000 * cpu}
         if isinstance(run, Problem):
-            return run, {}
-        memo: dict[str, list[str]] = {}
-
-        def lines(rel: str) -> list[str]:
-            if rel not in memo:
-                memo[rel] = lines_of(run.text(rel))
-            return memo[rel]
-
-        return run, by_file(run.result.findings, codec, run.config.root, lines)
+            return run, {}, costs
+        diagnostics = by_file(run.result.findings, codec, run.config.root, lambda rel: state.lines(run, rel))
+        costs["diagnosticsMs"] = 1000 * (time.perf_counter() - checked)
+        return run, diagnostics, costs
     except Cancelled:
         return None
     except Exception:
@@ -191,6 +231,11 @@ def _code_actions(
 
 def create_server() -> SchemalintServer:
     server = SchemalintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: SchemalintServer, params: types.InitializeParams) -> None:
+        options = params.initialization_options
+        ls.report_stats = isinstance(options, dict) and options.get("stats") is True
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SchemalintServer, params: types.InitializedParams) -> None:
@@ -236,6 +281,7 @@ def create_server() -> SchemalintServer:
     def did_save(ls: SchemalintServer, params: types.DidSaveTextDocumentParams) -> None:
         found = ls.project_for(params.text_document.uri)
         if found is not None:
+            found[0].snapshot.forget_tree()  # a saved file may now be another source's
             ls.schedule(found[0], 0)
             ls.executor.submit(found[0].flush)
 
@@ -255,6 +301,7 @@ def create_server() -> SchemalintServer:
             state, rel = found
             if rel.endswith("pyproject.toml"):
                 state.stale_config()
+            state.snapshot.forget_tree()
             touched.add(state.root)
         for root in touched:
             ls.schedule(ls.projects[root], DEBOUNCE)

@@ -15,6 +15,8 @@ facts never imports libcst or sqlglot.
 from __future__ import annotations
 
 import importlib
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,11 +93,7 @@ class Project:
     def read_text(self, rel: str) -> str | None:
         """The text of a project file (relative path), or None if it is missing/unreadable."""
         if rel not in self._texts:
-            try:
-                data = (self.root / rel).read_bytes()
-                self._texts[rel] = decode(data)
-            except (OSError, UnicodeDecodeError):
-                self._texts[rel] = None
+            self._texts[rel] = _read_text(self.root / rel)
         return self._texts[rel]
 
     def module_facts(self, reader: str, rel: str, text: str, extract: Callable[[str, str], T]) -> T:
@@ -118,10 +116,62 @@ class Project:
         for base in bases:
             candidates.append(base + "/".join(parts) + ".py")
             candidates.append(base + "/".join(parts) + "/__init__.py")
-        for candidate in candidates:
-            if (self.root / candidate).is_file():
+        root = str(self.root)
+        for candidate in candidates:  # os.path, not pathlib: links ask this tens of times
+            if os.path.isfile(os.path.join(root, candidate)):
                 return candidate
         return None
+
+
+_kept_texts: dict[Path, tuple[tuple[int, int, int], str | None]] | None = None
+"""`Project.read_text`'s answers by path, with the `stat` they were read at, when a long-lived
+process turns it on (`remember_texts`)."""
+_RACY_NS = 2_000_000_000
+"""A file modified this recently is not remembered: a second write within the file system's
+timestamp granularity, of the same size, would look unchanged."""
+
+
+tree_chars = 0
+"""Characters of source whose parsed chunks the Python readers keep (0: none); see
+`schemalint.read.python.parse.parse_chunk`."""
+
+
+def stay_in_memory(trees: int) -> None:
+    """For a long-lived process that reads the same project again and again (the language
+    server, a keystroke at a time): every `Project` answers `read_text` from memory while the
+    file's size, mtime and inode are unchanged (links and `still_holds` read settings, apps.py
+    and migrations on every run; the same `str` object comes back, so its digest is remembered
+    too), and the Python readers keep the trees of up to `trees` characters of parsed chunks,
+    so a model file whose one class changed parses that class only. Set once, never undone."""
+    global _kept_texts, tree_chars
+    if _kept_texts is None:
+        _kept_texts = {}
+    tree_chars = trees
+
+
+def _read_text(path: Path) -> str | None:
+    kept = _kept_texts
+    if kept is None:
+        try:
+            return decode(path.read_bytes())
+        except (OSError, UnicodeDecodeError):
+            return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        kept.pop(path, None)
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    found = kept.get(path)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    try:
+        text: str | None = decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
+        kept[path] = (stamp, text)
+    return text
 
 
 def decode(data: bytes) -> str:

@@ -11,8 +11,13 @@ schema.sql names the new length). Latency is the time from sending `didChange` t
 the mirror's `publishDiagnostics` that names it, debounce included. Edits are spaced
 (`--pause`) so that each one is measured alone, not merged with the next by the debounce.
 
-Prints each latency and the median, p90 and max. The server's cache folder is warmed first by
-one untimed `schemalint check`, as a developer's checkout has it.
+Prints each latency and, over all edits, the median and p90 of: the end-to-end latency (as
+above, seen by the client), the server's own change-to-publish time, its compute time (the
+check and the diagnostics, wall) and the CPU time of the check (the worker thread's: on a
+shared machine, wall time says as much about the other processes as about schemalint). The
+server reports its side in a `$/schemalint/runStats` notification, asked for with
+`initializationOptions: {"stats": true}`. The server's cache folder is warmed first by one
+untimed `schemalint check`, as a developer's checkout has it.
 
 `--phases` instead runs the same edits in this process on the server's `ProjectState` and
 prints the CPU time per run of each stage (wall time on a shared machine says more about the
@@ -40,14 +45,30 @@ sys.path.insert(0, str(HERE))
 from run import ensure_project  # noqa: E402
 
 MODELS_FILE = "app_django/apps/accounts/models.py"
+SERVER_STATS = {
+    "changeToPublishMs": "server change->publish",
+    "computeMs": "compute",
+    "checkMs": "check",
+    "cpuMs": "check CPU",
+    "diagnosticsMs": "diagnostics",
+    "publishMs": "publish",
+    "waitMs": "debounce",
+}
 MIRROR_FILE = "src/database/models.py"
 FIELD = "label = models.CharField(max_length=16)"
 
 
-async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[float]:
+async def measure(root: Path, edits: int, pause: float, warmup: int) -> dict[str, list[float]]:
+    """Milliseconds per measured edit: `end-to-end` (client), and the server's stats."""
     client = LanguageClient("schemalint-bench", "1")
     mirror_uri = (root / MIRROR_FILE).as_uri()
     arrived: asyncio.Queue[tuple[float, list[types.Diagnostic]]] = asyncio.Queue()
+    stats: dict[int, dict] = {}
+
+    @client.feature("$/schemalint/runStats")
+    def run_stats(params) -> None:
+        found = params if isinstance(params, dict) else params._asdict()  # pygls: a namedtuple
+        stats[int(found["generation"])] = dict(found)
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def published(params: types.PublishDiagnosticsParams) -> None:
@@ -64,6 +85,7 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
             capabilities=types.ClientCapabilities(),
             root_uri=root.as_uri(),
             workspace_folders=[types.WorkspaceFolder(root.as_uri(), root.name)],
+            initialization_options={"stats": True},
         )
     )
     client.initialized(types.InitializedParams())
@@ -73,7 +95,7 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
     client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
     await asyncio.sleep(3.0)  # the start-up runs (in-sync project: nothing is published)
 
-    latencies: list[float] = []
+    latencies: dict[str, list[float]] = {}
     for number in range(warmup + edits):
         length = 161 + number
         new = text.replace(FIELD, FIELD.replace("16", str(length)), 1)
@@ -89,10 +111,15 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
             at, diagnostics = await asyncio.wait_for(arrived.get(), timeout=60)
             if any(expected in d.message for d in diagnostics):
                 break
+        await asyncio.sleep(pause)  # the stats notification follows the publication
         if number >= warmup:
-            latencies.append(at - sent)
-            print(f"edit {number - warmup + 1:>3}: {1000 * (at - sent):7.1f} ms", flush=True)
-        await asyncio.sleep(pause)
+            latest = stats[max(stats)] if stats else {}
+            row = {"end-to-end": 1000 * (at - sent)}
+            row |= {name: float(latest[key]) for key, name in SERVER_STATS.items() if key in latest}
+            for name, value in row.items():
+                latencies.setdefault(name, []).append(value)
+            shown = "  ".join(f"{name} {value:6.1f}" for name, value in row.items())
+            print(f"edit {number - warmup + 1:>3}: {shown} ms", flush=True)
 
     await client.shutdown_async(None)
     client.exit(None)
@@ -101,9 +128,16 @@ async def measure(root: Path, edits: int, pause: float, warmup: int) -> list[flo
 
 
 def phases(root: Path, edits: int, warmup: int) -> None:
-    """CPU seconds per run, by stage, of the edits `measure` makes, in this process."""
+    """CPU milliseconds per run, by stage, of the edits `measure` makes, in this process (the
+    server's `ProjectState`, its diagnostics included)."""
+    from pygls.workspace.position_codec import PositionCodec
+
     import schemalint.compare as compare
+    import schemalint.dispatch as dispatch
     import schemalint.engine as engine
+    import schemalint.read.stage as stage
+    import schemalint.suppress as suppress
+    from schemalint.lsp.diagnostics import by_file
     from schemalint.lsp.state import ProjectState
 
     spent: dict[str, float] = {}
@@ -118,10 +152,20 @@ def phases(root: Path, edits: int, warmup: int) -> None:
 
         return wrapper
 
-    for name in ("_facts", "_link", "_cached_link", "_violations", "discover"):
-        setattr(engine, name, timed(name.strip("_"), getattr(engine, name)))
-    compare.compare = timed("compare", compare.compare)
+    stages = {
+        engine: ["read_schemas", "remember_findings"],
+        stage: ["_facts", "_link", "_cached_link", "_load_files", "_fact_keys", "_link_keys"],
+        suppress: ["silence_noqa"],
+        compare: ["compare"],
+    }
+    for module, names in stages.items():
+        for name in names:
+            if hasattr(module, name):  # stages come and go: time the ones there are
+                setattr(module, name, timed(name.strip("_"), getattr(module, name)))
+    dispatch.Dispatch.schema = timed("schema rules", dispatch.Dispatch.schema)  # type: ignore[method-assign]
+    dispatch.Dispatch.comparison = timed("comparison rules", dispatch.Dispatch.comparison)  # type: ignore[method-assign]
     state = ProjectState(root=root)
+    codec = PositionCodec()
     text = (root / MODELS_FILE).read_text()
     totals: list[float] = []
     for number in range(warmup + edits):
@@ -129,13 +173,27 @@ def phases(root: Path, edits: int, warmup: int) -> None:
             spent.clear()
         new = text.replace(FIELD, FIELD.replace("16", str(161 + number)), 1)
         start = time.process_time()
-        state.check({MODELS_FILE: new.encode()})
+        run = state.check({MODELS_FILE: new.encode()})
+        middle = time.process_time()
+        by_file(run.result.findings, codec, root, lambda rel, run=run: state.lines(run, rel))  # type: ignore[union-attr,misc]
         if number >= warmup:
+            spent["diagnostics"] = spent.get("diagnostics", 0.0) + time.process_time() - middle
             totals.append(time.process_time() - start)
-    print(f"CPU per run: median {1000 * statistics.median(totals):.1f} ms over {edits} edits")
-    names = {"facts": "extract (changed file)", "link": "link (changed source)", "violations": "rules"}
+    ordered = sorted(totals)
+    p90 = ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
+    print(f"CPU per run: median {1000 * statistics.median(totals):.1f} ms, p90 {1000 * p90:.1f} ms over {edits} edits")
+    names = {
+        "facts": "extract (changed file)",
+        "link": "link (changed source)",
+        "cached_link": "unchanged sources' links",
+        "read_schemas": "read stage (all of it)",
+    }
     for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
-        print(f"  {names.get(name, name):<24} {1000 * seconds / edits:7.1f} ms")
+        print(f"  {names.get(name, name):<26} {1000 * seconds / edits:7.1f} ms")
+    accounted = sum(
+        v for k, v in spent.items() if k not in ("facts", "link", "cached_link", "load_files", "fact_keys", "link_keys")
+    )
+    print(f"  {'other (engine, GC, ...)':<26} {1000 * (sum(totals) - accounted) / edits:7.1f} ms")
 
 
 def main() -> None:
@@ -154,12 +212,11 @@ def main() -> None:
         phases(root, args.edits, args.warmup)
         return
     latencies = asyncio.run(measure(root, args.edits, args.pause, args.warmup))
-    ordered = sorted(latencies)
-    p90 = ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
-    print(
-        f"N={args.models}: {len(latencies)} edits, median {1000 * statistics.median(latencies):.1f} ms, "
-        f"p90 {1000 * p90:.1f} ms, max {1000 * ordered[-1]:.1f} ms"
-    )
+    print(f"N={args.models}: {args.edits} edits (milliseconds)")
+    for name, values in latencies.items():
+        ordered = sorted(values)
+        p90 = ordered[max(0, int(round(0.9 * len(ordered))) - 1)]
+        print(f"  {name:<24} median {statistics.median(values):7.1f}  p90 {p90:7.1f}  max {ordered[-1]:7.1f}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,21 @@ def warm_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
+@pytest.fixture(autouse=True)
+def _memory_off_afterwards():
+    """A `ProjectState` run here turns on the server's process-wide memory (kept trees, keys,
+    project texts: `schemalint.read.stay_in_memory`); the other tests of this worker run
+    without it, as the CLI does."""
+    yield
+    import schemalint.read as read
+    from schemalint import cache
+
+    read._kept_texts, read.tree_chars = None, 0
+    cache.remember_keys(False)
+    if "schemalint.read.python.parse" in sys.modules:
+        sys.modules["schemalint.read.python.parse"].keep_trees(None)
+
+
 def copy_project(warm_fixtures: Path, name: str, destination: Path) -> Path:
     shutil.copytree(warm_fixtures / name, destination)
     return destination

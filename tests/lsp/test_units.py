@@ -18,7 +18,7 @@ from schemalint.fix.writers import Written
 from schemalint.lsp import actions
 from schemalint.lsp.diagnostics import by_file, to_diagnostic, to_range
 from schemalint.lsp.state import MemoryCache, ProjectState, Run, project_root
-from schemalint.model import Location
+from schemalint.model import Location, Schema
 from tests.lsp.conftest import copy_project
 
 UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
@@ -206,3 +206,136 @@ def test_a_newer_change_interrupts_the_run_in_flight(tmp_path: Path, monkeypatch
     worker.join(10)
     assert not worker.is_alive() and outcome == ["cancelled"]
     assert not state.cancel()  # nothing in flight any more: nothing to interrupt
+
+
+# --------------------------------------------------------------------------- a keystroke from memory
+
+DJANGO = "app_django/apps/options/models.py"
+SQL = "scripts/database/schema.sql"
+PRICE = "underlying_price = models.DecimalField(max_digits=12, decimal_places=4)"
+
+
+def aged(root: Path) -> None:
+    """Every file last modified a minute ago: older than `RACY`, so its stat can be trusted."""
+    import os
+    import time
+
+    then = time.time() - 60
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def typed(root: Path, digits: int) -> dict[str, bytes]:
+    """The Django models file's buffer with `max_digits` changed, as a keystroke leaves it."""
+    text = (root / DJANGO).read_text()
+    assert PRICE in text
+    return {DJANGO: text.replace(PRICE, PRICE.replace("12", str(digits))).encode()}
+
+
+@pytest.fixture
+def typing(tmp_path: Path, warm_fixtures: Path) -> ProjectState:
+    """A server's project after its first keystroke run (everything read once)."""
+    from schemalint.lsp.state import TREES_IN_MEMORY
+    from schemalint.read.python import parse
+
+    root = copy_project(warm_fixtures, "bifrost-drifted", tmp_path / "p")
+    aged(root)
+    parse.keep_trees(TREES_IN_MEMORY)  # no tree kept from another test's texts
+    state = ProjectState(root=root)
+    assert isinstance(state.check(typed(root, 13)), Run)
+    return state
+
+
+def test_a_keystroke_reads_no_file_and_parses_only_the_changed_class(
+    typing: ProjectState, monkeypatch: pytest.MonkeyPatch
+):
+    from schemalint.read import parallel
+    from schemalint.read.python import parse
+
+    extracted: list[str] = []
+    extract_one = parallel.extract_one
+
+    def counting(task, settings):
+        extracted.append(task.file.rel)
+        return extract_one(task, settings)
+
+    monkeypatch.setattr(parallel, "extract_one", counting)
+    assert parse._kept is not None
+    parsed, walks = parse._kept.parsed, typing.snapshot.discoveries
+
+    run = typing.check(typed(typing.root, 14))
+    assert isinstance(run, Run)
+    assert typing.snapshot.read == []  # every other file: the bytes kept, not read again
+    assert typing.snapshot.discoveries == walks  # the tree is not walked again
+    assert extracted == [DJANGO]  # only the buffer is extracted...
+    assert parse._kept.parsed - parsed == 1  # ...and of it only the class that changed is parsed
+    assert any("numeric(14,4) in app_django" in f.message for f in run.result.findings)
+
+
+def test_a_file_changed_on_disk_is_read_again_alone(typing: ProjectState):
+    import os
+
+    sql = typing.root / SQL
+    sql.write_text(sql.read_text() + "\n-- edited outside the editor\n")
+    typing.check(typed(typing.root, 14))
+    assert typing.snapshot.read == [SQL]
+    # Modified within `RACY` seconds: its stat proves nothing yet, so it is read again...
+    typing.check(typed(typing.root, 15))
+    assert typing.snapshot.read == [SQL]
+    # ...until it is older.
+    then = sql.stat().st_mtime - 60
+    os.utime(sql, (then, then))
+    typing.check(typed(typing.root, 16))
+    assert typing.snapshot.read == [SQL]  # (its stat changed: read once more)
+    typing.check(typed(typing.root, 17))
+    assert typing.snapshot.read == []
+
+
+def test_file_events_and_deleted_files_rediscover(typing: ProjectState):
+    walks = typing.snapshot.discoveries
+    typing.snapshot.forget_tree()  # what the server does on a watched-file event or a save
+    typing.check(typed(typing.root, 14))
+    assert typing.snapshot.discoveries == walks + 1
+
+    # Deleted with no event at all (a client that watches nothing): noticed at the next run.
+    (typing.root / SQL).unlink()
+    run = typing.check(typed(typing.root, 15))
+    assert isinstance(run, Run)
+    assert typing.snapshot.discoveries == walks + 2
+    assert SQL not in run.result.schemas.get("sql", Schema("sql")).files
+    assert not any(f.code == "SL001" for f in run.result.findings)
+
+
+def test_keystroke_runs_find_what_a_fresh_check_finds(typing: ProjectState):
+    from schemalint.config import load_config
+    from schemalint.engine import run_check
+
+    for digits in (14, 12, 9, 14):
+        buffers = typed(typing.root, digits)
+        run = typing.check(buffers)
+        assert isinstance(run, Run)
+        fresh = run_check(load_config(typing.root), use_cache=False, overrides=buffers)
+        assert run.result.findings == fresh.findings
+
+
+def test_kept_chunk_trees_are_the_trees_a_parse_gives(monkeypatch: pytest.MonkeyPatch):
+    import libcst as cst
+
+    from schemalint.read.python import parse
+
+    kept = parse.keep_trees(40)
+    try:
+        assert kept is not None
+        first = parse.parse_chunk("x = 1\n")
+        assert parse.parse_chunk("x = 1\n") is first and kept.parsed == 1
+        assert first.deep_equals(cst.parse_module("x = 1\n"))
+        for number in range(10):  # past 40 characters of text, the oldest trees go
+            parse.parse_chunk(f"y{number} = 2\n")
+        assert kept.size <= 40 and "x = 1\n" not in kept.trees
+        with pytest.raises(cst.ParserSyntaxError):  # an error is raised every time, never kept
+            parse.parse_chunk("def (:\n")
+        with pytest.raises(cst.ParserSyntaxError):
+            parse.parse_chunk("def (:\n")
+    finally:
+        parse.keep_trees(None)

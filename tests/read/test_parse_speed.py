@@ -133,7 +133,9 @@ def test_reduce_bodies_leaves_what_it_cannot_read(text: str) -> None:
 
 
 def _without_prepass(monkeypatch: pytest.MonkeyPatch, module) -> None:
-    monkeypatch.setattr(module, "reduce_bodies", lambda text, *args, **kwargs: text)
+    from schemalint.read.statements import top_level_chunks
+
+    monkeypatch.setattr(module, "reduced_chunks", lambda text, *args, **kwargs: top_level_chunks(text))
 
 
 @pytest.mark.parametrize("path", DJANGO_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

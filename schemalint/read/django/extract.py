@@ -29,9 +29,8 @@ from schemalint.read.django.facts import (
     Spread,
     Unary,
 )
-from schemalint.read.python.parse import parse_for_reading
-from schemalint.read.python.prepass import reduce_bodies
-from schemalint.read.statements import top_level_chunks
+from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.prepass import reduced_chunks
 
 # A pattern per member name: the same names (`id`, `created_at`) recur in every class,
 # and `re`'s own cache (512 entries, one lookup per call) is slower than this one.
@@ -638,7 +637,7 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
     faster than the text), or None when the file is one chunk or a chunk does not parse (a
     cut the scan got wrong, or a syntax error): then the whole-file path decides. Positions
     come from the whole text, so the facts are those of one whole parse."""
-    chunks = top_level_chunks(reduce_bodies(text, _READ_BODIES))
+    chunks = reduced_chunks(text, _READ_BODIES)
     if len(chunks) < 2:
         return None
     finder = LineFinder(text)
@@ -651,7 +650,7 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
 def _chunk_trees(chunks: list[str], finder: LineFinder):
     """Each chunk's tree, parsed only when the previous one has been read (one in memory)."""
     for chunk in chunks:
-        tree = parse_for_reading(chunk)
+        tree = parse_chunk(chunk)
         finder.default_indent = tree.default_indent  # what a block with `indent=None` uses
         yield tree
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from schemalint.read.statements import top_level_chunks
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = (ast.If, ast.Try, ast.For, ast.While, ast.With)
 
@@ -75,3 +77,35 @@ def _functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunc
 def _last_return(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Return | None:
     returns = [s for s in function.body if isinstance(s, ast.Return) and s.value is not None]
     return returns[-1] if returns else None
+
+
+_reduced: dict[tuple[str, frozenset[str], bool], str] = {}
+_REDUCED_KEPT = 65_536
+"""Chunks whose reduced text is kept (a long-lived process only; see `reduced_chunks`)."""
+
+
+def reduced_chunks(text: str, keep: frozenset[str] = frozenset(), keep_last_return: bool = False) -> list[str]:
+    """`top_level_chunks(reduce_bodies(text, ...))`: the runs of top-level statements a reader
+    parses one at a time, their bodies reduced. A long-lived process that keeps parsed trees
+    (`schemalint.read.stay_in_memory`: the language server) cuts first and reduces each chunk
+    on its own, remembered by its text: after a keystroke only the changed statement is
+    scanned (and parsed: `parse_chunk`). The chunks are the same either way: a cut is never
+    inside a body, and reducing a statement alone reduces it as in its file (a statement that
+    does not parse alone is left whole, and then does not parse as a chunk either: the reader
+    takes the whole-file path, as when the file does not parse)."""
+    from schemalint import read
+
+    if not read.tree_chars:
+        return top_level_chunks(reduce_bodies(text, keep, keep_last_return))
+    chunks = top_level_chunks(text)
+    if len(chunks) < 2:  # not cut: as without memory (the reader takes the whole-file path)
+        return top_level_chunks(reduce_bodies(text, keep, keep_last_return))
+    found = []
+    for chunk in chunks:
+        reduced = _reduced.get((chunk, keep, keep_last_return))
+        if reduced is None:
+            if len(_reduced) >= _REDUCED_KEPT:
+                _reduced.clear()
+            reduced = _reduced[(chunk, keep, keep_last_return)] = reduce_bodies(chunk, keep, keep_last_return)
+        found.append(reduced)
+    return found

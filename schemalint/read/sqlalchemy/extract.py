@@ -17,8 +17,8 @@ import libcst as cst
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
-from schemalint.read.python.parse import parse_for_reading
-from schemalint.read.python.prepass import reduce_bodies
+from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.prepass import reduced_chunks
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
     ClassFacts,
@@ -30,7 +30,6 @@ from schemalint.read.sqlalchemy.facts import (
     Member,
     Setter,
 )
-from schemalint.read.statements import top_level_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARISONS = {
@@ -66,12 +65,12 @@ def extract_text(text: str, rel: str) -> FileFacts:
     rejects sends the file through the whole-file path, which reports the syntax error."""
     # Method bodies reduced to their last `return`, all `_returned` reads (read/python/prepass.py).
     # `load_dialect_impl` stays whole: its PostgreSQL branch is the column's type (_returned).
-    chunks = top_level_chunks(reduce_bodies(text, keep=_WHOLE_METHODS | {"__init__"}, keep_last_return=True))
+    chunks = reduced_chunks(text, keep=_KEPT_WHOLE, keep_last_return=True)
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
             for chunk in chunks:
-                reader.read_statements(parse_for_reading(chunk))
+                reader.read_statements(parse_chunk(chunk))
             return _with_functions(reader.facts(), text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
@@ -551,6 +550,8 @@ def _returned(func: cst.FunctionDef) -> Expr | None:
 
 
 _WHOLE_METHODS = frozenset({"load_dialect_impl"})
+_KEPT_WHOLE = _WHOLE_METHODS | {"__init__"}
+"""Bodies the prepass keeps: `load_dialect_impl` and `__init__` (a TypeDecorator's impl)."""
 
 
 def _init_summary(body) -> Expr | None:
