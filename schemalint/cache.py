@@ -155,6 +155,10 @@ class Pack:
             if blob is not None:
                 self._used[key] = blob
 
+    def stored(self, key: str) -> bytes | None:
+        """The pickled bytes this run took (`get`) or stored (`put`) under `key`, or None."""
+        return self._used.get(key)
+
     def put_pickled(self, key: str, blob: bytes) -> None:
         """`put` for a value already pickled by `dumps` (in a worker process)."""
         if self.path is None:
@@ -210,6 +214,17 @@ class Cache:
         if self._pair_memo is None:
             self._pair_memo = PairMemo(self._pack("pairs", "rules", KEEP_PAIRS))
         return self._pair_memo
+
+    def schema_stamp(self, source: str) -> str | None:
+        """A digest of the pickled link entry this run's schema of `source` was read from or
+        stored as (its bytes determine the schema), or None. Not the link key: an entry is
+        linked again under the same key when a file the link read (settings.py) changed. None
+        too for a cache that keeps linked schemas some other way than `keep_link` here."""
+        key = self.link_keys.get(source)
+        if key is None or type(self).keep_link is not Cache.keep_link:
+            return None
+        blob = self.links(source).stored(key)
+        return None if blob is None else hashlib.blake2b(blob, digest_size=16).hexdigest()
 
     def _pack(self, kind: str, source: str, keep_unused: int) -> Pack:
         name = f"{kind}-{PACK_FORMAT}/{source}.pack"
@@ -470,7 +485,10 @@ def _module_stamp(name: str) -> str:
 # modules' stamps, the options contexts expose, both sides' sources and first files). Which
 # rules may be served from it, and why that is safe, is `schemalint.dispatch`'s business. The
 # CLI reads and writes the memo as one more pack; a long-lived process (the language server)
-# keeps its `Cache`, and with it the memo, unpickled in memory between runs.
+# keeps its `Cache`, and with it the memo, unpickled in memory between runs. A table's digest
+# is computed once: a CLI run takes an unchanged source's digests from the memo, under the
+# digest of the link entry its schema came from (`Cache.schema_stamp`); a language server's
+# unchanged sources are the same objects from run to run (`PairMemo.digests`).
 
 KEEP_PAIRS = 4096
 """Memo entries not used by the last run kept beside the used ones (tables as they were
@@ -507,9 +525,7 @@ def pair_key(context: bytes, truth: bytes, mirror: bytes, paired_by: str) -> str
 class PairMemo:
     """The table-pair memo: values by key, the ones used or stored in this process kept
     unpickled (least recently used first), backed by a pack; and each table's digest, computed
-    once: a table object seen by the previous run keeps its digest (a language server's
-    unchanged sources are the same objects from run to run), and the digests of a linked
-    schema are stored under its link key (a CLI run takes an unchanged source's from there)."""
+    once (`digests`)."""
 
     def __init__(self, pack: Pack):
         self._pack = pack
@@ -538,9 +554,11 @@ class PairMemo:
         self._used.add(key)
         self._pack.put(key, value)
 
-    def digests(self, tables: tuple[Any, ...], link_key: str | None = None) -> list[bytes]:
-        """`table_digest` of each of `tables`, a schema's (linked under `link_key`, if known)."""
-        name = f"tables:{link_key}" if link_key else None
+    def digests(self, tables: tuple[Any, ...], stamp: str | None = None) -> list[bytes]:
+        """`table_digest` of each of `tables`, a schema's: stored under the schema's `stamp`
+        (`Cache.schema_stamp`) by an earlier run, kept from the previous run for the same
+        table objects, or computed."""
+        name = f"tables:{stamp}" if stamp else None
         stored = self.get(name) if name else MISSING
         if isinstance(stored, tuple) and len(stored) == len(tables):
             found = list(stored)

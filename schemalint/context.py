@@ -21,6 +21,11 @@ column, and relates the truth column's location. Contexts say which sources they
 never says "Django" when the truth is schema.sql, carry the options rules may read
 (`on_delete_policy`, `same_type`), and build fixes addressed to the mirror (`ctx.mirror_fix`,
 `ColumnContext.alter`).
+
+A rule is a function of its context and keeps no state between calls: what a `table` or
+`column` rule reports about a pair of tables is served from the table-pair memo while both
+tables are unchanged (`schemalint.dispatch`), unless, during the call, it read past its pair
+(`ctx.comparison`, `ctx.truth`, `ctx.mirror`: counted by `Reads`).
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ does (tests/test_pair_memo.py compares both over random edits).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from schemalint.cache import MISSING, PairMemo, memo_context, pair_key
 from schemalint.compare import Comparison
 from schemalint.context import (
@@ -64,7 +66,7 @@ class Dispatch:
         errors: list[str],
         sources: dict[str, str],
         memo: PairMemo | None = None,
-        link_keys: dict[str, str] | None = None,
+        stamp: Callable[[str], str | None] | None = None,
     ) -> None:
         self.errors = errors
         """Where a crashed rule is reported (the run's errors)."""
@@ -73,8 +75,9 @@ class Dispatch:
         self.findings: list[Finding] = []
         self.memo = memo
         """The table-pair memo (see the module docstring); None: every rule is called."""
-        self.link_keys = link_keys or {}
-        """source -> link key of its schema, under which the memo keeps its tables' digests."""
+        self.stamp = stamp
+        """source -> digest of what its schema was read from (`Cache.schema_stamp`), under
+        which the memo keeps its tables' digests; None: digests are computed."""
         self._digests: dict[int, tuple[Schema, dict[int, bytes]]] = {}
 
     def call(self, rule: Rule, ctx: RuleContext) -> list[Violation] | None:
@@ -208,7 +211,8 @@ class Dispatch:
         assert self.memo is not None
         kept = self._digests.get(id(schema))
         if kept is None or kept[0] is not schema:
-            digests = self.memo.digests(schema.tables, self.link_keys.get(schema.source))
+            stamp = self.stamp(schema.source) if self.stamp is not None else None
+            digests = self.memo.digests(schema.tables, stamp)
             kept = self._digests[id(schema)] = (schema, {id(t): d for t, d in zip(schema.tables, digests)})
         return kept[1]
 

@@ -134,6 +134,7 @@ def _run_check(
     result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
+    cache.link_keys = {}  # this run's (a caller may keep `cache` between runs)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
@@ -163,7 +164,7 @@ def _run_check(
     # What table and column rules said about a pair of tables is kept per pair (see
     # `schemalint.dispatch`): in the cache folder, or for as long as the caller keeps `cache`.
     memo = cache.pair_memo() if cache.enabled else None
-    dispatch = Dispatch(result.errors, sources, memo, cache.link_keys)
+    dispatch = Dispatch(result.errors, sources, memo, cache.schema_stamp)
     for schema in result.schemas.values():
         dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]

@@ -117,6 +117,21 @@ def test_an_in_memory_cache_serves_the_memo_between_runs(project, calls):
     assert rendered(edited, project) == without_memo(config)
 
 
+@pytest.mark.parametrize("kept", ["cli", "kept", "server"])
+def test_a_file_the_link_reads_changes_every_table_under_the_same_link_key(project, kept):
+    """settings.py is no source file: the Django schema is linked again under the same link
+    key, with other id columns. Digests taken by the link key would be stale."""
+    from schemalint.lsp.state import MemoryCache
+
+    config = load_config(project)
+    cache = {"cli": None, "kept": Cache(project / config.cache_dir), "server": MemoryCache(None)}[kept]
+    first = run_check(config, cache=cache)
+    edit(project, "app_django/bifrost/settings.py", "models.BigAutoField", "models.AutoField")
+    second = run_check(config, cache=cache)
+    assert rendered(second, project) == without_memo(config)
+    assert len(second.findings) > len(first.findings)
+
+
 def test_no_cache_means_no_memo(project, calls):
     config = load_config(project)
     run_check(config, use_cache=False)
@@ -311,14 +326,14 @@ def test_table_digest_sees_every_part_of_a_table_including_where_it_ends():
     assert table_digest(table) != table_digest(replace(table, comment=""))
 
 
-def test_digests_come_from_the_previous_run_or_the_link_key(tmp_path, monkeypatch):
+def test_digests_come_from_the_schema_stamp_or_the_previous_run(tmp_path, monkeypatch):
     memo = Cache(tmp_path).pair_memo()
     tables = tuple(Table(f"t{i}") for i in range(3))
     digests = memo.digests(tables, "key1")
     assert digests == [table_digest(t) for t in tables]
     computed: list[Table] = []
     monkeypatch.setattr("schemalint.cache.table_digest", lambda t: computed.append(t) or b"x" * 16)
-    assert memo.digests(tables, "key1") == digests and computed == []  # by the link key
+    assert memo.digests(tables, "key1") == digests and computed == []  # by the stamp
     memo.end_run()
     assert memo.digests(tables, None) == digests and computed == []  # the same objects
     copies = tuple(replace(t) for t in tables)
