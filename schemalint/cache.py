@@ -558,7 +558,7 @@ class PairMemo:
         """`table_digest` of each of `tables`, a schema's: stored under the schema's `stamp`
         (`Cache.schema_stamp`) by an earlier run, kept from the previous run for the same
         table objects, or computed."""
-        name = f"tables:{stamp}" if stamp else None
+        name = f"tables:{tool_version()}:{stamp}" if stamp else None
         stored = self.get(name) if name else MISSING
         if isinstance(stored, tuple) and len(stored) == len(tables):
             found = list(stored)
