@@ -27,7 +27,7 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -180,6 +180,18 @@ class Pack:
             return
         self.put_pickled(key, blob)
 
+    def touch(self, key: str) -> None:
+        """Count the entry under `key` as used by this run (kept first by `save`) without
+        unpickling it: its value was taken from memory (`PairMemo`)."""
+        if key not in self._used:
+            blob = self._entries.get(key)
+            if blob is not None:
+                self._used[key] = blob
+
+    def stored(self, key: str) -> bytes | None:
+        """The pickled bytes this run took (`get`) or stored (`put`) under `key`, or None."""
+        return self._used.get(key)
+
     def put_pickled(self, key: str, blob: bytes) -> None:
         """`put` for a value already pickled by `dumps` (in a worker process)."""
         if self.path is None:
@@ -204,6 +216,7 @@ class Cache:
         self._packs: dict[str, Pack] = {}
         self.link_keys: dict[str, str] = {}
         """source -> key of the linked schema this run used or stored (see `run_key`)."""
+        self._pair_memo: PairMemo | None = None
 
     @property
     def enabled(self) -> bool:
@@ -226,6 +239,25 @@ class Cache:
     def findings(self) -> Pack:
         """Findings of whole runs, keyed by `run_key`."""
         return self._pack("runs", "findings", KEEP_RUNS)
+
+    def pair_memo(self) -> PairMemo:
+        """What the table and column rules reported about each pair of tables (`PairMemo`):
+        read from the pack when first asked for, then kept in memory as long as this object
+        lives (a language server's runs share it)."""
+        if self._pair_memo is None:
+            self._pair_memo = PairMemo(self._pack("pairs", "rules", KEEP_PAIRS))
+        return self._pair_memo
+
+    def schema_stamp(self, source: str) -> str | None:
+        """A digest of the pickled link entry this run's schema of `source` was read from or
+        stored as (its bytes determine the schema), or None. Not the link key: an entry is
+        linked again under the same key when a file the link read (settings.py) changed. None
+        too for a cache that keeps linked schemas some other way than `keep_link` here."""
+        key = self.link_keys.get(source)
+        if key is None or type(self).keep_link is not Cache.keep_link:
+            return None
+        blob = self.links(source).stored(key)
+        return None if blob is None else hashlib.blake2b(blob, digest_size=16).hexdigest()
 
     def _pack(self, kind: str, source: str, keep_unused: int) -> Pack:
         name = f"{kind}-{PACK_FORMAT}/{source}.pack"
@@ -533,3 +565,110 @@ def _module_stamp(name: str) -> str:
     except OSError:
         stat = None
     return f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "?"
+
+
+# --------------------------------------------------------------------------- table pairs
+#
+# After an edit most tables are as they were, and so is everything the table and column rules
+# said about them. `PairMemo` keeps, per pair of tables, the violations those rules reported,
+# under a key of both tables' digests (`table_digest`: their whole value, locations included)
+# and a context digest (`memo_context`: schemalint's code, the rules selected with their
+# modules' stamps, the options contexts expose, both sides' sources and first files). Which
+# rules may be served from it, and why that is safe, is `schemalint.dispatch`'s business. The
+# CLI reads and writes the memo as one more pack; a long-lived process (the language server)
+# keeps its `Cache`, and with it the memo, unpickled in memory between runs. A table's digest
+# is computed once: a CLI run takes an unchanged source's digests from the memo, under the
+# digest of the link entry its schema came from (`Cache.schema_stamp`); a language server's
+# unchanged sources are the same objects from run to run (`PairMemo.digests`).
+
+KEEP_PAIRS = 4096
+"""Memo entries not used by the last run kept beside the used ones (tables as they were
+before recent edits: an edit undone is served again)."""
+
+
+def table_digest(table: Any) -> bytes:
+    """A digest of a table's whole value. `repr` of the frozen model is canonical and, unlike
+    equality, includes where each construct ends (`Location.end_line`), which findings carry;
+    unlike `hash()` it is the same in every process."""
+    return hashlib.blake2b(repr(table).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def memo_context(rules: Iterable[Any], *parts: str) -> bytes:
+    """What every pair's key shares: schemalint's code, `rules` (code, module, level,
+    compared parts and the module file's stamp) and `parts`."""
+    digest = hashlib.blake2b(digest_size=20)
+    values = [tool_version(), *parts]
+    values += [f"{r.code}:{r.module}:{r.level}:{','.join(r.compares)}:{_module_stamp(r.module)}" for r in rules]
+    for part in values:
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.digest()
+
+
+def pair_key(context: bytes, truth: bytes, mirror: bytes, paired_by: str) -> str:
+    digest = hashlib.blake2b(context, digest_size=20)
+    digest.update(truth)
+    digest.update(mirror)
+    digest.update(paired_by.encode())
+    return digest.hexdigest()
+
+
+class PairMemo:
+    """The table-pair memo: values by key, the ones used or stored in this process kept
+    unpickled (least recently used first), backed by a pack; and each table's digest, computed
+    once (`digests`)."""
+
+    def __init__(self, pack: Pack):
+        self._pack = pack
+        self._live: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._known: dict[int, tuple[Any, bytes]] = {}
+        """id -> (table, digest) for the tables of the last run (held, so ids stay theirs)."""
+        self._seen: dict[int, tuple[Any, bytes]] = {}
+
+    def get(self, key: str) -> Any:
+        """The value stored under `key`, or `MISSING`."""
+        value = self._live.pop(key, MISSING)
+        if value is MISSING:
+            value = self._pack.get(key)
+            if value is MISSING:
+                return MISSING
+        else:
+            self._pack.touch(key)
+        self._live[key] = value
+        self._used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self._live.pop(key, None)
+        self._live[key] = value
+        self._used.add(key)
+        self._pack.put(key, value)
+
+    def digests(self, tables: tuple[Any, ...], stamp: str | None = None) -> list[bytes]:
+        """`table_digest` of each of `tables`, a schema's: stored under the schema's `stamp`
+        (`Cache.schema_stamp`) by an earlier run, kept from the previous run for the same
+        table objects, or computed."""
+        name = f"tables:{tool_version()}:{stamp}" if stamp else None
+        stored = self.get(name) if name else MISSING
+        if isinstance(stored, tuple) and len(stored) == len(tables):
+            found = list(stored)
+        else:
+            found = []
+            for table in tables:
+                known = self._known.get(id(table))
+                found.append(known[1] if known is not None and known[0] is table else table_digest(table))
+            if name:
+                self.put(name, tuple(found))
+        self._seen.update((id(table), (table, digest)) for table, digest in zip(tables, found))
+        return found
+
+    def end_run(self) -> None:
+        """After a run: remember this run's tables, and forget the values no run used lately
+        beyond `KEEP_PAIRS` (the pack keeps its own count, see `Pack.save`)."""
+        self._known, self._seen = self._seen, {}
+        excess = len(self._live) - len(self._used) - KEEP_PAIRS
+        if excess > 0:
+            for key in [k for k in self._live if k not in self._used][:excess]:
+                del self._live[key]
+        self._used = set()

@@ -21,6 +21,11 @@ column, and relates the truth column's location. Contexts say which sources they
 never says "Django" when the truth is schema.sql, carry the options rules may read
 (`on_delete_policy`, `same_type`), and build fixes addressed to the mirror (`ctx.mirror_fix`,
 `ColumnContext.alter`).
+
+A rule is a function of its context and keeps no state between calls: what a `table` or
+`column` rule reports about a pair of tables is served from the table-pair memo while both
+tables are unchanged (`schemalint.dispatch`), unless, during the call, it read past its pair
+(`ctx.comparison`, `ctx.truth`, `ctx.mirror`: counted by `Reads`).
 """
 
 from __future__ import annotations
@@ -169,73 +174,97 @@ class SchemaContext(RuleContext):
             self.report(d.message, location=d.location, table=d.table, column=d.column)
 
 
+class Reads:
+    """Whether a rule looked past its table pair (`ctx.comparison`, `ctx.truth`, `ctx.mirror`)
+    during one call: the engine then never serves that rule's findings about the pair from the
+    table-pair memo (`schemalint.dispatch`)."""
+
+    __slots__ = ("wide",)
+
+    def __init__(self) -> None:
+        self.wide = False
+
+
+_UNWATCHED = Reads()
+"""Where contexts nobody watches record their reads (never read)."""
+
+
 class ComparisonContext(RuleContext):
     """A (truth, mirror) comparison as a whole (`comparison` level)."""
 
-    __slots__ = ("comparison",)
+    __slots__ = ("_comparison", "_reads")
 
     def __init__(self, comparison: Comparison) -> None:
         super().__init__()
-        self.comparison = comparison
+        self._comparison = comparison
+        self._reads = _UNWATCHED
 
-    # The two sides.
+    # The two sides as a whole: what a table or column rule reads here is no longer about its
+    # pair alone (see `Reads`). Everything below reads the comparison without counting.
+    @property
+    def comparison(self) -> Comparison:
+        self._reads.wide = True
+        return self._comparison
+
     @property
     def truth(self) -> Schema:
-        return self.comparison.truth
+        self._reads.wide = True
+        return self._comparison.truth
 
     @property
     def mirror(self) -> Schema:
-        return self.comparison.mirror
+        self._reads.wide = True
+        return self._comparison.mirror
 
     @property
     def truth_source(self) -> str:
-        return self.comparison.truth.source
+        return self._comparison.truth.source
 
     @property
     def mirror_source(self) -> str:
-        return self.comparison.mirror.source
+        return self._comparison.mirror.source
 
     @property
     def truth_title(self) -> str:
-        return wording.title(self.comparison.truth.source)
+        return wording.title(self._comparison.truth.source)
 
     @property
     def mirror_title(self) -> str:
-        return wording.title(self.comparison.mirror.source)
+        return wording.title(self._comparison.mirror.source)
 
     @property
     def truth_words(self) -> Wording:
-        return Wording(self.comparison.truth.source)
+        return Wording(self._comparison.truth.source)
 
     @property
     def mirror_words(self) -> Wording:
-        return Wording(self.comparison.mirror.source)
+        return Wording(self._comparison.mirror.source)
 
     @property
     def truth_file(self) -> str:
-        return self.comparison.truth_file
+        return self._comparison.truth_file
 
     @property
     def mirror_file(self) -> str:
-        return self.comparison.mirror_file
+        return self._comparison.mirror_file
 
     # Options.
     @property
     def on_delete_policy(self) -> str:
-        return self.comparison.on_delete_policy
+        return self._comparison.on_delete_policy
 
     @property
     def type_equivalences(self) -> tuple[tuple[str, str], ...]:
         """Pairs of types the config says are the same (`type-equivalences`)."""
-        return self.comparison.type_equivalences
+        return self._comparison.type_equivalences
 
     def same_type(self, truth_type: str, mirror_type: str) -> bool:
         """Equal, or equivalent by `type-equivalences`."""
-        return self.comparison.same_type(truth_type, mirror_type)
+        return self._comparison.same_type(truth_type, mirror_type)
 
     def mirror_foreign_key(self, fk: ForeignKey) -> ForeignKey:
         """The truth's key as the mirror should declare it under `on-delete-policy`."""
-        return mirror_foreign_key(fk, self.comparison.on_delete_policy)
+        return mirror_foreign_key(fk, self._comparison.on_delete_policy)
 
     # Fixes.
     def _fix_table(self) -> Table | None:
@@ -251,10 +280,10 @@ class ComparisonContext(RuleContext):
         """A fix of the mirror, in the file of the mirror's `table` (by default the level's
         mirror table; None: the writer picks the file, for a table the mirror lacks)."""
         where = self._fix_table() if table is ... else table
-        return mirror_fix(self.comparison.mirror.source, where, description, applicability, *changes)
+        return mirror_fix(self._comparison.mirror.source, where, description, applicability, *changes)
 
     def _location(self) -> Location:
-        return Location(self.comparison.mirror_file, 1, 1)
+        return Location(self._comparison.mirror_file, 1, 1)
 
 
 class MigrationsContext(ComparisonContext):
@@ -263,7 +292,7 @@ class MigrationsContext(ComparisonContext):
     __slots__ = ()
 
     def _location(self) -> Location:
-        return Location(self.comparison.truth_file, 1, 1)
+        return Location(self._comparison.truth_file, 1, 1)
 
 
 class TableContext(ComparisonContext):
@@ -291,8 +320,9 @@ class TableContext(ComparisonContext):
         this rule's findings (for a table rule that also looks at columns)."""
         found = []
         for cp in self.pair.comparable(*parts):
-            ctx = ColumnContext(self.comparison, self.pair, cp)
+            ctx = ColumnContext(self._comparison, self.pair, cp)
             ctx._sink = self._sink
+            ctx._reads = self._reads
             found.append(ctx)
         return found
 
@@ -300,7 +330,7 @@ class TableContext(ComparisonContext):
         return self.pair.mirror
 
     def _location(self) -> Location:
-        return first_location(self.pair.mirror.location, fallback=self.comparison.mirror_file)
+        return first_location(self.pair.mirror.location, fallback=self._comparison.mirror_file)
 
     def _table(self) -> str | None:
         return self.pair.truth.name
@@ -414,6 +444,7 @@ __all__ = [
     "Level",
     "MigrationsContext",
     "NoqaContext",
+    "Reads",
     "RuleContext",
     "SchemaContext",
     "TableContext",

@@ -1,14 +1,46 @@
 """Calling rules: each rule once per thing of its level, with that level's context, and what
 it reports stamped into `Finding`s. Imported by the engine only when rules run (a run served
-from the findings cache needs none of it)."""
+from the findings cache needs none of it).
+
+## The table-pair memo: what is served from it, per level
+
+After an edit most tables are as they were. A rule is a function of its context; for `table`
+and `column` rules the context is one pair of tables (`ctx.pair`, the column pair) plus a few
+things the whole comparison shares and the memo's context key covers (`memo_context`: both
+sources and their first files, `on-delete-policy`, `type-equivalences`, `ignore-columns`, the
+rules with their code). So what the table and column rules report about a pair is stored per
+pair (`schemalint.cache.PairMemo`), keyed by both tables' digests and how they pair, and a
+later run whose pair has the same two tables takes it from there without pairing the columns
+(`Comparison.pair` is lazy) or calling a rule:
+
+* `table`, `column`: served from the memo, except a rule that, during its call for the pair,
+  looked past the pair (`ctx.comparison`, `ctx.truth`, `ctx.mirror`: `context.Reads`). Such a
+  rule may read any table (say, the table a foreign key points at); it is called again for
+  that pair on every run. Whether a rule looks past the pair is decided by what it read before
+  looking, which the key covers, so the same pair makes the same rule look again. A rule that
+  crashes is never memoised (its error is reported on every run), and a rule that crashed
+  earlier in the run is left out of what the memo serves, as it would not have been called.
+* `comparison`, `migrations`: always run. They look at whole schemas (tables missing or extra,
+  the models against every migration), which an edit of any table changes.
+* `schema`: always run; one source alone, cheap (they walk diagnostics and statements).
+* `noqa`: always run, after silencing (`schemalint.engine`).
+
+Findings are built from the memo's violations on every run (`to_finding`: the file -> source
+map and fix writers are the run's), so a run with the memo reports exactly what one without it
+does (tests/test_pair_memo.py compares both over random edits).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from schemalint.cache import MISSING, PairMemo, memo_context, pair_key
 from schemalint.compare import Comparison
 from schemalint.context import (
     ColumnContext,
     ComparisonContext,
     MigrationsContext,
+    Reads,
     RuleContext,
     SchemaContext,
     TableContext,
@@ -20,28 +52,47 @@ from schemalint.fix.writers import WRITER_SOURCES
 from schemalint.model import Schema
 from schemalint.registry import Rule, Violation, describe_error
 
+_Entry = tuple[tuple[tuple[str, Violation], ...], tuple[str, ...]]
+"""A memo entry: (rule code, violation) in the order the rules reported them, and the codes
+of the rules that looked past the pair (called again on every run)."""
+
 
 class Dispatch:
     """Calls rules with their contexts; a rule that crashes is reported once (`describe_error`)
     and not called again in this run, and the other rules still run."""
 
-    def __init__(self, errors: list[str], sources: dict[str, str]) -> None:
+    def __init__(
+        self,
+        errors: list[str],
+        sources: dict[str, str],
+        memo: PairMemo | None = None,
+        stamp: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.errors = errors
         """Where a crashed rule is reported (the run's errors)."""
         self.sources = sources
         self.crashed: set[str] = set()
         self.findings: list[Finding] = []
+        self.memo = memo
+        """The table-pair memo (see the module docstring); None: every rule is called."""
+        self.stamp = stamp
+        """source -> digest of what its schema was read from (`Cache.schema_stamp`), under
+        which the memo keeps its tables' digests; None: digests are computed."""
+        self._digests: dict[int, tuple[Schema, dict[int, bytes]]] = {}
 
-    def call(self, rule: Rule, ctx: RuleContext) -> None:
+    def call(self, rule: Rule, ctx: RuleContext) -> list[Violation] | None:
+        """Call `rule` and keep its findings; what it reported, or None if it did not run (it
+        crashed, now or earlier in this run)."""
         if rule.code in self.crashed:
-            return
+            return None
         try:
             found = reported(rule.check, ctx)
         except Exception as exc:  # a crashing rule is reported, other rules still run
             self.crashed.add(rule.code)
             self.errors.append(describe_error(rule, exc))
-            return
+            return None
         self.findings += [to_finding(rule, v, self.sources) for v in found]
+        return found
 
     def schema(self, rules: list[Rule], schema: Schema) -> None:
         level = [r for r in rules if r.level == "schema"]
@@ -62,17 +113,108 @@ class Dispatch:
             self.call(rule, ComparisonContext(comparison))
         table_rules = [r for r in rules if r.level == "table"]
         column_rules = [r for r in rules if r.level == "column"]
-        for pair in comparison.pairs:
-            if table_rules:
-                table = TableContext(comparison, pair)
-                for rule in table_rules:
-                    self.call(rule, table)
-            # One context per column pair, shared by the column rules whose parts it knows.
-            for cp in pair.columns if column_rules else ():
-                column = ColumnContext(comparison, pair, cp)
-                for rule in column_rules:
-                    if cp.known(*rule.compares):  # type: ignore[arg-type]
-                        self.call(rule, column)
+        if not (table_rules or column_rules):
+            return
+        if self.memo is None:
+            for index in range(len(comparison.paired)):
+                self._pair(comparison, index, table_rules, column_rules, None)
+            return
+        memo = self.memo
+        context = memo_context(
+            [*table_rules, *column_rules],
+            comparison.truth.source,
+            comparison.mirror.source,
+            comparison.truth_file,
+            comparison.mirror_file,
+            comparison.on_delete_policy,
+            repr(comparison.type_equivalences),
+            repr(comparison.ignore_columns),
+        )
+        truth_digests = self._table_digests(comparison.truth)
+        mirror_digests = self._table_digests(comparison.mirror)
+        by_code = {r.code: r for r in (*table_rules, *column_rules)}
+        for index, (truth, mirror, paired_by) in enumerate(comparison.paired):
+            key = pair_key(context, truth_digests[id(truth)], mirror_digests[id(mirror)], paired_by)
+            entry: _Entry = memo.get(key)
+            if entry is MISSING:
+                reads = Reads()
+                recorded = self._pair(comparison, index, table_rules, column_rules, reads)
+                if recorded is not None:
+                    memo.put(key, recorded)
+                continue
+            found, wide = entry
+            for code, violation in found:
+                if code not in self.crashed:
+                    self.findings.append(to_finding(by_code[code], violation, self.sources))
+            if wide:
+                again = set(wide)
+                self._pair(
+                    comparison,
+                    index,
+                    [r for r in table_rules if r.code in again],
+                    [r for r in column_rules if r.code in again],
+                    None,
+                )
+
+    def _pair(
+        self,
+        comparison: Comparison,
+        index: int,
+        table_rules: list[Rule],
+        column_rules: list[Rule],
+        reads: Reads | None,
+    ) -> _Entry | None:
+        """Call the table and column rules for the `index`-th pair of tables. With `reads`,
+        also return what to memoise: None when a rule did not run (it crashed)."""
+        pair = comparison.pair(index)
+        found: list[tuple[str, Violation]] = []
+        wide: list[str] = []
+        complete = True
+
+        def call(rule: Rule, ctx: TableContext) -> None:
+            nonlocal complete
+            if reads is None:
+                self.call(rule, ctx)
+                return
+            reads.wide = False
+            violations = self.call(rule, ctx)
+            if violations is None:
+                complete = False
+            elif reads.wide:
+                if rule.code not in wide:
+                    wide.append(rule.code)
+            else:
+                found.extend((rule.code, v) for v in violations)
+
+        if table_rules:
+            table = TableContext(comparison, pair)
+            if reads is not None:
+                table._reads = reads
+            for rule in table_rules:
+                call(rule, table)
+        # One context per column pair, shared by the column rules whose parts it knows.
+        for cp in pair.columns if column_rules else ():
+            column = ColumnContext(comparison, pair, cp)
+            if reads is not None:
+                column._reads = reads
+            for rule in column_rules:
+                if cp.known(*rule.compares):  # type: ignore[arg-type]
+                    call(rule, column)
+        if reads is None or not complete:
+            return None
+        # A rule that looked past the pair for one column is called again for all of them.
+        wide_codes = set(wide)
+        return tuple((code, v) for code, v in found if code not in wide_codes), tuple(wide)
+
+    def _table_digests(self, schema: Schema) -> dict[int, bytes]:
+        """id(table) -> `table_digest`, for each table of `schema` (computed once a run)."""
+        assert self.memo is not None
+        kept = self._digests.get(id(schema))
+        if kept is None or kept[0] is not schema:
+            stamp = self.stamp(schema.source) if self.stamp is not None else None
+            digests = self.memo.digests(schema.tables, stamp)
+            kept = self._digests[id(schema)] = (schema, {id(t): d for t, d in zip(schema.tables, digests)})
+        return kept[1]
 
 
 def check_target(rule: Rule, target: Comparison | Schema) -> list[Violation]:

@@ -144,6 +144,7 @@ def _run_check(
     result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
+    cache.link_keys = {}  # this run's (a caller may keep `cache` between runs)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
@@ -170,12 +171,18 @@ def _run_check(
         result.schemas["database"] = _read_database(config, result.schemas[truth_source], result)
 
     sources = {rel: source for source, schema in result.schemas.items() for rel in schema.files}
-    dispatch = Dispatch(result.errors, sources)
+    # What table and column rules said about a pair of tables is kept per pair (see
+    # `schemalint.dispatch`): in the cache folder, or for as long as the caller keeps `cache`.
+    memo = cache.pair_memo() if cache.enabled else None
+    dispatch = Dispatch(result.errors, sources, memo, cache.schema_stamp)
     for schema in result.schemas.values():
         dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]
     for mirror in mirrors:
         dispatch.comparison(rules, compare(truth, result.schemas[mirror], config), mirror == "migrations")
+    if memo is not None:
+        memo.end_run()
+        cache.save()
     findings = [f for f in dispatch.findings if not ignored_per_file(f, config)]
 
     # The noqa stage: comments silence findings on their line; `noqa` rules (SL010) are then

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, overload
 
 from schemalint.config import Config
@@ -122,7 +123,11 @@ class TablePair:
 class Comparison:
     truth: Schema
     mirror: Schema
-    pairs: tuple[TablePair, ...]
+    paired: tuple[tuple[Table, Table, str], ...]
+    """(truth table, mirror table, how they pair) for each pair of tables, in the order of
+    `pairs`. Their columns are paired when a pair is first asked for (`pair(i)`, `pairs`):
+    a run that serves a table pair's findings from the memo (`schemalint.dispatch`) never
+    pairs its columns."""
     missing_tables: tuple[Table, ...]
     """Truth tables no mirror table pairs with, leaving out those whose `exists` or `name` is
     unknown; empty when the mirror is not `complete` or has a table whose name is unknown."""
@@ -133,6 +138,23 @@ class Comparison:
     """Mirror tables (paired or not) whose docstring names a model the truth does not have."""
     on_delete_policy: str = "declared"
     type_equivalences: tuple[tuple[str, str], ...] = ()
+    ignore_columns: tuple[str, ...] = ()
+    """`ignore-columns` patterns (`table.column`): such columns are left out of every pair."""
+    _built: dict[int, TablePair] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def pair(self, index: int) -> TablePair:
+        """The `index`-th pair of tables with their columns paired (built once)."""
+        built = self._built.get(index)
+        if built is None:
+            truth, mirror, how = self.paired[index]
+            cols, missing, extra = _pair_columns(truth, mirror, self.ignore_columns)
+            built = self._built[index] = TablePair(truth, mirror, how, cols, missing, extra)
+        return built
+
+    @cached_property
+    def pairs(self) -> tuple[TablePair, ...]:
+        """Every pair of tables, sorted by the truth table's name."""
+        return tuple(self.pair(index) for index in range(len(self.paired)))
 
     @property
     def mirror_file(self) -> str:
@@ -246,14 +268,13 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
     by_name = {(t.schema, t.name): t for t in mirror_tables if t.known("name")}
     explicit = dict(config.pairs)
 
-    pairs: list[TablePair] = []
+    pairs: list[tuple[Table, Table, str]] = []
     unpaired_truth: list[Table] = []
     used: set[int] = set()
 
     def take(t: Table, m: Table, how: str) -> None:
         used.add(id(m))
-        cols, missing, extra = _pair_columns(t, m, config.ignore_columns)
-        pairs.append(TablePair(t, m, how, cols, missing, extra))
+        pairs.append((t, m, how))
 
     for table in truth_tables:
         wanted = explicit.get(table.name)
@@ -302,16 +323,17 @@ def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
         and not any(model_matches(model, m.mirrors) for model in models_by_class.get(m.mirrors.rpartition(".")[2], ()))
     ]
 
-    pairs.sort(key=lambda p: p.truth.name)
+    pairs.sort(key=lambda p: p[0].name)
     return Comparison(
         truth=truth,
         mirror=mirror,
-        pairs=tuple(pairs),
+        paired=tuple(pairs),
         missing_tables=tuple(missing),
         extra_tables=tuple(extra),
         unknown_mirrors=tuple(unknown),
         on_delete_policy=config.on_delete_policy,
         type_equivalences=_equivalences(config),
+        ignore_columns=config.ignore_columns,
     )
 
 
