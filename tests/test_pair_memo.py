@@ -40,7 +40,9 @@ class NoMemoCache(Cache):
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "bifrost"
-    shutil.copytree(FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
+    )
     return root
 
 
@@ -412,7 +414,9 @@ def run_random_edits(root: Path, edits: list[tuple[int, int]], config: Config, i
 )
 def test_random_edits_report_the_same_with_and_without_the_memo(tmp_path_factory, edits, in_memory):
     root = tmp_path_factory.mktemp("edits") / "bifrost"
-    shutil.copytree(FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
+    )
     config = replace(load_config(root), cache_dir=".memo_cache")
     run_random_edits(root, edits, config, in_memory)
 
@@ -426,7 +430,9 @@ def test_random_edits_report_the_same_with_and_without_the_memo(tmp_path_factory
 )
 def test_random_edits_many(tmp_path_factory, edits, in_memory, policy):
     root = tmp_path_factory.mktemp("edits") / "bifrost"
-    shutil.copytree(FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
+    )
     config = replace(load_config(root), cache_dir=".memo_cache", on_delete_policy=policy)
     run_random_edits(root, edits, config, in_memory)
 

@@ -214,6 +214,7 @@ def test_database_schemas_are_read_as_configured(pg, migrated, project):
     assert "billing.invoices" in findings[0]["message"]
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_djangos_own_tables_are_known_not_extra(pg, project, tmp_path):
     """A project with the contrib apps installed: `migrate` creates auth_*, django_session, ..."""
     pg.create_database("mirror_contrib")
@@ -304,6 +305,7 @@ def _writes(pg, database: str) -> int:
     return row
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_the_session_writes_nothing(pg, migrated, project):
     database = copy_of(pg, migrated)
     before = _writes(pg, database)
@@ -327,6 +329,7 @@ def test_the_transaction_is_read_only(pg, migrated):
 # ------------------------------------------------------------------------------- snapshot
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_snapshot_round_trip(pg, migrated, project, tmp_path):
     database = copy_of(pg, migrated)
     run_sql(pg, database, DRIFTS["nullability"][0] + "; " + DRIFTS["dropped index"][0])
@@ -418,6 +421,7 @@ def test_the_password_never_appears_in_a_report(pg, migrated, project, output_fo
     assert PASSWORD not in result.stdout + result.stderr
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_a_timeout_is_one_clear_line(pg, migrated, project):
     """A session holding a lock on a catalog the reader must read: the statement timeout
     (`database-timeout`) ends the wait."""
@@ -466,6 +470,7 @@ except SystemExit as exit:
 """
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_without_psycopg_a_database_is_a_one_line_error(project):
     done = subprocess.run(
         [
@@ -485,6 +490,7 @@ def test_without_psycopg_a_database_is_a_one_line_error(project):
     assert done.stderr == "schemalint: error: reading a database needs psycopg 3: pip install 'schemalint[postgres]'\n"
 
 
+@pytest.mark.slow  # (a process or a migrate of its own: CI runs it)
 def test_a_normal_check_never_imports_psycopg(project):
     done = subprocess.run(
         [sys.executable, "-c", _IMPORTS_AFTER_CHECK, "check", str(project), "--no-cache"],

@@ -119,6 +119,7 @@ def migrate_contrib(dsn: str, workdir: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow  # (a whole corpus through the real library: CI runs it)
 def test_django_corpus_export_builds_what_migrate_builds(pg, tmp_path):
     lib_dsn = pg.create_database("export_django_lib")
     (tmp_path / "lib").mkdir()
@@ -137,6 +138,7 @@ def test_django_corpus_export_builds_what_migrate_builds(pg, tmp_path):
 # ---------------------------------------------------------------- the SQLAlchemy corpus
 
 
+@pytest.mark.slow  # (a whole corpus through the real library: CI runs it)
 def test_sqlalchemy_corpus_export_builds_what_create_all_builds(pg, tmp_path):
     lib_dsn = pg.create_database("export_sa_lib")
     sa_diff.create_with_sqlalchemy(pg.url("export_sa_lib"))
@@ -228,6 +230,7 @@ def test_export_is_deterministic_and_has_no_timestamp():
     assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b20\d\d\b", header), header
 
 
+@pytest.mark.slow  # (a whole corpus through the real library: CI runs it)
 def test_include_contrib_creates_the_contrib_tables_the_project_refers_to(pg, tmp_path):
     """`--include-contrib`: the output runs on an empty database, and the contrib tables it
     creates (auth_user for the corpus) equal what django.contrib's own migrations create."""

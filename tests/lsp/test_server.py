@@ -58,6 +58,7 @@ async def test_an_unsaved_django_change_republishes_the_mirrors(client: Language
     assert models.read_text() == text
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 async def test_noqa_action_applies_and_the_next_diagnostics_drop_the_finding(client: LanguageClient, project: Path):
     mirror = project / SQLALCHEMY
     open_file(client, mirror)
@@ -121,6 +122,7 @@ async def test_a_fix_is_a_quickfix_and_applying_it_clears_the_finding(client: La
     assert sorted(code for _, code in codes(client, mirror)) == ["SL103", "SL204", "SL207"]
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 @pytest.mark.parametrize(
     ("path", "line", "comment", "code"),
     [
@@ -151,6 +153,7 @@ async def test_hover_on_a_noqa_code_explains_the_rule(
     assert nothing is None
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 async def test_hover_on_a_prefix_lists_its_rules(client: LanguageClient, project: Path):
     target = project / SQL
     lines = target.read_text().split("\n")
@@ -182,6 +185,7 @@ async def test_a_syntax_error_mid_typing_is_sl001_and_the_server_keeps_serving(c
     assert client.error is None
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 async def test_config_change_is_picked_up_without_restart(client: LanguageClient, project: Path):
     mirror = project / SQLALCHEMY
     open_file(client, mirror)
@@ -205,6 +209,7 @@ async def test_config_change_is_picked_up_without_restart(client: LanguageClient
     assert client.error is None
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 async def test_deleted_and_created_files_are_picked_up(client: LanguageClient, project: Path):
     mirror, sql = project / SQLALCHEMY, project / SQL
     open_file(client, mirror)
@@ -226,6 +231,7 @@ async def test_deleted_and_created_files_are_picked_up(client: LanguageClient, p
     await wait_until(lambda: (30, "SL203") in codes(client, sql))
 
 
+@pytest.mark.slow  # (a server process each: CI runs it)
 async def test_fix_all_command_applies_a_workspace_edit(client: LanguageClient, project: Path):
     mirror = project / SQLALCHEMY
     open_file(client, mirror)
