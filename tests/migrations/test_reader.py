@@ -218,3 +218,52 @@ def test_graph_problems(tmp_path):
         },
     )
     assert sorted(codes(schema)) == ["SL502", "SL503"]
+
+
+VENDOR = (
+    "from django.db import connection, migrations, models\n\n\n"
+    "class Migration(migrations.Migration):\n"
+    '    dependencies = [("shop", "0001_initial")]\n\n'
+    '    if connection.vendor == "{first}":\n'
+    '        operations = [migrations.AddField("stock", "pg", models.IntegerField(null=True))]\n'
+    '    elif connection.vendor != "{second}":\n'
+    '        operations = [migrations.AddField("stock", "other", models.IntegerField(null=True))]\n'
+    "    else:\n"
+    '        operations = [migrations.AddField("stock", "fallback", models.IntegerField(null=True))]\n'
+)
+
+
+@pytest.mark.parametrize(
+    "first, second, column",
+    [("postgresql", "x", "pg"), ("sqlite", "postgresql", "fallback"), ("sqlite", "mysql", "other")],
+)
+def test_a_class_body_if_on_the_database_vendor_takes_postgresqls_branch(tmp_path, first, second, column):
+    # As Django runs wagtail's migrations on PostgreSQL (wagtailsearch 0006, 0010).
+    text = VENDOR.format(first=first, second=second)
+    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_vendor": text})
+    assert codes(schema) == []
+    assert columns(schema, "shop_stock") == {
+        "id": "bigint NOT NULL",
+        "symbol": "character varying(10) NOT NULL",
+        column: "integer",
+    }
+
+
+def test_any_other_class_body_if_makes_its_lists_unknown_never_empty(tmp_path):
+    text = VENDOR.format(first="postgresql", second="x").replace("connection.vendor ==", "connection.settings_dict ==")
+    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_vendor": text})
+    assert codes(schema) == ["SL002"] and "operations" in schema.diagnostics[0].message
+    table = schema.table("shop_stock")
+    assert table is not None and {"columns", "indexes", "constraints"} <= set(table.unknown)
+
+
+def test_an_unknown_operation_leaves_the_models_existence_unknown(tmp_path):
+    # wagtail's `DeleteModelIfExists(migrations.DeleteModel)`: it may have deleted the model.
+    custom = "class DeleteModelIfExists(migrations.DeleteModel):\n    pass\n\n\n"
+    text = migration('[("shop", "0001_initial")]', 'DeleteModelIfExists(name="Stock")').replace(
+        "class Migration", custom + "class Migration"
+    )
+    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_delete": text})
+    assert codes(schema) == ["SL002"]
+    table = schema.table("shop_stock")
+    assert table is not None and "exists" in table.unknown

@@ -4,6 +4,7 @@ names made absolute through the file's imports."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -124,9 +125,7 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
     operations: list[Operation] = []
     names: dict[str, object] = {}  # other class attributes (`state_operations = [...]`)
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for statement in body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
+    for statement in _class_statements(body, imports, unknown):
         for small in statement.body:
             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
                 targets, value = [small.target.value], small.value
@@ -155,6 +154,74 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
         operations=tuple(operations),
         unknown=tuple(unknown),
     )
+
+
+def _class_statements(body, imports: dict[str, str], unknown: list[str]) -> list[cst.SimpleStatementLine]:
+    """The Migration class's statements as Django runs them on PostgreSQL: an `if` chain on
+    `connection.vendor` (wagtail's migrations add PostgreSQL's search fields so) contributes
+    the branch PostgreSQL takes; any other `if`/`try`/`for` that assigns one of the lists makes
+    that list unknown (an SL002), never silently empty."""
+    found: list[cst.SimpleStatementLine] = []
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.append(statement)
+            continue
+        branch = _vendor_branch(statement, imports) if isinstance(statement, cst.If) else None
+        if branch is not None:
+            found += _class_statements(branch, imports, unknown)
+            continue
+        for target in sorted(_assigned(statement) & set(_LISTS)):
+            if target not in unknown:
+                unknown.append(target)
+    return found
+
+
+def _vendor_branch(node: cst.If, imports: dict[str, str]) -> Sequence[cst.BaseStatement] | None:
+    """The statements of the branch PostgreSQL takes in `if connection.vendor == "...": ...
+    elif ...: ... else: ...` (`django.db.connection`); None when a test is something else."""
+    current: cst.If | cst.Else | None = node
+    while isinstance(current, cst.If):
+        test = current.test
+        if not (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, (cst.Equal, cst.NotEqual))
+            and isinstance(test.left, cst.Attribute)
+            and test.left.attr.value == "vendor"
+            and isinstance(test.left.value, cst.Name)
+            and imports.get(test.left.value.value) == "django.db.connection"
+            and isinstance(test.comparisons[0].comparator, cst.SimpleString)
+        ):
+            return None
+        vendor = test.comparisons[0].comparator.evaluated_value
+        equal = isinstance(test.comparisons[0].operator, cst.Equal)
+        if (vendor == "postgresql") == equal:
+            return current.body.body if isinstance(current.body, cst.IndentedBlock) else ()
+        current = current.orelse
+    if isinstance(current, cst.Else):
+        return current.body.body if isinstance(current.body, cst.IndentedBlock) else ()
+    return ()
+
+
+def _assigned(node: cst.CSTNode) -> set[str]:
+    """The names a compound statement assigns anywhere in its blocks."""
+    names: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            if isinstance(target.target, cst.Name):
+                names.add(target.target.value)
+
+        def visit_AnnAssign(self, assign: cst.AnnAssign) -> None:
+            if isinstance(assign.target, cst.Name):
+                names.add(assign.target.value)
+
+        def visit_AugAssign(self, assign: cst.AugAssign) -> None:
+            if isinstance(assign.target, cst.Name):
+                names.add(assign.target.value)
+
+    node.visit(Visitor())
+    return names
 
 
 def _operation(node: cst.BaseExpression, imports: dict[str, str], positions, names: dict[str, object]) -> Operation:

@@ -233,7 +233,9 @@ class Replay:
             target = named.get("model_name", named.get("name", call.args[0] if call.args else None))
             model = self.models.get((app, target.lower())) if isinstance(target, str) else None
             if model is not None:
-                model.unknown += _ALL_PARTS
+                # What it does to the model is unknown: whether the model is still there too
+                # (wagtail's `DeleteModelIfExists(migrations.DeleteModel)`).
+                model.unknown += (*_ALL_PARTS, "exists")
             else:
                 self.complete = False
             return
