@@ -209,11 +209,12 @@ class TrackingLinker(Linker):
         super().__init__(facts, project)
         self.initial = list(self.diagnostics)
         """The facts' and the settings' diagnostics: before any segment's."""
-        self.resolver = _TrackingResolver(facts, project, self.django, self.tracker)
-        self.resolver.decide = self._running_branches
-        self.registry = _Registry(self)
-        # Decided again with the tracking resolver (the plain one decided in Linker.__init__).
-        self._decide_registry()
+
+    def _new_resolver(self) -> Resolver:
+        return _TrackingResolver(self.facts, self.project, self.django, self.tracker)
+
+    def _new_registry(self) -> dict[RegistryKey, ModelInfo]:
+        return _Registry(self)
 
     def _decide_registry(self) -> None:
         super()._decide_registry()

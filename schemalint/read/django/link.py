@@ -254,7 +254,7 @@ class Linker:
         self.project = project
         self.facts = facts
         self.django = DjangoProject(project, [f.rel for f in facts])
-        self.resolver = Resolver(facts, project, self.django)
+        self.resolver = self._new_resolver()
         self.diagnostics: list[Diagnostic] = [d for f in facts for d in f.diagnostics]
         self._reported: set[tuple] = set()
         self.version, self.version_source = self.django.version, self.django.version_source
@@ -263,7 +263,7 @@ class Linker:
         self._app_configs: dict[str, Any] = {}
         self._models: dict[tuple[str, str], ModelInfo | None] = {}
         self._building: set[tuple[str, str]] = set()
-        self.registry: dict[tuple[str, str], ModelInfo] = {}
+        self.registry: dict[tuple[str, str], ModelInfo] = self._new_registry()
         self._pk_cache: dict[str, tuple[str, str, str] | None] = {}
         self._following: set[tuple[int, str]] = set()
         self.complete = True
@@ -274,6 +274,13 @@ class Linker:
         """Registry guards -> whether a model of that label and name is registered first."""
         self.resolver.decide = self._running_branches
         self._decide_registry()
+
+    def _new_resolver(self) -> Resolver:
+        """The name resolver (a tracked link records what each lookup read: incremental.py)."""
+        return Resolver(self.facts, self.project, self.django)
+
+    def _new_registry(self) -> dict[tuple[str, str], ModelInfo]:
+        return {}
 
     # ------------------------------------------------------------------ module-level `if`s
 
