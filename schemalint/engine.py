@@ -10,9 +10,10 @@ per thing of its level in `schemalint.dispatch`, noqa in `schemalint.suppress`, 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from schemalint.cache import Cache
 from schemalint.config import Config
@@ -101,6 +102,39 @@ def plan_sources(config: Config, discovered: Discovered) -> tuple[str, list[str]
     return truth, mirrors
 
 
+DIAGNOSTICS_FROM = {
+    "unparsable-statement": "sql",
+    "failing-statement": "sql",
+    "migration-merge-needed": "migrations",
+    "missing-migration-dependency": "migrations",
+    "unapplied-migration": "database",
+}
+"""The diagnostic kinds only one source's reader says (tests/test_engine_sources.py holds the
+readers to it); any other kind (`unreadable`, `unresolved`) may come from every source."""
+
+
+def mirrors_to_read(mirrors: list[str], rules: list[Rule]) -> list[str]:
+    """The mirrors some selected rule can report on; the others are not read at all. With
+    `--select SL5` (the hook that replaces `makemigrations --check`) that is the migrations
+    only: neither the SQLAlchemy module nor schema.sql is parsed.
+
+    Comparison, table and column rules look at every mirror but the migrations (which the
+    migrations-level rules, SL501/SL504, compare with the models); a schema rule at every
+    source whose reader can say a diagnostic kind it claims; the noqa stage needs every
+    finding a directive could silence."""
+
+    def looked_at(mirror: str, rule: Rule) -> bool:
+        if rule.level in ("comparison", "table", "column"):
+            return mirror != "migrations"
+        if rule.level == "migrations":
+            return mirror == "migrations"
+        if rule.level == "schema" and rule.claims:
+            return any(DIAGNOSTICS_FROM.get(kind, mirror) == mirror for kind in rule.claims)
+        return True
+
+    return [mirror for mirror in mirrors if any(looked_at(mirror, rule) for rule in rules)]
+
+
 def run_check(
     config: Config,
     *,
@@ -140,7 +174,15 @@ def _run_check(
     result.rules = rules
 
     discovered = discovered or discover(config)
-    truth_source, mirrors = plan_sources(config, discovered)
+    truth_source, planned = plan_sources(config, discovered)
+    mirrors = mirrors_to_read(planned, rules)
+    # A mirror no selected rule looks at is not read; its files are still the project's
+    # sources (a pre-commit hook names them), as the report knows them: file -> source.
+    unread = {
+        source: _files_only(source, discovered.files[source], config)
+        for source in planned
+        if source not in mirrors and source != "database"
+    }
     result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
@@ -153,10 +195,7 @@ def _run_check(
         # Same files, project files, configuration and rule code as a run the cache remembers:
         # the same findings, without loading a schema. The report only needs file -> source.
         result.findings = cached
-        result.schemas = {
-            source: Schema(source, files=tuple(p.relative_to(config.root).as_posix() for p in source_paths))
-            for source, source_paths in paths.items()
-        }
+        result.schemas = {source: _files_only(source, files, config) for source, files in paths.items()} | unread
         return result
     # Past the findings cache: what comparing, calling rules and noqa need (a warm run imports
     # none of it).
@@ -197,9 +236,15 @@ def _run_check(
         extra = [f for f in dispatch.findings if not ignored_per_file(f, config)]
         suppression.kept += [f for f in extra if suppression.silencer(f) is None]
     result.findings = sorted(set(suppression.kept))
+    result.schemas |= unread
     if "database" not in mirrors:
         remember_findings(cache, paths, config, rules, result)
     return result
+
+
+def _files_only(source: str, paths: Iterable[Path], config: Config) -> Schema:
+    """A source as a report sees one it did not read: its files, no tables."""
+    return Schema(source, files=tuple(p.relative_to(config.root).as_posix() for p in paths))
 
 
 def _read_database(config: Config, truth: Schema, result: RunResult) -> Schema:
@@ -218,6 +263,7 @@ __all__ = [
     "UsageError",
     "cached_findings",
     "check_codes",
+    "mirrors_to_read",
     "plan_sources",
     "read_schema",
     "read_schemas",

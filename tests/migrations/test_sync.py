@@ -588,3 +588,23 @@ def test_migrations_django_writes_for_the_changes_replay_exactly(pg, tmp_path: P
         f"\nmigrations differential (bifrost + {len(MUTATIONS)} changes): {agreement.agreeing}/{agreement.compared} facts agree"
     )
     assert not agreement.differences, str(agreement)
+
+
+@pytest.mark.parametrize("select, read", [(("SL5",), {"django", "migrations"}), (("SL501", "SL2"), None)])
+def test_only_the_sources_the_selected_rules_look_at_are_read(tmp_path: Path, select, read):
+    """`check --select SL5` (the hook that replaces `makemigrations --check`) reads the models
+    and the migrations only: a schema.sql and a SQLAlchemy module that do not even parse are
+    not read, and the SL5 findings are those of a full run."""
+    project, _ = _mutated(tmp_path, [MUTATIONS[0]])
+    for mirror in ("scripts/database/schema.sql", "src/database/models.py"):
+        path = project / mirror
+        path.write_text(path.read_text() + ("CREATE TABLE (\n" if mirror.endswith(".sql") else "class (\n"))
+    full = run_check(Config(root=project), use_cache=False)
+    assert {"SL001", "SL501"} <= {f.code for f in full.findings}
+
+    result = run_check(Config(root=project, select=select), use_cache=False)
+    assert not result.errors, result.errors
+    assert set(result.schemas) == {"django", "migrations", "sqlalchemy", "sql"}  # the report knows every file
+    tables = {source for source, schema in result.schemas.items() if schema.tables}
+    assert tables == (read or {"django", "migrations", "sql"})  # the broken module's tables: none
+    assert result.findings == [f for f in full.findings if f.code.startswith(select)]
