@@ -40,7 +40,7 @@ def _sqlglot_build() -> str:
 
 READER_VERSIONS = {
     "django": "16",
-    "sqlalchemy": "9",
+    "sqlalchemy": "10",
     "sql": "8" + _sqlglot_build(),
     "migrations": "3",
 }

@@ -412,3 +412,41 @@ def test_a_nested_class_does_not_take_its_outer_class_runtime_blocks(tmp_path):
     schema = read(tmp_path, {"models.py": models})
     assert "columns" not in table(schema, "pet").unknown
     assert schema.diagnostics == ()
+
+
+@pytest.mark.parametrize("value", ["1", "0", "''", "'yes'", "None"])
+def test_disable_autonaming_is_taken_by_its_truth(tmp_path, value):
+    models = HEAD.replace("db = SQLAlchemy()", f"db = SQLAlchemy(disable_autonaming={value})") + (
+        "\n\nclass Named(db.Model):\n    __tablename__ = 'named'\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+        "\n\nclass Pet(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    files = {"models.py": models}
+    try:
+        expected = real_tables(tmp_path, files, ["models.db"])
+    except Exception:  # naming off: a model without __tablename__ is refused by SQLAlchemy itself
+        expected = None
+    schema = read(tmp_path / "static", files)
+    if expected is None:
+        assert value in ("1", "'yes'")
+        assert "pet" not in static_tables(schema)
+    else:
+        assert static_tables(schema) == expected
+        assert schema.diagnostics == ()
+
+
+def test_disable_autonaming_that_cannot_be_resolved_leaves_the_generated_names_unknown(tmp_path):
+    models = HEAD.replace(
+        "db = SQLAlchemy()", "from settings import NO_NAMES\n\ndb = SQLAlchemy(disable_autonaming=NO_NAMES)"
+    ) + (
+        "\n\nclass Named(db.Model):\n    __tablename__ = 'named'\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+        "\n\nclass Pet(db.Model):\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+    )
+    schema = read(tmp_path, {"models.py": models})
+    assert set(static_tables(schema)) == {"named"}  # its own name: read whatever the flag
+    assert not schema.complete
+    [diagnostic] = schema.diagnostics
+    assert (
+        diagnostic.kind == "unresolved"
+        and diagnostic.location.line == models.splitlines().index("class Pet(db.Model):") + 1
+    )
+    assert "disable_autonaming=settings.NO_NAMES" in diagnostic.message

@@ -66,6 +66,9 @@ class DeclBase:
     """Flask-SQLAlchemy's `db.Model` names tables (flask.py): a model without a `__tablename__`
     of its own gets its class name in snake_case, one without a primary key of its own under a
     mapped parent is single-table inheritance."""
+    flask_naming_unknown: str | None = None
+    """Why whether `db.Model` names tables cannot be told (`disable_autonaming=` a value that
+    cannot be resolved statically): the tables that naming would decide are then unknown."""
 
 
 @dataclass
@@ -397,17 +400,27 @@ class Declarations:
     def flask_base(self, db: Call, depth: int = 0) -> DeclBase:
         """What `db.Model` maps with (flask.py): the metadata given to `SQLAlchemy()` (else a
         new one) and table naming, or, with `model_class=`, that class's mapping."""
-        autonaming = db.kwargs.get("disable_autonaming", False) is not True
+        disable = db.kwargs.get("disable_autonaming", False)
+        if isinstance(disable, (bool, int, float, str, bytes, type(None))):
+            autonaming, naming_unknown = not disable, None  # Flask-SQLAlchemy tests its truth
+        else:
+            autonaming, naming_unknown = False, f"SQLAlchemy(disable_autonaming={_describe(disable)})"
         given = db.kwargs.get("metadata")
         model_class = db.kwargs.get("model_class")
         if model_class is None or flask.is_model_class(model_class):
-            return DeclBase(self.metadata(given), {}, flask_naming=autonaming)
+            return DeclBase(self.metadata(given), {}, flask_naming=autonaming, flask_naming_unknown=naming_unknown)
         if isinstance(model_class, ClassRef):
             own = self.declarative_base(model_class, depth + 1)
             if own is None:  # a plain class (a `Model` subclass): the base of a new declarative base
-                return DeclBase(self.metadata(given), {}, flask_naming=autonaming)
+                return DeclBase(self.metadata(given), {}, flask_naming=autonaming, flask_naming_unknown=naming_unknown)
             if self._declarative_base_subclass(model_class):  # SQLAlchemy 2.x: `metadata=` is ignored
-                return DeclBase(own.metadata, own.type_map, own.type_map_unknown, flask_naming=autonaming)
+                return DeclBase(
+                    own.metadata,
+                    own.type_map,
+                    own.type_map_unknown,
+                    flask_naming=autonaming,
+                    flask_naming_unknown=naming_unknown,
+                )
             metadata = self.metadata(given) if given is not None else own.metadata
             return DeclBase(metadata, own.type_map, own.type_map_unknown)  # used as it is
         if isinstance(model_class, Call) and model_class.sa == "declarative_base":
@@ -416,7 +429,13 @@ class Declarations:
             naming = flask.naming_metaclass(model_class.kwargs.get("metaclass"))
             return DeclBase(metadata, own.type_map, own.type_map_unknown, flask_naming=naming)
         unknown = MetaInfo(unknown=f"SQLAlchemy(model_class={_describe(model_class)})")
-        return DeclBase(unknown, {}, type_map_unknown=_describe(model_class), flask_naming=autonaming)
+        return DeclBase(
+            unknown,
+            {},
+            type_map_unknown=_describe(model_class),
+            flask_naming=autonaming,
+            flask_naming_unknown=naming_unknown,
+        )
 
     def _flask_model_class(self, base) -> ClassRef | None:
         """The project class `db.Model` is built on (`SQLAlchemy(model_class=Base)`), if any."""
@@ -489,6 +508,14 @@ class Declarations:
             return spec
 
         name_owner, name_member = self._directive(contributors, lineage, "__tablename__")
+        if base is not None and base.flask_naming_unknown and self._flask_generates_name(cls, lineage):
+            self.complete = False
+            self.warn(
+                f"class {cls.facts.name}: whether Flask-SQLAlchemy names its table cannot be resolved "
+                f"statically ({base.flask_naming_unknown}); table skipped",
+                location,
+            )
+            return None
         if base is not None and base.flask_naming and self._flask_generates_name(cls, lineage):
             name_owner, name_member = None, None
             tablename: str | None = flask.snake_case(cls.facts.name)
@@ -526,12 +553,16 @@ class Declarations:
         self._label(spec, cls)
         self._columns(cls, contributors, spec, base, into_parent=False)
         spec.items.extend(args_items)
-        if base.flask_naming and parent_table is not None and self._single_table(spec):
-            if spec.unknown & {"columns", "primary_key"}:  # a primary key may be among what is unknown
+        if (base.flask_naming or base.flask_naming_unknown) and parent_table is not None and self._single_table(spec):
+            if spec.unknown & {"columns", "primary_key"} or base.flask_naming_unknown:
                 spec.unknown.add("exists")
+                why = (
+                    f"only if its table naming is off, which cannot be told ({base.flask_naming_unknown})"
+                    if base.flask_naming_unknown
+                    else f"only if {cls.facts.name} has a primary key of its own, which cannot be told"
+                )
                 self.warn(
-                    f"table {spec.name}: Flask-SQLAlchemy creates it only if {cls.facts.name} has a primary key "
-                    "of its own, which cannot be told; its absence elsewhere is not reported",
+                    f"table {spec.name}: Flask-SQLAlchemy creates it {why}; its absence elsewhere is not reported",
                     location,
                     spec.name,
                 )

@@ -16,7 +16,8 @@ Its metaclass (or, with a 2.x model class, its `__init_subclass__`) also names t
 that declares no `__tablename__` of its own gets the snake_case of its class name
 (`snake_case`, `generates_name`), and a model whose table would have no primary key of its own
 while an ancestor has a table is single-table inheritance (no table of its own). With
-`disable_autonaming=True` neither happens.
+`disable_autonaming=` a true value neither happens; with a value that cannot be resolved
+statically, the tables either would decide are unknown (SL002), never guessed.
 """
 
 from __future__ import annotations
