@@ -5,7 +5,10 @@ The property test writes a generated project (a few apps, models with char/int f
 foreign keys, one-to-ones and many-to-manys by `'app.Model'` strings, abstract and concrete
 bases imported across apps, a FK to AUTH_USER_MODEL, settings), applies random edits one after
 another (add/remove/rename a field, change a target, move a model to another app, rename it,
-make it abstract or not, add or remove a model, edit the settings), and after each one reads
+make it abstract or not, add or remove a model, edit the settings, put a model under a
+module-level `if` -- django-oscar's `if not is_model_registered(...)` guard or an `if
+connection.vendor == ...` branch -- or take it out, fork a model into another app with its
+label, as a project forking an oscar app does), and after each one reads
 the project through the link cache (a relink where one applies) and compares with a plain
 full link of the same files. The targeted tests pin each way back to the full link.
 """
@@ -46,6 +49,28 @@ class Model:
     user (a FK to AUTH_USER_MODEL)."""
     abstract: bool = False
     base: str | None = None
+    guard: str | None = None
+    """The module-level `if` the class is defined under: one of GUARDS (None: none)."""
+    label: str | None = None
+    """`Meta.app_label` (a fork of another app's model lives in this app's file)."""
+
+
+GUARDS = {
+    "registered": "if not is_model_registered({label!r}, {name!r}):",  # django-oscar's
+    "postgresql": 'if connection.vendor == "postgresql":',
+    "sqlite": 'if connection.vendor == "sqlite":',
+}
+LOADING = """from django.apps import apps
+
+
+def is_model_registered(app_label, model_name):
+    try:
+        apps.get_registered_model(app_label, model_name)
+    except LookupError:
+        return False
+    else:
+        return True
+"""
 
 
 @dataclass
@@ -68,6 +93,7 @@ class Project_:
                 + f"]\nDEFAULT_AUTO_FIELD = 'django.db.models.{self.auto_field}'\n"
             ),
             "app_django/apps/__init__.py": "",
+            "app_django/apps/loading.py": LOADING,
         }
         for app in APPS:
             files[f"app_django/apps/{app}/__init__.py"] = ""
@@ -75,7 +101,11 @@ class Project_:
         return files
 
     def render(self, app: str) -> str:
-        lines = ["from django.conf import settings", "from django.db import models"]
+        lines = [
+            "from django.conf import settings",
+            "from django.db import connection, models",
+            "from app_django.apps.loading import is_model_registered",
+        ]
         for model in self.models:
             base = self.find(model.base) if model.base else None
             if model.app == app and base is not None and base.app != app:
@@ -83,13 +113,20 @@ class Project_:
         for model in self.models:
             if model.app != app:
                 continue
-            lines += ["", "", f"class {model.name}({model.base or 'models.Model'}):"]
+            block = [f"class {model.name}({model.base or 'models.Model'}):"]
             body = []
             for name, kind, argument in model.fields:
                 body.append(f"    {name} = {self.field(kind, argument)}")
-            if model.abstract:
-                body += ["", "    class Meta:", "        abstract = True"]
-            lines += body or ["    pass"]
+            meta = (["abstract = True"] if model.abstract else []) + (
+                [f"app_label = {model.label!r}"] if model.label else []
+            )
+            if meta:
+                body += ["", "    class Meta:", *(f"        {line}" for line in meta)]
+            block += body or ["    pass"]
+            if model.guard:
+                test = GUARDS[model.guard].format(label=model.label or model.app, name=model.name)
+                block = [test, *(f"    {line}" if line else "" for line in block)]
+            lines += ["", "", *block]
         return "\n".join(lines) + "\n"
 
     def field(self, kind: str, argument: object) -> str:
@@ -157,6 +194,8 @@ def edit(data, project: Project_) -> str:
                 "new",
                 "drop",
                 "settings",
+                "guard",
+                "fork",
             )
         )
     )
@@ -195,6 +234,13 @@ def edit(data, project: Project_) -> str:
         models.remove(model)
     elif kind == "settings":
         project.auto_field = data.draw(st.sampled_from(AUTO_FIELDS))
+    elif kind == "guard":
+        model.guard = data.draw(st.sampled_from((None, *GUARDS)))
+    elif kind == "fork":  # the project's own model of that label and name: the guard is false
+        fork = Model(
+            model.name, data.draw(st.sampled_from(APPS)), [("forked", "char", 10)], label=model.label or model.app
+        )
+        models.append(fork)
     return f"{kind} {model.name}"
 
 

@@ -19,7 +19,9 @@ first, as the full link reports them. What a project file outside the facts says
 apps.py, helper modules, the Django version) is checked by the link cache before this runs
 (`RecordingProject`): when any of it changed there is no relink, only a full link. `relink`
 also gives up (None: link in full) when the previous link saw two models under one registry
-key (which one wins depends on the order they were made), or when django.contrib's tables would depend on a segment that is gone.
+key (which one wins depends on the order they were made), when a module defines two classes
+of one name (the record names a model by file and class name), or when django.contrib's tables
+would depend on a segment that is gone.
 
 A long-lived process (the language server) keeps the previous `Schema` and `LinkState` in
 memory and calls `relink` with the changed files; the CLI finds both in the link cache.
@@ -366,10 +368,19 @@ class LinkState:
 
 def _registers(linker: TrackingLinker, module: ModuleFacts, kind: str, index: int) -> RegistryKey | None:
     cls = _class_at(module, kind, index)
-    info = linker.model(module, cls) if cls is not None else None
+    if cls is None or (kind == "conditional_classes" and linker.class_runs(module, cls) is False):
+        return None  # no class, or one whose `if` is false: never made, so never registered
+    info = linker.model(module, cls)
     if info is None or info.abstract:
         return None
     return (info.app_label, info.cls.name.lower())
+
+
+def _rebinds_a_class(module: ModuleFacts) -> bool:
+    """Two classes of one name in a module: the later one is the model Django keeps ("Reloading
+    models is not advised"), while the record names owners by (file, class name)."""
+    names = [cls.name for cls in (*module.classes, *module.conditional_classes)]
+    return len(set(names)) != len(names)
 
 
 def _owned(
@@ -493,7 +504,7 @@ def relink(
     every other project file as it was. None when a full link is needed (see the module
     docstring)."""
     changed = set(changed)
-    if state.collided:
+    if state.collided or any(_rebinds_a_class(module) for module in facts):
         return None
     linker = TrackingLinker(facts, project, state, own_models_only)
     dirty = {key for key, record in state.segments.items() if key[1] in changed or record.summary.deps & changed}
