@@ -39,7 +39,7 @@ def _sqlglot_build() -> str:
 
 
 READER_VERSIONS = {
-    "django": "16",
+    "django": "17",
     "sqlalchemy": "10",
     "sql": "8" + _sqlglot_build(),
     "migrations": "3",
