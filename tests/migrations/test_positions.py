@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from schemalint.read import ReaderSettings, SourceFile
 from schemalint.read.migrations import extract as extract_module
+from schemalint.read.migrations import positions as positions_module
 from schemalint.read.migrations.positions import Lines, class_position, element_positions
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -165,6 +166,10 @@ def test_a_byte_order_mark_and_a_class_on_the_first_line():
         "    operations = ops = [migrations.DeleteModel('a'), migrations.DeleteModel('b')]\n",
         "    ops = operations = (\n        migrations.DeleteModel('a'),)\n",
         "    operations: list\n    operations = [migrations.DeleteModel('a')]\n",
+        # a list target between: the value is after the last `=` (its elements' first tokens alike)
+        "    operations = [migrations, x] = [migrations.A(), x.B()]\n",
+        "    operations = ([migrations, x]) = ([migrations.A(), x.B()])\n",
+        "    operations = (migrations, x) = (\n        migrations.A(), x.B())\n",
         # `operations` as a keyword argument, a dict key and an attribute before the assignment
         "    x = f(operations=[1]); y = {'operations': 2}; self.operations = 3\n"
         "    operations = [migrations.DeleteModel('a')]\n",
@@ -204,6 +209,11 @@ def test_concatenations_and_other_assignments_are_declined_or_right(body):
         HEAD + 'class Migration(migrations.Migration):\n    operations = [migrations.RunSQL(f"{d["]"]}")]\n',
         HEAD + 'class Migration(migrations.Migration):\n    operations = (migrations.RunSQL(f"{d["]"]}"), m.B())\n',
         HEAD + 'class Migration(migrations.Migration):\n    operations = [f"{d[", "]}", migrations.B()]\n',
+        # the only `operations =` in the text is in a string or a comment (the assignment is parenthesised)
+        HEAD + "class Migration(migrations.Migration):\n    '''operations = [migrations.DeleteModel(\"a\")]'''\n"
+        "    (operations) = [migrations.DeleteModel('a')]\n",
+        HEAD + "class Migration(migrations.Migration):\n    # operations = [migrations.DeleteModel('a')]\n"
+        "    (operations) = [migrations.DeleteModel('a')]\n",
         # an element whose first token the check does not know
         HEAD
         + "class Migration(migrations.Migration):\n    operations = [-x, lambda: 1, migrations.DeleteModel('b')]\n",
@@ -234,6 +244,46 @@ def test_a_scan_that_disagrees_with_the_tree_is_refused():
         assert element_positions(differing, start, value) is None, other
     starred = cst.ensure_type(cst.parse_expression("[*migrations.A(), migrations.B()]"), cst.List)
     assert element_positions(text, start, starred) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("operations = [1]\n", 10),
+        ("operations : list = [1]\n", 10),
+        ("x = f(operations=[1])\n", None),  # the only `operations =`, in brackets
+        ("x = {operations: 1}\n", None),
+        ("x = 'operations = [1]'\n", None),  # in a string
+        ("x = '''\noperations = [1]'''\n", None),
+        ("# operations = [1]\n", None),
+        ("x = f(operations=[1])\noperations = [2]\n", 32),  # several: the token scan
+        ("operations = [1]\noperations = [2]\n", None),
+    ],
+)
+def test_the_one_assignment(text, expected):
+    assert positions_module._the_assignment(text, 0) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "assigns"),
+    [
+        ("operations = [a]\nx = 1\n", False),
+        ("operations = ([a])\n", False),
+        ("operations = ((\n    [a]\n))\n", False),
+        ("operations = ((a,))\n", False),
+        ("operations = [a] = [b]\n", True),
+        ("operations = ([a]) = [b]\n", True),
+        ("operations = [a]; x = 1\n", False),
+    ],
+)
+def test_what_follows_the_value(text, assigns):
+    """After a bracketed value's closing bracket, only an `=` of its own statement means the
+    value was a target (the parentheses around it are still open: their newlines do not end it)."""
+    statement = cst.ensure_type(cst.parse_module(text).body[0], cst.SimpleStatementLine)
+    value = cst.ensure_type(statement.body[0], cst.Assign).value
+    assert isinstance(value, (cst.List, cst.Tuple))
+    closer = text.index("]" if isinstance(value, cst.List) else ",)") + (0 if isinstance(value, cst.List) else 1)
+    assert positions_module._assigns(text, closer, value) is assigns
 
 
 # ---------------------------------------------------------------------------- generated layouts

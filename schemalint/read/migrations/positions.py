@@ -17,6 +17,11 @@ a comma. Anything else -- a class body with `if`/`try`, two assignments, an elem
 token the check does not know, a string the regex misreads -- gives `None`, and the caller
 resolves PositionProvider as before (tests/migrations/test_positions.py compares both on
 every migration file the tests have).
+
+The scan walks as few tokens as it can (a Python loop over regex matches is most of its
+cost): when the text has one `operations =` anywhere, the scan for it stops there, and the
+value is read from the first `=` of its statement, the rest of the statement checked for
+another `=` after the value (a chained assignment: then from the last, as before).
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ _TOKENS = re.compile(
 )
 # After a name: `=` (not `==`) or `:` (an annotation, not `:=`), on the same logical line.
 _ASSIGNED = re.compile(r"[ \t\f]*+(?:\\(?:\r\n?|\n)[ \t\f]*+)*+(?:=(?!=)|:(?!=))")
+# Every `operations` followed so, wherever it is (strings and comments too): a superset of
+# the ones the token scan finds.
+_CANDIDATE = re.compile(r"(?<![\w.])operations(?!\w)(?=" + _ASSIGNED.pattern + ")")
 
 Position = tuple[int, int]
 """(line, column), both 1-based, as the facts carry them."""
@@ -82,9 +90,25 @@ def element_positions(text: str, start: int, value: cst.List | cst.Tuple) -> lis
     assignment = _the_assignment(text, start)
     if assignment is None:
         return None
-    pos = _value_start(text, assignment)
-    if pos is None:
+    # The value follows the last `=` of the statement. A bracketed value is usually after the
+    # first: read from there, and take it if nothing after its closing bracket assigns.
+    first = _value_start(text, assignment, first=True)
+    if first is None:
         return None
+    found = _elements(text, first, value)
+    if found is not None and found[1] is not None and not _assigns(text, found[1], value):
+        return found[0]
+    last = _value_start(text, assignment)
+    if last is None:
+        return None
+    if last != first:
+        found = _elements(text, last, value)
+    return None if found is None else found[0]
+
+
+def _elements(text: str, pos: int, value: cst.List | cst.Tuple) -> tuple[list[int], int | None] | None:
+    """From `pos`, where `value` starts: its elements' offsets, and the offset of its closing
+    bracket (None for an unbracketed tuple); None when the text does not agree with the tree."""
     for _ in value.lpar:
         if not text.startswith("(", pos):
             return None
@@ -122,7 +146,29 @@ def element_positions(text: str, start: int, value: cst.List | cst.Tuple) -> lis
             return None
         if index == last and has_comma and (closer is None or not text.startswith(closer, pos)):
             return None  # another element after the tree's last (an unbracketed tuple's trailing comma: not checked)
-    return found
+    return found, (pos if closer is not None else None)
+
+
+def _assigns(text: str, closer: int, value: cst.List | cst.Tuple) -> bool:
+    """Whether, after `value`'s closing bracket at `closer`, its statement has an `=` at bracket
+    depth 0 (then `value` was a target: `operations = [a, b] = ...`); True when the brackets
+    do not close as the tree says."""
+    depth = len(value.lpar) - (0 if isinstance(value, cst.List) else 1)  # the parentheses still open
+    for match in _TOKENS.finditer(text, closer + 1):
+        token = match.group()
+        head = token[0]
+        if head in "([{":
+            depth += 1
+        elif head in ")]}":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif depth == 0:
+            if token == "=":
+                return True
+            if head in ";\r\n":
+                return False
+    return False
 
 
 def _skip(text: str, pos: int) -> int:
@@ -133,6 +179,28 @@ def _skip(text: str, pos: int) -> int:
 def _the_assignment(text: str, start: int) -> int | None:
     """The end of the one `operations` name at bracket depth 0 from `start` to the end of the
     file that is followed by `=` or `:`; None when there are none or several."""
+    candidates = _CANDIDATE.finditer(text, start)
+    only = next(candidates, None)
+    if only is None:
+        return None
+    if next(candidates, None) is None:
+        # The only one anywhere: it is the assignment if the scan reaches it as a token at
+        # depth 0 (not inside a string, a comment or brackets).
+        depth = 0
+        for match in _TOKENS.finditer(text, start):  # not ended at it: a string may span it
+            if match.start() > only.start():
+                return None
+            token = match.group()
+            head = token[0]
+            if head in "([{":
+                depth += 1
+            elif head in ")]}":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif match.start() == only.start():
+                return only.end() if token == "operations" and depth == 0 else None
+        return None
     depth = 0
     found: int | None = None
     for match in _TOKENS.finditer(text, start):
@@ -151,9 +219,9 @@ def _the_assignment(text: str, start: int) -> int | None:
     return found
 
 
-def _value_start(text: str, pos: int) -> int | None:
-    """After the last `=` at bracket depth 0 of the statement `pos` is in: where the value
-    starts (the first token after it)."""
+def _value_start(text: str, pos: int, first: bool = False) -> int | None:
+    """After the last (or `first`) `=` at bracket depth 0 of the statement `pos` is in: where
+    the value starts (the first token after it)."""
     depth = 0
     last: int | None = None
     for match in _TOKENS.finditer(text, pos):
@@ -168,6 +236,8 @@ def _value_start(text: str, pos: int) -> int | None:
         elif depth == 0:
             if token == "=":
                 last = match.end()
+                if first:
+                    break
             elif head in ";\r\n":
                 break
     return None if last is None else _skip(text, last)
