@@ -15,6 +15,8 @@ from schemalint.read import ReaderSettings, SourceFile, decode_or_diagnose
 from schemalint.read.django.extract import _imports, _syntax_error, dotted, module_names, value_of
 from schemalint.read.django.facts import BinOp, Call, FString, Mapping, Ref, Spread, Unary
 from schemalint.read.migrations.facts import MigrationFacts, Operation
+from schemalint.read.migrations.positions import positions
+from schemalint.read.python.parse import parse_for_reading
 
 _LISTS = ("dependencies", "replaces", "run_before", "operations")
 
@@ -98,33 +100,34 @@ def extract(file: SourceFile, settings: ReaderSettings) -> MigrationFacts:
     if text is None:
         return replace(facts, diagnostics=(problem,) if problem else ())
     try:
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        module = parse_for_reading(text)
     except cst.ParserSyntaxError as exc:
         return replace(facts, diagnostics=(_syntax_error(file, text, exc),))
     except (RecursionError, ValueError) as exc:
         return replace(facts, diagnostics=(Diagnostic("unreadable", f"cannot parse: {exc}", Location(file.rel, 1, 1)),))
-    positions = wrapper.resolve(PositionProvider)
     package, _ = module_names(file.rel)
     imports: dict[str, str] = {}
-    for statement in wrapper.module.body:
+    for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 imports.update(_imports(small, package))
-    for statement in wrapper.module.body:
+    for statement in module.body:
         if isinstance(statement, cst.ClassDef) and statement.name.value == "Migration":
-            start = positions[statement].start
-            return _migration(
-                replace(facts, line=start.line, col=start.column + 1, found=True), statement, imports, positions
-            )
+            return _migration(facts, text, module, statement, imports)
     return facts
 
 
-def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str], positions) -> MigrationFacts:
+def _migration(
+    facts: MigrationFacts, text: str, module: cst.Module, node: cst.ClassDef, imports: dict[str, str]
+) -> MigrationFacts:
     found: dict[str, tuple[object, ...]] = {}
     unknown: list[str] = []
-    operations: list[Operation] = []
+    operations: list[Call] = []  # the last `operations` list's values, positions added below
+    chosen: cst.List | cst.Tuple | None = None
+    assignments = 0  # of `operations`, for the text scan: it finds one
     names: dict[str, object] = {}  # other class attributes (`state_operations = [...]`)
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    simple = all(isinstance(statement, cst.SimpleStatementLine) for statement in body)  # no `if`/`try`/...
     for statement in _class_statements(body, imports, unknown):
         for small in statement.body:
             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
@@ -137,21 +140,36 @@ def _migration(facts: MigrationFacts, node: cst.ClassDef, imports: dict[str, str
             for target in (t for t in targets if t not in _LISTS):
                 names[target] = value_of(value)
             for target in (t for t in targets if t in _LISTS):
+                assignments += target == "operations"
                 if not isinstance(value, (cst.List, cst.Tuple)) or any(
                     isinstance(e, cst.StarredElement) for e in value.elements
                 ):
                     unknown.append(target)
                     continue
                 if target == "operations":
-                    operations = [_operation(e.value, imports, positions, names) for e in value.elements]
+                    operations = [_operation(e.value, imports, names) for e in value.elements]
+                    chosen = value
                 else:
                     found[target] = tuple(absolute(value_of(e.value), imports) for e in value.elements)
+    scanned = positions(text, node, chosen) if simple and assignments <= 1 else None
+    if scanned is None:  # what the scan cannot vouch for: libcst's own positions
+        where = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        start = where[node].start
+        elements = chosen.elements if chosen is not None else ()
+        scanned = (
+            (start.line, start.column + 1),
+            [(where[e.value].start.line, where[e.value].start.column + 1) for e in elements],
+        )
+    (line, col), at = scanned
     return replace(
         facts,
+        line=line,
+        col=col,
+        found=True,
         dependencies=found.get("dependencies", ()),
         replaces=found.get("replaces", ()),
         run_before=found.get("run_before", ()),
-        operations=tuple(operations),
+        operations=tuple(Operation(value, *position) for value, position in zip(operations, at, strict=True)),
         unknown=tuple(unknown),
     )
 
@@ -224,12 +242,9 @@ def _assigned(node: cst.CSTNode) -> set[str]:
     return names
 
 
-def _operation(node: cst.BaseExpression, imports: dict[str, str], positions, names: dict[str, object]) -> Operation:
-    start = positions[node].start
+def _operation(node: cst.BaseExpression, imports: dict[str, str], names: dict[str, object]) -> Call:
     value = absolute(_substituted(value_of(node), names), imports)
-    if not isinstance(value, Call):
-        value = Call(None, (value,))
-    return Operation(value, start.line, start.column + 1)
+    return value if isinstance(value, Call) else Call(None, (value,))
 
 
 __all__ = ["absolute", "dotted", "extract"]

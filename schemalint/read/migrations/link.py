@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from collections.abc import Iterable
 from typing import Any
 
@@ -298,12 +300,63 @@ def _with_unknown(table: Table, parts: list[TablePart]) -> Table:
 
 
 def _relocate(value: Any, places: dict[tuple[str, int], Location]) -> Any:
-    """`value` with every synthetic location replaced by the operation's."""
-    if isinstance(value, Location):
+    """`value` with every synthetic location replaced by the operation's. Only the fields
+    whose declared type can hold a Location are walked (`_location_fields`: a Column's
+    `location`, not its ten other fields), and what holds no synthetic location is returned
+    as it is (the same object), not copied."""
+    kind = type(value)
+    if kind is Location:
         return places.get((value.path, value.line), value)
+    if kind is tuple:
+        moved = [_relocate(v, places) for v in value]
+        return value if all(new is old for new, old in zip(moved, value)) else tuple(moved)
     if isinstance(value, tuple):
         return tuple(_relocate(v, places) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _relocate(getattr(value, f.name), places) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    return value
+    changes = {}
+    for name in _location_fields(kind):
+        old = getattr(value, name)
+        new = _relocate(old, places)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LOOKING: set[type] = set()
+_PLAIN = (str, int, float, bool, bytes, type(None))
+
+
+def _location_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass type whose declared type can hold a Location (all of them
+    when its hints cannot be read); none for any other type."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        if not dataclasses.is_dataclass(kind):
+            found = ()
+        else:
+            try:
+                hints = typing.get_type_hints(kind)
+            except Exception:  # an annotation that does not resolve: walk every field
+                hints = {}
+            _LOOKING.add(kind)
+            try:
+                found = tuple(f.name for f in dataclasses.fields(kind) if _may_hold_location(hints.get(f.name, Any)))
+            finally:
+                _LOOKING.discard(kind)
+        _FIELDS[kind] = found
+    return found
+
+
+def _may_hold_location(hint: Any) -> bool:
+    if hint is Location:
+        return True
+    if hint in _PLAIN:
+        return False
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return False
+    if origin in (tuple, typing.Union, types.UnionType):
+        return any(_may_hold_location(arg) for arg in typing.get_args(hint) if arg is not Ellipsis)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint in _LOOKING or bool(_location_fields(hint))  # a type that holds itself: walked
+    return True  # Any, a list, a dict, ...: walked
