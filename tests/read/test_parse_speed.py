@@ -5,6 +5,8 @@
 * `reduce_bodies` keeps every line outside the reduced bodies, in order, and the
   facts the Django and SQLAlchemy readers make of real files (the differential corpora and
   Django's own contrib models) are those of the unreduced file.
+* `string_value` is libcst's `evaluated_value`, on tricky spellings and every string of the
+  corpora.
 * `tuned_gc` leaves the process's collector as it found it.
 * Facts made in workers reach the cache as the workers pickled them, unchanged.
 """
@@ -24,7 +26,7 @@ from schemalint.config import Config
 from schemalint.engine import GC_THRESHOLDS, _fact_keys, read_schema, tuned_gc
 from schemalint.read import ReaderSettings, SourceFile, parallel
 from schemalint.read.django import extract as django_extract
-from schemalint.read.python.parse import parse_for_reading, unvalidated
+from schemalint.read.python.parse import parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.sqlalchemy import extract as sqlalchemy_extract
 
@@ -179,6 +181,53 @@ def test_sqlalchemy_facts_are_those_of_the_whole_file(path: Path, monkeypatch: p
     fast = sqlalchemy_extract.extract_file(file)
     _without_prepass(monkeypatch, sqlalchemy_extract)
     assert fast == sqlalchemy_extract.extract_file(file)
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "''",
+        '""',
+        "''''''",
+        '""""""',
+        "'a'",
+        '"it\'s"',
+        "'say \"hi\"'",
+        "'''a'b\"c'''",
+        '"""x\n y"""',
+        "'''\"'''",
+        "\"'''\"",
+        r"r'\d+'",
+        "R'plain'",
+        "u'\u00e9t\u00e9'",
+        "U'x'",
+        "b'bytes'",
+        "rb'x'",
+        "Br'x'",
+        r"'tab\t'",
+        r"'\N{BULLET}'",
+        "'''line\\\ncontinued'''",
+        "'\u2603\U0001f600'",
+        "'\t'",
+    ],
+)
+def test_string_value_is_the_evaluated_value(literal: str) -> None:
+    node = cst.parse_expression(literal)
+    assert isinstance(node, cst.SimpleString)
+    assert string_value(node) == node.evaluated_value
+    assert type(string_value(node)) is type(node.evaluated_value)
+
+
+def test_string_value_on_every_string_of_the_corpora() -> None:
+    class Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            assert string_value(node) == node.evaluated_value, node.value
+
+        def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+            assert string_value(node) == node.evaluated_value
+
+    for path in [*DJANGO_FILES, *SQLALCHEMY_FILES]:
+        parse_for_reading(path.read_text()).visit(Strings())
 
 
 def test_tuned_gc_is_restored() -> None:

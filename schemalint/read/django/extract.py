@@ -30,7 +30,7 @@ from schemalint.read.django.facts import (
     Unary,
 )
 from schemalint.read.python.lines import WORD_END, Head
-from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value
 from schemalint.read.python.prepass import reduced_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -101,7 +101,7 @@ def value_of(node: cst.BaseExpression):
     if isinstance(node, cst.FormattedString):
         return _fstring(node)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        evaluated = node.evaluated_value
+        evaluated = string_value(node)
         if isinstance(evaluated, (str, bytes)):
             return evaluated
         return Opaque(_code(node))

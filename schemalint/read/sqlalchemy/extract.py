@@ -18,7 +18,7 @@ from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
 from schemalint.read.python.lines import WORD_END, AnyHead, Head
-from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value
 from schemalint.read.python.prepass import reduced_chunks
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
@@ -732,7 +732,7 @@ def to_expr(node) -> Expr:
         dotted = _dotted_or_none(node)
         return ("ref", dotted) if dotted is not None else ("attr", to_expr(node.value), node.attr.value)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = string_value(node)
         return ("const", value) if isinstance(value, str) else ("other", _code(node))
     if isinstance(node, (cst.Integer, cst.Float)):
         return ("const", _number(node))
