@@ -29,6 +29,7 @@ from schemalint.read.django import extract as django_extract
 from schemalint.read.python.parse import parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.sqlalchemy import extract as sqlalchemy_extract
+from schemalint.read.statements import top_level_chunks
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parent / "differential"
@@ -116,10 +117,14 @@ class Order(models.Model):
 def test_reduce_bodies_keeps_what_is_read(keep: frozenset[str], keep_last_return: bool, gone: set[str]) -> None:
     reduced = reduce_bodies(METHODS, keep, keep_last_return)
     before, after = METHODS.split("\n"), reduced.split("\n")
-    outside = [line for line in before if not line.startswith("        ")]
-    assert [line for line in after if not line.startswith("        ")] == outside  # only body lines change
+    # Only body lines change, and blank lines between statements go (fewer nodes to build); a
+    # reduced body without a kept return joins its header (`def label(self): ...`).
+    outside = [line for line in before if line.strip() and not line.startswith("        ")]
+    joined = [line.removesuffix(" ...") for line in after if not line.startswith("        ")]
+    assert [line for line in joined if line.strip()] == outside
+    assert ("    def label(self): ..." in after) is not keep_last_return
+    assert "" not in after[:-1] and after[-1] == ""  # the final line break stays
     assert not gone & set(after)
-    assert len(after) < len(before)  # a reduced body's lines are dropped, not blanked: fewer nodes to build
     assert ('        return f"{self.total}"' in after) is keep_last_return
     assert ("        super().__init__(*args, **kwargs)" in after) is ("__init__" in keep)
     assert '    def __str__(self): return "order"' in after  # one-line body: nothing to gain
@@ -149,10 +154,57 @@ finally:
 def test_reduce_bodies_keeps_source_order_across_a_try() -> None:
     # `_functions` yields a `try`'s handlers after its `else`/`finally`: the cuts are sorted.
     expected = "".join(
-        f"{head}\n    def {name}():\n        ...\n"
+        f"{head}\n    def {name}(): ...\n"
         for head, name in zip(("try:", "except ImportError:", "else:", "finally:"), "abcd")
     )
     assert reduce_bodies(TRY_BLOCKS) == expected
+
+
+BLANKS = '''\
+x = """a
+
+b"""
+
+
+y = 1 \\
+
+z = 2  # the blank line above ends `y = 1 \\`
+
+
+class A:
+
+    a = 1
+
+    def f(self):
+
+        return 1
+
+    b = 2
+    # a comment
+
+    c = 3
+
+
+def g():
+    pass
+
+
+
+'''
+
+
+def test_reduce_bodies_drops_blank_lines_between_statements_only() -> None:
+    reduced = reduce_bodies(BLANKS)
+    assert reduced == (
+        'x = """a\n\nb"""\ny = 1 \\\n\nz = 2  # the blank line above ends `y = 1 \\`\n'
+        "class A:\n\n    a = 1\n    def f(self):\n\n        ...\n    b = 2\n    # a comment\n    c = 3\ndef g(): ...\n"
+    )
+    cst.parse_module(reduced)
+    # Cut first, then reduced (a long-lived process's `reduced_chunks`): the same chunks.
+    chunks = top_level_chunks(BLANKS)
+    assert [reduce_bodies(chunk) for chunk in chunks if "def " in chunk] == [
+        chunk for chunk in top_level_chunks(reduced) if "def " in chunk
+    ]
 
 
 @pytest.mark.parametrize("text", ["def f(:\n    pass\n", "def f():\r\n    return 1\r\n", "x = 1\n"])
