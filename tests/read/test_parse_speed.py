@@ -52,6 +52,19 @@ def test_the_validation_hook_is_where_libcst_has_it() -> None:
         cst.Name("")  # restored
 
 
+def test_unvalidated_nests_and_readers_restore_the_hook() -> None:
+    with unvalidated():
+        with unvalidated():
+            pass
+        assert cst.Name("").value == ""  # the inner one left validation off
+    for text in ["class A:\n    x = 1\n\nclass B:\n    y = 2\n", "class A:\n    x = 1\n\nclass B(:\n    y = 2\n"]:
+        file = SourceFile(Path("m.py"), "m.py", text.encode())
+        django_extract.extract(file, ReaderSettings())
+        sqlalchemy_extract.extract_file(file)
+        with pytest.raises(cst.CSTValidationError):
+            cst.Name("")  # restored after the chunked parse, also when a chunk did not parse
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -30,7 +30,7 @@ from schemalint.read.django.facts import (
     Unary,
 )
 from schemalint.read.python.lines import WORD_END, Head
-from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduced_chunks
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -657,7 +657,8 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
         return None
     finder = LineFinder(text)
     try:
-        return _module_facts(_chunk_trees(chunks, finder), finder, rel, package, module)
+        with unvalidated():  # once for all the chunks' parses (parse.py)
+            return _module_facts(_chunk_trees(chunks, finder), finder, rel, package, module)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
 

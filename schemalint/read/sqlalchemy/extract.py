@@ -18,7 +18,7 @@ from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
 from schemalint.read.python.lines import WORD_END, AnyHead, Head
-from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduced_chunks
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
@@ -70,8 +70,9 @@ def extract_text(text: str, rel: str) -> FileFacts:
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
-            for chunk in chunks:
-                reader.read_statements(parse_chunk(chunk))
+            with unvalidated():  # once for all the chunks' parses (parse.py)
+                for chunk in chunks:
+                    reader.read_statements(parse_chunk(chunk))
             return _with_functions(reader.facts(), text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
