@@ -2,9 +2,11 @@
 
 * libcst's per-node validation is skipped only inside `unvalidated()`, through the hook libcst
   has today (`CSTNode.__post_init__`): if libcst moves it, the first test fails.
-* `reduce_bodies` keeps every line's number and every line outside the reduced bodies, and the
+* `reduce_bodies` keeps every line outside the reduced bodies, in order, and the
   facts the Django and SQLAlchemy readers make of real files (the differential corpora and
   Django's own contrib models) are those of the unreduced file.
+* `string_value` is libcst's `evaluated_value`, on tricky spellings and every string of the
+  corpora.
 * `tuned_gc` leaves the process's collector as it found it.
 * Facts made in workers reach the cache as the workers pickled them, unchanged.
 """
@@ -24,9 +26,10 @@ from schemalint.config import Config
 from schemalint.engine import GC_THRESHOLDS, _fact_keys, read_schema, tuned_gc
 from schemalint.read import ReaderSettings, SourceFile, parallel
 from schemalint.read.django import extract as django_extract
-from schemalint.read.python.parse import parse_for_reading, unvalidated
+from schemalint.read.python.parse import parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduce_bodies
 from schemalint.read.sqlalchemy import extract as sqlalchemy_extract
+from schemalint.read.statements import top_level_chunks
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE.parent / "differential"
@@ -47,6 +50,19 @@ def test_the_validation_hook_is_where_libcst_has_it() -> None:
         assert cst.Name("").value == ""  # not validated: the hook took effect
     with pytest.raises(cst.CSTValidationError):
         cst.Name("")  # restored
+
+
+def test_unvalidated_nests_and_readers_restore_the_hook() -> None:
+    with unvalidated():
+        with unvalidated():
+            pass
+        assert cst.Name("").value == ""  # the inner one left validation off
+    for text in ["class A:\n    x = 1\n\nclass B:\n    y = 2\n", "class A:\n    x = 1\n\nclass B(:\n    y = 2\n"]:
+        file = SourceFile(Path("m.py"), "m.py", text.encode())
+        django_extract.extract(file, ReaderSettings())
+        sqlalchemy_extract.extract_file(file)
+        with pytest.raises(cst.CSTValidationError):
+            cst.Name("")  # restored after the chunked parse, also when a chunk did not parse
 
 
 @pytest.mark.parametrize(
@@ -111,20 +127,97 @@ class Order(models.Model):
         (frozenset(), True, {'            return "big"', '        kwargs.setdefault("total", 0)'}),
     ],
 )
-def test_reduce_bodies_keeps_positions_and_what_is_read(
-    keep: frozenset[str], keep_last_return: bool, gone: set[str]
-) -> None:
+def test_reduce_bodies_keeps_what_is_read(keep: frozenset[str], keep_last_return: bool, gone: set[str]) -> None:
     reduced = reduce_bodies(METHODS, keep, keep_last_return)
     before, after = METHODS.split("\n"), reduced.split("\n")
-    assert len(after) == len(before)
-    changed = {b for b, a in zip(before, after) if a != b}
-    assert not changed & {line for line in before if not line.startswith("        ")}  # only body lines change
-    assert gone <= changed
+    # Only body lines change, and blank lines between statements go (fewer nodes to build); a
+    # reduced body without a kept return joins its header (`def label(self): ...`).
+    outside = [line for line in before if line.strip() and not line.startswith("        ")]
+    joined = [line.removesuffix(" ...") for line in after if not line.startswith("        ")]
+    assert [line for line in joined if line.strip()] == outside
+    assert ("    def label(self): ..." in after) is not keep_last_return
+    assert "" not in after[:-1] and after[-1] == ""  # the final line break stays
+    assert not gone & set(after)
     assert ('        return f"{self.total}"' in after) is keep_last_return
     assert ("        super().__init__(*args, **kwargs)" in after) is ("__init__" in keep)
     assert '    def __str__(self): return "order"' in after  # one-line body: nothing to gain
     assert ("        ); return value" in after) is keep_last_return  # a return not starting its line: body kept whole
     cst.parse_module(reduced)
+
+
+TRY_BLOCKS = """try:
+    def a():
+        x = 1
+        return x
+except ImportError:
+    def b():
+        x = 2
+        return x
+else:
+    def c():
+        x = 3
+        return x
+finally:
+    def d():
+        x = 4
+        return x
+"""
+
+
+def test_reduce_bodies_keeps_source_order_across_a_try() -> None:
+    # `_functions` yields a `try`'s handlers after its `else`/`finally`: the cuts are sorted.
+    expected = "".join(
+        f"{head}\n    def {name}(): ...\n"
+        for head, name in zip(("try:", "except ImportError:", "else:", "finally:"), "abcd")
+    )
+    assert reduce_bodies(TRY_BLOCKS) == expected
+
+
+BLANKS = '''\
+x = """a
+
+b"""
+
+
+y = 1 \\
+
+z = 2  # the blank line above ends `y = 1 \\`
+
+
+class A:
+
+    a = 1
+
+    def f(self):
+
+        return 1
+
+    b = 2
+    # a comment
+
+    c = 3
+
+
+def g():
+    pass
+
+
+
+'''
+
+
+def test_reduce_bodies_drops_blank_lines_between_statements_only() -> None:
+    reduced = reduce_bodies(BLANKS)
+    assert reduced == (
+        'x = """a\n\nb"""\ny = 1 \\\n\nz = 2  # the blank line above ends `y = 1 \\`\n'
+        "class A:\n\n    a = 1\n    def f(self):\n\n        ...\n    b = 2\n    # a comment\n    c = 3\ndef g(): ...\n"
+    )
+    cst.parse_module(reduced)
+    # Cut first, then reduced (a long-lived process's `reduced_chunks`): the same chunks.
+    chunks = top_level_chunks(BLANKS)
+    assert [reduce_bodies(chunk) for chunk in chunks if "def " in chunk] == [
+        chunk for chunk in top_level_chunks(reduced) if "def " in chunk
+    ]
 
 
 @pytest.mark.parametrize("text", ["def f(:\n    pass\n", "def f():\r\n    return 1\r\n", "x = 1\n"])
@@ -153,6 +246,53 @@ def test_sqlalchemy_facts_are_those_of_the_whole_file(path: Path, monkeypatch: p
     fast = sqlalchemy_extract.extract_file(file)
     _without_prepass(monkeypatch, sqlalchemy_extract)
     assert fast == sqlalchemy_extract.extract_file(file)
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "''",
+        '""',
+        "''''''",
+        '""""""',
+        "'a'",
+        '"it\'s"',
+        "'say \"hi\"'",
+        "'''a'b\"c'''",
+        '"""x\n y"""',
+        "'''\"'''",
+        "\"'''\"",
+        r"r'\d+'",
+        "R'plain'",
+        "u'\u00e9t\u00e9'",
+        "U'x'",
+        "b'bytes'",
+        "rb'x'",
+        "Br'x'",
+        r"'tab\t'",
+        r"'\N{BULLET}'",
+        "'''line\\\ncontinued'''",
+        "'\u2603\U0001f600'",
+        "'\t'",
+    ],
+)
+def test_string_value_is_the_evaluated_value(literal: str) -> None:
+    node = cst.parse_expression(literal)
+    assert isinstance(node, cst.SimpleString)
+    assert string_value(node) == node.evaluated_value
+    assert type(string_value(node)) is type(node.evaluated_value)
+
+
+def test_string_value_on_every_string_of_the_corpora() -> None:
+    class Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            assert string_value(node) == node.evaluated_value, node.value
+
+        def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+            assert string_value(node) == node.evaluated_value
+
+    for path in [*DJANGO_FILES, *SQLALCHEMY_FILES]:
+        parse_for_reading(path.read_text()).visit(Strings())
 
 
 def test_tuned_gc_is_restored() -> None:

@@ -398,3 +398,58 @@ def test_syntax_diagnostic_is_placed_where_python_places_it(text, line, message)
     diagnostic = syntax_diagnostic("m.py", text, caught.value)
     assert (diagnostic.kind, diagnostic.location.line) == ("unreadable", line)
     assert message in diagnostic.message
+
+
+# `Head` (lines.py) against the pattern it stands for, on lines that probe each part: the lead
+# (any whitespace, Unicode too, or an exact indentation), the prefix (`async`, `class`/`def`),
+# the name's end (`\b` with a combining mark, a longer name) and the tail.
+_HEAD_LINES = [
+    "name = 1",
+    "    name = 1",
+    "\tname: int = 1",
+    "\u00a0 name=2",
+    "    name == 1",
+    "    name,",
+    "    namex = 1",
+    "    name\u0301 = 1",
+    "    nam = 1",
+    "class Name(Base):",
+    "  class  Name:",
+    "class Namex:",
+    "class Name\u0301:",
+    "async  def name(self):",
+    "    def name():",
+    "    def  names():",
+    "    async def name",
+    "def\tname",
+    "    # name = 1",
+    "",
+    "        name = models.CharField(",
+]
+
+
+@pytest.mark.parametrize("indent", [None, "", "    "])
+@pytest.mark.parametrize(
+    "prefix, tail",
+    [
+        (None, r"\s*(:|=(?!=)|,)"),
+        (r"class\s+", r"\b"),
+        (r"(async\s+)?(class|def)\s+", r"\b"),
+        (r"(?:async\s+)?def\s+", r"\b"),
+        (None, r"\s*[:=,]"),
+    ],
+)
+@pytest.mark.parametrize("name", ["name", "Name", "nam"])
+def test_head_matches_what_its_pattern_matches(indent, prefix, tail, name) -> None:
+    import re
+
+    from schemalint.read.python.lines import Head
+
+    lead = re.escape(indent) if indent is not None else r"\s*"
+    pattern = re.compile(rf"^({lead}){prefix or ''}{re.escape(name)}{tail}")
+    head = Head(name, indent, re.compile(prefix) if prefix else None, re.compile(tail))
+    for line in _HEAD_LINES:
+        expected, found = pattern.match(line), head.match(line)
+        assert (found is None) is (expected is None), line
+        if expected is not None and found is not None:
+            assert found.group(1) == expected.group(1), line

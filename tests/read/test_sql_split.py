@@ -96,3 +96,17 @@ def test_top_level_pieces(text, expected):
 )
 def test_words(text, expected):
     assert words(text, 3) == expected
+
+
+def test_wide_is_the_range_it_spells() -> None:
+    # `WIDE` stands for `[\x80-\uffff]` in the reader's name patterns (a cheaper compile): every
+    # code point, surrogates and the astral planes too, is matched by both or by neither.
+    import re
+
+    from schemalint.read.sql.split import WIDE
+
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(WIDE, every) == re.findall(r"[\x80-\uffff]", every)
+    # Under IGNORECASE only case-sensitively (`(?-i:...)`, as in `_NAME`): U+212A (Kelvin) folds to `k`.
+    assert re.findall(f"(?-i:{WIDE})", every, re.I) == re.findall(r"(?-i:[\x80-\uffff])", every, re.I)
+    assert "\u212a" not in re.findall(WIDE, every, re.I)

@@ -29,12 +29,9 @@ from schemalint.read.django.facts import (
     Spread,
     Unary,
 )
-from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.lines import WORD_END, Head
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduced_chunks
-
-# A pattern per member name: the same names (`id`, `created_at`) recur in every class,
-# and `re`'s own cache (512 entries, one lookup per call) is slower than this one.
-_compiled = functools.lru_cache(maxsize=4096)(re.compile)
 
 _EMPTY_MODULE = cst.Module(body=[])
 _READ_BODIES = frozenset({"__init__", "db_type", "get_internal_type"})
@@ -104,7 +101,7 @@ def value_of(node: cst.BaseExpression):
     if isinstance(node, cst.FormattedString):
         return _fstring(node)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        evaluated = node.evaluated_value
+        evaluated = string_value(node)
         if isinstance(evaluated, (str, bytes)):
             return evaluated
         return Opaque(_code(node))
@@ -185,7 +182,7 @@ class LineFinder:
         self.lines = text.splitlines()
         self.default_indent = default_indent
 
-    def find(self, pattern: re.Pattern[str], start: int) -> tuple[int, int]:
+    def find(self, pattern: Head, start: int) -> tuple[int, int]:
         for index in range(max(start, 0), len(self.lines)):
             match = pattern.match(self.lines[index])
             if match:
@@ -218,18 +215,37 @@ class LineFinder:
         return self.find(_assign_pattern(name, indent), start)
 
 
-@functools.lru_cache(maxsize=4096)
-def _class_pattern(name: str, indent: str | None) -> re.Pattern[str]:
-    lead = re.escape(indent) if indent is not None else r"\s*"
-    return re.compile(rf"^({lead})class\s+{re.escape(name)}\b")
+# Name-independent parts of the patterns, compiled once (`Head`: no pattern per name).
+_CLASS = re.compile(r"class\s+")
+_DEFINITION = re.compile(r"(async\s+)?(class|def)\s+")
+_FUNCTION = re.compile(r"(async\s+)?def\s+")
+_ASSIGNED = re.compile(r"\s*(:|=(?!=)|,)")
 
 
 @functools.lru_cache(maxsize=4096)
-def _assign_pattern(name: str, indent: str | None) -> re.Pattern[str]:
-    # With the block's indentation known, a keyword argument of a multi-line call
-    # (`    max_length=10,`) cannot be mistaken for a class attribute of the same name.
-    lead = re.escape(indent) if indent is not None else r"\s*"
-    return re.compile(rf"^({lead}){re.escape(name)}\s*(:|=(?!=)|,)")
+def _class_pattern(name: str, indent: str | None) -> Head:
+    r"""`^({lead})class\s+{name}\b`."""
+    return Head(name, indent, _CLASS, WORD_END)
+
+
+@functools.lru_cache(maxsize=4096)
+def _assign_pattern(name: str, indent: str | None) -> Head:
+    r"""`^({lead}){name}\s*(:|=(?!=)|,)`. With the block's indentation known, a keyword argument
+    of a multi-line call (`    max_length=10,`) cannot be mistaken for a class attribute of the
+    same name."""
+    return Head(name, indent, None, _ASSIGNED)
+
+
+@functools.lru_cache(maxsize=4096)
+def _definition_pattern(name: str, indent: str | None) -> Head:
+    r"""`^({lead})(async\s+)?(class|def)\s+{name}\b`."""
+    return Head(name, indent, _DEFINITION, WORD_END)
+
+
+@functools.lru_cache(maxsize=4096)
+def _function_pattern(name: str) -> Head:
+    r"""`^(\s*)(async\s+)?def\s+{name}\b`."""
+    return Head(name, None, _FUNCTION, WORD_END)
 
 
 # --------------------------------------------------------------------------- statements
@@ -254,8 +270,7 @@ def _assignments(
     for statement in body:
         if not isinstance(statement, cst.SimpleStatementLine):
             if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
-                lead = re.escape(indent) if indent is not None else r"\s*"
-                line, _ = finder.find(_compiled(rf"^({lead})(async\s+)?(class|def)\s+{statement.name.value}\b"), cursor)
+                line, _ = finder.find(_definition_pattern(statement.name.value, indent), cursor)
                 cursor = line
             elif conditional is not None and isinstance(statement, _CONDITIONAL):
                 for block in _runtime_blocks(statement):
@@ -642,7 +657,8 @@ def _chunked_facts(text: str, rel: str, package: str, module: str) -> ModuleFact
         return None
     finder = LineFinder(text)
     try:
-        return _module_facts(_chunk_trees(chunks, finder), finder, rel, package, module)
+        with unvalidated():  # once for all the chunks' parses (parse.py)
+            return _module_facts(_chunk_trees(chunks, finder), finder, rel, package, module)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
 
@@ -709,7 +725,7 @@ def _module_facts(trees: Iterable[cst.Module], finder: LineFinder, rel: str, pac
                         conditional.append(fact)
         elif isinstance(statement, cst.FunctionDef):
             functions.append(statement.name.value)
-            cursor, _ = finder.find(_compiled(rf"^(\s*)(async\s+)?def\s+{statement.name.value}\b"), cursor)
+            cursor, _ = finder.find(_function_pattern(statement.name.value), cursor)
     return ModuleFacts(
         rel,
         package,

@@ -15,7 +15,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
+WIDE = r"[^\x00-\x7f\U00010000-\U0010ffff]"
+"""`[\x80-\uffff]`, the same characters, spelled so that `re` compiles it in 0.3 ms instead of
+10-30 ms (no 65,536-entry bitmap built in Python: a class reaching past U+FFFF keeps its ranges).
+Case-sensitive only: under re.IGNORECASE put it in `(?-i:...)` (U+212A, Kelvin, folds to `k`)."""
+_DOLLAR_TAG = re.compile(rf"\$((?:[A-Za-z_]|{WIDE})(?:[A-Za-z0-9_]|{WIDE})*)?\$")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 # Statements whose body may hold `;` between BEGIN and END outside any quote.
 _BLOCK_HEAD = re.compile(

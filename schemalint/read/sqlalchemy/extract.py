@@ -17,7 +17,8 @@ import libcst as cst
 from schemalint.model import Diagnostic, Location
 from schemalint.read import SourceFile, decode_or_diagnose
 from schemalint.read.python.functions import scan_functions
-from schemalint.read.python.parse import parse_chunk, parse_for_reading
+from schemalint.read.python.lines import WORD_END, AnyHead, Head
+from schemalint.read.python.parse import parse_chunk, parse_for_reading, string_value, unvalidated
 from schemalint.read.python.prepass import reduced_chunks
 from schemalint.read.sqlalchemy.facts import (
     Assignment,
@@ -69,8 +70,9 @@ def extract_text(text: str, rel: str) -> FileFacts:
     if len(chunks) > 1:
         reader = _ModuleReader(text, rel)
         try:
-            for chunk in chunks:
-                reader.read_statements(parse_chunk(chunk))
+            with unvalidated():  # once for all the chunks' parses (parse.py)
+                for chunk in chunks:
+                    reader.read_statements(parse_chunk(chunk))
             return _with_functions(reader.facts(), text)
         except (cst.ParserSyntaxError, RecursionError, ValueError):
             pass  # a cut the scan got wrong, or an error the whole-file path words exactly
@@ -199,7 +201,7 @@ class _Lines:
             index += 1
         return tuple(found)
 
-    def find(self, pattern: re.Pattern, start: int | None = None) -> tuple[int, int]:
+    def find(self, pattern: re.Pattern[str] | Head | AnyHead, start: int | None = None) -> tuple[int, int]:
         begin = self.cursor if start is None else start
         for index in range(begin, len(self.lines)):
             match = pattern.match(self.lines[index])
@@ -209,14 +211,24 @@ class _Lines:
         return begin + 1 if begin < len(self.lines) else max(len(self.lines), 1), 1
 
 
+_BOUND = re.compile(r"\s*[:=,]")
+_FUNCTION = re.compile(r"(?:async\s+)?def\s+")
+_CLASS = re.compile(r"class\s+")
+
+
 @functools.lru_cache(maxsize=4096)
-def _name_pattern(name: str, indent: str | None = None) -> re.Pattern:
-    """A statement binding `name`; with `indent`, only at exactly that indentation (a class
-    body's own statements, not lines inside its methods)."""
-    lead = re.escape(indent) if indent is not None else r"\s*"
-    return _compiled(
-        rf"^({lead})(?:{re.escape(name)}\s*[:=]|{re.escape(name)}\s*,|(?:async\s+)?def\s+{re.escape(name)}\b)"
-    )
+def _name_pattern(name: str, indent: str | None = None) -> AnyHead:
+    r"""A statement binding `name`; with `indent`, only at exactly that indentation (a class
+    body's own statements, not lines inside its methods): what
+    `^({lead})(?:{name}\s*[:=]|{name}\s*,|(?:async\s+)?def\s+{name}\b)` matches, without a
+    pattern per name (`Head`)."""
+    return AnyHead(Head(name, indent, None, _BOUND), Head(name, indent, _FUNCTION, WORD_END))
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_pattern(name: str) -> Head:
+    r"""`^(\s*)class\s+{name}\b`."""
+    return Head(name, None, _CLASS, WORD_END)
 
 
 class _ModuleReader:
@@ -362,7 +374,7 @@ class _ModuleReader:
 
     def _class(self, node: cst.ClassDef, outer: str = "") -> ClassFacts:
         name = node.name.value
-        line, col = self.lines.find(_compiled(rf"^(\s*)class\s+{re.escape(name)}\b"))
+        line, col = self.lines.find(_class_pattern(name))
         bases = tuple(to_expr(arg.value) for arg in node.bases if arg.keyword is None and not arg.star)
         keywords = tuple((arg.keyword.value, to_expr(arg.value)) for arg in node.keywords if arg.keyword is not None)
         decorators = tuple(to_expr(d.decorator) for d in node.decorators)
@@ -721,7 +733,7 @@ def to_expr(node) -> Expr:
         dotted = _dotted_or_none(node)
         return ("ref", dotted) if dotted is not None else ("attr", to_expr(node.value), node.attr.value)
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
+        value = string_value(node)
         return ("const", value) if isinstance(value, str) else ("other", _code(node))
     if isinstance(node, (cst.Integer, cst.Float)):
         return ("const", _number(node))
