@@ -174,7 +174,7 @@ def _run_check(
     # What table and column rules said about a pair of tables is kept per pair (see
     # `schemalint.dispatch`): in the cache folder, or for as long as the caller keeps `cache`.
     memo = cache.pair_memo() if cache.enabled else None
-    dispatch = Dispatch(result.errors, sources, memo, cache.schema_stamp)
+    dispatch = Dispatch(result.errors, sources, memo)
     for schema in result.schemas.values():
         dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]

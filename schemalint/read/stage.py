@@ -80,6 +80,7 @@ def read_schemas(
     the cache or from `extract`; the misses of all sources are parsed as one batch, so that with
     workers the big SQLAlchemy module is parsed beside the Django apps rather than after them."""
     cache = cache or Cache(None)
+    cache.loaded_tables = []  # this run's (a caller may keep `cache` between runs)
     loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
     keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
 
@@ -111,7 +112,8 @@ def read_schemas(
             project.reads, project.lookups = {}, {}
             schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
-            cache.keep_link(source, link_keys[source], project, schema)
+            stored = cache.keep_link(source, link_keys[source], project, schema)
+            schema = schema if stored is None else stored
             cache.link_keys[source] = link_keys[source]
             if source in bases and project.link_state is not None:
                 latest = LatestLink(link_keys[source], tuple(zip((f.rel for f in files), keys[source])))
@@ -225,7 +227,7 @@ def _relink(
         moved = moved_reads(entry, probe) if state is not None else None
         if moved is None or moved - state.relinkable() or not (changed or moved):
             return None
-        previous = entry.schema()
+        previous = cache.linked_schema(entry)
         project.reads.update(entry.reads)
         project.lookups.update({(dotted, near): found for dotted, near, found in entry.lookups})
         schema = get_reader(source).relink(previous, state, facts, project, changed | moved)  # type: ignore[attr-defined]
@@ -248,7 +250,7 @@ def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema 
         return None
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
     try:
-        return entry.schema() if still_holds(entry, probe) else None
+        return cache.linked_schema(entry) if still_holds(entry, probe) else None
     except Exception:  # an entry from another layout of the schema model: relink
         return None
 
