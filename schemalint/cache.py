@@ -288,34 +288,64 @@ class Cache:
 
 def dumps(value: Any) -> bytes:
     """Pickle `value` so that loading it is fast: dataclass instances (the schema model, the
-    readers' facts) are stored as their constructor's arguments. The default pickling of a
-    frozen dataclass with slots calls `dataclasses.fields()` and `object.__setattr__` for
-    every instance on load, three times slower than calling its `__init__`."""
+    readers' facts) are stored as their constructor's arguments, and unpickling calls the
+    class with them (the default pickling of a frozen dataclass with slots calls
+    `dataclasses.fields()` and `object.__setattr__` for every instance on load, three times
+    slower). The classes so stored, each with its field layout, come last: loading checks
+    them once per value (`_checked`) instead of once per object."""
+    return _dumps(value)[0]
+
+
+def _dumps(value: Any) -> tuple[bytes, list[tuple[type, int]]]:
+    """`dumps`, and the (class, layout) pairs its bytes were checked against."""
     buffer = io.BytesIO()
-    _FastPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
+    pickler = _FastPickler(buffer)
+    pickler.dump(_Checked(value))
+    return buffer.getvalue(), pickler.layouts
+
+
+class _Checked:
+    """The value `dumps` pickles, wrapped: it reduces to `_checked(value, layouts)`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
 
 
 class _FastPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.layouts: list[tuple[type, int]] = []
+        """(class, `_LAYOUTS[class]`) of each class stored by its constructor's arguments,
+        filled while the value is pickled: pickled after it (`_checked`'s second argument)."""
+        self._seen: set[type] = set()
+
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
+        if cls is _Checked:
+            return _checked, (obj.value, self.layouts)
         names = _constructor_fields(cls)
         if names is None:
             return NotImplemented
-        return _construct, (cls, _LAYOUTS[cls], *(getattr(obj, name) for name in names))
+        if cls not in self._seen:
+            self._seen.add(cls)
+            self.layouts.append((cls, _LAYOUTS[cls]))
+        return cls, tuple([getattr(obj, name) for name in names])
 
 
 class StaleLayout(Exception):
     """A cached object was stored by a version of its class with other fields."""
 
 
-def _construct(cls: type, layout: int, *args: Any) -> Any:
-    # Arguments are positional: if the class gained, lost or reordered fields since the entry
-    # was written (a development checkout, where versions do not change), refuse rather than
-    # build an object with values in the wrong fields. The pack then counts as a miss.
-    if _LAYOUTS.get(cls) != layout and (_constructor_fields(cls) is None or _LAYOUTS.get(cls) != layout):
-        raise StaleLayout(cls.__qualname__)
-    return cls(*args)
+def _checked(value: Any, layouts: list[tuple[type, int]]) -> Any:
+    # Arguments are positional: if a class gained, lost or reordered fields since the value
+    # was written (a development checkout, where versions do not change), refuse the value
+    # (built with arguments in the wrong fields, or failing to build: either way a miss).
+    for cls, layout in layouts:
+        if _LAYOUTS.get(cls) != layout and (_constructor_fields(cls) is None or _LAYOUTS.get(cls) != layout):
+            raise StaleLayout(cls.__qualname__)
+    return value
 
 
 _CONSTRUCTOR_FIELDS: dict[type, tuple[str, ...] | None] = {}
@@ -395,21 +425,25 @@ class StoredTables(LazyTables):
     first asked for. An unchanged mirror of a thousand tables is paired by the heads and
     served from the table-pair memo by the digests, and only the tables a rule has to see
     are ever unpickled; a relink's reused tables are stored again as the bytes they came
-    from (`stored_tables`)."""
+    from (`stored_tables`). `layouts`: the classes the blobs hold with their field layouts,
+    checked when the entry is loaded (`LinkEntry.schema`), so that a table loaded later,
+    in the middle of the rules, never fails for a class that changed."""
 
-    __slots__ = ("blobs", "digests", "raw_heads")
+    __slots__ = ("blobs", "digests", "layouts", "raw_heads")
 
     def __init__(
         self,
         raw_heads: tuple[tuple[Any, ...], ...],
         digests: tuple[bytes, ...],
         blobs: tuple[bytes, ...],
+        layouts: tuple[tuple[type, int], ...] = (),
         items: Sequence[Any] | None = None,
     ):
         super().__init__(tuple(map(TableHead._make, raw_heads)), self._unpickle)
         self.raw_heads = raw_heads
         self.digests = digests
         self.blobs = blobs
+        self.layouts = layouts
         if items is not None:
             self._items[:] = items
 
@@ -430,6 +464,8 @@ def stored_tables(tables: Sequence[Any], known: KnownTables) -> StoredTables:
     """`tables` as a `StoredTables` with every table loaded: each pickled and digested, or
     for a table in `known`, the bytes and digest it was loaded with."""
     heads, digests, blobs = [], [], []
+    layouts: dict[tuple[type, int], None] = {}
+    sources: dict[int, StoredTables] = {}
     for table in tables:
         found = known.get(id(table))
         if found is not None and found[0] is table:
@@ -437,11 +473,16 @@ def stored_tables(tables: Sequence[Any], known: KnownTables) -> StoredTables:
             heads.append(source.raw_heads[index])
             digests.append(source.digests[index])
             blobs.append(source.blobs[index])
+            sources[id(source)] = source
         else:
             heads.append(tuple(TableHead.of(table)))
             digests.append(table_digest(table))
-            blobs.append(dumps(table))
-    return StoredTables(tuple(heads), tuple(digests), tuple(blobs), list(tables))
+            blob, used = _dumps(table)
+            blobs.append(blob)
+            layouts.update(dict.fromkeys(used))
+    for source in sources.values():
+        layouts.update(dict.fromkeys(source.layouts))
+    return StoredTables(tuple(heads), tuple(digests), tuple(blobs), tuple(layouts), list(tables))
 
 
 # --------------------------------------------------------------------------- linked schemas
@@ -476,7 +517,8 @@ class LinkEntry:
     e.g. `read/django/incremental.LinkState`), pickled apart too; empty when none."""
     index_blob: bytes = b""
     """The tables' index, pickled: per table its head (`model.TableHead`'s fields) and its
-    `table_digest`. Empty: `schema_blob` holds the whole schema."""
+    `table_digest`, and the classes the tables hold with their layouts (`StoredTables`).
+    Empty: `schema_blob` holds the whole schema."""
     table_blobs: tuple[bytes, ...] = ()
     """Each table pickled apart, in the schema's order: loaded when first asked for."""
 
@@ -486,8 +528,9 @@ class LinkEntry:
         if not self.index_blob:
             return pickle.loads(self.schema_blob)
         shell = pickle.loads(self.schema_blob)
-        heads, digests = pickle.loads(self.index_blob)
-        return replace(shell, tables=StoredTables(heads, digests, self.table_blobs))
+        heads, digests, layouts = pickle.loads(self.index_blob)
+        _checked(None, layouts)  # now rather than when a table is loaded (`StoredTables`)
+        return replace(shell, tables=StoredTables(heads, digests, self.table_blobs, layouts))
 
     def state(self) -> Any:
         """The recorded link state, or None. An entry kept in memory (the language server's)
@@ -593,7 +636,9 @@ class RecordingProject(Project):
             lookups=tuple((dotted, near, found) for (dotted, near), found in self.lookups.items()),
             schema_blob=dumps(replace(schema, tables=())),
             state_blob=dumps(self.link_state) if self.link_state is not None else b"",
-            index_blob=pickle.dumps((stored.raw_heads, stored.digests), protocol=pickle.HIGHEST_PROTOCOL),
+            index_blob=pickle.dumps(
+                (stored.raw_heads, stored.digests, stored.layouts), protocol=pickle.HIGHEST_PROTOCOL
+            ),
             table_blobs=stored.blobs,
         )
         return entry, replace(schema, tables=stored)

@@ -12,10 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from schemalint.cache import Cache, LinkEntry, RecordingProject, StoredTables, dumps, known_tables, stored_tables
+from schemalint import cache as cache_module
+from schemalint.cache import (
+    Cache,
+    LinkEntry,
+    RecordingProject,
+    StaleLayout,
+    StoredTables,
+    dumps,
+    known_tables,
+    stored_tables,
+)
 from schemalint.config import Config, load_config
 from schemalint.engine import run_check
-from schemalint.model import LazyTables, Schema, Table, TableHead, table_heads
+from schemalint.model import Column, LazyTables, Schema, Table, TableHead, table_heads
 from schemalint.read import ReaderSettings
 from schemalint.report import ReportContext, get_formatter
 
@@ -93,9 +103,28 @@ def test_a_link_entry_keeps_each_table_apart_with_its_head_and_digest(tmp_path):
     assert len(list(loaded.tables.loaded())) == 3
 
 
+def test_a_class_of_another_layout_in_any_table_refuses_the_entry_when_loaded(tmp_path, monkeypatch):
+    """Tables are loaded late (by the rules); whether their classes changed is known early."""
+    config = Config(root=tmp_path)
+    project = RecordingProject(root=tmp_path, config=config, settings=ReaderSettings.from_config(config))
+    plain, with_column = Table("a"), Table("b", columns=(Column("id", "integer"),))
+    entry, used = project.entry(Schema("sql", tables=(plain, with_column)))
+    assert (Column, cache_module._LAYOUTS[Column]) in used.tables.layouts
+    assert entry.schema() == Schema("sql", tables=(plain, with_column))
+    monkeypatch.setitem(cache_module._LAYOUTS, Column, 12345)  # a field added, say
+    with pytest.raises(StaleLayout):
+        entry.schema()
+    # A relink's reused tables carry their layouts into the entry stored next.
+    monkeypatch.undo()
+    loaded = entry.schema().tables
+    again, _ = project.entry(Schema("sql", tables=(loaded[1],)), known_tables([loaded]))
+    assert again.table_blobs[0] is entry.table_blobs[1]
+    assert (Column, cache_module._LAYOUTS[Column]) in again.schema().tables.layouts
+
+
 def test_tables_a_relink_reuses_keep_their_stored_bytes(tmp_path):
     old = stored_tables(tables(3), {})
-    loaded = StoredTables(old.raw_heads, old.digests, old.blobs)
+    loaded = StoredTables(old.raw_heads, old.digests, old.blobs, old.layouts)
     kept = loaded[0], loaded[2]
     new = stored_tables((kept[0], Table("new"), kept[1]), known_tables([loaded]))
     assert new.blobs[0] is old.blobs[0] and new.blobs[2] is old.blobs[2]
