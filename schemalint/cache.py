@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -166,7 +168,7 @@ class Pack:
         if blob is None:
             return MISSING
         try:
-            value = pickle.loads(blob)
+            value = loads(blob)
         except Exception:  # written by an incompatible version: a miss, not an error
             return MISSING
         self._used[key] = blob
@@ -348,6 +350,39 @@ def _checked(value: Any, layouts: list[tuple[type, int]]) -> Any:
     return value
 
 
+_freezing = 0
+"""How many `freezing_loads` are open."""
+
+
+@contextmanager
+def freezing_loads() -> Iterator[None]:
+    """Within: what `loads` builds moves out of the cyclic collector's sight at once
+    (`gc.freeze`). The caller unfreezes afterwards (`engine.tuned_gc`)."""
+    global _freezing
+    _freezing += 1
+    try:
+        yield
+    finally:
+        _freezing -= 1
+
+
+def loads(data: bytes | memoryview) -> Any:
+    """`pickle.loads`, for what the cache stores. Unpickling builds acyclic objects only
+    (frozen dataclasses, tuples, strings) that the run keeps, hundreds of thousands of them
+    after a one-file edit (the unchanged files' facts, the previous links and their states):
+    within `freezing_loads` they are built with the collector off and frozen right after,
+    instead of being walked by a young and a middle collection each (N=1000, one model file
+    changed: 0.16 s of collections, 0.045 s so)."""
+    if not _freezing or not gc.isenabled():
+        return pickle.loads(data)
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 _CONSTRUCTOR_FIELDS: dict[type, tuple[str, ...] | None] = {}
 _LAYOUTS: dict[type, int] = {}
 """A stable digest of each class's field names and their order (`hash()` of strings is
@@ -382,7 +417,7 @@ def _read_pack(path: Path) -> dict[str, bytes]:
     if not data.startswith(_MAGIC):
         return {}
     try:
-        entries = pickle.loads(memoryview(data)[len(_MAGIC) :])
+        entries = loads(memoryview(data)[len(_MAGIC) :])
     except Exception:  # truncated or foreign: start afresh
         return {}
     if not isinstance(entries, dict):
@@ -448,7 +483,7 @@ class StoredTables(LazyTables):
             self._items[:] = items
 
     def _unpickle(self, index: int) -> Any:
-        return pickle.loads(self.blobs[index])
+        return loads(self.blobs[index])
 
 
 KnownTables = dict[int, tuple[Any, int, StoredTables]]
@@ -526,9 +561,9 @@ class LinkEntry:
         """The schema; with an index, its tables are a `StoredTables`, loaded one by one as
         they are asked for."""
         if not self.index_blob:
-            return pickle.loads(self.schema_blob)
-        shell = pickle.loads(self.schema_blob)
-        heads, digests, layouts = pickle.loads(self.index_blob)
+            return loads(self.schema_blob)
+        shell = loads(self.schema_blob)
+        heads, digests, layouts = loads(self.index_blob)
         _checked(None, layouts)  # now rather than when a table is loaded (`StoredTables`)
         return replace(shell, tables=StoredTables(heads, digests, self.table_blobs, layouts))
 
@@ -538,7 +573,7 @@ class LinkEntry:
         kept = self.__dict__.get("_state", MISSING)
         if kept is not MISSING:
             return kept
-        return pickle.loads(self.state_blob) if self.state_blob else None
+        return loads(self.state_blob) if self.state_blob else None
 
 
 def link_key(source: str, reader_version: str, config: Config, tree_signature: str, fact_keys: list[str]) -> str:

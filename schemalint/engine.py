@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from schemalint.cache import Cache
+from schemalint.cache import Cache, freezing_loads
 from schemalint.config import Config
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
@@ -57,13 +57,15 @@ live nodes (4.2 s at 50 000), and none at all (`gc.disable`) doubled the peak RS
 @contextmanager
 def tuned_gc() -> Iterator[None]:
     """Around a run: what is already imported moves out of the collector's sight
-    (`gc.freeze`, which also keeps forked workers' copy-on-write pages shared) and collections
-    become rare. Restored afterwards, so a library caller's process is left as it was."""
+    (`gc.freeze`, which also keeps forked workers' copy-on-write pages shared), and so does
+    what the cache unpickles (`cache.freezing_loads`); collections become rare. Restored
+    afterwards, so a library caller's process is left as it was."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
-        yield
+        with freezing_loads():
+            yield
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
