@@ -221,6 +221,9 @@ class Cache:
         """source -> key of the linked schema this run used or stored (see `run_key`)."""
         self.loaded_tables: list[StoredTables] = []
         """The stored tables of the link entries this run loaded (`linked_schema`)."""
+        self.files_read: dict[str, Any] = {}
+        """source -> (paths, files, problems, fact keys) as `stage.cached_findings` read them
+        in this run, taken by `stage.read_schemas` after it (emptied at the start of a run)."""
         self._pair_memo: PairMemo | None = None
 
     @property

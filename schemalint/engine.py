@@ -146,7 +146,7 @@ def _run_check(
     result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
-    cache.link_keys = {}  # this run's (a caller may keep `cache` between runs)
+    cache.link_keys, cache.files_read = {}, {}  # this run's (a caller may keep `cache` between runs)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}

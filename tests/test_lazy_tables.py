@@ -201,3 +201,30 @@ def test_runs_served_from_stored_tables_report_what_a_run_without_cache_does(pro
         path.write_text(text)
         cached = run_check(config, cache=Cache(project / config.cache_dir))
         assert rendered(cached, project) == rendered(run_check(config, use_cache=False), project)
+
+
+def test_a_run_that_misses_the_findings_cache_reads_each_file_once(project, monkeypatch):
+    from schemalint.read import stage
+
+    config = load_config(project)
+    cache = Cache(project / config.cache_dir)
+    run_check(config, cache=cache)
+    reads: Counter[str] = Counter()
+    real = stage._load_files
+
+    def load_files(paths, root, overrides):
+        paths = tuple(paths)
+        reads.update(str(p) for p in paths)
+        return real(paths, root, overrides)
+
+    monkeypatch.setattr(stage, "_load_files", load_files)
+    run_check(config, cache=cache)  # served from the findings cache: files read to key them
+    assert reads and set(reads.values()) == {1}
+    # The same cache kept (a language server's): what the served run read is not used again.
+    text = (project / OPTIONS).read_text()
+    (project / OPTIONS).write_text(text.replace("max_length=200", "max_length=250", 1))
+    reads.clear()
+    edited = run_check(config, cache=cache)
+    assert reads and set(reads.values()) == {1}
+    assert rendered(edited, project) == rendered(run_check(config, use_cache=False), project)
+    assert any(f.code == "SL203" and f.table == "stocks" and "250" in f.message for f in edited.findings)

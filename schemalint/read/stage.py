@@ -81,8 +81,19 @@ def read_schemas(
     workers the big SQLAlchemy module is parsed beside the Django apps rather than after them."""
     cache = cache or Cache(None)
     cache.loaded_tables = []  # this run's (a caller may keep `cache` between runs)
-    loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
-    keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
+    # The files as `cached_findings` read and keyed them a moment ago in this run, if it did.
+    earlier, cache.files_read = cache.files_read, {}
+    loaded: dict[str, tuple[list[SourceFile], list[Diagnostic]]] = {}
+    keys: dict[str, list[str]] = {}
+    for source, source_paths in paths.items():
+        source_paths = tuple(source_paths)
+        found = earlier.get(source) if cache.enabled and not overrides else None
+        if found is not None and found[0] == source_paths:
+            _, files, problems, keys[source] = found
+            loaded[source] = files, problems
+            continue
+        loaded[source] = _load_files(source_paths, config.root, overrides or {})
+        keys[source] = _fact_keys(source, loaded[source][0], config) if cache.enabled else []
 
     linked: dict[str, Schema] = {}
     link_keys = _link_keys(keys, config) if cache.enabled else {}
@@ -143,9 +154,13 @@ def cached_findings(
     if not cache.enabled or overrides:
         return None
     keys = {}
+    read: dict[str, tuple[tuple[Path, ...], list[SourceFile], list[Diagnostic], list[str]]] = {}
     for source, source_paths in paths.items():
-        files, _ = _load_files(source_paths, config.root, {})
+        source_paths = tuple(source_paths)
+        files, problems = _load_files(source_paths, config.root, {})
         keys[source] = _fact_keys(source, files, config)
+        read[source] = source_paths, files, problems, keys[source]
+    cache.files_read = read  # for `read_schemas` when this misses: not read and hashed twice
     link_keys = _link_keys(keys, config)
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
     for source, key in link_keys.items():
