@@ -743,7 +743,9 @@ def run() -> None:
     """Entry point that turns any unexpected exception into exit code 2 with a clear line."""
     try:
         main(standalone_mode=True)
-    except SystemExit:
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            _exit_at_once(exc.code or 0)
         raise
     except Exception as exc:  # pragma: no cover - last resort
         if os.environ.get("SCHEMALINT_DEBUG"):
@@ -753,3 +755,24 @@ def run() -> None:
             err=True,
         )
         sys.exit(EXIT_ERROR)
+
+
+def _exit_at_once(code: int) -> None:
+    """End the process without tearing the interpreter down, as mypy does: freeing a large
+    project's facts, linked schemas and memo object by object costs more than a fifth of a
+    check after a one-file edit (N=1000 models: ~0.4 s). Everything a command writes (the
+    cache, `--output-file`) is closed by now; the standard streams are flushed here. Not while
+    another thread or a worker process could still be working: then the normal exit."""
+    import threading
+
+    if threading.active_count() > 1:
+        return
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None and multiprocessing.active_children():
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # a closed pipe (`| head`): the normal exit reports it
+            return
+    os._exit(code)

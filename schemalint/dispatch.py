@@ -32,7 +32,7 @@ does (tests/test_pair_memo.py compares both over random edits).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from schemalint.cache import MISSING, PairMemo, memo_context, pair_key
 from schemalint.compare import Comparison
@@ -61,13 +61,7 @@ class Dispatch:
     """Calls rules with their contexts; a rule that crashes is reported once (`describe_error`)
     and not called again in this run, and the other rules still run."""
 
-    def __init__(
-        self,
-        errors: list[str],
-        sources: dict[str, str],
-        memo: PairMemo | None = None,
-        stamp: Callable[[str], str | None] | None = None,
-    ) -> None:
+    def __init__(self, errors: list[str], sources: dict[str, str], memo: PairMemo | None = None) -> None:
         self.errors = errors
         """Where a crashed rule is reported (the run's errors)."""
         self.sources = sources
@@ -75,10 +69,7 @@ class Dispatch:
         self.findings: list[Finding] = []
         self.memo = memo
         """The table-pair memo (see the module docstring); None: every rule is called."""
-        self.stamp = stamp
-        """source -> digest of what its schema was read from (`Cache.schema_stamp`), under
-        which the memo keeps its tables' digests; None: digests are computed."""
-        self._digests: dict[int, tuple[Schema, dict[int, bytes]]] = {}
+        self._digests: dict[int, tuple[Schema, Sequence[bytes]]] = {}
 
     def call(self, rule: Rule, ctx: RuleContext) -> list[Violation] | None:
         """Call `rule` and keep its findings; what it reported, or None if it did not run (it
@@ -116,7 +107,7 @@ class Dispatch:
         if not (table_rules or column_rules):
             return
         if self.memo is None:
-            for index in range(len(comparison.paired)):
+            for index in range(len(comparison.paired_at)):
                 self._pair(comparison, index, table_rules, column_rules, None)
             return
         memo = self.memo
@@ -133,8 +124,8 @@ class Dispatch:
         truth_digests = self._table_digests(comparison.truth)
         mirror_digests = self._table_digests(comparison.mirror)
         by_code = {r.code: r for r in (*table_rules, *column_rules)}
-        for index, (truth, mirror, paired_by) in enumerate(comparison.paired):
-            key = pair_key(context, truth_digests[id(truth)], mirror_digests[id(mirror)], paired_by)
+        for index, (truth, mirror, paired_by) in enumerate(comparison.paired_at):
+            key = pair_key(context, truth_digests[truth], mirror_digests[mirror], paired_by)
             entry: _Entry = memo.get(key)
             if entry is MISSING:
                 reads = Reads()
@@ -206,14 +197,13 @@ class Dispatch:
         wide_codes = set(wide)
         return tuple((code, v) for code, v in found if code not in wide_codes), tuple(wide)
 
-    def _table_digests(self, schema: Schema) -> dict[int, bytes]:
-        """id(table) -> `table_digest`, for each table of `schema` (computed once a run)."""
+    def _table_digests(self, schema: Schema) -> Sequence[bytes]:
+        """`table_digest` of each table of `schema`, by index (found once a run: stored with
+        the tables by the link cache, or from the memo, `PairMemo.digests`)."""
         assert self.memo is not None
         kept = self._digests.get(id(schema))
         if kept is None or kept[0] is not schema:
-            stamp = self.stamp(schema.source) if self.stamp is not None else None
-            digests = self.memo.digests(schema.tables, stamp)
-            kept = self._digests[id(schema)] = (schema, {id(t): d for t, d in zip(schema.tables, digests)})
+            kept = self._digests[id(schema)] = (schema, self.memo.digests(schema.tables))
         return kept[1]
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemalint.cache import Cache
+from schemalint.cache import Cache, freezing_loads
 from schemalint.config import Config
 from schemalint.discover import Discovered, discover
 from schemalint.findings import Finding
@@ -58,13 +58,15 @@ live nodes (4.2 s at 50 000), and none at all (`gc.disable`) doubled the peak RS
 @contextmanager
 def tuned_gc() -> Iterator[None]:
     """Around a run: what is already imported moves out of the collector's sight
-    (`gc.freeze`, which also keeps forked workers' copy-on-write pages shared) and collections
-    become rare. Restored afterwards, so a library caller's process is left as it was."""
+    (`gc.freeze`, which also keeps forked workers' copy-on-write pages shared), and so does
+    what the cache unpickles (`cache.freezing_loads`); collections become rare. Restored
+    afterwards, so a library caller's process is left as it was."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
-        yield
+        with freezing_loads():
+            yield
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
@@ -186,7 +188,7 @@ def _run_check(
     result.truth = truth_source
     if cache is None:
         cache = Cache(config.root / config.cache_dir if use_cache else None)
-    cache.link_keys = {}  # this run's (a caller may keep `cache` between runs)
+    cache.link_keys, cache.files_read = {}, {}  # this run's (a caller may keep `cache` between runs)
 
     # The database is not files: read fresh on every run, never cached (nor its findings).
     paths = {source: discovered.files[source] for source in [truth_source, *mirrors] if source != "database"}
@@ -213,7 +215,7 @@ def _run_check(
     # What table and column rules said about a pair of tables is kept per pair (see
     # `schemalint.dispatch`): in the cache folder, or for as long as the caller keeps `cache`.
     memo = cache.pair_memo() if cache.enabled else None
-    dispatch = Dispatch(result.errors, sources, memo, cache.schema_stamp)
+    dispatch = Dispatch(result.errors, sources, memo)
     for schema in result.schemas.values():
         dispatch.schema(rules, schema)
     truth = result.schemas[truth_source]

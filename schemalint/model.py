@@ -20,9 +20,9 @@ part is explained by exactly one `unresolved` diagnostic (SL002) at the construc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, NamedTuple, overload
 
 # The kinds of source a schema can come from, each with a reader under schemalint/read/. File
 # sources are discovered and cached; the database (schemalint/read/database) is read live, only
@@ -270,10 +270,124 @@ class EnumType:
     location: Location | None = None
 
 
+class TableHead(NamedTuple):
+    """What pairing tables reads of one (`schemalint.compare`): known without loading it."""
+
+    name: str
+    schema: str | None
+    unknown: tuple[TablePart, ...]
+    model: str | None
+    mirrors: str | None
+
+    @classmethod
+    def of(cls, table: Table) -> TableHead:
+        return cls(table.name, table.schema, table.unknown, table.model, table.mirrors)
+
+
+class LazyTables(Sequence[Table]):
+    """A schema's tables, each loaded when it is first asked for (`load(index)`), with the
+    `heads` of all of them known up front. The link cache hands out an unchanged source's
+    schema with its tables in one of these (`schemalint.cache.StoredTables`): comparing pairs
+    tables by their heads and loads only the tables a rule has to see.
+
+    Everything else sees a sequence of `Table`s: iteration, indexing (a slice is a tuple),
+    `len`, `in`, `+`, equality and hashing as the tuple of its tables (so a `Schema` holding
+    one equals the same schema holding a tuple), `repr` as that tuple, and pickling as that
+    tuple (what is unpickled is a plain tuple)."""
+
+    __slots__ = ("_items", "_load", "heads")
+
+    def __init__(self, heads: Sequence[TableHead], load: Callable[[int], Table]):
+        self.heads: tuple[TableHead, ...] = tuple(heads)
+        self._items: list[Table | None] = [None] * len(self.heads)
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Table: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Table, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Table | tuple[Table, ...]:
+        if isinstance(index, slice):
+            return tuple(self._at(i) for i in range(*index.indices(len(self._items))))
+        if index < 0:
+            index += len(self._items)
+        if not 0 <= index < len(self._items):
+            raise IndexError("table index out of range")
+        return self._at(index)
+
+    def _at(self, index: int) -> Table:
+        table = self._items[index]
+        if table is None:
+            table = self._items[index] = self._load(index)
+        return table
+
+    def __iter__(self) -> Iterator[Table]:
+        for index in range(len(self._items)):
+            yield self._at(index)
+
+    def loaded(self) -> Iterator[tuple[int, Table]]:
+        """(index, table) of the tables loaded so far."""
+        return ((i, t) for i, t in enumerate(self._items) if t is not None)
+
+    def find(self, name: str, schema: str | None = None) -> int | None:
+        """The index of the first table of that name and schema, by the heads."""
+        for index, head in enumerate(self.heads):
+            if head.name == name and head.schema == schema:
+                return index
+        return None
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, Table):
+            return False
+        return any(
+            h.name == value.name and h.schema == value.schema and self._at(i) == value for i, h in enumerate(self.heads)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (tuple, LazyTables)):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: object) -> tuple[Table, ...]:
+        if isinstance(other, (tuple, LazyTables)):
+            return (*self, *other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Table, ...]:
+        if isinstance(other, tuple):
+            return (*other, *self)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))
+
+
+def table_heads(tables: Sequence[Table]) -> Sequence[TableHead]:
+    """The heads of `tables`: kept by a `LazyTables`, else read off each table."""
+    if isinstance(tables, LazyTables):
+        return tables.heads
+    return [TableHead.of(table) for table in tables]
+
+
 @dataclass(frozen=True, slots=True)
 class Schema:
     source: str
-    tables: tuple[Table, ...] = ()
+    tables: Sequence[Table] = ()
+    """The tables the source creates: a tuple, or (from the link cache) a `LazyTables`."""
     files: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     statements: tuple[Statement, ...] = ()
@@ -290,6 +404,9 @@ class Schema:
     a class whose bases it cannot resolve): a table absent here proves nothing."""
 
     def table(self, name: str, schema: str | None = None) -> Table | None:
+        if isinstance(self.tables, LazyTables):
+            index = self.tables.find(name, schema)
+            return None if index is None else self.tables[index]
         for table in self.tables:
             if table.name == name and table.schema == schema:
                 return table
@@ -312,10 +429,13 @@ __all__ = [
     "EnumType",
     "ForeignKey",
     "Index",
+    "LazyTables",
     "Location",
     "PrimaryKey",
     "Schema",
     "Statement",
     "Table",
+    "TableHead",
     "replace",
+    "table_heads",
 ]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemalint import dispatch as dispatch_module
-from schemalint.cache import MISSING, Cache, table_digest
+from schemalint.cache import MISSING, Cache, stored_tables, table_digest
 from schemalint.config import Config, load_config
 from schemalint.context import Reads, TableContext
 from schemalint.engine import RunResult, run_check
@@ -28,13 +28,6 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 OPTIONS = "app_django/apps/options/models.py"
 SQLALCHEMY = "src/database/models.py"
 SQL = "scripts/database/schema.sql"
-
-
-class NoMemoCache(Cache):
-    """Facts and linked schemas cached as usual, no table-pair memo: the reference."""
-
-    def pair_memo(self):  # type: ignore[override]
-        return None
 
 
 @pytest.fixture
@@ -328,18 +321,20 @@ def test_table_digest_sees_every_part_of_a_table_including_where_it_ends():
     assert table_digest(table) != table_digest(replace(table, comment=""))
 
 
-def test_digests_come_from_the_schema_stamp_or_the_previous_run(tmp_path, monkeypatch):
+def test_digests_come_from_the_stored_tables_or_the_previous_run(tmp_path, monkeypatch):
     memo = Cache(tmp_path).pair_memo()
     tables = tuple(Table(f"t{i}") for i in range(3))
-    digests = memo.digests(tables, "key1")
+    digests = memo.digests(tables)
     assert digests == [table_digest(t) for t in tables]
+    stored = stored_tables(tables, {})
+    assert stored.digests == tuple(digests)
     computed: list[Table] = []
     monkeypatch.setattr("schemalint.cache.table_digest", lambda t: computed.append(t) or b"x" * 16)
-    assert memo.digests(tables, "key1") == digests and computed == []  # by the stamp
+    assert memo.digests(stored) == stored.digests and computed == []  # stored with the tables
     memo.end_run()
-    assert memo.digests(tables, None) == digests and computed == []  # the same objects
+    assert memo.digests(tables) == digests and computed == []  # the same objects
     copies = tuple(replace(t) for t in tables)
-    memo.digests(copies, None)
+    memo.digests(copies)
     assert computed == list(copies)
     assert memo.get("nothing") is MISSING
 
@@ -387,11 +382,11 @@ def apply_edit(text: str, pattern: str, replacement, occurrence: int) -> str:
 
 
 def run_random_edits(root: Path, edits: list[tuple[int, int]], config: Config, in_memory: bool) -> None:
-    """After each edit, a run with the memo and one without (`NoMemoCache`). With the memo
-    either as the CLI has it (a new `Cache` each run, the memo read from the cache folder) or
+    """After each edit, a run with the cache (facts, linked schemas loaded table by table, the
+    memo) and one without any (`--no-cache`: every file read and linked afresh, every rule
+    called). With the cache either as the CLI has it (a new `Cache` each run, the memo read from the cache folder) or
     as the language server has it (one `Cache` kept in memory, the edits as editor buffers)."""
     kept = Cache(root / ".memo_cache")
-    reference = NoMemoCache(root / ".reference_cache")
     buffers: dict[str, bytes] = {}
     run_check(config, cache=kept)
     for which, occurrence in edits:
@@ -403,7 +398,7 @@ def run_random_edits(root: Path, edits: list[tuple[int, int]], config: Config, i
             (root / rel).write_text(apply_edit((root / rel).read_text(), pattern, replacement, occurrence))
         cache = kept if in_memory else Cache(root / ".memo_cache")
         with_memo = run_check(config, cache=cache, overrides=buffers or None)
-        expected = run_check(config, cache=reference, overrides=buffers or None)
+        expected = run_check(config, use_cache=False, overrides=buffers or None)
         assert rendered(with_memo, root) == rendered(expected, root), edits
 
 
@@ -460,7 +455,6 @@ def test_random_edits_of_a_generated_project(bench_project, tmp_path_factory, ed
     root = tmp_path_factory.mktemp("bench") / "n20"
     shutil.copytree(bench_project, root)
     config = replace(load_config(root), cache_dir=".memo_cache")
-    reference = NoMemoCache(root / ".reference_cache")
     run_check(config, cache=Cache(root / ".memo_cache"))
     apps = sorted(root.glob("app_django/apps/*/models.py"))
     for app, which, occurrence in edits:
@@ -468,7 +462,7 @@ def test_random_edits_of_a_generated_project(bench_project, tmp_path_factory, ed
         pattern, replacement = BENCH_EDITS[which]
         path.write_text(apply_edit(path.read_text(), pattern, replacement, occurrence))
         with_memo = run_check(config, cache=Cache(root / ".memo_cache"))
-        assert rendered(with_memo, root) == rendered(run_check(config, cache=reference), root), edits
+        assert rendered(with_memo, root) == rendered(run_check(config, use_cache=False), root), edits
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Literal, overload
 
 from schemalint.config import Config
-from schemalint.model import Column, ColumnPart, Constraint, ForeignKey, Index, Schema, Table, TablePart
+from schemalint.model import Column, ColumnPart, Constraint, ForeignKey, Index, Schema, Table, TablePart, table_heads
 
 Side = Literal["truth", "mirror"]
 ObjectKind = Literal["indexes", "constraints", "foreign_keys"]
@@ -123,11 +123,12 @@ class TablePair:
 class Comparison:
     truth: Schema
     mirror: Schema
-    paired: tuple[tuple[Table, Table, str], ...]
-    """(truth table, mirror table, how they pair) for each pair of tables, in the order of
-    `pairs`. Their columns are paired when a pair is first asked for (`pair(i)`, `pairs`):
-    a run that serves a table pair's findings from the memo (`schemalint.dispatch`) never
-    pairs its columns."""
+    paired_at: tuple[tuple[int, int, str], ...]
+    """(index in the truth's `tables`, index in the mirror's, how they pair) for each pair of
+    tables, in the order of `pairs`. Tables are paired by their heads (`model.table_heads`)
+    and their columns when a pair is first asked for (`pair(i)`, `pairs`): a run that serves
+    a table pair's findings from the memo (`schemalint.dispatch`) never pairs its columns, nor
+    loads a table a link cache's schema has not loaded yet (`model.LazyTables`)."""
     missing_tables: tuple[Table, ...]
     """Truth tables no mirror table pairs with, leaving out those whose `exists` or `name` is
     unknown; empty when the mirror is not `complete` or has a table whose name is unknown."""
@@ -142,11 +143,19 @@ class Comparison:
     """`ignore-columns` patterns (`table.column`): such columns are left out of every pair."""
     _built: dict[int, TablePair] = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    @cached_property
+    def paired(self) -> tuple[tuple[Table, Table, str], ...]:
+        """(truth table, mirror table, how they pair) for each pair of tables (`paired_at`
+        with the tables: loads every paired table)."""
+        truth, mirror = self.truth.tables, self.mirror.tables
+        return tuple((truth[t], mirror[m], how) for t, m, how in self.paired_at)
+
     def pair(self, index: int) -> TablePair:
         """The `index`-th pair of tables with their columns paired (built once)."""
         built = self._built.get(index)
         if built is None:
-            truth, mirror, how = self.paired[index]
+            at_truth, at_mirror, how = self.paired_at[index]
+            truth, mirror = self.truth.tables[at_truth], self.mirror.tables[at_mirror]
             cols, missing, extra = _pair_columns(truth, mirror, self.ignore_columns)
             built = self._built[index] = TablePair(truth, mirror, how, cols, missing, extra)
         return built
@@ -154,7 +163,7 @@ class Comparison:
     @cached_property
     def pairs(self) -> tuple[TablePair, ...]:
         """Every pair of tables, sorted by the truth table's name."""
-        return tuple(self.pair(index) for index in range(len(self.paired)))
+        return tuple(self.pair(index) for index in range(len(self.paired_at)))
 
     @property
     def mirror_file(self) -> str:
@@ -262,75 +271,91 @@ def _equivalences(config: Config) -> tuple[tuple[str, str], ...]:
 
 
 def compare(truth: Schema, mirror: Schema, config: Config) -> Comparison:
+    # By the tables' heads and indexes: a table the link cache has not loaded stays unloaded
+    # unless it ends up missing, extra or an unknown mirror (`model.LazyTables`).
     ignore = config.ignore_tables
-    truth_tables = [t for t in truth.tables if not _matches(t.name, ignore)]
-    mirror_tables = [t for t in mirror.tables if not _matches(t.name, ignore)]
-    by_name = {(t.schema, t.name): t for t in mirror_tables if t.known("name")}
+    truth_heads, mirror_heads = table_heads(truth.tables), table_heads(mirror.tables)
+    truth_tables = [i for i, t in enumerate(truth_heads) if not _matches(t.name, ignore)]
+    mirror_tables = [i for i, m in enumerate(mirror_heads) if not _matches(m.name, ignore)]
+    by_name: dict[tuple[str | None, str], int] = {}
+    for i in mirror_tables:
+        m = mirror_heads[i]
+        if "name" not in m.unknown:
+            by_name[(m.schema, m.name)] = i  # (the last of a name, as a dict built from all)
     explicit = dict(config.pairs)
 
-    pairs: list[tuple[Table, Table, str]] = []
-    unpaired_truth: list[Table] = []
+    pairs: list[tuple[int, int, str]] = []
+    unpaired_truth: list[int] = []
     used: set[int] = set()
 
-    def take(t: Table, m: Table, how: str) -> None:
-        used.add(id(m))
+    def take(t: int, m: int, how: str) -> None:
+        used.add(m)
         pairs.append((t, m, how))
 
-    for table in truth_tables:
+    for i in truth_tables:
+        table = truth_heads[i]
         wanted = explicit.get(table.name)
         candidate = None
         how = "name"
         if wanted is not None:
-            candidate = next((m for m in mirror_tables if m.name == wanted and m.known("name")), None)
+            candidate = next(
+                (m for m in mirror_tables if mirror_heads[m].name == wanted and "name" not in mirror_heads[m].unknown),
+                None,
+            )
             how = "config"
-        if candidate is None and table.known("name"):
+        if candidate is None and "name" not in table.unknown:
             candidate = by_name.get((table.schema, table.name))
             how = "name"
-        if candidate is not None and id(candidate) not in used:
-            take(table, candidate, how)
+        if candidate is not None and candidate not in used:
+            take(i, candidate, how)
         else:
-            unpaired_truth.append(table)
+            unpaired_truth.append(i)
 
-    missing: list[Table] = []
-    for table in unpaired_truth:
+    missing: list[int] = []
+    for i in unpaired_truth:
+        model = truth_heads[i].model
         candidate = next(
-            (m for m in mirror_tables if id(m) not in used and m.mirrors and model_matches(table.model, m.mirrors)),
+            (
+                m
+                for m in mirror_tables
+                if m not in used and mirror_heads[m].mirrors and model_matches(model, mirror_heads[m].mirrors or "")
+            ),
             None,
         )
         if candidate is not None:
-            take(table, candidate, "mirrors")
+            take(i, candidate, "mirrors")
         else:
-            missing.append(table)
+            missing.append(i)
 
-    extra = [m for m in mirror_tables if id(m) not in used]
+    extra = [m for m in mirror_tables if m not in used]
     # A table absent from a side proves nothing when that side may have missed tables, or
     # has a table whose name is unknown (it could be any of them).
-    if not mirror.complete or not all(m.known("name") for m in mirror_tables):
+    if not mirror.complete or any("name" in mirror_heads[m].unknown for m in mirror_tables):
         missing = []
-    missing = [t for t in missing if t.known("exists") and t.known("name")]
-    if not truth.complete or not all(t.known("name") for t in truth_tables):
+    missing = [t for t in missing if "exists" not in truth_heads[t].unknown and "name" not in truth_heads[t].unknown]
+    if not truth.complete or any("name" in truth_heads[t].unknown for t in truth_tables):
         extra = []
-    extra = [m for m in extra if m.known("name")]
+    extra = [m for m in extra if "name" not in mirror_heads[m].unknown]
     # Models by class name, so that checking every docstring stays linear in the tables.
     models_by_class: dict[str, list[str]] = {}
-    for t in truth.tables:
-        if t.model:
-            models_by_class.setdefault(t.model.rpartition(".")[2], []).append(t.model)
+    for head in truth_heads:
+        if head.model:
+            models_by_class.setdefault(head.model.rpartition(".")[2], []).append(head.model)
     unknown = [
         m
         for m in mirror_tables
-        if m.mirrors
-        and not any(model_matches(model, m.mirrors) for model in models_by_class.get(m.mirrors.rpartition(".")[2], ()))
+        if (mirrors := mirror_heads[m].mirrors)
+        and not any(model_matches(model, mirrors) for model in models_by_class.get(mirrors.rpartition(".")[2], ()))
     ]
 
-    pairs.sort(key=lambda p: p[0].name)
+    pairs.sort(key=lambda p: truth_heads[p[0]].name)
     return Comparison(
         truth=truth,
         mirror=mirror,
-        paired=tuple(pairs),
-        missing_tables=tuple(missing),
-        extra_tables=tuple(extra),
-        unknown_mirrors=tuple(unknown),
+        paired_at=tuple(pairs),
+        missing_tables=tuple(truth.tables[t] for t in missing),
+        extra_tables=tuple(mirror.tables[m] for m in extra),
+        unknown_mirrors=tuple(mirror.tables[m] for m in unknown),
         on_delete_policy=config.on_delete_policy,
         type_equivalences=_equivalences(config),
         ignore_columns=config.ignore_columns,

@@ -80,8 +80,20 @@ def read_schemas(
     the cache or from `extract`; the misses of all sources are parsed as one batch, so that with
     workers the big SQLAlchemy module is parsed beside the Django apps rather than after them."""
     cache = cache or Cache(None)
-    loaded = {source: _load_files(source_paths, config.root, overrides or {}) for source, source_paths in paths.items()}
-    keys = {source: _fact_keys(source, files, config) if cache.enabled else [] for source, (files, _) in loaded.items()}
+    cache.loaded_tables = []  # this run's (a caller may keep `cache` between runs)
+    # The files as `cached_findings` read and keyed them a moment ago in this run, if it did.
+    earlier, cache.files_read = cache.files_read, {}
+    loaded: dict[str, tuple[list[SourceFile], list[Diagnostic]]] = {}
+    keys: dict[str, list[str]] = {}
+    for source, source_paths in paths.items():
+        source_paths = tuple(source_paths)
+        found = earlier.get(source) if cache.enabled and not overrides else None
+        if found is not None and found[0] == source_paths:
+            _, files, problems, keys[source] = found
+            loaded[source] = files, problems
+            continue
+        loaded[source] = _load_files(source_paths, config.root, overrides or {})
+        keys[source] = _fact_keys(source, loaded[source][0], config) if cache.enabled else []
 
     linked: dict[str, Schema] = {}
     link_keys = _link_keys(keys, config) if cache.enabled else {}
@@ -111,7 +123,8 @@ def read_schemas(
             project.reads, project.lookups = {}, {}
             schema, ok = _link(source, [fact for _, fact in kept], project, files[0].rel if files else ".")
         if ok and not crashed[source] and cache.enabled:
-            cache.keep_link(source, link_keys[source], project, schema)
+            stored = cache.keep_link(source, link_keys[source], project, schema)
+            schema = schema if stored is None else stored
             cache.link_keys[source] = link_keys[source]
             if source in bases and project.link_state is not None:
                 latest = LatestLink(link_keys[source], tuple(zip((f.rel for f in files), keys[source])))
@@ -141,9 +154,13 @@ def cached_findings(
     if not cache.enabled or overrides:
         return None
     keys = {}
+    read: dict[str, tuple[tuple[Path, ...], list[SourceFile], list[Diagnostic], list[str]]] = {}
     for source, source_paths in paths.items():
-        files, _ = _load_files(source_paths, config.root, {})
+        source_paths = tuple(source_paths)
+        files, problems = _load_files(source_paths, config.root, {})
         keys[source] = _fact_keys(source, files, config)
+        read[source] = source_paths, files, problems, keys[source]
+    cache.files_read = read  # for `read_schemas` when this misses: not read and hashed twice
     link_keys = _link_keys(keys, config)
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
     for source, key in link_keys.items():
@@ -225,7 +242,7 @@ def _relink(
         moved = moved_reads(entry, probe) if state is not None else None
         if moved is None or moved - state.relinkable() or not (changed or moved):
             return None
-        previous = entry.schema()
+        previous = cache.linked_schema(entry)
         project.reads.update(entry.reads)
         project.lookups.update({(dotted, near): found for dotted, near, found in entry.lookups})
         schema = get_reader(source).relink(previous, state, facts, project, changed | moved)  # type: ignore[attr-defined]
@@ -248,7 +265,7 @@ def _cached_link(cache: Cache, source: str, key: str, config: Config) -> Schema 
         return None
     probe = Project(root=config.root, config=config, settings=ReaderSettings.from_config(config))
     try:
-        return entry.schema() if still_holds(entry, probe) else None
+        return cache.linked_schema(entry) if still_holds(entry, probe) else None
     except Exception:  # an entry from another layout of the schema model: relink
         return None
 

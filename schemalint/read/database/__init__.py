@@ -71,10 +71,11 @@ def read_database(config: Config) -> DatabaseMirror:
         schemas = config.database_schemas or (config.default_schema,)
         with read_only_session(config.database_url or "", config.database_timeout) as conn:
             tables, enums, properties = read_catalog(conn, schemas, config.default_schema)
+    read = tuple(tables)
     schema = Schema(
-        SOURCE, tables=tuple(tables), files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums)
+        SOURCE, tables=read, files=(LABEL,), properties=tuple(sorted(properties.items())), enums=tuple(enums)
     )
-    return DatabaseMirror(schema, schema.tables)
+    return DatabaseMirror(schema, read)
 
 
 def database_mirror(config: Config, truth: Schema) -> DatabaseMirror:

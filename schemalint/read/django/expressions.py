@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemalint.postgres.printer import Resolver, print_index_part, render
-from schemalint.postgres.tree import Tree
 from schemalint.postgres.types import base_type
 from schemalint.read.django.facts import BinOp, Call, Ref, Unary
 from schemalint.read.django.resolve import Unresolved, describe
+
+if TYPE_CHECKING:  # (`tree` imports sqlglot, which a link that parses no SQL never needs)
+    from schemalint.postgres.tree import Tree
 
 _LOOKUPS = {"exact": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 # django.db.models.lookups classes used as conditions (`When(GreaterThan(a, b), ...)`).

@@ -539,7 +539,7 @@ def relink(
         if record is None or key in dirty or key[1] in changed:
             return None
         reused.add(key)
-        return record, schema.tables[record.start : record.start + record.count]
+        return record, tuple(schema.tables[record.start : record.start + record.count])
 
     if any(state.segments[key].summary.virtual for key in state.segments if key not in dirty):
         linker.resolver.load_virtual()
