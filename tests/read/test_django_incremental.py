@@ -731,3 +731,60 @@ def test_an_edit_the_migrations_did_not_use_keeps_their_link(
     write(tmp_path, files)
     cached, full = _read_both(tmp_path)
     assert cached == full
+
+
+def _shop_models(constant: bool, length: str, extra: str, above: bool, base: str) -> str:
+    head = "LENGTH = 13\n" if constant else ""
+    if above:
+        head += "\nclass Helper:\n    pass\n"
+    if base:
+        head += f"\nclass CodeBase(models.{base}):\n    pass\n"
+    text = SHOP_MODELS.format(constant=head, length=length if constant or length != "LENGTH" else "10", extra=extra)
+    return text.replace("class CodeField(models.CharField)", "class CodeField(CodeBase)") if base else text
+
+
+_SHOP_EDITS = st.tuples(
+    st.booleans(),
+    st.sampled_from(["10", "11", "LENGTH"]),
+    st.sampled_from(
+        [
+            "",
+            "    name = models.CharField(max_length=5)",
+            "    name = models.CharField(max_length=7, null=True)",
+            "\n\nclass Other(models.Model):\n    code = CodeField(max_length=3)",
+        ]
+    ),
+    st.booleans(),
+    st.sampled_from(["", "CharField", "TextField"]),
+)
+
+
+def _check_shop_edits(data, edits: int) -> None:
+    files = _migrations_project(10, 20)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root, files)
+        cached, full = _read_both(root)
+        assert cached == full
+        for _ in range(edits):
+            text = _shop_models(*data.draw(_SHOP_EDITS))
+            files["app_django/apps/shop/models.py"] = text
+            write(root, files)
+            cached, full = _read_both(root)
+            assert cached == full, text
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_migrations_link_after_random_edits_of_a_custom_fields_module(data):
+    """Random edits to the models module whose `CodeField` the migrations use (its value, a
+    constant it reads, its base class, a class above it, the module's models): the cached
+    read (kept, relinked or linked) equals the uncached one after every edit."""
+    _check_shop_edits(data, 3)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_migrations_link_after_random_edits_of_a_custom_fields_module_many(data):
+    _check_shop_edits(data, 5)
