@@ -29,12 +29,16 @@ Run `python manage.py makemigrations` and commit the migration.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, replace
+from functools import partial
+from typing import Any
 
 from schemalint.context import MigrationsContext
-from schemalint.model import Column, ColumnPart, ForeignKey, Index, Location, Schema, Table
+from schemalint.model import Column, ColumnPart, ForeignKey, Index, LazyTables, Location, Schema, Table, TableHead
 from schemalint.registry import Case, rule
+
+PerPair = Callable[[int, int, Callable[[], Any]], Any]
 
 # What of a column `migrate` gives it, as (the Table.unknown/Column.unknown part, label).
 _COLUMN_FACTS: tuple[tuple[ColumnPart, str], ...] = (
@@ -74,11 +78,25 @@ def _objects(table: Table, kind: str) -> dict[object, object]:
     return {_plain(item): item for item in getattr(table, kind)}
 
 
-def differences(models: Schema, migrations: Schema) -> Iterator[tuple[str, Location | None, Table, str | None]]:
-    """(what differs, where in the models, the model's table, the column) for each difference."""
-    by_model = {t.model: t for t in migrations.tables if t.model}
+def _heads(schema: Schema) -> Sequence[TableHead]:
+    """The heads of `schema`'s tables; when they are stored (`LazyTables`), none is loaded."""
+    tables = schema.tables
+    return tables.heads if isinstance(tables, LazyTables) else [TableHead.of(t) for t in tables]
+
+
+def _direct(truth: int, mirror: int, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def differences(
+    models: Schema, migrations: Schema, per_pair: PerPair = _direct
+) -> Iterator[tuple[str, Location | None, Table, str | None]]:
+    """(what differs, where in the models, the model's table, the column) for each difference.
+    `per_pair`: `MigrationsContext.per_pair` (what one model's tables give, memoised)."""
+    heads = _heads(migrations)
+    by_model = {head.model: index for index, head in enumerate(heads) if head.model}  # (the last wins)
     seen: set[str] = set()
-    for table in models.tables:
+    for index, table in enumerate(models.tables):
         app = (table.model or "").split(".")[0]
         if not table.model or _latest(migrations, app) is None:
             continue
@@ -88,20 +106,29 @@ def differences(models: Schema, migrations: Schema) -> Iterator[tuple[str, Locat
             if "exists" not in table.unknown and migrations.complete:
                 yield f"{table.model} (table {table.name}) is not in migrations", table.location, table, None
             continue
-        yield from _table_differences(table, other)
+        found = per_pair(index, other, partial(_pair_differences, table, migrations.tables, other))
+        for what, where, column in found:
+            yield what, where, table, column
     models_by_app = {(t.model or "").split(".")[0]: t for t in models.tables if t.model}
-    for table in migrations.tables:
-        app = (table.model or "").split(".")[0]
+    for index, head in enumerate(heads):
+        app = (head.model or "").split(".")[0]
         if (
-            table.model
-            and table.model not in seen
+            head.model
+            and head.model not in seen
             and app in models_by_app
             and models.complete
-            and "exists" not in table.unknown
+            and "exists" not in head.unknown
         ):
+            table = migrations.tables[index]
             where = models_by_app[app].location
             at = Location(where.path, 1, 1) if where else table.location
             yield f"{table.model} (table {table.name}) is in migrations but not in the models", at, table, None
+
+
+def _pair_differences(
+    table: Table, tables: Sequence[Table], other: int
+) -> list[tuple[str, Location | None, str | None]]:
+    return [(what, where, column) for what, where, _, column in _table_differences(table, tables[other])]
 
 
 def _table_differences(table: Table, other: Table) -> Iterator[tuple[str, Location | None, Table, str | None]]:
@@ -263,7 +290,7 @@ def _rename_hint(table: Table, other: Table, old: str, new: str) -> str:
     level="migrations",
 )
 def model_not_in_migrations(ctx: MigrationsContext) -> None:
-    for what, where, table, column in differences(ctx.truth, ctx.mirror):
+    for what, where, table, column in differences(ctx.truth, ctx.mirror, ctx.per_pair):
         app = (table.model or "").split(".")[0]
         latest = _latest(ctx.mirror, app)
         what, _, hint = what.partition(_HINT)

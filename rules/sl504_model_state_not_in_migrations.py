@@ -33,10 +33,11 @@ Run `python manage.py makemigrations` and commit the migration.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import partial
 
 from schemalint.context import MigrationsContext
-from schemalint.model import Location, Schema, Table
+from schemalint.model import LazyTables, Location, Schema, Table, TableHead
 from schemalint.registry import Case, rule
 
 
@@ -45,6 +46,12 @@ def _latest(schema: Schema, app: str) -> str | None:
         if key == f"latest:{app}":
             return f"{app}/{value}"
     return None
+
+
+def _pair_differences(
+    table: Table, tables: Sequence[Table], other: int
+) -> list[tuple[str, list[str], Location | None]]:
+    return list(state_differences(table, tables[other]))
 
 
 def state_differences(table: Table, other: Table) -> Iterator[tuple[str, list[str], Location | None]]:
@@ -87,14 +94,19 @@ def state_differences(table: Table, other: Table) -> Iterator[tuple[str, list[st
     level="migrations",
 )
 def model_state_not_in_migrations(ctx: MigrationsContext) -> None:
-    by_model: dict[str, Table] = {t.model: t for t in ctx.mirror.tables if t.model}
-    for table in ctx.truth.tables:
+    mirror = ctx.mirror
+    tables = mirror.tables
+    heads = tables.heads if isinstance(tables, LazyTables) else [TableHead.of(t) for t in tables]
+    by_model = {head.model: index for index, head in enumerate(heads) if head.model}  # (the last wins)
+    for index, table in enumerate(ctx.truth.tables):
         app = (table.model or "").split(".")[0]
         other = by_model.get(table.model or "")
-        latest = _latest(ctx.mirror, app)
+        latest = _latest(mirror, app)
         if other is None or latest is None:
             continue  # a model not in migrations at all is SL501's
-        for owner, whats, where in state_differences(table, other):
+        # (memoised per pair of tables: only the migrations' tables it compares are loaded)
+        found = ctx.per_pair(index, other, partial(_pair_differences, table, tables, other))
+        for owner, whats, where in found:
             subject = f"{table.model}.{owner}" if owner else f"{table.model}"
             ctx.report(
                 f"{subject}: {', '.join(whats)} differ{'s' if len(whats) == 1 else ''} from migrations "

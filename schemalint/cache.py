@@ -499,8 +499,12 @@ def known_tables(loaded: Iterable[StoredTables]) -> KnownTables:
 
 
 def stored_tables(tables: Sequence[Any], known: KnownTables) -> StoredTables:
-    """`tables` as a `StoredTables` with every table loaded: each pickled and digested, or
-    for a table in `known`, the bytes and digest it was loaded with."""
+    """`tables` as a `StoredTables`: each table pickled and digested, or
+    for a table in `known`, the bytes and digest it was loaded with. A `StoredTables`
+    (a link served again as it was, e.g. the migrations' after an edit it did not use) is
+    itself: its tables not loaded stay so."""
+    if isinstance(tables, StoredTables):
+        return tables
     heads, digests, blobs = [], [], []
     layouts: dict[tuple[type, int], None] = {}
     sources: dict[int, StoredTables] = {}

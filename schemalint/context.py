@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from schemalint.compare import ColumnPair, Comparison, TablePair, wording
 from schemalint.compare.normalize import first_location
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from schemalint.registry import Violation
     from schemalint.suppress import UnusedDirective
 
+T = TypeVar("T")
 
 _Related = tuple[Location | None, ...]
 
@@ -289,7 +290,19 @@ class ComparisonContext(RuleContext):
 class MigrationsContext(ComparisonContext):
     """The Django models (`truth`) against the schema their migrations build (`mirror`)."""
 
-    __slots__ = ()
+    __slots__ = ("_memo",)
+
+    def __init__(
+        self, comparison: Comparison, memo: Callable[[int, int, Callable[[], Any]], Any] | None = None
+    ) -> None:
+        super().__init__(comparison)
+        self._memo = memo
+
+    def per_pair(self, truth: int, mirror: int, compute: Callable[[], T]) -> T:
+        """`compute()`, a function of the `truth`-th models table and the `mirror`-th
+        migrations table alone (what is reported about them), or what it gave for the same
+        two tables in an earlier run (the table-pair memo: `schemalint.dispatch`)."""
+        return compute() if self._memo is None else self._memo(truth, mirror, compute)
 
     def _location(self) -> Location:
         return Location(self._comparison.truth_file, 1, 1)

@@ -21,7 +21,11 @@ later run whose pair has the same two tables takes it from there without pairing
   crashes is never memoised (its error is reported on every run), and a rule that crashed
   earlier in the run is left out of what the memo serves, as it would not have been called.
 * `comparison`, `migrations`: always run. They look at whole schemas (tables missing or extra,
-  the models against every migration), which an edit of any table changes.
+  the models against every migration), which an edit of any table changes. A `migrations`
+  rule may keep what it computes about one pair of tables (a model's table and its
+  migrations' table) in the memo (`MigrationsContext.per_pair`): keyed like a pair's, with
+  the rule in the context; SL501 and SL504 compare each model so, and read the migrations'
+  tables by their heads, loading only the ones they compare again.
 * `schema`: always run; one source alone, cheap (they walk diagnostics and statements).
 * `noqa`: always run, after silencing (`schemalint.engine`).
 
@@ -32,7 +36,8 @@ does (tests/test_pair_memo.py compares both over random edits).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from schemalint.cache import MISSING, PairMemo, memo_context, pair_key
 from schemalint.compare import Comparison
@@ -98,7 +103,8 @@ class Dispatch:
         are checked against the models by their own rules (SL5xx), not as a mirror."""
         if migrations:
             for rule in (r for r in rules if r.level == "migrations"):
-                self.call(rule, MigrationsContext(comparison))
+                per_pair = self._migrations_memo(rule, comparison) if self.memo is not None else None
+                self.call(rule, MigrationsContext(comparison, per_pair))
             return
         for rule in (r for r in rules if r.level == "comparison"):
             self.call(rule, ComparisonContext(comparison))
@@ -196,6 +202,32 @@ class Dispatch:
         # A rule that looked past the pair for one column is called again for all of them.
         wide_codes = set(wide)
         return tuple((code, v) for code, v in found if code not in wide_codes), tuple(wide)
+
+    def _migrations_memo(self, rule: Rule, comparison: Comparison) -> Callable[[int, int, Callable[[], Any]], Any]:
+        """`MigrationsContext.per_pair` for `rule`: what it computed about a pair of tables,
+        kept in the table-pair memo under both tables' digests and the rule's context."""
+        memo = self.memo
+        assert memo is not None
+        context = memo_context(
+            [rule],
+            "migrations",
+            comparison.truth.source,
+            comparison.mirror.source,
+            comparison.truth_file,
+            comparison.mirror_file,
+        )
+        truth_digests = self._table_digests(comparison.truth)
+        mirror_digests = self._table_digests(comparison.mirror)
+
+        def per_pair(truth: int, mirror: int, compute: Callable[[], Any]) -> Any:
+            key = pair_key(context, truth_digests[truth], mirror_digests[mirror], "per-pair")
+            found = memo.get(key)
+            if found is MISSING:
+                found = compute()
+                memo.put(key, found)
+            return found
+
+        return per_pair
 
     def _table_digests(self, schema: Schema) -> Sequence[bytes]:
         """`table_digest` of each table of `schema`, by index (found once a run: stored with

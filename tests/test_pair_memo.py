@@ -475,3 +475,58 @@ def bench_project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("generated") / "n20"
     generate.generate(root, 20, migrations=False)
     return root
+
+
+# --------------------------------------------------------------------------- migrations rules
+
+
+@pytest.fixture
+def per_pair(monkeypatch) -> list[tuple[str, int, int]]:
+    """(rule code, models table, migrations table) of every pair a migrations rule computed."""
+    from schemalint.context import MigrationsContext
+
+    seen: list[tuple[str, int, int]] = []
+    real = dispatch_module.Dispatch._migrations_memo
+
+    def memo(self, rule, comparison):
+        inner = real(self, rule, comparison)
+
+        def counted(truth, mirror, compute):
+            def computing():
+                seen.append((rule.code, comparison.truth.tables[truth].name, mirror))
+                return compute()
+
+            return inner(truth, mirror, computing)
+
+        return counted
+
+    monkeypatch.setattr(dispatch_module.Dispatch, "_migrations_memo", memo)
+    assert MigrationsContext  # (what the rules call: `per_pair`)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("max_length=200", "max_length=250", "SL501"),  # stocks.name: a column type
+        ("name = models.CharField(max_length=200)", 'name = models.CharField(max_length=200, help_text="x")', "SL504"),
+    ],
+)
+def test_the_migrations_rules_compute_again_only_the_models_an_edit_touched(project, per_pair, old, new, code):
+    config = load_config(project)
+    run_check(config)
+    assert {c for c, _, _ in per_pair} == {"SL501", "SL504"}
+    assert len({t for _, t, _ in per_pair}) > 1
+
+    per_pair.clear()
+    edit(project, OPTIONS, old, new)
+    second = run_check(config)
+    assert {t for _, t, _ in per_pair} == {"stocks"}
+    assert rendered(second, project) == without_memo(config)
+    assert any(f.code == code and f.table == "stocks" for f in second.findings)
+
+    per_pair.clear()
+    edit(project, OPTIONS, new, old)  # undone: served from the memo
+    third = run_check(config)
+    assert per_pair == []
+    assert rendered(third, project) == without_memo(config)

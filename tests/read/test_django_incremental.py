@@ -674,3 +674,117 @@ def test_a_module_level_register_call_keeps_its_sl002_when_another_file_relinks(
     assert found is not None and found.schema == full
     assert [d.location.line for d in full.diagnostics if "register()" in d.message] == [7]
     assert not full.complete and not found.schema.complete
+
+
+SHOP_MODELS = """
+from django.db import models
+{constant}
+
+class CodeField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", {length})
+        super().__init__(*args, **kwargs)
+
+
+class Product(models.Model):
+    code = CodeField()
+{extra}
+"""
+
+
+@pytest.mark.parametrize(
+    ("constant", "length", "extra", "migrations_relinked"),
+    [
+        # a model of the module changed, not what the migrations use of it: the same link
+        ("", "10", "    name = models.CharField(max_length=5)", None),
+        ("", "10", "    name = models.CharField(max_length=6)\n\n\nclass Other(models.Model):\n    pass", None),
+        # the custom field class itself changed: the migrations relink
+        ("", "11", "", True),
+        # a constant the field reads
+        ("LENGTH = 13", "LENGTH", "", True),
+        # a class added above the field class (its facts' lines move): relinked too
+        ("class Helper:\n    pass\n", "10", "", True),
+    ],
+)
+def test_an_edit_the_migrations_did_not_use_keeps_their_link(
+    tmp_path, relinks, constant, length, extra, migrations_relinked
+):
+    """The migrations link reads each app's models module for `CodeField` only: an edit to
+    another class there serves the migrations' link as it was; any edit to what it used
+    relinks; cached == uncached either way."""
+    files = _migrations_project(10, 20)
+    files["app_django/apps/shop/models.py"] = SHOP_MODELS.format(constant="", length="10", extra="")
+    write(tmp_path, files)
+    cached, full = _read_both(tmp_path)
+    assert cached == full
+    files["app_django/apps/shop/models.py"] = SHOP_MODELS.format(constant=constant, length=length, extra=extra)
+    write(tmp_path, files)
+    relinks.clear()
+    cached, full = _read_both(tmp_path)
+    assert cached == full
+    expected = {"10": 10, "11": 11, "LENGTH": 13}[length]
+    assert full["migrations"].table("shop_product").column("code").type == f"character varying({expected})"
+    # the models' link relinks; the migrations' only when what it used changed
+    assert relinks[:2] == ([True] if migrations_relinked is None else [True, True])
+    # and again after undoing the edit
+    files["app_django/apps/shop/models.py"] = SHOP_MODELS.format(constant="", length="10", extra="")
+    write(tmp_path, files)
+    cached, full = _read_both(tmp_path)
+    assert cached == full
+
+
+def _shop_models(constant: bool, length: str, extra: str, above: bool, base: str) -> str:
+    head = "LENGTH = 13\n" if constant else ""
+    if above:
+        head += "\nclass Helper:\n    pass\n"
+    if base:
+        head += f"\nclass CodeBase(models.{base}):\n    pass\n"
+    text = SHOP_MODELS.format(constant=head, length=length if constant or length != "LENGTH" else "10", extra=extra)
+    return text.replace("class CodeField(models.CharField)", "class CodeField(CodeBase)") if base else text
+
+
+_SHOP_EDITS = st.tuples(
+    st.booleans(),
+    st.sampled_from(["10", "11", "LENGTH"]),
+    st.sampled_from(
+        [
+            "",
+            "    name = models.CharField(max_length=5)",
+            "    name = models.CharField(max_length=7, null=True)",
+            "\n\nclass Other(models.Model):\n    code = CodeField(max_length=3)",
+        ]
+    ),
+    st.booleans(),
+    st.sampled_from(["", "CharField", "TextField"]),
+)
+
+
+def _check_shop_edits(data, edits: int) -> None:
+    files = _migrations_project(10, 20)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root, files)
+        cached, full = _read_both(root)
+        assert cached == full
+        for _ in range(edits):
+            text = _shop_models(*data.draw(_SHOP_EDITS))
+            files["app_django/apps/shop/models.py"] = text
+            write(root, files)
+            cached, full = _read_both(root)
+            assert cached == full, text
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_migrations_link_after_random_edits_of_a_custom_fields_module(data):
+    """Random edits to the models module whose `CodeField` the migrations use (its value, a
+    constant it reads, its base class, a class above it, the module's models): the cached
+    read (kept, relinked or linked) equals the uncached one after every edit."""
+    _check_shop_edits(data, 3)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_migrations_link_after_random_edits_of_a_custom_fields_module_many(data):
+    _check_shop_edits(data, 5)

@@ -29,6 +29,7 @@ memory and calls `relink` with the changed files; the CLI finds both in the link
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -114,8 +115,15 @@ class _TrackingResolver(Resolver):
         """Files read as modules beyond the facts (a custom field's models module, helper
         modules): only their facts are used, so a change to one is a change to the segments
         that depend on it."""
+        self.heads: dict[str, set[str]] = {}
+        """Per file, the top-level names resolved in it (`*`: the module itself was used as a
+        value, so all of it): what of a module read beyond the facts the link used (`shape`)."""
 
     def resolve(self, module: ModuleFacts, dotted: str, depth: int = 0) -> Symbol:
+        heads = self.heads.get(module.rel)
+        if heads is None:
+            heads = self.heads[module.rel] = set()
+        heads.add(dotted.partition(".")[0])
         key = (module.rel, dotted)
         summary = self._summaries.get(key)
         if summary is not None:
@@ -134,6 +142,12 @@ class _TrackingResolver(Resolver):
         super().forget()
         self._summaries.clear()  # (it clears what they summarise)
 
+    def resolve_global(self, target: str, near: ModuleFacts | None = None, depth: int = 0) -> Symbol:
+        found = super().resolve_global(target, near, depth)
+        if found.kind == "module" and found.module is not None:
+            self.heads.setdefault(found.module.rel, set()).add("*")
+        return found
+
     def _extract_text(self, rel: str, text: str) -> ModuleFacts:
         self.extracted.add(rel)
         return super()._extract_text(rel, text)
@@ -147,7 +161,34 @@ class _TrackingResolver(Resolver):
 
     def python(self, module: ModuleFacts, value, local: dict | None = None):
         self.tracker.touch(module.rel)  # the static-Python layer reads the module's source
+        self.heads.setdefault(module.rel, set()).add("*")  # (any of it)
         return super().python(module, value, local)
+
+
+def shape(module: ModuleFacts, heads: Iterable[str]) -> bytes | None:
+    """A digest of what a link can have used of a module read only as facts, given the
+    top-level names it resolved there (`_TrackingResolver.heads`): the module's imports,
+    constants, functions, branches and diagnostics, and the classes of those names; None when
+    all of it may have been used. An edit to a class nothing resolved (a model in the models
+    module whose custom field the migrations use) leaves it as it was."""
+    heads = set(heads)
+    if "*" in heads:
+        return None
+    used = tuple(c for c in module.classes if c.name in heads)
+    conditional = tuple(c for c in module.conditional_classes if c.name in heads)
+    value = (
+        module.rel,
+        module.package,
+        module.module,
+        module.imports,
+        module.constants,
+        module.functions,
+        module.branches,
+        module.diagnostics,
+        used,
+        conditional,
+    )
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Registry(dict):
@@ -183,10 +224,26 @@ def registers(linker: Linker, info: ModelInfo) -> bool:
     """For a migration state's registry (`own_models_only`): only the state's models and
     django.contrib's are registered, as in Django's `ProjectState.apps`; a models module read
     for a custom field's class registers nothing."""
+    return registers_module(linker, info.module)
+
+
+def load_own_models(linker: Linker) -> None:
+    """`Linker._load_all_models` for a migration state's registry (`registers`): only the
+    models that can be registered are made; a models module read for a custom field's class
+    registers nothing, and making its models would only let one the state never uses mark
+    the schema incomplete."""
+    for module in list(linker.resolver.modules.values()):
+        if not registers_module(linker, module):
+            continue
+        for cls in [*module.classes, *linker.conditional_models(module)]:
+            linker.model(module, cls)
+
+
+def registers_module(linker: Linker, module: ModuleFacts) -> bool:
     own = getattr(linker, "_own_rels", None)
     if own is None:
         own = linker._own_rels = {m.rel for m in linker.facts}  # type: ignore[attr-defined]
-    return info.module.rel in own or info.module.module in linker.resolver.virtual
+    return module.rel in own or module.module in linker.resolver.virtual
 
 
 class TrackingLinker(Linker):
@@ -207,6 +264,8 @@ class TrackingLinker(Linker):
         self._by_rel: dict[str, ModuleFacts] = {}
         self.previous = previous
         self.changed_keys: set[RegistryKey] = set()
+        self.changed_rels: set[str] = set()
+        """The files a relink was given as changed."""
         self.collided = False
         super().__init__(facts, project)
         self.initial = list(self.diagnostics)
@@ -300,7 +359,10 @@ class TrackingLinker(Linker):
         # not on every model made meanwhile.
         self.tracker.push()
         try:
-            super()._load_all_models()
+            if self.own_models_only:
+                load_own_models(self)
+            else:
+                super()._load_all_models()
         finally:
             self.tracker.pop(merge=False)
 
@@ -359,6 +421,11 @@ class LinkState:
     evaluated: frozenset[str] = frozenset()
     """Files the static-Python layer read (settings, what a model's call imports): what they
     say is not tracked per segment."""
+    heads: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Per relinkable file, the top-level names the link resolved in it."""
+    shapes: tuple[tuple[str, str, bytes], ...] = ()
+    """(file, its dotted module, `shape`) of relinkable files whose shape is known: when a
+    file's text changed but its shape did not, nothing the link used changed."""
 
     def relinkable(self) -> frozenset[str]:
         """Project files read by the link that may change and still `relink` (with them among
@@ -461,7 +528,33 @@ class _Segments:
         if linker.previous is not None:
             extracted |= linker.previous.extracted
             evaluated |= linker.previous.evaluated
-        return LinkState(self.records, registry, linker.collided, virtual, frozenset(extracted), frozenset(evaluated))
+        relinkable = extracted - evaluated
+        heads: dict[str, set[str]] = {rel: set(names) for rel, names in resolver.heads.items() if rel in relinkable}
+        shapes: dict[str, tuple[str, bytes]] = {}
+        if linker.previous is not None:
+            for rel, names in linker.previous.heads:
+                heads.setdefault(rel, set()).update(names)
+            for rel, dotted, digest in linker.previous.shapes:
+                if rel not in linker.changed_rels:
+                    shapes[rel] = (dotted, digest)
+        whole = {rel for kind, rel, _ in self.records if kind == "imported"}
+        for module in resolver.modules.values():
+            if module.rel in relinkable and module.rel not in whole:
+                found = shape(module, heads.get(module.rel, ()))
+                if found is None:
+                    shapes.pop(module.rel, None)
+                else:
+                    shapes[module.rel] = (module.module, found)
+        return LinkState(
+            self.records,
+            registry,
+            linker.collided,
+            virtual,
+            frozenset(extracted),
+            frozenset(evaluated),
+            tuple(sorted((rel, frozenset(names)) for rel, names in heads.items())),
+            tuple(sorted((rel, dotted, digest) for rel, (dotted, digest) in shapes.items())),
+        )
 
     def rebuilt(self) -> tuple[int, ...]:
         """Where the tables built this time are in the schema's `tables`."""
@@ -507,6 +600,7 @@ def relink(
     if state.collided or any(_rebinds_a_class(module) for module in facts):
         return None
     linker = TrackingLinker(facts, project, state, own_models_only)
+    linker.changed_rels = changed
     dirty = {key for key, record in state.segments.items() if key[1] in changed or record.summary.deps & changed}
     # Registry keys a change may move: those the dirty segments' models (and any class of a
     # changed file) had before and have now.

@@ -50,6 +50,9 @@ def relink(
 
     if any(fact.rel in changed for fact in facts):
         return None  # a migration itself changed: every synthetic line may have moved
+    if changed and _unused_edits(state, project, changed):
+        project.link_state = state  # type: ignore[attr-defined]
+        return schema  # nothing the link used changed: the same link
     diagnostics, replay, app_dirs = _replay(facts, project)
     writer = _Writer()
     modules = _modules(writer, replay, app_dirs)
@@ -62,6 +65,33 @@ def relink(
     return _schema(diagnostics, replay, _tables(found.schema, replay, writer, found.rebuilt))
 
 
+def _unused_edits(state: Any, project: Project, changed: set[str]) -> bool:
+    """Whether every file of `changed` is a module the link read only as facts whose `shape`
+    (what of it the link used: the custom field class a migration names, the module's
+    imports and constants) is the same today: an edit to another model of that models module."""
+    from schemalint.read.django.incremental import shape
+
+    shapes = {rel: (dotted, digest) for rel, dotted, digest in getattr(state, "shapes", ())}
+    heads = dict(getattr(state, "heads", ()))
+    if not changed <= shapes.keys():
+        return False
+    for rel in changed:
+        text = project.read_text(rel)
+        if text is None:
+            return False
+        module = project.module_facts("django", rel, text, _extract_text)
+        dotted, digest = shapes[rel]
+        if module.rel != rel or module.module != dotted or shape(module, heads.get(rel, ())) != digest:
+            return False
+    return True
+
+
+def _extract_text(rel: str, text: str) -> ModuleFacts:
+    from schemalint.read.django.extract import extract_text  # (libcst: only when not cached)
+
+    return extract_text(rel, text)
+
+
 class _StateLinker(Linker):
     """The Django reader's linker over the state: its app registry holds the state's models
     (and django.contrib's), never a models module's class read for a custom field (Django's
@@ -70,6 +100,11 @@ class _StateLinker(Linker):
     def __init__(self, facts: list[ModuleFacts], project: Project) -> None:
         super().__init__(facts, project)
         self.registry = _StateRegistry(self)
+
+    def _load_all_models(self) -> None:
+        from schemalint.read.django.incremental import load_own_models
+
+        load_own_models(self)
 
 
 class _StateRegistry(dict):
