@@ -152,6 +152,8 @@ class Declarations:
         self.types = TypeRenderer(resolver)
         self.annotations = AnnotationTypes(self.types, self.is_mapped)
         self.tables: list[TableSpec] = []
+        self._first_table: dict[tuple[str | None, str], TableSpec] = {}
+        """The first table added under each (schema, name): what `add_table` merges into."""
         self.diagnostics: list[Diagnostic] = []
         self.by_class: dict[tuple[str, str], TableSpec] = {}
         self._roots: dict[tuple[str, str], DeclBase | None] = {}
@@ -603,9 +605,10 @@ class Declarations:
         """Add a table to the metadata, as `Table()` does when the name is taken:
         `extend_existing=True` merges into the existing table (a column of the same name
         replaces the old one in place), `keep_existing=True` keeps the existing one as is."""
-        existing = next((t for t in self.tables if (t.schema, t.name) == (spec.schema, spec.name)), None)
+        existing = self._first_table.get((spec.schema, spec.name))
         if existing is None or not (options.get("extend_existing") is True or options.get("keep_existing") is True):
             self.tables.append(spec)
+            self._first_table.setdefault((spec.schema, spec.name), spec)
             return spec
         if options.get("extend_existing") is True:
             existing.columns.update(spec.columns)
