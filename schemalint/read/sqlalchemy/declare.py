@@ -162,6 +162,7 @@ class Declarations:
         self._bases: dict[tuple[str, str], list[Any]] = {}
         self._mapped: dict[tuple[str, str], bool] = {}
         self._scopes: dict[tuple[str, str], list[tuple[int, str, Any]]] = {}
+        self._scopes_in_order: dict[tuple[str, str], bool] = {}
         self.complete = True
         """False once a table may be missing (a loop that cannot be unrolled, a class whose
         table name cannot be resolved): see `Schema.complete`."""
@@ -188,10 +189,14 @@ class Declarations:
                     value = member.value[1] if member.value[0] == "const" else MemberRef(cls, (member.name,))
                     bound.append((member.line, member.name, value))
             self._scopes[cls.key] = bound
+            self._scopes_in_order[cls.key] = all(a[0] <= b[0] for a, b in zip(bound, bound[1:], strict=False))
         scope: dict[str, Any] = {nested.name: ClassRef(cls.module, nested, nested.name) for nested in cls.facts.nested}
+        in_order = self._scopes_in_order[cls.key]
         for at, name, value in self._scopes[cls.key]:
             if at < line:
                 scope[name] = value
+            elif in_order:  # the rest come later too
+                break
         return scope
 
     def bases(self, cls: ClassRef) -> list[Any]:
