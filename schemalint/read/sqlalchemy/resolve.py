@@ -513,9 +513,6 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return Unresolved(expr_text(expr), "expression too deep or cyclic")
 
-        def sub(item) -> Any:
-            return self.evaluate(module, item, depth + 1, scope)
-
         tag = expr[0]
         if tag == "const":
             return expr[1]
@@ -525,6 +522,10 @@ class Resolver:
             for part in rest:
                 value = self.attribute(value, part, depth + 1)
             return value
+
+        def sub(item) -> Any:
+            return self.evaluate(module, item, depth + 1, scope)
+
         if tag == "attr":
             return self.attribute(sub(expr[1]), expr[2], depth + 1)
         if tag == "call":
