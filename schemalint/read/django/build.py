@@ -490,11 +490,19 @@ class TableBuilder:
                     unknown.append(cast(ColumnPart, where))
                 return placeholder
 
-        primary = part("primary_key", lambda: bool(linker.kw(spec, "primary_key", False)), False, True)
+        # An argument not given is its default (`Linker.kw`): no evaluation, nothing to report.
+        given = spec.kwargs
+        primary = "primary_key" in given and part(
+            "primary_key", lambda: bool(linker.kw(spec, "primary_key", False)), False, True
+        )
         primary = primary or spec.name == self.parent_link_pk
-        null = part("nullable", lambda: bool(linker.kw(spec, "null", False)), False) and not primary
-        unique = part("unique", lambda: bool(linker.kw(spec, "unique", False)), False) or primary
-        db_index = part("indexes", lambda: bool(linker.kw(spec, "db_index", False)), False, True)
+        null = "null" in given and part("nullable", lambda: bool(linker.kw(spec, "null", False)), False)
+        null = null and not primary
+        unique = "unique" in given and part("unique", lambda: bool(linker.kw(spec, "unique", False)), False)
+        unique = unique or primary
+        db_index = "db_index" in given and part(
+            "indexes", lambda: bool(linker.kw(spec, "db_index", False)), False, True
+        )
         fk = None
         pg_type = UNKNOWN_TYPE
         if spec.field_class is not None and spec.field_class.unknown:
@@ -555,7 +563,7 @@ class TableBuilder:
             default = part(
                 "default", lambda: writer.default(spec.kwargs["db_default"], pg_type), None, what="db_default"
             )
-        comment = part("comment", lambda: linker.kw(spec, "db_comment", None), None)
+        comment = part("comment", lambda: linker.kw(spec, "db_comment", None), None) if "db_comment" in given else None
         check = f"{quote_ident(name)} >= 0" if spec.internal in POSITIVE_FIELDS and spec.custom_type is None else None
         extra = (("field", spec.class_name.rsplit(".", 1)[-1] or spec.builtin),)
         if problems:

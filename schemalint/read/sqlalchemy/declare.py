@@ -152,6 +152,8 @@ class Declarations:
         self.types = TypeRenderer(resolver)
         self.annotations = AnnotationTypes(self.types, self.is_mapped)
         self.tables: list[TableSpec] = []
+        self._first_table: dict[tuple[str | None, str], TableSpec] = {}
+        """The first table added under each (schema, name): what `add_table` merges into."""
         self.diagnostics: list[Diagnostic] = []
         self.by_class: dict[tuple[str, str], TableSpec] = {}
         self._roots: dict[tuple[str, str], DeclBase | None] = {}
@@ -160,6 +162,7 @@ class Declarations:
         self._bases: dict[tuple[str, str], list[Any]] = {}
         self._mapped: dict[tuple[str, str], bool] = {}
         self._scopes: dict[tuple[str, str], list[tuple[int, str, Any]]] = {}
+        self._scopes_in_order: dict[tuple[str, str], bool] = {}
         self.complete = True
         """False once a table may be missing (a loop that cannot be unrolled, a class whose
         table name cannot be resolved): see `Schema.complete`."""
@@ -186,10 +189,14 @@ class Declarations:
                     value = member.value[1] if member.value[0] == "const" else MemberRef(cls, (member.name,))
                     bound.append((member.line, member.name, value))
             self._scopes[cls.key] = bound
+            self._scopes_in_order[cls.key] = all(a[0] <= b[0] for a, b in zip(bound, bound[1:], strict=False))
         scope: dict[str, Any] = {nested.name: ClassRef(cls.module, nested, nested.name) for nested in cls.facts.nested}
+        in_order = self._scopes_in_order[cls.key]
         for at, name, value in self._scopes[cls.key]:
             if at < line:
                 scope[name] = value
+            elif in_order:  # the rest come later too
+                break
         return scope
 
     def bases(self, cls: ClassRef) -> list[Any]:
@@ -603,9 +610,10 @@ class Declarations:
         """Add a table to the metadata, as `Table()` does when the name is taken:
         `extend_existing=True` merges into the existing table (a column of the same name
         replaces the old one in place), `keep_existing=True` keeps the existing one as is."""
-        existing = next((t for t in self.tables if (t.schema, t.name) == (spec.schema, spec.name)), None)
+        existing = self._first_table.get((spec.schema, spec.name))
         if existing is None or not (options.get("extend_existing") is True or options.get("keep_existing") is True):
             self.tables.append(spec)
+            self._first_table.setdefault((spec.schema, spec.name), spec)
             return spec
         if options.get("extend_existing") is True:
             existing.columns.update(spec.columns)

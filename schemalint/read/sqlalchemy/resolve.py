@@ -6,6 +6,7 @@ dotted path (`sqlalchemy.orm.mapped_column`, `datetime.datetime`)."""
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,17 @@ _NUMBER_OPERATORS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def _sa_name(path: str) -> str | None:
+    """`Ext.sa`, once per path (asked ~10 times per column)."""
+    if not path.startswith("sqlalchemy"):
+        return None
+    parts = path.split(".")
+    if "func" in parts:
+        return "func." + ".".join(parts[parts.index("func") + 1 :])
+    return parts[-1]
+
+
 @dataclass(frozen=True)
 class Ext:
     """Something outside the project, by its dotted path."""
@@ -73,12 +85,7 @@ class Ext:
     @property
     def sa(self) -> str | None:
         """The SQLAlchemy name (`String`, `mapped_column`, `func.now`) or None."""
-        if not self.path.startswith("sqlalchemy"):
-            return None
-        parts = self.path.split(".")
-        if "func" in parts:
-            return "func." + ".".join(parts[parts.index("func") + 1 :])
-        return parts[-1]
+        return _sa_name(self.path)
 
     @property
     def dialect(self) -> str | None:
@@ -251,6 +258,7 @@ class Resolver:
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str], Any] = {}
         self._extension_subclasses: dict[tuple[str, str], bool] = {}
+        self._functions: dict[tuple[str, str, int], tuple[Module, Function] | None] = {}
         self.class_state: dict[tuple[str, str], dict[str, Any]] = {}
         """Class attributes set by a module-level call of a class-attribute setter (`run_setter`)."""
 
@@ -505,9 +513,6 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return Unresolved(expr_text(expr), "expression too deep or cyclic")
 
-        def sub(item) -> Any:
-            return self.evaluate(module, item, depth + 1, scope)
-
         tag = expr[0]
         if tag == "const":
             return expr[1]
@@ -517,6 +522,10 @@ class Resolver:
             for part in rest:
                 value = self.attribute(value, part, depth + 1)
             return value
+
+        def sub(item) -> Any:
+            return self.evaluate(module, item, depth + 1, scope)
+
         if tag == "attr":
             return self.attribute(sub(expr[1]), expr[2], depth + 1)
         if tag == "call":
@@ -654,10 +663,16 @@ class Resolver:
     # ------------------------------------------------------------------ functions
 
     def _function(self, module: Module, func, depth: int) -> tuple[Module, Function] | None:
-        """The module-level function `func` names (defined in `module` or imported into it)."""
+        """The module-level function `func` names (defined in `module` or imported into it).
+        Memoized: every call expression asks it for its callee (`Column`, `String`, ...)."""
         if func[0] != "ref" or "." in func[1] or depth > _MAX_DEPTH:
             return None
-        name = func[1]
+        key = (module.rel, func[1], depth)
+        if key not in self._functions:
+            self._functions[key] = self._find_function(module, func[1], depth)
+        return self._functions[key]
+
+    def _find_function(self, module: Module, name: str, depth: int) -> tuple[Module, Function] | None:
         if name in module.function_bodies:
             return module, module.function_bodies[name]
         imp = module.imports.get(name)
