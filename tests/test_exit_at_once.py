@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -13,8 +12,7 @@ from pathlib import Path
 
 from schemalint import cli
 from tests.support.cli import schemalint as in_process
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+from tests.support.projects import copy_fixture
 
 
 def process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -26,9 +24,7 @@ def process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_a_process_prints_writes_and_caches_everything(tmp_path):
     root = tmp_path / "bifrost"
-    shutil.copytree(
-        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
-    )
+    copy_fixture("bifrost-drifted", root)
     expected = in_process("check", "--format", "json", "--no-cache", str(root))
     assert expected.returncode == 1 and len(expected.stdout) > 20_000  # more than a pipe's buffer
     first = process("check", "--format", "json", ".", cwd=root)

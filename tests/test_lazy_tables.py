@@ -5,7 +5,6 @@ loaded lazily, a run reports exactly what a run without any cache reports."""
 from __future__ import annotations
 
 import pickle
-import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -28,8 +27,8 @@ from schemalint.engine import run_check
 from schemalint.model import Column, LazyTables, Schema, Table, TableHead, table_heads
 from schemalint.read import ReaderSettings
 from schemalint.report import ReportContext, get_formatter
+from tests.support.projects import copy_fixture
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 OPTIONS = "app_django/apps/options/models.py"
 
 
@@ -140,9 +139,7 @@ def test_tables_a_relink_reuses_keep_their_stored_bytes(tmp_path):
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "bifrost"
-    shutil.copytree(
-        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
-    )
+    copy_fixture("bifrost-drifted", root)
     return root
 
 

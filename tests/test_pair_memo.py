@@ -23,8 +23,8 @@ from schemalint.context import Reads, TableContext
 from schemalint.engine import RunResult, run_check
 from schemalint.model import Column, Location, Table
 from schemalint.report import ReportContext, get_formatter
+from tests.support.projects import copy_fixture
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 OPTIONS = "app_django/apps/options/models.py"
 SQLALCHEMY = "src/database/models.py"
 SQL = "scripts/database/schema.sql"
@@ -33,9 +33,7 @@ SQL = "scripts/database/schema.sql"
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "bifrost"
-    shutil.copytree(
-        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
-    )
+    copy_fixture("bifrost-drifted", root)
     return root
 
 
@@ -409,9 +407,7 @@ def run_random_edits(root: Path, edits: list[tuple[int, int]], config: Config, i
 )
 def test_random_edits_report_the_same_with_and_without_the_memo(tmp_path_factory, edits, in_memory):
     root = tmp_path_factory.mktemp("edits") / "bifrost"
-    shutil.copytree(
-        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
-    )
+    copy_fixture("bifrost-drifted", root)
     config = replace(load_config(root), cache_dir=".memo_cache")
     run_random_edits(root, edits, config, in_memory)
 
@@ -425,9 +421,7 @@ def test_random_edits_report_the_same_with_and_without_the_memo(tmp_path_factory
 )
 def test_random_edits_many(tmp_path_factory, edits, in_memory, policy):
     root = tmp_path_factory.mktemp("edits") / "bifrost"
-    shutil.copytree(
-        FIXTURES / "bifrost-drifted", root, ignore=shutil.ignore_patterns("__pycache__", ".schemalint_cache")
-    )
+    copy_fixture("bifrost-drifted", root)
     config = replace(load_config(root), cache_dir=".memo_cache", on_delete_policy=policy)
     run_random_edits(root, edits, config, in_memory)
 
