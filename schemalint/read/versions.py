@@ -42,5 +42,5 @@ READER_VERSIONS = {
     "django": "17",
     "sqlalchemy": "10",
     "sql": "8" + _sqlglot_build(),
-    "migrations": "5",
+    "migrations": "6",
 }

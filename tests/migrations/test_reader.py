@@ -267,3 +267,35 @@ def test_an_unknown_operation_leaves_the_models_existence_unknown(tmp_path):
     assert codes(schema) == ["SL002"]
     table = schema.table("shop_stock")
     assert table is not None and "exists" in table.unknown
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        'operations += [migrations.AddField("stock", "extra", models.IntegerField(null=True))]',
+        'operations.append(migrations.AddField("stock", "extra", models.IntegerField(null=True)))',
+        "operations.extend(EXTRA)",
+        "del operations[0]",
+    ],
+)
+def test_operations_changed_in_place_are_unknown_never_left_out(tmp_path, change):
+    # The list as first written is not what Django runs: every model of the app, the ones the
+    # list creates too, is unknown past its name, and the change is one SL002 at the class.
+    text = migration('[("shop", "0001_initial")]', CREATE.replace('"Stock"', '"Order"'), extra="EXTRA = []\n") + (
+        f"    {change}\n"
+    )
+    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_more": text})
+    assert codes(schema) == ["SL002"] and "operations" in schema.diagnostics[0].message
+    for name in ("shop_stock", "shop_order"):
+        table = schema.table(name)
+        assert table is not None and {"columns", "indexes", "constraints", "exists"} <= set(table.unknown)
+
+
+def test_other_statements_in_the_class_body_leave_operations_known(tmp_path):
+    text = migration(
+        '[("shop", "0001_initial")]', 'migrations.AddField("stock", "extra", models.IntegerField(null=True))'
+    )
+    text += "    atomic = False\n    print(operations)\n    initial.append(1)\n"
+    schema = read(tmp_path, {"0001_initial": migration(operations=CREATE), "0002_more": text})
+    assert codes(schema) == []
+    assert "extra" in columns(schema, "shop_stock")

@@ -136,6 +136,9 @@ def _migration(
                 targets = [t.target.value for t in small.targets if isinstance(t.target, cst.Name)]
                 value = small.value
             else:
+                changed = _list_changed(small)
+                if changed is not None and changed not in unknown:
+                    unknown.append(changed)  # what it adds or removes is not read: unknown, never left out
                 continue
             for target in (t for t in targets if t not in _LISTS):
                 names[target] = value_of(value)
@@ -192,6 +195,21 @@ def _class_statements(body, imports: dict[str, str], unknown: list[str]) -> list
             if target not in unknown:
                 unknown.append(target)
     return found
+
+
+def _list_changed(node: cst.BaseSmallStatement) -> str | None:
+    """The class list (`operations`, `dependencies`, ...) a statement changes in place:
+    `operations += [...]`, `operations.extend(...)`, `operations.append(...)`, `del operations[0]`."""
+    target: cst.BaseExpression
+    if isinstance(node, cst.AugAssign):
+        target = node.target
+    elif isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Attribute):
+        target = node.value.func.value
+    elif isinstance(node, cst.Del):
+        target = node.target.value if isinstance(node.target, cst.Subscript) else node.target
+    else:
+        return None
+    return target.value if isinstance(target, cst.Name) and target.value in _LISTS else None
 
 
 def _vendor_branch(node: cst.If, imports: dict[str, str]) -> Sequence[cst.BaseStatement] | None:

@@ -210,12 +210,12 @@ class Replay:
             self.unresolved(
                 "Migration attributes", ", ".join(facts.unknown), Location(facts.rel, facts.line, facts.col)
             )
-            if "operations" in facts.unknown:
-                self.complete = False
-                for model in (m for m in self.models.values() if m.app == app):
-                    model.unknown += _ALL_PARTS
         for operation in facts.operations:
             self.operation(app, operation, facts.rel)
+        if "operations" in facts.unknown:  # operations not read may change, or delete, any model of the app
+            self.complete = False
+            for model in (m for m in self.models.values() if m.app == app):
+                model.unknown += (*_ALL_PARTS, "exists")
 
     def _model(self, app: str, name: object, where: Location) -> ModelState | None:
         model = self.models.get((app, name.lower())) if isinstance(name, str) else None
