@@ -31,6 +31,7 @@ from schemalint.read import Project, ReaderSettings, get_reader
 from schemalint.read.django import incremental
 from schemalint.read.django.build import link as full_link
 from schemalint.read.stage import _load_files, read_schema
+from tests.read.test_django_app_registry import LOADING  # django-oscar's is_model_registered
 from tests.read.test_django_reader import write
 
 APPS = ("shop", "blog", "core")
@@ -60,17 +61,6 @@ GUARDS = {
     "postgresql": 'if connection.vendor == "postgresql":',
     "sqlite": 'if connection.vendor == "sqlite":',
 }
-LOADING = """from django.apps import apps
-
-
-def is_model_registered(app_label, model_name):
-    try:
-        apps.get_registered_model(app_label, model_name)
-    except LookupError:
-        return False
-    else:
-        return True
-"""
 
 
 @dataclass
