@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -149,24 +149,36 @@ def _elements(text: str, pos: int, value: cst.List | cst.Tuple) -> tuple[list[in
     return found, (pos if closer is not None else None)
 
 
-def _assigns(text: str, closer: int, value: cst.List | cst.Tuple) -> bool:
-    """Whether, after `value`'s closing bracket at `closer`, its statement has an `=` at bracket
-    depth 0 (then `value` was a target: `operations = [a, b] = ...`); True when the brackets
-    do not close as the tree says."""
-    depth = len(value.lpar) - (0 if isinstance(value, cst.List) else 1)  # the parentheses still open
-    for match in _TOKENS.finditer(text, closer + 1):
-        token = match.group()
-        head = token[0]
+def _level_tokens(text: str, pos: int, depth: int = 0) -> Iterator[tuple[re.Match[str], int]]:
+    """From `pos`, with `depth` brackets open: each token that is not a bracket, with the
+    bracket depth it is at; a closing bracket that closes more than were open ends the scan,
+    given with depth -1."""
+    for match in _TOKENS.finditer(text, pos):
+        head = match.group()[0]
         if head in "([{":
             depth += 1
         elif head in ")]}":
             depth -= 1
             if depth < 0:
-                return True
-        elif depth == 0:
+                yield match, -1
+                return
+        else:
+            yield match, depth
+
+
+def _assigns(text: str, closer: int, value: cst.List | cst.Tuple) -> bool:
+    """Whether, after `value`'s closing bracket at `closer`, its statement has an `=` at bracket
+    depth 0 (then `value` was a target: `operations = [a, b] = ...`); True when the brackets
+    do not close as the tree says."""
+    still_open = len(value.lpar) - (0 if isinstance(value, cst.List) else 1)  # its own parentheses
+    for match, depth in _level_tokens(text, closer + 1, still_open):
+        if depth < 0:
+            return True
+        if depth == 0:
+            token = match.group()
             if token == "=":
                 return True
-            if head in ";\r\n":
+            if token[0] in ";\r\n":
                 return False
     return False
 
@@ -186,33 +198,17 @@ def _the_assignment(text: str, start: int) -> int | None:
     if next(candidates, None) is None:
         # The only one anywhere: it is the assignment if the scan reaches it as a token at
         # depth 0 (not inside a string, a comment or brackets).
-        depth = 0
-        for match in _TOKENS.finditer(text, start):  # not ended at it: a string may span it
-            if match.start() > only.start():
+        for match, depth in _level_tokens(text, start):  # not ended at it: a string may span it
+            if match.start() > only.start() or depth < 0:
                 return None
-            token = match.group()
-            head = token[0]
-            if head in "([{":
-                depth += 1
-            elif head in ")]}":
-                depth -= 1
-                if depth < 0:
-                    return None
-            elif match.start() == only.start():
-                return only.end() if token == "operations" and depth == 0 else None
+            if match.start() == only.start():
+                return only.end() if match.group() == "operations" and depth == 0 else None
         return None
-    depth = 0
     found: int | None = None
-    for match in _TOKENS.finditer(text, start):
-        token = match.group()
-        head = token[0]
-        if head in "([{":
-            depth += 1
-        elif head in ")]}":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif token == "operations" and depth == 0 and _ASSIGNED.match(text, match.end()):
+    for match, depth in _level_tokens(text, start):
+        if depth < 0:
+            return None
+        if depth == 0 and match.group() == "operations" and _ASSIGNED.match(text, match.end()):
             if found is not None:
                 return None
             found = match.end()
@@ -222,23 +218,17 @@ def _the_assignment(text: str, start: int) -> int | None:
 def _value_start(text: str, pos: int, first: bool = False) -> int | None:
     """After the last (or `first`) `=` at bracket depth 0 of the statement `pos` is in: where
     the value starts (the first token after it)."""
-    depth = 0
     last: int | None = None
-    for match in _TOKENS.finditer(text, pos):
-        token = match.group()
-        head = token[0]
-        if head in "([{":
-            depth += 1
-        elif head in ")]}":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif depth == 0:
+    for match, depth in _level_tokens(text, pos):
+        if depth < 0:
+            return None
+        if depth == 0:
+            token = match.group()
             if token == "=":
                 last = match.end()
                 if first:
                     break
-            elif head in ";\r\n":
+            elif token[0] in ";\r\n":
                 break
     return None if last is None else _skip(text, last)
 
@@ -247,20 +237,14 @@ def _element_end(text: str, pos: int, closer: str | None) -> tuple[int, str] | N
     """From an element's start: the offset after its separator and the separator (`,`, or the
     closing bracket, whose offset is returned, or `""` at the end of an unbracketed tuple's
     line or of the file)."""
-    depth = 0
-    for match in _TOKENS.finditer(text, pos):
+    for match, depth in _level_tokens(text, pos):
         token = match.group()
-        head = token[0]
-        if head in "([{":
-            depth += 1
-        elif head in ")]}":
-            if depth == 0:
-                return (match.start(), token) if token == closer else None
-            depth -= 1
-        elif depth == 0:
+        if depth < 0:
+            return (match.start(), token) if token == closer else None
+        if depth == 0:
             if token == ",":
                 return match.end(), ","
-            if closer is None and head in ";\r\n":
+            if closer is None and token[0] in ";\r\n":
                 return match.start(), ""
     return (len(text), "") if closer is None else None
 
